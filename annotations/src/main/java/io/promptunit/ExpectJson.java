@@ -1,0 +1,22 @@
+package io.promptunit;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * The output is JSON equal to the expected JSON value. Object key order and insignificant
+ * whitespace do not matter; a Markdown code fence around the output is tolerated. With
+ * {@link #fields()}, only those top-level fields are compared (a field missing from the output fails).
+ *
+ * <pre>{@code @ExpectJson(fields = {"name", "email"})}</pre>
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.TYPE)
+public @interface ExpectJson {
+  /** Top-level fields to compare; empty compares the whole value. */
+  String[] fields() default {};
+}

@@ -1,0 +1,59 @@
+package io.promptunit.config;
+
+/**
+ * Every configuration key PromptUnit reads. Each may be set in {@code junit-platform.properties},
+ * as a system property ({@code -Dpromptunit.model=...}) or as an environment variable named like
+ * the key in upper case with dots and dashes turned into underscores ({@code PROMPTUNIT_MODEL}).
+ * Explicit launcher parameters and system properties win over the properties file, which wins over
+ * the environment.
+ */
+public final class Keys {
+
+  /**
+   * The task model, {@code provider:model}: {@code openai:gpt-4o-mini} (any OpenAI-compatible
+   * server with {@link #OPENAI_BASE_URL}) or {@code anthropic:claude-3-5-haiku-latest}. No default:
+   * without a model every example is reported aborted with instructions.
+   */
+  public static final String MODEL = "promptunit.model";
+
+  /** The model of {@code @ExpectJudge} checks that name none. Default: the suite's task model. */
+  public static final String JUDGE_MODEL = "promptunit.judge.model";
+
+  /**
+   * Base URL of an OpenAI-compatible server, e.g. {@code http://localhost:11434/v1} for Ollama.
+   * Falls back to the {@code OPENAI_BASE_URL} environment variable, then OpenAI itself.
+   */
+  public static final String OPENAI_BASE_URL = "promptunit.openai.base-url";
+
+  /** Base URL of the Anthropic API. Falls back to {@code ANTHROPIC_BASE_URL}, then Anthropic itself. */
+  public static final String ANTHROPIC_BASE_URL = "promptunit.anthropic.base-url";
+
+  /** Maximum concurrent model calls per suite. Default {@value #DEFAULT_CONCURRENCY}. */
+  public static final String CONCURRENCY = "promptunit.concurrency";
+
+  public static final int DEFAULT_CONCURRENCY = 8;
+
+  /** Timeout of one model call, in seconds. Default {@value #DEFAULT_TIMEOUT_SECONDS}. */
+  public static final String TIMEOUT_SECONDS = "promptunit.timeout-seconds";
+
+  public static final int DEFAULT_TIMEOUT_SECONDS = 60;
+
+  /**
+   * How many times a call that failed transiently (rate limit, server error, timeout) is retried.
+   * PromptUnit retries in exactly one place — its own call loop — and turns langchain4j's
+   * provider retries off. Default {@value #DEFAULT_MAX_RETRIES}.
+   */
+  public static final String MAX_RETRIES = "promptunit.max-retries";
+
+  public static final int DEFAULT_MAX_RETRIES = 3;
+
+  /** First retry delay in milliseconds; doubles per retry, with jitter. Default {@value #DEFAULT_RETRY_BACKOFF_MILLIS}. */
+  public static final String RETRY_BACKOFF_MILLIS = "promptunit.retry-backoff-millis";
+
+  public static final long DEFAULT_RETRY_BACKOFF_MILLIS = 1000;
+
+  /** Upper bound of the output length of scoring calls, in tokens. Default: the provider's. */
+  public static final String MAX_OUTPUT_TOKENS = "promptunit.max-output-tokens";
+
+  private Keys() {}
+}

@@ -1,0 +1,74 @@
+package io.promptunit.config;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Typed, read-only view of PromptUnit's configuration. The primary source (JUnit's configuration
+ * parameters, which already include system properties and {@code junit-platform.properties}) is
+ * consulted first, then the environment.
+ */
+public final class Settings {
+
+  private final Function<String, Optional<String>> primary;
+  private final Function<String, String> environment;
+
+  public Settings(Function<String, Optional<String>> primary, Function<String, String> environment) {
+    this.primary = primary;
+    this.environment = environment;
+  }
+
+  /** Settings from system properties and the process environment; for use without JUnit. */
+  public static Settings fromSystem() {
+    return new Settings(key -> Optional.ofNullable(System.getProperty(key)), System::getenv);
+  }
+
+  /** Settings from a fixed map only (no environment); for tests and embedding. */
+  public static Settings of(Map<String, String> values) {
+    return new Settings(key -> Optional.ofNullable(values.get(key)), key -> null);
+  }
+
+  /** The value of {@code key}, blank values counting as absent. */
+  public Optional<String> get(String key) {
+    Optional<String> value = primary.apply(key).map(String::strip).filter(v -> !v.isEmpty());
+    if (value.isPresent()) {
+      return value;
+    }
+    return env(environmentName(key));
+  }
+
+  /** Where {@link #get} found {@code key}, for messages: the key itself or its environment variable. */
+  public String describeSource(String key) {
+    return primary.apply(key).map(String::strip).filter(v -> !v.isEmpty()).isPresent()
+        ? key
+        : environmentName(key) + " (environment)";
+  }
+
+  /** A raw environment variable (API keys are only ever read from here). */
+  public Optional<String> env(String name) {
+    return Optional.ofNullable(environment.apply(name)).map(String::strip).filter(v -> !v.isEmpty());
+  }
+
+  public int getInt(String key, int defaultValue) {
+    return get(key).map(v -> parse(key, v, Integer::parseInt)).orElse(defaultValue);
+  }
+
+  public long getLong(String key, long defaultValue) {
+    return get(key).map(v -> parse(key, v, Long::parseLong)).orElse(defaultValue);
+  }
+
+  private static <T> T parse(String key, String value, Function<String, T> parser) {
+    try {
+      return parser.apply(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "Setting " + key + "=" + value + " is not a number; fix it in junit-platform.properties or the -D option.", e);
+    }
+  }
+
+  static String environmentName(String key) {
+    return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+  }
+}

@@ -1,0 +1,87 @@
+package io.promptunit.engine;
+
+import io.promptunit.Example;
+import io.promptunit.eval.Attempt;
+import io.promptunit.eval.CheckFailure;
+import io.promptunit.eval.ExampleResult;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.platform.engine.EngineExecutionListener;
+import org.junit.platform.engine.TestDescriptor;
+import org.junit.platform.engine.reporting.ReportEntry;
+import org.opentest4j.AssertionFailedError;
+import org.opentest4j.TestAbortedException;
+
+/**
+ * Turns an example's result into what JUnit reports: nothing for a pass; an
+ * {@link AssertionFailedError} with expected and actual (IDE diff view) for a failed check; the
+ * model's error itself (a test error, not a failure) when no answer could be had; and, in a suite
+ * that tolerates failures up to a pass rate, a failure reported as aborted with the same details.
+ */
+final class ExampleOutcome {
+
+  private static final int MAX_SHOWN = 2000;
+
+  private ExampleOutcome() {}
+
+  static void publishEntries(TestDescriptor descriptor, ExampleResult result, EngineExecutionListener listener) {
+    Map<String, String> entries = new LinkedHashMap<>();
+    entries.put("promptunit.latencyMs", String.valueOf(result.latencyMillis()));
+    entries.put("promptunit.inputTokens", String.valueOf(result.inputTokens()));
+    entries.put("promptunit.outputTokens", String.valueOf(result.outputTokens()));
+    entries.put("promptunit.modelCalls", String.valueOf(result.modelCalls()));
+    if (result.attempts().size() > 1 || result.requiredPasses() > 1) {
+      entries.put("promptunit.runsPassed", result.passedRuns() + "/" + result.attempts().size());
+    }
+    listener.reportingEntryPublished(descriptor, ReportEntry.from(entries));
+  }
+
+  /** @param tolerated whether the suite tolerates failures up to a pass rate */
+  static void raise(ExampleResult result, boolean tolerated) {
+    switch (result.status()) {
+      case PASSED:
+        return;
+      case ERROR:
+        throw result.firstError().orElseThrow();
+      default:
+        AssertionFailedError failure = failure(result);
+        if (tolerated) {
+          throw new TestAbortedException(
+              "FAILED, but tolerated by the suite's minPassRate (the suite container carries the verdict): " + failure.getMessage(), failure);
+        }
+        throw failure;
+    }
+  }
+
+  static AssertionFailedError failure(ExampleResult result) {
+    Example example = result.example();
+    Attempt attempt = result.firstFailedAttempt().orElseThrow();
+    CheckFailure first = attempt.failures().get(0);
+    StringBuilder message = new StringBuilder();
+    message.append(example.id()).append(" (").append(example.location()).append(") failed ");
+    message.append(attempt.failures().stream().map(CheckFailure::check).collect(Collectors.joining(", ")));
+    if (result.attempts().size() > 1 || result.requiredPasses() > 1) {
+      message.append(" — ").append(result.passedRuns()).append(" of ").append(result.attempts().size())
+          .append(" runs passed, ").append(result.requiredPasses()).append(" needed; first failing run");
+    }
+    message.append('\n');
+    example.variables().forEach((name, value) -> message.append(label(name)).append(shorten(value.toString())).append('\n'));
+    message.append(label("expected")).append(shorten(first.expected())).append('\n');
+    message.append(label("actual")).append(shorten(first.actual()));
+    for (CheckFailure failure : attempt.failures()) {
+      message.append("\n  ").append(failure.check()).append(": ").append(failure.reason());
+    }
+    return new AssertionFailedError(message.toString(), first.expected(), first.actual());
+  }
+
+  private static String label(String name) {
+    String padded = ("  " + name + ":");
+    return padded.length() < 12 ? padded + " ".repeat(12 - padded.length()) : padded + " ";
+  }
+
+  private static String shorten(String text) {
+    String indented = text.replace("\n", "\n            ");
+    return indented.length() > MAX_SHOWN ? indented.substring(0, MAX_SHOWN) + "… (" + text.length() + " chars)" : indented;
+  }
+}

@@ -1,0 +1,42 @@
+package io.promptunit.engine;
+
+import io.promptunit.PromptTest;
+import org.junit.platform.engine.EngineDiscoveryRequest;
+import org.junit.platform.engine.ExecutionRequest;
+import org.junit.platform.engine.TestDescriptor;
+import org.junit.platform.engine.UniqueId;
+import org.junit.platform.engine.support.descriptor.EngineDescriptor;
+import org.junit.platform.engine.support.discovery.EngineDiscoveryRequestResolver;
+import org.junit.platform.engine.support.hierarchical.HierarchicalTestEngine;
+
+/**
+ * The PromptUnit test engine: every {@link PromptTest} class is a suite container, every labeled
+ * example one test. All behaviour lives in the descriptors.
+ */
+public final class PromptUnitTestEngine extends HierarchicalTestEngine<RunContext> {
+
+  /** The engine id; unique ids look like {@code [engine:promptunit]/[suite:com.acme.RouterPromptTest]/[example:refund-1]}. */
+  public static final String ENGINE_ID = "promptunit";
+
+  private static final EngineDiscoveryRequestResolver<EngineDescriptor> RESOLVER = EngineDiscoveryRequestResolver.<EngineDescriptor>builder()
+      .addClassContainerSelectorResolver(SuiteResolver::isSuite)
+      .addSelectorResolver(context -> new SuiteResolver(context.getClassNameFilter()))
+      .build();
+
+  @Override
+  public String getId() {
+    return ENGINE_ID;
+  }
+
+  @Override
+  public TestDescriptor discover(EngineDiscoveryRequest request, UniqueId uniqueId) {
+    EngineDescriptor engine = new EngineDescriptor(uniqueId, "PromptUnit");
+    RESOLVER.resolve(request, engine);
+    return engine;
+  }
+
+  @Override
+  protected RunContext createExecutionContext(ExecutionRequest request) {
+    return RunContext.start(request);
+  }
+}

@@ -1,0 +1,72 @@
+package io.promptunit.engine;
+
+import io.promptunit.config.Settings;
+import io.promptunit.eval.SuiteRun;
+import io.promptunit.model.ModelCall;
+import io.promptunit.model.ModelResolver;
+import java.util.Optional;
+import org.junit.platform.engine.EngineExecutionListener;
+import org.junit.platform.engine.ExecutionRequest;
+import org.junit.platform.engine.support.hierarchical.EngineExecutionContext;
+
+/**
+ * What a node needs while executing: the listener to publish report entries to, the settings and
+ * model plumbing shared by the whole run, and — inside a suite — that suite's run or the reason
+ * its examples cannot run.
+ */
+final class RunContext implements EngineExecutionContext {
+
+  private final EngineExecutionListener listener;
+  private final Settings settings;
+  private final ModelResolver models;
+  private final ModelCall call;
+  private final SuiteRun suiteRun;
+  private final String abortReason;
+
+  private RunContext(EngineExecutionListener listener, Settings settings, ModelResolver models, ModelCall call,
+      SuiteRun suiteRun, String abortReason) {
+    this.listener = listener;
+    this.settings = settings;
+    this.models = models;
+    this.call = call;
+    this.suiteRun = suiteRun;
+    this.abortReason = abortReason;
+  }
+
+  static RunContext start(ExecutionRequest request) {
+    Settings settings = new Settings(request.getConfigurationParameters()::get, System::getenv);
+    return new RunContext(request.getEngineExecutionListener(), settings, new ModelResolver(settings), ModelCall.from(settings), null, null);
+  }
+
+  RunContext withSuiteRun(SuiteRun run) {
+    return new RunContext(listener, settings, models, call, run, null);
+  }
+
+  RunContext withAbortReason(String reason) {
+    return new RunContext(listener, settings, models, call, null, reason);
+  }
+
+  EngineExecutionListener listener() {
+    return listener;
+  }
+
+  Settings settings() {
+    return settings;
+  }
+
+  ModelResolver models() {
+    return models;
+  }
+
+  ModelCall call() {
+    return call;
+  }
+
+  Optional<SuiteRun> suiteRun() {
+    return Optional.ofNullable(suiteRun);
+  }
+
+  Optional<String> abortReason() {
+    return Optional.ofNullable(abortReason);
+  }
+}

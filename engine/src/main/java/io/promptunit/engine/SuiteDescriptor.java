@@ -1,0 +1,110 @@
+package io.promptunit.engine;
+
+import io.promptunit.Example;
+import io.promptunit.eval.Checks;
+import io.promptunit.eval.JudgeModels;
+import io.promptunit.suite.InvalidSuiteException;
+import io.promptunit.suite.Suite;
+import io.promptunit.suite.SuiteLoader;
+import io.promptunit.suite.SuiteProblem;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.platform.engine.UniqueId;
+import org.junit.platform.engine.support.descriptor.AbstractTestDescriptor;
+import org.junit.platform.engine.support.descriptor.ClassSource;
+import org.junit.platform.engine.support.hierarchical.Node;
+
+/**
+ * A prompt suite: the container of its examples. A suite whose files are broken is kept (with no
+ * examples) and fails when executed, naming every problem — so the other suites still run.
+ */
+final class SuiteDescriptor extends AbstractTestDescriptor implements Node<RunContext> {
+
+  static final String SEGMENT_TYPE = "suite";
+
+  private final Class<?> anchor;
+  private final Suite suite;
+  private final InvalidSuiteException problem;
+  private Map<String, Example> byId;
+
+  private SuiteDescriptor(UniqueId uniqueId, Class<?> anchor, Suite suite, InvalidSuiteException problem) {
+    super(uniqueId, anchor.getSimpleName(), ClassSource.from(anchor));
+    this.anchor = anchor;
+    this.suite = suite;
+    this.problem = problem;
+  }
+
+  static SuiteDescriptor create(UniqueId parent, Class<?> anchor) {
+    UniqueId uniqueId = parent.append(SEGMENT_TYPE, anchor.getName());
+    try {
+      Suite suite = SuiteLoader.load(anchor);
+      Checks.of(suite, JudgeModels.unavailable());
+      return new SuiteDescriptor(uniqueId, anchor, suite, null);
+    } catch (InvalidSuiteException e) {
+      return new SuiteDescriptor(uniqueId, anchor, null, e);
+    } catch (RuntimeException | LinkageError e) {
+      InvalidSuiteException wrapped = new InvalidSuiteException(new SuiteProblem(anchor.getName(), 0,
+          "the suite cannot be loaded (" + e + ")", "check the @PromptTest declaration and the files it names"));
+      wrapped.initCause(e);
+      return new SuiteDescriptor(uniqueId, anchor, null, wrapped);
+    }
+  }
+
+  @Override
+  public Type getType() {
+    return Type.CONTAINER;
+  }
+
+  /** Surefire uses this as the {@code classname} of every example's testcase. */
+  @Override
+  public String getLegacyReportingName() {
+    return anchor.getName();
+  }
+
+  Class<?> anchor() {
+    return anchor;
+  }
+
+  Optional<Suite> suite() {
+    return Optional.ofNullable(suite);
+  }
+
+  List<Example> examples() {
+    return suite == null ? List.of() : suite.examples();
+  }
+
+  synchronized Optional<Example> example(String id) {
+    if (byId == null) {
+      byId = new HashMap<>();
+      examples().forEach(example -> byId.put(example.id(), example));
+    }
+    return Optional.ofNullable(byId.get(id));
+  }
+
+  ExampleDescriptor createChild(Example example) {
+    return new ExampleDescriptor(getUniqueId().append(ExampleDescriptor.SEGMENT_TYPE, example.id()), example, suite);
+  }
+
+  @Override
+  public RunContext before(RunContext context) {
+    if (problem != null) {
+      throw problem;
+    }
+    return SuiteExecution.start(this, context);
+  }
+
+  @Override
+  public void after(RunContext context) {
+    SuiteExecution.finish(this, context);
+  }
+
+  /** The examples selected for this run, in file order. */
+  List<Example> selectedExamples() {
+    return getChildren().stream()
+        .filter(ExampleDescriptor.class::isInstance)
+        .map(child -> ((ExampleDescriptor) child).example())
+        .toList();
+  }
+}

@@ -1,0 +1,14 @@
+package io.promptunit.eval;
+
+import io.promptunit.Example;
+import java.util.Optional;
+
+/** One condition an output must meet. All checks of a suite must pass for an example to pass. */
+public interface Check {
+
+  /** Short name used in failure messages, e.g. {@code normalized equality}. */
+  String name();
+
+  /** Empty when {@code output} passes; otherwise why not. */
+  Optional<CheckFailure> check(Example example, Conversation conversation, String output);
+}

@@ -1,0 +1,175 @@
+package io.promptunit.eval;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.promptunit.Check;
+import io.promptunit.Example;
+import io.promptunit.ExpectContains;
+import io.promptunit.ExpectExact;
+import io.promptunit.ExpectIgnoringCase;
+import io.promptunit.ExpectJson;
+import io.promptunit.ExpectJsonSchema;
+import io.promptunit.ExpectJudge;
+import io.promptunit.ExpectNormalized;
+import io.promptunit.ExpectNumber;
+import io.promptunit.ExpectRegex;
+import io.promptunit.suite.InvalidSuiteException;
+import io.promptunit.suite.Resource;
+import io.promptunit.suite.Suite;
+import io.promptunit.suite.SuiteProblem;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** Builds a suite's checks from its anchor's {@code @Expect...} annotations and {@link Check} methods. */
+public final class Checks {
+
+  private Checks() {}
+
+  /**
+   * The checks of {@code suite}, all of which must pass. With none declared, the default
+   * normalized equality applies.
+   *
+   * @throws InvalidSuiteException when a declaration is unusable (bad regex, missing schema, wrong method signature)
+   */
+  public static List<io.promptunit.eval.Check> of(Suite suite, JudgeModels judges) {
+    Class<?> anchor = suite.anchor();
+    String where = anchor.getName();
+    List<SuiteProblem> problems = new ArrayList<>();
+    List<io.promptunit.eval.Check> checks = new ArrayList<>();
+
+    if (anchor.isAnnotationPresent(ExpectNormalized.class)) {
+      checks.add(new TextChecks.Normalized());
+    }
+    if (anchor.isAnnotationPresent(ExpectExact.class)) {
+      checks.add(new TextChecks.Exact());
+    }
+    if (anchor.isAnnotationPresent(ExpectIgnoringCase.class)) {
+      checks.add(new TextChecks.IgnoringCase());
+    }
+    ExpectContains contains = anchor.getAnnotation(ExpectContains.class);
+    if (contains != null) {
+      checks.add(new TextChecks.Contains(contains.ignoreCase()));
+    }
+    ExpectRegex regex = anchor.getAnnotation(ExpectRegex.class);
+    if (regex != null) {
+      try {
+        checks.add(new TextChecks.Regex(regex.value()));
+      } catch (PatternSyntaxException e) {
+        problems.add(new SuiteProblem(where, 0, "@ExpectRegex(\"" + regex.value() + "\") is not a valid pattern: " + e.getDescription(),
+            "fix the regular expression (java.util.regex.Pattern syntax)"));
+      }
+    }
+    ExpectJson json = anchor.getAnnotation(ExpectJson.class);
+    if (json != null) {
+      checks.add(new JsonChecks.Equality(Arrays.asList(json.fields())));
+    }
+    ExpectJsonSchema schema = anchor.getAnnotation(ExpectJsonSchema.class);
+    if (schema != null) {
+      schemaCheck(anchor, schema.value(), where, problems).ifPresent(checks::add);
+    }
+    ExpectNumber number = anchor.getAnnotation(ExpectNumber.class);
+    if (number != null) {
+      if (number.tolerance() < 0) {
+        problems.add(new SuiteProblem(where, 0, "@ExpectNumber(tolerance = " + number.tolerance() + ") is negative", "use a tolerance of 0 or more"));
+      } else {
+        checks.add(new NumberCheck(number.tolerance(), number.relative()));
+      }
+    }
+    ExpectJudge judge = anchor.getAnnotation(ExpectJudge.class);
+    if (judge != null) {
+      if (judge.rubric().isBlank()) {
+        problems.add(new SuiteProblem(where, 0, "@ExpectJudge(rubric) is empty", "say what a good output does, e.g. rubric = \"polite and names the amount\""));
+      } else {
+        checks.add(new JudgeCheck(judge.rubric(), () -> judges.judge(judge.model())));
+      }
+    }
+    customChecks(anchor, where, problems, checks);
+
+    if (!problems.isEmpty()) {
+      throw new InvalidSuiteException(problems);
+    }
+    if (checks.isEmpty()) {
+      checks.add(new TextChecks.Normalized());
+    }
+    return List.copyOf(checks);
+  }
+
+  private static Optional<io.promptunit.eval.Check> schemaCheck(Class<?> anchor, String path, String where, List<SuiteProblem> problems) {
+    ClassLoader loader = anchor.getClassLoader() != null ? anchor.getClassLoader() : ClassLoader.getSystemClassLoader();
+    Optional<Resource> resource = Resource.find(loader, path);
+    if (resource.isEmpty()) {
+      problems.add(new SuiteProblem(where, 0, "@ExpectJsonSchema(\"" + path + "\") not found on the classpath",
+          "create src/test/resources/" + path + " or correct the path"));
+      return Optional.empty();
+    }
+    try {
+      JsonNode node = JsonChecks.JSON.readTree(resource.get().readText());
+      return Optional.of(new JsonChecks.SchemaValidity(path, node));
+    } catch (JsonProcessingException e) {
+      problems.add(new SuiteProblem(path, e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
+          "the JSON Schema is not valid JSON (" + e.getOriginalMessage() + ")", "fix the schema file"));
+    } catch (RuntimeException e) {
+      problems.add(new SuiteProblem(path, 0, "the JSON Schema cannot be used (" + e.getMessage() + ")", "fix the schema file"));
+    }
+    return Optional.empty();
+  }
+
+  private static void customChecks(Class<?> anchor, String where, List<SuiteProblem> problems, List<io.promptunit.eval.Check> checks) {
+    List<Method> methods = new ArrayList<>();
+    for (Class<?> type = anchor; type != null && type != Object.class; type = type.getSuperclass()) {
+      for (Method method : type.getDeclaredMethods()) {
+        if (method.isAnnotationPresent(Check.class)) {
+          methods.add(method);
+        }
+      }
+    }
+    methods.sort(Comparator.comparing(Method::getName));
+    Object instance = null;
+    for (Method method : methods) {
+      String signature = anchor.getSimpleName() + "." + method.getName() + "()";
+      boolean parametersOk = method.getParameterCount() >= 1 && method.getParameterCount() <= 2
+          && Arrays.stream(method.getParameterTypes()).allMatch(t -> t == Example.class || t == String.class)
+          && Arrays.stream(method.getParameterTypes()).filter(t -> t == String.class).count() == 1;
+      Class<?> returns = method.getReturnType();
+      boolean returnOk = returns == void.class || returns == boolean.class || returns == Boolean.class;
+      if (!parametersOk || !returnOk) {
+        problems.add(new SuiteProblem(where, 0, "@Check method " + signature + " has an unsupported signature",
+            "declare it as void " + method.getName() + "(Example example, String output) (or with just the String output),"
+                + " failing through an assertion or by returning false"));
+        continue;
+      }
+      Object target = null;
+      if (!Modifier.isStatic(method.getModifiers())) {
+        if (instance == null) {
+          instance = instantiate(anchor, where, problems);
+          if (instance == null) {
+            continue;
+          }
+        }
+        target = instance;
+      }
+      checks.add(new CustomCheck(method, target));
+    }
+  }
+
+  private static Object instantiate(Class<?> anchor, String where, List<SuiteProblem> problems) {
+    try {
+      Constructor<?> constructor = anchor.getDeclaredConstructor();
+      constructor.setAccessible(true);
+      return constructor.newInstance();
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      problems.add(new SuiteProblem(where, 0, "cannot create an instance of " + anchor.getSimpleName() + " for its @Check methods (" + e + ")",
+          "give the class a no-argument constructor, or make the @Check methods static"));
+      return null;
+    }
+  }
+
+}

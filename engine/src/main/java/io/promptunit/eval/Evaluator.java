@@ -1,0 +1,70 @@
+package io.promptunit.eval;
+
+import io.promptunit.Example;
+import io.promptunit.model.ModelCallException;
+import io.promptunit.model.ModelClient;
+import io.promptunit.model.Reply;
+import io.promptunit.suite.Suite;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Runs a suite's prompt on one example (all its repeats) and applies the checks. Thread-safe. */
+public final class Evaluator {
+
+  private final Suite suite;
+  private final List<Check> checks;
+  private final ModelClient model;
+
+  public Evaluator(Suite suite, List<Check> checks, ModelClient model) {
+    this.suite = suite;
+    this.checks = List.copyOf(checks);
+    this.model = model;
+  }
+
+  public Suite suite() {
+    return suite;
+  }
+
+  public ExampleResult evaluate(Example example) {
+    Conversation conversation = Conversation.render(suite, example);
+    int repeats = suite.options().repeats();
+    int required = suite.options().minPasses();
+    List<Attempt> attempts = new ArrayList<>(repeats);
+    int passed = 0;
+    for (int run = 0; run < repeats; run++) {
+      Attempt attempt = attempt(example, conversation);
+      attempts.add(attempt);
+      if (attempt.error().isPresent()) {
+        break;
+      }
+      if (attempt.passed()) {
+        passed++;
+      }
+      int remaining = repeats - run - 1;
+      if (passed >= required || passed + remaining < required) {
+        // The verdict cannot change any more; further runs would only cost money.
+        break;
+      }
+    }
+    return new ExampleResult(example, conversation, attempts, required);
+  }
+
+  private Attempt attempt(Example example, Conversation conversation) {
+    Reply reply;
+    try {
+      reply = model.chat(conversation.messages(), suite.options().temperature(), Optional.empty());
+    } catch (ModelCallException e) {
+      return new Attempt(Optional.empty(), List.of(), Optional.of(e));
+    }
+    List<CheckFailure> failures = new ArrayList<>();
+    try {
+      for (Check check : checks) {
+        check.check(example, conversation, reply.text()).ifPresent(failures::add);
+      }
+    } catch (ModelCallException | CheckError e) {
+      return new Attempt(Optional.of(reply), failures, Optional.of(e));
+    }
+    return new Attempt(Optional.of(reply), failures, Optional.empty());
+  }
+}

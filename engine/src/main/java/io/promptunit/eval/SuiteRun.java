@@ -1,0 +1,116 @@
+package io.promptunit.eval;
+
+import io.promptunit.Example;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Evaluates a list of examples concurrently — at most {@code concurrency} at a time — while the
+ * caller collects the results one by one, in any order. Only a window of examples ahead of the
+ * caller is in flight or buffered, so memory stays bounded however long the suite is.
+ */
+public final class SuiteRun implements AutoCloseable {
+
+  private final Evaluator evaluator;
+  private final List<Example> examples;
+  private final Map<String, Integer> positions = new HashMap<>();
+  private final Map<Integer, CompletableFuture<ExampleResult>> pending = new HashMap<>();
+  private final ExecutorService workers;
+  private final int window;
+  private int submitted;
+
+  private final AtomicLong passed = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong errors = new AtomicLong();
+
+  public SuiteRun(Evaluator evaluator, List<Example> examples, int concurrency) {
+    if (concurrency < 1) {
+      throw new IllegalArgumentException("concurrency must be at least 1");
+    }
+    this.evaluator = evaluator;
+    this.examples = List.copyOf(examples);
+    for (int i = 0; i < this.examples.size(); i++) {
+      positions.put(this.examples.get(i).id(), i);
+    }
+    this.window = Math.max(concurrency * 4, 16);
+    this.workers = Executors.newFixedThreadPool(concurrency, threads(evaluator.suite().name()));
+  }
+
+  /** The result of {@code example}, waiting for it if needed. Each example may be collected once. */
+  public synchronized ExampleResult await(Example example) throws InterruptedException {
+    Integer position = positions.get(example.id());
+    if (position == null) {
+      throw new IllegalArgumentException("example " + example.id() + " is not part of this run");
+    }
+    while (submitted < examples.size() && submitted <= position + window) {
+      int index = submitted++;
+      Example next = examples.get(index);
+      pending.put(index, CompletableFuture.supplyAsync(() -> evaluator.evaluate(next), workers));
+    }
+    CompletableFuture<ExampleResult> future = pending.remove(position);
+    if (future == null) {
+      throw new IllegalStateException("example " + example.id() + " was already collected");
+    }
+    ExampleResult result;
+    try {
+      result = future.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);
+    }
+    switch (result.status()) {
+      case PASSED:
+        passed.incrementAndGet();
+        break;
+      case FAILED:
+        failed.incrementAndGet();
+        break;
+      default:
+        errors.incrementAndGet();
+    }
+    return result;
+  }
+
+  public io.promptunit.suite.Suite suite() {
+    return evaluator.suite();
+  }
+
+  public Tally tally() {
+    return new Tally(passed.get(), failed.get(), errors.get());
+  }
+
+  @Override
+  public void close() {
+    workers.shutdownNow();
+  }
+
+  private static ThreadFactory threads(String suite) {
+    AtomicInteger count = new AtomicInteger();
+    String simple = suite.substring(suite.lastIndexOf('.') + 1);
+    return runnable -> {
+      Thread thread = new Thread(runnable, "promptunit-" + simple + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  /** Counts of collected results. Errors count as not passed. */
+  public record Tally(long passed, long failed, long errors) {
+
+    public long total() {
+      return passed + failed + errors;
+    }
+
+    public double passRate() {
+      return total() == 0 ? 1.0 : (double) passed / total();
+    }
+  }
+}

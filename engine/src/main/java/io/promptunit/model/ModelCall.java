@@ -1,0 +1,168 @@
+package io.promptunit.model;
+
+import dev.langchain4j.exception.AuthenticationException;
+import dev.langchain4j.exception.ContentFilteredException;
+import dev.langchain4j.exception.HttpException;
+import dev.langchain4j.exception.InternalServerException;
+import dev.langchain4j.exception.InvalidRequestException;
+import dev.langchain4j.exception.ModelNotFoundException;
+import dev.langchain4j.exception.RateLimitException;
+import dev.langchain4j.exception.RetriableException;
+import dev.langchain4j.exception.TimeoutException;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.output.TokenUsage;
+import io.promptunit.config.Keys;
+import io.promptunit.config.Settings;
+import java.net.http.HttpTimeoutException;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The one place where PromptUnit calls a model: measures latency and token usage, retries
+ * transient failures (rate limits, server errors, timeouts) with exponential backoff and jitter,
+ * and turns what is left into a {@link ModelCallException} that names the problem.
+ */
+public final class ModelCall {
+
+  private final int maxRetries;
+  private final long backoffMillis;
+
+  public ModelCall(int maxRetries, long backoffMillis) {
+    this.maxRetries = maxRetries;
+    this.backoffMillis = backoffMillis;
+  }
+
+  public static ModelCall from(Settings settings) {
+    return new ModelCall(
+        settings.getInt(Keys.MAX_RETRIES, Keys.DEFAULT_MAX_RETRIES),
+        settings.getLong(Keys.RETRY_BACKOFF_MILLIS, Keys.DEFAULT_RETRY_BACKOFF_MILLIS));
+  }
+
+  /**
+   * Sends {@code request} to {@code model}.
+   *
+   * @param modelName how to name the model in messages
+   * @throws ModelCallException when no answer could be had after retries
+   */
+  public Reply send(ChatModel model, String modelName, ChatRequest request) {
+    int attempt = 0;
+    while (true) {
+      attempt++;
+      long start = System.nanoTime();
+      try {
+        ChatResponse response = model.chat(request);
+        long latency = (System.nanoTime() - start) / 1_000_000;
+        String text = response.aiMessage() == null || response.aiMessage().text() == null ? "" : response.aiMessage().text();
+        TokenUsage usage = response.tokenUsage();
+        long in = usage == null || usage.inputTokenCount() == null ? 0 : usage.inputTokenCount();
+        long out = usage == null || usage.outputTokenCount() == null ? 0 : usage.outputTokenCount();
+        return new Reply(text, in, out, latency, attempt);
+      } catch (RuntimeException e) {
+        ModelCallException.Kind kind = classify(e);
+        if (!isTransient(kind) || attempt > maxRetries) {
+          String retried = attempt > 1 ? " after " + attempt + " attempts" : "";
+          throw new ModelCallException(kind,
+              "Model " + modelName + " " + kind.phrase() + retried + ": " + Secrets.redact(describe(e)) + hint(kind), attempt, e);
+        }
+        sleep(backoff(attempt));
+      }
+    }
+  }
+
+  private long backoff(int attempt) {
+    long ceiling = backoffMillis << Math.min(attempt - 1, 16);
+    // "Equal jitter": half fixed, half random, so that concurrent callers spread out but still wait.
+    return ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+  }
+
+  private static boolean isTransient(ModelCallException.Kind kind) {
+    return kind == ModelCallException.Kind.RATE_LIMIT || kind == ModelCallException.Kind.SERVER || kind == ModelCallException.Kind.TIMEOUT;
+  }
+
+  static ModelCallException.Kind classify(Throwable e) {
+    if (e instanceof AuthenticationException) {
+      return ModelCallException.Kind.AUTHENTICATION;
+    }
+    if (e instanceof RateLimitException) {
+      return ModelCallException.Kind.RATE_LIMIT;
+    }
+    if (e instanceof TimeoutException || hasCause(e, HttpTimeoutException.class) || hasCause(e, java.net.SocketTimeoutException.class)) {
+      return ModelCallException.Kind.TIMEOUT;
+    }
+    if (e instanceof ContentFilteredException) {
+      return ModelCallException.Kind.CONTENT_FILTER;
+    }
+    if (e instanceof ModelNotFoundException) {
+      return ModelCallException.Kind.MODEL_NOT_FOUND;
+    }
+    if (e instanceof InternalServerException) {
+      return ModelCallException.Kind.SERVER;
+    }
+    if (e instanceof InvalidRequestException) {
+      return ModelCallException.Kind.INVALID_REQUEST;
+    }
+    if (e instanceof HttpException http) {
+      int status = http.statusCode();
+      if (status == 401 || status == 403) {
+        return ModelCallException.Kind.AUTHENTICATION;
+      }
+      if (status == 429) {
+        return ModelCallException.Kind.RATE_LIMIT;
+      }
+      if (status == 408) {
+        return ModelCallException.Kind.TIMEOUT;
+      }
+      if (status >= 500) {
+        return ModelCallException.Kind.SERVER;
+      }
+      return ModelCallException.Kind.INVALID_REQUEST;
+    }
+    if (e instanceof RetriableException || hasCause(e, java.net.ConnectException.class)) {
+      return ModelCallException.Kind.SERVER;
+    }
+    return ModelCallException.Kind.OTHER;
+  }
+
+  private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String describe(Throwable e) {
+    Throwable root = e;
+    while ((root.getMessage() == null || root.getMessage().isBlank()) && root.getCause() != null) {
+      root = root.getCause();
+    }
+    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return message.length() > 500 ? message.substring(0, 500) + "..." : message;
+  }
+
+  private static String hint(ModelCallException.Kind kind) {
+    switch (kind) {
+      case AUTHENTICATION:
+        return " (check the API key in OPENAI_API_KEY / ANTHROPIC_API_KEY)";
+      case MODEL_NOT_FOUND:
+        return " (check the model name in promptunit.model)";
+      case TIMEOUT:
+        return " (raise promptunit.timeout-seconds if the model is slow)";
+      case RATE_LIMIT:
+        return " (lower promptunit.concurrency or raise promptunit.max-retries)";
+      default:
+        return "";
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ModelCallException(ModelCallException.Kind.OTHER, "interrupted while waiting to retry", 0, e);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package io.promptunit.model;
+
+/**
+ * A model call that did not produce an answer: an error of the provider or the connection, as
+ * opposed to an answer that failed a check. Reported as a test <em>error</em>, never a failure.
+ */
+public final class ModelCallException extends RuntimeException {
+
+  /** What kind of trouble the provider reported. */
+  public enum Kind {
+    AUTHENTICATION("authentication failed"),
+    RATE_LIMIT("rate limited"),
+    TIMEOUT("timed out"),
+    CONTENT_FILTER("blocked by the provider's content filter"),
+    MODEL_NOT_FOUND("model not found"),
+    INVALID_REQUEST("request rejected"),
+    SERVER("provider error"),
+    OTHER("call failed");
+
+    private final String phrase;
+
+    Kind(String phrase) {
+      this.phrase = phrase;
+    }
+
+    public String phrase() {
+      return phrase;
+    }
+  }
+
+  private final Kind kind;
+  private final int attempts;
+
+  public ModelCallException(Kind kind, String message, int attempts, Throwable cause) {
+    super(message, cause);
+    this.kind = kind;
+    this.attempts = attempts;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public int attempts() {
+    return attempts;
+  }
+}

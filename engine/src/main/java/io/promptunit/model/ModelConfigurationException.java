@@ -1,0 +1,34 @@
+package io.promptunit.model;
+
+/** No usable model could be set up from the configuration; the message says what to change. */
+public final class ModelConfigurationException extends RuntimeException {
+
+  private final boolean noModelConfigured;
+
+  private ModelConfigurationException(String message, boolean noModelConfigured) {
+    super(message, null, false, false);
+    this.noModelConfigured = noModelConfigured;
+  }
+
+  public static ModelConfigurationException invalid(String message) {
+    return new ModelConfigurationException(message, false);
+  }
+
+  /** Nothing names a model at all: examples are reported aborted with {@link #NO_MODEL_MESSAGE}. */
+  public static ModelConfigurationException noModel() {
+    return new ModelConfigurationException(NO_MODEL_MESSAGE, true);
+  }
+
+  public boolean noModelConfigured() {
+    return noModelConfigured;
+  }
+
+  public static final String NO_MODEL_MESSAGE =
+      "No model configured, so this example was not run. Configure one of:\n"
+          + "  - promptunit.model=openai:gpt-4o-mini in src/test/resources/junit-platform.properties, with OPENAI_API_KEY set;\n"
+          + "  - promptunit.model=openai:<model> plus promptunit.openai.base-url=http://localhost:11434/v1 for any OpenAI-compatible"
+          + " server (Ollama, llama.cpp server, vLLM, LM Studio);\n"
+          + "  - promptunit.model=anthropic:claude-3-5-haiku-latest with ANTHROPIC_API_KEY set;\n"
+          + "  - the same as -Dpromptunit.model=... or the PROMPTUNIT_MODEL environment variable;\n"
+          + "  - or a static @ModelFactory method on the suite's class returning any langchain4j ChatModel.";
+}

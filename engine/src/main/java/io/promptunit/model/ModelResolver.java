@@ -1,0 +1,85 @@
+package io.promptunit.model;
+
+import dev.langchain4j.model.anthropic.AnthropicChatModel;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import io.promptunit.config.Keys;
+import io.promptunit.config.Settings;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Builds langchain4j {@link ChatModel}s from provider strings and settings, one instance per
+ * distinct string. API keys are read only from the usual environment variables and never logged.
+ *
+ * <p>Provider retries are turned off ({@code maxRetries(0)}): {@link ModelCall} is the one place that
+ * retries, so that retries are counted and bounded the same way for every provider.
+ */
+public final class ModelResolver {
+
+  static final String OPENAI_DEFAULT_URL = "https://api.openai.com/v1";
+
+  private final Settings settings;
+  private final Map<String, ChatModel> models = new ConcurrentHashMap<>();
+
+  public ModelResolver(Settings settings) {
+    this.settings = settings;
+  }
+
+  /** The configured task model, if the configuration names one. */
+  public Optional<String> configuredModel() {
+    return settings.get(Keys.MODEL);
+  }
+
+  /** The model for {@code spec}; {@code source} names where the spec came from for error messages. */
+  public ChatModel resolve(String spec, String source) {
+    ModelSpec parsed = ModelSpec.parse(spec, source);
+    return models.computeIfAbsent(parsed.toString(), key -> build(parsed, source));
+  }
+
+  private ChatModel build(ModelSpec spec, String source) {
+    Duration timeout = Duration.ofSeconds(settings.getInt(Keys.TIMEOUT_SECONDS, Keys.DEFAULT_TIMEOUT_SECONDS));
+    switch (spec.provider()) {
+      case "openai":
+        return openAi(spec, timeout);
+      case "anthropic":
+        return anthropic(spec, timeout);
+      default:
+        throw ModelConfigurationException.invalid("Unknown model provider \"" + spec.provider() + "\" in " + source + "=" + spec
+            + ". Use openai:<model> (also for Ollama, llama.cpp server, vLLM and LM Studio through promptunit.openai.base-url),"
+            + " anthropic:<model>, or a static @ModelFactory method on the suite class returning any langchain4j ChatModel.");
+    }
+  }
+
+  private ChatModel openAi(ModelSpec spec, Duration timeout) {
+    String baseUrl = settings.get(Keys.OPENAI_BASE_URL).or(() -> settings.env("OPENAI_BASE_URL")).orElse(OPENAI_DEFAULT_URL);
+    Optional<String> key = settings.env("OPENAI_API_KEY");
+    if (key.isEmpty() && baseUrl.equals(OPENAI_DEFAULT_URL)) {
+      throw ModelConfigurationException.invalid("Model " + spec + " needs an API key: set the OPENAI_API_KEY environment variable,"
+          + " or point promptunit.openai.base-url at a local OpenAI-compatible server (e.g. http://localhost:11434/v1 for Ollama).");
+    }
+    return OpenAiChatModel.builder()
+        .baseUrl(baseUrl)
+        // Local OpenAI-compatible servers accept any key; sending a placeholder keeps the client happy.
+        .apiKey(key.orElse("not-needed"))
+        .modelName(spec.model())
+        .timeout(timeout)
+        .maxRetries(0)
+        .build();
+  }
+
+  private ChatModel anthropic(ModelSpec spec, Duration timeout) {
+    String key = settings.env("ANTHROPIC_API_KEY").orElseThrow(() -> ModelConfigurationException.invalid(
+        "Model " + spec + " needs an API key: set the ANTHROPIC_API_KEY environment variable."));
+    AnthropicChatModel.AnthropicChatModelBuilder builder = AnthropicChatModel.builder()
+        .apiKey(key)
+        .modelName(spec.model())
+        .timeout(timeout)
+        .maxRetries(0)
+        .maxTokens(settings.getInt(Keys.MAX_OUTPUT_TOKENS, 1024));
+    settings.get(Keys.ANTHROPIC_BASE_URL).or(() -> settings.env("ANTHROPIC_BASE_URL")).ifPresent(builder::baseUrl);
+    return builder.build();
+  }
+}

@@ -1,0 +1,12 @@
+package io.promptunit.model;
+
+/**
+ * A model's answer with what it cost.
+ *
+ * @param text the answer text (empty, never null, when the model said nothing)
+ * @param inputTokens input tokens the provider reported (0 when it reports none)
+ * @param outputTokens output tokens the provider reported (0 when it reports none)
+ * @param latencyMillis wall time of the successful attempt
+ * @param attempts calls made, including retries
+ */
+public record Reply(String text, long inputTokens, long outputTokens, long latencyMillis, int attempts) {}

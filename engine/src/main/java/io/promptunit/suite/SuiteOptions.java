@@ -1,0 +1,26 @@
+package io.promptunit.suite;
+
+import java.util.Optional;
+
+/**
+ * How a suite is scored, as declared on its anchor.
+ *
+ * @param model provider string for this suite only, if any
+ * @param temperature sampling temperature of scoring calls
+ * @param repeats runs per example
+ * @param minPasses runs that must pass for an example to pass (1..repeats)
+ * @param minPassRate fraction of examples that must pass for the suite to pass
+ * @param concurrency maximum concurrent model calls, or empty for the configured default
+ */
+public record SuiteOptions(
+    Optional<String> model, double temperature, int repeats, int minPasses, double minPassRate, Optional<Integer> concurrency) {
+
+  public static SuiteOptions defaults() {
+    return new SuiteOptions(Optional.empty(), 0.0, 1, 1, 1.0, Optional.empty());
+  }
+
+  /** Whether failing examples are tolerated up to a pass rate (and so reported aborted, not failed). */
+  public boolean toleratesFailures() {
+    return minPassRate < 1.0;
+  }
+}

@@ -1,0 +1,88 @@
+package io.promptunit.suite;
+
+import dev.langchain4j.model.input.PromptTemplate;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A prompt template in langchain4j syntax ({@code {{variable}}}), rendered with langchain4j's own
+ * {@link PromptTemplate} so that a suite sees exactly what an application using langchain4j sees.
+ *
+ */
+public final class Template {
+
+  private static final Pattern VARIABLE = Pattern.compile("\\{\\{(.+?)}}");
+
+  /** Variables langchain4j fills in by itself. */
+  private static final Set<String> BUILT_IN = Set.of("current_date", "current_time", "current_date_time");
+
+  private final String path;
+  private final String text;
+  private final PromptTemplate compiled;
+  private final Set<String> variables;
+
+  /**
+   * @param path where the template came from (for messages)
+   * @param text the template text
+   */
+  public Template(String path, String text) {
+    this.path = path;
+    this.text = text;
+    this.compiled = text.contains("{{") ? PromptTemplate.from(text) : null;
+    this.variables = findVariables(text);
+  }
+
+  public String path() {
+    return path;
+  }
+
+  public String text() {
+    return text;
+  }
+
+  /** The variables an example must provide, in order of first appearance. */
+  public Set<String> variables() {
+    return variables;
+  }
+
+  private static Set<String> findVariables(String text) {
+    Set<String> names = new LinkedHashSet<>();
+    Matcher matcher = VARIABLE.matcher(text);
+    while (matcher.find()) {
+      String name = matcher.group(1).strip();
+      if (!BUILT_IN.contains(name)) {
+        names.add(name);
+      }
+    }
+    return Collections.unmodifiableSet(names);
+  }
+
+  /** Line of the first occurrence of {@code variable} (1-based), for messages. */
+  public int lineOf(String variable) {
+    Matcher matcher = VARIABLE.matcher(text);
+    while (matcher.find()) {
+      if (matcher.group(1).strip().equals(variable)) {
+        return 1 + (int) text.substring(0, matcher.start()).chars().filter(c -> c == '\n').count();
+      }
+    }
+    return 0;
+  }
+
+  public String render(Map<String, Object> variables) {
+    return compiled == null ? text : compiled.apply(variables).text();
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof Template that && path.equals(that.path) && text.equals(that.text);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * path.hashCode() + text.hashCode();
+  }
+}
