@@ -30,11 +30,14 @@ public final class Settings {
     return new Settings(key -> Optional.ofNullable(values.get(key)), key -> null);
   }
 
-  /** The value of {@code key}, blank values counting as absent. */
+  /**
+   * The value of {@code key}, blank values counting as absent. A key set (even to blank) in the
+   * primary source hides the environment variable, so {@code -Dpromptunit.model=} means "none".
+   */
   public Optional<String> get(String key) {
-    Optional<String> value = primary.apply(key).map(String::strip).filter(v -> !v.isEmpty());
+    Optional<String> value = primary.apply(key);
     if (value.isPresent()) {
-      return value;
+      return value.map(String::strip).filter(v -> !v.isEmpty());
     }
     return env(environmentName(key));
   }

@@ -39,7 +39,13 @@ final class SuiteResolver implements SelectorResolver {
 
   @Override
   public Resolution resolve(ClassSelector selector, Context context) {
-    Class<?> anchor = selector.getJavaClass();
+    Class<?> anchor;
+    try {
+      anchor = selector.getJavaClass();
+    } catch (RuntimeException | LinkageError e) {
+      // Not ours to report: the engine that owns the class (usually Jupiter) says why it cannot load.
+      return unresolved();
+    }
     if (!isSuite(anchor) || !classNameFilter.test(anchor.getName())) {
       return unresolved();
     }

@@ -92,7 +92,7 @@ public final class SuiteLoader {
   }
 
   private static Optional<Template> template(ClassLoader loader, String path, String attribute, String where, List<SuiteProblem> problems) {
-    return find(loader, path, attribute, where, problems).map(resource -> new Template(resource.path(), resource.readText()));
+    return find(loader, path, attribute, where, problems).map(resource -> new Template(resource.path(), resource.readText().stripTrailing()));
   }
 
   private static Optional<Resource> find(ClassLoader loader, String path, String attribute, String where, List<SuiteProblem> problems) {

@@ -15,6 +15,9 @@ import dev.langchain4j.exception.TimeoutException;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.openai.OpenAiChatResponseMetadata;
+import dev.langchain4j.model.openai.OpenAiTokenUsage;
+import dev.langchain4j.model.output.FinishReason;
 import io.promptunit.testing.OpenAiCompatibleServer.Message;
 import io.promptunit.testing.OpenAiCompatibleServer.Reply;
 import org.junit.jupiter.api.AfterEach;
@@ -105,6 +108,20 @@ class OpenAiCompatibleServerTest {
         assertThat(request.messages()).containsExactly(
                 new Message("system", "Be brief."), new Message("user", "What is the capital of France?"));
         assertThat(request.body().path("model").asText()).isEqualTo("gpt-4o-mini");
+    }
+
+    @Test
+    void successfulResponseHeadersAreVisibleThroughOpenAiMetadata() {
+        server.enqueue(Reply.text("hi").withHeader("x-ratelimit-remaining-requests", "9"));
+
+        ChatResponse response = model(0).chat(ChatRequest.builder().messages(UserMessage.from("hello")).build());
+
+        // Unlike failures, a success exposes the raw HTTP response, headers included.
+        assertThat(response.metadata()).isInstanceOfSatisfying(OpenAiChatResponseMetadata.class, metadata ->
+                assertThat(metadata.rawHttpResponse().headers())
+                        .containsEntry("x-ratelimit-remaining-requests", List.of("9")));
+        assertThat(response.tokenUsage()).isInstanceOf(OpenAiTokenUsage.class);
+        assertThat(response.finishReason()).isEqualTo(FinishReason.STOP);
     }
 
     @Test
