@@ -5,6 +5,7 @@ import io.promptunit.eval.SuiteRun;
 import io.promptunit.model.ModelCall;
 import io.promptunit.model.ModelResolver;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.platform.engine.EngineExecutionListener;
 import org.junit.platform.engine.ExecutionRequest;
 import org.junit.platform.engine.support.hierarchical.EngineExecutionContext;
@@ -20,11 +21,13 @@ final class RunContext implements EngineExecutionContext {
   private final Settings settings;
   private final ModelResolver models;
   private final ModelCall call;
+  private final AtomicBoolean noModelAnnounced;
   private final SuiteRun suiteRun;
   private final String abortReason;
 
   private RunContext(EngineExecutionListener listener, Settings settings, ModelResolver models, ModelCall call,
-      SuiteRun suiteRun, String abortReason) {
+      AtomicBoolean noModelAnnounced, SuiteRun suiteRun, String abortReason) {
+    this.noModelAnnounced = noModelAnnounced;
     this.listener = listener;
     this.settings = settings;
     this.models = models;
@@ -35,15 +38,21 @@ final class RunContext implements EngineExecutionContext {
 
   static RunContext start(ExecutionRequest request) {
     Settings settings = new Settings(request.getConfigurationParameters()::get, System::getenv);
-    return new RunContext(request.getEngineExecutionListener(), settings, new ModelResolver(settings), ModelCall.from(settings), null, null);
+    return new RunContext(request.getEngineExecutionListener(), settings, new ModelResolver(settings), ModelCall.from(settings),
+        new AtomicBoolean(), null, null);
   }
 
   RunContext withSuiteRun(SuiteRun run) {
-    return new RunContext(listener, settings, models, call, run, null);
+    return new RunContext(listener, settings, models, call, noModelAnnounced, run, null);
   }
 
   RunContext withAbortReason(String reason) {
-    return new RunContext(listener, settings, models, call, null, reason);
+    return new RunContext(listener, settings, models, call, noModelAnnounced, null, reason);
+  }
+
+  /** True the first time it is asked in a run: the no-model instructions are printed once, not once per suite. */
+  boolean firstNoModelNotice() {
+    return noModelAnnounced.compareAndSet(false, true);
   }
 
   EngineExecutionListener listener() {

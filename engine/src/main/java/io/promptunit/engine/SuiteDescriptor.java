@@ -57,6 +57,12 @@ final class SuiteDescriptor extends AbstractTestDescriptor implements Node<RunCo
     return Type.CONTAINER;
   }
 
+  /** A broken suite has no examples, yet must stay in the tree to report its problems. */
+  @Override
+  public boolean mayRegisterTests() {
+    return problem != null;
+  }
+
   /** Surefire uses this as the {@code classname} of every example's testcase. */
   @Override
   public String getLegacyReportingName() {

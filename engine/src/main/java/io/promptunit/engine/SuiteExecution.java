@@ -26,6 +26,9 @@ final class SuiteExecution {
       task = models.taskModel(descriptor.anchor(), suite.options().model());
     } catch (ModelConfigurationException e) {
       if (e.noModelConfigured()) {
+        if (context.firstNoModelNotice()) {
+          System.err.println("[PromptUnit] " + e.getMessage().replace("this example was", "examples are"));
+        }
         return context.withAbortReason(e.getMessage());
       }
       throw e;

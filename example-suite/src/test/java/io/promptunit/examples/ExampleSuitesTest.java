@@ -1,0 +1,84 @@
+package io.promptunit.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;
+
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import io.promptunit.Example;
+import io.promptunit.Split;
+import io.promptunit.eval.Checks;
+import io.promptunit.eval.Conversation;
+import io.promptunit.eval.Evaluator;
+import io.promptunit.eval.ExampleResult;
+import io.promptunit.eval.JudgeModels;
+import io.promptunit.model.ModelCall;
+import io.promptunit.model.ModelClient;
+import io.promptunit.suite.Suite;
+import io.promptunit.suite.SuiteLoader;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.testkit.engine.EngineTestKit;
+
+/**
+ * Keeps the example suites honest without a model: their files load, every split is used, and an
+ * oracle that answers each example's expected value passes every check (so the labels agree with
+ * the schema and the custom checks). Uses PromptUnit as a plain Java library.
+ */
+class ExampleSuitesTest {
+
+  static Stream<Class<?>> suites() {
+    return Stream.of(SupportRouterPromptTest.class, ContactExtractionPromptTest.class, TicketPriorityPromptTest.class);
+  }
+
+  @ParameterizedTest
+  @MethodSource("suites")
+  void theSuiteLoadsWithAtLeast25ExamplesInEverySplit(Class<?> anchor) {
+    Suite suite = SuiteLoader.load(anchor);
+
+    assertThat(suite.examples()).hasSizeGreaterThanOrEqualTo(25);
+    assertThat(suite.examples()).extracting(e -> e.split().orElseThrow()).contains(Split.TRAIN, Split.DEV, Split.TEST);
+  }
+
+  @ParameterizedTest
+  @MethodSource("suites")
+  void anOracleAnsweringTheExpectedValuesPassesEveryExample(Class<?> anchor) {
+    Suite suite = SuiteLoader.load(anchor);
+    Map<String, String> answers = new HashMap<>();
+    for (Example example : suite.examples()) {
+      answers.put(Conversation.render(suite, example).user(), example.expected());
+    }
+    ChatModel oracle = new ChatModel() {
+      @Override
+      public ChatResponse doChat(ChatRequest request) {
+        String user = ((UserMessage) request.messages().get(request.messages().size() - 1)).singleText();
+        return ChatResponse.builder().aiMessage(AiMessage.from(answers.get(user))).build();
+      }
+    };
+    Evaluator evaluator = new Evaluator(suite, Checks.of(suite, JudgeModels.unavailable()), new ModelClient(oracle, "oracle", new ModelCall(0, 1)));
+
+    for (Example example : suite.examples()) {
+      ExampleResult result = evaluator.evaluate(example);
+      assertThat(result.status()).as("%s with %s", example.location(), result.attempts()).isEqualTo(ExampleResult.Status.PASSED);
+    }
+  }
+
+  @Test
+  void withoutAModelEveryExampleIsReportedAborted() {
+    long examples = suites().mapToLong(anchor -> SuiteLoader.load(anchor).examples().size()).sum();
+
+    EngineTestKit.engine("promptunit")
+        .selectors(selectPackage("io.promptunit.examples"))
+        .configurationParameter("promptunit.model", "")
+        .execute()
+        .testEvents()
+        .assertStatistics(stats -> stats.started(examples).aborted(examples));
+  }
+}
