@@ -77,7 +77,10 @@ public final class ModelCall {
   }
 
   private static boolean isTransient(ModelCallException.Kind kind) {
-    return kind == ModelCallException.Kind.RATE_LIMIT || kind == ModelCallException.Kind.SERVER || kind == ModelCallException.Kind.TIMEOUT;
+    return kind == ModelCallException.Kind.RATE_LIMIT
+        || kind == ModelCallException.Kind.SERVER
+        || kind == ModelCallException.Kind.TIMEOUT
+        || kind == ModelCallException.Kind.CONNECTION;
   }
 
   static ModelCallException.Kind classify(Throwable e) {
@@ -118,7 +121,11 @@ public final class ModelCall {
       }
       return ModelCallException.Kind.INVALID_REQUEST;
     }
-    if (e instanceof RetriableException || hasCause(e, java.net.ConnectException.class)) {
+    if (hasCause(e, java.io.IOException.class)) {
+      // refused, reset or dropped connections: worth another try
+      return ModelCallException.Kind.CONNECTION;
+    }
+    if (e instanceof RetriableException) {
       return ModelCallException.Kind.SERVER;
     }
     return ModelCallException.Kind.OTHER;
@@ -152,6 +159,8 @@ public final class ModelCall {
         return " (raise promptunit.timeout-seconds if the model is slow)";
       case RATE_LIMIT:
         return " (lower promptunit.concurrency or raise promptunit.max-retries)";
+      case CONNECTION:
+        return " (is the server at promptunit.openai.base-url running?)";
       default:
         return "";
     }

@@ -15,6 +15,7 @@ public final class ModelCallException extends RuntimeException {
     MODEL_NOT_FOUND("model not found"),
     INVALID_REQUEST("request rejected"),
     SERVER("provider error"),
+    CONNECTION("connection failed"),
     OTHER("call failed");
 
     private final String phrase;
