@@ -56,4 +56,22 @@ public final class Keys {
   public static final String MAX_OUTPUT_TOKENS = "promptunit.max-output-tokens";
 
   private Keys() {}
+
+  /** Set to {@code false} to turn every {@code @Optimize} off (e.g. in CI); their containers are reported skipped. Default true. */
+  public static final String OPTIMIZE = "promptunit.optimize";
+
+  /** Print each optimization's worst-case spend and stop before spending anything. Default false. */
+  public static final String OPTIMIZE_DRY_RUN = "promptunit.optimize.dry-run";
+
+  /**
+   * Write the optimized prompt over the checked-in prompt file when it passes the held-out examples
+   * (atomically, keeping the previous version as a {@code .bak} file). Default false.
+   */
+  public static final String OPTIMIZE_APPLY = "promptunit.optimize.apply";
+
+  /** The optimizer model of {@code @Optimize} suites that name none. Default: the task model. */
+  public static final String OPTIMIZER_MODEL = "promptunit.optimizer.model";
+
+  /** Where optimization outputs go, relative to the working directory (the module's). Default {@code target/promptunit}. */
+  public static final String OUTPUT_DIR = "promptunit.output-dir";
 }

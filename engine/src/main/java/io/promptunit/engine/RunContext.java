@@ -3,6 +3,7 @@ package io.promptunit.engine;
 import io.promptunit.config.Settings;
 import io.promptunit.eval.SuiteRun;
 import io.promptunit.model.ModelCall;
+import io.promptunit.model.ModelClient;
 import io.promptunit.model.ModelResolver;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,10 +24,12 @@ final class RunContext implements EngineExecutionContext {
   private final ModelCall call;
   private final AtomicBoolean noModelAnnounced;
   private final SuiteRun suiteRun;
+  private final ModelClient taskModel;
   private final String abortReason;
 
   private RunContext(EngineExecutionListener listener, Settings settings, ModelResolver models, ModelCall call,
-      AtomicBoolean noModelAnnounced, SuiteRun suiteRun, String abortReason) {
+      AtomicBoolean noModelAnnounced, SuiteRun suiteRun, ModelClient taskModel, String abortReason) {
+    this.taskModel = taskModel;
     this.noModelAnnounced = noModelAnnounced;
     this.listener = listener;
     this.settings = settings;
@@ -39,15 +42,15 @@ final class RunContext implements EngineExecutionContext {
   static RunContext start(ExecutionRequest request) {
     Settings settings = new Settings(request.getConfigurationParameters()::get, System::getenv);
     return new RunContext(request.getEngineExecutionListener(), settings, new ModelResolver(settings), ModelCall.from(settings),
-        new AtomicBoolean(), null, null);
+        new AtomicBoolean(), null, null, null);
   }
 
-  RunContext withSuiteRun(SuiteRun run) {
-    return new RunContext(listener, settings, models, call, noModelAnnounced, run, null);
+  RunContext withSuiteRun(SuiteRun run, ModelClient taskModel) {
+    return new RunContext(listener, settings, models, call, noModelAnnounced, run, taskModel, null);
   }
 
   RunContext withAbortReason(String reason) {
-    return new RunContext(listener, settings, models, call, noModelAnnounced, null, reason);
+    return new RunContext(listener, settings, models, call, noModelAnnounced, null, null, reason);
   }
 
   /** True the first time it is asked in a run: the no-model instructions are printed once, not once per suite. */
@@ -73,6 +76,11 @@ final class RunContext implements EngineExecutionContext {
 
   Optional<SuiteRun> suiteRun() {
     return Optional.ofNullable(suiteRun);
+  }
+
+  /** The suite's task model (inside a suite that has one). */
+  Optional<ModelClient> taskModel() {
+    return Optional.ofNullable(taskModel);
   }
 
   Optional<String> abortReason() {

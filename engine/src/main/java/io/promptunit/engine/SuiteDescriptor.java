@@ -1,6 +1,7 @@
 package io.promptunit.engine;
 
 import io.promptunit.Example;
+import io.promptunit.Optimize;
 import io.promptunit.eval.Checks;
 import io.promptunit.eval.JudgeModels;
 import io.promptunit.suite.InvalidSuiteException;
@@ -87,6 +88,12 @@ final class SuiteDescriptor extends AbstractTestDescriptor implements Node<RunCo
       examples().forEach(example -> byId.put(example.id(), example));
     }
     return Optional.ofNullable(byId.get(id));
+  }
+
+  /** The {@code @Optimize} container, for suites that have one. */
+  Optional<OptimizationDescriptor> createOptimization() {
+    Optimize optimize = anchor.getAnnotation(Optimize.class);
+    return suite == null || optimize == null ? Optional.empty() : Optional.of(new OptimizationDescriptor(getUniqueId(), suite, optimize));
   }
 
   ExampleDescriptor createChild(Example example) {

@@ -40,7 +40,7 @@ final class SuiteExecution {
     Evaluator evaluator = new Evaluator(suite, Checks.of(suite, spec -> models.judgeModel(spec, task)), task);
     context.listener().reportingEntryPublished(descriptor, ReportEntry.from(Map.of(
         "promptunit.model", task.name(), "promptunit.concurrency", String.valueOf(concurrency))));
-    return context.withSuiteRun(new SuiteRun(evaluator, descriptor.selectedExamples(), concurrency));
+    return context.withSuiteRun(new SuiteRun(evaluator, descriptor.selectedExamples(), concurrency), task);
   }
 
   static void finish(SuiteDescriptor descriptor, RunContext context) {

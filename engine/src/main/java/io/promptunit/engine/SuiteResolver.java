@@ -5,6 +5,7 @@ import static org.junit.platform.engine.support.discovery.SelectorResolver.Resol
 import io.promptunit.Example;
 import io.promptunit.PromptTest;
 import java.lang.reflect.Modifier;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -77,6 +78,16 @@ final class SuiteResolver implements SelectorResolver {
           .map(example -> Resolution.match(Match.exact(example)))
           .orElse(unresolved());
     }
+    if (last.getType().equals(OptimizationDescriptor.SEGMENT_TYPE) && segments.size() == 3) {
+      Optional<Class<?>> anchor = suiteClass(uniqueId.removeLastSegment().getLastSegment().getValue());
+      if (anchor.isEmpty()) {
+        return unresolved();
+      }
+      return context.<OptimizationDescriptor>addToParent(() -> DiscoverySelectors.selectClass(anchor.get()),
+              parent -> parent instanceof SuiteDescriptor suite ? suite.createOptimization() : Optional.empty())
+          .map(optimization -> Resolution.match(Match.exact(optimization)))
+          .orElse(unresolved());
+    }
     return unresolved();
   }
 
@@ -89,8 +100,10 @@ final class SuiteResolver implements SelectorResolver {
 
   private static Set<? extends DiscoverySelector> exampleSelectors(SuiteDescriptor suite) {
     List<Example> examples = suite.examples();
-    return examples.stream()
+    Set<DiscoverySelector> selectors = examples.stream()
         .map(example -> DiscoverySelectors.selectUniqueId(suite.getUniqueId().append(ExampleDescriptor.SEGMENT_TYPE, example.id())))
-        .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+        .collect(Collectors.toCollection(LinkedHashSet::new));
+    suite.createOptimization().ifPresent(optimization -> selectors.add(DiscoverySelectors.selectUniqueId(optimization.getUniqueId())));
+    return selectors;
   }
 }

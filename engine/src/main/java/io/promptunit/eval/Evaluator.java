@@ -15,11 +15,18 @@ public final class Evaluator {
   private final Suite suite;
   private final List<Check> checks;
   private final ModelClient model;
+  private final Optional<Integer> maxOutputTokens;
 
   public Evaluator(Suite suite, List<Check> checks, ModelClient model) {
+    this(suite, checks, model, Optional.empty());
+  }
+
+  /** @param maxOutputTokens output cap of every scoring call (the optimizer sets one to bound its budget) */
+  public Evaluator(Suite suite, List<Check> checks, ModelClient model, Optional<Integer> maxOutputTokens) {
     this.suite = suite;
     this.checks = List.copyOf(checks);
     this.model = model;
+    this.maxOutputTokens = maxOutputTokens;
   }
 
   public Suite suite() {
@@ -53,7 +60,7 @@ public final class Evaluator {
   private Attempt attempt(Example example, Conversation conversation) {
     Reply reply;
     try {
-      reply = model.chat(conversation.messages(), suite.options().temperature(), Optional.empty());
+      reply = model.chat(conversation.messages(), suite.options().temperature(), maxOutputTokens);
     } catch (ModelCallException e) {
       return new Attempt(Optional.empty(), List.of(), Optional.of(e));
     }

@@ -58,6 +58,8 @@ public final class ModelCall {
         long in = usage == null || usage.inputTokenCount() == null ? 0 : usage.inputTokenCount();
         long out = usage == null || usage.outputTokenCount() == null ? 0 : usage.outputTokenCount();
         return new Reply(text, in, out, latency, attempt);
+      } catch (BudgetExhaustedException e) {
+        throw e;
       } catch (RuntimeException e) {
         ModelCallException.Kind kind = classify(e);
         if (!isTransient(kind) || attempt > maxRetries) {

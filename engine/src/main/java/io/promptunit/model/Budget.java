@@ -1,0 +1,89 @@
+package io.promptunit.model;
+
+import java.util.Locale;
+
+/**
+ * Hard caps on calls, tokens, dollars and wall time, shared by every call of a run. Before each
+ * call the worst case of that call is reserved; a call whose worst case could cross a cap is not
+ * made ({@link BudgetExhaustedException}). After the call the reservation is replaced by what the
+ * provider reported, so the caps hold for the real spend.
+ */
+public final class Budget {
+
+  /** The caps. Use {@link Long#MAX_VALUE} / {@link Double#POSITIVE_INFINITY} for none. */
+  public record Caps(long calls, long tokens, double cost, long seconds) {
+    public static final Caps NONE = new Caps(Long.MAX_VALUE, Long.MAX_VALUE, Double.POSITIVE_INFINITY, Long.MAX_VALUE);
+
+    public String describe() {
+      return String.format(Locale.ROOT, "%s calls, %s tokens, $%s, %s s",
+          calls == Long.MAX_VALUE ? "∞" : calls, tokens == Long.MAX_VALUE ? "∞" : Spend.compact(tokens),
+          Double.isInfinite(cost) ? "∞" : String.format(Locale.ROOT, "%.2f", cost), seconds == Long.MAX_VALUE ? "∞" : seconds);
+    }
+  }
+
+  private final Caps caps;
+  private final long startNanos;
+  private Spend spent = Spend.NONE;
+  private Spend reserved = Spend.NONE;
+
+  public Budget(Caps caps) {
+    this.caps = caps;
+    this.startNanos = System.nanoTime();
+  }
+
+  public static Budget unlimited() {
+    return new Budget(Caps.NONE);
+  }
+
+  public Caps caps() {
+    return caps;
+  }
+
+  public synchronized Spend spent() {
+    return spent;
+  }
+
+  public long elapsedSeconds() {
+    return (System.nanoTime() - startNanos) / 1_000_000_000L;
+  }
+
+  /**
+   * Reserves one call's worst case.
+   *
+   * @throws BudgetExhaustedException when it could cross a cap
+   */
+  public synchronized Spend reserve(long worstInputTokens, long worstOutputTokens, double worstCost) {
+    Spend call = new Spend(1, worstInputTokens, worstOutputTokens, worstCost);
+    Spend committed = spent.plus(reserved).plus(call);
+    String exceeded = null;
+    if (committed.calls() > caps.calls()) {
+      exceeded = "the call cap of " + caps.calls() + " calls";
+    } else if (committed.tokens() > caps.tokens()) {
+      exceeded = "the token cap of " + caps.tokens() + " tokens (this call could use up to " + call.tokens() + ")";
+    } else if (committed.cost() > caps.cost() + 1e-12) {
+      exceeded = String.format(Locale.ROOT, "the cost cap of $%.2f (this call could cost up to $%.4f)", caps.cost(), worstCost);
+    } else if (elapsedSeconds() >= caps.seconds()) {
+      exceeded = "the wall-time cap of " + caps.seconds() + " s";
+    }
+    if (exceeded != null) {
+      throw new BudgetExhaustedException("Budget reached: one more call could exceed " + exceeded + "; spent so far: " + spent.describe());
+    }
+    reserved = reserved.plus(call);
+    return call;
+  }
+
+  /**
+   * Replaces a reservation by what the call actually cost. Reservations bound tokens by the bytes
+   * of the request, which no tokenizer exceeds, so the actual spend stays within the reservation.
+   */
+  public synchronized void settle(Spend reservation, Spend actual) {
+    reserved = reserved.minus(reservation);
+    spent = spent.plus(actual);
+  }
+
+  /** Releases a reservation whose call failed before the provider answered; the call still counts. */
+  public synchronized void release(Spend reservation) {
+    reserved = reserved.minus(reservation);
+    spent = spent.plus(new Spend(1, 0, 0, 0.0));
+  }
+}

@@ -1,0 +1,104 @@
+package io.promptunit.model;
+
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.output.TokenUsage;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A {@link ChatModel} that charges every call to a {@link Budget} and a running {@link Spend}:
+ * the worst case is reserved before the call (and the call refused if it could cross a cap), the
+ * real usage recorded after.
+ */
+public final class MeteredChatModel implements ChatModel {
+
+  /** Chat formats add a few tokens per message; this bounds them generously. */
+  static final int TOKENS_PER_MESSAGE = 16;
+
+  private final ChatModel delegate;
+  private final String modelName;
+  private final Budget budget;
+  private final Optional<PriceTable.Price> price;
+  private final int defaultOutputCap;
+  private final AtomicReference<Spend> spent = new AtomicReference<>(Spend.NONE);
+
+  /**
+   * @param defaultOutputCap output tokens assumed when a request sets no {@code maxOutputTokens}
+   */
+  public MeteredChatModel(ChatModel delegate, String modelName, Budget budget, Optional<PriceTable.Price> price, int defaultOutputCap) {
+    this.delegate = delegate;
+    this.modelName = modelName;
+    this.budget = budget;
+    this.price = price;
+    this.defaultOutputCap = defaultOutputCap;
+  }
+
+  /** Worst-case input tokens of a request: its UTF-8 bytes (no tokenizer makes more tokens than bytes) plus framing. */
+  public static long worstInputTokens(Iterable<ChatMessage> messages) {
+    long bytes = TOKENS_PER_MESSAGE;
+    for (ChatMessage message : messages) {
+      bytes += text(message).getBytes(StandardCharsets.UTF_8).length + TOKENS_PER_MESSAGE;
+    }
+    return bytes;
+  }
+
+  private static String text(ChatMessage message) {
+    if (message instanceof UserMessage user) {
+      return user.hasSingleText() ? user.singleText() : user.contents().toString();
+    }
+    if (message instanceof SystemMessage system) {
+      return system.text();
+    }
+    if (message instanceof AiMessage ai) {
+      return ai.text() == null ? "" : ai.text();
+    }
+    return message.toString();
+  }
+
+  public double worstCost(long inputTokens, long outputTokens) {
+    return price.map(p -> p.cost(inputTokens, outputTokens)).orElse(0.0);
+  }
+
+  @Override
+  public ChatResponse doChat(ChatRequest request) {
+    long worstIn = worstInputTokens(request.messages());
+    Integer cap = request.parameters().maxOutputTokens();
+    long worstOut = cap != null ? cap : defaultOutputCap;
+    Spend reservation = budget.reserve(worstIn, worstOut, worstCost(worstIn, worstOut));
+    ChatResponse response;
+    try {
+      response = delegate.chat(request);
+    } catch (RuntimeException e) {
+      budget.release(reservation);
+      add(new Spend(1, 0, 0, 0.0));
+      throw e;
+    }
+    TokenUsage usage = response.tokenUsage();
+    long in = usage != null && usage.inputTokenCount() != null ? usage.inputTokenCount() : worstIn;
+    long out = usage != null && usage.outputTokenCount() != null ? usage.outputTokenCount() : worstOut;
+    Spend actual = new Spend(1, in, out, worstCost(in, out));
+    budget.settle(reservation, actual);
+    add(actual);
+    return response;
+  }
+
+  private void add(Spend spend) {
+    spent.accumulateAndGet(spend, Spend::plus);
+  }
+
+  /** What this model's calls cost so far. */
+  public Spend spent() {
+    return spent.get();
+  }
+
+  public String modelName() {
+    return modelName;
+  }
+}

@@ -1,0 +1,79 @@
+package io.promptunit.model;
+
+import io.promptunit.config.Settings;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * US dollars per million input and output tokens, by model name. Defaults cover common hosted
+ * models (list prices of late 2025; check your provider's); override or add with
+ * {@code promptunit.price.<model>=<input>,<output>}, e.g. {@code promptunit.price.gpt-4o-mini=0.15,0.60}.
+ * Models named {@code gguf:...}, or served from a custom base URL, cost nothing unless priced.
+ */
+public final class PriceTable {
+
+  /** @param inputPerMillion dollars per million input tokens
+   *  @param outputPerMillion dollars per million output tokens */
+  public record Price(double inputPerMillion, double outputPerMillion) {
+    public double cost(long inputTokens, long outputTokens) {
+      return (inputTokens * inputPerMillion + outputTokens * outputPerMillion) / 1_000_000.0;
+    }
+  }
+
+  private static final Map<String, Price> DEFAULTS = new LinkedHashMap<>();
+
+  static {
+    DEFAULTS.put("gpt-4o-mini", new Price(0.15, 0.60));
+    DEFAULTS.put("gpt-4o", new Price(2.50, 10.00));
+    DEFAULTS.put("gpt-4.1-nano", new Price(0.10, 0.40));
+    DEFAULTS.put("gpt-4.1-mini", new Price(0.40, 1.60));
+    DEFAULTS.put("gpt-4.1", new Price(2.00, 8.00));
+    DEFAULTS.put("gpt-5-nano", new Price(0.05, 0.40));
+    DEFAULTS.put("gpt-5-mini", new Price(0.25, 2.00));
+    DEFAULTS.put("gpt-5", new Price(1.25, 10.00));
+    DEFAULTS.put("o4-mini", new Price(1.10, 4.40));
+    DEFAULTS.put("claude-3-5-haiku", new Price(0.80, 4.00));
+    DEFAULTS.put("claude-haiku-4-5", new Price(1.00, 5.00));
+    DEFAULTS.put("claude-3-7-sonnet", new Price(3.00, 15.00));
+    DEFAULTS.put("claude-sonnet-4", new Price(3.00, 15.00));
+    DEFAULTS.put("claude-opus-4", new Price(15.00, 75.00));
+  }
+
+  private final Settings settings;
+
+  public PriceTable(Settings settings) {
+    this.settings = settings;
+  }
+
+  /**
+   * The price of {@code model} (a provider string such as {@code openai:gpt-4o-mini} or a bare name).
+   * A configured price wins; otherwise the longest default whose name starts the model name
+   * ({@code gpt-4o-mini-2024-07-18} is priced as {@code gpt-4o-mini}).
+   */
+  public Optional<Price> priceOf(String model) {
+    String name = model.contains(":") ? model.substring(model.indexOf(':') + 1) : model;
+    Optional<String> configured = settings.get("promptunit.price." + name);
+    if (configured.isPresent()) {
+      String[] parts = configured.get().split(",");
+      if (parts.length != 2) {
+        throw ModelConfigurationException.invalid("promptunit.price." + name + "=" + configured.get()
+            + " must be <input>,<output> in dollars per million tokens, e.g. 0.15,0.60");
+      }
+      try {
+        return Optional.of(new Price(Double.parseDouble(parts[0].strip()), Double.parseDouble(parts[1].strip())));
+      } catch (NumberFormatException e) {
+        throw ModelConfigurationException.invalid("promptunit.price." + name + "=" + configured.get() + " is not two numbers");
+      }
+    }
+    String lower = name.toLowerCase(Locale.ROOT);
+    String best = null;
+    for (String known : DEFAULTS.keySet()) {
+      if (lower.startsWith(known) && (best == null || known.length() > best.length())) {
+        best = known;
+      }
+    }
+    return Optional.ofNullable(best).map(DEFAULTS::get);
+  }
+}

@@ -1,0 +1,96 @@
+package io.promptunit.optimize;
+
+import io.promptunit.model.Spend;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Everything an optimization run did: every candidate with its lineage and scores, every rejection, every round's spend. */
+public final class History {
+
+  /**
+   * Scores of a candidate, where measured: train over the train examples it was run on; selection on
+   * the selection split (dev, or train without dev) in full; heldOut on the held-out split.
+   */
+  public static final class Scores {
+    public Double train;
+    public Double selection;
+    public Double heldOut;
+  }
+
+  /** @param text the rejected prompt (or the raw optimizer answer when it could not be parsed) */
+  public record Rejection(int round, String parent, String origin, String reason, String text) {}
+
+  /**
+   * @param round 1-based round
+   * @param bestId best candidate after the round (by selection score)
+   * @param bestTrain its train score
+   * @param bestSelection its score on the selection split
+   * @param bestHeldOut its held-out score, if it was measured
+   * @param beam ids kept for the next round
+   * @param proposed new prompts proposed this round
+   * @param accepted of those, new valid candidates
+   * @param spend spend during this round (task + optimizer models)
+   * @param total spend since the start of the run
+   */
+  public record Round(int round, String bestId, double bestTrain, double bestSelection, Optional<Double> bestHeldOut,
+      List<String> beam, int proposed, int accepted, Spend spend, Spend total) {}
+
+  private final Map<String, Candidate> candidates = new LinkedHashMap<>();
+  private final Map<String, Scores> scores = new LinkedHashMap<>();
+  private final List<Rejection> rejections = new ArrayList<>();
+  private final List<Round> rounds = new ArrayList<>();
+  private final List<String> notes = new ArrayList<>();
+
+  synchronized void add(Candidate candidate) {
+    candidates.put(candidate.id(), candidate);
+    scores.put(candidate.id(), new Scores());
+  }
+
+  synchronized void reject(Rejection rejection) {
+    rejections.add(rejection);
+  }
+
+  synchronized void round(Round round) {
+    rounds.add(round);
+  }
+
+  synchronized void note(String note) {
+    notes.add(note);
+  }
+
+  synchronized Scores scoresOf(String id) {
+    return scores.get(id);
+  }
+
+  public synchronized List<Candidate> candidates() {
+    return List.copyOf(candidates.values());
+  }
+
+  public synchronized Map<String, Scores> scores() {
+    return Collections.unmodifiableMap(new LinkedHashMap<>(scores));
+  }
+
+  public synchronized List<Rejection> rejections() {
+    return List.copyOf(rejections);
+  }
+
+  public synchronized List<Round> rounds() {
+    return List.copyOf(rounds);
+  }
+
+  public synchronized List<String> notes() {
+    return List.copyOf(notes);
+  }
+
+  public synchronized Optional<Candidate> candidate(String id) {
+    return Optional.ofNullable(candidates.get(id));
+  }
+
+  synchronized int size() {
+    return candidates.size();
+  }
+}

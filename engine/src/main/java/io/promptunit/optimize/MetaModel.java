@@ -1,0 +1,32 @@
+package io.promptunit.optimize;
+
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import io.promptunit.model.ModelClient;
+import java.util.List;
+import java.util.Optional;
+
+/** The optimizer model as strategies use it: one question, one answer, at the meta temperature. */
+public final class MetaModel {
+
+  private static final String ROLE = "You are an expert prompt engineer. You improve prompts for language models."
+      + " Follow the requested output format exactly.";
+
+  private final ModelClient model;
+  private final double temperature;
+  private final int maxOutputTokens;
+
+  public MetaModel(ModelClient model, double temperature, int maxOutputTokens) {
+    this.model = model;
+    this.temperature = temperature;
+    this.maxOutputTokens = maxOutputTokens;
+  }
+
+  public String ask(String question) {
+    return model.chat(List.of(SystemMessage.from(ROLE), UserMessage.from(question)), temperature, Optional.of(maxOutputTokens)).text();
+  }
+
+  public String name() {
+    return model.name();
+  }
+}

@@ -1,0 +1,76 @@
+package io.promptunit.optimize;
+
+import io.promptunit.Strategy;
+import io.promptunit.eval.Check;
+import io.promptunit.model.Budget;
+import io.promptunit.model.MeteredChatModel;
+import io.promptunit.model.ModelCall;
+import io.promptunit.model.ModelClient;
+import io.promptunit.model.PriceTable;
+import io.promptunit.optimize.pe2.PE2;
+import io.promptunit.optimize.protegi.ProTeGi;
+import io.promptunit.suite.Suite;
+import java.util.List;
+
+/**
+ * An optimization run ready to start, usable from plain Java: both models metered against one
+ * {@link Budget}, the loop built, and its worst-case {@link Estimate} known before anything is spent.
+ *
+ * <pre>{@code
+ * Optimization optimization = Optimization.prepare(suite, checks, options, task, optimizer, prices, 8, call);
+ * System.out.println(optimization.estimate().describe());
+ * OptimizationResult result = optimization.run((round, state) -> {});
+ * }</pre>
+ */
+public final class Optimization {
+
+  private final OptimizationLoop loop;
+  private final Estimate estimate;
+  private final Budget budget;
+
+  private Optimization(OptimizationLoop loop, Estimate estimate, Budget budget) {
+    this.loop = loop;
+    this.estimate = estimate;
+    this.budget = budget;
+  }
+
+  public static Optimization prepare(Suite suite, List<Check> checks, OptimizeOptions options, ModelClient task,
+      ModelClient optimizer, PriceTable prices, int concurrency, ModelCall call) {
+    Budget budget = new Budget(options.caps());
+    MeteredChatModel meteredTask = new MeteredChatModel(task.model(), task.name(), budget, prices.priceOf(task.name()), options.maxOutputTokens());
+    MeteredChatModel meteredOptimizer = new MeteredChatModel(optimizer.model(), optimizer.name(), budget, prices.priceOf(optimizer.name()),
+        options.maxOutputTokens());
+    PromptStrategy strategy = strategy(options.strategy());
+    OptimizationLoop loop = new OptimizationLoop(suite, checks, strategy, options,
+        new ModelClient(meteredTask, task.name(), call), new ModelClient(meteredOptimizer, optimizer.name(), call), budget, concurrency);
+    Estimate estimate = Estimate.of(loop, strategy, options, meteredTask::worstCost, meteredOptimizer::worstCost);
+    return new Optimization(loop, estimate, budget);
+  }
+
+  public static PromptStrategy strategy(Strategy strategy) {
+    switch (strategy) {
+      case PROTEGI:
+        return new ProTeGi();
+      case PE2:
+        return new PE2();
+      default:
+        throw new IllegalArgumentException("unknown strategy " + strategy);
+    }
+  }
+
+  public Estimate estimate() {
+    return estimate;
+  }
+
+  public Splits splits() {
+    return loop.splits();
+  }
+
+  public Budget budget() {
+    return budget;
+  }
+
+  public OptimizationResult run(RoundListener listener) {
+    return loop.run(listener);
+  }
+}

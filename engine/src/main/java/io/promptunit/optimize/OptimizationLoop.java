@@ -1,0 +1,301 @@
+package io.promptunit.optimize;
+
+import io.promptunit.Example;
+import io.promptunit.eval.Check;
+import io.promptunit.eval.ExampleResult;
+import io.promptunit.model.Budget;
+import io.promptunit.model.BudgetExhaustedException;
+import io.promptunit.model.ModelClient;
+import io.promptunit.model.Spend;
+import io.promptunit.optimize.select.ArmPull;
+import io.promptunit.optimize.select.SelectionAlgorithm;
+import io.promptunit.suite.Suite;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * The loop every strategy shares: score the checked-in prompt, then per round let the strategy
+ * propose prompts from train errors, validate and deduplicate them, select the next beam on the
+ * selection split under an evaluation budget, and judge the best prompt on the held-out split.
+ * Stops when the best prompt passes held-out, or rounds, patience or budget run out.
+ */
+public final class OptimizationLoop {
+
+  private final Suite suite;
+  private final PromptStrategy strategy;
+  private final OptimizeOptions options;
+  private final Budget budget;
+  private final Scorer scorer;
+  private final MetaModel meta;
+  private final Splits splits;
+  private final CandidateRules rules;
+  private final History history = new History();
+  private final Random random;
+  private final double threshold;
+  private final Set<String> seenTexts = new HashSet<>();
+
+  public OptimizationLoop(Suite suite, List<Check> checks, PromptStrategy strategy, OptimizeOptions options,
+      ModelClient taskModel, ModelClient optimizerModel, Budget budget, int concurrency) {
+    this.suite = suite;
+    this.strategy = strategy;
+    this.options = options;
+    this.budget = budget;
+    this.random = new Random(options.seed());
+    this.splits = Splits.of(suite.examples(), options.trainFraction(), options.devFraction(), options.seed());
+    this.rules = new CandidateRules(suite.prompt(), options.frozen());
+    this.scorer = new Scorer(suite, checks, taskModel, concurrency, Optional.of(options.maxOutputTokens()));
+    this.meta = new MetaModel(optimizerModel, options.metaTemperature(), options.maxOutputTokens());
+    this.threshold = suite.options().minPassRate();
+  }
+
+  public Splits splits() {
+    return splits;
+  }
+
+  public CandidateRules rules() {
+    return rules;
+  }
+
+  OptimizationContext context() {
+    return new OptimizationContext(suite, splits, scorer, meta, options, rules, history, random);
+  }
+
+  /**
+   * Runs the optimization.
+   *
+   * @throws IllegalStateException when the suite cannot be optimized (no train or held-out examples,
+   *     a frozen passage missing from the original, or a task model that fails on every example)
+   */
+  public OptimizationResult run(RoundListener listener) {
+    if (splits.train().isEmpty()) {
+      throw new IllegalStateException("No train examples to learn from: mark some examples \"split\": \"train\" or lower trainFraction's complement.");
+    }
+    if (splits.heldOut().isEmpty()) {
+      throw new IllegalStateException("No held-out examples to judge the optimized prompt on: mark some examples \"split\": \"test\".");
+    }
+    for (String passage : options.frozen()) {
+      if (!suite.prompt().text().contains(passage)) {
+        throw new IllegalStateException("@Optimize(frozen) passage \"" + passage + "\" does not occur in " + suite.prompt().path()
+            + "; copy it verbatim from the prompt file.");
+      }
+    }
+    long start = System.nanoTime();
+    OptimizationContext context = context();
+    Candidate original = Candidate.original(suite.prompt().text());
+    history.add(original);
+    seenTexts.add(normalize(original.text()));
+    Candidate best = original;
+    OptimizationResult.Stop stop = OptimizationResult.Stop.ROUNDS;
+    String detail = "all " + options.rounds() + " rounds used";
+    try {
+      List<ExampleResult> initial = scorer.evaluate(original, splits.selection());
+      if (initial.stream().allMatch(r -> r.status() == ExampleResult.Status.ERROR)) {
+        throw new IllegalStateException("The task model failed on every example, so nothing can be optimized: "
+            + initial.get(0).firstError().map(Throwable::getMessage).orElse("unknown error"));
+      }
+      measureSelection(original);
+      updateTrain(original);
+      if (passesHeldOut(original)) {
+        return result(original, original, true, OptimizationResult.Stop.PASSED,
+            "the checked-in prompt already passes the held-out examples", start);
+      }
+      List<Candidate> beam = List.of(original);
+      int withoutImprovement = 0;
+      for (int round = 1; round <= options.rounds(); round++) {
+        Spend before = budget.spent();
+        List<Candidate> parents = strategy.backtracks() ? topBySelection(options.beamSize()) : beam;
+        List<Proposal> proposals = strategy.propose(parents, context, round);
+        List<Candidate> fresh = accept(proposals, round);
+        List<Candidate> pool = new ArrayList<>(parents);
+        pool.addAll(fresh);
+        beam = select(pool);
+        for (Candidate kept : beam) {
+          measureSelection(kept);
+          updateTrain(kept);
+        }
+        Candidate roundBest = bestOf(history.candidates());
+        if (better(roundBest, best)) {
+          best = roundBest;
+          withoutImprovement = 0;
+        } else {
+          withoutImprovement++;
+        }
+        boolean passed = passesHeldOut(best);
+        History.Scores scores = history.scoresOf(best.id());
+        Spend total = budget.spent();
+        History.Round record = new History.Round(round, best.id(), orZero(scores.train), orZero(scores.selection),
+            Optional.ofNullable(scores.heldOut), beam.stream().map(Candidate::id).toList(), proposals.size(), fresh.size(),
+            total.minus(before), total);
+        history.round(record);
+        listener.roundFinished(record, new RoundListener.OptimizationResultSoFar(strategy.name(), options.rounds(), best.text()));
+        if (passed) {
+          stop = OptimizationResult.Stop.PASSED;
+          detail = "the best prompt passes the " + splits.heldOutName() + " examples after round " + round;
+          break;
+        }
+        if (withoutImprovement >= options.patience()) {
+          stop = OptimizationResult.Stop.PATIENCE;
+          detail = "no better prompt for " + withoutImprovement + " rounds (patience " + options.patience() + ")";
+          break;
+        }
+      }
+    } catch (BudgetExhaustedException e) {
+      stop = OptimizationResult.Stop.BUDGET;
+      detail = e.getMessage();
+    }
+    boolean passed = stop == OptimizationResult.Stop.PASSED;
+    if (!passed) {
+      measureHeldOutIfAffordable(best);
+    }
+    measureTrainIfAffordable(original);
+    measureTrainIfAffordable(best);
+    return result(original, best, passed, stop, detail, start);
+  }
+
+  private OptimizationResult result(Candidate original, Candidate best, boolean passed, OptimizationResult.Stop stop, String detail, long start) {
+    scorer.close();
+    return new OptimizationResult(original, best, passed, stop, detail, history, splits, budget.spent(),
+        (System.nanoTime() - start) / 1_000_000_000L, strategy.name());
+  }
+
+  private List<Candidate> accept(List<Proposal> proposals, int round) {
+    List<Candidate> accepted = new ArrayList<>();
+    Map<String, Integer> perParent = new HashMap<>();
+    for (Proposal proposal : proposals) {
+      String text = proposal.text().strip();
+      Optional<String> violation = rules.violation(text);
+      if (violation.isPresent()) {
+        history.reject(new History.Rejection(round, proposal.parent(), proposal.origin(), violation.get(), text));
+        continue;
+      }
+      if (!seenTexts.add(normalize(text))) {
+        continue; // a duplicate of a prompt already considered: nothing to learn, nothing to record
+      }
+      int count = perParent.merge(proposal.parent(), 1, Integer::sum);
+      if (count > strategy.maxNewPerParent(options)) {
+        history.reject(new History.Rejection(round, proposal.parent(), proposal.origin(), "over the expansion cap of this parent", text));
+        continue;
+      }
+      Candidate candidate = new Candidate("c" + history.size(), text, Optional.of(proposal.parent()), proposal.origin(),
+          proposal.rationale(), round);
+      history.add(candidate);
+      accepted.add(candidate);
+    }
+    return accepted;
+  }
+
+  /** The next beam: the pool itself when small enough, otherwise a best-arm selection under the evaluation budget. */
+  private List<Candidate> select(List<Candidate> pool) {
+    if (pool.size() <= options.beamSize()) {
+      return pool;
+    }
+    List<Example> examples = splits.selection();
+    List<List<Example>> orders = new ArrayList<>();
+    List<Integer> cursors = new ArrayList<>();
+    for (int i = 0; i < pool.size(); i++) {
+      List<Example> order = new ArrayList<>(examples);
+      Collections.shuffle(order, random);
+      orders.add(order);
+      cursors.add(0);
+    }
+    ArmPull pull = arm -> {
+      int cursor = cursors.get(arm);
+      cursors.set(arm, cursor + 1);
+      Example example = orders.get(arm).get(cursor % examples.size());
+      return scorer.evaluate(pool.get(arm), example).status() == ExampleResult.Status.PASSED;
+    };
+    int selectionBudget = selectionBudget(pool.size());
+    List<Integer> kept = SelectionAlgorithm.valueOf(options.selection().name()).create()
+        .select(pool.size(), options.beamSize(), selectionBudget, pull, random);
+    return kept.stream().map(pool::get).toList();
+  }
+
+  int selectionBudget(int poolSize) {
+    if (options.selectionBudget() > 0) {
+      return options.selectionBudget();
+    }
+    return poolSize * Math.max(1, (splits.selection().size() + 1) / 2);
+  }
+
+  private void measureSelection(Candidate candidate) {
+    History.Scores scores = history.scoresOf(candidate.id());
+    if (scores.selection == null) {
+      scores.selection = scorer.score(candidate, splits.selection());
+    }
+  }
+
+  private void updateTrain(Candidate candidate) {
+    scorer.knownScore(candidate, splits.train()).ifPresent(score -> history.scoresOf(candidate.id()).train = score);
+  }
+
+  /** Measures held-out only for a prompt that passes the selection split, so the test split is not used to choose. */
+  private boolean passesHeldOut(Candidate candidate) {
+    History.Scores scores = history.scoresOf(candidate.id());
+    if (scores.selection == null || scores.selection + 1e-9 < threshold) {
+      return false;
+    }
+    if (scores.heldOut == null) {
+      scores.heldOut = scorer.score(candidate, splits.heldOut());
+    }
+    return scores.heldOut + 1e-9 >= threshold;
+  }
+
+  private void measureHeldOutIfAffordable(Candidate candidate) {
+    History.Scores scores = history.scoresOf(candidate.id());
+    if (scores.heldOut != null) {
+      return;
+    }
+    try {
+      scores.heldOut = scorer.score(candidate, splits.heldOut());
+    } catch (BudgetExhaustedException e) {
+      history.note("The held-out score of the best prompt was not measured: " + e.getMessage());
+    }
+  }
+
+  /** The full train score, for the train-vs-held-out gap; skipped (and noted) when the budget is spent. */
+  private void measureTrainIfAffordable(Candidate candidate) {
+    try {
+      history.scoresOf(candidate.id()).train = scorer.score(candidate, splits.train());
+    } catch (BudgetExhaustedException e) {
+      history.note("The full train score of " + candidate.id() + " was not measured: " + e.getMessage());
+    }
+  }
+
+  private List<Candidate> topBySelection(int n) {
+    List<Candidate> measured = new ArrayList<>(history.candidates().stream().filter(c -> history.scoresOf(c.id()).selection != null).toList());
+    measured.sort(ranking());
+    return measured.subList(0, Math.min(n, measured.size()));
+  }
+
+  private Candidate bestOf(List<Candidate> candidates) {
+    return candidates.stream().filter(c -> history.scoresOf(c.id()).selection != null).min(ranking()).orElseThrow();
+  }
+
+  /** Best first: selection score, then train score, then earlier. */
+  private Comparator<Candidate> ranking() {
+    return Comparator.<Candidate>comparingDouble(c -> -orZero(history.scoresOf(c.id()).selection))
+        .thenComparingDouble(c -> -orZero(history.scoresOf(c.id()).train))
+        .thenComparingInt(c -> Integer.parseInt(c.id().substring(1)));
+  }
+
+  private boolean better(Candidate challenger, Candidate incumbent) {
+    return ranking().compare(challenger, incumbent) < 0;
+  }
+
+  private static double orZero(Double value) {
+    return value == null ? 0.0 : value;
+  }
+
+  static String normalize(String text) {
+    return text.strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+  }
+}

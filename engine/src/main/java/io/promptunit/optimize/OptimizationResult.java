@@ -1,0 +1,40 @@
+package io.promptunit.optimize;
+
+import io.promptunit.model.Spend;
+import java.util.Optional;
+
+/**
+ * How an optimization run ended.
+ *
+ * @param original the checked-in prompt
+ * @param best the best prompt found (by selection score), possibly the original
+ * @param passedHeldOut whether {@code best} passes the suite on the held-out split
+ * @param stop why the run stopped
+ * @param stopDetail a sentence about the stop (e.g. which cap was reached)
+ * @param history everything that happened
+ * @param spend total spend
+ * @param seconds wall time
+ */
+public record OptimizationResult(Candidate original, Candidate best, boolean passedHeldOut, Stop stop, String stopDetail,
+    History history, Splits splits, Spend spend, long seconds, String strategy) {
+
+  public enum Stop { PASSED, ROUNDS, PATIENCE, BUDGET }
+
+  public History.Scores bestScores() {
+    return history.scores().get(best.id());
+  }
+
+  public History.Scores originalScores() {
+    return history.scores().get(original.id());
+  }
+
+  /** Train score minus held-out score of the best prompt: large gaps mean overfitting. */
+  public Optional<Double> gap() {
+    History.Scores scores = bestScores();
+    return scores.train == null || scores.heldOut == null ? Optional.empty() : Optional.of(scores.train - scores.heldOut);
+  }
+
+  public boolean improved() {
+    return !best.id().equals(original.id());
+  }
+}

@@ -1,0 +1,138 @@
+package io.promptunit.optimize;
+
+import io.promptunit.BestArm;
+import io.promptunit.Optimize;
+import io.promptunit.Strategy;
+import io.promptunit.config.Settings;
+import io.promptunit.model.Budget;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Every parameter of an optimization run, resolved (annotation, then configuration overrides, then
+ * the strategy's reference defaults for attributes left at -1).
+ */
+public record OptimizeOptions(
+    Strategy strategy,
+    List<String> frozen,
+    int rounds,
+    int beamSize,
+    int patience,
+    long seed,
+    double metaTemperature,
+    BestArm selection,
+    int selectionBudget,
+    int minibatchSize,
+    int gradients,
+    int errorsPerGradient,
+    int editsPerGradient,
+    int paraphrases,
+    int maxExpansion,
+    int proposals,
+    int batchSize,
+    int stepSize,
+    boolean history,
+    double trainFraction,
+    double devFraction,
+    Budget.Caps caps,
+    int maxOutputTokens) {
+
+  public OptimizeOptions {
+    frozen = List.copyOf(frozen);
+    if (rounds < 1 || beamSize < 1 || patience < 1) {
+      throw new IllegalArgumentException("rounds, beamSize and patience must be at least 1");
+    }
+    if (minibatchSize < 1 || gradients < 1 || errorsPerGradient < 1 || editsPerGradient < 1 || paraphrases < 0 || maxExpansion < 1
+        || proposals < 1 || batchSize < 1 || stepSize < 0 || selectionBudget < 0 || maxOutputTokens < 1) {
+      throw new IllegalArgumentException("optimizer sizes must be positive (paraphrases, stepSize and selectionBudget may be 0)");
+    }
+  }
+
+  /** Configuration keys are {@code promptunit.optimize.<attribute>}; they win over the annotation. */
+  public static final String PREFIX = "promptunit.optimize.";
+
+  /**
+   * Resolves the options of {@code annotation}: a configuration property
+   * {@code promptunit.optimize.<attribute>} overrides the attribute; -1 means the strategy's reference default.
+   *
+   * @throws IllegalArgumentException naming the attribute or property when a value is unusable
+   */
+  public static OptimizeOptions from(Optimize annotation, Settings settings) {
+    Values v = new Values(settings);
+    Strategy strategy = v.enumValue("strategy", Strategy.class, annotation.strategy());
+    boolean pe2 = strategy == Strategy.PE2;
+    int rounds = v.integer("rounds", annotation.rounds());
+    int beam = v.integer("beamSize", annotation.beamSize());
+    long maxCalls = v.longValue("maxCalls", annotation.maxCalls());
+    long maxTokens = v.longValue("maxTokens", annotation.maxTokens());
+    double maxCost = v.decimal("maxCost", annotation.maxCost());
+    long maxSeconds = v.longValue("maxSeconds", annotation.maxSeconds());
+    List<String> frozen = settings.get(PREFIX + "frozen").map(f -> Arrays.asList(f.split("\\|\\|"))).orElse(Arrays.asList(annotation.frozen()));
+    return new OptimizeOptions(
+        strategy,
+        frozen,
+        rounds > 0 ? rounds : (pe2 ? 3 : 6),
+        beam > 0 ? beam : 4,
+        v.integer("patience", annotation.patience()),
+        v.longValue("seed", annotation.seed()),
+        v.decimal("metaTemperature", annotation.metaTemperature()),
+        v.enumValue("selection", BestArm.class, annotation.selection()),
+        v.integer("selectionBudget", annotation.selectionBudget()),
+        v.integer("minibatchSize", annotation.minibatchSize()),
+        v.integer("gradients", annotation.gradients()),
+        v.integer("errorsPerGradient", annotation.errorsPerGradient()),
+        v.integer("editsPerGradient", annotation.editsPerGradient()),
+        v.integer("paraphrases", annotation.paraphrases()),
+        v.integer("maxExpansion", annotation.maxExpansion()),
+        v.integer("proposals", annotation.proposals()),
+        v.integer("batchSize", annotation.batchSize()),
+        v.integer("stepSize", annotation.stepSize()),
+        v.bool("history", annotation.history()),
+        v.decimal("trainFraction", annotation.trainFraction()),
+        v.decimal("devFraction", annotation.devFraction()),
+        new Budget.Caps(maxCalls, maxTokens, maxCost, maxSeconds),
+        v.integer("maxOutputTokens", annotation.maxOutputTokens()));
+  }
+
+  private record Values(Settings settings) {
+    Optional<String> raw(String name) {
+      return settings.get(PREFIX + name);
+    }
+
+    int integer(String name, int fallback) {
+      return raw(name).map(text -> parse(name, text, Integer::parseInt)).orElse(fallback);
+    }
+
+    long longValue(String name, long fallback) {
+      return raw(name).map(text -> parse(name, text, Long::parseLong)).orElse(fallback);
+    }
+
+    double decimal(String name, double fallback) {
+      return raw(name).map(text -> parse(name, text, Double::parseDouble)).orElse(fallback);
+    }
+
+    boolean bool(String name, boolean fallback) {
+      return raw(name).map(text -> Boolean.parseBoolean(text.strip())).orElse(fallback);
+    }
+
+    <E extends Enum<E>> E enumValue(String name, Class<E> type, E fallback) {
+      return raw(name).map(text -> {
+        try {
+          return Enum.valueOf(type, text.strip().toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(PREFIX + name + "=" + text + " is not one of " + Arrays.toString(type.getEnumConstants()));
+        }
+      }).orElse(fallback);
+    }
+
+    private static <T> T parse(String name, String text, java.util.function.Function<String, T> parser) {
+      try {
+        return parser.apply(text.strip());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(PREFIX + name + "=" + text + " is not a number");
+      }
+    }
+  }
+}

@@ -1,0 +1,11 @@
+package io.promptunit.optimize;
+
+/**
+ * A new prompt a strategy proposes; it becomes a {@link Candidate} if it is valid and new.
+ *
+ * @param text the proposed template
+ * @param parent id of the candidate it derives from
+ * @param origin the operation ({@code edit}, {@code paraphrase}, ...)
+ * @param rationale why (the critique or reasoning)
+ */
+public record Proposal(String text, String parent, String origin, String rationale) {}

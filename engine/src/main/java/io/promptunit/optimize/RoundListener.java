@@ -1,0 +1,10 @@
+package io.promptunit.optimize;
+
+/** Told about each round as it ends (the engine turns rounds into dynamic tests and console lines). */
+@FunctionalInterface
+public interface RoundListener {
+  void roundFinished(History.Round round, OptimizationResultSoFar state);
+
+  /** @param bestText the best prompt so far */
+  record OptimizationResultSoFar(String strategy, int rounds, String bestText) {}
+}

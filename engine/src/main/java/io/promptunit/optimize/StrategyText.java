@@ -1,0 +1,54 @@
+package io.promptunit.optimize;
+
+import io.promptunit.eval.ExampleResult;
+import java.util.List;
+import java.util.Map;
+
+/** Text shared by the strategies' meta-prompts: how failing examples and the keep-rules are shown. */
+public final class StrategyText {
+
+  private static final int MAX_FIELD = 600;
+
+  private StrategyText() {}
+
+  public static String errors(List<ExampleResult> errors) {
+    StringBuilder text = new StringBuilder();
+    int n = 1;
+    for (ExampleResult error : errors) {
+      text.append("<example ").append(n++).append(">\n");
+      for (Map.Entry<String, Object> variable : error.example().variables().entrySet()) {
+        text.append(variable.getKey()).append(": ").append(cut(variable.getValue().toString())).append('\n');
+      }
+      String output = error.attempts().isEmpty() ? "" : error.attempts().get(0).output();
+      text.append("model output: ").append(cut(output)).append('\n');
+      text.append("expected output: ").append(cut(error.example().expected())).append('\n');
+      error.attempts().stream().flatMap(a -> a.failures().stream()).findFirst()
+          .ifPresent(failure -> text.append("why it failed: ").append(cut(failure.reason())).append('\n'));
+      text.append("</example ").append(n - 1).append(">\n");
+    }
+    return text.toString();
+  }
+
+  /** Scoring calls one example can cost: its repeats, doubled when a judge check also calls a model. */
+  public static long scoringCallsPerExample(OptimizationContext context) {
+    boolean judged = context.suite().anchor().isAnnotationPresent(io.promptunit.ExpectJudge.class);
+    return (long) context.suite().options().repeats() * (judged ? 2 : 1);
+  }
+
+  static String cut(String text) {
+    return text.length() > MAX_FIELD ? text.substring(0, MAX_FIELD) + "…" : text;
+  }
+
+  public static String keepRules(CandidateRules rules) {
+    StringBuilder text = new StringBuilder();
+    if (!rules.variables().isEmpty()) {
+      text.append("Keep every placeholder exactly as written: ");
+      text.append(String.join(", ", rules.variables().stream().map(v -> "{{" + v + "}}").toList()));
+      text.append(". Do not add new placeholders.\n");
+    }
+    for (String passage : rules.frozen()) {
+      text.append("Keep this passage verbatim:\n<frozen>\n").append(passage).append("\n</frozen>\n");
+    }
+    return text.toString();
+  }
+}

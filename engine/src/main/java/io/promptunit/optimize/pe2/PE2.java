@@ -1,0 +1,158 @@
+package io.promptunit.optimize.pe2;
+
+import io.promptunit.eval.ExampleResult;
+import io.promptunit.optimize.Candidate;
+import io.promptunit.optimize.OptimizationContext;
+import io.promptunit.optimize.OptimizeOptions;
+import io.promptunit.optimize.PromptStrategy;
+import io.promptunit.optimize.Proposal;
+import io.promptunit.optimize.StrategyText;
+import io.promptunit.optimize.Tagged;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * PE2 (Ye et al., "Prompt engineering a prompt engineer"): a carefully structured meta-prompt that
+ * (1) explains the two steps up front — examine the prompt on a batch of failures, then propose a
+ * new prompt; (2) shows the full template, system message included, so the optimizer sees what the
+ * task model sees; (3) asks, per example, a fixed series of reasoning questions. Options: hard
+ * negative batch size, a step size (maximum words changed), an optimization history (momentum),
+ * and back-tracking — each step starts from the best prompts seen at any time.
+ */
+public final class PE2 implements PromptStrategy {
+
+  private static final Pattern DISPUTED_LABEL = Pattern.compile(
+      "(label|expected output)[^.\\n]{0,60}\\b(is|seems|looks|might be)\\b[^.\\n]{0,20}\\b(wrong|incorrect|mislabel)", Pattern.CASE_INSENSITIVE);
+
+  @Override
+  public String name() {
+    return "pe2";
+  }
+
+  @Override
+  public boolean backtracks() {
+    return true;
+  }
+
+  @Override
+  public int maxNewPerParent(OptimizeOptions options) {
+    return options.proposals();
+  }
+
+  @Override
+  public long worstCaseCalls(int parents, OptimizationContext context) {
+    OptimizeOptions o = context.options();
+    long scoring = Math.min(o.minibatchSize(), context.splits().train().size()) * StrategyText.scoringCallsPerExample(context);
+    return parents * (scoring + o.proposals());
+  }
+
+  @Override
+  public List<Proposal> propose(List<Candidate> parents, OptimizationContext context, int round) {
+    OptimizeOptions o = context.options();
+    List<Proposal> proposals = new ArrayList<>();
+    for (Candidate parent : parents) {
+      List<ExampleResult> errors = context.trainErrors(parent, o.minibatchSize());
+      if (errors.isEmpty()) {
+        continue;
+      }
+      for (int i = 0; i < o.proposals(); i++) {
+        List<ExampleResult> batch = context.sample(errors, o.batchSize());
+        String answer = context.meta().ask(question(parent, batch, context));
+        if (DISPUTED_LABEL.matcher(answer).find()) {
+          context.note("Round " + round + ": the optimizer questioned a label among "
+              + batch.stream().map(r -> r.example().id() + " (" + r.example().location() + ")").toList()
+              + ". Labels are treated as correct; check them if this repeats.");
+        }
+        List<String> prompts = Tagged.all(answer, "prompt");
+        if (prompts.isEmpty()) {
+          context.reject(round, parent.id(), "pe2", "the optimizer's answer has no <prompt>...</prompt> block", answer);
+          continue;
+        }
+        String prompt = prompts.get(prompts.size() - 1);
+        if (o.stepSize() > 0) {
+          int changed = wordsChanged(parent.text(), prompt);
+          if (changed > o.stepSize()) {
+            context.reject(round, parent.id(), "pe2", "changed " + changed + " words, more than the step size of " + o.stepSize(), prompt);
+            continue;
+          }
+        }
+        List<String> reasoning = Tagged.all(answer, "reasoning");
+        List<String> summary = Tagged.all(answer, "summary");
+        String rationale = (summary.isEmpty() ? "" : summary.get(0) + "\n") + (reasoning.isEmpty() ? "" : reasoning.get(0));
+        proposals.add(new Proposal(prompt, parent.id(), "pe2", rationale.strip()));
+      }
+    }
+    return proposals;
+  }
+
+  static String question(Candidate parent, List<ExampleResult> batch, OptimizationContext context) {
+    OptimizeOptions o = context.options();
+    StringBuilder q = new StringBuilder();
+    q.append("You will improve a prompt in two steps.\n")
+        .append("Step 1: examine the current prompt and a batch of examples on which the model's output was wrong, and reason")
+        .append(" about each example with the questions below.\n")
+        .append("Step 2: based on that reasoning, write a new prompt that makes the model produce the expected outputs.\n\n");
+    q.append("## How the prompt is used\n")
+        .append("For every example, the placeholders in {{double braces}} are replaced by the example's values and the result is")
+        .append(" sent to the model as the user message");
+    context.suite().system().ifPresent(system -> q.append(", after this system message:\n<system>\n").append(system.text()).append("\n</system>\n"));
+    q.append(context.suite().system().isPresent() ? "" : ".\n");
+    q.append("The current prompt (the part you will rewrite):\n<current_prompt>\n").append(parent.text()).append("\n</current_prompt>\n");
+    Double score = context.selectionScore(parent.id());
+    if (score != null) {
+      q.append(String.format(Locale.ROOT, "It passes %.0f%% of the %s examples.\n", score * 100, context.splits().selectionName()));
+    }
+    if (o.history()) {
+      q.append("\n## Earlier prompts and their scores (best last)\n");
+      context.candidates().stream()
+          .filter(c -> context.selectionScore(c.id()) != null)
+          .sorted(Comparator.comparingDouble(c -> context.selectionScore(c.id())))
+          .forEach(c -> q.append(String.format(Locale.ROOT, "<prompt score=\"%.0f\">\n%s\n</prompt>\n", context.selectionScore(c.id()) * 100, c.text()))
+              .append(c.rationale().isEmpty() ? "" : "edit summary: " + firstLine(c.rationale()) + "\n"));
+    }
+    q.append("\n## Examples the model got wrong (the expected outputs are correct)\n").append(StrategyText.errors(batch));
+    q.append("\n## Step 1\nFor each example, answer inside <reasoning></reasoning>:\n")
+        .append("1. Is the output correct? (No: explain how it differs from the expected output.)\n")
+        .append("2. Did the model follow the prompt?\n")
+        .append("3. Does the prompt describe the task correctly and completely for this example?\n")
+        .append("4. Is an edit to the prompt needed?\n")
+        .append("5. If so, what concrete edit would lead to the expected output?\n");
+    q.append("\n## Step 2\nWrite the complete new prompt inside <prompt></prompt> and a one-sentence summary of your edit inside <summary></summary>.\n");
+    if (o.stepSize() > 0) {
+      q.append("Change at most ").append(o.stepSize()).append(" words of the current prompt.\n");
+    }
+    q.append(StrategyText.keepRules(context.rules()));
+    return q.toString();
+  }
+
+  private static String firstLine(String text) {
+    int newline = text.indexOf('\n');
+    return newline < 0 ? text : text.substring(0, newline);
+  }
+
+  /** Word-level edit distance: how many words were inserted, deleted or replaced. */
+  static int wordsChanged(String before, String after) {
+    List<String> a = Arrays.asList(before.strip().split("\\s+"));
+    List<String> b = Arrays.asList(after.strip().split("\\s+"));
+    int[] previous = new int[b.size() + 1];
+    int[] current = new int[b.size() + 1];
+    for (int j = 0; j <= b.size(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.size(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.size(); j++) {
+        int substitution = previous[j - 1] + (a.get(i - 1).equals(b.get(j - 1)) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.size()];
+  }
+}

@@ -1,0 +1,167 @@
+package io.promptunit.optimize.select;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Random;
+
+/**
+ * Per-arm bookkeeping shared by the selection algorithms: how often each arm was pulled, how often
+ * it passed, and how many elimination rounds it survived. It also owns the budget: {@link #tryPull}
+ * refuses to call the user's {@link ArmPull} once {@code budget} calls were made, so no algorithm
+ * can overspend even if its schedule arithmetic is off by one.
+ *
+ * <p>Ranking order (best first), used by every algorithm:
+ * <ol>
+ *   <li>arms pulled at least once before arms never pulled;
+ *   <li>arms that survived more elimination rounds first (only elimination algorithms use rounds);
+ *   <li>higher empirical mean (compared exactly as fractions, no floating-point ties);
+ *   <li>more pulls (the same mean on more evidence is more trustworthy);
+ *   <li>lower index.
+ * </ol>
+ * So unpulled arms always come last, in index order, and the order is fully deterministic.
+ */
+final class ArmStats {
+
+  private final ArmPull pull;
+  private final int budget;
+  private final int[] pulls;
+  private final int[] wins;
+  private final int[] rounds;
+  private int used;
+
+  /** Negative when {@code a} ranks before {@code b}. */
+  private int compare(int a, int b) {
+    boolean pa = pulls[a] > 0;
+    boolean pb = pulls[b] > 0;
+    if (pa != pb) {
+      return pa ? -1 : 1;
+    }
+    if (rounds[a] != rounds[b]) {
+      return Integer.compare(rounds[b], rounds[a]);
+    }
+    // wins[a]/pulls[a] vs wins[b]/pulls[b] without division; an unpulled arm counts as mean 0.
+    long left = (long) wins[a] * Math.max(pulls[b], 1);
+    long right = (long) wins[b] * Math.max(pulls[a], 1);
+    if (left != right) {
+      return left > right ? -1 : 1;
+    }
+    if (pulls[a] != pulls[b]) {
+      return Integer.compare(pulls[b], pulls[a]);
+    }
+    return Integer.compare(a, b);
+  }
+
+  ArmStats(int arms, int budget, ArmPull pull) {
+    this.pull = pull;
+    this.budget = budget;
+    this.pulls = new int[arms];
+    this.wins = new int[arms];
+    this.rounds = new int[arms];
+  }
+
+  /** Validates the arguments of {@link Selection#select}. */
+  static void check(int arms, int k, int budget, ArmPull pull, Random random) {
+    if (arms < 0 || k < 0 || budget < 0) {
+      throw new IllegalArgumentException(
+          "arms, k and budget must be >= 0 (got arms=" + arms + ", k=" + k + ", budget=" + budget + ")");
+    }
+    Objects.requireNonNull(pull, "pull");
+    Objects.requireNonNull(random, "random");
+  }
+
+  /**
+   * The answer when there is nothing to choose, without spending anything: no arms or k == 0 gives
+   * the empty list, a single arm gives [0]. Returns null when the algorithm has work to do.
+   */
+  static List<Integer> trivial(int arms, int k) {
+    if (arms == 0 || k == 0) {
+      return List.of();
+    }
+    if (arms == 1) {
+      return List.of(0);
+    }
+    return null;
+  }
+
+  int arms() {
+    return pulls.length;
+  }
+
+  int used() {
+    return used;
+  }
+
+  int remaining() {
+    return budget - used;
+  }
+
+  /** Pulls {@code arm} once if budget is left; returns false (and calls nothing) when it is not. */
+  boolean tryPull(int arm) {
+    if (used >= budget) {
+      return false;
+    }
+    used++;
+    boolean passed = pull.pull(arm);
+    pulls[arm]++;
+    if (passed) {
+      wins[arm]++;
+    }
+    return true;
+  }
+
+  /** Pulls each arm of {@code among} {@code times} times, round-robin, stopping when the budget ends. */
+  void pullEach(List<Integer> among, int times) {
+    for (int t = 0; t < times; t++) {
+      for (int arm : among) {
+        if (!tryPull(arm)) {
+          return;
+        }
+      }
+    }
+  }
+
+  /** Pulls arms 0, 1, 2, ... once each for as long as the budget lasts. */
+  void pullEachOnce() {
+    for (int arm = 0; arm < arms() && tryPull(arm); arm++) {
+      // pulled
+    }
+  }
+
+  int pulls(int arm) {
+    return pulls[arm];
+  }
+
+  /** Empirical pass rate; 0 for an arm never pulled. */
+  double mean(int arm) {
+    return pulls[arm] == 0 ? 0.0 : (double) wins[arm] / pulls[arm];
+  }
+
+  /** Marks that {@code arm} survived one more elimination round. */
+  void survived(int arm) {
+    rounds[arm]++;
+  }
+
+  /** {@code among} sorted best first (see the class comment for the order). */
+  List<Integer> sorted(List<Integer> among) {
+    List<Integer> copy = new ArrayList<>(among);
+    copy.sort((Comparator<Integer>) this::compare);
+    return copy;
+  }
+
+  /** All arms ranked best first, cut to the first {@code k}. */
+  List<Integer> top(int k) {
+    List<Integer> ranked = sorted(allArms(arms()));
+    return List.copyOf(ranked.subList(0, Math.min(k, ranked.size())));
+  }
+
+  /** [0, 1, ..., arms - 1] as a mutable list. */
+  static List<Integer> allArms(int arms) {
+    List<Integer> all = new ArrayList<>(arms);
+    for (int arm = 0; arm < arms; arm++) {
+      all.add(arm);
+    }
+    return all;
+  }
+}

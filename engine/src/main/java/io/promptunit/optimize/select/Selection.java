@@ -1,0 +1,18 @@
+package io.promptunit.optimize.select;
+
+import java.util.List;
+import java.util.Random;
+
+/** Best-arm identification under a fixed evaluation budget: which k of n candidates look best. */
+public interface Selection {
+
+  /**
+   * @param arms number of candidates (arms are 0..arms-1)
+   * @param k how many to keep
+   * @param budget maximum number of {@link ArmPull#pull} calls
+   * @param pull evaluates an arm once
+   * @param random the only source of randomness (seeded by the caller)
+   * @return the indices of the kept arms, best first (size min(k, arms))
+   */
+  List<Integer> select(int arms, int k, int budget, ArmPull pull, Random random);
+}

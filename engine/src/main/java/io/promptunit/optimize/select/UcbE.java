@@ -1,0 +1,99 @@
+package io.promptunit.optimize.select;
+
+import java.util.List;
+import java.util.Random;
+
+/**
+ * UCB-E, the fixed-budget best-arm algorithm of Audibert, Bubeck and Munos ("Best arm
+ * identification in multi-armed bandits", COLT 2010). Like {@link Ucb} it pulls the arm with the
+ * highest optimistic score, but the bonus is {@code sqrt(a / n)}: it does not grow with time,
+ * because the goal is to name the best arm when the budget runs out, not to collect rewards along
+ * the way. Every arm is pulled once first (index order, while the budget lasts); at the end the
+ * {@code k} arms with the highest empirical mean are kept (ties: more pulls, then lower index).
+ *
+ * <p>Choosing {@code a}. The paper's guarantee holds for {@code a} up to
+ * {@code (25/36) (n - K) / H1}, where {@code n} is the budget, {@code K} the number of arms and
+ * {@code H1 = sum over arms of 1 / gap^2} measures how hard the problem is; larger {@code a} means
+ * more exploration (in the limit, round-robin). {@code H1} is unknown before anything is
+ * evaluated, so by default we assume the problem is as hard as {@code K} arms that each trail the
+ * best by {@value #DEFAULT_ASSUMED_GAP} (ten points of pass rate, the kind of difference worth
+ * selecting on), i.e. {@code H1 = K / gap^2}, which gives
+ * {@code a = (25/36) (n - K) gap^2 / K}. If the real gaps are smaller, {@code a} is larger than the
+ * paper's bound allows and the algorithm explores more, drifting toward brute force (safe, just
+ * less economical); if they are larger, the problem is easy anyway. Use {@link #withAssumedGap}
+ * to state a different gap or {@link #withA} to fix {@code a} outright.
+ *
+ * <p>Deterministic given the pull outcomes; the {@code Random} is not used.
+ */
+public final class UcbE implements Selection {
+
+  /** Default gap (difference in pass rate to the best arm) the exploration is tuned for. */
+  public static final double DEFAULT_ASSUMED_GAP = 0.1;
+
+  private final double assumedGap; // used when a is NaN
+  private final double a;
+
+  private UcbE(double assumedGap, double a) {
+    this.assumedGap = assumedGap;
+    this.a = a;
+  }
+
+  /** Exploration derived from the budget with the default assumed gap. */
+  public UcbE() {
+    this(DEFAULT_ASSUMED_GAP, Double.NaN);
+  }
+
+  /** Exploration derived from the budget, tuned for arms trailing the best by {@code gap}. */
+  public static UcbE withAssumedGap(double gap) {
+    if (!(gap > 0 && gap <= 1)) {
+      throw new IllegalArgumentException("gap must be in (0, 1], got " + gap);
+    }
+    return new UcbE(gap, Double.NaN);
+  }
+
+  /** A fixed exploration parameter, independent of budget and arms. */
+  public static UcbE withA(double a) {
+    if (!(a >= 0) || Double.isInfinite(a)) {
+      throw new IllegalArgumentException("a must be a finite number >= 0, got " + a);
+    }
+    return new UcbE(Double.NaN, a);
+  }
+
+  /** The exploration parameter used for a run with this many arms and this budget. */
+  public double a(int arms, int budget) {
+    if (!Double.isNaN(a)) {
+      return a;
+    }
+    return 25.0 / 36.0 * Math.max(0, budget - arms) * assumedGap * assumedGap / Math.max(arms, 1);
+  }
+
+  @Override
+  public List<Integer> select(int arms, int k, int budget, ArmPull pull, Random random) {
+    ArmStats.check(arms, k, budget, pull, random);
+    List<Integer> trivial = ArmStats.trivial(arms, k);
+    if (trivial != null) {
+      return trivial;
+    }
+    ArmStats stats = new ArmStats(arms, budget, pull);
+    double exploration = a(arms, budget);
+    stats.pullEachOnce();
+    while (stats.remaining() > 0) {
+      int best = 0;
+      double bestIndex = Double.NEGATIVE_INFINITY;
+      for (int arm = 0; arm < arms; arm++) {
+        double index = stats.mean(arm) + Math.sqrt(exploration / stats.pulls(arm));
+        if (index > bestIndex) {
+          bestIndex = index;
+          best = arm;
+        }
+      }
+      stats.tryPull(best);
+    }
+    return stats.top(k);
+  }
+
+  @Override
+  public String toString() {
+    return Double.isNaN(a) ? "UcbE(gap=" + assumedGap + ")" : "UcbE(a=" + a + ")";
+  }
+}

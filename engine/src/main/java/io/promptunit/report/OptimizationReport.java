@@ -1,0 +1,183 @@
+package io.promptunit.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.promptunit.model.Spend;
+import io.promptunit.optimize.Candidate;
+import io.promptunit.optimize.History;
+import io.promptunit.optimize.OptimizationResult;
+import io.promptunit.optimize.Splits;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The files an optimization run leaves behind, in one folder: {@code best.prompt} (the best prompt
+ * found), {@code history.json} (every candidate with parent, rationale and scores, every rejection,
+ * each round's spend) and {@code summary.md} (what changed, why, and how train and held-out scores
+ * compare). All three are written from the same {@link OptimizationResult}, so they agree.
+ */
+public final class OptimizationReport {
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** @param directory where the files are
+   *  @param bestPrompt the best prompt file
+   *  @param history the history file
+   *  @param summary the summary file */
+  public record Files3(Path directory, Path bestPrompt, Path history, Path summary) {}
+
+  private OptimizationReport() {}
+
+  public static Files3 write(Path directory, String suiteName, String promptPath, OptimizationResult result) throws IOException {
+    Files.createDirectories(directory);
+    Path best = directory.resolve("best.prompt");
+    Path history = directory.resolve("history.json");
+    Path summary = directory.resolve("summary.md");
+    Files.writeString(best, result.best().text() + "\n", StandardCharsets.UTF_8);
+    Files.writeString(history, JSON.writeValueAsString(historyJson(suiteName, promptPath, result)), StandardCharsets.UTF_8);
+    Files.writeString(summary, summary(suiteName, promptPath, result), StandardCharsets.UTF_8);
+    return new Files3(directory, best, history, summary);
+  }
+
+  static Map<String, Object> historyJson(String suiteName, String promptPath, OptimizationResult result) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("suite", suiteName);
+    root.put("prompt", promptPath);
+    root.put("strategy", result.strategy());
+    root.put("stop", result.stop().name().toLowerCase(Locale.ROOT));
+    root.put("stopDetail", result.stopDetail());
+    root.put("passedHeldOut", result.passedHeldOut());
+    root.put("best", result.best().id());
+    Splits splits = result.splits();
+    root.put("splits", Map.of("train", splits.train().size(), "dev", splits.dev().size(), "test", splits.test().size(),
+        "selection", splits.selectionName(), "heldOut", splits.heldOutName()));
+    root.put("spend", spend(result.spend()));
+    root.put("seconds", result.seconds());
+    List<Map<String, Object>> candidates = new ArrayList<>();
+    Map<String, History.Scores> scores = result.history().scores();
+    for (Candidate candidate : result.history().candidates()) {
+      Map<String, Object> c = new LinkedHashMap<>();
+      c.put("id", candidate.id());
+      c.put("parent", candidate.parent().orElse(null));
+      c.put("round", candidate.round());
+      c.put("origin", candidate.origin());
+      c.put("rationale", candidate.rationale());
+      History.Scores s = scores.get(candidate.id());
+      Map<String, Object> sc = new LinkedHashMap<>();
+      sc.put("train", s.train);
+      sc.put("selection", s.selection);
+      sc.put("heldOut", s.heldOut);
+      c.put("scores", sc);
+      c.put("text", candidate.text());
+      candidates.add(c);
+    }
+    root.put("candidates", candidates);
+    List<Map<String, Object>> rounds = new ArrayList<>();
+    for (History.Round round : result.history().rounds()) {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("round", round.round());
+      r.put("best", round.bestId());
+      r.put("bestTrain", round.bestTrain());
+      r.put("bestSelection", round.bestSelection());
+      r.put("bestHeldOut", round.bestHeldOut().orElse(null));
+      r.put("beam", round.beam());
+      r.put("proposed", round.proposed());
+      r.put("accepted", round.accepted());
+      r.put("spend", spend(round.spend()));
+      r.put("totalSpend", spend(round.total()));
+      rounds.add(r);
+    }
+    root.put("rounds", rounds);
+    List<Map<String, Object>> rejections = new ArrayList<>();
+    for (History.Rejection rejection : result.history().rejections()) {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("round", rejection.round());
+      r.put("parent", rejection.parent());
+      r.put("origin", rejection.origin());
+      r.put("reason", rejection.reason());
+      r.put("text", rejection.text());
+      rejections.add(r);
+    }
+    root.put("rejections", rejections);
+    root.put("notes", result.history().notes());
+    return root;
+  }
+
+  static Map<String, Object> spend(Spend spend) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("calls", spend.calls());
+    map.put("inputTokens", spend.inputTokens());
+    map.put("outputTokens", spend.outputTokens());
+    map.put("cost", spend.cost());
+    return map;
+  }
+
+  static String summary(String suiteName, String promptPath, OptimizationResult result) {
+    History.Scores original = result.originalScores();
+    History.Scores best = result.bestScores();
+    Splits splits = result.splits();
+    StringBuilder md = new StringBuilder();
+    md.append("# Optimization of ").append(suiteName).append(" (").append(result.strategy()).append(")\n\n");
+    md.append(result.passedHeldOut()
+        ? "**The best prompt passes the suite on the held-out " + splits.heldOutName() + " examples.**\n\n"
+        : "**No prompt passed the suite on the held-out " + splits.heldOutName() + " examples.**\n\n");
+    md.append("Stopped: ").append(result.stopDetail()).append(".\n\n");
+    md.append("| prompt | train | ").append(splits.selectionName()).append(" (selection) | ").append(splits.heldOutName()).append(" (held out) |\n");
+    md.append("|---|---|---|---|\n");
+    md.append("| original (").append(result.original().id()).append(") | ").append(pct(original.train)).append(" | ")
+        .append(pct(original.selection)).append(" | ").append(pct(original.heldOut)).append(" |\n");
+    md.append("| best (").append(result.best().id()).append(") | ").append(pct(best.train)).append(" | ")
+        .append(pct(best.selection)).append(" | ").append(pct(best.heldOut)).append(" |\n\n");
+    result.gap().ifPresent(gap -> md.append(String.format(Locale.ROOT,
+        "Train vs held-out gap of the best prompt: %+.1f points%s.\n\n", gap * 100, gap > 0.15 ? " — a large gap suggests the prompt fits the train examples only" : "")));
+    md.append("Splits: ").append(splits.train().size()).append(" train, ").append(splits.dev().size()).append(" dev, ")
+        .append(splits.test().size()).append(" test. Spend: ").append(result.spend().describe()).append(", ")
+        .append(result.seconds()).append(" s, ").append(result.history().rounds().size()).append(" rounds, ")
+        .append(result.history().candidates().size()).append(" candidates, ").append(result.history().rejections().size())
+        .append(" rejected.\n\n");
+    if (result.improved()) {
+      md.append("## What changed\n\n```diff\n").append(LineDiff.of(result.original().text(), result.best().text())).append("\n```\n\n");
+      md.append("## Why\n\n");
+      List<Candidate> lineage = lineage(result);
+      for (Candidate step : lineage) {
+        if (!step.rationale().isBlank()) {
+          md.append("- ").append(step.id()).append(" (round ").append(step.round()).append(", ").append(step.origin()).append("): ")
+              .append(step.rationale().strip().replace("\n", " ")).append('\n');
+        }
+      }
+      md.append('\n');
+    } else {
+      md.append("The best prompt is the checked-in prompt: nothing to apply.\n\n");
+    }
+    if (!result.history().notes().isEmpty()) {
+      md.append("## Notes\n\n");
+      result.history().notes().forEach(note -> md.append("- ").append(note).append('\n'));
+      md.append('\n');
+    }
+    md.append("## Applying it\n\nThe best prompt is in `best.prompt` beside this file. To write it over `").append(promptPath)
+        .append("` (the previous version is kept as a `.bak` file), run the suite again with `-Dpromptunit.optimize.apply=true`,")
+        .append(" or copy the file by hand.\n");
+    return md.toString();
+  }
+
+  private static List<Candidate> lineage(OptimizationResult result) {
+    List<Candidate> chain = new ArrayList<>();
+    Candidate current = result.best();
+    while (current != null) {
+      chain.add(0, current);
+      current = current.parent().flatMap(id -> result.history().candidate(id)).orElse(null);
+    }
+    return chain;
+  }
+
+  static String pct(Double value) {
+    return value == null ? "—" : String.format(Locale.ROOT, "%.1f%%", value * 100);
+  }
+}

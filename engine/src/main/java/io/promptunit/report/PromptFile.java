@@ -1,0 +1,46 @@
+package io.promptunit.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Writes a user's prompt file safely: the previous version is kept beside it
+ * ({@code router.prompt.20261124-143005.bak}) and the new text replaces the file atomically, so a
+ * crash leaves either the old or the new file, never half of one.
+ */
+public final class PromptFile {
+
+  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+  private PromptFile() {}
+
+  /** @return the backup of the previous version */
+  public static Path replace(Path file, String newText) throws IOException {
+    Path directory = file.toAbsolutePath().getParent();
+    String name = file.getFileName().toString();
+    Path backup = directory.resolve(name + "." + LocalDateTime.now().format(STAMP) + ".bak");
+    for (int n = 2; Files.exists(backup); n++) {
+      backup = directory.resolve(name + "." + LocalDateTime.now().format(STAMP) + "-" + n + ".bak");
+    }
+    Files.copy(file, backup, StandardCopyOption.COPY_ATTRIBUTES);
+    Path temporary = Files.createTempFile(directory, "." + name, ".tmp");
+    try {
+      String text = newText.endsWith("\n") ? newText : newText + "\n";
+      Files.writeString(temporary, text, StandardCharsets.UTF_8);
+      try {
+        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(temporary);
+    }
+    return backup;
+  }
+}
