@@ -136,7 +136,7 @@ public final class OptimizationLoop {
             Optional.ofNullable(scores.heldOut), beam.stream().map(Candidate::id).toList(), proposals.size(), fresh.size(),
             total.minus(before), total);
         history.round(record);
-        listener.roundFinished(record, new RoundListener.OptimizationResultSoFar(strategy.name(), options.rounds(), best.text()));
+        listener.roundFinished(record, new RoundListener.Progress(strategy.name(), options.rounds(), best.text()));
         if (passed) {
           stop = OptimizationResult.Stop.PASSED;
           detail = "the best prompt passes the " + splits.heldOutName() + " examples after round " + round;

@@ -1,5 +1,6 @@
 package io.promptunit.examples;
 
+import io.promptunit.Optimize;
 import io.promptunit.PromptTest;
 
 /**
@@ -29,6 +30,11 @@ import io.promptunit.PromptTest;
  *
  * <p>The template uses two variables, {@code {{subject}}} and {@code {{body}}}, which every
  * example provides as its {@code input} object.
+ *
+ * <p>{@link Optimize} turns the failing train examples into a prompt-rewriting loop (ProTeGi by
+ * default) that stops once a rewritten prompt passes the held-out test examples, within the
+ * budget below. The output-format line is frozen so no candidate can change it.
  */
 @PromptTest(prompt = "prompts/ticket-priority.prompt", examples = "prompts/ticket-priority.jsonl")
+@Optimize(frozen = "Answer with only the label: P1, P2 or P3.", maxCalls = 1500, maxCost = 1.00)
 class TicketPriorityPromptTest {}
