@@ -74,4 +74,16 @@ public final class Keys {
 
   /** Where optimization outputs go, relative to the working directory (the module's). Default {@code target/promptunit}. */
   public static final String OUTPUT_DIR = "promptunit.output-dir";
+
+  /**
+   * Response cache mode: {@code read-write} (default: answer from the suite's cassette when
+   * recorded, else call and record), {@code replay} (only recorded answers; an unrecorded request
+   * fails its example and no model is called — for CI), {@code record} (always call and record) or {@code off}.
+   */
+  public static final String CACHE = "promptunit.cache";
+
+  /** Folder of the cassettes, one {@code <suite class>.jsonl} per suite, relative to the module. Default {@value #DEFAULT_CACHE_DIR}. */
+  public static final String CACHE_DIR = "promptunit.cache-dir";
+
+  public static final String DEFAULT_CACHE_DIR = "src/test/cassettes";
 }

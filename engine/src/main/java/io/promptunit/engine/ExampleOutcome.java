@@ -31,6 +31,10 @@ final class ExampleOutcome {
     entries.put("promptunit.inputTokens", String.valueOf(result.inputTokens()));
     entries.put("promptunit.outputTokens", String.valueOf(result.outputTokens()));
     entries.put("promptunit.modelCalls", String.valueOf(result.modelCalls()));
+    long cached = result.attempts().stream().filter(a -> a.reply().map(io.promptunit.model.Reply::cached).orElse(false)).count();
+    if (cached > 0) {
+      entries.put("promptunit.cachedAnswers", String.valueOf(cached));
+    }
     if (result.attempts().size() > 1 || result.requiredPasses() > 1) {
       entries.put("promptunit.runsPassed", result.passedRuns() + "/" + result.attempts().size());
     }

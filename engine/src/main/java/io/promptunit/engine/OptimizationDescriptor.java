@@ -75,10 +75,15 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
     OptimizeOptions options = OptimizeOptions.from(optimize, context.settings());
     ModelClient task = context.taskModel().orElseThrow();
     SuiteModels models = new SuiteModels(context.models(), context.settings(), context.call());
-    ModelClient optimizer = optimizerModel(context, task);
+    SuiteState state = context.suite().orElseThrow();
+    ModelClient optimizerClient = optimizerModel(context, task);
+    ModelClient optimizer = optimizerClient == task ? task : state.spend().meter(optimizerClient);
+    if (optimizer != task && state.cassette().isPresent()) {
+      optimizer = optimizer.withCassette(state.cassette().get());
+    }
     int concurrency = suite.options().concurrency().orElse(context.settings().getInt(Keys.CONCURRENCY, Keys.DEFAULT_CONCURRENCY));
     Optimization optimization = Optimization.prepare(suite, Checks.of(suite, spec -> models.judgeModel(spec, task)), options, task, optimizer,
-        new PriceTable(context.settings()), concurrency, context.call());
+        new PriceTable(context.settings()), concurrency);
 
     String name = suite.anchor().getSimpleName();
     String estimate = optimization.estimate().describe();
@@ -88,11 +93,11 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
       throw new TestAbortedException("Dry run (" + Keys.OPTIMIZE_DRY_RUN + "=true): nothing was spent. " + estimate);
     }
 
-    OptimizationResult result = optimization.run((round, state) -> {
+    OptimizationResult result = optimization.run((round, progress) -> {
       RoundDescriptor descriptor = new RoundDescriptor(getUniqueId(), round, optimization.splits().selectionName());
       addChild(descriptor);
       executor.execute(descriptor);
-      Console.line(name + " " + state.strategy() + " round " + round.round() + "/" + state.rounds() + ": " + descriptor.summary());
+      Console.line(name + " " + progress.strategy() + " round " + round.round() + "/" + progress.rounds() + ": " + descriptor.summary());
     });
 
     Path directory = outputDirectory(context).resolve(suite.anchor().getName()).resolve(result.strategy());

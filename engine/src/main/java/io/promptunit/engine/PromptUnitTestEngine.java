@@ -5,7 +5,6 @@ import org.junit.platform.engine.EngineDiscoveryRequest;
 import org.junit.platform.engine.ExecutionRequest;
 import org.junit.platform.engine.TestDescriptor;
 import org.junit.platform.engine.UniqueId;
-import org.junit.platform.engine.support.descriptor.EngineDescriptor;
 import org.junit.platform.engine.support.discovery.EngineDiscoveryRequestResolver;
 import org.junit.platform.engine.support.hierarchical.HierarchicalTestEngine;
 
@@ -18,7 +17,8 @@ public final class PromptUnitTestEngine extends HierarchicalTestEngine<RunContex
   /** The engine id; unique ids look like {@code [engine:promptunit]/[suite:com.acme.RouterPromptTest]/[example:refund-1]}. */
   public static final String ENGINE_ID = "promptunit";
 
-  private static final EngineDiscoveryRequestResolver<EngineDescriptor> RESOLVER = EngineDiscoveryRequestResolver.<EngineDescriptor>builder()
+  private static final EngineDiscoveryRequestResolver<PromptUnitEngineDescriptor> RESOLVER =
+      EngineDiscoveryRequestResolver.<PromptUnitEngineDescriptor>builder()
       .addClassContainerSelectorResolver(SuiteResolver::isSuite)
       .addSelectorResolver(context -> new SuiteResolver(context.getClassNameFilter()))
       .build();
@@ -30,7 +30,7 @@ public final class PromptUnitTestEngine extends HierarchicalTestEngine<RunContex
 
   @Override
   public TestDescriptor discover(EngineDiscoveryRequest request, UniqueId uniqueId) {
-    EngineDescriptor engine = new EngineDescriptor(uniqueId, "PromptUnit");
+    PromptUnitEngineDescriptor engine = new PromptUnitEngineDescriptor(uniqueId);
     RESOLVER.resolve(request, engine);
     return engine;
   }

@@ -4,9 +4,11 @@ import io.promptunit.config.Settings;
 import io.promptunit.eval.SuiteRun;
 import io.promptunit.model.ModelCall;
 import io.promptunit.model.ModelClient;
+import io.promptunit.model.Spend;
 import io.promptunit.model.ModelResolver;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.platform.engine.EngineExecutionListener;
 import org.junit.platform.engine.ExecutionRequest;
 import org.junit.platform.engine.support.hierarchical.EngineExecutionContext;
@@ -23,34 +25,34 @@ final class RunContext implements EngineExecutionContext {
   private final ModelResolver models;
   private final ModelCall call;
   private final AtomicBoolean noModelAnnounced;
-  private final SuiteRun suiteRun;
-  private final ModelClient taskModel;
+  private final AtomicReference<Spend> runSpend;
+  private final SuiteState suite;
   private final String abortReason;
 
   private RunContext(EngineExecutionListener listener, Settings settings, ModelResolver models, ModelCall call,
-      AtomicBoolean noModelAnnounced, SuiteRun suiteRun, ModelClient taskModel, String abortReason) {
-    this.taskModel = taskModel;
+      AtomicBoolean noModelAnnounced, AtomicReference<Spend> runSpend, SuiteState suite, String abortReason) {
+    this.runSpend = runSpend;
     this.noModelAnnounced = noModelAnnounced;
     this.listener = listener;
     this.settings = settings;
     this.models = models;
     this.call = call;
-    this.suiteRun = suiteRun;
+    this.suite = suite;
     this.abortReason = abortReason;
   }
 
   static RunContext start(ExecutionRequest request) {
     Settings settings = new Settings(request.getConfigurationParameters()::get, System::getenv);
     return new RunContext(request.getEngineExecutionListener(), settings, new ModelResolver(settings), ModelCall.from(settings),
-        new AtomicBoolean(), null, null, null);
+        new AtomicBoolean(), new AtomicReference<>(Spend.NONE), null, null);
   }
 
-  RunContext withSuiteRun(SuiteRun run, ModelClient taskModel) {
-    return new RunContext(listener, settings, models, call, noModelAnnounced, run, taskModel, null);
+  RunContext withSuite(SuiteState state) {
+    return new RunContext(listener, settings, models, call, noModelAnnounced, runSpend, state, null);
   }
 
   RunContext withAbortReason(String reason) {
-    return new RunContext(listener, settings, models, call, noModelAnnounced, null, null, reason);
+    return new RunContext(listener, settings, models, call, noModelAnnounced, runSpend, null, reason);
   }
 
   /** True the first time it is asked in a run: the no-model instructions are printed once, not once per suite. */
@@ -74,13 +76,26 @@ final class RunContext implements EngineExecutionContext {
     return call;
   }
 
+  Optional<SuiteState> suite() {
+    return Optional.ofNullable(suite);
+  }
+
   Optional<SuiteRun> suiteRun() {
-    return Optional.ofNullable(suiteRun);
+    return suite().map(SuiteState::run);
   }
 
   /** The suite's task model (inside a suite that has one). */
   Optional<ModelClient> taskModel() {
-    return Optional.ofNullable(taskModel);
+    return suite().map(SuiteState::taskModel);
+  }
+
+  /** Adds a finished suite's spend to the run's. */
+  Spend addToRunSpend(Spend spend) {
+    return runSpend.accumulateAndGet(spend, Spend::plus);
+  }
+
+  Spend runSpend() {
+    return runSpend.get();
   }
 
   Optional<String> abortReason() {

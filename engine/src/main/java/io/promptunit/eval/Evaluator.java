@@ -40,7 +40,7 @@ public final class Evaluator {
     List<Attempt> attempts = new ArrayList<>(repeats);
     int passed = 0;
     for (int run = 0; run < repeats; run++) {
-      Attempt attempt = attempt(example, conversation);
+      Attempt attempt = attempt(example, conversation, run);
       attempts.add(attempt);
       if (attempt.error().isPresent()) {
         break;
@@ -57,10 +57,10 @@ public final class Evaluator {
     return new ExampleResult(example, conversation, attempts, required);
   }
 
-  private Attempt attempt(Example example, Conversation conversation) {
+  private Attempt attempt(Example example, Conversation conversation, int run) {
     Reply reply;
     try {
-      reply = model.chat(conversation.messages(), suite.options().temperature(), maxOutputTokens);
+      reply = model.chat(conversation.messages(), suite.options().temperature(), maxOutputTokens, run);
     } catch (ModelCallException e) {
       return new Attempt(Optional.empty(), List.of(), Optional.of(e));
     }

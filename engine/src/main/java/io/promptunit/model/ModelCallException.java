@@ -16,6 +16,7 @@ public final class ModelCallException extends RuntimeException {
     INVALID_REQUEST("request rejected"),
     SERVER("provider error"),
     CONNECTION("connection failed"),
+    NOT_RECORDED("has no recorded answer"),
     OTHER("call failed");
 
     private final String phrase;

@@ -8,18 +8,62 @@ import java.util.Optional;
 
 /**
  * A chat model ready to be called by PromptUnit: the langchain4j model, the name to show in
- * messages, and the call policy (retries, measurement) that every call goes through.
+ * messages, the call policy (retries, measurement) every call goes through, and the suite's
+ * cassette, if answers are cached.
  *
  * @param model the langchain4j model
  * @param name e.g. {@code openai:gpt-4o-mini} or {@code RouterPromptTest.model()}
  * @param call the call policy
+ * @param cassette where answers are recorded and replayed from, if caching is on
  */
-public record ModelClient(ChatModel model, String name, ModelCall call) {
+public record ModelClient(ChatModel model, String name, ModelCall call, Optional<Cassette> cassette) {
+
+  public ModelClient(ChatModel model, String name, ModelCall call) {
+    this(model, name, call, Optional.empty());
+  }
+
+  /** The same model answering through {@code cassette}. */
+  public ModelClient withCassette(Cassette cassette) {
+    return new ModelClient(model, name, call, Optional.of(cassette));
+  }
+
+  /** The same client calling {@code other} (e.g. a metered wrapper of this model). */
+  public ModelClient withModel(ChatModel other) {
+    return new ModelClient(other, name, call, cassette);
+  }
 
   /** One call with {@code messages} at {@code temperature}. */
   public Reply chat(List<ChatMessage> messages, double temperature, Optional<Integer> maxOutputTokens) {
-    ChatRequest.Builder request = ChatRequest.builder().messages(messages).temperature(temperature);
-    maxOutputTokens.ifPresent(request::maxOutputTokens);
-    return call.send(model, name, request.build());
+    return chat(messages, temperature, maxOutputTokens, 0);
+  }
+
+  /**
+   * One call; {@code sample} tells repeated runs of the same request apart, so that each repeat
+   * gets its own recorded answer.
+   */
+  public Reply chat(List<ChatMessage> messages, double temperature, Optional<Integer> maxOutputTokens, int sample) {
+    ChatRequest.Builder builder = ChatRequest.builder().messages(messages).temperature(temperature);
+    maxOutputTokens.ifPresent(builder::maxOutputTokens);
+    ChatRequest request = builder.build();
+    if (cassette.isEmpty() || cassette.get().mode() == CacheMode.OFF) {
+      return call.send(model, name, request);
+    }
+    Cassette recordings = cassette.get();
+    String key = Cassette.key(name, request, sample);
+    Optional<Cassette.Entry> recorded = recordings.find(key);
+    if (recorded.isPresent()) {
+      return new Reply(recorded.get().text(), 0, 0, 0, 0, true);
+    }
+    if (recordings.mode() == CacheMode.REPLAY) {
+      String user = Secrets.redact(messages.isEmpty() ? "" : Cassette.canonical(name, request, sample).get("messages")
+          .get(messages.size() - 1).get("text").asText());
+      throw new ModelCallException(ModelCallException.Kind.NOT_RECORDED, "Model " + name + " has no recorded answer for this request in "
+          + recordings.file() + " (promptunit.cache=replay never calls a model). Request " + key.substring(0, 12) + ", temperature "
+          + temperature + ", sample " + sample + ", last message: \"" + (user.length() > 120 ? user.substring(0, 120) + "…" : user)
+          + "\". Record it once with a real model and -Dpromptunit.cache=read-write (or record), then commit the cassette.", 0, null);
+    }
+    Reply reply = call.send(model, name, request);
+    recordings.record(key, name, request, sample, new Cassette.Entry(reply.text(), reply.inputTokens(), reply.outputTokens()));
+    return reply;
   }
 }

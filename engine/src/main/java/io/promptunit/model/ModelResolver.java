@@ -53,9 +53,14 @@ public final class ModelResolver {
     }
   }
 
+  /** In replay mode no call ever leaves the machine, so no key is needed to name a model. */
+  private boolean replayOnly() {
+    return settings.get(Keys.CACHE).map(CacheMode::parse).orElse(CacheMode.READ_WRITE) == CacheMode.REPLAY;
+  }
+
   private ChatModel openAi(ModelSpec spec, Duration timeout) {
     String baseUrl = settings.get(Keys.OPENAI_BASE_URL).or(() -> settings.env("OPENAI_BASE_URL")).orElse(OPENAI_DEFAULT_URL);
-    Optional<String> key = settings.env("OPENAI_API_KEY");
+    Optional<String> key = settings.env("OPENAI_API_KEY").or(() -> replayOnly() ? Optional.of("replay-only") : Optional.empty());
     if (key.isEmpty() && baseUrl.equals(OPENAI_DEFAULT_URL)) {
       throw ModelConfigurationException.invalid("Model " + spec + " needs an API key: set the OPENAI_API_KEY environment variable,"
           + " or point promptunit.openai.base-url at a local OpenAI-compatible server (e.g. http://localhost:11434/v1 for Ollama).");
@@ -71,7 +76,8 @@ public final class ModelResolver {
   }
 
   private ChatModel anthropic(ModelSpec spec, Duration timeout) {
-    String key = settings.env("ANTHROPIC_API_KEY").orElseThrow(() -> ModelConfigurationException.invalid(
+    String key = settings.env("ANTHROPIC_API_KEY").or(() -> replayOnly() ? Optional.of("replay-only") : Optional.empty())
+        .orElseThrow(() -> ModelConfigurationException.invalid(
         "Model " + spec + " needs an API key: set the ANTHROPIC_API_KEY environment variable."));
     AnthropicChatModel.AnthropicChatModelBuilder builder = AnthropicChatModel.builder()
         .apiKey(key)

@@ -7,6 +7,12 @@ package io.promptunit.model;
  * @param inputTokens input tokens the provider reported (0 when it reports none)
  * @param outputTokens output tokens the provider reported (0 when it reports none)
  * @param latencyMillis wall time of the successful attempt
- * @param attempts calls made, including retries
+ * @param attempts calls made, including retries (0 when the answer came from the cassette)
+ * @param cached whether the answer came from the cassette (then no tokens were spent)
  */
-public record Reply(String text, long inputTokens, long outputTokens, long latencyMillis, int attempts) {}
+public record Reply(String text, long inputTokens, long outputTokens, long latencyMillis, int attempts, boolean cached) {
+
+  public Reply(String text, long inputTokens, long outputTokens, long latencyMillis, int attempts) {
+    this(text, inputTokens, outputTokens, latencyMillis, attempts, false);
+  }
+}

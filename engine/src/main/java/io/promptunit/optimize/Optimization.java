@@ -4,7 +4,6 @@ import io.promptunit.Strategy;
 import io.promptunit.eval.Check;
 import io.promptunit.model.Budget;
 import io.promptunit.model.MeteredChatModel;
-import io.promptunit.model.ModelCall;
 import io.promptunit.model.ModelClient;
 import io.promptunit.model.PriceTable;
 import io.promptunit.optimize.pe2.PE2;
@@ -17,7 +16,7 @@ import java.util.List;
  * {@link Budget}, the loop built, and its worst-case {@link Estimate} known before anything is spent.
  *
  * <pre>{@code
- * Optimization optimization = Optimization.prepare(suite, checks, options, task, optimizer, prices, 8, call);
+ * Optimization optimization = Optimization.prepare(suite, checks, options, task, optimizer, prices, 8);
  * System.out.println(optimization.estimate().describe());
  * OptimizationResult result = optimization.run((round, state) -> {});
  * }</pre>
@@ -35,14 +34,14 @@ public final class Optimization {
   }
 
   public static Optimization prepare(Suite suite, List<Check> checks, OptimizeOptions options, ModelClient task,
-      ModelClient optimizer, PriceTable prices, int concurrency, ModelCall call) {
+      ModelClient optimizer, PriceTable prices, int concurrency) {
     Budget budget = new Budget(options.caps());
     MeteredChatModel meteredTask = new MeteredChatModel(task.model(), task.name(), budget, prices.priceOf(task.name()), options.maxOutputTokens());
     MeteredChatModel meteredOptimizer = new MeteredChatModel(optimizer.model(), optimizer.name(), budget, prices.priceOf(optimizer.name()),
         options.maxOutputTokens());
     PromptStrategy strategy = strategy(options.strategy());
     OptimizationLoop loop = new OptimizationLoop(suite, checks, strategy, options,
-        new ModelClient(meteredTask, task.name(), call), new ModelClient(meteredOptimizer, optimizer.name(), call), budget, concurrency);
+        task.withModel(meteredTask), optimizer.withModel(meteredOptimizer), budget, concurrency);
     Estimate estimate = Estimate.of(loop, strategy, options, meteredTask::worstCost, meteredOptimizer::worstCost);
     return new Optimization(loop, estimate, budget);
   }

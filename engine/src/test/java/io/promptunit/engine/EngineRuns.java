@@ -10,11 +10,15 @@ final class EngineRuns {
 
   private EngineRuns() {}
 
+  /** Runs with the given settings; unless they say otherwise, retries wait 1 ms and no cassette is read or written. */
   static EngineExecutionResults run(Map<String, String> configuration, DiscoverySelector... selectors) {
+    Map<String, String> settings = new java.util.HashMap<>();
+    settings.put("promptunit.retry-backoff-millis", "1");
+    settings.put("promptunit.cache", "off");
+    settings.putAll(configuration);
     return EngineTestKit.engine(PromptUnitTestEngine.ENGINE_ID)
         .selectors(selectors)
-        .configurationParameters(configuration)
-        .configurationParameter("promptunit.retry-backoff-millis", "1")
+        .configurationParameters(settings)
         .execute();
   }
 

@@ -40,7 +40,7 @@ class OptimizationLoopTest {
     ModelCall call = new ModelCall(0, 1);
     return Optimization.prepare(suite, Checks.of(suite, JudgeModels.unavailable()), options,
         new ModelClient(task, "openai:gpt-4o-mini", call), new ModelClient(optimizer, "openai:gpt-4o", call),
-        new PriceTable(Settings.of(settings)), 4, call);
+        new PriceTable(Settings.of(settings)), 4);
   }
 
   @Test

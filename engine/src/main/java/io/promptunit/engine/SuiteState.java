@@ -1,0 +1,13 @@
+package io.promptunit.engine;
+
+import io.promptunit.eval.SuiteRun;
+import io.promptunit.model.Cassette;
+import io.promptunit.model.ModelClient;
+import io.promptunit.model.SpendMeter;
+import java.util.Optional;
+
+/**
+ * A running suite: its concurrent example run, its task model (metered, through the cassette when
+ * caching is on), what its calls cost, and its cassette.
+ */
+record SuiteState(SuiteRun run, ModelClient taskModel, SpendMeter spend, Optional<Cassette> cassette) {}

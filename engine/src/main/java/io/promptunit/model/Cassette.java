@@ -1,0 +1,279 @@
+package io.promptunit.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * One suite's recorded model answers: a text file of JSON lines, one request and its answer per
+ * line, sorted by key so that re-recording gives small, stable diffs. Meant to be committed beside
+ * the tests; it holds requests and answers only — never headers or keys.
+ *
+ * <p>The key is a SHA-256 of everything that determines the answer: the model, every request
+ * parameter, every message, and the sample index of repeated runs. New entries are appended as
+ * they arrive (so a crash loses nothing), under a file lock so concurrent writers in several JVMs
+ * do not interleave; {@link #close()} rewrites the file sorted and deduplicated, atomically. A line
+ * that cannot be read (a partial write, a merge conflict) is skipped with a warning.
+ */
+public final class Cassette implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** One monitor per cassette file in this JVM: file locks guard other JVMs, these guard threads of this one. */
+  private static final Map<Path, Object> MONITORS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** @param text the answer @param inputTokens input tokens of the original call @param outputTokens output tokens of the original call */
+  public record Entry(String text, long inputTokens, long outputTokens) {}
+
+  private final Path file;
+  private final CacheMode mode;
+  private final PrintStream warnings;
+  private final Map<String, String> lines = new TreeMap<>();
+  private final Map<String, Entry> entries = new TreeMap<>();
+  private boolean dirty;
+  private int hits;
+
+  private Cassette(Path file, CacheMode mode, PrintStream warnings) {
+    this.file = file;
+    this.mode = mode;
+    this.warnings = warnings;
+  }
+
+  /** Opens (reading what is recorded, unless {@code mode} is OFF or RECORD) the cassette at {@code file}. */
+  public static Cassette open(Path file, CacheMode mode, PrintStream warnings) {
+    Cassette cassette = new Cassette(file, mode, warnings);
+    if (mode.reads() && Files.isRegularFile(file)) {
+      cassette.load();
+    }
+    return cassette;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  public CacheMode mode() {
+    return mode;
+  }
+
+  private void load() {
+    List<String> raw;
+    try {
+      raw = Files.readAllLines(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      warnings.println("[PromptUnit] warning: cannot read cassette " + file + " (" + e.getMessage() + "); continuing without it");
+      return;
+    }
+    int number = 0;
+    for (String line : raw) {
+      number++;
+      if (line.isBlank()) {
+        continue;
+      }
+      try {
+        JsonNode node = JSON.readTree(line);
+        String key = node.get("key").asText();
+        JsonNode response = node.get("response");
+        Entry entry = new Entry(response.get("text").asText(), response.path("inputTokens").asLong(), response.path("outputTokens").asLong());
+        if (key.length() != 64 || response.get("text") == null) {
+          throw new IllegalArgumentException("incomplete entry");
+        }
+        entries.put(key, entry);
+        lines.put(key, line);
+      } catch (JsonProcessingException | RuntimeException e) {
+        warnings.println("[PromptUnit] warning: ignoring unreadable entry at " + file + ":" + number
+            + " (" + e.getClass().getSimpleName() + "); it will be re-recorded when needed");
+        dirty = true;
+      }
+    }
+  }
+
+  /** The key of a request: what determines the answer, hashed. */
+  public static String key(String model, ChatRequest request, int sample) {
+    return sha256(canonical(model, request, sample).toString());
+  }
+
+  static ObjectNode canonical(String model, ChatRequest request, int sample) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("model", model);
+    ChatRequestParameters p = request.parameters();
+    ObjectNode parameters = node.putObject("parameters");
+    putIfSet(parameters, "modelName", p.modelName());
+    putIfSet(parameters, "temperature", p.temperature());
+    putIfSet(parameters, "topP", p.topP());
+    putIfSet(parameters, "topK", p.topK());
+    putIfSet(parameters, "frequencyPenalty", p.frequencyPenalty());
+    putIfSet(parameters, "presencePenalty", p.presencePenalty());
+    putIfSet(parameters, "maxOutputTokens", p.maxOutputTokens());
+    if (p.stopSequences() != null && !p.stopSequences().isEmpty()) {
+      ArrayNode stops = parameters.putArray("stopSequences");
+      p.stopSequences().forEach(stops::add);
+    }
+    putIfSet(parameters, "responseFormat", p.responseFormat() == null ? null : p.responseFormat().toString());
+    putIfSet(parameters, "toolSpecifications", p.toolSpecifications() == null || p.toolSpecifications().isEmpty() ? null : p.toolSpecifications().toString());
+    node.put("sample", sample);
+    ArrayNode messages = node.putArray("messages");
+    for (ChatMessage message : request.messages()) {
+      ObjectNode m = messages.addObject();
+      m.put("role", role(message));
+      m.put("text", text(message));
+    }
+    return node;
+  }
+
+  private static void putIfSet(ObjectNode node, String name, Object value) {
+    if (value != null) {
+      node.putPOJO(name, value);
+    }
+  }
+
+  private static String role(ChatMessage message) {
+    return message instanceof SystemMessage ? "system" : message instanceof UserMessage ? "user" : message instanceof AiMessage ? "assistant"
+        : message.type().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static String text(ChatMessage message) {
+    if (message instanceof SystemMessage system) {
+      return system.text();
+    }
+    if (message instanceof UserMessage user) {
+      return user.hasSingleText() ? user.singleText() : user.contents().toString();
+    }
+    if (message instanceof AiMessage ai) {
+      return ai.text() == null ? "" : ai.text();
+    }
+    return message.toString();
+  }
+
+  public synchronized Optional<Entry> find(String key) {
+    Optional<Entry> found = mode.reads() ? Optional.ofNullable(entries.get(key)) : Optional.empty();
+    hits += found.isPresent() ? 1 : 0;
+    return found;
+  }
+
+  /** How many answers came from this cassette. */
+  public synchronized int hits() {
+    return hits;
+  }
+
+  /** Records an answer (in READ_WRITE and RECORD modes), appending it to the file at once. */
+  public synchronized void record(String key, String model, ChatRequest request, int sample, Entry entry) {
+    if (!mode.writes()) {
+      return;
+    }
+    ObjectNode node = JSON.createObjectNode();
+    node.put("key", key);
+    ObjectNode canonical = canonical(model, request, sample);
+    for (JsonNode message : canonical.get("messages")) {
+      ((ObjectNode) message).put("text", Secrets.redact(message.get("text").asText()));
+    }
+    node.set("request", canonical);
+    ObjectNode response = node.putObject("response");
+    response.put("text", entry.text());
+    response.put("inputTokens", entry.inputTokens());
+    response.put("outputTokens", entry.outputTokens());
+    String line = node.toString();
+    entries.put(key, entry);
+    lines.put(key, line);
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      synchronized (monitor()) {
+        try (FileChannel lockChannel = lockChannel(); FileLock lock = lockChannel.lock()) {
+          Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write the cassette " + file, e);
+    }
+    dirty = true;
+  }
+
+  /**
+   * Rewrites the file sorted by key, merged with whatever other writers appended meanwhile,
+   * atomically (write a temporary file, then rename).
+   */
+  @Override
+  public synchronized void close() {
+    if (!dirty || !mode.writes()) {
+      return;
+    }
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      synchronized (monitor()) {
+      try (FileChannel channel = lockChannel(); FileLock lock = channel.lock()) {
+        Map<String, String> merged = new TreeMap<>();
+        if (Files.isRegularFile(file)) {
+          for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            try {
+              JsonNode node = JSON.readTree(line);
+              if (node != null && node.hasNonNull("key") && node.has("response")) {
+                merged.put(node.get("key").asText(), line);
+              }
+            } catch (JsonProcessingException e) {
+              // a partial line from an interrupted writer: dropped here, re-recorded when needed
+            }
+          }
+        }
+        merged.putAll(lines);
+        Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
+        Files.writeString(temporary, String.join("\n", merged.values()) + (merged.isEmpty() ? "" : "\n"), StandardCharsets.UTF_8);
+        try {
+          Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      }
+      dirty = false;
+    } catch (IOException e) {
+      warnings.println("[PromptUnit] warning: cannot rewrite the cassette " + file + " (" + e.getMessage() + "); its entries are kept as appended");
+    }
+  }
+
+  /**
+   * Writers in every JVM lock the same file, outside the source tree (so no lock files appear beside
+   * the cassettes) and never replaced (so a lock always guards the current cassette).
+   */
+  private Object monitor() {
+    return MONITORS.computeIfAbsent(file.toAbsolutePath().normalize(), path -> new Object());
+  }
+
+  private FileChannel lockChannel() throws IOException {
+    Path lockFile = Path.of(System.getProperty("java.io.tmpdir"), "promptunit-" + sha256(file.toAbsolutePath().normalize().toString()).substring(0, 16) + ".lock");
+    return FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

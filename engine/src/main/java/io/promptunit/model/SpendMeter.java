@@ -1,0 +1,36 @@
+package io.promptunit.model;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Counts what a suite's model calls cost — task, judge and optimizer models alike — by metering
+ * each {@link ModelClient} it hands out. Answers from a cassette cost nothing and are not counted.
+ */
+public final class SpendMeter {
+
+  private final PriceTable prices;
+  private final Budget budget = Budget.unlimited();
+  private final List<MeteredChatModel> meters = new CopyOnWriteArrayList<>();
+
+  public SpendMeter(PriceTable prices) {
+    this.prices = prices;
+  }
+
+  /** {@code client} with its calls counted here. */
+  public ModelClient meter(ModelClient client) {
+    MeteredChatModel metered = new MeteredChatModel(client.model(), client.name(), budget, prices.priceOf(client.name()), 0);
+    meters.add(metered);
+    return client.withModel(metered);
+  }
+
+  public Spend total() {
+    return meters.stream().map(MeteredChatModel::spent).reduce(Spend.NONE, Spend::plus);
+  }
+
+  /** The estimated cost of tokens of {@code model}, when its price is known. */
+  public Optional<Double> cost(String model, long inputTokens, long outputTokens) {
+    return prices.priceOf(model).map(price -> price.cost(inputTokens, outputTokens));
+  }
+}
