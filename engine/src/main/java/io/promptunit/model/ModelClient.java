@@ -59,11 +59,16 @@ public record ModelClient(ChatModel model, String name, ModelCall call, Optional
           .get(messages.size() - 1).get("text").asText());
       throw new ModelCallException(ModelCallException.Kind.NOT_RECORDED, "Model " + name + " has no recorded answer for this request in "
           + recordings.file() + " (promptunit.cache=replay never calls a model). Request " + key.substring(0, 12) + ", temperature "
-          + temperature + ", sample " + sample + ", last message: \"" + (user.length() > 120 ? user.substring(0, 120) + "…" : user)
+          + temperature + ", sample " + sample + ", last message: \"" + abbreviate(user.replaceAll("\\s+", " "))
           + "\". Record it once with a real model and -Dpromptunit.cache=read-write (or record), then commit the cassette.", 0, null);
     }
     Reply reply = call.send(model, name, request);
     recordings.record(key, name, request, sample, new Cassette.Entry(reply.text(), reply.inputTokens(), reply.outputTokens()));
     return reply;
+  }
+
+  /** Head and tail of a long message: templates put the fixed text first and the example's input last. */
+  private static String abbreviate(String text) {
+    return text.length() <= 240 ? text : text.substring(0, 80) + " … " + text.substring(text.length() - 150);
   }
 }

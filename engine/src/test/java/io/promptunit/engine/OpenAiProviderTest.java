@@ -57,6 +57,16 @@ class OpenAiProviderTest {
         .mapToLong(e -> Long.parseLong(e.getRequiredPayload(ReportEntry.class).getKeyValuePairs().get("promptunit.inputTokens")))
         .sum();
     assertThat(reportedInput).isEqualTo(server.promptTokens());
+    assertThat(suiteEntries(results)).containsEntry("promptunit.calls", String.valueOf(server.requestCount()))
+        .containsEntry("promptunit.inputTokens", String.valueOf(server.promptTokens()))
+        .containsEntry("promptunit.outputTokens", String.valueOf(server.completionTokens()));
+  }
+
+  private static Map<String, String> suiteEntries(EngineExecutionResults results) {
+    return results.allEvents().reportingEntryPublished().stream()
+        .map(e -> e.getRequiredPayload(ReportEntry.class).getKeyValuePairs())
+        .filter(entries -> entries.containsKey("promptunit.passRate"))
+        .findFirst().orElseThrow();
   }
 
   @Test
@@ -67,6 +77,9 @@ class OpenAiProviderTest {
 
     results.testEvents().assertStatistics(stats -> stats.started(5).succeeded(5));
     assertThat(server.requestCount()).isEqualTo(6);
+    // the rejected attempt counts as a call, with no tokens
+    assertThat(suiteEntries(results)).containsEntry("promptunit.calls", "6")
+        .containsEntry("promptunit.inputTokens", String.valueOf(server.promptTokens()));
   }
 
   @Test

@@ -1,0 +1,99 @@
+package io.promptunit.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CassetteTest {
+
+  @TempDir
+  Path directory;
+
+  private static ChatRequest request(String text, double temperature) {
+    return ChatRequest.builder().messages(UserMessage.from(text)).temperature(temperature).build();
+  }
+
+  @Test
+  void theKeyCoversModelParametersMessagesAndSampleIndex() {
+    String base = Cassette.key("openai:a", request("hi", 0.0), 0);
+
+    assertThat(Cassette.key("openai:a", request("hi", 0.0), 0)).isEqualTo(base);
+    assertThat(Cassette.key("openai:b", request("hi", 0.0), 0)).isNotEqualTo(base);
+    assertThat(Cassette.key("openai:a", request("hi!", 0.0), 0)).isNotEqualTo(base);
+    assertThat(Cassette.key("openai:a", request("hi", 0.7), 0)).isNotEqualTo(base);
+    assertThat(Cassette.key("openai:a", request("hi", 0.0), 1)).isNotEqualTo(base);
+    assertThat(Cassette.key("openai:a", ChatRequest.builder().messages(UserMessage.from("hi")).temperature(0.0).maxOutputTokens(5).build(), 0))
+        .isNotEqualTo(base);
+  }
+
+  @Test
+  void secretsInMessagesAreRedactedInTheRecording() throws IOException {
+    Path file = directory.resolve("suite.jsonl");
+    try (Cassette cassette = Cassette.open(file, CacheMode.READ_WRITE, System.err)) {
+      ChatRequest request = request("use key sk-proj-abcdefghijklmnop1234 please", 0.0);
+      cassette.record(Cassette.key("m", request, 0), "m", request, 0, new Cassette.Entry("ok", 3, 1));
+    }
+
+    assertThat(Files.readString(file)).doesNotContain("sk-proj-abcdefghijklmnop1234").contains("[redacted]");
+  }
+
+  @Test
+  void concurrentWritersFromManyThreadsAndTwoInstancesLoseAndCorruptNothing() throws Exception {
+    Path file = directory.resolve("suite.jsonl");
+    ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+    Cassette first = Cassette.open(file, CacheMode.READ_WRITE, new PrintStream(warnings));
+    Cassette second = Cassette.open(file, CacheMode.READ_WRITE, new PrintStream(warnings));
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Future<?>> writes = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      int n = i;
+      Cassette target = n % 2 == 0 ? first : second;
+      writes.add(pool.submit(() -> {
+        ChatRequest request = request("question " + n, 0.0);
+        target.record(Cassette.key("m", request, 0), "m", request, 0, new Cassette.Entry("answer " + n, n, 1));
+      }));
+    }
+    for (Future<?> write : writes) {
+      write.get();
+    }
+    pool.shutdown();
+    first.close();
+    second.close();
+
+    List<String> lines = Files.readAllLines(file);
+    assertThat(lines).hasSize(400).isSorted();
+    ObjectMapper json = new ObjectMapper();
+    for (String line : lines) {
+      assertThat(json.readTree(line).get("response").get("text").asText()).startsWith("answer ");
+    }
+    Cassette reread = Cassette.open(file, CacheMode.REPLAY, new PrintStream(warnings));
+    ChatRequest request = request("question 123", 0.0);
+    assertThat(reread.find(Cassette.key("m", request, 0))).hasValueSatisfying(e -> assertThat(e.text()).isEqualTo("answer 123"));
+    assertThat(warnings.toString()).isEmpty();
+  }
+
+  @Test
+  void anUnreadableCassetteLineIsReportedWithItsLine() throws IOException {
+    Path file = directory.resolve("suite.jsonl");
+    Files.writeString(file, "{\"key\": \"short\"\n");
+    ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+
+    Cassette.open(file, CacheMode.READ_WRITE, new PrintStream(warnings));
+
+    assertThat(warnings.toString()).contains("ignoring unreadable entry at " + file + ":1");
+  }
+}
