@@ -86,4 +86,15 @@ public final class Keys {
   public static final String CACHE_DIR = "promptunit.cache-dir";
 
   public static final String DEFAULT_CACHE_DIR = "src/test/cassettes";
+
+  /** Requests per minute allowed to each model; 0 (default) for no limit. Callers wait rather than fail. */
+  public static final String REQUESTS_PER_MINUTE = "promptunit.rate.requests-per-minute";
+
+  /** Tokens per minute (estimated: request bytes / 4 plus the output cap) allowed to each model; 0 (default) for no limit. */
+  public static final String TOKENS_PER_MINUTE = "promptunit.rate.tokens-per-minute";
+
+  /** The longest a provider's Retry-After is honoured, in seconds. Default {@value #DEFAULT_MAX_RETRY_WAIT_SECONDS}. */
+  public static final String MAX_RETRY_WAIT_SECONDS = "promptunit.max-retry-wait-seconds";
+
+  public static final int DEFAULT_MAX_RETRY_WAIT_SECONDS = 120;
 }

@@ -16,6 +16,11 @@ import dev.langchain4j.model.output.TokenUsage;
 import io.promptunit.config.Keys;
 import io.promptunit.config.Settings;
 import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -27,16 +32,37 @@ public final class ModelCall {
 
   private final int maxRetries;
   private final long backoffMillis;
+  private final long maxRetryWaitMillis;
+  private final Function<String, RateLimiter> limiterFactory;
+  private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
 
   public ModelCall(int maxRetries, long backoffMillis) {
+    this(maxRetries, backoffMillis, Keys.DEFAULT_MAX_RETRY_WAIT_SECONDS * 1000L, model -> RateLimiter.perMinute(0, 0));
+  }
+
+  /**
+   * @param limiterFactory the rate limiter of each model name (created once per model)
+   */
+  public ModelCall(int maxRetries, long backoffMillis, long maxRetryWaitMillis, Function<String, RateLimiter> limiterFactory) {
     this.maxRetries = maxRetries;
     this.backoffMillis = backoffMillis;
+    this.maxRetryWaitMillis = maxRetryWaitMillis;
+    this.limiterFactory = limiterFactory;
   }
 
   public static ModelCall from(Settings settings) {
+    int requests = settings.getInt(Keys.REQUESTS_PER_MINUTE, 0);
+    long tokens = settings.getLong(Keys.TOKENS_PER_MINUTE, 0);
     return new ModelCall(
         settings.getInt(Keys.MAX_RETRIES, Keys.DEFAULT_MAX_RETRIES),
-        settings.getLong(Keys.RETRY_BACKOFF_MILLIS, Keys.DEFAULT_RETRY_BACKOFF_MILLIS));
+        settings.getLong(Keys.RETRY_BACKOFF_MILLIS, Keys.DEFAULT_RETRY_BACKOFF_MILLIS),
+        settings.getLong(Keys.MAX_RETRY_WAIT_SECONDS, Keys.DEFAULT_MAX_RETRY_WAIT_SECONDS) * 1000L,
+        model -> RateLimiter.perMinute(requests, tokens));
+  }
+
+  /** The rate limiter every call to {@code modelName} goes through. */
+  public RateLimiter limiter(String modelName) {
+    return limiters.computeIfAbsent(modelName, limiterFactory);
   }
 
   /**
@@ -47,8 +73,16 @@ public final class ModelCall {
    */
   public Reply send(ChatModel model, String modelName, ChatRequest request) {
     int attempt = 0;
+    long estimatedTokens = MeteredChatModel.worstInputTokens(request.messages()) / 4
+        + (request.parameters().maxOutputTokens() == null ? 256 : request.parameters().maxOutputTokens());
     while (true) {
       attempt++;
+      try {
+        limiter(modelName).acquire(estimatedTokens);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ModelCallException(ModelCallException.Kind.OTHER, "interrupted while waiting for the rate limit of " + modelName, attempt, e);
+      }
       long start = System.nanoTime();
       try {
         ChatResponse response = model.chat(request);
@@ -67,7 +101,7 @@ public final class ModelCall {
           throw new ModelCallException(kind,
               "Model " + modelName + " " + kind.phrase() + retried + ": " + Secrets.redact(describe(e)) + hint(kind), attempt, e);
         }
-        sleep(backoff(attempt));
+        sleep(Math.max(backoff(attempt), retryAfter(e).map(d -> Math.min(d.toMillis(), maxRetryWaitMillis)).orElse(0L)));
       }
     }
   }
@@ -76,6 +110,16 @@ public final class ModelCall {
     long ceiling = backoffMillis << Math.min(attempt - 1, 16);
     // "Equal jitter": half fixed, half random, so that concurrent callers spread out but still wait.
     return ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+  }
+
+  /** What the provider asked us to wait, when it said (a Retry-After header). */
+  static Optional<Duration> retryAfter(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof RetryAfterHttpException withHeader) {
+        return withHeader.retryAfter();
+      }
+    }
+    return Optional.empty();
   }
 
   private static boolean isTransient(ModelCallException.Kind kind) {

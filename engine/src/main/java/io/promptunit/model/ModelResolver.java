@@ -72,6 +72,7 @@ public final class ModelResolver {
         .modelName(spec.model())
         .timeout(timeout)
         .maxRetries(0)
+        .httpClientBuilder(HttpTransport.builder())
         .build();
   }
 
@@ -84,6 +85,7 @@ public final class ModelResolver {
         .modelName(spec.model())
         .timeout(timeout)
         .maxRetries(0)
+        .httpClientBuilder(HttpTransport.builder())
         .maxTokens(settings.getInt(Keys.MAX_OUTPUT_TOKENS, 1024));
     settings.get(Keys.ANTHROPIC_BASE_URL).or(() -> settings.env("ANTHROPIC_BASE_URL")).ifPresent(builder::baseUrl);
     return builder.build();

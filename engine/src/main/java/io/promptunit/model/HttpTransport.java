@@ -1,0 +1,131 @@
+package io.promptunit.model;
+
+import dev.langchain4j.exception.HttpException;
+import dev.langchain4j.http.client.HttpClient;
+import dev.langchain4j.http.client.HttpClientBuilder;
+import dev.langchain4j.http.client.HttpRequest;
+import dev.langchain4j.http.client.SuccessfulHttpResponse;
+import dev.langchain4j.http.client.jdk.JdkHttpClient;
+import dev.langchain4j.http.client.sse.ServerSentEventListener;
+import dev.langchain4j.http.client.sse.ServerSentEventParser;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The HTTP client PromptUnit gives langchain4j's providers. It behaves like langchain4j's JDK
+ * client, except that an error response keeps its {@code Retry-After} header
+ * ({@link RetryAfterHttpException}): langchain4j's own error types drop headers, and honouring
+ * Retry-After is what a provider asks of a polite client.
+ */
+final class HttpTransport implements HttpClient {
+
+  private final java.net.http.HttpClient client;
+  private final Duration readTimeout;
+  private final HttpClient streaming;
+
+  private HttpTransport(Builder builder) {
+    java.net.http.HttpClient.Builder jdk = java.net.http.HttpClient.newBuilder();
+    if (builder.connectTimeout != null) {
+      jdk.connectTimeout(builder.connectTimeout);
+    }
+    this.client = jdk.build();
+    this.readTimeout = builder.readTimeout;
+    this.streaming = JdkHttpClient.builder().connectTimeout(builder.connectTimeout).readTimeout(builder.readTimeout).build();
+  }
+
+  static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public SuccessfulHttpResponse execute(HttpRequest request) throws HttpException {
+    java.net.http.HttpRequest.Builder jdk = java.net.http.HttpRequest.newBuilder(java.net.URI.create(request.url()));
+    request.headers().forEach((name, values) -> values.forEach(value -> jdk.header(name, value)));
+    if (readTimeout != null) {
+      jdk.timeout(readTimeout);
+    }
+    String body = request.body();
+    jdk.method(request.method().name(), body == null
+        ? java.net.http.HttpRequest.BodyPublishers.noBody()
+        : java.net.http.HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+    HttpResponse<byte[]> response;
+    try {
+      response = client.send(jdk.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (HttpTimeoutException e) {
+      throw new dev.langchain4j.exception.TimeoutException(e);
+    } catch (IOException e) {
+      throw new RuntimeException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RuntimeException(e);
+    }
+    String text = new String(response.body(), StandardCharsets.UTF_8);
+    if (response.statusCode() < 200 || response.statusCode() >= 300) {
+      Duration retryAfter = response.headers().firstValue("Retry-After").flatMap(HttpTransport::parseRetryAfter).orElse(null);
+      throw new RetryAfterHttpException(response.statusCode(), text, retryAfter);
+    }
+    Map<String, List<String>> headers = response.headers().map();
+    return SuccessfulHttpResponse.builder().statusCode(response.statusCode()).headers(headers).body(text).build();
+  }
+
+  @Override
+  public void execute(HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
+    streaming.execute(request, parser, listener);
+  }
+
+  /** Retry-After is either delta-seconds or an HTTP date. */
+  static Optional<Duration> parseRetryAfter(String value) {
+    String text = value.strip();
+    try {
+      return Optional.of(Duration.ofMillis(Math.max(0, (long) (Double.parseDouble(text) * 1000))));
+    } catch (NumberFormatException notSeconds) {
+      try {
+        ZonedDateTime when = ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME);
+        Duration until = Duration.between(ZonedDateTime.now(when.getZone()), when);
+        return Optional.of(until.isNegative() ? Duration.ZERO : until);
+      } catch (RuntimeException notADate) {
+        return Optional.empty();
+      }
+    }
+  }
+
+  static final class Builder implements HttpClientBuilder {
+    private Duration connectTimeout;
+    private Duration readTimeout;
+
+    @Override
+    public Duration connectTimeout() {
+      return connectTimeout;
+    }
+
+    @Override
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = timeout;
+      return this;
+    }
+
+    @Override
+    public Duration readTimeout() {
+      return readTimeout;
+    }
+
+    @Override
+    public Builder readTimeout(Duration timeout) {
+      this.readTimeout = timeout;
+      return this;
+    }
+
+    @Override
+    public HttpClient build() {
+      return new HttpTransport(this);
+    }
+  }
+}
