@@ -30,6 +30,13 @@ public @interface Optimize {
 
   Strategy strategy() default Strategy.PROTEGI;
 
+  /**
+   * Runs several strategies on the same suite, each with the same budget and seed, and writes one
+   * comparison table (best train, dev and held-out scores, calls, tokens, cost, wall time, rounds).
+   * When set, {@link #strategy()} is ignored and nothing is applied.
+   */
+  Strategy[] compare() default {};
+
   /** The model that critiques and rewrites prompts; empty means {@code promptunit.optimizer.model}, else the task model. */
   String optimizerModel() default "";
 
@@ -38,7 +45,7 @@ public @interface Optimize {
 
   // ---- search ----
 
-  /** Rounds (steps); -1: ProTeGi 6, PE2 3. */
+  /** Rounds (steps); -1: ProTeGi 6, PE2 3, APE 4 (generation plus 3 resampling rounds), OPRO 8. */
   int rounds() default -1;
 
   /** Prompts kept between rounds; -1: ProTeGi beam 4, PE2 n = 4. */
@@ -50,8 +57,11 @@ public @interface Optimize {
   /** Seed of every random choice (minibatches, error samples, splits, bandits). */
   long seed() default 42;
 
-  /** Temperature of optimizer (meta) calls; scoring calls stay at the suite's temperature. */
-  double metaTemperature() default 0.7;
+  /**
+   * Temperature of optimizer (meta) calls; scoring calls stay at the suite's temperature. -1: the
+   * strategy's reference value (ProTeGi and PE2 0.7, APE 0.9, OPRO 1.0).
+   */
+  double metaTemperature() default -1;
 
   /** Selection of the next beam among candidates. */
   BestArm selection() default BestArm.UCB;
@@ -92,6 +102,43 @@ public @interface Optimize {
 
   /** Show earlier prompts, their scores and edit summaries to the optimizer (momentum). */
   boolean history() default false;
+
+  // ---- APE ----
+
+  /** How instructions are generated: {@code forward} (the instruction follows the demonstrations) or {@code insert} (fill a marked blank). */
+  String generation() default "forward";
+
+  /**
+   * Classpath path of a custom generation template: its {@code {{demos}}} placeholder receives the
+   * demonstrations, and {@code [INSERT]} marks where the instruction goes. Empty: the built-in template of {@link #generation()}.
+   */
+  String generationTemplate() default "";
+
+  /** Demonstration subsamples. */
+  int subsamples() default 5;
+
+  /** Demonstrations per subsample. */
+  int demos() default 5;
+
+  /** Instructions generated per subsample (5 × 10 = the reference 50 candidates). */
+  int promptsPerSubsample() default 10;
+
+  /** {@code accuracy} (execution accuracy) or {@code logprob} (log-probability of the expected output, where the provider returns it). */
+  String scoring() default "accuracy";
+
+  // ---- OPRO ----
+
+  /** Best instructions shown in the meta-prompt, in ascending order of score. */
+  int trajectorySize() default 20;
+
+  /** Instructions scoring below this (0-100) are left out of the trajectory. */
+  int minTrajectoryScore() default 1;
+
+  /** Task exemplars shown in the meta-prompt. */
+  int exemplars() default 3;
+
+  /** Instructions sampled per step. */
+  int candidatesPerStep() default 8;
 
   // ---- splits ----
 

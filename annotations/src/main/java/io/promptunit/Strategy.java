@@ -12,5 +12,17 @@ public enum Strategy {
    * step-by-step reasoning over hard negative examples before proposing a new prompt; keeps the
    * best prompts ever seen (back-tracking).
    */
-  PE2
+  PE2,
+  /**
+   * APE (Zhou et al. 2023): the optimizer model induces instructions from train demonstrations
+   * (forward, or filling a marked blank), candidates are filtered in stages on growing disjoint
+   * subsets, and the best are resampled as semantic variations for a few rounds.
+   */
+  APE,
+  /**
+   * OPRO (Yang et al. 2024): a meta-prompt shows the best instructions so far with their scores in
+   * ascending order plus a few task exemplars, and asks for a new, different, higher-scoring
+   * instruction; several are sampled per step at high temperature.
+   */
+  OPRO
 }

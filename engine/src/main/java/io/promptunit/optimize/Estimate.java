@@ -33,10 +33,13 @@ public record Estimate(Spend computed, Spend bounded, Budget.Caps caps) {
     int pool = beam + beam * strategy.maxNewPerParent(options);
 
     long scoringCallsInitial = (splits.selection().size() + splits.heldOut().size()) * perExample;
-    long strategyCalls = strategy.worstCaseCalls(beam, context);
-    long metaCallsPerRound = strategyCalls - beam * Math.min(options.minibatchSize(), splits.train().size()) * perExample;
-    long scoringPerRound = (strategyCalls - metaCallsPerRound)
-        + (long) loop.selectionBudget(pool) * perExample
+    PromptStrategy.WorstCase round = strategy.worstCase(beam, context);
+    long metaCallsPerRound = round.metaCalls();
+    long selectionCalls = strategy.scoresEveryCandidate()
+        ? (long) (pool - beam) * splits.selection().size()
+        : loop.selectionBudget(pool);
+    long scoringPerRound = round.scoringCalls()
+        + selectionCalls * perExample
         + (long) beam * splits.selection().size() * perExample
         + splits.heldOut().size() * perExample;
     long finalScoring = (2L * splits.train().size() + splits.heldOut().size()) * perExample;

@@ -6,7 +6,10 @@ import io.promptunit.model.Budget;
 import io.promptunit.model.MeteredChatModel;
 import io.promptunit.model.ModelClient;
 import io.promptunit.model.PriceTable;
+import io.promptunit.optimize.ape.APE;
+import io.promptunit.optimize.opro.OPRO;
 import io.promptunit.optimize.pe2.PE2;
+import io.promptunit.suite.Resource;
 import io.promptunit.optimize.protegi.ProTeGi;
 import io.promptunit.suite.Suite;
 import java.util.List;
@@ -39,22 +42,32 @@ public final class Optimization {
     MeteredChatModel meteredTask = new MeteredChatModel(task.model(), task.name(), budget, prices.priceOf(task.name()), options.maxOutputTokens());
     MeteredChatModel meteredOptimizer = new MeteredChatModel(optimizer.model(), optimizer.name(), budget, prices.priceOf(optimizer.name()),
         options.maxOutputTokens());
-    PromptStrategy strategy = strategy(options.strategy());
+    PromptStrategy strategy = strategy(options.strategy(), options.generationTemplate().map(path -> generationTemplate(suite, path)).orElse(null));
     OptimizationLoop loop = new OptimizationLoop(suite, checks, strategy, options,
         task.withModel(meteredTask), optimizer.withModel(meteredOptimizer), budget, concurrency);
     Estimate estimate = Estimate.of(loop, strategy, options, meteredTask::worstCost, meteredOptimizer::worstCost);
     return new Optimization(loop, estimate, budget);
   }
 
-  public static PromptStrategy strategy(Strategy strategy) {
-    switch (strategy) {
-      case PROTEGI:
-        return new ProTeGi();
-      case PE2:
-        return new PE2();
-      default:
-        throw new IllegalArgumentException("unknown strategy " + strategy);
+  /** @param generationTemplate APE's custom generation template text, or null */
+  public static PromptStrategy strategy(Strategy strategy, String generationTemplate) {
+    return switch (strategy) {
+      case PROTEGI -> new ProTeGi();
+      case PE2 -> new PE2();
+      case APE -> new APE(generationTemplate);
+      case OPRO -> new OPRO();
+    };
+  }
+
+  private static String generationTemplate(Suite suite, String path) {
+    ClassLoader loader = suite.anchor().getClassLoader();
+    String text = Resource.find(loader, path).map(Resource::readText).orElseThrow(() -> new IllegalArgumentException(
+        "@Optimize(generationTemplate = \"" + path + "\") not found on the classpath; create src/test/resources/" + path));
+    if (!text.contains("{{demos}}") || !text.contains(APE.INSERT)) {
+      throw new IllegalArgumentException(path + ": a generation template needs {{demos}} (where the demonstrations go) and "
+          + APE.INSERT + " (where the instruction goes)");
     }
+    return text;
   }
 
   public Estimate estimate() {

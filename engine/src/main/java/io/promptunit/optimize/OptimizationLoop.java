@@ -117,7 +117,14 @@ public final class OptimizationLoop {
         List<Candidate> fresh = accept(proposals, round);
         List<Candidate> pool = new ArrayList<>(parents);
         pool.addAll(fresh);
-        beam = select(pool);
+        if (strategy.scoresEveryCandidate()) {
+          for (Candidate candidate : fresh) {
+            measureSelection(candidate);
+          }
+          beam = pool.stream().peek(this::measureSelection).sorted(ranking()).limit(options.beamSize()).toList();
+        } else {
+          beam = select(pool);
+        }
         for (Candidate kept : beam) {
           measureSelection(kept);
           updateTrain(kept);
@@ -199,18 +206,14 @@ public final class OptimizationLoop {
       return pool;
     }
     List<Example> examples = splits.selection();
-    List<List<Example>> orders = new ArrayList<>();
-    List<Integer> cursors = new ArrayList<>();
-    for (int i = 0; i < pool.size(); i++) {
-      List<Example> order = new ArrayList<>(examples);
-      Collections.shuffle(order, random);
-      orders.add(order);
-      cursors.add(0);
-    }
+    // One shuffled order shared by every arm: candidates are compared on the same examples, and an
+    // arm's successive pulls walk fresh, disjoint examples (APE's multi-stage filtering).
+    List<Example> order = new ArrayList<>(examples);
+    Collections.shuffle(order, random);
+    int[] cursors = new int[pool.size()];
     ArmPull pull = arm -> {
-      int cursor = cursors.get(arm);
-      cursors.set(arm, cursor + 1);
-      Example example = orders.get(arm).get(cursor % examples.size());
+      int cursor = cursors[arm]++;
+      Example example = order.get(cursor % examples.size());
       return scorer.evaluate(pool.get(arm), example).status() == ExampleResult.Status.PASSED;
     };
     int selectionBudget = selectionBudget(pool.size());

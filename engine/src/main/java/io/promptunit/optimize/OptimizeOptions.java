@@ -37,10 +37,31 @@ public record OptimizeOptions(
     double trainFraction,
     double devFraction,
     Budget.Caps caps,
-    int maxOutputTokens) {
+    int maxOutputTokens,
+    String generation,
+    Optional<String> generationTemplate,
+    int subsamples,
+    int demos,
+    int promptsPerSubsample,
+    String scoring,
+    int trajectorySize,
+    int minTrajectoryScore,
+    int exemplars,
+    int candidatesPerStep,
+    List<Strategy> compare) {
 
   public OptimizeOptions {
     frozen = List.copyOf(frozen);
+    compare = List.copyOf(compare);
+    if (!generation.equals("forward") && !generation.equals("insert")) {
+      throw new IllegalArgumentException("@Optimize(generation = \"" + generation + "\") must be \"forward\" or \"insert\"");
+    }
+    if (!scoring.equals("accuracy") && !scoring.equals("logprob")) {
+      throw new IllegalArgumentException("@Optimize(scoring = \"" + scoring + "\") must be \"accuracy\" or \"logprob\"");
+    }
+    if (subsamples < 1 || demos < 1 || promptsPerSubsample < 1 || trajectorySize < 1 || exemplars < 0 || candidatesPerStep < 1) {
+      throw new IllegalArgumentException("APE and OPRO sizes must be positive");
+    }
     if (rounds < 1 || beamSize < 1 || patience < 1) {
       throw new IllegalArgumentException("rounds, beamSize and patience must be at least 1");
     }
@@ -61,24 +82,45 @@ public record OptimizeOptions(
    */
   public static OptimizeOptions from(Optimize annotation, Settings settings) {
     Values v = new Values(settings);
-    Strategy strategy = v.enumValue("strategy", Strategy.class, annotation.strategy());
-    boolean pe2 = strategy == Strategy.PE2;
+    return from(annotation, settings, v.enumValue("strategy", Strategy.class, annotation.strategy()));
+  }
+
+  /** The options of {@code annotation} for one {@code strategy} (each strategy of a comparison gets its own). */
+  public static OptimizeOptions from(Optimize annotation, Settings settings, Strategy strategy) {
+    Values v = new Values(settings);
+    List<Strategy> compare = settings.get(PREFIX + "compare")
+        .map(list -> Arrays.stream(list.split(",")).map(String::strip).filter(n -> !n.isEmpty())
+            .map(n -> v.enumValue("compare", Strategy.class, n)).toList())
+        .orElse(Arrays.asList(annotation.compare()));
     int rounds = v.integer("rounds", annotation.rounds());
     int beam = v.integer("beamSize", annotation.beamSize());
     long maxCalls = v.longValue("maxCalls", annotation.maxCalls());
     long maxTokens = v.longValue("maxTokens", annotation.maxTokens());
     double maxCost = v.decimal("maxCost", annotation.maxCost());
     long maxSeconds = v.longValue("maxSeconds", annotation.maxSeconds());
+    double metaTemperature = v.decimal("metaTemperature", annotation.metaTemperature());
     List<String> frozen = settings.get(PREFIX + "frozen").map(f -> Arrays.asList(f.split("\\|\\|"))).orElse(Arrays.asList(annotation.frozen()));
     return new OptimizeOptions(
         strategy,
         frozen,
-        rounds > 0 ? rounds : (pe2 ? 3 : 6),
+        rounds > 0 ? rounds : switch (strategy) {
+          case PE2 -> 3;
+          case APE -> 4;
+          case OPRO -> 8;
+          default -> 6;
+        },
         beam > 0 ? beam : 4,
         v.integer("patience", annotation.patience()),
         v.longValue("seed", annotation.seed()),
-        v.decimal("metaTemperature", annotation.metaTemperature()),
-        v.enumValue("selection", BestArm.class, annotation.selection()),
+        metaTemperature >= 0 ? metaTemperature : switch (strategy) {
+          case APE -> 0.9;
+          case OPRO -> 1.0;
+          default -> 0.7;
+        },
+        // APE's multi-stage filtering is successive halving on shared disjoint subsets, unless a selection is named
+        strategy == Strategy.APE && settings.get(PREFIX + "selection").isEmpty() && annotation.selection() == BestArm.UCB
+            ? BestArm.SUCCESSIVE_HALVING
+            : v.enumValue("selection", BestArm.class, annotation.selection()),
         v.integer("selectionBudget", annotation.selectionBudget()),
         v.integer("minibatchSize", annotation.minibatchSize()),
         v.integer("gradients", annotation.gradients()),
@@ -93,7 +135,18 @@ public record OptimizeOptions(
         v.decimal("trainFraction", annotation.trainFraction()),
         v.decimal("devFraction", annotation.devFraction()),
         new Budget.Caps(maxCalls, maxTokens, maxCost, maxSeconds),
-        v.integer("maxOutputTokens", annotation.maxOutputTokens()));
+        v.integer("maxOutputTokens", annotation.maxOutputTokens()),
+        v.text("generation", annotation.generation()),
+        Optional.of(v.text("generationTemplate", annotation.generationTemplate())).filter(t -> !t.isBlank()),
+        v.integer("subsamples", annotation.subsamples()),
+        v.integer("demos", annotation.demos()),
+        v.integer("promptsPerSubsample", annotation.promptsPerSubsample()),
+        v.text("scoring", annotation.scoring()),
+        v.integer("trajectorySize", annotation.trajectorySize()),
+        v.integer("minTrajectoryScore", annotation.minTrajectoryScore()),
+        v.integer("exemplars", annotation.exemplars()),
+        v.integer("candidatesPerStep", annotation.candidatesPerStep()),
+        compare);
   }
 
   private record Values(Settings settings) {
@@ -113,18 +166,24 @@ public record OptimizeOptions(
       return raw(name).map(text -> parse(name, text, Double::parseDouble)).orElse(fallback);
     }
 
+    String text(String name, String fallback) {
+      return raw(name).map(String::strip).orElse(fallback);
+    }
+
     boolean bool(String name, boolean fallback) {
       return raw(name).map(text -> Boolean.parseBoolean(text.strip())).orElse(fallback);
     }
 
     <E extends Enum<E>> E enumValue(String name, Class<E> type, E fallback) {
-      return raw(name).map(text -> {
-        try {
-          return Enum.valueOf(type, text.strip().toUpperCase(Locale.ROOT).replace('-', '_'));
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(PREFIX + name + "=" + text + " is not one of " + Arrays.toString(type.getEnumConstants()));
-        }
-      }).orElse(fallback);
+      return raw(name).map(text -> enumValue(name, type, text)).orElse(fallback);
+    }
+
+    <E extends Enum<E>> E enumValue(String name, Class<E> type, String text) {
+      try {
+        return Enum.valueOf(type, text.strip().toUpperCase(Locale.ROOT).replace('-', '_'));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(PREFIX + name + "=" + text + " is not one of " + Arrays.toString(type.getEnumConstants()));
+      }
     }
 
     private static <T> T parse(String name, String text, java.util.function.Function<String, T> parser) {

@@ -17,8 +17,19 @@ public interface PromptStrategy {
   /** New prompts derived from {@code parents} in {@code round}. */
   List<Proposal> propose(List<Candidate> parents, OptimizationContext context, int round);
 
-  /** An upper bound on the model calls one round can make for {@code parents} parents, scoring included. */
-  long worstCaseCalls(int parents, OptimizationContext context);
+  /** Upper bounds on the calls one round of {@link #propose} can make for {@code parents} parents. */
+  WorstCase worstCase(int parents, OptimizationContext context);
+
+  /**
+   * @param metaCalls optimizer-model calls
+   * @param scoringCalls task-model calls (examples scored inside {@link #propose})
+   */
+  record WorstCase(long metaCalls, long scoringCalls) {}
+
+  /** Whether every new candidate is scored on the whole selection split (OPRO) instead of a best-arm selection. */
+  default boolean scoresEveryCandidate() {
+    return false;
+  }
 
   /** An upper bound on new candidates per parent per round. */
   int maxNewPerParent(OptimizeOptions options);

@@ -35,7 +35,7 @@ public final class StrategyText {
     return (long) context.suite().options().repeats() * (judged ? 2 : 1);
   }
 
-  static String cut(String text) {
+  public static String cut(String text) {
     return text.length() > MAX_FIELD ? text.substring(0, MAX_FIELD) + "…" : text;
   }
 

@@ -81,6 +81,25 @@ public final class Tickets {
       return "<reasoning>1. No, the output is wrong. 2. Yes. 3. No, the prompt lacks a rule. 4. Yes. 5. Add the rule.</reasoning>\n"
           + "<prompt>" + withRule(current, rule) + "</prompt>\n<summary>Stated the rule: " + rule + "</summary>";
     }
+    if (question.contains("Your task is to write an instruction")) {
+      // OPRO: improve on the best (last) instruction of the trajectory
+      int last = question.lastIndexOf("text:\n");
+      String best = question.substring(last + 6, question.indexOf("\nscore:", last));
+      String rule = best.contains(SECURITY_RULE) ? OUTAGE_RULE : SECURITY_RULE;
+      return "<instruction>" + best + " " + rule + "</instruction>";
+    }
+    if (question.contains("I gave a friend an instruction")) {
+      // APE generation: state the rules the demonstrations show, plus a weaker variant without them
+      // (each subsample words it a little differently, as a sampled model would)
+      String base = "Classify the urgency of this support ticket as P1, P2 or P3 (demos seen: " + (question.hashCode() & 0xfff) + ").";
+      String rules = (topicsIn(question).contains("security") ? " " + SECURITY_RULE : "") + (topicsIn(question).contains("outage") ? " " + OUTAGE_RULE : "");
+      return "<instruction>" + base + rules + "</instruction>\n<instruction>" + base + "</instruction>";
+    }
+    if (question.contains("variations of the following instruction")) {
+      String instruction = Tagged.all(question, "instruction").get(0);
+      return "<instruction>" + instruction.replace("Classify the urgency", "Label the urgency") + "</instruction>\n<instruction>"
+          + instruction.replace("this support ticket", "the ticket") + "</instruction>";
+    }
     if (question.contains("Name the one most important problem")) {
       return "Looking at the errors.\n<critique>The prompt never says: " + ruleFor(question) + "</critique>";
     }
@@ -96,6 +115,16 @@ public final class Tickets {
           + "<prompt>" + prompt.replace("{{input}}", "{{ticket}}") + "</prompt>";
     }
     return "I do not understand the request.";
+  }
+
+  private static java.util.Set<String> topicsIn(String text) {
+    java.util.Set<String> topics = new java.util.HashSet<>();
+    TOPIC_BY_INPUT.forEach((input, topic) -> {
+      if (text.contains(input)) {
+        topics.add(topic);
+      }
+    });
+    return topics;
   }
 
   private static String ruleFor(String text) {

@@ -44,10 +44,10 @@ public final class PE2 implements PromptStrategy {
   }
 
   @Override
-  public long worstCaseCalls(int parents, OptimizationContext context) {
+  public WorstCase worstCase(int parents, OptimizationContext context) {
     OptimizeOptions o = context.options();
     long scoring = Math.min(o.minibatchSize(), context.splits().train().size()) * StrategyText.scoringCallsPerExample(context);
-    return parents * (scoring + o.proposals());
+    return new WorstCase((long) parents * o.proposals(), parents * scoring);
   }
 
   @Override

@@ -36,11 +36,11 @@ public final class ProTeGi implements PromptStrategy {
   }
 
   @Override
-  public long worstCaseCalls(int parents, OptimizationContext context) {
+  public WorstCase worstCase(int parents, OptimizationContext context) {
     OptimizeOptions o = context.options();
     long scoring = Math.min(o.minibatchSize(), context.splits().train().size()) * StrategyText.scoringCallsPerExample(context);
     long meta = o.gradients() + (long) o.gradients() * (o.paraphrases() > 0 ? 1 + o.editsPerGradient() : 1);
-    return parents * (scoring + meta);
+    return new WorstCase(parents * meta, parents * scoring);
   }
 
   @Override

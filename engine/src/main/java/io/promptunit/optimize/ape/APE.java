@@ -1,0 +1,139 @@
+package io.promptunit.optimize.ape;
+
+import io.promptunit.Example;
+import io.promptunit.optimize.Candidate;
+import io.promptunit.optimize.InstructionSlot;
+import io.promptunit.optimize.OptimizationContext;
+import io.promptunit.optimize.OptimizeOptions;
+import io.promptunit.optimize.PromptStrategy;
+import io.promptunit.optimize.Proposal;
+import io.promptunit.optimize.StrategyText;
+import io.promptunit.optimize.Tagged;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * APE, Automatic Prompt Engineer (Zhou et al., ICLR 2023). Round 1 induces instructions from
+ * demonstrations: for each of {@code subsamples} random sets of {@code demos} train examples, the
+ * optimizer model states the instruction that turns those inputs into those outputs — after the
+ * demonstrations (forward) or in a marked blank (insert; emulated with an instruction, since chat
+ * models have no infill), or through the user's own generation template. Candidates are then
+ * filtered in stages on growing disjoint subsets (the shared loop's successive halving on one
+ * shared example order). Later rounds are iterative Monte Carlo resampling: semantic variations of
+ * the best instructions. Only the instruction is written; the template's frame (variables, output
+ * format, frozen passages) is kept.
+ */
+public final class APE implements PromptStrategy {
+
+  /** Marks where the instruction goes in a generation template. */
+  public static final String INSERT = "[INSERT]";
+
+  private final String customTemplate;
+
+  /** @param customTemplate the text of a custom generation template (with {@code {{demos}}} and {@code [INSERT]}), or null */
+  public APE(String customTemplate) {
+    this.customTemplate = customTemplate;
+  }
+
+  @Override
+  public String name() {
+    return "ape";
+  }
+
+  @Override
+  public boolean backtracks() {
+    return false;
+  }
+
+  @Override
+  public int maxNewPerParent(OptimizeOptions options) {
+    return Math.max(options.subsamples() * options.promptsPerSubsample(), options.proposals());
+  }
+
+  @Override
+  public WorstCase worstCase(int parents, OptimizationContext context) {
+    OptimizeOptions o = context.options();
+    return new WorstCase(Math.max(o.subsamples(), parents), 0);
+  }
+
+  @Override
+  public List<Proposal> propose(List<Candidate> parents, OptimizationContext context, int round) {
+    OptimizeOptions o = context.options();
+    if (round == 1 && o.scoring().equals("logprob")) {
+      context.note("APE scoring = \"logprob\" was requested, but langchain4j's ChatModel API returns no log-probabilities of a given"
+          + " expected output for " + context.meta().name() + " or the task model; candidates were scored by execution accuracy instead.");
+    }
+    return round == 1 ? generate(parents.get(0), context, round) : resample(parents, context, round);
+  }
+
+  private List<Proposal> generate(Candidate original, OptimizationContext context, int round) {
+    OptimizeOptions o = context.options();
+    InstructionSlot slot = InstructionSlot.of(original.text(), o.frozen());
+    List<Proposal> proposals = new ArrayList<>();
+    for (int s = 0; s < o.subsamples(); s++) {
+      List<Example> demos = context.sample(context.splits().train(), o.demos());
+      String answer = context.meta().ask(generationQuestion(demos, o));
+      List<String> instructions = Tagged.all(answer, "instruction");
+      if (instructions.isEmpty()) {
+        context.reject(round, original.id(), "ape-" + o.generation(), "the optimizer's answer has no <instruction>...</instruction> block", answer);
+        continue;
+      }
+      String ids = demos.stream().map(Example::id).toList().toString();
+      for (String instruction : instructions.subList(0, Math.min(instructions.size(), o.promptsPerSubsample()))) {
+        proposals.add(new Proposal(slot.with(instruction), original.id(), "ape-" + o.generation(), "induced from demonstrations " + ids));
+      }
+    }
+    return proposals;
+  }
+
+  private List<Proposal> resample(List<Candidate> parents, OptimizationContext context, int round) {
+    OptimizeOptions o = context.options();
+    List<Proposal> proposals = new ArrayList<>();
+    for (Candidate parent : parents) {
+      InstructionSlot slot = InstructionSlot.of(parent.text(), o.frozen());
+      String answer = context.meta().ask("Generate " + o.proposals() + " variations of the following instruction. Keep its meaning"
+          + " and every rule in it; vary the wording.\n\n<instruction>\n" + slot.instruction() + "\n</instruction>\n\n"
+          + "Put each variation inside its own <instruction></instruction> block and write nothing else.");
+      List<String> variations = Tagged.all(answer, "instruction");
+      if (variations.isEmpty()) {
+        context.reject(round, parent.id(), "ape-resample", "the optimizer's answer has no <instruction>...</instruction> block", answer);
+      }
+      for (String variation : variations.subList(0, Math.min(variations.size(), o.proposals()))) {
+        proposals.add(new Proposal(slot.with(variation), parent.id(), "ape-resample", "a variation of " + parent.id()));
+      }
+    }
+    return proposals;
+  }
+
+  String generationQuestion(List<Example> demos, OptimizeOptions o) {
+    String pairs = demonstrations(demos);
+    int n = o.promptsPerSubsample();
+    String ask = "Give " + n + " different candidate instruction" + (n == 1 ? "" : "s") + ", each inside its own <instruction></instruction> block.";
+    if (customTemplate != null) {
+      return customTemplate.replace("{{demos}}", pairs)
+          + "\n\nWrite the text that belongs where " + INSERT + " stands. " + ask;
+    }
+    if (o.generation().equals("insert")) {
+      return "I gave a friend an instruction: " + INSERT + "\nBased on the instruction they produced the following input-output pairs:\n\n"
+          + pairs + "\nWhat text belongs where " + INSERT + " stands? " + ask;
+    }
+    return "I gave a friend an instruction and some inputs. The friend read the instruction and wrote an output for every one of"
+        + " the inputs. Here are the input-output pairs:\n\n" + pairs
+        + "\nThe instruction was: ...\nState the instruction completely, including any rule the outputs follow. " + ask;
+  }
+
+  static String demonstrations(List<Example> demos) {
+    StringBuilder text = new StringBuilder();
+    for (Example demo : demos) {
+      text.append("Input:");
+      if (demo.variables().size() == 1) {
+        text.append(' ').append(StrategyText.cut(demo.variables().values().iterator().next().toString())).append('\n');
+      } else {
+        text.append('\n');
+        demo.variables().forEach((name, value) -> text.append("  ").append(name).append(": ").append(StrategyText.cut(value.toString())).append('\n'));
+      }
+      text.append("Output: ").append(StrategyText.cut(demo.expected())).append("\n\n");
+    }
+    return text.toString();
+  }
+}

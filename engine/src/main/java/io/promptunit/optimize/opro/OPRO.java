@@ -1,0 +1,107 @@
+package io.promptunit.optimize.opro;
+
+import io.promptunit.Example;
+import io.promptunit.optimize.Candidate;
+import io.promptunit.optimize.InstructionSlot;
+import io.promptunit.optimize.OptimizationContext;
+import io.promptunit.optimize.OptimizeOptions;
+import io.promptunit.optimize.PromptStrategy;
+import io.promptunit.optimize.Proposal;
+import io.promptunit.optimize.StrategyText;
+import io.promptunit.optimize.Tagged;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * OPRO, large language models as optimizers (Yang et al., ICLR 2024). Each step shows the
+ * optimizer the best instructions so far with their scores as integers 0-100, sorted ascending so
+ * that the best come last, plus a few task exemplars showing where the instruction goes, and asks
+ * for a new instruction, different from all shown, that scores higher. Several are sampled per
+ * step at high temperature; every one is scored on the selection split and joins the trajectory.
+ */
+public final class OPRO implements PromptStrategy {
+
+  private static final String SLOT = "<INS>";
+
+  @Override
+  public String name() {
+    return "opro";
+  }
+
+  @Override
+  public boolean backtracks() {
+    return true;
+  }
+
+  @Override
+  public boolean scoresEveryCandidate() {
+    return true;
+  }
+
+  @Override
+  public int maxNewPerParent(OptimizeOptions options) {
+    return options.candidatesPerStep();
+  }
+
+  @Override
+  public WorstCase worstCase(int parents, OptimizationContext context) {
+    return new WorstCase(context.options().candidatesPerStep(), 0);
+  }
+
+  @Override
+  public List<Proposal> propose(List<Candidate> parents, OptimizationContext context, int round) {
+    OptimizeOptions o = context.options();
+    Candidate best = parents.get(0);
+    InstructionSlot slot = InstructionSlot.of(best.text(), o.frozen());
+    String question = metaPrompt(context, slot);
+    List<Proposal> proposals = new ArrayList<>();
+    for (int i = 0; i < o.candidatesPerStep(); i++) {
+      String answer = context.meta().ask(question);
+      List<String> instructions = Tagged.all(answer, "instruction");
+      if (instructions.isEmpty()) {
+        context.reject(round, best.id(), "opro", "the optimizer's answer has no <instruction>...</instruction> block", answer);
+        continue;
+      }
+      proposals.add(new Proposal(slot.with(instructions.get(0)), best.id(), "opro", "step " + round + " sample " + (i + 1)));
+    }
+    return proposals;
+  }
+
+  /** The trajectory shown to the optimizer: scored candidates above the floor, the best {@code trajectorySize}, ascending. */
+  public static List<Candidate> trajectory(OptimizationContext context) {
+    OptimizeOptions o = context.options();
+    List<Candidate> scored = new ArrayList<>(context.candidates().stream()
+        .filter(c -> context.selectionScore(c.id()) != null)
+        .filter(c -> Math.round(context.selectionScore(c.id()) * 100) >= o.minTrajectoryScore())
+        .toList());
+    scored.sort(Comparator.comparingDouble((Candidate c) -> context.selectionScore(c.id())).reversed());
+    List<Candidate> kept = new ArrayList<>(scored.subList(0, Math.min(o.trajectorySize(), scored.size())));
+    kept.sort(Comparator.comparingDouble((Candidate c) -> context.selectionScore(c.id())));
+    return kept;
+  }
+
+  static String metaPrompt(OptimizationContext context, InstructionSlot slot) {
+    OptimizeOptions o = context.options();
+    StringBuilder q = new StringBuilder();
+    q.append("Your task is to write an instruction for a language model. Below are earlier instructions with their scores"
+        + " (the percentage of examples answered correctly, 0-100), from lowest to highest.\n\n");
+    for (Candidate candidate : trajectory(context)) {
+      String instruction = InstructionSlot.of(candidate.text(), o.frozen()).instruction();
+      q.append("text:\n").append(instruction).append("\nscore:\n")
+          .append(String.format(Locale.ROOT, "%d", Math.round(context.selectionScore(candidate.id()) * 100))).append("\n\n");
+    }
+    q.append("Below are examples of the task. ").append(SLOT).append(" shows where the instruction goes; the output is the correct answer.\n\n");
+    for (Example exemplar : context.sample(context.splits().train(), o.exemplars())) {
+      String input = slot.with(SLOT);
+      for (var variable : exemplar.variables().entrySet()) {
+        input = input.replace("{{" + variable.getKey() + "}}", StrategyText.cut(variable.getValue().toString()));
+      }
+      q.append("input:\n").append(input).append("\noutput:\n").append(StrategyText.cut(exemplar.expected())).append("\n\n");
+    }
+    q.append("Write a new instruction that is different from all the instructions above and scores higher than all of them."
+        + " Write only the instruction, inside <instruction></instruction>.");
+    return q.toString();
+  }
+}
