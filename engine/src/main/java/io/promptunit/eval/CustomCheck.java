@@ -37,7 +37,7 @@ final class CustomCheck implements Check {
     } catch (InvocationTargetException e) {
       Throwable cause = e.getCause();
       if (cause instanceof AssertionFailedError failed && failed.isExpectedDefined() && failed.isActualDefined()) {
-        return Optional.of(new CheckFailure(name(), firstLine(failed.getMessage()),
+        return Optional.of(new CheckFailure(name(), message(failed.getMessage()),
             String.valueOf(failed.getExpected().getEphemeralValue()), String.valueOf(failed.getActual().getEphemeralValue())));
       }
       if (cause instanceof AssertionError) {
@@ -55,7 +55,8 @@ final class CustomCheck implements Check {
     return Optional.empty();
   }
 
-  private static String firstLine(String message) {
+  /** The assertion's whole message: AssertJ's lines say exactly what differed. */
+  private static String message(String message) {
     if (message == null) {
       return "assertion failed";
     }

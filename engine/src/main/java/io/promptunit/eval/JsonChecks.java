@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
 /** The checks that read the output as JSON. */
 final class JsonChecks {
 
-  static final ObjectMapper JSON = new ObjectMapper();
+  /** Text after the JSON value ("... Hope this helps!") makes an output invalid JSON. */
+  static final ObjectMapper JSON = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final Pattern FENCE = Pattern.compile("^```[a-zA-Z0-9_-]*\\s*\\n(.*?)\\n?```\\s*$", Pattern.DOTALL);
 
   /** Numbers compare by value (1 equals 1.0); everything else as Jackson does. */

@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
  */
 final class JudgeCheck implements Check {
 
-  private static final Pattern VERDICT = Pattern.compile("\\b(PASS|FAIL)\\b[\\s:.\\-—]*(.*)", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+  /** The verdict must open the answer ("PASS: ...", "**FAIL** - ...", "Verdict: PASS"), so "does not pass" is no pass. */
+  private static final Pattern VERDICT = Pattern.compile("^(?:verdict\\s*[:\\-]\\s*)?[*_`\"']*(PASS|FAIL)\\b[*_`\"']*[\\s:.\\-—]*(.*)",
+      Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
   private static final String INSTRUCTIONS =
       "You grade the output of a language model. Decide whether the OUTPUT satisfies the RUBRIC, using the"
@@ -46,7 +48,7 @@ final class JudgeCheck implements Check {
         + "\n\nREFERENCE:\n" + example.expected() + "\n\nOUTPUT:\n" + output;
     Reply reply = model.chat(List.of(SystemMessage.from(INSTRUCTIONS), UserMessage.from(question)), 0.0, Optional.empty());
     Matcher verdict = VERDICT.matcher(reply.text().strip());
-    if (!verdict.find()) {
+    if (!verdict.matches()) {
       return Optional.of(new CheckFailure(name(), "the judge " + model.name() + " did not answer PASS or FAIL: \"" + abbreviate(reply.text()) + "\"",
           rubric, output));
     }

@@ -9,7 +9,9 @@ import java.util.regex.Pattern;
 /** The last number in the output is within a tolerance of the expected number. */
 final class NumberCheck implements Check {
 
-  private static final Pattern NUMBER = Pattern.compile("[-+]?(?:\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d+)?(?:[eE][-+]?\\d+)?|[-+]?\\.\\d+");
+  /** A sign counts only where it cannot be a dash between words or digits ("5-7 days", "2024-05-01"). */
+  private static final Pattern NUMBER = Pattern.compile(
+      "(?:(?<![\\w.])[-+])?(?:(?:\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d+)?|\\.\\d+)(?:[eE][-+]?\\d+)?");
 
   private final double tolerance;
   private final boolean relative;
@@ -44,11 +46,11 @@ final class NumberCheck implements Check {
     if (actual.isEmpty()) {
       return Optional.of(new CheckFailure(name(), "the output contains no number", example.expected(), output));
     }
-    double difference = Math.abs(actual.get().doubleValue() - expected.get().doubleValue());
-    double allowed = relative ? tolerance * Math.abs(expected.get().doubleValue()) : tolerance;
-    return difference <= allowed + 1e-12
+    BigDecimal difference = actual.get().subtract(expected.get()).abs();
+    BigDecimal allowed = relative ? BigDecimal.valueOf(tolerance).multiply(expected.get().abs()) : BigDecimal.valueOf(tolerance);
+    return difference.compareTo(allowed) <= 0
         ? Optional.empty()
         : Optional.of(new CheckFailure(name(), "the output's number " + actual.get().toPlainString() + " is off by "
-            + BigDecimal.valueOf(difference).stripTrailingZeros().toPlainString(), expected.get().toPlainString(), actual.get().toPlainString()));
+            + difference.stripTrailingZeros().toPlainString(), expected.get().toPlainString(), actual.get().toPlainString()));
   }
 }

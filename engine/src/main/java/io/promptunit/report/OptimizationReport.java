@@ -110,7 +110,7 @@ public final class OptimizationReport {
     return root;
   }
 
-  static Map<String, Object> spend(Spend spend) {
+  public static Map<String, Object> spend(Spend spend) {
     Map<String, Object> map = new LinkedHashMap<>();
     map.put("calls", spend.calls());
     map.put("inputTokens", spend.inputTokens());
@@ -177,7 +177,7 @@ public final class OptimizationReport {
     return chain;
   }
 
-  static String pct(Double value) {
+  public static String pct(Double value) {
     return value == null ? "—" : String.format(Locale.ROOT, "%.1f%%", value * 100);
   }
 }

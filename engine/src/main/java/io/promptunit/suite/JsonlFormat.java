@@ -12,7 +12,8 @@ import java.util.function.Consumer;
 /** JSON Lines: one JSON object per line; blank lines and lines starting with {@code //} are skipped. */
 final class JsonlFormat implements ExampleFormat {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** A second value on a line is an error, not silently dropped. */
+  private static final ObjectMapper JSON = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   @Override
   public void read(String file, BufferedReader reader, Consumer<ExampleRecord> records, Consumer<SuiteProblem> problems)

@@ -130,6 +130,37 @@ class OptimizeEngineTest {
   }
 
   @Test
+  void aComparisonRunsEveryStrategyAndWritesOneTableTraceableToTheHistories() throws IOException {
+    EngineExecutionResults results = run(io.promptunit.fixtures.optimize.ComparedSuite.class, Map.of());
+
+    results.testEvents().assertThatEvents().haveExactly(4, event(test("verdict"), finishedSuccessfully()));
+    Path folder = output.resolve(io.promptunit.fixtures.optimize.ComparedSuite.class.getName());
+    JsonNode comparison = new ObjectMapper().readTree(folder.resolve("comparison.json").toFile());
+    String table = Files.readString(folder.resolve("comparison.md"));
+    assertThat(comparison.get("strategies")).hasSize(4);
+    for (JsonNode row : comparison.get("strategies")) {
+      String strategy = row.get("strategy").asText();
+      JsonNode history = new ObjectMapper().readTree(folder.resolve(strategy).resolve("history.json").toFile());
+      assertThat(row.get("spend")).isEqualTo(history.get("spend"));
+      assertThat(row.get("rounds").asInt()).isEqualTo(history.get("rounds").size());
+      assertThat(row.get("best").asText()).isEqualTo(history.get("best").asText());
+      assertThat(row.get("seconds")).isEqualTo(history.get("seconds"));
+      JsonNode best = null;
+      for (JsonNode candidate : history.get("candidates")) {
+        if (candidate.get("id").asText().equals(history.get("best").asText())) {
+          best = candidate;
+        }
+      }
+      assertThat(row.get("heldOut")).isEqualTo(best.get("scores").get("heldOut"));
+      assertThat(row.get("selection")).isEqualTo(best.get("scores").get("selection"));
+      assertThat(row.get("train")).isEqualTo(best.get("scores").get("train"));
+      assertThat(table).contains("| " + strategy + " | yes | " + row.get("best").asText() + " |")
+          .contains(" | " + history.get("spend").get("calls").asLong() + " | " + (history.get("spend").get("inputTokens").asLong()
+              + history.get("spend").get("outputTokens").asLong()) + " | ");
+    }
+  }
+
+  @Test
   void optimizationCanBeSwitchedOff() {
     EngineExecutionResults results = run(TicketsSuite.class, Map.of("promptunit.optimize", "false"));
 

@@ -271,7 +271,6 @@ class ChecksTest {
     }
 
     @Test
-    @Disabled("bug: JsonChecks.parse ignores anything after the first JSON value, so '{\"team\": \"billing\"} Hope this helps!' counts as valid JSON")
     void proseAfterTheJsonValueMakesTheOutputInvalidJson() {
       assertThat(run(whole, jsonExample("{\"team\":\"billing\"}"), "{\"team\": \"billing\"} Hope this helps!"))
           .hasValueSatisfying(f -> assertThat(f.reason()).isEqualTo("the output is not valid JSON"));
@@ -373,14 +372,12 @@ class ChecksTest {
     }
 
     @Test
-    @Disabled("bug: NumberCheck subtracts doubles, so 10.6 against 10 is reported \"off by 0.5999999999999996\"")
     void theDifferenceIsReportedInDecimal() {
       assertThat(run(new NumberCheck(0.5, false), example("10"), "10.6"))
           .hasValueSatisfying(f -> assertThat(f.reason()).isEqualTo("the output's number 10.6 is off by 0.6"));
     }
 
     @Test
-    @Disabled("bug: NumberCheck reads the dash of a range as a minus sign, so the last number of \"5-7 days\" is -7, not 7")
     void theDashOfARangeIsNotAMinusSign() {
       assertThat(run(new NumberCheck(0, false), example("7"), "Delivery takes 5-7 days")).isEmpty();
     }
@@ -440,7 +437,6 @@ class ChecksTest {
     }
 
     @Test
-    @Disabled("bug: the verdict is searched anywhere in the answer, so \"The output does not pass the rubric: too rude\" counts as PASS")
     void aSentenceThatMerelyContainsTheWordPassIsNotAPassVerdict() {
       Optional<CheckFailure> failure = run(judgeAnswering("The output does not pass the rubric: it is too rude."),
           example("We refunded 20 EUR."), "Refunded. Stop asking.");

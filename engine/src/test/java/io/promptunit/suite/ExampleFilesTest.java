@@ -211,7 +211,6 @@ class ExampleFilesTest {
     }
 
     @Test
-    @Disabled("bug: JsonlFormat ignores what follows the first JSON value on a line, so a second example on the same line is silently dropped")
     void textAfterTheObjectOnALineIsAProblem() {
       Read read = jsonl("{\"id\": \"a\", \"input\": \"x\", \"expected\": \"y\"} {\"id\": \"b\", \"input\": \"z\", \"expected\": \"w\"}\n");
 

@@ -1,0 +1,127 @@
+package io.promptunit.engine;
+
+import io.promptunit.Strategy;
+import io.promptunit.config.Keys;
+import io.promptunit.eval.Checks;
+import io.promptunit.model.ModelClient;
+import io.promptunit.model.PriceTable;
+import io.promptunit.model.SuiteModels;
+import io.promptunit.optimize.Optimization;
+import io.promptunit.optimize.OptimizationResult;
+import io.promptunit.optimize.OptimizeOptions;
+import io.promptunit.report.OptimizationReport;
+import io.promptunit.report.PromptFile;
+import io.promptunit.suite.Resource;
+import io.promptunit.suite.Suite;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.platform.engine.TestDescriptor;
+import org.junit.platform.engine.reporting.ReportEntry;
+import org.junit.platform.engine.support.hierarchical.Node.DynamicTestExecutor;
+import org.opentest4j.TestAbortedException;
+
+/**
+ * One strategy's optimization under a container: the estimate, the loop (one dynamic test per
+ * round), the report files, apply mode, and the held-out verdict test.
+ */
+final class StrategyRun {
+
+  private StrategyRun() {}
+
+  /** The task and optimizer models of a suite, metered and through its cassette. */
+  record Models(ModelClient task, ModelClient optimizer, SuiteModels suiteModels) {}
+
+  static Models models(RunContext context, io.promptunit.Optimize optimize) {
+    ModelClient task = context.taskModel().orElseThrow();
+    SuiteState state = context.suite().orElseThrow();
+    SuiteModels suiteModels = new SuiteModels(context.models(), context.settings(), context.call());
+    Optional<String> spec = Optional.of(optimize.optimizerModel()).filter(s -> !s.isBlank())
+        .or(() -> context.settings().get(Keys.OPTIMIZER_MODEL));
+    if (spec.isEmpty()) {
+      return new Models(task, task, suiteModels);
+    }
+    String source = optimize.optimizerModel().isBlank() ? context.settings().describeSource(Keys.OPTIMIZER_MODEL) : "@Optimize(optimizerModel)";
+    ModelClient optimizer = state.spend().meter(new ModelClient(context.models().resolve(spec.get(), source), spec.get(), context.call()));
+    if (state.cassette().isPresent()) {
+      optimizer = optimizer.withCassette(state.cassette().get());
+    }
+    return new Models(task, optimizer, suiteModels);
+  }
+
+  static Optimization prepare(Suite suite, OptimizeOptions options, Models models, RunContext context) {
+    int concurrency = suite.options().concurrency().orElse(context.settings().getInt(Keys.CONCURRENCY, Keys.DEFAULT_CONCURRENCY));
+    return Optimization.prepare(suite, Checks.of(suite, spec -> models.suiteModels().judgeModel(spec, models.task())), options,
+        models.task(), models.optimizer(), new PriceTable(context.settings()), concurrency);
+  }
+
+  static boolean dryRun(RunContext context) {
+    return context.settings().get(Keys.OPTIMIZE_DRY_RUN).map(Boolean::parseBoolean).orElse(false);
+  }
+
+  /** Runs {@code optimization} under {@code parent}, registering round tests and the verdict test. */
+  static OptimizationResult run(TestDescriptor parent, DynamicTestExecutor executor, Suite suite, Optimization optimization,
+      RunContext context, boolean mayApply) {
+    String name = suite.anchor().getSimpleName();
+    OptimizationResult result = optimization.run((round, progress) -> {
+      RoundDescriptor descriptor = new RoundDescriptor(parent.getUniqueId(), round, optimization.splits().selectionName());
+      parent.addChild(descriptor);
+      executor.execute(descriptor);
+      Console.line(name + " " + progress.strategy() + " round " + round.round() + "/" + progress.rounds() + ": " + descriptor.summary());
+    });
+    Path directory = outputDirectory(context, suite).resolve(result.strategy());
+    OptimizationReport.Files3 files;
+    try {
+      files = OptimizationReport.write(directory, suite.name(), suite.prompt().path(), result);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write the optimization report to " + directory, e);
+    }
+    String applied = mayApply ? apply(context, suite, result) : "";
+    VerdictDescriptor verdict = new VerdictDescriptor(parent.getUniqueId(), result, files, applied);
+    parent.addChild(verdict);
+    executor.execute(verdict);
+    return result;
+  }
+
+  static String announce(Suite suite, Strategy strategy, Models models, Optimization optimization, TestDescriptor descriptor, RunContext context) {
+    String estimate = optimization.estimate().describe();
+    Console.line(suite.anchor().getSimpleName() + ": " + strategy.name().toLowerCase(Locale.ROOT) + " with optimizer "
+        + models.optimizer().name() + "; " + estimate);
+    context.listener().reportingEntryPublished(descriptor, ReportEntry.from(Map.of("promptunit.estimate", estimate)));
+    return estimate;
+  }
+
+  static void abortIfDryRun(String estimate, RunContext context) {
+    if (dryRun(context)) {
+      throw new TestAbortedException("Dry run (" + Keys.OPTIMIZE_DRY_RUN + "=true): nothing was spent. " + estimate);
+    }
+  }
+
+  static Path outputDirectory(RunContext context, Suite suite) {
+    return Path.of(context.settings().get(Keys.OUTPUT_DIR).orElse("target/promptunit")).resolve(suite.anchor().getName());
+  }
+
+  /** In apply mode, writes a prompt that passed held-out over the checked-in file; says what happened. */
+  private static String apply(RunContext context, Suite suite, OptimizationResult result) {
+    if (!context.settings().get(Keys.OPTIMIZE_APPLY).map(Boolean::parseBoolean).orElse(false)) {
+      return "";
+    }
+    if (!result.passedHeldOut() || !result.improved()) {
+      return " Apply mode is on, but " + (result.improved() ? "the prompt did not pass the held-out examples" : "there is no new prompt")
+          + ", so " + suite.prompt().path() + " was left unchanged.";
+    }
+    Optional<Path> source = Resource.find(suite.anchor().getClassLoader(), suite.prompt().path()).flatMap(Resource::sourceFile);
+    if (source.isEmpty()) {
+      return " Apply mode is on, but " + suite.prompt().path() + " is not a plain file, so it was left unchanged.";
+    }
+    try {
+      Path backup = PromptFile.replace(source.get(), result.best().text());
+      return " Applied: " + source.get() + " now holds the optimized prompt; the previous version is in " + backup + ".";
+    } catch (IOException e) {
+      return " Apply mode is on, but writing " + source.get() + " failed (" + e.getMessage() + "); the file is unchanged.";
+    }
+  }
+}
