@@ -27,7 +27,7 @@ public final class History {
   /**
    * @param round 1-based round
    * @param bestId best candidate after the round (by selection score)
-   * @param bestTrain its train score
+   * @param bestTrain its score on the train examples it was run on, if any
    * @param bestSelection its score on the selection split
    * @param bestHeldOut its held-out score, if it was measured
    * @param beam ids kept for the next round
@@ -36,7 +36,7 @@ public final class History {
    * @param spend spend during this round (task + optimizer models)
    * @param total spend since the start of the run
    */
-  public record Round(int round, String bestId, double bestTrain, double bestSelection, Optional<Double> bestHeldOut,
+  public record Round(int round, String bestId, Optional<Double> bestTrain, double bestSelection, Optional<Double> bestHeldOut,
       List<String> beam, int proposed, int accepted, Spend spend, Spend total) {}
 
   private final Map<String, Candidate> candidates = new LinkedHashMap<>();

@@ -139,7 +139,7 @@ public final class OptimizationLoop {
         boolean passed = passesHeldOut(best);
         History.Scores scores = history.scoresOf(best.id());
         Spend total = budget.spent();
-        History.Round record = new History.Round(round, best.id(), orZero(scores.train), orZero(scores.selection),
+        History.Round record = new History.Round(round, best.id(), Optional.ofNullable(scores.train), orZero(scores.selection),
             Optional.ofNullable(scores.heldOut), beam.stream().map(Candidate::id).toList(), proposals.size(), fresh.size(),
             total.minus(before), total);
         history.round(record);

@@ -84,7 +84,7 @@ public final class OptimizationReport {
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("round", round.round());
       r.put("best", round.bestId());
-      r.put("bestTrain", round.bestTrain());
+      r.put("bestTrain", round.bestTrain().orElse(null));
       r.put("bestSelection", round.bestSelection());
       r.put("bestHeldOut", round.bestHeldOut().orElse(null));
       r.put("beam", round.beam());
