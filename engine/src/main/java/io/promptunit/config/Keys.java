@@ -97,4 +97,20 @@ public final class Keys {
   public static final String MAX_RETRY_WAIT_SECONDS = "promptunit.max-retry-wait-seconds";
 
   public static final int DEFAULT_MAX_RETRY_WAIT_SECONDS = 120;
+
+  /**
+   * Whether a suite with no model configured uses the embedded local model (Qwen2.5-0.5B-Instruct
+   * through llama.cpp, downloaded once into {@link #MODEL_CACHE}). Default true; false reports such
+   * examples aborted with instructions instead.
+   */
+  public static final String EMBEDDED = "promptunit.embedded";
+
+  /** Folder of downloaded local models. Default {@code ~/.cache/promptunit/models}. */
+  public static final String MODEL_CACHE = "promptunit.model-cache";
+
+  /**
+   * A mirror of huggingface.co for the embedded model's download (same paths), e.g. a company's
+   * artifact proxy. The pinned size and SHA-256 are checked all the same.
+   */
+  public static final String EMBEDDED_MIRROR = "promptunit.embedded.mirror";
 }

@@ -3,6 +3,8 @@ package io.promptunit.engine;
 import io.promptunit.Optimize;
 import io.promptunit.Strategy;
 import io.promptunit.config.Keys;
+import io.promptunit.model.ModelClient;
+import io.promptunit.model.ModelResolver;
 import io.promptunit.optimize.History;
 import io.promptunit.optimize.Optimization;
 import io.promptunit.optimize.OptimizationResult;
@@ -65,8 +67,16 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
 
   @Override
   public SkipResult shouldBeSkipped(RunContext context) {
-    boolean enabled = context.settings().get(Keys.OPTIMIZE).map(Boolean::parseBoolean).orElse(true);
-    return enabled ? SkipResult.doNotSkip() : SkipResult.skip("optimization is off (" + Keys.OPTIMIZE + "=false)");
+    Optional<Boolean> switched = context.settings().get(Keys.OPTIMIZE).map(Boolean::parseBoolean);
+    if (switched.isPresent() && !switched.get()) {
+      return SkipResult.skip("optimization is off (" + Keys.OPTIMIZE + "=false)");
+    }
+    boolean embedded = context.taskModel().map(ModelClient::name).filter(ModelResolver.EMBEDDED_NAME::equals).isPresent();
+    if (switched.isEmpty() && embedded && optimize.optimizerModel().isBlank() && context.settings().get(Keys.OPTIMIZER_MODEL).isEmpty()) {
+      return SkipResult.skip("optimization is not run by default with the embedded CPU model (it would be slow, and a 0.5B model is a"
+          + " weak optimizer): set -D" + Keys.OPTIMIZE + "=true to run it anyway, or name a stronger " + Keys.OPTIMIZER_MODEL);
+    }
+    return SkipResult.doNotSkip();
   }
 
   @Override

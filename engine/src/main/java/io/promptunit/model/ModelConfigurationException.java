@@ -19,6 +19,11 @@ public final class ModelConfigurationException extends RuntimeException {
     return new ModelConfigurationException(NO_MODEL_MESSAGE, true);
   }
 
+  /** Nothing names a model, and the embedded default could not be had either; {@code message} says why and what to do. */
+  public static ModelConfigurationException noModel(String message) {
+    return new ModelConfigurationException(message, true);
+  }
+
   public boolean noModelConfigured() {
     return noModelConfigured;
   }
@@ -30,5 +35,7 @@ public final class ModelConfigurationException extends RuntimeException {
           + " server (Ollama, llama.cpp server, vLLM, LM Studio);\n"
           + "  - promptunit.model=anthropic:claude-3-5-haiku-latest with ANTHROPIC_API_KEY set;\n"
           + "  - the same as -Dpromptunit.model=... or the PROMPTUNIT_MODEL environment variable;\n"
-          + "  - or a static @ModelFactory method on the suite's class returning any langchain4j ChatModel.";
+          + "  - promptunit.model=gguf:/path/to/model.gguf for any local GGUF model run in-process by llama.cpp;\n"
+          + "  - or a static @ModelFactory method on the suite's class returning any langchain4j ChatModel.\n"
+          + "(The embedded default model is off: promptunit.embedded=false.)";
 }

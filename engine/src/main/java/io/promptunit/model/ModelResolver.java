@@ -5,6 +5,14 @@ import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import io.promptunit.config.Keys;
 import io.promptunit.config.Settings;
+import io.promptunit.model.local.EmbeddedModels;
+import io.promptunit.model.local.LlamaChatModel;
+import io.promptunit.model.local.LocalModelException;
+import io.promptunit.model.local.ModelDownloadException;
+import io.promptunit.model.local.ModelDownloader;
+import io.promptunit.model.local.PinnedModel;
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -46,11 +54,62 @@ public final class ModelResolver {
         return openAi(spec, timeout);
       case "anthropic":
         return anthropic(spec, timeout);
+      case "gguf":
+        return gguf(spec);
       default:
         throw ModelConfigurationException.invalid("Unknown model provider \"" + spec.provider() + "\" in " + source + "=" + spec
             + ". Use openai:<model> (also for Ollama, llama.cpp server, vLLM and LM Studio through promptunit.openai.base-url),"
-            + " anthropic:<model>, or a static @ModelFactory method on the suite class returning any langchain4j ChatModel.");
+            + " anthropic:<model>, gguf:<path to a .gguf file>, or a static @ModelFactory method on the suite class returning any"
+            + " langchain4j ChatModel.");
     }
+  }
+
+  private ChatModel gguf(ModelSpec spec) {
+    LlamaChatModel model = LlamaChatModel.of(Path.of(spec.model()));
+    try {
+      model.load();
+    } catch (LocalModelException e) {
+      throw ModelConfigurationException.invalid("Model " + spec + " cannot be used: " + e.getMessage());
+    }
+    return model;
+  }
+
+  /** The embedded model's name in reports and cassettes. */
+  public static final String EMBEDDED_NAME = "embedded:" + EmbeddedModels.DEFAULT.fileName();
+
+  private volatile ChatModel embedded;
+  private volatile String embeddedFailure;
+
+  /**
+   * The embedded default model, downloaded (once, with a progress bar) into the model cache when
+   * needed. Tried once per run: when it cannot be had, every later suite gets the same message.
+   *
+   * @throws ModelConfigurationException (no model configured) saying what was tried and what to do
+   */
+  public synchronized ChatModel embedded() {
+    if (embedded != null) {
+      return embedded;
+    }
+    if (embeddedFailure == null) {
+      Path cache = settings.get(Keys.MODEL_CACHE).map(Path::of).orElseGet(EmbeddedModels::defaultCacheDirectory);
+      PinnedModel pinned = EmbeddedModels.DEFAULT;
+      Optional<String> mirror = settings.get(Keys.EMBEDDED_MIRROR);
+      if (mirror.isPresent()) {
+        pinned = new PinnedModel(pinned.name(), pinned.fileName(), URI.create(mirror.get().replaceAll("/+$", "") + pinned.url().getPath()),
+            pinned.sha256(), pinned.size(), pinned.licence());
+      }
+      try {
+        Path file = new ModelDownloader(cache, System.err).download(pinned);
+        LlamaChatModel model = LlamaChatModel.builder(file).modelName(pinned.name()).build();
+        model.load();
+        embedded = model;
+        return model;
+      } catch (ModelDownloadException | LocalModelException e) {
+        embeddedFailure = e.getMessage();
+      }
+    }
+    throw ModelConfigurationException.noModel("No model is configured, and the embedded default model ("
+        + EmbeddedModels.DEFAULT.name() + ") could not be set up, so this example was not run.\n" + embeddedFailure);
   }
 
   /** In replay mode no call ever leaves the machine, so no key is needed to name a model. */

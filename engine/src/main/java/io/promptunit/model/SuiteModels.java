@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * Chooses a suite's task and judge models. Task model, first found: a {@link ModelFactory} method
- * on the anchor class, the suite's own {@code @PromptTest(model)}, the {@code promptunit.model} setting.
+ * on the anchor class, the suite's own {@code @PromptTest(model)}, the {@code promptunit.model}
+ * setting, the embedded local model (unless {@code promptunit.embedded=false}).
  */
 public final class SuiteModels {
 
@@ -45,6 +46,9 @@ public final class SuiteModels {
     Optional<String> configured = settings.get(Keys.MODEL);
     if (configured.isPresent()) {
       return new ModelClient(resolver.resolve(configured.get(), settings.describeSource(Keys.MODEL)), configured.get(), call);
+    }
+    if (settings.get(Keys.EMBEDDED).map(Boolean::parseBoolean).orElse(true)) {
+      return new ModelClient(resolver.embedded(), ModelResolver.EMBEDDED_NAME, call);
     }
     throw ModelConfigurationException.noModel();
   }

@@ -10,11 +10,15 @@ final class EngineRuns {
 
   private EngineRuns() {}
 
-  /** Runs with the given settings; unless they say otherwise, retries wait 1 ms and no cassette is read or written. */
+  /**
+   * Runs with the given settings; unless they say otherwise, retries wait 1 ms, no cassette is read or
+   * written, and no embedded model is downloaded.
+   */
   static EngineExecutionResults run(Map<String, String> configuration, DiscoverySelector... selectors) {
     Map<String, String> settings = new java.util.HashMap<>();
     settings.put("promptunit.retry-backoff-millis", "1");
     settings.put("promptunit.cache", "off");
+    settings.put("promptunit.embedded", "false");
     settings.putAll(configuration);
     return EngineTestKit.engine(PromptUnitTestEngine.ENGINE_ID)
         .selectors(selectors)

@@ -77,6 +77,7 @@ class ExampleSuitesTest {
     EngineTestKit.engine("promptunit")
         .selectors(selectPackage("io.promptunit.examples"))
         .configurationParameter("promptunit.model", "")
+        .configurationParameter("promptunit.embedded", "false")
         .execute()
         .testEvents()
         .assertStatistics(stats -> stats.started(examples).aborted(examples));
