@@ -23,8 +23,12 @@ final class ExampleDescriptor extends AbstractTestDescriptor implements Node<Run
 
   private final Example example;
 
-  ExampleDescriptor(UniqueId uniqueId, Example example, Suite suite) {
-    super(uniqueId, displayName(example), source(example, suite));
+  /**
+   * @param examplesSource the editable examples file ({@link io.promptunit.suite.Resource#sourceFile()}),
+   *     looked up once per suite rather than once per example
+   */
+  ExampleDescriptor(UniqueId uniqueId, Example example, Suite suite, Optional<Path> examplesSource) {
+    super(uniqueId, displayName(example), source(example, suite, examplesSource));
     this.example = example;
   }
 
@@ -52,18 +56,40 @@ final class ExampleDescriptor extends AbstractTestDescriptor implements Node<Run
 
   private static String displayName(Example example) {
     String input = example.variables().size() == 1 ? example.variables().values().iterator().next().toString() : preview(example);
-    String oneLine = input.strip().replaceAll("\\s+", " ");
-    String shown = oneLine.length() > PREVIEW ? oneLine.substring(0, PREVIEW - 1) + "…" : oneLine;
+    String shown = oneLinePreview(input);
     return shown.isEmpty() ? example.id() : example.id() + ": " + shown;
+  }
+
+  /**
+   * The text on one line — stripped, every run of whitespace ({@code \s}) made one space — cut to
+   * {@value #PREVIEW} characters with an ellipsis. Only the beginning of the text is looked at: a
+   * long input (a whole document) costs no more than a short one.
+   */
+  static String oneLinePreview(String text) {
+    String stripped = text.strip();
+    StringBuilder line = new StringBuilder(Math.min(stripped.length(), PREVIEW + 1));
+    boolean inWhitespace = false;
+    for (int i = 0; i < stripped.length() && line.length() <= PREVIEW; i++) {
+      char c = stripped.charAt(i);
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r') {
+        if (!inWhitespace) {
+          line.append(' ');
+          inWhitespace = true;
+        }
+      } else {
+        line.append(c);
+        inWhitespace = false;
+      }
+    }
+    return line.length() > PREVIEW ? line.substring(0, PREVIEW - 1) + "…" : line.toString();
   }
 
   private static String preview(Example example) {
     return example.variables().values().stream().map(Object::toString).reduce((a, b) -> a + " | " + b).orElse("");
   }
 
-  private static TestSource source(Example example, Suite suite) {
+  private static TestSource source(Example example, Suite suite, Optional<Path> file) {
     FilePosition position = FilePosition.from(example.line());
-    Optional<Path> file = suite.examplesFile().sourceFile();
     return file.<TestSource>map(path -> FileSource.from(path.toFile(), position))
         .orElseGet(() -> ClasspathResourceSource.from(suite.examplesFile().path(), position));
   }

@@ -8,6 +8,7 @@ import io.promptunit.suite.InvalidSuiteException;
 import io.promptunit.suite.Suite;
 import io.promptunit.suite.SuiteLoader;
 import io.promptunit.suite.SuiteProblem;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,8 @@ final class SuiteDescriptor extends AbstractTestDescriptor implements Node<RunCo
   private final Class<?> anchor;
   private final Suite suite;
   private final InvalidSuiteException problem;
+  /** The editable examples file, looked up once: every example's test source points into it. */
+  private final Optional<Path> examplesSource;
   private Map<String, Example> byId;
 
   private SuiteDescriptor(UniqueId uniqueId, Class<?> anchor, Suite suite, InvalidSuiteException problem) {
@@ -35,6 +38,7 @@ final class SuiteDescriptor extends AbstractTestDescriptor implements Node<RunCo
     this.anchor = anchor;
     this.suite = suite;
     this.problem = problem;
+    this.examplesSource = suite == null ? Optional.empty() : suite.examplesFile().sourceFile();
   }
 
   static SuiteDescriptor create(UniqueId parent, Class<?> anchor) {
@@ -97,7 +101,7 @@ final class SuiteDescriptor extends AbstractTestDescriptor implements Node<RunCo
   }
 
   ExampleDescriptor createChild(Example example) {
-    return new ExampleDescriptor(getUniqueId().append(ExampleDescriptor.SEGMENT_TYPE, example.id()), example, suite);
+    return new ExampleDescriptor(getUniqueId().append(ExampleDescriptor.SEGMENT_TYPE, example.id()), example, suite, examplesSource);
   }
 
   @Override
