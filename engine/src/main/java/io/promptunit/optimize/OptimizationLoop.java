@@ -216,7 +216,8 @@ public final class OptimizationLoop {
       Example example = order.get(cursor % examples.size());
       return scorer.evaluate(pool.get(arm), example).status() == ExampleResult.Status.PASSED;
     };
-    int selectionBudget = selectionBudget(pool.size());
+    // Beyond every arm on every example, pulls only replay remembered results: they add no evidence.
+    int selectionBudget = (int) Math.min(selectionBudget(pool.size()), (long) pool.size() * examples.size());
     List<Integer> kept = SelectionAlgorithm.valueOf(options.selection().name()).create()
         .select(pool.size(), options.beamSize(), selectionBudget, pull, random);
     return kept.stream().map(pool::get).toList();
