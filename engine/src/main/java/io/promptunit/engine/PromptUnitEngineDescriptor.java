@@ -18,5 +18,6 @@ final class PromptUnitEngineDescriptor extends EngineDescriptor implements Node<
     if (total.calls() > 0) {
       Console.line("run spend: " + total.describe());
     }
+    context.models().close();
   }
 }

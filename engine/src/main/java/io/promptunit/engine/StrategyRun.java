@@ -2,7 +2,6 @@ package io.promptunit.engine;
 
 import io.promptunit.Strategy;
 import io.promptunit.config.Keys;
-import io.promptunit.eval.Checks;
 import io.promptunit.model.ModelClient;
 import io.promptunit.model.PriceTable;
 import io.promptunit.model.SuiteModels;
@@ -54,7 +53,7 @@ final class StrategyRun {
 
   static Optimization prepare(Suite suite, OptimizeOptions options, Models models, RunContext context) {
     int concurrency = suite.options().concurrency().orElse(context.settings().getInt(Keys.CONCURRENCY, Keys.DEFAULT_CONCURRENCY));
-    return Optimization.prepare(suite, Checks.of(suite, spec -> models.suiteModels().judgeModel(spec, models.task())), options,
+    return Optimization.prepare(suite, context.suite().orElseThrow().judges(), options,
         models.task(), models.optimizer(), new PriceTable(context.settings()), concurrency);
   }
 

@@ -3,6 +3,7 @@ package io.promptunit.engine;
 import io.promptunit.config.Keys;
 import io.promptunit.eval.Checks;
 import io.promptunit.eval.Evaluator;
+import io.promptunit.eval.JudgeModels;
 import io.promptunit.eval.SuiteRun;
 import io.promptunit.model.CacheMode;
 import io.promptunit.model.Cassette;
@@ -51,11 +52,10 @@ final class SuiteExecution {
         : Optional.of(Cassette.open(cassettePath(context, suite), mode, System.err));
     SpendMeter spend = new SpendMeter(new PriceTable(context.settings()));
     ModelClient meteredTask = throughCassette(spend.meter(task), cassette);
-    Evaluator evaluator = new Evaluator(suite,
-        Checks.of(suite, spec -> spec.isBlank() && !context.settings().get(Keys.JUDGE_MODEL).isPresent()
-            ? meteredTask
-            : throughCassette(spend.meter(models.judgeModel(spec, task)), cassette)),
-        meteredTask);
+    JudgeModels judges = ((JudgeModels) spec -> spec.isBlank() && context.settings().get(Keys.JUDGE_MODEL).isEmpty()
+        ? meteredTask
+        : throughCassette(spend.meter(models.judgeModel(spec, task)), cassette)).cached();
+    Evaluator evaluator = new Evaluator(suite, Checks.of(suite, judges), meteredTask);
     Map<String, String> entries = new LinkedHashMap<>();
     entries.put("promptunit.model", task.name());
     entries.put("promptunit.concurrency", String.valueOf(concurrency));
@@ -63,7 +63,7 @@ final class SuiteExecution {
     cassette.ifPresent(c -> entries.put("promptunit.cassette", c.file().toString()));
     context.listener().reportingEntryPublished(descriptor, ReportEntry.from(entries));
     SuiteRun run = new SuiteRun(evaluator, descriptor.selectedExamples(), concurrency);
-    return context.withSuite(new SuiteState(run, meteredTask, spend, cassette));
+    return context.withSuite(new SuiteState(run, meteredTask, judges, spend, cassette));
   }
 
   private static ModelClient throughCassette(ModelClient client, Optional<Cassette> cassette) {

@@ -1,7 +1,7 @@
 package io.promptunit.eval;
 
 import io.promptunit.Example;
-import io.promptunit.model.ModelCallException;
+import io.promptunit.model.BudgetExhaustedException;
 import io.promptunit.model.ModelClient;
 import io.promptunit.model.Reply;
 import io.promptunit.suite.Suite;
@@ -61,7 +61,11 @@ public final class Evaluator {
     Reply reply;
     try {
       reply = model.chat(conversation.messages(), suite.options().temperature(), maxOutputTokens, run);
-    } catch (ModelCallException e) {
+    } catch (BudgetExhaustedException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // a model error, or anything else that kept us from an answer (a broken cassette write, a judge
+      // that cannot be configured): an error of this example, counted as not passed
       return new Attempt(Optional.empty(), List.of(), Optional.of(e));
     }
     List<CheckFailure> failures = new ArrayList<>();
@@ -69,7 +73,9 @@ public final class Evaluator {
       for (Check check : checks) {
         check.check(example, conversation, reply.text()).ifPresent(failures::add);
       }
-    } catch (ModelCallException | CheckError e) {
+    } catch (BudgetExhaustedException e) {
+      throw e;
+    } catch (RuntimeException e) {
       return new Attempt(Optional.of(reply), failures, Optional.of(e));
     }
     return new Attempt(Optional.of(reply), failures, Optional.empty());

@@ -28,6 +28,9 @@ final class JudgeCheck implements Check {
           + " REFERENCE as the intended answer (the output need not match it word for word unless the rubric says so).\n"
           + "Reply with exactly one line: PASS or FAIL, then a colon and one short sentence giving the reason.";
 
+  /** A verdict and one sentence: a cap keeps judge calls inside worst-case budgets. */
+  static final int JUDGE_OUTPUT_TOKENS = 256;
+
   private final String rubric;
   private final Supplier<ModelClient> judge;
 
@@ -46,7 +49,7 @@ final class JudgeCheck implements Check {
     ModelClient model = judge.get();
     String question = "RUBRIC:\n" + rubric + "\n\nPROMPT THE MODEL WAS GIVEN:\n" + conversation.transcript()
         + "\n\nREFERENCE:\n" + example.expected() + "\n\nOUTPUT:\n" + output;
-    Reply reply = model.chat(List.of(SystemMessage.from(INSTRUCTIONS), UserMessage.from(question)), 0.0, Optional.empty());
+    Reply reply = model.chat(List.of(SystemMessage.from(INSTRUCTIONS), UserMessage.from(question)), 0.0, Optional.of(JUDGE_OUTPUT_TOKENS));
     Matcher verdict = VERDICT.matcher(reply.text().strip());
     if (!verdict.matches()) {
       return Optional.of(new CheckFailure(name(), "the judge " + model.name() + " did not answer PASS or FAIL: \"" + abbreviate(reply.text()) + "\"",

@@ -22,7 +22,7 @@ public final class Budget {
   }
 
   private final Caps caps;
-  private final long startNanos;
+  private long startNanos;
   private Spend spent = Spend.NONE;
   private Spend reserved = Spend.NONE;
 
@@ -43,7 +43,12 @@ public final class Budget {
     return spent;
   }
 
-  public long elapsedSeconds() {
+  /** Starts the wall-time clock now (a budget prepared ahead of its run must not count the wait). */
+  public synchronized void start() {
+    startNanos = System.nanoTime();
+  }
+
+  public synchronized long elapsedSeconds() {
     return (System.nanoTime() - startNanos) / 1_000_000_000L;
   }
 

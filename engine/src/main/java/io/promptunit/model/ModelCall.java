@@ -99,7 +99,8 @@ public final class ModelCall {
         if (!isTransient(kind) || attempt > maxRetries) {
           String retried = attempt > 1 ? " after " + attempt + " attempts" : "";
           throw new ModelCallException(kind,
-              "Model " + modelName + " " + kind.phrase() + retried + ": " + Secrets.redact(describe(e)) + hint(kind), attempt, e);
+              "Model " + modelName + " " + kind.phrase() + retried + ": " + Secrets.redact(describe(e)) + hint(kind), attempt,
+              Secrets.redactedCopy(e));
         }
         sleep(Math.max(backoff(attempt), retryAfter(e).map(d -> Math.min(d.toMillis(), maxRetryWaitMillis)).orElse(0L)));
       }

@@ -25,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Provider retries are turned off ({@code maxRetries(0)}): {@link ModelCall} is the one place that
  * retries, so that retries are counted and bounded the same way for every provider.
  */
-public final class ModelResolver {
+public final class ModelResolver implements AutoCloseable {
 
   static final String OPENAI_DEFAULT_URL = "https://api.openai.com/v1";
 
@@ -65,7 +65,9 @@ public final class ModelResolver {
   }
 
   private ChatModel gguf(ModelSpec spec) {
-    LlamaChatModel model = LlamaChatModel.of(Path.of(spec.model()));
+    LlamaChatModel.Builder builder = LlamaChatModel.builder(Path.of(spec.model()));
+    settings.get(Keys.MAX_OUTPUT_TOKENS).ifPresent(v -> builder.maxOutputTokens(settings.getInt(Keys.MAX_OUTPUT_TOKENS, 0)));
+    LlamaChatModel model = builder.build();
     try {
       model.load();
     } catch (LocalModelException e) {
@@ -112,6 +114,29 @@ public final class ModelResolver {
         + EmbeddedModels.DEFAULT.name() + ") could not be set up, so this example was not run.\n" + embeddedFailure);
   }
 
+  /** Frees the models that hold native resources (local llama.cpp models); the resolver is done. */
+  @Override
+  public synchronized void close() {
+    for (ChatModel model : models.values()) {
+      closeQuietly(model);
+    }
+    models.clear();
+    if (embedded != null) {
+      closeQuietly(embedded);
+      embedded = null;
+    }
+  }
+
+  private static void closeQuietly(ChatModel model) {
+    if (model instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        System.err.println("[PromptUnit] warning: could not free model " + model + ": " + e.getMessage());
+      }
+    }
+  }
+
   /** In replay mode no call ever leaves the machine, so no key is needed to name a model. */
   private boolean replayOnly() {
     return settings.get(Keys.CACHE).map(CacheMode::parse).orElse(CacheMode.READ_WRITE) == CacheMode.REPLAY;
@@ -132,6 +157,7 @@ public final class ModelResolver {
         .timeout(timeout)
         .maxRetries(0)
         .httpClientBuilder(HttpTransport.builder())
+        .maxTokens(settings.get(Keys.MAX_OUTPUT_TOKENS).map(v -> settings.getInt(Keys.MAX_OUTPUT_TOKENS, 0)).orElse(null))
         .build();
   }
 

@@ -28,4 +28,24 @@ public final class Secrets {
     return KEY_SHAPED.matcher(result).replaceAll("[redacted]");
   }
 
+
+  /**
+   * A stand-in for {@code cause} whose message, and its causes' messages, are redacted: provider
+   * exceptions may echo keys, and test reports print whole cause chains.
+   */
+  public static RuntimeException redactedCopy(Throwable cause) {
+    if (cause == null) {
+      return null;
+    }
+    RuntimeException copy = new RedactedCause(cause.getClass().getName() + ": " + redact(cause.getMessage()), redactedCopy(cause.getCause()));
+    copy.setStackTrace(cause.getStackTrace());
+    return copy;
+  }
+
+  /** A redacted copy of a provider exception; its message starts with the original exception's class name. */
+  static final class RedactedCause extends RuntimeException {
+    RedactedCause(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
 }

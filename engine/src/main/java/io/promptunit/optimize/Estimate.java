@@ -4,6 +4,7 @@ import io.promptunit.Example;
 import io.promptunit.model.Budget;
 import io.promptunit.model.Spend;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.BiFunction;
 
@@ -16,7 +17,7 @@ import java.util.function.BiFunction;
  * @param computed the worst case from the parameters alone
  * @param bounded the worst case after the caps: what the run can spend at most
  */
-public record Estimate(Spend computed, Spend bounded, Budget.Caps caps) {
+public record Estimate(Spend computed, Spend bounded, Budget.Caps caps, List<String> unpriced) {
 
   /** Worst-case bytes of meta-prompt instructions around the prompt and examples. */
   private static final int META_FRAME_BYTES = 6000;
@@ -25,7 +26,7 @@ public record Estimate(Spend computed, Spend bounded, Budget.Caps caps) {
    * @param cost turns (input tokens, output tokens) into dollars for the task model (first) and the optimizer (second)
    */
   static Estimate of(OptimizationLoop loop, PromptStrategy strategy, OptimizeOptions options,
-      BiFunction<Long, Long, Double> taskCost, BiFunction<Long, Long, Double> optimizerCost) {
+      BiFunction<Long, Long, Double> taskCost, BiFunction<Long, Long, Double> optimizerCost, List<String> unpriced) {
     OptimizationContext context = loop.context();
     Splits splits = loop.splits();
     int beam = options.beamSize();
@@ -59,7 +60,7 @@ public record Estimate(Spend computed, Spend bounded, Budget.Caps caps) {
     long tokensCap = Math.min(computed.tokens(), caps.tokens());
     double share = computed.tokens() == 0 ? 0 : (double) tokensCap / computed.tokens();
     Spend bounded = new Spend(calls, Math.round(inputTokens * share), Math.round(outputTokens * share), Math.min(cost, caps.cost()));
-    return new Estimate(computed, bounded, caps);
+    return new Estimate(computed, bounded, caps, List.copyOf(unpriced));
   }
 
   private static long worstScoringInput(OptimizationContext context, CandidateRules rules) {
@@ -108,7 +109,11 @@ public record Estimate(Spend computed, Spend bounded, Budget.Caps caps) {
   }
 
   public String describe() {
-    return String.format(Locale.ROOT, "worst case %s (from the parameters: %s); caps %s",
-        bounded.describe(), computed.describe(), caps.describe());
+    String warning = unpriced.isEmpty() || Double.isInfinite(caps.cost())
+        ? ""
+        : "; WARNING: no price is known for " + String.join(" and ", unpriced) + ", so its calls count as $0 and the cost cap"
+            + " cannot stop them (set promptunit.price.<model>=<input>,<output> dollars per million tokens)";
+    return String.format(Locale.ROOT, "worst case %s (from the parameters: %s); caps %s%s",
+        bounded.describe(), computed.describe(), caps.describe(), warning);
   }
 }

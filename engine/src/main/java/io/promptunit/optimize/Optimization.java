@@ -2,6 +2,8 @@ package io.promptunit.optimize;
 
 import io.promptunit.Strategy;
 import io.promptunit.eval.Check;
+import io.promptunit.eval.Checks;
+import io.promptunit.eval.JudgeModels;
 import io.promptunit.model.Budget;
 import io.promptunit.model.MeteredChatModel;
 import io.promptunit.model.ModelClient;
@@ -19,7 +21,7 @@ import java.util.List;
  * {@link Budget}, the loop built, and its worst-case {@link Estimate} known before anything is spent.
  *
  * <pre>{@code
- * Optimization optimization = Optimization.prepare(suite, checks, options, task, optimizer, prices, 8);
+ * Optimization optimization = Optimization.prepare(suite, JudgeModels.unavailable(), options, task, optimizer, prices, 8);
  * System.out.println(optimization.estimate().describe());
  * OptimizationResult result = optimization.run((round, state) -> {});
  * }</pre>
@@ -36,16 +38,26 @@ public final class Optimization {
     this.budget = budget;
   }
 
-  public static Optimization prepare(Suite suite, List<Check> checks, OptimizeOptions options, ModelClient task,
+  /**
+   * @param judges the suite's judge models; during the optimization their calls are charged to its budget too
+   */
+  public static Optimization prepare(Suite suite, JudgeModels judges, OptimizeOptions options, ModelClient task,
       ModelClient optimizer, PriceTable prices, int concurrency) {
     Budget budget = new Budget(options.caps());
+    JudgeModels budgetedJudges = ((JudgeModels) spec -> {
+      ModelClient judge = judges.judge(spec);
+      return judge.withModel(new MeteredChatModel(judge.model(), judge.name(), budget, prices.priceOf(judge.name()), options.maxOutputTokens()));
+    }).cached();
+    List<Check> checks = Checks.of(suite, budgetedJudges);
     MeteredChatModel meteredTask = new MeteredChatModel(task.model(), task.name(), budget, prices.priceOf(task.name()), options.maxOutputTokens());
     MeteredChatModel meteredOptimizer = new MeteredChatModel(optimizer.model(), optimizer.name(), budget, prices.priceOf(optimizer.name()),
         options.maxOutputTokens());
     PromptStrategy strategy = strategy(options.strategy(), options.generationTemplate().map(path -> generationTemplate(suite, path)).orElse(null));
     OptimizationLoop loop = new OptimizationLoop(suite, checks, strategy, options,
         task.withModel(meteredTask), optimizer.withModel(meteredOptimizer), budget, concurrency);
-    Estimate estimate = Estimate.of(loop, strategy, options, meteredTask::worstCost, meteredOptimizer::worstCost);
+    List<String> unpriced = java.util.stream.Stream.of(task.name(), optimizer.name()).distinct()
+        .filter(name -> prices.priceOf(name).isEmpty()).toList();
+    Estimate estimate = Estimate.of(loop, strategy, options, meteredTask::worstCost, meteredOptimizer::worstCost, unpriced);
     return new Optimization(loop, estimate, budget);
   }
 

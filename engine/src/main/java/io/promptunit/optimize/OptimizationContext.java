@@ -5,7 +5,9 @@ import io.promptunit.eval.ExampleResult;
 import io.promptunit.suite.Suite;
 import java.util.ArrayList;
 import java.util.Collections;
+import io.promptunit.model.ModelCallException;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 
 /** What a strategy works with: the suite, its splits, scoring, the optimizer model, the options and the seeded randomness. */
@@ -81,6 +83,20 @@ public final class OptimizationContext {
   /** Records something the user should know (e.g. the optimizer disputed a label). */
   public void note(String note) {
     history.note(note);
+  }
+
+  /**
+   * Asks the optimizer model; a call that fails (a provider error after retries, a content filter,
+   * an unrecorded request in replay mode) is recorded as a rejection and yields nothing, so one bad
+   * call never ends the run. Budget exhaustion still ends it.
+   */
+  public Optional<String> ask(int round, String parent, String origin, String question) {
+    try {
+      return Optional.of(meta.ask(question));
+    } catch (ModelCallException e) {
+      reject(round, parent, origin, "the optimizer call failed: " + e.getMessage(), "");
+      return Optional.empty();
+    }
   }
 
   /** Records an optimizer answer that could not be used. */

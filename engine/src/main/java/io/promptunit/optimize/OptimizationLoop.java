@@ -80,7 +80,9 @@ public final class OptimizationLoop {
       throw new IllegalStateException("No train examples to learn from: mark some examples \"split\": \"train\" or lower trainFraction's complement.");
     }
     if (splits.heldOut().isEmpty()) {
-      throw new IllegalStateException("No held-out examples to judge the optimized prompt on: mark some examples \"split\": \"test\".");
+      throw new IllegalStateException("No test examples to judge the optimized prompt on (dev chooses the prompt, so it cannot"
+          + " also judge it): mark some examples \"split\": \"test\" in " + suite.examplesFile().path()
+          + ", or leave \"split\" out of some examples so that PromptUnit assigns them.");
     }
     for (String passage : options.frozen()) {
       if (!suite.prompt().text().contains(passage)) {
@@ -89,6 +91,15 @@ public final class OptimizationLoop {
       }
     }
     long start = System.nanoTime();
+    budget.start();
+    try {
+      return search(listener, start);
+    } finally {
+      scorer.close();
+    }
+  }
+
+  private OptimizationResult search(RoundListener listener, long start) {
     OptimizationContext context = context();
     Candidate original = Candidate.original(suite.prompt().text());
     history.add(original);
@@ -169,7 +180,6 @@ public final class OptimizationLoop {
   }
 
   private OptimizationResult result(Candidate original, Candidate best, boolean passed, OptimizationResult.Stop stop, String detail, long start) {
-    scorer.close();
     return new OptimizationResult(original, best, passed, stop, detail, history, splits, budget.spent(),
         (System.nanoTime() - start) / 1_000_000_000L, strategy.name());
   }

@@ -90,8 +90,8 @@ public record OptimizeOptions(
     Values v = new Values(settings);
     List<Strategy> compare = settings.get(PREFIX + "compare")
         .map(list -> Arrays.stream(list.split(",")).map(String::strip).filter(n -> !n.isEmpty())
-            .map(n -> v.enumValue("compare", Strategy.class, n)).toList())
-        .orElse(Arrays.asList(annotation.compare()));
+            .map(n -> v.enumValue("compare", Strategy.class, n)).distinct().toList())
+        .orElse(Arrays.stream(annotation.compare()).distinct().toList());
     int rounds = v.integer("rounds", annotation.rounds());
     int beam = v.integer("beamSize", annotation.beamSize());
     long maxCalls = v.longValue("maxCalls", annotation.maxCalls());

@@ -49,13 +49,16 @@ public record Splits(List<Example> train, List<Example> dev, List<Example> test)
     return dev.isEmpty() ? train : dev;
   }
 
-  /** Where the verdict is given: examples the optimizer never learned from. */
+  /**
+   * Where the verdict is given: the test split, examples the optimizer neither learned from nor
+   * selected on. (Never dev: dev chose the prompt, so it cannot judge it.)
+   */
   public List<Example> heldOut() {
-    return test.isEmpty() ? dev : test;
+    return test;
   }
 
   public String heldOutName() {
-    return test.isEmpty() ? "dev" : "test";
+    return "test";
   }
 
   public String selectionName() {

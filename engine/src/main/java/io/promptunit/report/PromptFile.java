@@ -21,8 +21,10 @@ public final class PromptFile {
   private PromptFile() {}
 
   /** @return the backup of the previous version */
-  public static Path replace(Path file, String newText) throws IOException {
-    Path directory = file.toAbsolutePath().getParent();
+  public static Path replace(Path link, String newText) throws IOException {
+    // through a symbolic link, replace the real file (keeping the link) with the same permissions
+    Path file = link.toRealPath();
+    Path directory = file.getParent();
     String name = file.getFileName().toString();
     Path backup = directory.resolve(name + "." + LocalDateTime.now().format(STAMP) + ".bak");
     for (int n = 2; Files.exists(backup); n++) {
@@ -33,6 +35,11 @@ public final class PromptFile {
     try {
       String text = newText.endsWith("\n") ? newText : newText + "\n";
       Files.writeString(temporary, text, StandardCharsets.UTF_8);
+      try {
+        Files.setPosixFilePermissions(temporary, Files.getPosixFilePermissions(file));
+      } catch (UnsupportedOperationException notPosix) {
+        // Windows: the default permissions of a new file are the user's usual ones
+      }
       try {
         Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {

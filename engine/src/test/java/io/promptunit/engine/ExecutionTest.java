@@ -128,6 +128,18 @@ class ExecutionTest {
   }
 
   @Test
+  void anExampleWhoseCheckCannotRunIsAnErrorAndCountsAgainstThePassRate() {
+    Models.use(Routers.model());
+
+    EngineExecutionResults results = EngineRuns.run(selectClass(io.promptunit.fixtures.valid.MisjudgedSuite.class));
+
+    results.testEvents().assertStatistics(stats -> stats.started(5).failed(5).aborted(0));
+    results.testEvents().assertThatEvents().haveExactly(5, finishedWithFailure(message(m -> m.contains("Unknown model provider \"acme\""))));
+    results.containerEvents().assertThatEvents().haveExactly(1, event(container("MisjudgedSuite"),
+        finishedWithFailure(message(m -> m.contains("passed 0 of 5 examples")))));
+  }
+
+  @Test
   void eachExamplePublishesLatencyAndTokenUsage() {
     Models.use(Routers.model());
 

@@ -164,13 +164,15 @@ class ModelCallTest {
     }
 
     @Test
-    void keepTheProviderErrorAsTheCause() {
-      AuthenticationException cause = new AuthenticationException("bad key");
+    void keepTheProviderErrorAsARedactedCauseWithItsStackTrace() {
+      AuthenticationException cause = new AuthenticationException("Incorrect API key provided: sk-proj-abcdef1234567890");
 
       ModelCallException error = catchThrowableOfType(ModelCallException.class,
           () -> new ModelCall(0, 1).send(alwaysThrowing(() -> cause), MODEL, REQUEST));
 
-      assertThat(error).hasCause(cause);
+      // reports print whole cause chains, so the provider's message reaches them only redacted
+      assertThat(error.getCause()).hasMessage(AuthenticationException.class.getName() + ": Incorrect API key provided: [redacted]");
+      assertThat(error.getCause().getStackTrace()).isEqualTo(cause.getStackTrace());
     }
 
     @Test

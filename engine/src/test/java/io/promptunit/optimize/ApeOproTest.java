@@ -33,7 +33,7 @@ class ApeOproTest {
     Settings settings = Settings.of(new HashMap<>(overrides));
     OptimizeOptions options = OptimizeOptions.from(TicketsSuite.class.getAnnotation(Optimize.class), settings);
     ModelCall call = new ModelCall(0, 1);
-    return Optimization.prepare(suite, Checks.of(suite, JudgeModels.unavailable()), options,
+    return Optimization.prepare(suite, JudgeModels.unavailable(), options,
         new ModelClient(task, "task", call), new ModelClient(optimizer, "optimizer", call), new PriceTable(settings), 4)
         .run((round, progress) -> {});
   }

@@ -38,7 +38,7 @@ class OptimizationLoopTest {
     Map<String, String> settings = new HashMap<>(overrides);
     OptimizeOptions options = OptimizeOptions.from(anchor.getAnnotation(Optimize.class), Settings.of(settings));
     ModelCall call = new ModelCall(0, 1);
-    return Optimization.prepare(suite, Checks.of(suite, JudgeModels.unavailable()), options,
+    return Optimization.prepare(suite, JudgeModels.unavailable(), options,
         new ModelClient(task, "openai:gpt-4o-mini", call), new ModelClient(optimizer, "openai:gpt-4o", call),
         new PriceTable(Settings.of(settings)), 4);
   }
@@ -118,6 +118,23 @@ class OptimizationLoopTest {
       assertThat(r.reason()).contains("has no <");
       assertThat(r.text()).isEqualTo("Sure! Here is a better prompt: be more careful.");
     });
+    assertThat(result.passedHeldOut()).isTrue();
+  }
+
+  @Test
+  void aFailedOptimizerCallIsRecordedAndTheLoopGoesOn() {
+    AtomicInteger answers = new AtomicInteger();
+    optimizer = Tickets.optimizerModel(answer -> {
+      if (answers.incrementAndGet() % 4 == 0) {
+        throw new dev.langchain4j.exception.ContentFilteredException("blocked by policy");
+      }
+      return answer;
+    });
+
+    OptimizationResult result = optimize(TicketsSuite.class, Map.of());
+
+    assertThat(result.history().rejections()).anySatisfy(r -> assertThat(r.reason())
+        .startsWith("the optimizer call failed: Model openai:gpt-4o blocked by the provider's content filter"));
     assertThat(result.passedHeldOut()).isTrue();
   }
 

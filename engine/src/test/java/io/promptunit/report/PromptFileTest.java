@@ -51,6 +51,20 @@ class PromptFileTest {
   }
 
   @Test
+  void throughASymbolicLinkTheRealFileIsReplacedWithItsPermissionsAndTheLinkStays() throws IOException {
+    Path real = directory.resolve("real.prompt");
+    Files.writeString(real, "old\n");
+    Files.setPosixFilePermissions(real, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    Path link = Files.createSymbolicLink(directory.resolve("router.prompt"), real);
+
+    PromptFile.replace(link, "new");
+
+    assertThat(Files.isSymbolicLink(link)).isTrue();
+    assertThat(real).hasContent("new\n");
+    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(real))).isEqualTo("rw-r--r--");
+  }
+
+  @Test
   void theDiffMarksRemovedAndAddedLines() {
     assertThat(LineDiff.of("a\nb\nc", "a\nB\nc\nd")).isEqualTo("  a\n- b\n+ B\n  c\n+ d");
   }

@@ -43,7 +43,7 @@ class TicketPriorityOptimizationTest {
     OptimizeOptions options = OptimizeOptions.from(TicketPriorityPromptTest.class.getAnnotation(Optimize.class), Settings.of(settings));
     ModelCall call = new ModelCall(0, 1);
 
-    OptimizationResult result = Optimization.prepare(suite, Checks.of(suite, JudgeModels.unavailable()), options,
+    OptimizationResult result = Optimization.prepare(suite, JudgeModels.unavailable(), options,
             new ModelClient(models.task(), "scripted-task", call), new ModelClient(models.optimizer(), "scripted-optimizer", call),
             new PriceTable(Settings.of(settings)), 4)
         .run((round, progress) -> {});

@@ -11,6 +11,7 @@ import io.promptunit.optimize.StrategyText;
 import io.promptunit.optimize.Tagged;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * APE, Automatic Prompt Engineer (Zhou et al., ICLR 2023). Round 1 induces instructions from
@@ -72,7 +73,11 @@ public final class APE implements PromptStrategy {
     List<Proposal> proposals = new ArrayList<>();
     for (int s = 0; s < o.subsamples(); s++) {
       List<Example> demos = context.sample(context.splits().train(), o.demos());
-      String answer = context.meta().ask(generationQuestion(demos, o));
+      Optional<String> asked = context.ask(round, original.id(), "ape-" + o.generation(), generationQuestion(demos, o));
+      if (asked.isEmpty()) {
+        continue;
+      }
+      String answer = asked.get();
       List<String> instructions = Tagged.all(answer, "instruction");
       if (instructions.isEmpty()) {
         context.reject(round, original.id(), "ape-" + o.generation(), "the optimizer's answer has no <instruction>...</instruction> block", answer);
@@ -91,9 +96,13 @@ public final class APE implements PromptStrategy {
     List<Proposal> proposals = new ArrayList<>();
     for (Candidate parent : parents) {
       InstructionSlot slot = InstructionSlot.of(parent.text(), o.frozen());
-      String answer = context.meta().ask("Generate " + o.proposals() + " variations of the following instruction. Keep its meaning"
+      Optional<String> asked = context.ask(round, parent.id(), "ape-resample", "Generate " + o.proposals() + " variations of the following instruction. Keep its meaning"
           + " and every rule in it; vary the wording.\n\n<instruction>\n" + slot.instruction() + "\n</instruction>\n\n"
           + "Put each variation inside its own <instruction></instruction> block and write nothing else.");
+      if (asked.isEmpty()) {
+        continue;
+      }
+      String answer = asked.get();
       List<String> variations = Tagged.all(answer, "instruction");
       if (variations.isEmpty()) {
         context.reject(round, parent.id(), "ape-resample", "the optimizer's answer has no <instruction>...</instruction> block", answer);

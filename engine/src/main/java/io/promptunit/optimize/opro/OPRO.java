@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * OPRO, large language models as optimizers (Yang et al., ICLR 2024). Each step shows the
@@ -58,7 +59,11 @@ public final class OPRO implements PromptStrategy {
     String question = metaPrompt(context, slot);
     List<Proposal> proposals = new ArrayList<>();
     for (int i = 0; i < o.candidatesPerStep(); i++) {
-      String answer = context.meta().ask(question);
+      Optional<String> asked = context.ask(round, best.id(), "opro", question);
+      if (asked.isEmpty()) {
+        continue;
+      }
+      String answer = asked.get();
       List<String> instructions = Tagged.all(answer, "instruction");
       if (instructions.isEmpty()) {
         context.reject(round, best.id(), "opro", "the optimizer's answer has no <instruction>...</instruction> block", answer);

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -61,7 +62,11 @@ public final class PE2 implements PromptStrategy {
       }
       for (int i = 0; i < o.proposals(); i++) {
         List<ExampleResult> batch = context.sample(errors, o.batchSize());
-        String answer = context.meta().ask(question(parent, batch, context));
+        Optional<String> asked = context.ask(round, parent.id(), "pe2", question(parent, batch, context));
+        if (asked.isEmpty()) {
+          continue;
+        }
+        String answer = asked.get();
         if (DISPUTED_LABEL.matcher(answer).find()) {
           context.note("Round " + round + ": the optimizer questioned a label among "
               + batch.stream().map(r -> r.example().id() + " (" + r.example().location() + ")").toList()

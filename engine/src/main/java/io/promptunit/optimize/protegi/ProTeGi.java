@@ -10,6 +10,7 @@ import io.promptunit.optimize.StrategyText;
 import io.promptunit.optimize.Tagged;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * ProTeGi (Pryzant et al., EMNLP 2023), "prompt optimization with textual gradients": for each
@@ -54,14 +55,22 @@ public final class ProTeGi implements PromptStrategy {
       }
       for (int g = 0; g < o.gradients(); g++) {
         List<ExampleResult> shown = context.sample(errors, o.errorsPerGradient());
-        String answer = context.meta().ask(gradientQuestion(parent, shown, context));
+        Optional<String> asked = context.ask(round, parent.id(), "critique", gradientQuestion(parent, shown, context));
+        if (asked.isEmpty()) {
+          continue;
+        }
+        String answer = asked.get();
         List<String> critiques = Tagged.all(answer, "critique");
         if (critiques.isEmpty()) {
           context.reject(round, parent.id(), "critique", "the optimizer's answer has no <critique>...</critique> block", answer);
           continue;
         }
         String critique = critiques.get(0);
-        String edited = context.meta().ask(editQuestion(parent, shown, critique, o.editsPerGradient(), context));
+        Optional<String> editAnswer = context.ask(round, parent.id(), "edit", editQuestion(parent, shown, critique, o.editsPerGradient(), context));
+        if (editAnswer.isEmpty()) {
+          continue;
+        }
+        String edited = editAnswer.get();
         List<String> edits = Tagged.all(edited, "prompt");
         if (edits.isEmpty()) {
           context.reject(round, parent.id(), "edit", "the optimizer's answer has no <prompt>...</prompt> block", edited);
@@ -70,7 +79,11 @@ public final class ProTeGi implements PromptStrategy {
         for (String edit : edits.subList(0, Math.min(edits.size(), o.editsPerGradient()))) {
           proposals.add(new Proposal(edit, parent.id(), "edit", critique));
           if (o.paraphrases() > 0) {
-            String paraphrased = context.meta().ask(paraphraseQuestion(edit, o.paraphrases(), context));
+            Optional<String> paraphraseAnswer = context.ask(round, parent.id(), "paraphrase", paraphraseQuestion(edit, o.paraphrases(), context));
+            if (paraphraseAnswer.isEmpty()) {
+              continue;
+            }
+            String paraphrased = paraphraseAnswer.get();
             List<String> variants = Tagged.all(paraphrased, "prompt");
             if (variants.isEmpty()) {
               context.reject(round, parent.id(), "paraphrase", "the optimizer's answer has no <prompt>...</prompt> block", paraphrased);
