@@ -35,6 +35,11 @@ public final class StrategyText {
     return (long) context.suite().options().repeats() * (judged ? 2 : 1);
   }
 
+  /** Scoring calls of one train minibatch ({@link OptimizationContext#trainErrors}) at most. */
+  public static long minibatchScoringCalls(OptimizationContext context) {
+    return Math.min(context.options().minibatchSize(), context.splits().train().size()) * scoringCallsPerExample(context);
+  }
+
   public static String cut(String text) {
     return text.length() > MAX_FIELD ? text.substring(0, MAX_FIELD) + "…" : text;
   }

@@ -47,7 +47,7 @@ public final class PE2 implements PromptStrategy {
   @Override
   public WorstCase worstCase(int parents, OptimizationContext context) {
     OptimizeOptions o = context.options();
-    long scoring = Math.min(o.minibatchSize(), context.splits().train().size()) * StrategyText.scoringCallsPerExample(context);
+    long scoring = StrategyText.minibatchScoringCalls(context);
     return new WorstCase((long) parents * o.proposals(), parents * scoring);
   }
 

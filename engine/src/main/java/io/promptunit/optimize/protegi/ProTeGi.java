@@ -39,7 +39,7 @@ public final class ProTeGi implements PromptStrategy {
   @Override
   public WorstCase worstCase(int parents, OptimizationContext context) {
     OptimizeOptions o = context.options();
-    long scoring = Math.min(o.minibatchSize(), context.splits().train().size()) * StrategyText.scoringCallsPerExample(context);
+    long scoring = StrategyText.minibatchScoringCalls(context);
     long meta = o.gradients() + (long) o.gradients() * (o.paraphrases() > 0 ? 1 + o.editsPerGradient() : 1);
     return new WorstCase(parents * meta, parents * scoring);
   }

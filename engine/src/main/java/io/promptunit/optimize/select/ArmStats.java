@@ -5,6 +5,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
+import java.util.function.Function;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * Per-arm bookkeeping shared by the selection algorithms: how often each arm was pulled, how often
@@ -61,8 +63,18 @@ final class ArmStats {
     this.rounds = new int[arms];
   }
 
+  /**
+   * What every selection does first: validate the arguments, answer the trivial cases without
+   * spending anything, and otherwise run {@code algorithm} on fresh statistics that enforce the budget.
+   */
+  static List<Integer> select(int arms, int k, int budget, ArmPull pull, Random random, Function<ArmStats, List<Integer>> algorithm) {
+    check(arms, k, budget, pull, random);
+    List<Integer> trivial = trivial(arms, k);
+    return trivial != null ? trivial : algorithm.apply(new ArmStats(arms, budget, pull));
+  }
+
   /** Validates the arguments of {@link Selection#select}. */
-  static void check(int arms, int k, int budget, ArmPull pull, Random random) {
+  private static void check(int arms, int k, int budget, ArmPull pull, Random random) {
     if (arms < 0 || k < 0 || budget < 0) {
       throw new IllegalArgumentException(
           "arms, k and budget must be >= 0 (got arms=" + arms + ", k=" + k + ", budget=" + budget + ")");
@@ -75,7 +87,7 @@ final class ArmStats {
    * The answer when there is nothing to choose, without spending anything: no arms or k == 0 gives
    * the empty list, a single arm gives [0]. Returns null when the algorithm has work to do.
    */
-  static List<Integer> trivial(int arms, int k) {
+  private static List<Integer> trivial(int arms, int k) {
     if (arms == 0 || k == 0) {
       return List.of();
     }
@@ -126,6 +138,25 @@ final class ArmStats {
   void pullEachOnce() {
     for (int arm = 0; arm < arms() && tryPull(arm); arm++) {
       // pulled
+    }
+  }
+
+  /**
+   * Spends the rest of the budget one pull at a time on the arm with the highest index (ties: the
+   * lowest arm), as the upper-confidence-bound algorithms do; {@code index} is re-read before every pull.
+   */
+  void pullHighestIndexUntilSpent(IntToDoubleFunction index) {
+    while (remaining() > 0) {
+      int best = 0;
+      double bestIndex = Double.NEGATIVE_INFINITY;
+      for (int arm = 0; arm < arms(); arm++) {
+        double value = index.applyAsDouble(arm);
+        if (value > bestIndex) {
+          bestIndex = value;
+          best = arm;
+        }
+      }
+      tryPull(best);
     }
   }
 

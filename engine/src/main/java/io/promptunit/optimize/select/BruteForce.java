@@ -17,19 +17,15 @@ public final class BruteForce implements Selection {
 
   @Override
   public List<Integer> select(int arms, int k, int budget, ArmPull pull, Random random) {
-    ArmStats.check(arms, k, budget, pull, random);
-    List<Integer> trivial = ArmStats.trivial(arms, k);
-    if (trivial != null) {
-      return trivial;
-    }
-    ArmStats stats = new ArmStats(arms, budget, pull);
-    int each = budget / arms;
-    if (each == 0) {
-      stats.pullEachOnce();
-    } else {
-      stats.pullEach(ArmStats.allArms(arms), each);
-    }
-    return stats.top(k);
+    return ArmStats.select(arms, k, budget, pull, random, stats -> {
+      int each = budget / arms;
+      if (each == 0) {
+        stats.pullEachOnce();
+      } else {
+        stats.pullEach(ArmStats.allArms(arms), each);
+      }
+      return stats.top(k);
+    });
   }
 
   @Override

@@ -25,30 +25,26 @@ public final class SuccessiveHalving implements Selection {
 
   @Override
   public List<Integer> select(int arms, int k, int budget, ArmPull pull, Random random) {
-    ArmStats.check(arms, k, budget, pull, random);
-    List<Integer> trivial = ArmStats.trivial(arms, k);
-    if (trivial != null) {
-      return trivial;
-    }
-    ArmStats stats = new ArmStats(arms, budget, pull);
-    if (budget < arms) {
-      stats.pullEachOnce();
+    return ArmStats.select(arms, k, budget, pull, random, stats -> {
+      if (budget < arms) {
+        stats.pullEachOnce();
+        return stats.top(k);
+      }
+      int keep = k < arms ? k : 1;
+      int rounds = 0;
+      for (long reach = keep; reach < arms; reach *= 2) {
+        rounds++;
+      }
+      List<Integer> survivors = ArmStats.allArms(arms);
+      for (int round = 0; round < rounds; round++) {
+        int each = stats.remaining() / ((rounds - round) * survivors.size());
+        stats.pullEach(survivors, Math.max(each, 1));
+        List<Integer> ranked = stats.sorted(survivors);
+        survivors = ranked.subList(0, Math.max(keep, (ranked.size() + 1) / 2));
+        survivors.forEach(stats::survived);
+      }
       return stats.top(k);
-    }
-    int keep = k < arms ? k : 1;
-    int rounds = 0;
-    for (long reach = keep; reach < arms; reach *= 2) {
-      rounds++;
-    }
-    List<Integer> survivors = ArmStats.allArms(arms);
-    for (int round = 0; round < rounds; round++) {
-      int each = stats.remaining() / ((rounds - round) * survivors.size());
-      stats.pullEach(survivors, Math.max(each, 1));
-      List<Integer> ranked = stats.sorted(survivors);
-      survivors = ranked.subList(0, Math.max(keep, (ranked.size() + 1) / 2));
-      survivors.forEach(stats::survived);
-    }
-    return stats.top(k);
+    });
   }
 
   @Override

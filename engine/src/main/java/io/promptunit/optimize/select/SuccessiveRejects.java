@@ -29,35 +29,31 @@ public final class SuccessiveRejects implements Selection {
 
   @Override
   public List<Integer> select(int arms, int k, int budget, ArmPull pull, Random random) {
-    ArmStats.check(arms, k, budget, pull, random);
-    List<Integer> trivial = ArmStats.trivial(arms, k);
-    if (trivial != null) {
-      return trivial;
-    }
-    ArmStats stats = new ArmStats(arms, budget, pull);
-    if (budget < arms) {
-      stats.pullEachOnce();
-      return stats.top(k);
-    }
-    int keep = k < arms ? k : 1;
-    double logBar = (double) keep / (keep + 1);
-    for (int i = keep + 1; i <= arms; i++) {
-      logBar += 1.0 / i;
-    }
-    List<Integer> survivors = ArmStats.allArms(arms);
-    int previous = 0;
-    for (int phase = 1; phase <= arms - keep; phase++) {
-      int target = (int) Math.ceil((budget - arms) / (logBar * (arms + 1 - phase)));
-      target = Math.max(target, 1);
-      if (target > previous) {
-        stats.pullEach(survivors, target - previous);
-        previous = target;
+    return ArmStats.select(arms, k, budget, pull, random, stats -> {
+      if (budget < arms) {
+        stats.pullEachOnce();
+        return stats.top(k);
       }
-      List<Integer> ranked = stats.sorted(survivors);
-      survivors = ranked.subList(0, ranked.size() - 1);
-      survivors.forEach(stats::survived);
-    }
-    return stats.top(k);
+      int keep = k < arms ? k : 1;
+      double logBar = (double) keep / (keep + 1);
+      for (int i = keep + 1; i <= arms; i++) {
+        logBar += 1.0 / i;
+      }
+      List<Integer> survivors = ArmStats.allArms(arms);
+      int previous = 0;
+      for (int phase = 1; phase <= arms - keep; phase++) {
+        int target = (int) Math.ceil((budget - arms) / (logBar * (arms + 1 - phase)));
+        target = Math.max(target, 1);
+        if (target > previous) {
+          stats.pullEach(survivors, target - previous);
+          previous = target;
+        }
+        List<Integer> ranked = stats.sorted(survivors);
+        survivors = ranked.subList(0, ranked.size() - 1);
+        survivors.forEach(stats::survived);
+      }
+      return stats.top(k);
+    });
   }
 
   @Override

@@ -50,27 +50,11 @@ public final class Ucb implements Selection {
 
   @Override
   public List<Integer> select(int arms, int k, int budget, ArmPull pull, Random random) {
-    ArmStats.check(arms, k, budget, pull, random);
-    List<Integer> trivial = ArmStats.trivial(arms, k);
-    if (trivial != null) {
-      return trivial;
-    }
-    ArmStats stats = new ArmStats(arms, budget, pull);
-    stats.pullEachOnce();
-    while (stats.remaining() > 0) {
-      double logT = Math.log(stats.used());
-      int best = 0;
-      double bestIndex = Double.NEGATIVE_INFINITY;
-      for (int arm = 0; arm < arms; arm++) {
-        double index = stats.mean(arm) + c * Math.sqrt(logT / stats.pulls(arm));
-        if (index > bestIndex) {
-          bestIndex = index;
-          best = arm;
-        }
-      }
-      stats.tryPull(best);
-    }
-    return stats.top(k);
+    return ArmStats.select(arms, k, budget, pull, random, stats -> {
+      stats.pullEachOnce();
+      stats.pullHighestIndexUntilSpent(arm -> stats.mean(arm) + c * Math.sqrt(Math.log(stats.used()) / stats.pulls(arm)));
+      return stats.top(k);
+    });
   }
 
   @Override

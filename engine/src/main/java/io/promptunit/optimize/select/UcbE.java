@@ -74,27 +74,12 @@ public final class UcbE implements Selection {
 
   @Override
   public List<Integer> select(int arms, int k, int budget, ArmPull pull, Random random) {
-    ArmStats.check(arms, k, budget, pull, random);
-    List<Integer> trivial = ArmStats.trivial(arms, k);
-    if (trivial != null) {
-      return trivial;
-    }
-    ArmStats stats = new ArmStats(arms, budget, pull);
-    double exploration = a(arms, budget);
-    stats.pullEachOnce();
-    while (stats.remaining() > 0) {
-      int best = 0;
-      double bestIndex = Double.NEGATIVE_INFINITY;
-      for (int arm = 0; arm < arms; arm++) {
-        double index = stats.mean(arm) + Math.sqrt(exploration / stats.pulls(arm));
-        if (index > bestIndex) {
-          bestIndex = index;
-          best = arm;
-        }
-      }
-      stats.tryPull(best);
-    }
-    return stats.top(k);
+    return ArmStats.select(arms, k, budget, pull, random, stats -> {
+      double exploration = a(arms, budget);
+      stats.pullEachOnce();
+      stats.pullHighestIndexUntilSpent(arm -> stats.mean(arm) + Math.sqrt(exploration / stats.pulls(arm)));
+      return stats.top(k);
+    });
   }
 
   @Override
