@@ -38,10 +38,14 @@ public final class SelectionBenchmark {
   static final double TARGET = 0.95;
   static final int MAX_BUDGET = 1 << 24;
 
+  /** Pulls handed to the selection at once (the scoring concurrency); 1 is the classic sequential algorithm. */
+  static int wave = 1;
+
   private SelectionBenchmark() {}
 
   public static void main(String[] args) {
     int trials = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+    wave = args.length > 1 ? Integer.parseInt(args[1]) : 1;
     long started = System.nanoTime();
     SelectionAlgorithm[] algorithms = SelectionAlgorithm.values();
     List<String> rows = new ArrayList<>();
@@ -62,8 +66,8 @@ public final class SelectionBenchmark {
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT,
         "Evaluations needed to name the best arm in >= %.0f%% of %d trials (k = 1; best pass rate %.2f,"
-            + " second = best - gap, the rest evenly spaced from second - 0.05 down to %.2f).%n%n",
-        TARGET * 100, trials, BEST, LOWEST));
+            + " second = best - gap, the rest evenly spaced from second - 0.05 down to %.2f; pulls in waves of %d).%n%n",
+        TARGET * 100, trials, BEST, LOWEST, wave));
     StringBuilder header = new StringBuilder("| K | gap |");
     StringBuilder rule = new StringBuilder("|--:|----:|");
     for (SelectionAlgorithm algorithm : algorithms) {
@@ -148,8 +152,8 @@ public final class SelectionBenchmark {
     for (int arm = 0; arm < arms; arm++) {
       outcomes[arm] = root.split();
     }
-    ArmPull pull = arm -> outcomes[arm].nextDouble() < rate[arm];
-    List<Integer> chosen = selection.select(arms, 1, budget, pull, new Random(trialSeed));
+    ArmPull pull = ArmPull.oneByOne(arm -> outcomes[arm].nextDouble() < rate[arm]);
+    List<Integer> chosen = selection.select(arms, 1, budget, wave, pull, new Random(trialSeed));
     return !chosen.isEmpty() && chosen.get(0) == position[0];
   }
 

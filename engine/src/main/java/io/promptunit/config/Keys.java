@@ -72,6 +72,17 @@ public final class Keys {
   /** The optimizer model of {@code @Optimize} suites that name none. Default: the task model. */
   public static final String OPTIMIZER_MODEL = "promptunit.optimizer.model";
 
+  /**
+   * Optimizer-model calls an optimization makes at once (critiques, edits, paraphrases, proposals,
+   * samples). Default: the suite's {@link #CONCURRENCY}.
+   */
+  public static final String OPTIMIZER_CONCURRENCY = "promptunit.optimizer.concurrency";
+
+  /** Seconds between progress lines while a long optimization phase runs; 0 for none. Default {@value #DEFAULT_PROGRESS_SECONDS}. */
+  public static final String PROGRESS_SECONDS = "promptunit.progress-seconds";
+
+  public static final int DEFAULT_PROGRESS_SECONDS = 10;
+
   /** Where optimization outputs go, relative to the working directory (the module's). Default {@code target/promptunit}. */
   public static final String OUTPUT_DIR = "promptunit.output-dir";
 

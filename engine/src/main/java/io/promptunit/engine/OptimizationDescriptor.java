@@ -88,7 +88,7 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
     OptimizeOptions options = OptimizeOptions.from(optimize, context.settings());
     StrategyRun.Models models = StrategyRun.models(context, optimize);
     if (options.compare().isEmpty()) {
-      Optimization optimization = StrategyRun.prepare(suite, options, models, context);
+      Optimization optimization = StrategyRun.prepare(options, models, context);
       StrategyRun.abortIfDryRun(StrategyRun.announce(suite, options.strategy(), models, optimization, this, context), context);
       StrategyRun.run(this, executor, suite, optimization, context, true);
       executor.awaitFinished();
@@ -103,7 +103,7 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
     List<Optimization> prepared = new ArrayList<>();
     StringBuilder estimates = new StringBuilder();
     for (Strategy strategy : strategies) {
-      Optimization optimization = StrategyRun.prepare(suite, OptimizeOptions.from(optimize, context.settings(), strategy), models, context);
+      Optimization optimization = StrategyRun.prepare(OptimizeOptions.from(optimize, context.settings(), strategy), models, context);
       prepared.add(optimization);
       estimates.append(strategy.name()).append(": ").append(StrategyRun.announce(suite, strategy, models, optimization, this, context)).append(". ");
     }

@@ -86,7 +86,7 @@ final class RunContext implements EngineExecutionContext {
 
   /** The suite's task model (inside a suite that has one). */
   Optional<ModelClient> taskModel() {
-    return suite().map(SuiteState::taskModel);
+    return suite().map(state -> state.session().taskModel());
   }
 
   /** Adds a finished suite's spend to the run's. */

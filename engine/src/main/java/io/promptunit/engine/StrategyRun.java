@@ -3,9 +3,9 @@ package io.promptunit.engine;
 import io.promptunit.Strategy;
 import io.promptunit.config.Keys;
 import io.promptunit.model.ModelClient;
-import io.promptunit.model.PriceTable;
-import io.promptunit.model.SuiteModels;
+import io.promptunit.optimize.History;
 import io.promptunit.optimize.Optimization;
+import io.promptunit.optimize.RoundListener;
 import io.promptunit.optimize.OptimizationResult;
 import io.promptunit.optimize.OptimizeOptions;
 import io.promptunit.report.OptimizationReport;
@@ -31,30 +31,25 @@ final class StrategyRun {
 
   private StrategyRun() {}
 
-  /** The task and optimizer models of a suite, metered and through its cassette. */
-  record Models(ModelClient task, ModelClient optimizer, SuiteModels suiteModels) {}
+  /**
+   * The optimizer model of a suite, unmetered (the session meters it): empty when it is the task model.
+   *
+   * @param name the optimizer's name for messages
+   */
+  record Models(Optional<ModelClient> optimizer, String name) {}
 
   static Models models(RunContext context, io.promptunit.Optimize optimize) {
-    ModelClient task = context.taskModel().orElseThrow();
-    SuiteState state = context.suite().orElseThrow();
-    SuiteModels suiteModels = new SuiteModels(context.models(), context.settings(), context.call());
     Optional<String> spec = Optional.of(optimize.optimizerModel()).filter(s -> !s.isBlank())
         .or(() -> context.settings().get(Keys.OPTIMIZER_MODEL));
     if (spec.isEmpty()) {
-      return new Models(task, task, suiteModels);
+      return new Models(Optional.empty(), context.taskModel().orElseThrow().name());
     }
     String source = optimize.optimizerModel().isBlank() ? context.settings().describeSource(Keys.OPTIMIZER_MODEL) : "@Optimize(optimizerModel)";
-    ModelClient optimizer = state.spend().meter(new ModelClient(context.models().resolve(spec.get(), source), spec.get(), context.call()));
-    if (state.cassette().isPresent()) {
-      optimizer = optimizer.withCassette(state.cassette().get());
-    }
-    return new Models(task, optimizer, suiteModels);
+    return new Models(Optional.of(new ModelClient(context.models().resolve(spec.get(), source), spec.get(), context.call())), spec.get());
   }
 
-  static Optimization prepare(Suite suite, OptimizeOptions options, Models models, RunContext context) {
-    int concurrency = suite.options().concurrency().orElse(context.settings().getInt(Keys.CONCURRENCY, Keys.DEFAULT_CONCURRENCY));
-    return Optimization.prepare(suite, context.suite().orElseThrow().judges(), options,
-        models.task(), models.optimizer(), new PriceTable(context.settings()), concurrency);
+  static Optimization prepare(OptimizeOptions options, Models models, RunContext context) {
+    return Optimization.prepare(context.suite().orElseThrow().session(), options, models.optimizer());
   }
 
   static boolean dryRun(RunContext context) {
@@ -65,11 +60,19 @@ final class StrategyRun {
   static OptimizationResult run(TestDescriptor parent, DynamicTestExecutor executor, Suite suite, Optimization optimization,
       RunContext context, boolean mayApply) {
     String name = suite.anchor().getSimpleName();
-    OptimizationResult result = optimization.run((round, progress) -> {
-      RoundDescriptor descriptor = new RoundDescriptor(parent.getUniqueId(), round, optimization.splits().selectionName());
-      parent.addChild(descriptor);
-      executor.execute(descriptor);
-      Console.line(name + " " + progress.strategy() + " round " + round.round() + "/" + progress.rounds() + ": " + descriptor.summary());
+    OptimizationResult result = optimization.run(new RoundListener() {
+      @Override
+      public void roundFinished(History.Round round, Progress progress) {
+        RoundDescriptor descriptor = new RoundDescriptor(parent.getUniqueId(), round, optimization.splits().selectionName());
+        parent.addChild(descriptor);
+        executor.execute(descriptor);
+        Console.line(name + " " + progress.strategy() + " round " + round.round() + "/" + progress.rounds() + ": " + descriptor.summary());
+      }
+
+      @Override
+      public void progress(Status status) {
+        Console.line(name + " " + status.describe());
+      }
     });
     Path directory = outputDirectory(context, suite).resolve(result.strategy());
     OptimizationReport.Files3 files;
@@ -88,14 +91,15 @@ final class StrategyRun {
   static String announce(Suite suite, Strategy strategy, Models models, Optimization optimization, TestDescriptor descriptor, RunContext context) {
     String estimate = optimization.estimate().describe();
     Console.line(suite.anchor().getSimpleName() + ": " + strategy.name().toLowerCase(Locale.ROOT) + " with optimizer "
-        + models.optimizer().name() + "; " + estimate);
+        + models.name() + "; " + estimate);
     context.listener().reportingEntryPublished(descriptor, ReportEntry.from(Map.of("promptunit.estimate", estimate)));
     return estimate;
   }
 
   static void abortIfDryRun(String estimate, RunContext context) {
     if (dryRun(context)) {
-      throw new TestAbortedException("Dry run (" + Keys.OPTIMIZE_DRY_RUN + "=true): nothing was spent. " + estimate);
+      throw new TestAbortedException("Dry run (" + Keys.OPTIMIZE_DRY_RUN + "=true): the optimization spent nothing (the suite's"
+          + " examples were scored as in any run). " + estimate);
     }
   }
 

@@ -1,17 +1,15 @@
 package io.promptunit.engine;
 
 import io.promptunit.config.Keys;
-import io.promptunit.eval.Checks;
-import io.promptunit.eval.Evaluator;
-import io.promptunit.eval.JudgeModels;
+import io.promptunit.Optimize;
 import io.promptunit.eval.SuiteRun;
+import io.promptunit.eval.SuiteSession;
 import io.promptunit.model.CacheMode;
 import io.promptunit.model.Cassette;
 import io.promptunit.model.ModelClient;
 import io.promptunit.model.ModelConfigurationException;
 import io.promptunit.model.PriceTable;
 import io.promptunit.model.Spend;
-import io.promptunit.model.SpendMeter;
 import io.promptunit.model.SuiteModels;
 import io.promptunit.suite.Suite;
 import java.nio.file.Path;
@@ -50,24 +48,23 @@ final class SuiteExecution {
     Optional<Cassette> cassette = mode == CacheMode.OFF
         ? Optional.empty()
         : Optional.of(Cassette.open(cassettePath(context, suite), mode, System.err));
-    SpendMeter spend = new SpendMeter(new PriceTable(context.settings()));
-    ModelClient meteredTask = throughCassette(spend.meter(task), cassette);
-    JudgeModels judges = ((JudgeModels) spec -> spec.isBlank() && context.settings().get(Keys.JUDGE_MODEL).isEmpty()
-        ? meteredTask
-        : throughCassette(spend.meter(models.judgeModel(spec, task)), cassette)).cached();
-    Evaluator evaluator = new Evaluator(suite, Checks.of(suite, judges), meteredTask);
+    boolean optimizes = suite.anchor().isAnnotationPresent(Optimize.class)
+        && context.settings().get(Keys.OPTIMIZE).map(Boolean::parseBoolean).orElse(true);
+    SuiteSession session = SuiteSession.builder(suite, task)
+        .judges(spec -> models.judgeModel(spec, task))
+        .concurrency(concurrency)
+        .prices(new PriceTable(context.settings()))
+        .cassette(cassette)
+        .outputCap(context.settings().get(Keys.MAX_OUTPUT_TOKENS).map(v -> context.settings().getInt(Keys.MAX_OUTPUT_TOKENS, 0)))
+        .remember(optimizes)
+        .build();
     Map<String, String> entries = new LinkedHashMap<>();
     entries.put("promptunit.model", task.name());
     entries.put("promptunit.concurrency", String.valueOf(concurrency));
     entries.put("promptunit.cache", mode.name().toLowerCase(Locale.ROOT).replace('_', '-'));
     cassette.ifPresent(c -> entries.put("promptunit.cassette", c.file().toString()));
     context.listener().reportingEntryPublished(descriptor, ReportEntry.from(entries));
-    SuiteRun run = new SuiteRun(evaluator, descriptor.selectedExamples(), concurrency);
-    return context.withSuite(new SuiteState(run, meteredTask, judges, spend, cassette));
-  }
-
-  private static ModelClient throughCassette(ModelClient client, Optional<Cassette> cassette) {
-    return cassette.map(client::withCassette).orElse(client);
+    return context.withSuite(new SuiteState(session, new SuiteRun(session, descriptor.selectedExamples())));
   }
 
   static Path cassettePath(RunContext context, Suite suite) {
@@ -76,10 +73,9 @@ final class SuiteExecution {
 
   static void finish(SuiteDescriptor descriptor, RunContext context) {
     context.suite().ifPresent(state -> {
-      state.run().close();
-      state.cassette().ifPresent(Cassette::close);
+      state.session().close();
       SuiteRun.Tally tally = state.run().tally();
-      Spend spend = state.spend().total();
+      Spend spend = state.session().spend().total();
       context.addToRunSpend(spend);
       double required = descriptor.suite().orElseThrow().options().minPassRate();
       Map<String, String> entries = new LinkedHashMap<>();
@@ -91,10 +87,10 @@ final class SuiteExecution {
       entries.put("promptunit.inputTokens", String.valueOf(spend.inputTokens()));
       entries.put("promptunit.outputTokens", String.valueOf(spend.outputTokens()));
       entries.put("promptunit.cost", String.format(Locale.ROOT, "%.6f", spend.cost()));
-      state.cassette().ifPresent(c -> entries.put("promptunit.cachedAnswers", String.valueOf(c.hits())));
+      state.session().cassette().ifPresent(c -> entries.put("promptunit.cachedAnswers", String.valueOf(c.hits())));
       context.listener().reportingEntryPublished(descriptor, ReportEntry.from(entries));
       Console.line(descriptor.anchor().getSimpleName() + ": " + tally.passed() + "/" + tally.total() + " passed (" + percent(tally.passRate())
-          + "); spend " + spend.describe() + state.cassette().map(c -> ", " + c.hits() + " answers from " + c.file()).orElse(""));
+          + "); spend " + spend.describe() + state.session().cassette().map(c -> ", " + c.hits() + " answers from " + c.file()).orElse(""));
       if (required < 1.0 && tally.passRate() < required) {
         throw new AssertionFailedError(String.format(Locale.ROOT,
             "Suite %s passed %d of %d examples (%s), below its required pass rate of %s (@PromptTest(minPassRate = %s)); "

@@ -6,24 +6,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Evaluates a list of examples concurrently — at most {@code concurrency} at a time — while the
- * caller collects the results one by one, in any order. Only a window of examples ahead of the
- * caller is in flight or buffered, so memory stays bounded however long the suite is.
+ * Evaluates the suite's prompt on a list of examples through a {@link SuiteSession} — at most the
+ * session's concurrency at a time — while the caller collects the results one by one, in any order.
+ * Only a window of examples ahead of the caller is in flight or buffered, so memory stays bounded
+ * however long the suite is (unless the session remembers results for an optimization).
  */
-public final class SuiteRun implements AutoCloseable {
+public final class SuiteRun {
 
-  private final Evaluator evaluator;
+  private final SuiteSession session;
+  private final String prompt;
   private final List<Example> examples;
   private final Map<String, Integer> positions = new HashMap<>();
   private final Map<Integer, CompletableFuture<ExampleResult>> pending = new HashMap<>();
-  private final ExecutorService workers;
   private final int window;
   private int submitted;
 
@@ -31,17 +28,14 @@ public final class SuiteRun implements AutoCloseable {
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
 
-  public SuiteRun(Evaluator evaluator, List<Example> examples, int concurrency) {
-    if (concurrency < 1) {
-      throw new IllegalArgumentException("concurrency must be at least 1");
-    }
-    this.evaluator = evaluator;
+  public SuiteRun(SuiteSession session, List<Example> examples) {
+    this.session = session;
+    this.prompt = session.suite().prompt().text();
     this.examples = List.copyOf(examples);
     for (int i = 0; i < this.examples.size(); i++) {
       positions.put(this.examples.get(i).id(), i);
     }
-    this.window = Math.max(concurrency * 4, 16);
-    this.workers = Executors.newFixedThreadPool(concurrency, threads(evaluator.suite().name()));
+    this.window = Math.max(session.concurrency() * 4, 16);
   }
 
   /** The result of {@code example}, waiting for it if needed. Each example may be collected once. */
@@ -52,8 +46,7 @@ public final class SuiteRun implements AutoCloseable {
     }
     while (submitted < examples.size() && submitted <= position + window) {
       int index = submitted++;
-      Example next = examples.get(index);
-      pending.put(index, CompletableFuture.supplyAsync(() -> evaluator.evaluate(next), workers));
+      pending.put(index, session.evaluate(prompt, examples.get(index)));
     }
     CompletableFuture<ExampleResult> future = pending.remove(position);
     if (future == null) {
@@ -80,26 +73,11 @@ public final class SuiteRun implements AutoCloseable {
   }
 
   public io.promptunit.suite.Suite suite() {
-    return evaluator.suite();
+    return session.suite();
   }
 
   public Tally tally() {
     return new Tally(passed.get(), failed.get(), errors.get());
-  }
-
-  @Override
-  public void close() {
-    workers.shutdownNow();
-  }
-
-  private static ThreadFactory threads(String suite) {
-    AtomicInteger count = new AtomicInteger();
-    String simple = suite.substring(suite.lastIndexOf('.') + 1);
-    return runnable -> {
-      Thread thread = new Thread(runnable, "promptunit-" + simple + "-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 
   /** Counts of collected results. Errors count as not passed. */

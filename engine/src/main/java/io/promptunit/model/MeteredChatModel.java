@@ -1,32 +1,26 @@
 package io.promptunit.model;
 
-import dev.langchain4j.data.message.ChatMessage;
-import dev.langchain4j.data.message.SystemMessage;
-import dev.langchain4j.data.message.UserMessage;
-import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.TokenUsage;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A {@link ChatModel} that charges every call to a {@link Budget} and a running {@link Spend}:
  * the worst case is reserved before the call (and the call refused if it could cross a cap), the
- * real usage recorded after.
+ * real usage recorded after. The worst input is the request's token count where the model's
+ * encoding is known, its bytes elsewhere ({@link Tokens#bound}).
  */
 public final class MeteredChatModel implements ChatModel {
-
-  /** Chat formats add a few tokens per message; this bounds them generously. */
-  static final int TOKENS_PER_MESSAGE = 16;
 
   private final ChatModel delegate;
   private final String modelName;
   private final Budget budget;
   private final Optional<PriceTable.Price> price;
   private final int defaultOutputCap;
+  private final Tokens tokens;
   private final AtomicReference<Spend> spent = new AtomicReference<>(Spend.NONE);
 
   /**
@@ -38,28 +32,7 @@ public final class MeteredChatModel implements ChatModel {
     this.budget = budget;
     this.price = price;
     this.defaultOutputCap = defaultOutputCap;
-  }
-
-  /** Worst-case input tokens of a request: its UTF-8 bytes (no tokenizer makes more tokens than bytes) plus framing. */
-  public static long worstInputTokens(Iterable<ChatMessage> messages) {
-    long bytes = TOKENS_PER_MESSAGE;
-    for (ChatMessage message : messages) {
-      bytes += text(message).getBytes(StandardCharsets.UTF_8).length + TOKENS_PER_MESSAGE;
-    }
-    return bytes;
-  }
-
-  private static String text(ChatMessage message) {
-    if (message instanceof UserMessage user) {
-      return user.hasSingleText() ? user.singleText() : user.contents().toString();
-    }
-    if (message instanceof SystemMessage system) {
-      return system.text();
-    }
-    if (message instanceof AiMessage ai) {
-      return ai.text() == null ? "" : ai.text();
-    }
-    return message.toString();
+    this.tokens = Tokens.of(modelName);
   }
 
   public double worstCost(long inputTokens, long outputTokens) {
@@ -68,7 +41,7 @@ public final class MeteredChatModel implements ChatModel {
 
   @Override
   public ChatResponse doChat(ChatRequest request) {
-    long worstIn = worstInputTokens(request.messages());
+    long worstIn = tokens.bound(request.messages());
     Integer cap = request.parameters().maxOutputTokens();
     long worstOut = cap != null ? cap : defaultOutputCap;
     Spend reservation = budget.reserve(worstIn, worstOut, worstCost(worstIn, worstOut));

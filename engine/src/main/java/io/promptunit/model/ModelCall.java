@@ -73,7 +73,9 @@ public final class ModelCall {
    */
   public Reply send(ChatModel model, String modelName, ChatRequest request) {
     int attempt = 0;
-    long estimatedTokens = MeteredChatModel.worstInputTokens(request.messages()) / 4
+    Tokens tokens = Tokens.of(modelName);
+    // a byte bound is about four times the tokens of English text: a rate limit wants the likely figure
+    long estimatedTokens = tokens.bound(request.messages()) / (tokens.exact() ? 1 : 4)
         + (request.parameters().maxOutputTokens() == null ? 256 : request.parameters().maxOutputTokens());
     while (true) {
       attempt++;

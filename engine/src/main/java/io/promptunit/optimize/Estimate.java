@@ -1,111 +1,146 @@
 package io.promptunit.optimize;
 
 import io.promptunit.Example;
+import io.promptunit.eval.Conversation;
+import io.promptunit.eval.ExampleResult;
+import io.promptunit.eval.SuiteSession;
 import io.promptunit.model.Budget;
+import io.promptunit.model.PriceTable;
 import io.promptunit.model.Spend;
-import java.nio.charset.StandardCharsets;
+import io.promptunit.model.Tokens;
+import io.promptunit.suite.Suite;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.BiFunction;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
- * The worst case of an optimization run, computed before anything is spent: every round making
- * every call its strategy may make, every prompt at its maximum length, every answer at the output
- * cap. The run's caps bound it too. Retries of failed calls are not included (they count against
- * the call cap when they happen).
+ * What an optimization run will spend, computed before anything is spent, in two figures:
+ *
+ * <ul>
+ *   <li><b>worst case</b>: every round runs and makes every call its strategy may make, every new
+ *       prompt is as long as the candidate rules allow, every answer is as long as its output cap;
+ *       then cut by the run's caps. The real spend never exceeds it.
+ *   <li><b>expected</b>: every round runs, with the calls the strategy typically makes, prompts a
+ *       quarter longer than the checked-in one, and answers as long as the suite run's answers were
+ *       (optimizer answers: the prompts they typically hold). Runs that pass held-out early spend less.
+ * </ul>
+ *
+ * Inputs are counted with the model's tokenizer where its encoding is known, and bounded by bytes
+ * elsewhere. Pairs the suite run already answered cost nothing. Retries are not included (they
+ * count against the call cap when they happen).
  *
  * @param computed the worst case from the parameters alone
  * @param bounded the worst case after the caps: what the run can spend at most
+ * @param expected the likely spend if every round runs
+ * @param rounds rounds the figures assume
+ * @param unpriced models without a known price (counted as $0)
  */
-public record Estimate(Spend computed, Spend bounded, Budget.Caps caps, List<String> unpriced) {
+public record Estimate(Spend computed, Spend bounded, Spend expected, int rounds, Budget.Caps caps, List<String> unpriced) {
 
-  /** Worst-case bytes of meta-prompt instructions around the prompt and examples. */
-  private static final int META_FRAME_BYTES = 6000;
+  /** Tokens of a meta-prompt's own instructions (around the prompts and examples it quotes), at most and typically. */
+  private static final long META_FRAME_WORST = 700;
+  private static final long META_FRAME_LIKELY = 350;
+  /** New prompts grow as rules are added; the expected figure assumes this much. */
+  private static final double LIKELY_GROWTH = 1.25;
 
-  /**
-   * @param cost turns (input tokens, output tokens) into dollars for the task model (first) and the optimizer (second)
-   */
-  static Estimate of(OptimizationLoop loop, PromptStrategy strategy, OptimizeOptions options,
-      BiFunction<Long, Long, Double> taskCost, BiFunction<Long, Long, Double> optimizerCost, List<String> unpriced) {
-    OptimizationContext context = loop.context();
+  static Estimate of(OptimizationLoop loop, PromptStrategy strategy, OptimizeOptions options, SuiteSession session,
+      String taskName, String optimizerName) {
+    OptimizationContext context = loop.context(Runnable::run);
+    Suite suite = session.suite();
     Splits splits = loop.splits();
+    CandidateRules rules = loop.rules();
+    Tokens task = Tokens.of(taskName);
+    Tokens meta = Tokens.of(optimizerName);
+    String original = suite.prompt().text();
     int beam = options.beamSize();
     long perExample = StrategyText.scoringCallsPerExample(context);
     int pool = beam + beam * strategy.maxNewPerParent(options);
-
-    long scoringCallsInitial = (splits.selection().size() + splits.heldOut().size()) * perExample;
     PromptStrategy.WorstCase round = strategy.worstCase(beam, context);
-    long metaCallsPerRound = round.metaCalls();
+
+    // calls: the original's scores on selection and held-out, the rounds, the final train and held-out scores
+    long unknownOriginal = Stream.of(splits.selection(), splits.heldOut(), splits.train()).flatMap(List::stream).distinct()
+        .filter(e -> session.known(original, e).isEmpty()).count();
     long selectionCalls = strategy.scoresEveryCandidate()
         ? (long) (pool - beam) * splits.selection().size()
         : loop.selectionBudget(pool);
-    long scoringPerRound = round.scoringCalls()
-        + selectionCalls * perExample
-        + (long) beam * splits.selection().size() * perExample
-        + splits.heldOut().size() * perExample;
-    long finalScoring = (2L * splits.train().size() + splits.heldOut().size()) * perExample;
-    long scoringCalls = scoringCallsInitial + options.rounds() * scoringPerRound + finalScoring;
-    long metaCalls = options.rounds() * metaCallsPerRound;
+    long scoringPerRound = round.scoringCalls() + selectionCalls * perExample
+        + (long) beam * splits.selection().size() * perExample + splits.heldOut().size() * perExample;
+    long scoringCalls = unknownOriginal * perExample + options.rounds() * scoringPerRound
+        + (splits.train().size() + splits.heldOut().size()) * perExample;
+    long metaCalls = options.rounds() * round.metaCalls();
 
-    long scoringIn = worstScoringInput(context, loop.rules());
-    long metaIn = worstMetaInput(context, loop.rules(), options);
-    long out = options.maxOutputTokens();
-    long inputTokens = scoringCalls * scoringIn + metaCalls * metaIn;
-    long outputTokens = (scoringCalls + metaCalls) * out;
-    double cost = scoringCalls * taskCost.apply(scoringIn, out) + metaCalls * optimizerCost.apply(metaIn, out);
-    Spend computed = new Spend(scoringCalls + metaCalls, inputTokens, outputTokens, cost);
+    // one scoring call: the rendered conversation, with the prompt part grown
+    List<Long> rendered = suite.examples().stream().map(e -> task.bound(Conversation.render(suite, e).messages())).toList();
+    long promptTokens = task.bound(original);
+    long longestPrompt = task.exact() ? Math.round((double) promptTokens * rules.maxChars() / Math.max(1, original.length())) : rules.maxChars() * 4L;
+    long worstScoringIn = max(rendered) - promptTokens + longestPrompt;
+    long likelyScoringIn = Math.round(mean(rendered) + (LIKELY_GROWTH - 1) * promptTokens);
+    long worstScoringOut = session.outputCap().orElse(options.maxOutputTokens());
+    long likelyScoringOut = Math.min(worstScoringOut, Math.round(likelyOutput(session, suite, original, task)));
+
+    // one optimizer call: its own instructions, the prompts and examples it quotes, the answer
+    long metaPrompt = meta.bound(original);
+    long metaLongest = meta.exact() ? Math.round((double) metaPrompt * rules.maxChars() / Math.max(1, original.length())) : rules.maxChars() * 4L;
+    long system = suite.system().map(s -> meta.bound(s.text())).orElse(0L);
+    long shownExampleWorst = suite.examples().stream().mapToLong(e -> meta.bound(shown(e))).max().orElse(0) + worstScoringOut;
+    double shownExampleLikely = suite.examples().stream().mapToLong(e -> meta.approximate(shown(e))).average().orElse(0) + likelyScoringOut;
+    long worstMetaIn = META_FRAME_WORST + system + round.promptsShown() * metaLongest + options.maxOutputTokens()
+        + round.examplesShown() * shownExampleWorst;
+    long likelyMetaIn = Math.round(META_FRAME_LIKELY + system + round.likelyPromptsShown() * metaPrompt * LIKELY_GROWTH
+        + round.examplesShown() * shownExampleLikely);
+    long worstMetaOut = options.maxOutputTokens();
+    long likelyMetaOut = Math.min(worstMetaOut, Math.round(60 + round.likelyAnswerPrompts() * metaPrompt * LIKELY_GROWTH));
+
+    PriceTable prices = session.prices();
+    Spend computed = spend(scoringCalls, worstScoringIn, worstScoringOut, prices, taskName)
+        .plus(spend(metaCalls, worstMetaIn, worstMetaOut, prices, optimizerName));
+    Spend expected = spend(scoringCalls, likelyScoringIn, likelyScoringOut, prices, taskName)
+        .plus(spend(metaCalls, likelyMetaIn, likelyMetaOut, prices, optimizerName));
 
     Budget.Caps caps = options.caps();
     long calls = Math.min(computed.calls(), caps.calls());
     long tokensCap = Math.min(computed.tokens(), caps.tokens());
     double share = computed.tokens() == 0 ? 0 : (double) tokensCap / computed.tokens();
-    Spend bounded = new Spend(calls, Math.round(inputTokens * share), Math.round(outputTokens * share), Math.min(cost, caps.cost()));
-    return new Estimate(computed, bounded, caps, List.copyOf(unpriced));
+    Spend bounded = new Spend(calls, Math.round(computed.inputTokens() * share), Math.round(computed.outputTokens() * share),
+        Math.min(computed.cost(), caps.cost()));
+    List<String> unpriced = Stream.of(taskName, optimizerName).distinct().filter(name -> prices.priceOf(name).isEmpty()).toList();
+    return new Estimate(computed, bounded, expected, options.rounds(), caps, unpriced);
   }
 
-  private static long worstScoringInput(OptimizationContext context, CandidateRules rules) {
-    long system = context.suite().system().map(s -> (long) bytes(s.text())).orElse(0L);
-    // a variable may appear several times in a template; allow each twice as often as in the original
-    long repeats = 2L * Math.max(1, maxOccurrences(context.suite().prompt().text(), rules));
-    return 64 + system + rules.maxChars() * 4L + repeats * maxVariableBytes(context);
+  private static Spend spend(long calls, long in, long out, PriceTable prices, String model) {
+    double cost = prices.priceOf(model).map(p -> p.cost(in, out)).orElse(0.0) * calls;
+    return new Spend(calls, calls * in, calls * out, cost);
   }
 
-  private static long worstMetaInput(OptimizationContext context, CandidateRules rules, OptimizeOptions options) {
-    int shown = Math.max(options.errorsPerGradient(), options.batchSize());
-    long perExample = maxVariableBytes(context) + maxExpectedBytes(context) + options.maxOutputTokens() * 4L + 400;
-    long history = options.history() ? (long) options.rounds() * options.beamSize() * options.proposals() * rules.maxChars() * 4L : 0;
-    long system = context.suite().system().map(s -> (long) bytes(s.text())).orElse(0L);
-    // a prompt may appear twice (current prompt and a critique quoting it), plus the critique itself
-    return META_FRAME_BYTES + system + rules.maxChars() * 4L * 2 + options.maxOutputTokens() * 4L + shown * perExample + history;
-  }
-
-  private static long maxVariableBytes(OptimizationContext context) {
-    long max = 0;
-    for (Example example : context.suite().examples()) {
-      long sum = 0;
-      for (Object value : example.variables().values()) {
-        sum += bytes(value.toString()) + 16;
-      }
-      max = Math.max(max, sum);
+  /** Tokens of an answer of the task model: the suite run's answers where known, else the expected outputs. */
+  private static double likelyOutput(SuiteSession session, Suite suite, String original, Tokens task) {
+    List<Long> answered = new ArrayList<>();
+    for (Example example : suite.examples()) {
+      Optional<ExampleResult> known = session.known(original, example);
+      known.flatMap(r -> r.attempts().stream().flatMap(a -> a.reply().stream()).findFirst())
+          .ifPresent(reply -> answered.add(task.approximate(reply.text())));
     }
-    return max;
-  }
-
-  private static int maxOccurrences(String template, CandidateRules rules) {
-    int max = 0;
-    for (String variable : rules.variables()) {
-      int count = template.split(java.util.regex.Pattern.quote("{{" + variable + "}}"), -1).length - 1;
-      max = Math.max(max, count);
+    if (!answered.isEmpty()) {
+      return mean(answered);
     }
-    return max;
+    return suite.examples().stream().mapToLong(e -> task.approximate(e.expected())).average().orElse(1);
   }
 
-  private static long maxExpectedBytes(OptimizationContext context) {
-    return context.suite().examples().stream().mapToLong(e -> bytes(e.expected())).max().orElse(0);
+  /** How a meta-prompt quotes an example: its variables and expected output. */
+  private static String shown(Example example) {
+    StringBuilder text = new StringBuilder();
+    example.variables().forEach((name, value) -> text.append(name).append(": ").append(StrategyText.cut(value.toString())).append('\n'));
+    return text.append("expected output: ").append(StrategyText.cut(example.expected())).append("\nmodel output: \nwhy it failed: \n").toString();
   }
 
-  private static int bytes(String text) {
-    return text.getBytes(StandardCharsets.UTF_8).length;
+  private static long max(List<Long> values) {
+    return values.stream().mapToLong(Long::longValue).max().orElse(0);
+  }
+
+  private static double mean(List<Long> values) {
+    return values.stream().mapToLong(Long::longValue).average().orElse(0);
   }
 
   public String describe() {
@@ -113,7 +148,7 @@ public record Estimate(Spend computed, Spend bounded, Budget.Caps caps, List<Str
         ? ""
         : "; WARNING: no price is known for " + String.join(" and ", unpriced) + ", so its calls count as $0 and the cost cap"
             + " cannot stop them (set promptunit.price.<model>=<input>,<output> dollars per million tokens)";
-    return String.format(Locale.ROOT, "worst case %s (from the parameters: %s); caps %s%s",
-        bounded.describe(), computed.describe(), caps.describe(), warning);
+    return String.format(Locale.ROOT, "expected %s if all %d rounds run; worst case %s (from the parameters: %s); caps %s%s",
+        expected.describe(), rounds, bounded.describe(), computed.describe(), caps.describe(), warning);
   }
 }

@@ -39,6 +39,20 @@ public final class History {
   public record Round(int round, String bestId, Optional<Double> bestTrain, double bestSelection, Optional<Double> bestHeldOut,
       List<String> beam, int proposed, int accepted, Spend spend, Spend total) {}
 
+  /**
+   * One phase of the run, for seeing where its calls and time went.
+   *
+   * @param round 0 before the first round
+   * @param phase what ran (e.g. {@code minibatch}, {@code critique → edit → paraphrase}, {@code best-arm selection})
+   * @param kind {@code task} (scoring calls) or {@code optimizer} (meta calls)
+   * @param calls model calls made (answers already known or recorded cost none)
+   * @param levels calls on the phase's critical path: dependent calls, and batches beyond the
+   *     concurrency; the phase could not take less than {@code levels} call latencies
+   * @param millis wall time of the phase
+   */
+  public record Step(int round, String phase, String kind, long calls, long levels, long millis) {}
+
+  private final List<Step> steps = new ArrayList<>();
   private final Map<String, Candidate> candidates = new LinkedHashMap<>();
   private final Map<String, Scores> scores = new LinkedHashMap<>();
   private final List<Rejection> rejections = new ArrayList<>();
@@ -56,6 +70,14 @@ public final class History {
 
   synchronized void round(Round round) {
     rounds.add(round);
+  }
+
+  synchronized void step(Step step) {
+    steps.add(step);
+  }
+
+  public synchronized List<Step> steps() {
+    return List.copyOf(steps);
   }
 
   synchronized void note(String note) {

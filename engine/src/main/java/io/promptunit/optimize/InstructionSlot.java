@@ -36,6 +36,50 @@ public record InstructionSlot(String instruction, String separator, String frame
     return newline < 0 ? stripped : stripped.substring(0, newline);
   }
 
+  /**
+   * {@code generated} without what the frame already says: a frozen passage or a line of the frame
+   * (the output-format line, the line holding the input) that the optimizer copied into the
+   * instruction would otherwise reach the model twice. Empty when nothing else is left.
+   */
+  public String withoutFrame(String generated, List<String> frozen) {
+    String text = generated;
+    for (String passage : frozen) {
+      if (!passage.isBlank()) {
+        text = text.replace(passage.strip(), "");
+      }
+    }
+    for (String line : frame.split("\n")) {
+      String fixed = line.strip();
+      if (!fixed.isEmpty()) {
+        text = text.replace(fixed, "");
+      }
+    }
+    // what the removals left behind: blank lines in a row, spaces before punctuation or at line ends
+    return text.replaceAll("[ \t]+\n", "\n").replaceAll("\n{3,}", "\n\n").replaceAll(" {2,}", " ").strip();
+  }
+
+  /**
+   * The instructions of an optimizer's answer (at most {@code most}), each put into this frame
+   * without what the frame already says; an instruction that only repeated the frame is rejected.
+   */
+  public Yield proposals(Answer answer, Candidate parent, String origin, int most, String rationale, List<String> frozen, int round) {
+    if (answer.failed()) {
+      return answer.rejection(round, parent.id(), origin);
+    }
+    List<String> instructions = Tagged.all(answer.text().get(), "instruction");
+    if (instructions.isEmpty()) {
+      return Yield.rejected(round, parent.id(), origin, "the optimizer's answer has no <instruction>...</instruction> block", answer.text().get());
+    }
+    Yield yield = Yield.NONE;
+    for (String instruction : instructions.subList(0, Math.min(instructions.size(), most))) {
+      String own = withoutFrame(instruction, frozen);
+      yield = yield.plus(own.isEmpty()
+          ? Yield.rejected(round, parent.id(), origin, "the instruction only repeats the prompt's fixed frame", instruction)
+          : Yield.of(new Proposal(with(own), parent.id(), origin, rationale)));
+    }
+    return yield;
+  }
+
   /** The template with {@code newInstruction} in the slot. */
   public String with(String newInstruction) {
     String text = newInstruction.strip();

@@ -22,8 +22,12 @@ public final class MetaModel {
     this.maxOutputTokens = maxOutputTokens;
   }
 
-  public String ask(String question) {
-    return model.chat(List.of(SystemMessage.from(ROLE), UserMessage.from(question)), temperature, Optional.of(maxOutputTokens)).text();
+  /**
+   * @param sample which of several deliberate asks of the same question this is: each sample gets
+   *     its own answer (and its own cassette entry), so repeated asks are real samples
+   */
+  public String ask(String question, int sample) {
+    return model.chat(List.of(SystemMessage.from(ROLE), UserMessage.from(question)), temperature, Optional.of(maxOutputTokens), sample).text();
   }
 
   public String name() {

@@ -1,29 +1,28 @@
 package io.promptunit.optimize;
 
 import io.promptunit.Strategy;
-import io.promptunit.eval.Check;
-import io.promptunit.eval.Checks;
-import io.promptunit.eval.JudgeModels;
+import io.promptunit.eval.SuiteSession;
 import io.promptunit.model.Budget;
-import io.promptunit.model.MeteredChatModel;
 import io.promptunit.model.ModelClient;
-import io.promptunit.model.PriceTable;
 import io.promptunit.optimize.ape.APE;
 import io.promptunit.optimize.opro.OPRO;
 import io.promptunit.optimize.pe2.PE2;
 import io.promptunit.suite.Resource;
 import io.promptunit.optimize.protegi.ProTeGi;
 import io.promptunit.suite.Suite;
-import java.util.List;
+import java.util.Optional;
 
 /**
- * An optimization run ready to start, usable from plain Java: both models metered against one
- * {@link Budget}, the loop built, and its worst-case {@link Estimate} known before anything is spent.
+ * An optimization run ready to start, usable from plain Java: the suite's session and the optimizer
+ * model charged to one {@link Budget}, the loop built, and its {@link Estimate} known before
+ * anything is spent.
  *
  * <pre>{@code
- * Optimization optimization = Optimization.prepare(suite, JudgeModels.unavailable(), options, task, optimizer, prices, 8);
- * System.out.println(optimization.estimate().describe());
- * OptimizationResult result = optimization.run((round, state) -> {});
+ * try (SuiteSession session = SuiteSession.builder(suite, task).concurrency(8).build()) {
+ *   Optimization optimization = Optimization.prepare(session, options, Optional.of(optimizer));
+ *   System.out.println(optimization.estimate().describe());
+ *   OptimizationResult result = optimization.run((round, state) -> {});
+ * }
  * }</pre>
  */
 public final class Optimization {
@@ -39,25 +38,19 @@ public final class Optimization {
   }
 
   /**
-   * @param judges the suite's judge models; during the optimization their calls are charged to its budget too
+   * @param session the suite's session; the optimization scores through it (its cassette, checks,
+   *     concurrency and remembered results), with every call also charged to the optimization's budget
+   * @param optimizer the optimizer model, unmetered (metered into the session's spend here); empty: the task model
    */
-  public static Optimization prepare(Suite suite, JudgeModels judges, OptimizeOptions options, ModelClient task,
-      ModelClient optimizer, PriceTable prices, int concurrency) {
+  public static Optimization prepare(SuiteSession session, OptimizeOptions options, Optional<ModelClient> optimizer) {
     Budget budget = new Budget(options.caps());
-    JudgeModels budgetedJudges = ((JudgeModels) spec -> {
-      ModelClient judge = judges.judge(spec);
-      return judge.withModel(new MeteredChatModel(judge.model(), judge.name(), budget, prices.priceOf(judge.name()), options.maxOutputTokens()));
-    }).cached();
-    List<Check> checks = Checks.of(suite, budgetedJudges);
-    MeteredChatModel meteredTask = new MeteredChatModel(task.model(), task.name(), budget, prices.priceOf(task.name()), options.maxOutputTokens());
-    MeteredChatModel meteredOptimizer = new MeteredChatModel(optimizer.model(), optimizer.name(), budget, prices.priceOf(optimizer.name()),
-        options.maxOutputTokens());
+    Suite suite = session.suite();
+    SuiteSession budgeted = session.budgeted(budget, session.outputCap().orElse(options.maxOutputTokens()));
+    ModelClient optimizerClient = optimizer.map(session::client).orElse(session.taskModel());
+    ModelClient budgetedOptimizer = SuiteSession.budgeted(optimizerClient, budget, session.prices(), options.maxOutputTokens());
     PromptStrategy strategy = strategy(options.strategy(), options.generationTemplate().map(path -> generationTemplate(suite, path)).orElse(null));
-    OptimizationLoop loop = new OptimizationLoop(suite, checks, strategy, options,
-        task.withModel(meteredTask), optimizer.withModel(meteredOptimizer), budget, concurrency);
-    List<String> unpriced = java.util.stream.Stream.of(task.name(), optimizer.name()).distinct()
-        .filter(name -> prices.priceOf(name).isEmpty()).toList();
-    Estimate estimate = Estimate.of(loop, strategy, options, meteredTask::worstCost, meteredOptimizer::worstCost, unpriced);
+    OptimizationLoop loop = new OptimizationLoop(budgeted, strategy, options, budgetedOptimizer, budget);
+    Estimate estimate = Estimate.of(loop, strategy, options, session, session.taskModel().name(), optimizerClient.name());
     return new Optimization(loop, estimate, budget);
   }
 

@@ -2,35 +2,48 @@ package io.promptunit.optimize;
 
 import io.promptunit.Example;
 import io.promptunit.eval.ExampleResult;
+import io.promptunit.model.ModelCallException;
 import io.promptunit.suite.Suite;
 import java.util.ArrayList;
 import java.util.Collections;
-import io.promptunit.model.ModelCallException;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
-/** What a strategy works with: the suite, its splits, scoring, the optimizer model, the options and the seeded randomness. */
+/**
+ * What a strategy works with: the suite, its splits, scoring, the optimizer model, the options and
+ * the seeded randomness.
+ *
+ * <p>Strategies ask the optimizer model through {@link #ask}, which runs the call concurrently and
+ * returns at once; they chain dependent asks with {@code thenCompose} and hand every chain to
+ * {@link #collect}, which waits for all of them. Randomness is drawn only on the caller's thread,
+ * before the chains start, so a seed gives the same run whatever the thread timing.
+ */
 public final class OptimizationContext {
 
   private final Suite suite;
   private final Splits splits;
   private final Scorer scorer;
   private final MetaModel meta;
+  private final Executor metaWorkers;
   private final OptimizeOptions options;
   private final CandidateRules rules;
   private final History history;
+  private final Trace trace;
   private final Random random;
 
-  OptimizationContext(Suite suite, Splits splits, Scorer scorer, MetaModel meta, OptimizeOptions options, CandidateRules rules,
-      History history, Random random) {
+  OptimizationContext(Suite suite, Splits splits, Scorer scorer, MetaModel meta, Executor metaWorkers, OptimizeOptions options,
+      CandidateRules rules, History history, Trace trace, Random random) {
     this.suite = suite;
     this.splits = splits;
     this.scorer = scorer;
     this.meta = meta;
+    this.metaWorkers = metaWorkers;
     this.options = options;
     this.rules = rules;
     this.history = history;
+    this.trace = trace;
     this.random = random;
   }
 
@@ -58,16 +71,27 @@ public final class OptimizationContext {
     return random;
   }
 
-  /** Runs {@code candidate} on a random minibatch of train examples and returns the ones it got wrong. */
-  public List<ExampleResult> trainErrors(Candidate candidate, int minibatchSize) {
-    List<Example> batch = sample(splits.train(), minibatchSize);
-    List<ExampleResult> errors = new ArrayList<>();
-    for (ExampleResult result : scorer.evaluate(candidate, batch)) {
-      if (result.status() != ExampleResult.Status.PASSED) {
-        errors.add(result);
-      }
+  /**
+   * Runs each parent on its own random minibatch of train examples, all in one concurrent batch,
+   * and returns the results each got wrong, in parent order.
+   */
+  public List<List<ExampleResult>> trainErrors(List<Candidate> parents, int minibatchSize) {
+    List<List<Example>> batches = new ArrayList<>();
+    for (int p = 0; p < parents.size(); p++) {
+      batches.add(sample(splits.train(), minibatchSize));
     }
-    return errors;
+    long planned = batches.stream().mapToLong(List::size).sum();
+    return trace.task("minibatch", planned, () -> {
+      List<CompletableFuture<List<ExampleResult>>> futures = new ArrayList<>();
+      for (int p = 0; p < parents.size(); p++) {
+        futures.add(scorer.evaluateAsync(parents.get(p), batches.get(p)));
+      }
+      List<List<ExampleResult>> errors = new ArrayList<>();
+      for (List<ExampleResult> results : Async.join(Async.all(futures))) {
+        errors.add(results.stream().filter(r -> r.status() != ExampleResult.Status.PASSED).toList());
+      }
+      return errors;
+    });
   }
 
   /** Up to {@code n} distinct elements, chosen with the run's seeded randomness. */
@@ -80,31 +104,41 @@ public final class OptimizationContext {
     return new ArrayList<>(copy.subList(0, n));
   }
 
+  /**
+   * Asks the optimizer model, concurrently with other asks (at most the optimizer concurrency at
+   * once). {@code index} tells apart the deliberate repeats of a question within a round (the k-th
+   * sample, the g-th gradient): with the round it forms the cassette's sample index, so every
+   * intended sample is a real sample and a warm re-run replays each one. A failed call yields a
+   * failed {@link Answer}; only budget exhaustion completes the future exceptionally.
+   */
+  public CompletableFuture<Answer> ask(int round, int index, String question) {
+    int sample = round * 1000 + index;
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return Answer.of(meta.ask(question, sample));
+      } catch (ModelCallException e) {
+        return Answer.failed(e.getMessage());
+      }
+    }, metaWorkers);
+  }
+
+  /**
+   * Waits for every chain and merges what they yielded in the order given: rejections and notes go
+   * to the history, proposals are returned. Recorded as one phase of {@code depth} dependent calls.
+   */
+  public List<Proposal> collect(String phase, int depth, long planned, List<CompletableFuture<Yield>> chains) {
+    Yield all = trace.meta(phase, depth, planned, () -> Yield.concat(Async.join(Async.all(chains))));
+    all.rejections().forEach(history::reject);
+    all.notes().forEach(history::note);
+    return all.proposals();
+  }
+
   /** Records something the user should know (e.g. the optimizer disputed a label). */
   public void note(String note) {
     history.note(note);
   }
 
-  /**
-   * Asks the optimizer model; a call that fails (a provider error after retries, a content filter,
-   * an unrecorded request in replay mode) is recorded as a rejection and yields nothing, so one bad
-   * call never ends the run. Budget exhaustion still ends it.
-   */
-  public Optional<String> ask(int round, String parent, String origin, String question) {
-    try {
-      return Optional.of(meta.ask(question));
-    } catch (ModelCallException e) {
-      reject(round, parent, origin, "the optimizer call failed: " + e.getMessage(), "");
-      return Optional.empty();
-    }
-  }
-
-  /** Records an optimizer answer that could not be used. */
-  public void reject(int round, String parent, String origin, String reason, String text) {
-    history.reject(new History.Rejection(round, parent, origin, reason, text));
-  }
-
-  /** The scores of earlier candidates on the selection split, best last, for strategies that show history. */
+  /** The candidates so far, in the order they were made. */
   public List<Candidate> candidates() {
     return history.candidates();
   }
@@ -112,5 +146,14 @@ public final class OptimizationContext {
   public Double selectionScore(String candidateId) {
     History.Scores scores = history.scoresOf(candidateId);
     return scores == null ? null : scores.selection;
+  }
+
+  public static CompletableFuture<Yield> done(Yield yield) {
+    return CompletableFuture.completedFuture(yield);
+  }
+
+  /** All of {@code parts}, merged in order, once every one is done. */
+  public static CompletableFuture<Yield> together(List<CompletableFuture<Yield>> parts) {
+    return Async.all(parts).thenApply(Yield::concat);
   }
 }

@@ -1,8 +1,8 @@
 package io.promptunit.optimize;
 
 import io.promptunit.Example;
-import io.promptunit.eval.Check;
 import io.promptunit.eval.ExampleResult;
+import io.promptunit.eval.SuiteSession;
 import io.promptunit.model.Budget;
 import io.promptunit.model.BudgetExhaustedException;
 import io.promptunit.model.ModelClient;
@@ -21,6 +21,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The loop every strategy shares: score the checked-in prompt, then per round let the strategy
@@ -36,25 +44,34 @@ public final class OptimizationLoop {
   private final Budget budget;
   private final Scorer scorer;
   private final MetaModel meta;
+  private final int concurrency;
+  private final int metaConcurrency;
   private final Splits splits;
   private final CandidateRules rules;
   private final History history = new History();
+  private final Trace trace;
   private final Random random;
   private final double threshold;
   private final Set<String> seenTexts = new HashSet<>();
 
-  public OptimizationLoop(Suite suite, List<Check> checks, PromptStrategy strategy, OptimizeOptions options,
-      ModelClient taskModel, ModelClient optimizerModel, Budget budget, int concurrency) {
-    this.suite = suite;
+  /**
+   * @param session the suite's session, charged to {@code budget} ({@link SuiteSession#budgeted})
+   * @param optimizerModel the optimizer model, charged to {@code budget}
+   */
+  public OptimizationLoop(SuiteSession session, PromptStrategy strategy, OptimizeOptions options, ModelClient optimizerModel, Budget budget) {
+    this.suite = session.suite();
     this.strategy = strategy;
     this.options = options;
     this.budget = budget;
     this.random = new Random(options.seed());
     this.splits = Splits.of(suite.examples(), options.trainFraction(), options.devFraction(), options.seed());
     this.rules = new CandidateRules(suite.prompt(), options.frozen());
-    this.scorer = new Scorer(suite, checks, taskModel, concurrency, Optional.of(options.maxOutputTokens()));
+    this.scorer = new Scorer(session);
+    this.concurrency = session.concurrency();
+    this.metaConcurrency = options.optimizerConcurrency() > 0 ? options.optimizerConcurrency() : session.concurrency();
     this.meta = new MetaModel(optimizerModel, options.metaTemperature(), options.maxOutputTokens());
     this.threshold = suite.options().minPassRate();
+    this.trace = new Trace(history, budget, concurrency, metaConcurrency);
   }
 
   public Splits splits() {
@@ -65,8 +82,18 @@ public final class OptimizationLoop {
     return rules;
   }
 
-  OptimizationContext context() {
-    return new OptimizationContext(suite, splits, scorer, meta, options, rules, history, random);
+  /** Scoring calls at once (the suite's concurrency). */
+  public int concurrency() {
+    return concurrency;
+  }
+
+  /** Optimizer calls at once. */
+  public int metaConcurrency() {
+    return metaConcurrency;
+  }
+
+  OptimizationContext context(Executor metaWorkers) {
+    return new OptimizationContext(suite, splits, scorer, meta, metaWorkers, options, rules, history, trace, random);
   }
 
   /**
@@ -92,15 +119,44 @@ public final class OptimizationLoop {
     }
     long start = System.nanoTime();
     budget.start();
+    ExecutorService metaWorkers = Executors.newFixedThreadPool(metaConcurrency, daemon("promptunit-optimizer-"));
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("promptunit-progress-"));
+    if (options.progressSeconds() > 0) {
+      ticker.scheduleAtFixedRate(() -> tick(listener, start), options.progressSeconds(), options.progressSeconds(), TimeUnit.SECONDS);
+    }
     try {
-      return search(listener, start);
+      return search(listener, start, context(metaWorkers));
     } finally {
-      scorer.close();
+      ticker.shutdownNow();
+      metaWorkers.shutdownNow();
     }
   }
 
-  private OptimizationResult search(RoundListener listener, long start) {
-    OptimizationContext context = context();
+  /** A progress line for a phase that has been running, from the ticker thread. */
+  private void tick(RoundListener listener, long start) {
+    Trace.Current current = trace.current();
+    if (current == null) {
+      return;
+    }
+    Spend spent = budget.spent();
+    try {
+      listener.progress(new RoundListener.Status(strategy.name(), current.round(), options.rounds(), current.phase(),
+          spent.calls() - current.atStart().calls(), current.planned(), spent, (System.nanoTime() - start) / 1_000_000_000L));
+    } catch (RuntimeException e) {
+      // a listener that fails must not stop the ticker or the run
+    }
+  }
+
+  private static ThreadFactory daemon(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  private OptimizationResult search(RoundListener listener, long start, OptimizationContext context) {
     Candidate original = Candidate.original(suite.prompt().text());
     history.add(original);
     seenTexts.add(normalize(original.text()));
@@ -108,13 +164,17 @@ public final class OptimizationLoop {
     OptimizationResult.Stop stop = OptimizationResult.Stop.ROUNDS;
     String detail = "all " + options.rounds() + " rounds used";
     try {
-      List<ExampleResult> initial = scorer.evaluate(original, splits.selection());
+      List<ExampleResult> initial = trace.task("score the checked-in prompt", splits.selection().size(),
+          () -> scorer.evaluate(original, splits.selection()));
       if (initial.stream().allMatch(r -> r.status() == ExampleResult.Status.ERROR)) {
         throw new IllegalStateException("The task model failed on every example, so nothing can be optimized: "
             + initial.get(0).firstError().map(Throwable::getMessage).orElse("unknown error"));
       }
-      measureSelection(original);
+      history.scoresOf(original.id()).selection = Scorer.fraction(initial);
       updateTrain(original);
+      // The suite run measured the checked-in prompt on every example: its held-out score is known
+      // without choosing by it (and without a call).
+      scorer.fullyKnownScore(original, splits.heldOut()).ifPresent(score -> history.scoresOf(original.id()).heldOut = score);
       if (passesHeldOut(original)) {
         return result(original, original, true, OptimizationResult.Stop.PASSED,
             "the checked-in prompt already passes the held-out examples", start);
@@ -122,6 +182,7 @@ public final class OptimizationLoop {
       List<Candidate> beam = List.of(original);
       int withoutImprovement = 0;
       for (int round = 1; round <= options.rounds(); round++) {
+        trace.round(round);
         Spend before = budget.spent();
         List<Candidate> parents = strategy.backtracks() ? topBySelection(options.beamSize()) : beam;
         List<Proposal> proposals = strategy.propose(parents, context, round);
@@ -129,17 +190,13 @@ public final class OptimizationLoop {
         List<Candidate> pool = new ArrayList<>(parents);
         pool.addAll(fresh);
         if (strategy.scoresEveryCandidate()) {
-          for (Candidate candidate : fresh) {
-            measureSelection(candidate);
-          }
-          beam = pool.stream().peek(this::measureSelection).sorted(ranking()).limit(options.beamSize()).toList();
+          measureSelection("score new candidates", fresh);
+          beam = pool.stream().sorted(ranking()).limit(options.beamSize()).toList();
         } else {
           beam = select(pool);
         }
-        for (Candidate kept : beam) {
-          measureSelection(kept);
-          updateTrain(kept);
-        }
+        measureSelection("score the beam", beam);
+        beam.forEach(this::updateTrain);
         Candidate roundBest = bestOf(history.candidates());
         if (better(roundBest, best)) {
           best = roundBest;
@@ -170,10 +227,12 @@ public final class OptimizationLoop {
       stop = OptimizationResult.Stop.BUDGET;
       detail = e.getMessage();
     }
+    trace.round(options.rounds() + 1);
     boolean passed = stop == OptimizationResult.Stop.PASSED;
     if (!passed) {
       measureHeldOutIfAffordable(best);
     }
+    measureHeldOutIfAffordable(original);
     measureTrainIfAffordable(original);
     measureTrainIfAffordable(best);
     return result(original, best, passed, stop, detail, start);
@@ -210,7 +269,10 @@ public final class OptimizationLoop {
     return accepted;
   }
 
-  /** The next beam: the pool itself when small enough, otherwise a best-arm selection under the evaluation budget. */
+  /**
+   * The next beam: the pool itself when small enough, otherwise a best-arm selection under the
+   * evaluation budget, pulled in waves of up to the scoring concurrency.
+   */
   private List<Candidate> select(List<Candidate> pool) {
     if (pool.size() <= options.beamSize()) {
       return pool;
@@ -221,15 +283,18 @@ public final class OptimizationLoop {
     List<Example> order = new ArrayList<>(examples);
     Collections.shuffle(order, random);
     int[] cursors = new int[pool.size()];
-    ArmPull pull = arm -> {
-      int cursor = cursors[arm]++;
-      Example example = order.get(cursor % examples.size());
-      return scorer.evaluate(pool.get(arm), example).status() == ExampleResult.Status.PASSED;
-    };
+    ArmPull pull = arms -> trace.wave(() -> {
+      List<CompletableFuture<List<ExampleResult>>> wave = new ArrayList<>(arms.size());
+      for (int arm : arms) {
+        Example example = order.get(cursors[arm]++ % examples.size());
+        wave.add(scorer.evaluateAsync(pool.get(arm), List.of(example)));
+      }
+      return Async.join(Async.all(wave)).stream().map(r -> r.get(0).status() == ExampleResult.Status.PASSED).toList();
+    });
     // Beyond every arm on every example, pulls only replay remembered results: they add no evidence.
     int selectionBudget = (int) Math.min(selectionBudget(pool.size()), (long) pool.size() * examples.size());
-    List<Integer> kept = SelectionAlgorithm.valueOf(options.selection().name()).create()
-        .select(pool.size(), options.beamSize(), selectionBudget, pull, random);
+    List<Integer> kept = trace.task("best-arm selection", selectionBudget, () -> SelectionAlgorithm.valueOf(options.selection().name()).create()
+        .select(pool.size(), options.beamSize(), selectionBudget, concurrency, pull, random));
     return kept.stream().map(pool::get).toList();
   }
 
@@ -240,10 +305,16 @@ public final class OptimizationLoop {
     return poolSize * Math.max(1, (splits.selection().size() + 1) / 2);
   }
 
-  private void measureSelection(Candidate candidate) {
-    History.Scores scores = history.scoresOf(candidate.id());
-    if (scores.selection == null) {
-      scores.selection = scorer.score(candidate, splits.selection());
+  /** Scores every candidate not yet measured on the whole selection split, in one concurrent batch. */
+  private void measureSelection(String phase, List<Candidate> candidates) {
+    List<Candidate> unmeasured = candidates.stream().filter(c -> history.scoresOf(c.id()).selection == null).toList();
+    if (unmeasured.isEmpty()) {
+      return;
+    }
+    List<List<ExampleResult>> results = trace.task(phase, (long) unmeasured.size() * splits.selection().size(),
+        () -> scorer.evaluateAll(unmeasured, splits.selection()));
+    for (int i = 0; i < unmeasured.size(); i++) {
+      history.scoresOf(unmeasured.get(i).id()).selection = Scorer.fraction(results.get(i));
     }
   }
 
@@ -258,7 +329,7 @@ public final class OptimizationLoop {
       return false;
     }
     if (scores.heldOut == null) {
-      scores.heldOut = scorer.score(candidate, splits.heldOut());
+      scores.heldOut = trace.task("held-out", splits.heldOut().size(), () -> scorer.score(candidate, splits.heldOut()));
     }
     return scores.heldOut + 1e-9 >= threshold;
   }
@@ -269,16 +340,16 @@ public final class OptimizationLoop {
       return;
     }
     try {
-      scores.heldOut = scorer.score(candidate, splits.heldOut());
+      scores.heldOut = trace.task("held-out", splits.heldOut().size(), () -> scorer.score(candidate, splits.heldOut()));
     } catch (BudgetExhaustedException e) {
-      history.note("The held-out score of the best prompt was not measured: " + e.getMessage());
+      history.note("The held-out score of " + candidate.id() + " was not measured: " + e.getMessage());
     }
   }
 
   /** The full train score, for the train-vs-held-out gap; skipped (and noted) when the budget is spent. */
   private void measureTrainIfAffordable(Candidate candidate) {
     try {
-      history.scoresOf(candidate.id()).train = scorer.score(candidate, splits.train());
+      history.scoresOf(candidate.id()).train = trace.task("train", splits.train().size(), () -> scorer.score(candidate, splits.train()));
     } catch (BudgetExhaustedException e) {
       history.note("The full train score of " + candidate.id() + " was not measured: " + e.getMessage());
     }

@@ -3,6 +3,7 @@ package io.promptunit.optimize;
 import io.promptunit.BestArm;
 import io.promptunit.Optimize;
 import io.promptunit.Strategy;
+import io.promptunit.config.Keys;
 import io.promptunit.config.Settings;
 import io.promptunit.model.Budget;
 import java.util.Arrays;
@@ -48,7 +49,9 @@ public record OptimizeOptions(
     int minTrajectoryScore,
     int exemplars,
     int candidatesPerStep,
-    List<Strategy> compare) {
+    List<Strategy> compare,
+    int optimizerConcurrency,
+    int progressSeconds) {
 
   public OptimizeOptions {
     frozen = List.copyOf(frozen);
@@ -61,6 +64,9 @@ public record OptimizeOptions(
     }
     if (subsamples < 1 || demos < 1 || promptsPerSubsample < 1 || trajectorySize < 1 || exemplars < 0 || candidatesPerStep < 1) {
       throw new IllegalArgumentException("APE and OPRO sizes must be positive");
+    }
+    if (optimizerConcurrency < 0 || progressSeconds < 0) {
+      throw new IllegalArgumentException(Keys.OPTIMIZER_CONCURRENCY + " and " + Keys.PROGRESS_SECONDS + " must be 0 or more");
     }
     if (rounds < 1 || beamSize < 1 || patience < 1) {
       throw new IllegalArgumentException("rounds, beamSize and patience must be at least 1");
@@ -146,7 +152,9 @@ public record OptimizeOptions(
         v.integer("minTrajectoryScore", annotation.minTrajectoryScore()),
         v.integer("exemplars", annotation.exemplars()),
         v.integer("candidatesPerStep", annotation.candidatesPerStep()),
-        compare);
+        compare,
+        settings.getInt(Keys.OPTIMIZER_CONCURRENCY, 0),
+        settings.getInt(Keys.PROGRESS_SECONDS, Keys.DEFAULT_PROGRESS_SECONDS));
   }
 
   private record Values(Settings settings) {

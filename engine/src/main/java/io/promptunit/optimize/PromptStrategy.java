@@ -21,10 +21,17 @@ public interface PromptStrategy {
   WorstCase worstCase(int parents, OptimizationContext context);
 
   /**
-   * @param metaCalls optimizer-model calls
-   * @param scoringCalls task-model calls (examples scored inside {@link #propose})
+   * What one round asks of the models, for the estimate printed before a run.
+   *
+   * @param metaCalls optimizer-model calls at most
+   * @param scoringCalls task-model calls at most (examples scored inside {@link #propose})
+   * @param promptsShown prompts quoted in one optimizer question at most (the current prompt, a trajectory, a history)
+   * @param examplesShown examples quoted in one optimizer question at most
+   * @param likelyPromptsShown prompts quoted in a typical optimizer question
+   * @param likelyAnswerPrompts prompt-sized texts in a typical optimizer answer (a critique counts about as one)
    */
-  record WorstCase(long metaCalls, long scoringCalls) {}
+  record WorstCase(long metaCalls, long scoringCalls, long promptsShown, long examplesShown, double likelyPromptsShown,
+      double likelyAnswerPrompts) {}
 
   /** Whether every new candidate is scored on the whole selection split (OPRO) instead of a best-arm selection. */
   default boolean scoresEveryCandidate() {

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promptunit.Optimize;
 import io.promptunit.config.Settings;
-import io.promptunit.eval.Checks;
-import io.promptunit.eval.JudgeModels;
+import io.promptunit.eval.SuiteSession;
 import io.promptunit.fixtures.optimize.TicketsSuite;
 import io.promptunit.model.ModelCall;
 import io.promptunit.model.ModelClient;
@@ -18,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -33,9 +33,11 @@ class ApeOproTest {
     Settings settings = Settings.of(new HashMap<>(overrides));
     OptimizeOptions options = OptimizeOptions.from(TicketsSuite.class.getAnnotation(Optimize.class), settings);
     ModelCall call = new ModelCall(0, 1);
-    return Optimization.prepare(suite, JudgeModels.unavailable(), options,
-        new ModelClient(task, "task", call), new ModelClient(optimizer, "optimizer", call), new PriceTable(settings), 4)
-        .run((round, progress) -> {});
+    try (SuiteSession session = SuiteSession.builder(suite, new ModelClient(task, "task", call)).concurrency(4)
+        .prices(new PriceTable(settings)).build()) {
+      return Optimization.prepare(session, options, Optional.of(new ModelClient(optimizer, "optimizer", call)))
+          .run((round, progress) -> {});
+    }
   }
 
   @Test

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promptunit.Optimize;
 import io.promptunit.config.Settings;
-import io.promptunit.eval.Checks;
-import io.promptunit.eval.JudgeModels;
+import io.promptunit.eval.SuiteSession;
 import io.promptunit.fixtures.optimize.TicketsPe2Suite;
 import io.promptunit.fixtures.optimize.TicketsSuite;
 import io.promptunit.fixtures.optimize.UnlearnableSuite;
@@ -18,6 +17,7 @@ import io.promptunit.testing.ScriptedChatModel;
 import io.promptunit.testing.Tickets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,9 +38,9 @@ class OptimizationLoopTest {
     Map<String, String> settings = new HashMap<>(overrides);
     OptimizeOptions options = OptimizeOptions.from(anchor.getAnnotation(Optimize.class), Settings.of(settings));
     ModelCall call = new ModelCall(0, 1);
-    return Optimization.prepare(suite, JudgeModels.unavailable(), options,
-        new ModelClient(task, "openai:gpt-4o-mini", call), new ModelClient(optimizer, "openai:gpt-4o", call),
-        new PriceTable(Settings.of(settings)), 4);
+    SuiteSession session = SuiteSession.builder(suite, new ModelClient(task, "openai:gpt-4o-mini", call))
+        .concurrency(4).prices(new PriceTable(Settings.of(settings))).build();
+    return Optimization.prepare(session, options, Optional.of(new ModelClient(optimizer, "openai:gpt-4o", call)));
   }
 
   @Test

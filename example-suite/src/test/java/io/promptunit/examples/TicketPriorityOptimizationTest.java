@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promptunit.Optimize;
 import io.promptunit.config.Settings;
-import io.promptunit.eval.Checks;
-import io.promptunit.eval.JudgeModels;
+import io.promptunit.eval.SuiteSession;
 import io.promptunit.model.ModelCall;
 import io.promptunit.model.ModelClient;
 import io.promptunit.model.PriceTable;
@@ -16,6 +15,7 @@ import io.promptunit.suite.Suite;
 import io.promptunit.suite.SuiteLoader;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -43,10 +43,12 @@ class TicketPriorityOptimizationTest {
     OptimizeOptions options = OptimizeOptions.from(TicketPriorityPromptTest.class.getAnnotation(Optimize.class), Settings.of(settings));
     ModelCall call = new ModelCall(0, 1);
 
-    OptimizationResult result = Optimization.prepare(suite, JudgeModels.unavailable(), options,
-            new ModelClient(models.task(), "scripted-task", call), new ModelClient(models.optimizer(), "scripted-optimizer", call),
-            new PriceTable(Settings.of(settings)), 4)
-        .run((round, progress) -> {});
+    OptimizationResult result;
+    try (SuiteSession session = SuiteSession.builder(suite, new ModelClient(models.task(), "scripted-task", call))
+        .concurrency(4).prices(new PriceTable(Settings.of(settings))).build()) {
+      result = Optimization.prepare(session, options, Optional.of(new ModelClient(models.optimizer(), "scripted-optimizer", call)))
+          .run((round, progress) -> {});
+    }
 
     assertThat(result.originalScores().selection).isLessThan(0.8);
     assertThat(result.passedHeldOut()).as("%s stopped: %s", strategy, result.stopDetail()).isTrue();

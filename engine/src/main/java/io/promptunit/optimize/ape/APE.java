@@ -9,9 +9,10 @@ import io.promptunit.optimize.PromptStrategy;
 import io.promptunit.optimize.Proposal;
 import io.promptunit.optimize.StrategyText;
 import io.promptunit.optimize.Tagged;
+import io.promptunit.optimize.Yield;
+import java.util.concurrent.CompletableFuture;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * APE, Automatic Prompt Engineer (Zhou et al., ICLR 2023). Round 1 induces instructions from
@@ -54,7 +55,8 @@ public final class APE implements PromptStrategy {
   @Override
   public WorstCase worstCase(int parents, OptimizationContext context) {
     OptimizeOptions o = context.options();
-    return new WorstCase(Math.max(o.subsamples(), parents), 0);
+    // an instruction is about half a prompt (the frame is not rewritten)
+    return new WorstCase(Math.max(o.subsamples(), parents), 0, 1, o.demos(), 0.5, 0.5 * Math.max(o.promptsPerSubsample(), o.proposals()));
   }
 
   @Override
@@ -70,48 +72,28 @@ public final class APE implements PromptStrategy {
   private List<Proposal> generate(Candidate original, OptimizationContext context, int round) {
     OptimizeOptions o = context.options();
     InstructionSlot slot = InstructionSlot.of(original.text(), o.frozen());
-    List<Proposal> proposals = new ArrayList<>();
+    String origin = "ape-" + o.generation();
+    List<CompletableFuture<Yield>> asks = new ArrayList<>();
     for (int s = 0; s < o.subsamples(); s++) {
       List<Example> demos = context.sample(context.splits().train(), o.demos());
-      Optional<String> asked = context.ask(round, original.id(), "ape-" + o.generation(), generationQuestion(demos, o));
-      if (asked.isEmpty()) {
-        continue;
-      }
-      String answer = asked.get();
-      List<String> instructions = Tagged.all(answer, "instruction");
-      if (instructions.isEmpty()) {
-        context.reject(round, original.id(), "ape-" + o.generation(), "the optimizer's answer has no <instruction>...</instruction> block", answer);
-        continue;
-      }
       String ids = demos.stream().map(Example::id).toList().toString();
-      for (String instruction : instructions.subList(0, Math.min(instructions.size(), o.promptsPerSubsample()))) {
-        proposals.add(new Proposal(slot.with(instruction), original.id(), "ape-" + o.generation(), "induced from demonstrations " + ids));
-      }
+      asks.add(context.ask(round, s, generationQuestion(demos, o)).thenApply(answer -> slot.proposals(answer, original, origin,
+          o.promptsPerSubsample(), "induced from demonstrations " + ids, o.frozen(), round)));
     }
-    return proposals;
+    return context.collect("ape generation", 1, asks.size(), asks);
   }
 
   private List<Proposal> resample(List<Candidate> parents, OptimizationContext context, int round) {
     OptimizeOptions o = context.options();
-    List<Proposal> proposals = new ArrayList<>();
+    List<CompletableFuture<Yield>> asks = new ArrayList<>();
     for (Candidate parent : parents) {
       InstructionSlot slot = InstructionSlot.of(parent.text(), o.frozen());
-      Optional<String> asked = context.ask(round, parent.id(), "ape-resample", "Generate " + o.proposals() + " variations of the following instruction. Keep its meaning"
+      asks.add(context.ask(round, 0, "Generate " + o.proposals() + " variations of the following instruction. Keep its meaning"
           + " and every rule in it; vary the wording.\n\n<instruction>\n" + slot.instruction() + "\n</instruction>\n\n"
-          + "Put each variation inside its own <instruction></instruction> block and write nothing else.");
-      if (asked.isEmpty()) {
-        continue;
-      }
-      String answer = asked.get();
-      List<String> variations = Tagged.all(answer, "instruction");
-      if (variations.isEmpty()) {
-        context.reject(round, parent.id(), "ape-resample", "the optimizer's answer has no <instruction>...</instruction> block", answer);
-      }
-      for (String variation : variations.subList(0, Math.min(variations.size(), o.proposals()))) {
-        proposals.add(new Proposal(slot.with(variation), parent.id(), "ape-resample", "a variation of " + parent.id()));
-      }
+          + "Put each variation inside its own <instruction></instruction> block and write nothing else.")
+          .thenApply(answer -> slot.proposals(answer, parent, "ape-resample", o.proposals(), "a variation of " + parent.id(), o.frozen(), round)));
     }
-    return proposals;
+    return context.collect("ape resampling", 1, asks.size(), asks);
   }
 
   String generationQuestion(List<Example> demos, OptimizeOptions o) {

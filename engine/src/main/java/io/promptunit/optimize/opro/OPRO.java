@@ -8,12 +8,12 @@ import io.promptunit.optimize.OptimizeOptions;
 import io.promptunit.optimize.PromptStrategy;
 import io.promptunit.optimize.Proposal;
 import io.promptunit.optimize.StrategyText;
-import io.promptunit.optimize.Tagged;
+import io.promptunit.optimize.Yield;
+import java.util.concurrent.CompletableFuture;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * OPRO, large language models as optimizers (Yang et al., ICLR 2024). Each step shows the
@@ -48,7 +48,10 @@ public final class OPRO implements PromptStrategy {
 
   @Override
   public WorstCase worstCase(int parents, OptimizationContext context) {
-    return new WorstCase(context.options().candidatesPerStep(), 0);
+    OptimizeOptions o = context.options();
+    // the trajectory grows by up to candidatesPerStep a step until it holds trajectorySize; each exemplar shows the frame
+    double trajectory = Math.min(o.trajectorySize(), 1 + o.candidatesPerStep() * o.rounds() / 2.0);
+    return new WorstCase(o.candidatesPerStep(), 0, o.trajectorySize() + o.exemplars(), o.exemplars(), trajectory * 0.5 + o.exemplars(), 0.5);
   }
 
   @Override
@@ -57,21 +60,13 @@ public final class OPRO implements PromptStrategy {
     Candidate best = parents.get(0);
     InstructionSlot slot = InstructionSlot.of(best.text(), o.frozen());
     String question = metaPrompt(context, slot);
-    List<Proposal> proposals = new ArrayList<>();
+    List<CompletableFuture<Yield>> samples = new ArrayList<>();
     for (int i = 0; i < o.candidatesPerStep(); i++) {
-      Optional<String> asked = context.ask(round, best.id(), "opro", question);
-      if (asked.isEmpty()) {
-        continue;
-      }
-      String answer = asked.get();
-      List<String> instructions = Tagged.all(answer, "instruction");
-      if (instructions.isEmpty()) {
-        context.reject(round, best.id(), "opro", "the optimizer's answer has no <instruction>...</instruction> block", answer);
-        continue;
-      }
-      proposals.add(new Proposal(slot.with(instructions.get(0)), best.id(), "opro", "step " + round + " sample " + (i + 1)));
+      String rationale = "step " + round + " sample " + (i + 1);
+      // the same question, sampled again: each sample is its own call with its own recorded answer
+      samples.add(context.ask(round, i, question).thenApply(answer -> slot.proposals(answer, best, "opro", 1, rationale, o.frozen(), round)));
     }
-    return proposals;
+    return context.collect("opro samples", 1, samples.size(), samples);
   }
 
   /** The trajectory shown to the optimizer: scored candidates above the floor, the best {@code trajectorySize}, ascending. */

@@ -8,12 +8,13 @@ import io.promptunit.optimize.PromptStrategy;
 import io.promptunit.optimize.Proposal;
 import io.promptunit.optimize.StrategyText;
 import io.promptunit.optimize.Tagged;
+import io.promptunit.optimize.Yield;
+import java.util.concurrent.CompletableFuture;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -48,50 +49,58 @@ public final class PE2 implements PromptStrategy {
   public WorstCase worstCase(int parents, OptimizationContext context) {
     OptimizeOptions o = context.options();
     long scoring = StrategyText.minibatchScoringCalls(context);
-    return new WorstCase((long) parents * o.proposals(), parents * scoring);
+    long history = o.history() ? (long) o.rounds() * o.beamSize() * o.proposals() : 0;
+    // the answer holds the new prompt plus a paragraph of reasoning per example
+    return new WorstCase((long) parents * o.proposals(), parents * scoring, 1 + history, o.batchSize(), 1 + history / 2.0,
+        1.5 + 0.5 * o.batchSize());
   }
 
   @Override
   public List<Proposal> propose(List<Candidate> parents, OptimizationContext context, int round) {
     OptimizeOptions o = context.options();
-    List<Proposal> proposals = new ArrayList<>();
-    for (Candidate parent : parents) {
-      List<ExampleResult> errors = context.trainErrors(parent, o.minibatchSize());
+    List<List<ExampleResult>> errorsByParent = context.trainErrors(parents, o.minibatchSize());
+    List<CompletableFuture<Yield>> asks = new ArrayList<>();
+    for (int p = 0; p < parents.size(); p++) {
+      List<ExampleResult> errors = errorsByParent.get(p);
       if (errors.isEmpty()) {
         continue;
       }
+      Candidate parent = parents.get(p);
       for (int i = 0; i < o.proposals(); i++) {
         List<ExampleResult> batch = context.sample(errors, o.batchSize());
-        Optional<String> asked = context.ask(round, parent.id(), "pe2", question(parent, batch, context));
-        if (asked.isEmpty()) {
-          continue;
-        }
-        String answer = asked.get();
-        if (DISPUTED_LABEL.matcher(answer).find()) {
-          context.note("Round " + round + ": the optimizer questioned a label among "
-              + batch.stream().map(r -> r.example().id() + " (" + r.example().location() + ")").toList()
-              + ". Labels are treated as correct; check them if this repeats.");
-        }
-        List<String> prompts = Tagged.all(answer, "prompt");
-        if (prompts.isEmpty()) {
-          context.reject(round, parent.id(), "pe2", "the optimizer's answer has no <prompt>...</prompt> block", answer);
-          continue;
-        }
-        String prompt = prompts.get(prompts.size() - 1);
-        if (o.stepSize() > 0) {
-          int changed = wordsChanged(parent.text(), prompt);
-          if (changed > o.stepSize()) {
-            context.reject(round, parent.id(), "pe2", "changed " + changed + " words, more than the step size of " + o.stepSize(), prompt);
-            continue;
-          }
-        }
-        List<String> reasoning = Tagged.all(answer, "reasoning");
-        List<String> summary = Tagged.all(answer, "summary");
-        String rationale = (summary.isEmpty() ? "" : summary.get(0) + "\n") + (reasoning.isEmpty() ? "" : reasoning.get(0));
-        proposals.add(new Proposal(prompt, parent.id(), "pe2", rationale.strip()));
+        asks.add(context.ask(round, i, question(parent, batch, context)).thenApply(answer -> proposal(parent, batch, answer, context, round)));
       }
     }
-    return proposals;
+    return context.collect("pe2 proposals", 1, asks.size(), asks);
+  }
+
+  private static Yield proposal(Candidate parent, List<ExampleResult> batch, io.promptunit.optimize.Answer asked, OptimizationContext context, int round) {
+    OptimizeOptions o = context.options();
+    if (asked.failed()) {
+      return asked.rejection(round, parent.id(), "pe2");
+    }
+    String answer = asked.text().get();
+    Yield yield = Yield.NONE;
+    if (DISPUTED_LABEL.matcher(answer).find()) {
+      yield = yield.withNote("Round " + round + ": the optimizer questioned a label among "
+          + batch.stream().map(r -> r.example().id() + " (" + r.example().location() + ")").toList()
+          + ". Labels are treated as correct; check them if this repeats.");
+    }
+    List<String> prompts = Tagged.all(answer, "prompt");
+    if (prompts.isEmpty()) {
+      return yield.plus(Yield.rejected(round, parent.id(), "pe2", "the optimizer's answer has no <prompt>...</prompt> block", answer));
+    }
+    String prompt = prompts.get(prompts.size() - 1);
+    if (o.stepSize() > 0) {
+      int changed = wordsChanged(parent.text(), prompt);
+      if (changed > o.stepSize()) {
+        return yield.plus(Yield.rejected(round, parent.id(), "pe2", "changed " + changed + " words, more than the step size of " + o.stepSize(), prompt));
+      }
+    }
+    List<String> reasoning = Tagged.all(answer, "reasoning");
+    List<String> summary = Tagged.all(answer, "summary");
+    String rationale = (summary.isEmpty() ? "" : summary.get(0) + "\n") + (reasoning.isEmpty() ? "" : reasoning.get(0));
+    return yield.plus(Yield.of(new Proposal(prompt, parent.id(), "pe2", rationale.strip())));
   }
 
   static String question(Candidate parent, List<ExampleResult> batch, OptimizationContext context) {

@@ -8,9 +8,10 @@ import io.promptunit.optimize.PromptStrategy;
 import io.promptunit.optimize.Proposal;
 import io.promptunit.optimize.StrategyText;
 import io.promptunit.optimize.Tagged;
+import io.promptunit.optimize.Yield;
+import java.util.concurrent.CompletableFuture;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * ProTeGi (Pryzant et al., EMNLP 2023), "prompt optimization with textual gradients": for each
@@ -41,61 +42,83 @@ public final class ProTeGi implements PromptStrategy {
     OptimizeOptions o = context.options();
     long scoring = StrategyText.minibatchScoringCalls(context);
     long meta = o.gradients() + (long) o.gradients() * (o.paraphrases() > 0 ? 1 + o.editsPerGradient() : 1);
-    return new WorstCase(parents * meta, parents * scoring);
+    // critique (a short text), edit (editsPerGradient prompts), paraphrase (paraphrases prompts): per call on average
+    double answer = (0.5 + o.editsPerGradient() + (o.paraphrases() > 0 ? o.paraphrases() : 0)) / (o.paraphrases() > 0 ? 3.0 : 2.0);
+    return new WorstCase(parents * meta, parents * scoring, 1, o.errorsPerGradient(), 1, answer);
   }
 
   @Override
   public List<Proposal> propose(List<Candidate> parents, OptimizationContext context, int round) {
     OptimizeOptions o = context.options();
-    List<Proposal> proposals = new ArrayList<>();
-    for (Candidate parent : parents) {
-      List<ExampleResult> errors = context.trainErrors(parent, o.minibatchSize());
+    List<List<ExampleResult>> errorsByParent = context.trainErrors(parents, o.minibatchSize());
+    List<CompletableFuture<Yield>> chains = new ArrayList<>();
+    for (int p = 0; p < parents.size(); p++) {
+      List<ExampleResult> errors = errorsByParent.get(p);
       if (errors.isEmpty()) {
         continue;
       }
       for (int g = 0; g < o.gradients(); g++) {
-        List<ExampleResult> shown = context.sample(errors, o.errorsPerGradient());
-        Optional<String> asked = context.ask(round, parent.id(), "critique", gradientQuestion(parent, shown, context));
-        if (asked.isEmpty()) {
-          continue;
-        }
-        String answer = asked.get();
-        List<String> critiques = Tagged.all(answer, "critique");
-        if (critiques.isEmpty()) {
-          context.reject(round, parent.id(), "critique", "the optimizer's answer has no <critique>...</critique> block", answer);
-          continue;
-        }
-        String critique = critiques.get(0);
-        Optional<String> editAnswer = context.ask(round, parent.id(), "edit", editQuestion(parent, shown, critique, o.editsPerGradient(), context));
-        if (editAnswer.isEmpty()) {
-          continue;
-        }
-        String edited = editAnswer.get();
-        List<String> edits = Tagged.all(edited, "prompt");
-        if (edits.isEmpty()) {
-          context.reject(round, parent.id(), "edit", "the optimizer's answer has no <prompt>...</prompt> block", edited);
-          continue;
-        }
-        for (String edit : edits.subList(0, Math.min(edits.size(), o.editsPerGradient()))) {
-          proposals.add(new Proposal(edit, parent.id(), "edit", critique));
-          if (o.paraphrases() > 0) {
-            Optional<String> paraphraseAnswer = context.ask(round, parent.id(), "paraphrase", paraphraseQuestion(edit, o.paraphrases(), context));
-            if (paraphraseAnswer.isEmpty()) {
-              continue;
-            }
-            String paraphrased = paraphraseAnswer.get();
-            List<String> variants = Tagged.all(paraphrased, "prompt");
-            if (variants.isEmpty()) {
-              context.reject(round, parent.id(), "paraphrase", "the optimizer's answer has no <prompt>...</prompt> block", paraphrased);
-            }
-            for (String variant : variants.subList(0, Math.min(variants.size(), o.paraphrases()))) {
-              proposals.add(new Proposal(variant, parent.id(), "paraphrase", critique));
-            }
-          }
-        }
+        chains.add(gradient(parents.get(p), context.sample(errors, o.errorsPerGradient()), g, context, round));
       }
     }
-    return proposals;
+    boolean paraphrase = o.paraphrases() > 0;
+    long planned = chains.size() * (2L + (paraphrase ? o.editsPerGradient() : 0));
+    return context.collect(paraphrase ? "critique → edit → paraphrase" : "critique → edit", paraphrase ? 3 : 2, planned, chains);
+  }
+
+  /** One textual gradient: the critique, as soon as it arrives the edit, as soon as that arrives its paraphrases. */
+  private CompletableFuture<Yield> gradient(Candidate parent, List<ExampleResult> shown, int g, OptimizationContext context, int round) {
+    OptimizeOptions o = context.options();
+    return context.ask(round, g, gradientQuestion(parent, shown, context)).thenCompose(answer -> {
+      if (answer.failed()) {
+        return OptimizationContext.done(answer.rejection(round, parent.id(), "critique"));
+      }
+      List<String> critiques = Tagged.all(answer.text().get(), "critique");
+      if (critiques.isEmpty()) {
+        return OptimizationContext.done(Yield.rejected(round, parent.id(), "critique",
+            "the optimizer's answer has no <critique>...</critique> block", answer.text().get()));
+      }
+      String critique = critiques.get(0);
+      return context.ask(round, g, editQuestion(parent, shown, critique, o.editsPerGradient(), context)).thenCompose(editAnswer -> {
+        if (editAnswer.failed()) {
+          return OptimizationContext.done(editAnswer.rejection(round, parent.id(), "edit"));
+        }
+        List<String> edits = Tagged.all(editAnswer.text().get(), "prompt");
+        if (edits.isEmpty()) {
+          return OptimizationContext.done(Yield.rejected(round, parent.id(), "edit",
+              "the optimizer's answer has no <prompt>...</prompt> block", editAnswer.text().get()));
+        }
+        List<CompletableFuture<Yield>> parts = new ArrayList<>();
+        List<String> kept = edits.subList(0, Math.min(edits.size(), o.editsPerGradient()));
+        for (int e = 0; e < kept.size(); e++) {
+          String edit = kept.get(e);
+          CompletableFuture<Yield> part = OptimizationContext.done(Yield.of(new Proposal(edit, parent.id(), "edit", critique)));
+          if (o.paraphrases() > 0) {
+            part = part.thenCombine(paraphrases(parent, edit, critique, g * o.editsPerGradient() + e, context, round), Yield::plus);
+          }
+          parts.add(part);
+        }
+        return OptimizationContext.together(parts);
+      });
+    });
+  }
+
+  private CompletableFuture<Yield> paraphrases(Candidate parent, String edit, String critique, int index, OptimizationContext context, int round) {
+    OptimizeOptions o = context.options();
+    return context.ask(round, index, paraphraseQuestion(edit, o.paraphrases(), context)).thenApply(answer -> {
+      if (answer.failed()) {
+        return answer.rejection(round, parent.id(), "paraphrase");
+      }
+      List<String> variants = Tagged.all(answer.text().get(), "prompt");
+      if (variants.isEmpty()) {
+        return Yield.rejected(round, parent.id(), "paraphrase", "the optimizer's answer has no <prompt>...</prompt> block", answer.text().get());
+      }
+      Yield yield = Yield.NONE;
+      for (String variant : variants.subList(0, Math.min(variants.size(), o.paraphrases()))) {
+        yield = yield.plus(Yield.of(new Proposal(variant, parent.id(), "paraphrase", critique)));
+      }
+      return yield;
+    });
   }
 
   static String gradientQuestion(Candidate parent, List<ExampleResult> errors, OptimizationContext context) {

@@ -28,6 +28,7 @@ final class ArmStats {
 
   private final ArmPull pull;
   private final int budget;
+  private final int wave;
   private final int[] pulls;
   private final int[] wins;
   private final int[] rounds;
@@ -55,9 +56,10 @@ final class ArmStats {
     return Integer.compare(a, b);
   }
 
-  ArmStats(int arms, int budget, ArmPull pull) {
+  ArmStats(int arms, int budget, int wave, ArmPull pull) {
     this.pull = pull;
     this.budget = budget;
+    this.wave = wave;
     this.pulls = new int[arms];
     this.wins = new int[arms];
     this.rounds = new int[arms];
@@ -67,17 +69,21 @@ final class ArmStats {
    * What every selection does first: validate the arguments, answer the trivial cases without
    * spending anything, and otherwise run {@code algorithm} on fresh statistics that enforce the budget.
    */
-  static List<Integer> select(int arms, int k, int budget, ArmPull pull, Random random, Function<ArmStats, List<Integer>> algorithm) {
-    check(arms, k, budget, pull, random);
+  static List<Integer> select(int arms, int k, int budget, int wave, ArmPull pull, Random random,
+      Function<ArmStats, List<Integer>> algorithm) {
+    check(arms, k, budget, wave, pull, random);
     List<Integer> trivial = trivial(arms, k);
-    return trivial != null ? trivial : algorithm.apply(new ArmStats(arms, budget, pull));
+    return trivial != null ? trivial : algorithm.apply(new ArmStats(arms, budget, wave, pull));
   }
 
   /** Validates the arguments of {@link Selection#select}. */
-  private static void check(int arms, int k, int budget, ArmPull pull, Random random) {
+  private static void check(int arms, int k, int budget, int wave, ArmPull pull, Random random) {
     if (arms < 0 || k < 0 || budget < 0) {
       throw new IllegalArgumentException(
           "arms, k and budget must be >= 0 (got arms=" + arms + ", k=" + k + ", budget=" + budget + ")");
+    }
+    if (wave < 1) {
+      throw new IllegalArgumentException("wave must be >= 1 (got " + wave + ")");
     }
     Objects.requireNonNull(pull, "pull");
     Objects.requireNonNull(random, "random");
@@ -109,55 +115,82 @@ final class ArmStats {
     return budget - used;
   }
 
-  /** Pulls {@code arm} once if budget is left; returns false (and calls nothing) when it is not. */
-  boolean tryPull(int arm) {
-    if (used >= budget) {
-      return false;
+  /**
+   * Pulls the listed arms (an arm may appear several times) in one batch, cut to the budget that is
+   * left; the caller may evaluate the batch concurrently. Statistics are updated in list order, so
+   * the outcome does not depend on which pull finished first.
+   */
+  private void pullBatch(List<Integer> arms) {
+    List<Integer> batch = arms.subList(0, Math.min(arms.size(), remaining()));
+    if (batch.isEmpty()) {
+      return;
     }
-    used++;
-    boolean passed = pull.pull(arm);
-    pulls[arm]++;
-    if (passed) {
-      wins[arm]++;
+    used += batch.size();
+    List<Boolean> passed = pull.pull(List.copyOf(batch));
+    if (passed.size() != batch.size()) {
+      throw new IllegalStateException("ArmPull returned " + passed.size() + " outcomes for " + batch.size() + " pulls");
     }
-    return true;
-  }
-
-  /** Pulls each arm of {@code among} {@code times} times, round-robin, stopping when the budget ends. */
-  void pullEach(List<Integer> among, int times) {
-    for (int t = 0; t < times; t++) {
-      for (int arm : among) {
-        if (!tryPull(arm)) {
-          return;
-        }
+    for (int i = 0; i < batch.size(); i++) {
+      int arm = batch.get(i);
+      pulls[arm]++;
+      if (passed.get(i)) {
+        wins[arm]++;
       }
-    }
-  }
-
-  /** Pulls arms 0, 1, 2, ... once each for as long as the budget lasts. */
-  void pullEachOnce() {
-    for (int arm = 0; arm < arms() && tryPull(arm); arm++) {
-      // pulled
     }
   }
 
   /**
-   * Spends the rest of the budget one pull at a time on the arm with the highest index (ties: the
-   * lowest arm), as the upper-confidence-bound algorithms do; {@code index} is re-read before every pull.
+   * Pulls each arm of {@code among} {@code times} times, round-robin, stopping when the budget ends.
+   * The schedule does not depend on outcomes, so it is one batch (a phase per wave).
    */
-  void pullHighestIndexUntilSpent(IntToDoubleFunction index) {
-    while (remaining() > 0) {
-      int best = 0;
-      double bestIndex = Double.NEGATIVE_INFINITY;
-      for (int arm = 0; arm < arms(); arm++) {
-        double value = index.applyAsDouble(arm);
-        if (value > bestIndex) {
-          bestIndex = value;
-          best = arm;
-        }
-      }
-      tryPull(best);
+  void pullEach(List<Integer> among, int times) {
+    List<Integer> schedule = new ArrayList<>();
+    for (int t = 0; t < times && schedule.size() < remaining(); t++) {
+      schedule.addAll(among);
     }
+    pullBatch(schedule);
+  }
+
+  /** Pulls arms 0, 1, 2, ... once each for as long as the budget lasts, in one batch. */
+  void pullEachOnce() {
+    pullBatch(allArms(arms()));
+  }
+
+  /**
+   * Spends the rest of the budget on the arms with the highest index, as the upper-confidence-bound
+   * algorithms do, in waves of up to {@code wave} pulls. Within a wave each pull goes to the arm
+   * with the highest index, ties to the lowest arm; pulls already planned for the wave count as
+   * pulls whose outcome equals the arm's mean so far (its mean is unchanged, its count and the total
+   * grow), so a wave spreads over the contenders instead of piling onto one arm. With a wave of 1
+   * this is the classic one-pull-at-a-time rule.
+   */
+  void pullHighestIndexUntilSpent(Index index) {
+    int[] pending = new int[arms()];
+    while (remaining() > 0) {
+      java.util.Arrays.fill(pending, 0);
+      int size = Math.min(wave, remaining());
+      List<Integer> batch = new ArrayList<>(size);
+      for (int p = 0; p < size; p++) {
+        int best = 0;
+        double bestIndex = Double.NEGATIVE_INFINITY;
+        for (int arm = 0; arm < arms(); arm++) {
+          double value = index.of(mean(arm), pulls[arm] + pending[arm], used + p);
+          if (value > bestIndex) {
+            bestIndex = value;
+            best = arm;
+          }
+        }
+        pending[best]++;
+        batch.add(best);
+      }
+      pullBatch(batch);
+    }
+  }
+
+  /** An optimistic index from an arm's mean, its pull count (planned pulls included) and the pulls made in all. */
+  @FunctionalInterface
+  interface Index {
+    double of(double mean, int pulls, int total);
   }
 
   int pulls(int arm) {

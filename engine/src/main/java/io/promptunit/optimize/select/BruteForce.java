@@ -16,8 +16,8 @@ import java.util.Random;
 public final class BruteForce implements Selection {
 
   @Override
-  public List<Integer> select(int arms, int k, int budget, ArmPull pull, Random random) {
-    return ArmStats.select(arms, k, budget, pull, random, stats -> {
+  public List<Integer> select(int arms, int k, int budget, int wave, ArmPull pull, Random random) {
+    return ArmStats.select(arms, k, budget, wave, pull, random, stats -> {
       int each = budget / arms;
       if (each == 0) {
         stats.pullEachOnce();

@@ -28,8 +28,8 @@ import java.util.Random;
 public final class SuccessiveRejects implements Selection {
 
   @Override
-  public List<Integer> select(int arms, int k, int budget, ArmPull pull, Random random) {
-    return ArmStats.select(arms, k, budget, pull, random, stats -> {
+  public List<Integer> select(int arms, int k, int budget, int wave, ArmPull pull, Random random) {
+    return ArmStats.select(arms, k, budget, wave, pull, random, stats -> {
       if (budget < arms) {
         stats.pullEachOnce();
         return stats.top(k);

@@ -11,7 +11,8 @@ import java.util.Random;
  * and {@code n} the arm's own pull count. Arms that look good, or that have been tried too rarely
  * to be ruled out, keep being evaluated; clearly bad arms stop costing calls. When the budget is
  * spent the {@code k} arms with the highest empirical mean are kept (ties: more pulls first, then
- * lower index). Ties in the optimistic score go to the lower index.
+ * lower index). Ties in the optimistic score go to the lower index. Pulls go out in waves (see
+ * {@link ArmStats#pullHighestIndexUntilSpent}): batched UCB, identical to UCB1 for a wave of 1.
  *
  * <p>The exploration constant {@code c} defaults to {@value #DEFAULT_C}, the low end of the 1 to 2
  * that ProTeGi suggests (UCB1's textbook bonus {@code sqrt(2 ln t / n)} is {@code c = 1.41}).
@@ -49,10 +50,10 @@ public final class Ucb implements Selection {
   }
 
   @Override
-  public List<Integer> select(int arms, int k, int budget, ArmPull pull, Random random) {
-    return ArmStats.select(arms, k, budget, pull, random, stats -> {
+  public List<Integer> select(int arms, int k, int budget, int wave, ArmPull pull, Random random) {
+    return ArmStats.select(arms, k, budget, wave, pull, random, stats -> {
       stats.pullEachOnce();
-      stats.pullHighestIndexUntilSpent(arm -> stats.mean(arm) + c * Math.sqrt(Math.log(stats.used()) / stats.pulls(arm)));
+      stats.pullHighestIndexUntilSpent((mean, pulls, total) -> mean + c * Math.sqrt(Math.log(total) / pulls));
       return stats.top(k);
     });
   }

@@ -73,11 +73,11 @@ public final class UcbE implements Selection {
   }
 
   @Override
-  public List<Integer> select(int arms, int k, int budget, ArmPull pull, Random random) {
-    return ArmStats.select(arms, k, budget, pull, random, stats -> {
+  public List<Integer> select(int arms, int k, int budget, int wave, ArmPull pull, Random random) {
+    return ArmStats.select(arms, k, budget, wave, pull, random, stats -> {
       double exploration = a(arms, budget);
       stats.pullEachOnce();
-      stats.pullHighestIndexUntilSpent(arm -> stats.mean(arm) + Math.sqrt(exploration / stats.pulls(arm)));
+      stats.pullHighestIndexUntilSpent((mean, pulls, total) -> mean + Math.sqrt(exploration / pulls));
       return stats.top(k);
     });
   }

@@ -25,6 +25,7 @@ class SelectionTest {
     final double[] rate;
     final SplittableRandom[] outcomes;
     final List<Integer> pulled = new ArrayList<>();
+    final List<Integer> waves = new ArrayList<>();
 
     Arms(double[] rate, long seed) {
       this.rate = rate;
@@ -36,7 +37,16 @@ class SelectionTest {
     }
 
     @Override
-    public boolean pull(int arm) {
+    public List<Boolean> pull(List<Integer> arms) {
+      waves.add(arms.size());
+      List<Boolean> outcomes = new ArrayList<>();
+      for (int arm : arms) {
+        outcomes.add(pull(arm));
+      }
+      return outcomes;
+    }
+
+    boolean pull(int arm) {
       assertThat(arm).as("pulled arm index").isBetween(0, rate.length - 1);
       pulled.add(arm);
       return outcomes[arm].nextDouble() < rate[arm];
@@ -63,20 +73,23 @@ class SelectionTest {
 
   @ParameterizedTest
   @EnumSource(SelectionAlgorithm.class)
-  void findsTheBestArmInAlmostEverySeededRun(SelectionAlgorithm algorithm) {
+  void findsTheBestArmInAlmostEverySeededRunOneByOneAndInWaves(SelectionAlgorithm algorithm) {
     // 2000 pulls over 8 arms, gap 0.1 to the runner-up: generous (the benchmark puts brute force's
-    // 95% point near 950), so every algorithm should be right far more often than 90 times in 100.
-    int hits = 0;
-    for (long seed = 1; seed <= 100; seed++) {
-      int[] best = new int[1];
-      Arms arms = new Arms(shuffledMeans(seed, best), seed);
-      List<Integer> chosen = algorithm.create().select(MEANS.length, 1, 2000, arms, new Random(seed));
-      assertThat(chosen).hasSize(1);
-      if (chosen.get(0) == best[0]) {
-        hits++;
+    // 95% point near 950), so every algorithm should be right far more often than 90 times in 100,
+    // whether it pulls one arm at a time or a wave of 16 at once.
+    for (int wave : new int[] {1, 16}) {
+      int hits = 0;
+      for (long seed = 1; seed <= 100; seed++) {
+        int[] best = new int[1];
+        Arms arms = new Arms(shuffledMeans(seed, best), seed);
+        List<Integer> chosen = algorithm.create().select(MEANS.length, 1, 2000, wave, arms, new Random(seed));
+        assertThat(chosen).hasSize(1);
+        if (chosen.get(0) == best[0]) {
+          hits++;
+        }
       }
+      assertThat(hits).as("%s with waves of %d found the best arm in %d of 100 runs", algorithm, wave, hits).isGreaterThanOrEqualTo(90);
     }
-    assertThat(hits).as("%s found the best arm in %d of 100 runs", algorithm, hits).isGreaterThanOrEqualTo(90);
   }
 
   @ParameterizedTest
@@ -86,7 +99,7 @@ class SelectionTest {
     for (long seed = 1; seed <= 100; seed++) {
       int[] best = new int[1];
       Arms arms = new Arms(shuffledMeans(seed, best), seed);
-      List<Integer> chosen = algorithm.create().select(MEANS.length, 4, 2000, arms, new Random(seed));
+      List<Integer> chosen = algorithm.create().select(MEANS.length, 4, 2000, 1, arms, new Random(seed));
       assertThat(chosen).hasSize(4).doesNotHaveDuplicates();
       if (chosen.contains(best[0])) {
         hits++;
@@ -98,6 +111,12 @@ class SelectionTest {
   @ParameterizedTest
   @EnumSource(SelectionAlgorithm.class)
   void neverPullsMoreThanTheBudgetAndReturnsMinKArmsDistinct(SelectionAlgorithm algorithm) {
+    for (int wave : new int[] {1, 3, 16}) {
+      neverPullsMoreThanTheBudget(algorithm, wave);
+    }
+  }
+
+  private static void neverPullsMoreThanTheBudget(SelectionAlgorithm algorithm, int wave) {
     int[] armCounts = {0, 1, 2, 3, 5, 8, 16, 33};
     long seed = 0;
     for (int armCount : armCounts) {
@@ -109,9 +128,14 @@ class SelectionTest {
           seed++;
           double[] rates = new SplittableRandom(seed).doubles(armCount).toArray();
           Arms arms = new Arms(rates, seed);
-          List<Integer> chosen = algorithm.create().select(armCount, k, budget, arms, new Random(seed));
-          String where = algorithm + " arms=" + armCount + " k=" + k + " budget=" + budget;
+          List<Integer> chosen = algorithm.create().select(armCount, k, budget, wave, arms, new Random(seed));
+          String where = algorithm + " arms=" + armCount + " k=" + k + " budget=" + budget + " wave=" + wave;
           assertThat(arms.pulled.size()).as(where + ": pulls").isLessThanOrEqualTo(budget);
+          if (algorithm == SelectionAlgorithm.UCB || algorithm == SelectionAlgorithm.UCB_E) {
+            // after the first pull of every arm, the adaptive algorithms hand over at most a wave at once
+            assertThat(arms.waves.subList(Math.min(1, arms.waves.size()), arms.waves.size())).as(where + ": waves")
+                .allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(wave));
+          }
           assertThat(chosen).as(where + ": result")
               .hasSize(Math.min(k, armCount))
               .doesNotHaveDuplicates()
@@ -129,10 +153,32 @@ class SelectionTest {
       double[] rates = shuffledMeans(seed, best);
       Arms first = new Arms(rates, seed);
       Arms second = new Arms(rates, seed);
-      List<Integer> a = algorithm.create().select(8, 3, 300, first, new Random(seed));
-      List<Integer> b = algorithm.create().select(8, 3, 300, second, new Random(seed));
+      List<Integer> a = algorithm.create().select(8, 3, 300, 1, first, new Random(seed));
+      List<Integer> b = algorithm.create().select(8, 3, 300, 1, second, new Random(seed));
       assertThat(b).isEqualTo(a);
       assertThat(second.pulled).isEqualTo(first.pulled);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(SelectionAlgorithm.class)
+  void aWaveGivesTheSameResultWhateverOrderItsPullsFinishIn(SelectionAlgorithm algorithm) {
+    for (long seed = 1; seed <= 20; seed++) {
+      int[] best = new int[1];
+      double[] rates = shuffledMeans(seed, best);
+      Arms inOrder = new Arms(rates, seed);
+      Arms reversed = new Arms(rates, seed);
+      // the second caller evaluates each wave back to front, as threads finishing in another order would
+      ArmPull backwards = arms -> {
+        List<Boolean> outcomes = new ArrayList<>(java.util.Collections.nCopies(arms.size(), false));
+        for (int i = arms.size() - 1; i >= 0; i--) {
+          outcomes.set(i, reversed.pull((int) arms.get(i)));
+        }
+        return outcomes;
+      };
+      List<Integer> a = algorithm.create().select(8, 2, 400, 8, inOrder, new Random(seed));
+      List<Integer> b = algorithm.create().select(8, 2, 400, 8, backwards, new Random(seed));
+      assertThat(b).as("seed %d", seed).isEqualTo(a);
     }
   }
 
@@ -141,7 +187,7 @@ class SelectionTest {
   void budgetBelowArmCountPullsTheFirstArmsOnceAndRanksUnpulledLastByIndex(SelectionAlgorithm algorithm) {
     double[] rates = {0.0, 1.0, 0.0, 1.0, 1.0, 1.0, 1.0};
     Arms arms = new Arms(rates, 42);
-    List<Integer> chosen = algorithm.create().select(7, 7, 3, arms, new Random(42));
+    List<Integer> chosen = algorithm.create().select(7, 7, 3, 1, arms, new Random(42));
     assertThat(arms.pulled).containsExactly(0, 1, 2);
     // Arm 1 passed; arms 0 and 2 failed (lower index first); 3..6 were never pulled.
     assertThat(chosen).containsExactly(1, 0, 2, 3, 4, 5, 6);
@@ -153,7 +199,7 @@ class SelectionTest {
     double[] rates = {0.0, 0.0, 1.0, 0.0, 0.0};
     for (int k : new int[] {5, 9}) {
       Arms arms = new Arms(rates, 7);
-      List<Integer> chosen = algorithm.create().select(5, k, 100, arms, new Random(7));
+      List<Integer> chosen = algorithm.create().select(5, k, 100, 1, arms, new Random(7));
       assertThat(chosen).hasSize(5).containsExactlyInAnyOrder(0, 1, 2, 3, 4);
       assertThat(chosen.get(0)).isEqualTo(2);
       assertThat(arms.pulled.size()).isLessThanOrEqualTo(100);
@@ -164,11 +210,11 @@ class SelectionTest {
   @EnumSource(SelectionAlgorithm.class)
   void nothingToChooseCostsNothing(SelectionAlgorithm algorithm) {
     Arms none = new Arms(new double[0], 1);
-    assertThat(algorithm.create().select(0, 3, 100, none, new Random(1))).isEmpty();
+    assertThat(algorithm.create().select(0, 3, 100, 1, none, new Random(1))).isEmpty();
     Arms one = new Arms(new double[] {0.5}, 1);
-    assertThat(algorithm.create().select(1, 3, 100, one, new Random(1))).containsExactly(0);
+    assertThat(algorithm.create().select(1, 3, 100, 1, one, new Random(1))).containsExactly(0);
     Arms some = new Arms(new double[] {0.5, 0.6}, 1);
-    assertThat(algorithm.create().select(2, 0, 100, some, new Random(1))).isEmpty();
+    assertThat(algorithm.create().select(2, 0, 100, 1, some, new Random(1))).isEmpty();
     assertThat(none.pulled).isEmpty();
     assertThat(one.pulled).isEmpty();
     assertThat(some.pulled).isEmpty();
@@ -178,12 +224,12 @@ class SelectionTest {
   @EnumSource(SelectionAlgorithm.class)
   void rejectsNegativeArguments(SelectionAlgorithm algorithm) {
     Selection selection = algorithm.create();
-    ArmPull pull = arm -> true;
-    assertThatThrownBy(() -> selection.select(-1, 1, 10, pull, new Random(1)))
+    ArmPull pull = ArmPull.oneByOne(arm -> true);
+    assertThatThrownBy(() -> selection.select(-1, 1, 10, 1, pull, new Random(1)))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> selection.select(3, -1, 10, pull, new Random(1)))
+    assertThatThrownBy(() -> selection.select(3, -1, 10, 1, pull, new Random(1)))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> selection.select(3, 1, -10, pull, new Random(1)))
+    assertThatThrownBy(() -> selection.select(3, 1, -10, 1, pull, new Random(1)))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -196,7 +242,7 @@ class SelectionTest {
     // around until the last phase.)
     double[] rates = {0.05, 0.05, 0.85, 0.05, 0.05, 0.8, 0.05, 0.05};
     Arms arms = new Arms(rates, 3);
-    algorithm.create().select(8, 1, 1600, arms, new Random(3));
+    algorithm.create().select(8, 1, 1600, 1, arms, new Random(3));
     long hopeless = 0;
     for (int arm = 0; arm < 8; arm++) {
       int a = arm;
@@ -214,7 +260,7 @@ class SelectionTest {
   @EnumSource(SelectionAlgorithm.class)
   void bruteForceSpendsEvenlyAndOthersUseTheirBudget(SelectionAlgorithm algorithm) {
     Arms arms = new Arms(MEANS, 11);
-    algorithm.create().select(8, 2, 803, arms, new Random(11));
+    algorithm.create().select(8, 2, 803, 1, arms, new Random(11));
     if (algorithm == SelectionAlgorithm.BRUTE_FORCE) {
       assertThat(arms.pulled).hasSize(800);
       IntStream.range(0, 8).forEach(arm ->
