@@ -56,6 +56,7 @@ public final class Cassette implements AutoCloseable {
   private final PrintStream warnings;
   private final Map<String, String> lines = new TreeMap<>();
   private final Map<String, Entry> entries = new TreeMap<>();
+  private final Map<String, java.util.concurrent.CompletableFuture<Entry>> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
   private boolean dirty;
   private int hits;
 
@@ -175,6 +176,26 @@ public final class Cassette implements AutoCloseable {
     Optional<Entry> found = mode.reads() ? Optional.ofNullable(entries.get(key)) : Optional.empty();
     hits += found.isPresent() ? 1 : 0;
     return found;
+  }
+
+  /**
+   * Claims the call for {@code key}: returns empty when the caller is the first to ask (it must then
+   * call {@link #settle}), or the answer of the same request already in flight, which the caller
+   * shares instead of buying it again.
+   */
+  public Optional<java.util.concurrent.CompletableFuture<Entry>> claim(String key, java.util.concurrent.CompletableFuture<Entry> mine) {
+    java.util.concurrent.CompletableFuture<Entry> running = inFlight.putIfAbsent(key, mine);
+    if (running != null) {
+      synchronized (this) {
+        hits++;
+      }
+    }
+    return Optional.ofNullable(running);
+  }
+
+  /** Ends the claim of {@code key}: whoever shares it gets {@code entry} (or the failure). */
+  public void settle(String key, java.util.concurrent.CompletableFuture<Entry> mine) {
+    inFlight.remove(key, mine);
   }
 
   /** How many answers came from this cassette. */

@@ -5,6 +5,8 @@ import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * A chat model ready to be called by PromptUnit: the langchain4j model, the name to show in
@@ -62,9 +64,38 @@ public record ModelClient(ChatModel model, String name, ModelCall call, Optional
           + temperature + ", sample " + sample + ", last message: \"" + abbreviate(user.replaceAll("\\s+", " "))
           + "\". Record it once with a real model and -Dpromptunit.cache=read-write (or record), then commit the cassette.", 0, null);
     }
-    Reply reply = call.send(model, name, request);
-    recordings.record(key, name, request, sample, new Cassette.Entry(reply.text(), reply.inputTokens(), reply.outputTokens()));
-    return reply;
+    // The same request already on its way (a duplicate example, two chains asking alike): share its answer.
+    CompletableFuture<Cassette.Entry> mine = new CompletableFuture<>();
+    Optional<CompletableFuture<Cassette.Entry>> running = recordings.claim(key, mine);
+    if (running.isPresent()) {
+      Cassette.Entry shared = join(running.get());
+      return new Reply(shared.text(), 0, 0, 0, 0, true);
+    }
+    try {
+      Optional<Cassette.Entry> justRecorded = recordings.find(key);
+      if (justRecorded.isPresent()) {
+        mine.complete(justRecorded.get());
+        return new Reply(justRecorded.get().text(), 0, 0, 0, 0, true);
+      }
+      Reply reply = call.send(model, name, request);
+      Cassette.Entry entry = new Cassette.Entry(reply.text(), reply.inputTokens(), reply.outputTokens());
+      recordings.record(key, name, request, sample, entry);
+      mine.complete(entry);
+      return reply;
+    } catch (RuntimeException | Error e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      recordings.settle(key, mine);
+    }
+  }
+
+  private static Cassette.Entry join(CompletableFuture<Cassette.Entry> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+    }
   }
 
   /** Head and tail of a long message: templates put the fixed text first and the example's input last. */

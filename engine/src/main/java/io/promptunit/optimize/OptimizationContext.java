@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * What a strategy works with: the suite, its splits, scoring, the optimizer model, the options and
@@ -123,11 +124,12 @@ public final class OptimizationContext {
   }
 
   /**
-   * Waits for every chain and merges what they yielded in the order given: rejections and notes go
-   * to the history, proposals are returned. Recorded as one phase of {@code depth} dependent calls.
+   * Starts the chains {@code launch} returns, waits for every one and merges what they yielded in
+   * the order given: rejections and notes go to the history, proposals are returned. Recorded as one
+   * phase of {@code depth} dependent calls, at most {@code planned}.
    */
-  public List<Proposal> collect(String phase, int depth, long planned, List<CompletableFuture<Yield>> chains) {
-    Yield all = trace.meta(phase, depth, planned, () -> Yield.concat(Async.join(Async.all(chains))));
+  public List<Proposal> collect(String phase, int depth, long planned, Supplier<List<CompletableFuture<Yield>>> launch) {
+    Yield all = trace.meta(phase, depth, planned, () -> Yield.concat(Async.join(Async.all(launch.get()))));
     all.rejections().forEach(history::reject);
     all.notes().forEach(history::note);
     return all.proposals();

@@ -52,16 +52,24 @@ public final class Tickets {
 
   /** A literal-minded task model: P1/P2 only when the prompt says so, P3 otherwise. */
   public static ScriptedChatModel taskModel() {
-    return ScriptedChatModel.answering(prompt -> {
-      String topic = topicIn(prompt);
-      if (topic.equals("security") && prompt.contains(SECURITY_RULE)) {
-        return "P1";
-      }
-      if (topic.equals("outage") && prompt.contains(OUTAGE_RULE)) {
-        return "P2";
-      }
-      return "P3";
-    });
+    return ScriptedChatModel.answering(Tickets::taskAnswer);
+  }
+
+  /** The literal-minded task model's answer to {@code prompt}. */
+  public static String taskAnswer(String prompt) {
+    String topic = topicIn(prompt);
+    if (topic.equals("security") && prompt.contains(SECURITY_RULE)) {
+      return "P1";
+    }
+    if (topic.equals("outage") && prompt.contains(OUTAGE_RULE)) {
+      return "P2";
+    }
+    return "P3";
+  }
+
+  /** The rule-finding optimizer's answer to {@code question}. */
+  public static String optimizerAnswer(String question) {
+    return answer(question);
   }
 
   /** An optimizer that finds the rule behind the errors it is shown; {@code garble} may replace some answers. */

@@ -73,27 +73,31 @@ public final class APE implements PromptStrategy {
     OptimizeOptions o = context.options();
     InstructionSlot slot = InstructionSlot.of(original.text(), o.frozen());
     String origin = "ape-" + o.generation();
-    List<CompletableFuture<Yield>> asks = new ArrayList<>();
-    for (int s = 0; s < o.subsamples(); s++) {
-      List<Example> demos = context.sample(context.splits().train(), o.demos());
-      String ids = demos.stream().map(Example::id).toList().toString();
-      asks.add(context.ask(round, s, generationQuestion(demos, o)).thenApply(answer -> slot.proposals(answer, original, origin,
-          o.promptsPerSubsample(), "induced from demonstrations " + ids, o.frozen(), round)));
-    }
-    return context.collect("ape generation", 1, asks.size(), asks);
+    return context.collect("ape generation", 1, o.subsamples(), () -> {
+      List<CompletableFuture<Yield>> asks = new ArrayList<>();
+      for (int s = 0; s < o.subsamples(); s++) {
+        List<Example> demos = context.sample(context.splits().train(), o.demos());
+        String ids = demos.stream().map(Example::id).toList().toString();
+        asks.add(context.ask(round, s, generationQuestion(demos, o)).thenApply(answer -> slot.proposals(answer, original, origin,
+            o.promptsPerSubsample(), "induced from demonstrations " + ids, o.frozen(), round)));
+      }
+      return asks;
+    });
   }
 
   private List<Proposal> resample(List<Candidate> parents, OptimizationContext context, int round) {
     OptimizeOptions o = context.options();
-    List<CompletableFuture<Yield>> asks = new ArrayList<>();
-    for (Candidate parent : parents) {
-      InstructionSlot slot = InstructionSlot.of(parent.text(), o.frozen());
-      asks.add(context.ask(round, 0, "Generate " + o.proposals() + " variations of the following instruction. Keep its meaning"
+    return context.collect("ape resampling", 1, parents.size(), () -> {
+      List<CompletableFuture<Yield>> asks = new ArrayList<>();
+      for (Candidate parent : parents) {
+        InstructionSlot slot = InstructionSlot.of(parent.text(), o.frozen());
+        asks.add(context.ask(round, 0, "Generate " + o.proposals() + " variations of the following instruction. Keep its meaning"
           + " and every rule in it; vary the wording.\n\n<instruction>\n" + slot.instruction() + "\n</instruction>\n\n"
           + "Put each variation inside its own <instruction></instruction> block and write nothing else.")
-          .thenApply(answer -> slot.proposals(answer, parent, "ape-resample", o.proposals(), "a variation of " + parent.id(), o.frozen(), round)));
-    }
-    return context.collect("ape resampling", 1, asks.size(), asks);
+            .thenApply(answer -> slot.proposals(answer, parent, "ape-resample", o.proposals(), "a variation of " + parent.id(), o.frozen(), round)));
+      }
+      return asks;
+    });
   }
 
   String generationQuestion(List<Example> demos, OptimizeOptions o) {

@@ -60,13 +60,15 @@ public final class OPRO implements PromptStrategy {
     Candidate best = parents.get(0);
     InstructionSlot slot = InstructionSlot.of(best.text(), o.frozen());
     String question = metaPrompt(context, slot);
-    List<CompletableFuture<Yield>> samples = new ArrayList<>();
-    for (int i = 0; i < o.candidatesPerStep(); i++) {
-      String rationale = "step " + round + " sample " + (i + 1);
-      // the same question, sampled again: each sample is its own call with its own recorded answer
-      samples.add(context.ask(round, i, question).thenApply(answer -> slot.proposals(answer, best, "opro", 1, rationale, o.frozen(), round)));
-    }
-    return context.collect("opro samples", 1, samples.size(), samples);
+    return context.collect("opro samples", 1, o.candidatesPerStep(), () -> {
+      List<CompletableFuture<Yield>> samples = new ArrayList<>();
+      for (int i = 0; i < o.candidatesPerStep(); i++) {
+        String rationale = "step " + round + " sample " + (i + 1);
+        // the same question, sampled again: each sample is its own call with its own recorded answer
+        samples.add(context.ask(round, i, question).thenApply(answer -> slot.proposals(answer, best, "opro", 1, rationale, o.frozen(), round)));
+      }
+      return samples;
+    });
   }
 
   /** The trajectory shown to the optimizer: scored candidates above the floor, the best {@code trajectorySize}, ascending. */

@@ -59,19 +59,22 @@ public final class PE2 implements PromptStrategy {
   public List<Proposal> propose(List<Candidate> parents, OptimizationContext context, int round) {
     OptimizeOptions o = context.options();
     List<List<ExampleResult>> errorsByParent = context.trainErrors(parents, o.minibatchSize());
-    List<CompletableFuture<Yield>> asks = new ArrayList<>();
-    for (int p = 0; p < parents.size(); p++) {
-      List<ExampleResult> errors = errorsByParent.get(p);
-      if (errors.isEmpty()) {
-        continue;
+    long planned = errorsByParent.stream().filter(errors -> !errors.isEmpty()).count() * o.proposals();
+    return context.collect("pe2 proposals", 1, planned, () -> {
+      List<CompletableFuture<Yield>> asks = new ArrayList<>();
+      for (int p = 0; p < parents.size(); p++) {
+        List<ExampleResult> errors = errorsByParent.get(p);
+        if (errors.isEmpty()) {
+          continue;
+        }
+        Candidate parent = parents.get(p);
+        for (int i = 0; i < o.proposals(); i++) {
+          List<ExampleResult> batch = context.sample(errors, o.batchSize());
+          asks.add(context.ask(round, i, question(parent, batch, context)).thenApply(answer -> proposal(parent, batch, answer, context, round)));
+        }
       }
-      Candidate parent = parents.get(p);
-      for (int i = 0; i < o.proposals(); i++) {
-        List<ExampleResult> batch = context.sample(errors, o.batchSize());
-        asks.add(context.ask(round, i, question(parent, batch, context)).thenApply(answer -> proposal(parent, batch, answer, context, round)));
-      }
-    }
-    return context.collect("pe2 proposals", 1, asks.size(), asks);
+      return asks;
+    });
   }
 
   private static Yield proposal(Candidate parent, List<ExampleResult> batch, io.promptunit.optimize.Answer asked, OptimizationContext context, int round) {

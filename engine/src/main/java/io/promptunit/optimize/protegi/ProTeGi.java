@@ -51,19 +51,22 @@ public final class ProTeGi implements PromptStrategy {
   public List<Proposal> propose(List<Candidate> parents, OptimizationContext context, int round) {
     OptimizeOptions o = context.options();
     List<List<ExampleResult>> errorsByParent = context.trainErrors(parents, o.minibatchSize());
-    List<CompletableFuture<Yield>> chains = new ArrayList<>();
-    for (int p = 0; p < parents.size(); p++) {
-      List<ExampleResult> errors = errorsByParent.get(p);
-      if (errors.isEmpty()) {
-        continue;
-      }
-      for (int g = 0; g < o.gradients(); g++) {
-        chains.add(gradient(parents.get(p), context.sample(errors, o.errorsPerGradient()), g, context, round));
-      }
-    }
     boolean paraphrase = o.paraphrases() > 0;
-    long planned = chains.size() * (2L + (paraphrase ? o.editsPerGradient() : 0));
-    return context.collect(paraphrase ? "critique → edit → paraphrase" : "critique → edit", paraphrase ? 3 : 2, planned, chains);
+    long withErrors = errorsByParent.stream().filter(errors -> !errors.isEmpty()).count();
+    long planned = withErrors * o.gradients() * (2L + (paraphrase ? o.editsPerGradient() : 0));
+    return context.collect(paraphrase ? "critique → edit → paraphrase" : "critique → edit", paraphrase ? 3 : 2, planned, () -> {
+      List<CompletableFuture<Yield>> chains = new ArrayList<>();
+      for (int p = 0; p < parents.size(); p++) {
+        List<ExampleResult> errors = errorsByParent.get(p);
+        if (errors.isEmpty()) {
+          continue;
+        }
+        for (int g = 0; g < o.gradients(); g++) {
+          chains.add(gradient(parents.get(p), context.sample(errors, o.errorsPerGradient()), g, context, round));
+        }
+      }
+      return chains;
+    });
   }
 
   /** One textual gradient: the critique, as soon as it arrives the edit, as soon as that arrives its paraphrases. */
