@@ -5,7 +5,6 @@ import io.promptunit.Strategy;
 import io.promptunit.config.Keys;
 import io.promptunit.model.ModelClient;
 import io.promptunit.model.ModelResolver;
-import io.promptunit.optimize.History;
 import io.promptunit.optimize.Optimization;
 import io.promptunit.optimize.OptimizationResult;
 import io.promptunit.optimize.OptimizeOptions;
@@ -131,9 +130,5 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
 
   static String percent(Double value) {
     return value == null ? "—" : String.format(Locale.ROOT, "%.0f%%", value * 100);
-  }
-
-  static String scores(History.Scores scores) {
-    return "train " + percent(scores.train) + ", selection " + percent(scores.selection) + ", held-out " + percent(scores.heldOut);
   }
 }

@@ -35,8 +35,7 @@ final class VerdictDescriptor extends AbstractTestDescriptor implements Node<Run
         "promptunit.history", files.history().toAbsolutePath().toString(),
         "promptunit.summary", files.summary().toAbsolutePath().toString(),
         "promptunit.spend", result.spend().describe())));
-    String scores = "best " + result.best().id() + ": " + OptimizationDescriptor.scores(result.bestScores())
-        + "; original: " + OptimizationDescriptor.scores(result.originalScores());
+    String scores = result.movement() + " (original " + result.original().id() + " → best " + result.best().id() + ")";
     String where = " Best prompt: " + files.bestPrompt().toAbsolutePath() + "; what changed and why: " + files.summary().toAbsolutePath()
         + "; full history: " + files.history().toAbsolutePath() + ".";
     if (result.passedHeldOut()) {

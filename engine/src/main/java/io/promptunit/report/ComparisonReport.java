@@ -28,14 +28,14 @@ public final class ComparisonReport {
   /** The table as Markdown. */
   public static String table(List<OptimizationResult> results) {
     StringBuilder md = new StringBuilder();
-    md.append("| strategy | passes held-out | best | train | dev | held-out | calls | tokens | cost | wall time | rounds |\n");
+    md.append("| strategy | passes held-out | best | train | dev | held-out (original → best) | calls | tokens | cost | wall time | rounds |\n");
     md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (OptimizationResult result : results) {
       History.Scores scores = result.bestScores();
-      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %d | %d | $%.4f | %d s | %d |\n",
+      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s → %s | %d | %d | $%.4f | %d s | %d |\n",
           result.strategy(), result.passedHeldOut() ? "yes" : "no", result.best().id(), OptimizationReport.pct(scores.train),
-          OptimizationReport.pct(scores.selection), OptimizationReport.pct(scores.heldOut), result.spend().calls(), result.spend().tokens(),
-          result.spend().cost(), result.seconds(), result.history().rounds().size()));
+          OptimizationReport.pct(scores.selection), OptimizationReport.pct(result.originalScores().heldOut), OptimizationReport.pct(scores.heldOut),
+          result.spend().calls(), result.spend().tokens(), result.spend().cost(), result.seconds(), result.history().rounds().size()));
     }
     return md.toString();
   }
@@ -56,6 +56,7 @@ public final class ComparisonReport {
       row.put("train", scores.train);
       row.put("selection", scores.selection);
       row.put("heldOut", scores.heldOut);
+      row.put("originalHeldOut", result.originalScores().heldOut);
       row.put("spend", OptimizationReport.spend(result.spend()));
       row.put("seconds", result.seconds());
       row.put("rounds", result.history().rounds().size());

@@ -106,6 +106,18 @@ public final class OptimizationReport {
       rejections.add(r);
     }
     root.put("rejections", rejections);
+    List<Map<String, Object>> steps = new ArrayList<>();
+    for (History.Step step : result.history().steps()) {
+      Map<String, Object> st = new LinkedHashMap<>();
+      st.put("round", step.round());
+      st.put("phase", step.phase());
+      st.put("kind", step.kind());
+      st.put("calls", step.calls());
+      st.put("levels", step.levels());
+      st.put("millis", step.millis());
+      steps.add(st);
+    }
+    root.put("steps", steps);
     root.put("notes", result.history().notes());
     return root;
   }
@@ -129,6 +141,7 @@ public final class OptimizationReport {
         ? "**The best prompt passes the suite on the held-out " + splits.heldOutName() + " examples.**\n\n"
         : "**No prompt passed the suite on the held-out " + splits.heldOutName() + " examples.**\n\n");
     md.append("Stopped: ").append(result.stopDetail()).append(".\n\n");
+    md.append("Original → best: ").append(result.movement()).append(".\n\n");
     md.append("| prompt | train | ").append(splits.selectionName()).append(" (selection) | ").append(splits.heldOutName()).append(" (held out) |\n");
     md.append("|---|---|---|---|\n");
     md.append("| original (").append(result.original().id()).append(") | ").append(pct(original.train)).append(" | ")

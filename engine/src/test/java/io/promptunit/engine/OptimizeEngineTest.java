@@ -25,6 +25,7 @@ import io.promptunit.testing.Tickets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -178,6 +179,29 @@ class OptimizeEngineTest {
             + " as in any run). expected ") && m.contains("; worst case ")))));
     assertThat(optimizer.calls()).isZero();
     assertThat(task.calls()).isEqualTo(24); // only the examples themselves
+  }
+
+  @Test
+  void withTheDefaultCassetteTheOptimizerBuysNoAnswerTwiceAndReportsTheOriginalsHeldOutScore(@TempDir Path cassettes)
+      throws IOException {
+    Map<String, String> settings = Map.of("promptunit.cache", "read-write", "promptunit.cache-dir", cassettes.toString());
+
+    EngineExecutionResults results = run(TicketsSuite.class, settings);
+
+    results.testEvents().assertThatEvents().haveExactly(1, event(test("verdict"), finishedSuccessfully()));
+    List<String> asked = task.requests().stream().map(r -> Tickets.user(r) + "|" + r.parameters().temperature()).toList();
+    assertThat(asked).as("every task request reached the model once: the suite run's answers seeded the optimizer").doesNotHaveDuplicates();
+    String summary = Files.readString(output.resolve(TicketsSuite.class.getName()).resolve("protegi").resolve("summary.md"));
+    assertThat(summary).containsPattern("Original → best: train \\d+% → 100%, dev \\d+% → 100%, held-out \\d+% → 100%");
+    assertThat(summary).doesNotContain("held-out — →");
+
+    int taskCalls = task.calls();
+    int optimizerCalls = optimizer.calls();
+    EngineExecutionResults warm = run(TicketsSuite.class, settings);
+
+    warm.testEvents().assertThatEvents().haveExactly(1, event(test("verdict"), finishedSuccessfully()));
+    assertThat(task.calls()).as("a warm re-run replays every answer").isEqualTo(taskCalls);
+    assertThat(optimizer.calls()).isEqualTo(optimizerCalls);
   }
 
   @Test
