@@ -92,7 +92,12 @@ final class StrategyRun {
     String estimate = optimization.estimate().describe();
     Console.line(suite.anchor().getSimpleName() + ": " + strategy.name().toLowerCase(Locale.ROOT) + " with optimizer "
         + models.name() + "; " + estimate);
-    context.listener().reportingEntryPublished(descriptor, ReportEntry.from(Map.of("promptunit.estimate", estimate)));
+    io.promptunit.optimize.Estimate figures = optimization.estimate();
+    context.listener().reportingEntryPublished(descriptor, ReportEntry.from(Map.of("promptunit.estimate", estimate,
+        "promptunit.estimate.expectedTokens", String.valueOf(figures.expected().tokens()),
+        "promptunit.estimate.expectedCalls", String.valueOf(figures.expected().calls()),
+        "promptunit.estimate.worstTokens", String.valueOf(figures.bounded().tokens()),
+        "promptunit.estimate.worstCalls", String.valueOf(figures.bounded().calls()))));
     return estimate;
   }
 

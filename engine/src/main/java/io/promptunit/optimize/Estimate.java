@@ -56,20 +56,8 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, int rounds
     String original = suite.prompt().text();
     int beam = options.beamSize();
     long perExample = StrategyText.scoringCallsPerExample(context);
-    int pool = beam + beam * strategy.maxNewPerParent(options);
-    PromptStrategy.WorstCase round = strategy.worstCase(beam, context);
-
-    // calls: the original's scores on selection and held-out, the rounds, the final train and held-out scores
-    long unknownOriginal = Stream.of(splits.selection(), splits.heldOut(), splits.train()).flatMap(List::stream).distinct()
-        .filter(e -> session.known(original, e).isEmpty()).count();
-    long selectionCalls = strategy.scoresEveryCandidate()
-        ? (long) (pool - beam) * splits.selection().size()
-        : loop.selectionBudget(pool);
-    long scoringPerRound = round.scoringCalls() + selectionCalls * perExample
-        + (long) beam * splits.selection().size() * perExample + splits.heldOut().size() * perExample;
-    long scoringCalls = unknownOriginal * perExample + options.rounds() * scoringPerRound
-        + (splits.train().size() + splits.heldOut().size()) * perExample;
-    long metaCalls = options.rounds() * round.metaCalls();
+    long selection = splits.selection().size();
+    long heldOut = splits.heldOut().size();
 
     // one scoring call: the rendered conversation, with the prompt part grown
     List<Long> rendered = suite.examples().stream().map(e -> task.bound(Conversation.render(suite, e).messages())).toList();
@@ -86,18 +74,51 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, int rounds
     long system = suite.system().map(s -> meta.bound(s.text())).orElse(0L);
     long shownExampleWorst = suite.examples().stream().mapToLong(e -> meta.bound(shown(e))).max().orElse(0) + worstScoringOut;
     double shownExampleLikely = suite.examples().stream().mapToLong(e -> meta.approximate(shown(e))).average().orElse(0) + likelyScoringOut;
-    long worstMetaIn = META_FRAME_WORST + system + round.promptsShown() * metaLongest + options.maxOutputTokens()
-        + round.examplesShown() * shownExampleWorst;
-    long likelyMetaIn = Math.round(META_FRAME_LIKELY + system + round.likelyPromptsShown() * metaPrompt * LIKELY_GROWTH
-        + round.examplesShown() * shownExampleLikely);
-    long worstMetaOut = options.maxOutputTokens();
-    long likelyMetaOut = Math.min(worstMetaOut, Math.round(60 + round.likelyAnswerPrompts() * metaPrompt * LIKELY_GROWTH));
+
+    // the checked-in prompt's scores, unless the suite run answered them; the final train and held-out scores
+    long unknownOriginal = Stream.of(splits.selection(), splits.heldOut(), splits.train()).flatMap(List::stream).distinct()
+        .filter(e -> session.known(original, e).isEmpty()).count();
+    double worstScoring = (unknownOriginal + splits.train().size() + heldOut) * perExample;
+    double likelyScoring = worstScoring;
+    double worstMetaCalls = 0;
+    double likelyMetaCalls = 0;
+    double worstMetaIn = 0;
+    double likelyMetaIn = 0;
+    double likelyMetaOut = 0;
+    long seenWorst = 1;
+    double seenLikely = 1;
+    for (int r = 1; r <= options.rounds(); r++) {
+      int parentsWorst = (int) Math.min(beam, seenWorst);
+      int parentsLikely = (int) Math.max(1, Math.min(beam, Math.round(seenLikely)));
+      PromptStrategy.WorstCase worst = strategy.worstCase(parentsWorst, r, context);
+      PromptStrategy.WorstCase likely = strategy.worstCase(parentsLikely, r, context);
+      long pool = parentsWorst + worst.newCandidates();
+      long selectionCalls = strategy.scoresEveryCandidate() ? worst.newCandidates() * selection
+          : pool > beam ? Math.min(loop.selectionBudget((int) Math.min(pool, Integer.MAX_VALUE)), pool * selection) : 0;
+      worstScoring += worst.scoringCalls() + (selectionCalls + Math.min(beam, pool) * selection + heldOut) * perExample;
+      double likelyPool = parentsLikely + likely.likelyNew();
+      // pulls on parents replay their remembered results; only the new candidates' pulls are calls
+      double likelySelection = strategy.scoresEveryCandidate() ? likely.likelyNew() * selection
+          : likelyPool > beam ? Math.min(loop.selectionBudget((int) Math.round(likelyPool)) * likely.likelyNew() / likelyPool,
+              likely.likelyNew() * selection) : likely.likelyNew() * selection;
+      likelyScoring += likely.scoringCalls() + (likelySelection + Math.min(beam, likely.likelyNew()) * selection * 0.5 + heldOut * 0.5) * perExample;
+      worstMetaCalls += worst.metaCalls();
+      likelyMetaCalls += likely.metaCalls();
+      // a critique quoted in an edit question is at most one answer long
+      worstMetaIn += worst.metaCalls() * (double) (META_FRAME_WORST + system + worst.promptsShown() * metaLongest + options.maxOutputTokens()
+          + worst.examplesShown() * shownExampleWorst);
+      likelyMetaIn += likely.metaCalls() * (META_FRAME_LIKELY + system + likely.likelyPromptsShown() * metaPrompt * LIKELY_GROWTH
+          + likely.examplesShown() * shownExampleLikely);
+      likelyMetaOut += likely.metaCalls() * Math.min(options.maxOutputTokens(), 60 + likely.likelyAnswerPrompts() * metaPrompt * LIKELY_GROWTH);
+      seenWorst += worst.newCandidates();
+      seenLikely += likely.likelyNew();
+    }
 
     PriceTable prices = session.prices();
-    Spend computed = spend(scoringCalls, worstScoringIn, worstScoringOut, prices, taskName)
-        .plus(spend(metaCalls, worstMetaIn, worstMetaOut, prices, optimizerName));
-    Spend expected = spend(scoringCalls, likelyScoringIn, likelyScoringOut, prices, taskName)
-        .plus(spend(metaCalls, likelyMetaIn, likelyMetaOut, prices, optimizerName));
+    Spend computed = spend(worstScoring, worstScoring * worstScoringIn, worstScoring * worstScoringOut, prices, taskName)
+        .plus(spend(worstMetaCalls, worstMetaIn, worstMetaCalls * options.maxOutputTokens(), prices, optimizerName));
+    Spend expected = spend(likelyScoring, likelyScoring * likelyScoringIn, likelyScoring * likelyScoringOut, prices, taskName)
+        .plus(spend(likelyMetaCalls, likelyMetaIn, likelyMetaOut, prices, optimizerName));
 
     Budget.Caps caps = options.caps();
     long calls = Math.min(computed.calls(), caps.calls());
@@ -109,9 +130,12 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, int rounds
     return new Estimate(computed, bounded, expected, options.rounds(), caps, unpriced);
   }
 
-  private static Spend spend(long calls, long in, long out, PriceTable prices, String model) {
-    double cost = prices.priceOf(model).map(p -> p.cost(in, out)).orElse(0.0) * calls;
-    return new Spend(calls, calls * in, calls * out, cost);
+  /** {@code calls} calls of {@code in} input and {@code out} output tokens in all. */
+  private static Spend spend(double calls, double in, double out, PriceTable prices, String model) {
+    long input = Math.round(in);
+    long output = Math.round(out);
+    // a bound must not round down
+    return new Spend((long) Math.ceil(calls), input, output, prices.priceOf(model).map(p -> p.cost(input, output)).orElse(0.0));
   }
 
   /** Tokens of an answer of the task model: the suite run's answers where known, else the expected outputs. */

@@ -17,20 +17,22 @@ public interface PromptStrategy {
   /** New prompts derived from {@code parents} in {@code round}. */
   List<Proposal> propose(List<Candidate> parents, OptimizationContext context, int round);
 
-  /** Upper bounds on the calls one round of {@link #propose} can make for {@code parents} parents. */
-  WorstCase worstCase(int parents, OptimizationContext context);
+  /** What one round of {@link #propose} can ask of the models, and typically asks, for {@code parents} parents. */
+  WorstCase worstCase(int parents, int round, OptimizationContext context);
 
   /**
    * What one round asks of the models, for the estimate printed before a run.
    *
    * @param metaCalls optimizer-model calls at most
    * @param scoringCalls task-model calls at most (examples scored inside {@link #propose})
+   * @param newCandidates new candidates at most
+   * @param likelyNew new candidates typically
    * @param promptsShown prompts quoted in one optimizer question at most (the current prompt, a trajectory, a history)
    * @param examplesShown examples quoted in one optimizer question at most
    * @param likelyPromptsShown prompts quoted in a typical optimizer question
    * @param likelyAnswerPrompts prompt-sized texts in a typical optimizer answer (a critique counts about as one)
    */
-  record WorstCase(long metaCalls, long scoringCalls, long promptsShown, long examplesShown, double likelyPromptsShown,
+  record WorstCase(long metaCalls, long scoringCalls, long newCandidates, double likelyNew, long promptsShown, long examplesShown, double likelyPromptsShown,
       double likelyAnswerPrompts) {}
 
   /** Whether every new candidate is scored on the whole selection split (OPRO) instead of a best-arm selection. */

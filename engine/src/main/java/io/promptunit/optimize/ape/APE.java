@@ -53,10 +53,13 @@ public final class APE implements PromptStrategy {
   }
 
   @Override
-  public WorstCase worstCase(int parents, OptimizationContext context) {
+  public WorstCase worstCase(int parents, int round, OptimizationContext context) {
     OptimizeOptions o = context.options();
+    long calls = round == 1 ? o.subsamples() : parents;
+    long fresh = round == 1 ? (long) o.subsamples() * o.promptsPerSubsample() : (long) parents * o.proposals();
     // an instruction is about half a prompt (the frame is not rewritten)
-    return new WorstCase(Math.max(o.subsamples(), parents), 0, 1, o.demos(), 0.5, 0.5 * Math.max(o.promptsPerSubsample(), o.proposals()));
+    int perAnswer = round == 1 ? o.promptsPerSubsample() : o.proposals();
+    return new WorstCase(calls, 0, fresh, fresh * 0.75, 1, round == 1 ? o.demos() : 0, 0.5, 0.5 * perAnswer);
   }
 
   @Override

@@ -47,11 +47,13 @@ public final class OPRO implements PromptStrategy {
   }
 
   @Override
-  public WorstCase worstCase(int parents, OptimizationContext context) {
+  public WorstCase worstCase(int parents, int round, OptimizationContext context) {
     OptimizeOptions o = context.options();
     // the trajectory grows by up to candidatesPerStep a step until it holds trajectorySize; each exemplar shows the frame
-    double trajectory = Math.min(o.trajectorySize(), 1 + o.candidatesPerStep() * o.rounds() / 2.0);
-    return new WorstCase(o.candidatesPerStep(), 0, o.trajectorySize() + o.exemplars(), o.exemplars(), trajectory * 0.5 + o.exemplars(), 0.5);
+    double trajectory = Math.min(o.trajectorySize(), 1 + o.candidatesPerStep() * (round - 1));
+    return new WorstCase(o.candidatesPerStep(), 0, o.candidatesPerStep(), o.candidatesPerStep() * 0.75,
+        Math.min(o.trajectorySize(), 1 + (long) o.candidatesPerStep() * (round - 1)) + o.exemplars(), o.exemplars(),
+        trajectory * 0.5 + o.exemplars(), 0.5);
   }
 
   @Override

@@ -46,12 +46,13 @@ public final class PE2 implements PromptStrategy {
   }
 
   @Override
-  public WorstCase worstCase(int parents, OptimizationContext context) {
+  public WorstCase worstCase(int parents, int round, OptimizationContext context) {
     OptimizeOptions o = context.options();
     long scoring = StrategyText.minibatchScoringCalls(context);
     long history = o.history() ? (long) o.rounds() * o.beamSize() * o.proposals() : 0;
     // the answer holds the new prompt plus a paragraph of reasoning per example
-    return new WorstCase((long) parents * o.proposals(), parents * scoring, 1 + history, o.batchSize(), 1 + history / 2.0,
+    return new WorstCase((long) parents * o.proposals(), parents * scoring, (long) parents * o.proposals(), parents * o.proposals() * 0.75,
+        1 + history, o.batchSize(), 1 + history / 2.0,
         1.5 + 0.5 * o.batchSize());
   }
 

@@ -38,13 +38,15 @@ public final class ProTeGi implements PromptStrategy {
   }
 
   @Override
-  public WorstCase worstCase(int parents, OptimizationContext context) {
+  public WorstCase worstCase(int parents, int round, OptimizationContext context) {
     OptimizeOptions o = context.options();
     long scoring = StrategyText.minibatchScoringCalls(context);
     long meta = o.gradients() + (long) o.gradients() * (o.paraphrases() > 0 ? 1 + o.editsPerGradient() : 1);
     // critique (a short text), edit (editsPerGradient prompts), paraphrase (paraphrases prompts): per call on average
     double answer = (0.5 + o.editsPerGradient() + (o.paraphrases() > 0 ? o.paraphrases() : 0)) / (o.paraphrases() > 0 ? 3.0 : 2.0);
-    return new WorstCase(parents * meta, parents * scoring, 1, o.errorsPerGradient(), 1, answer);
+    long expansion = Math.min(o.maxExpansion(), (long) o.gradients() * o.editsPerGradient() * (1 + o.paraphrases()));
+    return new WorstCase(parents * meta, parents * scoring, (long) parents * expansion, parents * expansion * 0.75, 1, o.errorsPerGradient(),
+        1, answer);
   }
 
   @Override
