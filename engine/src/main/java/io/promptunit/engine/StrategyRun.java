@@ -81,7 +81,7 @@ final class StrategyRun {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write the optimization report to " + directory, e);
     }
-    String applied = mayApply ? apply(context, suite, result) : "";
+    Applied applied = mayApply ? apply(context, suite, result) : Applied.NOTHING;
     VerdictDescriptor verdict = new VerdictDescriptor(parent.getUniqueId(), result, files, applied);
     parent.addChild(verdict);
     executor.execute(verdict);
@@ -112,24 +112,38 @@ final class StrategyRun {
     return Path.of(context.settings().get(Keys.OUTPUT_DIR).orElse("target/promptunit")).resolve(suite.anchor().getName());
   }
 
+  /**
+   * What apply mode did.
+   *
+   * @param message a sentence for the verdict (empty when apply mode is off)
+   * @param failed whether the user asked for the prompt to be written and it could not be
+   */
+  record Applied(String message, boolean failed) {
+    static final Applied NOTHING = new Applied("", false);
+  }
+
   /** In apply mode, writes a prompt that passed held-out over the checked-in file; says what happened. */
-  private static String apply(RunContext context, Suite suite, OptimizationResult result) {
+  private static Applied apply(RunContext context, Suite suite, OptimizationResult result) {
     if (!context.settings().get(Keys.OPTIMIZE_APPLY).map(Boolean::parseBoolean).orElse(false)) {
-      return "";
+      return Applied.NOTHING;
     }
     if (!result.passedHeldOut() || !result.improved()) {
-      return " Apply mode is on, but " + (result.improved() ? "the prompt did not pass the held-out examples" : "there is no new prompt")
-          + ", so " + suite.prompt().path() + " was left unchanged.";
+      return new Applied(" Apply mode is on, but " + (result.improved() ? "the prompt did not pass the held-out examples" : "there is no new prompt")
+          + ", so " + suite.prompt().path() + " was left unchanged.", false);
     }
     Optional<Path> source = Resource.find(suite.anchor().getClassLoader(), suite.prompt().path()).flatMap(Resource::sourceFile);
     if (source.isEmpty()) {
-      return " Apply mode is on, but " + suite.prompt().path() + " is not a plain file, so it was left unchanged.";
+      return new Applied(" Apply mode is on, but " + suite.prompt().path() + " is not a plain file, so it was left unchanged.", true);
     }
     try {
       Path backup = PromptFile.replace(source.get(), result.best().text());
-      return " Applied: " + source.get() + " now holds the optimized prompt; the previous version is in " + backup + ".";
+      return new Applied(" Applied: " + source.get() + " now holds the optimized prompt; the previous version is in " + backup + ".", false);
+    } catch (java.nio.file.AccessDeniedException e) {
+      return new Applied(" Apply mode is on, but " + source.get() + " was not replaced: "
+          + (e.getReason() != null ? e.getReason() : "permission denied (make the file and its folder writable)") + ". The file is unchanged.", true);
     } catch (IOException e) {
-      return " Apply mode is on, but writing " + source.get() + " failed (" + e.getMessage() + "); the file is unchanged.";
+      return new Applied(" Apply mode is on, but writing " + source.get() + " failed (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+          + "); the file is unchanged.", true);
     }
   }
 }

@@ -14,9 +14,9 @@ final class VerdictDescriptor extends AbstractTestDescriptor implements Node<Run
 
   private final OptimizationResult result;
   private final OptimizationReport.Files3 files;
-  private final String applied;
+  private final StrategyRun.Applied applied;
 
-  VerdictDescriptor(UniqueId parent, OptimizationResult result, OptimizationReport.Files3 files, String applied) {
+  VerdictDescriptor(UniqueId parent, OptimizationResult result, OptimizationReport.Files3 files, StrategyRun.Applied applied) {
     super(parent.append("verdict", "held-out"), "optimized prompt passes held-out " + result.splits().heldOutName() + " examples");
     this.result = result;
     this.files = files;
@@ -38,11 +38,17 @@ final class VerdictDescriptor extends AbstractTestDescriptor implements Node<Run
     String scores = result.movement() + " (original " + result.original().id() + " → best " + result.best().id() + ")";
     String where = " Best prompt: " + files.bestPrompt().toAbsolutePath() + "; what changed and why: " + files.summary().toAbsolutePath()
         + "; full history: " + files.history().toAbsolutePath() + ".";
+    if (result.passedHeldOut() && applied.failed()) {
+      String message = "The optimized prompt passes held-out (" + scores + "), but" + applied.message().replaceFirst("^ Apply mode is on, but", "")
+          + where;
+      Console.line(message);
+      throw new AssertionFailedError(message);
+    }
     if (result.passedHeldOut()) {
-      String how = applied.isEmpty()
+      String how = applied.message().isEmpty()
           ? " To apply it, run again with -Dpromptunit.optimize.apply=true (the prompt file is replaced atomically and the previous"
               + " version kept as .bak), or copy the file by hand."
-          : applied;
+          : applied.message();
       Console.line("optimization passed held-out (" + scores + ")." + where + how);
       context.listener().reportingEntryPublished(this, ReportEntry.from("promptunit.verdict", "passed: " + scores + "." + where + how));
       return context;

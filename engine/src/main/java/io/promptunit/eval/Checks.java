@@ -110,14 +110,18 @@ public final class Checks {
           "create src/test/resources/" + path + " or correct the path"));
       return Optional.empty();
     }
+    String shown = resource.get().displayPath();
     try {
-      JsonNode node = JsonChecks.JSON.readTree(resource.get().readText());
+      JsonNode node = JsonChecks.JSON.readTree(resource.get().readStrictText());
       return Optional.of(new JsonChecks.SchemaValidity(path, node));
     } catch (JsonProcessingException e) {
-      problems.add(new SuiteProblem(path, e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
+      problems.add(new SuiteProblem(shown, e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
           "the JSON Schema is not valid JSON (" + e.getOriginalMessage() + ")", "fix the schema file"));
+    } catch (InvalidSuiteException e) {
+      problems.addAll(e.problems());
     } catch (RuntimeException e) {
-      problems.add(new SuiteProblem(path, 0, "the JSON Schema cannot be used (" + e.getMessage() + ")", "fix the schema file"));
+      problems.add(new SuiteProblem(shown, 1, "the JSON Schema cannot be used: " + e.getMessage(),
+          "fix the schema file (see https://json-schema.org/understanding-json-schema)"));
     }
     return Optional.empty();
   }

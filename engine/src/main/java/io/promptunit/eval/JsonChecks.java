@@ -119,7 +119,15 @@ final class JsonChecks {
       this.schemaPath = schemaPath;
       SpecVersion.VersionFlag version = SpecVersionDetector.detectOptionalVersion(schemaNode, false)
           .orElse(SpecVersion.VersionFlag.V202012);
-      this.schema = JsonSchemaFactory.getInstance(version).getSchema(schemaNode);
+      JsonSchemaFactory factory = JsonSchemaFactory.getInstance(version);
+      // A schema that is JSON but not a schema ({"type": 17}) would fail every example confusingly:
+      // check it against its meta-schema (bundled with the validator, no network) once, up front.
+      Set<ValidationMessage> invalid = factory.getSchema(com.networknt.schema.SchemaLocation.of(version.getId())).validate(schemaNode);
+      if (!invalid.isEmpty()) {
+        throw new IllegalArgumentException("it is not a valid JSON Schema: "
+            + invalid.stream().map(ValidationMessage::getMessage).sorted().limit(5).collect(Collectors.joining("; ")));
+      }
+      this.schema = factory.getSchema(schemaNode);
     }
 
     @Override

@@ -25,6 +25,8 @@ public final class Budget {
   private long startNanos;
   private Spend spent = Spend.NONE;
   private Spend reserved = Spend.NONE;
+  private int inFlight;
+  private String overrun;
 
   public Budget(Caps caps) {
     this.caps = caps;
@@ -59,6 +61,9 @@ public final class Budget {
    */
   public synchronized Spend reserve(long worstInputTokens, long worstOutputTokens, double worstCost) {
     Spend call = new Spend(1, worstInputTokens, worstOutputTokens, worstCost);
+    if (overrun != null) {
+      throw new BudgetExhaustedException(overrun);
+    }
     Spend committed = spent.plus(reserved).plus(call);
     String exceeded = null;
     if (committed.calls() > caps.calls()) {
@@ -71,9 +76,12 @@ public final class Budget {
       exceeded = "the wall-time cap of " + caps.seconds() + " s";
     }
     if (exceeded != null) {
-      throw new BudgetExhaustedException("Budget reached: one more call could exceed " + exceeded + "; spent so far: " + spent.describe());
+      throw new BudgetExhaustedException("Budget reached: one more call could exceed " + exceeded + "; spent so far: " + spent.describe()
+          + (inFlight == 0 ? "" : "; reserved for " + inFlight + " call" + (inFlight == 1 ? "" : "s") + " still running: "
+              + Spend.compact(reserved.tokens()) + " tokens"));
     }
     reserved = reserved.plus(call);
+    inFlight++;
     return call;
   }
 
@@ -83,12 +91,27 @@ public final class Budget {
    */
   public synchronized void settle(Spend reservation, Spend actual) {
     reserved = reserved.minus(reservation);
+    inFlight--;
     spent = spent.plus(actual);
+    if (overrun == null && (spent.tokens() > caps.tokens() || spent.cost() > caps.cost() + 1e-12)) {
+      boolean tokens = spent.tokens() > caps.tokens();
+      overrun = String.format(Locale.ROOT, "Budget crossed: the real spend (%s) is above the %s although every call was reserved within it;"
+          + " the last call used %d input and %d output tokens where %d and %d were reserved (a provider that ignores the output cap"
+          + " does this). The run stopped at once.", spent.describe(),
+          tokens ? "token cap of " + caps.tokens() : String.format(Locale.ROOT, "cost cap of $%.2f", caps.cost()),
+          actual.inputTokens(), actual.outputTokens(), reservation.inputTokens(), reservation.outputTokens());
+    }
+  }
+
+  /** Why the budget refuses every further call although the caps were respected when reserving, if it does. */
+  public synchronized java.util.Optional<String> overrun() {
+    return java.util.Optional.ofNullable(overrun);
   }
 
   /** Releases a reservation whose call failed before the provider answered; the call still counts. */
   public synchronized void release(Spend reservation) {
     reserved = reserved.minus(reservation);
+    inFlight--;
     spent = spent.plus(new Spend(1, 0, 0, 0.0));
   }
 }

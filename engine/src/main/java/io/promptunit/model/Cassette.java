@@ -97,21 +97,33 @@ public final class Cassette implements AutoCloseable {
       if (line.isBlank()) {
         continue;
       }
-      try {
-        JsonNode node = JSON.readTree(line);
-        String key = node.get("key").asText();
-        JsonNode response = node.get("response");
-        Entry entry = new Entry(response.get("text").asText(), response.path("inputTokens").asLong(), response.path("outputTokens").asLong());
-        if (key.length() != 64 || response.get("text") == null) {
-          throw new IllegalArgumentException("incomplete entry");
-        }
-        entries.put(key, entry);
-        lines.put(key, line);
-      } catch (JsonProcessingException | RuntimeException e) {
-        warnings.println("[PromptUnit] warning: ignoring unreadable entry at " + file + ":" + number
-            + " (" + e.getClass().getSimpleName() + "); it will be re-recorded when needed");
+      Optional<Map.Entry<String, Entry>> parsed = parse(line);
+      if (parsed.isPresent()) {
+        entries.put(parsed.get().getKey(), parsed.get().getValue());
+        lines.put(parsed.get().getKey(), line);
+      } else {
+        warnings.println("[PromptUnit] warning: ignoring unreadable entry at " + file + ":" + number + (mode.writes()
+            ? "; it is dropped from the cassette at the end of this run and re-recorded when needed"
+            : "; run once with promptunit.cache=read-write to drop it and re-record what is missing"));
         dirty = true;
       }
+    }
+  }
+
+  /** A cassette line's key and entry, when the line is a complete entry. */
+  private static Optional<Map.Entry<String, Entry>> parse(String line) {
+    try {
+      JsonNode node = JSON.readTree(line);
+      JsonNode key = node == null ? null : node.get("key");
+      JsonNode response = node == null ? null : node.get("response");
+      if (key == null || !key.isTextual() || key.asText().length() != 64 || response == null || response.get("text") == null
+          || !response.get("text").isTextual()) {
+        return Optional.empty();
+      }
+      return Optional.of(Map.entry(key.asText(), new Entry(response.get("text").asText(), response.path("inputTokens").asLong(),
+          response.path("outputTokens").asLong())));
+    } catch (JsonProcessingException | RuntimeException e) {
+      return Optional.empty();
     }
   }
 
@@ -251,19 +263,14 @@ public final class Cassette implements AutoCloseable {
         Map<String, String> merged = new TreeMap<>();
         if (Files.isRegularFile(file)) {
           for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            try {
-              JsonNode node = JSON.readTree(line);
-              if (node != null && node.hasNonNull("key") && node.has("response")) {
-                merged.put(node.get("key").asText(), line);
-              }
-            } catch (JsonProcessingException e) {
-              // a partial line from an interrupted writer: dropped here, re-recorded when needed
-            }
+            // a partial line from an interrupted writer, or any unreadable one: dropped here, re-recorded when needed
+            parse(line).ifPresent(entry -> merged.put(entry.getKey(), line));
           }
         }
         merged.putAll(lines);
         Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
         Files.writeString(temporary, String.join("\n", merged.values()) + (merged.isEmpty() ? "" : "\n"), StandardCharsets.UTF_8);
+        keepPermissions(temporary);
         try {
           Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -274,6 +281,18 @@ public final class Cassette implements AutoCloseable {
       dirty = false;
     } catch (IOException e) {
       warnings.println("[PromptUnit] warning: cannot rewrite the cassette " + file + " (" + e.getMessage() + "); its entries are kept as appended");
+    }
+  }
+
+  /** The rewritten cassette keeps the file's permissions (a temporary file is private: 0600); a new one is rw-r--r--. */
+  private void keepPermissions(Path temporary) throws IOException {
+    try {
+      java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions = Files.isRegularFile(file)
+          ? Files.getPosixFilePermissions(file)
+          : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+      Files.setPosixFilePermissions(temporary, permissions);
+    } catch (UnsupportedOperationException notPosix) {
+      // Windows: the new file gets the folder's default permissions
     }
   }
 

@@ -57,13 +57,23 @@ final class HttpTransport implements HttpClient {
         ? java.net.http.HttpRequest.BodyPublishers.noBody()
         : java.net.http.HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
     HttpResponse<byte[]> response;
+    // The request timeout covers only the headers: a body that stalls after them needs a deadline of
+    // its own, so the whole response (headers and body) must arrive within the read timeout.
+    java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> pending = client.sendAsync(jdk.build(), HttpResponse.BodyHandlers.ofByteArray());
     try {
-      response = client.send(jdk.build(), HttpResponse.BodyHandlers.ofByteArray());
-    } catch (HttpTimeoutException e) {
-      throw new dev.langchain4j.exception.TimeoutException(e);
-    } catch (IOException e) {
-      throw new RuntimeException(e);
+      response = readTimeout == null ? pending.get() : pending.get(readTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      pending.cancel(true);
+      throw new dev.langchain4j.exception.TimeoutException(new HttpTimeoutException(
+          "no complete response within " + readTimeout.toSeconds() + " s (promptunit.timeout-seconds)"));
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof HttpTimeoutException timeout) {
+        throw new dev.langchain4j.exception.TimeoutException(timeout);
+      }
+      throw new RuntimeException(cause instanceof IOException ? cause : new IOException(cause));
     } catch (InterruptedException e) {
+      pending.cancel(true);
       Thread.currentThread().interrupt();
       throw new RuntimeException(e);
     }

@@ -93,7 +93,9 @@ public final class ModelCall {
         TokenUsage usage = response.tokenUsage();
         long in = usage == null || usage.inputTokenCount() == null ? 0 : usage.inputTokenCount();
         long out = usage == null || usage.outputTokenCount() == null ? 0 : usage.outputTokenCount();
-        return new Reply(text, in, out, latency, attempt);
+        // an answer may echo a key (a proxy reflecting headers, a model quoting its prompt): it must not
+        // reach a cassette, a report or the console
+        return new Reply(Secrets.redact(text), in, out, latency, attempt);
       } catch (BudgetExhaustedException e) {
         throw e;
       } catch (RuntimeException e) {
@@ -129,7 +131,8 @@ public final class ModelCall {
     return kind == ModelCallException.Kind.RATE_LIMIT
         || kind == ModelCallException.Kind.SERVER
         || kind == ModelCallException.Kind.TIMEOUT
-        || kind == ModelCallException.Kind.CONNECTION;
+        || kind == ModelCallException.Kind.CONNECTION
+        || kind == ModelCallException.Kind.BAD_RESPONSE;
   }
 
   static ModelCallException.Kind classify(Throwable e) {
@@ -169,6 +172,10 @@ public final class ModelCall {
         return ModelCallException.Kind.SERVER;
       }
       return ModelCallException.Kind.INVALID_REQUEST;
+    }
+    if (hasCause(e, com.fasterxml.jackson.core.JsonProcessingException.class)) {
+      // a body that is not JSON (a proxy's error page, a cut-off answer): the server answered, so it is running
+      return ModelCallException.Kind.BAD_RESPONSE;
     }
     if (hasCause(e, java.io.IOException.class)) {
       // refused, reset or dropped connections: worth another try
@@ -210,6 +217,8 @@ public final class ModelCall {
         return " (lower promptunit.concurrency or raise promptunit.max-retries)";
       case CONNECTION:
         return " (is the server at promptunit.openai.base-url running?)";
+      case BAD_RESPONSE:
+        return " (is promptunit.openai.base-url the API's base URL, e.g. http://localhost:11434/v1, and not a web page or a proxy?)";
       default:
         return "";
     }

@@ -16,6 +16,7 @@ public final class ModelCallException extends RuntimeException {
     INVALID_REQUEST("request rejected"),
     SERVER("provider error"),
     CONNECTION("connection failed"),
+    BAD_RESPONSE("answered with a response that is not the provider's format"),
     NOT_RECORDED("has no recorded answer"),
     OTHER("call failed");
 

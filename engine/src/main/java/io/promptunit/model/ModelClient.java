@@ -54,7 +54,7 @@ public record ModelClient(ChatModel model, String name, ModelCall call, Optional
     String key = Cassette.key(name, request, sample);
     Optional<Cassette.Entry> recorded = recordings.find(key);
     if (recorded.isPresent()) {
-      return new Reply(recorded.get().text(), 0, 0, 0, 0, true);
+      return new Reply(Secrets.redact(recorded.get().text()), 0, 0, 0, 0, true);
     }
     if (recordings.mode() == CacheMode.REPLAY) {
       String user = Secrets.redact(messages.isEmpty() ? "" : Cassette.canonical(name, request, sample).get("messages")

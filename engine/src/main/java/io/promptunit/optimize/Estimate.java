@@ -36,8 +36,9 @@ import java.util.stream.Stream;
  * @param expected the likely spend if every round runs
  * @param rounds rounds the figures assume
  * @param unpriced models without a known price (counted as $0)
+ * @param advice how to tighten the worst case, when an easy way is known
  */
-public record Estimate(Spend computed, Spend bounded, Spend expected, int rounds, Budget.Caps caps, List<String> unpriced) {
+public record Estimate(Spend computed, Spend bounded, Spend expected, int rounds, Budget.Caps caps, List<String> unpriced, Optional<String> advice) {
 
   /** Tokens of a meta-prompt's own instructions (around the prompts and examples it quotes), at most and typically. */
   private static final long META_FRAME_WORST = 700;
@@ -127,7 +128,12 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, int rounds
     Spend bounded = new Spend(calls, Math.round(computed.inputTokens() * share), Math.round(computed.outputTokens() * share),
         Math.min(computed.cost(), caps.cost()));
     List<String> unpriced = Stream.of(taskName, optimizerName).distinct().filter(name -> prices.priceOf(name).isEmpty()).toList();
-    return new Estimate(computed, bounded, expected, options.rounds(), caps, unpriced);
+    Optional<String> advice = session.outputCap().isPresent() || likelyScoringOut * 8 > worstScoringOut
+        ? Optional.empty()
+        : Optional.of(String.format(Locale.ROOT, "the task model's answers average %d tokens but may reach %d: set %s=%d to bound them and"
+            + " tighten the worst case", likelyScoringOut, worstScoringOut, io.promptunit.config.Keys.MAX_OUTPUT_TOKENS,
+            Math.max(16, likelyScoringOut * 4)));
+    return new Estimate(computed, bounded, expected, options.rounds(), caps, unpriced, advice);
   }
 
   /** {@code calls} calls of {@code in} input and {@code out} output tokens in all. */
@@ -172,7 +178,7 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, int rounds
         ? ""
         : "; WARNING: no price is known for " + String.join(" and ", unpriced) + ", so its calls count as $0 and the cost cap"
             + " cannot stop them (set promptunit.price.<model>=<input>,<output> dollars per million tokens)";
-    return String.format(Locale.ROOT, "expected %s if all %d rounds run; worst case %s (from the parameters: %s); caps %s%s",
-        expected.describe(), rounds, bounded.describe(), computed.describe(), caps.describe(), warning);
+    return String.format(Locale.ROOT, "expected %s if all %d rounds run; worst case %s (from the parameters: %s); caps %s%s%s",
+        expected.describe(), rounds, bounded.describe(), computed.describe(), caps.describe(), advice.map(a -> "; " + a).orElse(""), warning);
   }
 }

@@ -56,24 +56,57 @@ public record OptimizeOptions(
   public OptimizeOptions {
     frozen = List.copyOf(frozen);
     compare = List.copyOf(compare);
+    // every problem at once: a user fixing one at a time would need a run per mistake
+    List<String> problems = new java.util.ArrayList<>();
     if (!generation.equals("forward") && !generation.equals("insert")) {
-      throw new IllegalArgumentException("@Optimize(generation = \"" + generation + "\") must be \"forward\" or \"insert\"");
+      problems.add("generation = \"" + generation + "\" must be \"forward\" or \"insert\"");
     }
     if (!scoring.equals("accuracy") && !scoring.equals("logprob")) {
-      throw new IllegalArgumentException("@Optimize(scoring = \"" + scoring + "\") must be \"accuracy\" or \"logprob\"");
+      problems.add("scoring = \"" + scoring + "\" must be \"accuracy\" or \"logprob\"");
     }
-    if (subsamples < 1 || demos < 1 || promptsPerSubsample < 1 || trajectorySize < 1 || exemplars < 0 || candidatesPerStep < 1) {
-      throw new IllegalArgumentException("APE and OPRO sizes must be positive");
+    atLeast(problems, 1, "rounds", rounds, "beamSize", beamSize, "patience", patience, "minibatchSize", minibatchSize,
+        "gradients", gradients, "errorsPerGradient", errorsPerGradient, "editsPerGradient", editsPerGradient, "maxExpansion", maxExpansion,
+        "proposals", proposals, "batchSize", batchSize, "maxOutputTokens", maxOutputTokens, "subsamples", subsamples, "demos", demos,
+        "promptsPerSubsample", promptsPerSubsample, "trajectorySize", trajectorySize, "candidatesPerStep", candidatesPerStep);
+    atLeast(problems, 0, "paraphrases", paraphrases, "stepSize", stepSize, "selectionBudget", selectionBudget, "exemplars", exemplars);
+    if (caps.calls() < 1) {
+      problems.add("maxCalls = " + caps.calls() + " must be at least 1");
     }
-    if (optimizerConcurrency < 0 || progressSeconds < 0) {
-      throw new IllegalArgumentException(Keys.OPTIMIZER_CONCURRENCY + " and " + Keys.PROGRESS_SECONDS + " must be 0 or more");
+    if (caps.tokens() < 1) {
+      problems.add("maxTokens = " + caps.tokens() + " must be at least 1");
     }
-    if (rounds < 1 || beamSize < 1 || patience < 1) {
-      throw new IllegalArgumentException("rounds, beamSize and patience must be at least 1");
+    if (!(caps.cost() > 0)) {
+      problems.add("maxCost = " + caps.cost() + " must be more than 0 (dollars)");
     }
-    if (minibatchSize < 1 || gradients < 1 || errorsPerGradient < 1 || editsPerGradient < 1 || paraphrases < 0 || maxExpansion < 1
-        || proposals < 1 || batchSize < 1 || stepSize < 0 || selectionBudget < 0 || maxOutputTokens < 1) {
-      throw new IllegalArgumentException("optimizer sizes must be positive (paraphrases, stepSize and selectionBudget may be 0)");
+    if (caps.seconds() < 1) {
+      problems.add("maxSeconds = " + caps.seconds() + " must be at least 1");
+    }
+    if (!(metaTemperature >= 0 && metaTemperature <= 2)) {
+      problems.add("metaTemperature = " + metaTemperature + " must be in [0, 2] (or -1 for the strategy's default)");
+    }
+    if (!(trainFraction > 0 && trainFraction < 1) || !(devFraction >= 0 && trainFraction + devFraction < 1)) {
+      problems.add("trainFraction = " + trainFraction + " and devFraction = " + devFraction
+          + " must leave room for test examples (trainFraction in (0, 1), devFraction >= 0, their sum below 1)");
+    }
+    if (optimizerConcurrency < 0) {
+      problems.add(Keys.OPTIMIZER_CONCURRENCY + " = " + optimizerConcurrency + " must be 0 (the suite's concurrency) or more");
+    }
+    if (progressSeconds < 0) {
+      problems.add(Keys.PROGRESS_SECONDS + " = " + progressSeconds + " must be 0 (no progress lines) or more");
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("@Optimize has " + (problems.size() == 1 ? "a problem" : problems.size() + " problems") + ": "
+          + String.join("; ", problems) + ". Fix the attribute, or its promptunit.optimize.<attribute> setting.");
+    }
+  }
+
+  /** Adds a problem for every (name, value) pair below {@code least}. */
+  private static void atLeast(List<String> problems, int least, Object... namesAndValues) {
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      int value = (Integer) namesAndValues[i + 1];
+      if (value < least) {
+        problems.add(namesAndValues[i] + " = " + value + " must be at least " + least);
+      }
     }
   }
 

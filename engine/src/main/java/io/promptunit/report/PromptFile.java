@@ -24,6 +24,11 @@ public final class PromptFile {
   public static Path replace(Path link, String newText) throws IOException {
     // through a symbolic link, replace the real file (keeping the link) with the same permissions
     Path file = link.toRealPath();
+    if (!Files.isWritable(file)) {
+      // a read-only prompt file is its owner's decision: do not replace it behind their back
+      throw new java.nio.file.AccessDeniedException(file.toString(), null,
+          "the file is read-only; make it writable (e.g. chmod u+w) to let apply mode replace it");
+    }
     Path directory = file.getParent();
     String name = file.getFileName().toString();
     Path backup = directory.resolve(name + "." + LocalDateTime.now().format(STAMP) + ".bak");
@@ -31,8 +36,10 @@ public final class PromptFile {
       backup = directory.resolve(name + "." + LocalDateTime.now().format(STAMP) + "-" + n + ".bak");
     }
     Files.copy(file, backup, StandardCopyOption.COPY_ATTRIBUTES);
-    Path temporary = Files.createTempFile(directory, "." + name, ".tmp");
+    Path temporary = null;
+    boolean replaced = false;
     try {
+      temporary = Files.createTempFile(directory, "." + name, ".tmp");
       String text = newText.endsWith("\n") ? newText : newText + "\n";
       Files.writeString(temporary, text, StandardCharsets.UTF_8);
       try {
@@ -45,8 +52,15 @@ public final class PromptFile {
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
       }
+      replaced = true;
     } finally {
-      Files.deleteIfExists(temporary);
+      if (temporary != null) {
+        Files.deleteIfExists(temporary);
+      }
+      if (!replaced) {
+        // the file is unchanged: a backup of it would only be clutter
+        Files.deleteIfExists(backup);
+      }
     }
     return backup;
   }

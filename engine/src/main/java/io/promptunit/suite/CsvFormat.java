@@ -42,6 +42,11 @@ final class CsvFormat implements ExampleFormat {
         for (String name : row) {
           header.add(name.strip().replace("\uFEFF", ""));
         }
+        if (!header.contains("expected")) {
+          problems.accept(new SuiteProblem(file, startLine + 1, "the header row has no \"expected\" column (it has: " + String.join(", ", header) + ")",
+              "add an expected column with the output each example should produce, e.g. id,input,expected"));
+          return;
+        }
         continue;
       }
       if (row.size() != header.size()) {

@@ -82,6 +82,9 @@ final class ExampleFactory {
     if (expectedNode == null) {
       found.add(new SuiteProblem(file, line, "the example has no \"expected\" value",
           "add the output the prompt should produce, e.g. \"expected\": \"billing\" (or a JSON object)"));
+    } else if (expectedNode.isNull()) {
+      found.add(new SuiteProblem(file, line, "\"expected\" is null",
+          "write the output the prompt should produce, e.g. \"expected\": \"billing\"; for an empty answer write \"expected\": \"\""));
     } else if (expectedNode.isTextual()) {
       expected = expectedNode.textValue();
     } else {

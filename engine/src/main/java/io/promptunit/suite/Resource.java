@@ -42,6 +42,55 @@ public record Resource(String path, URL url) {
     }
   }
 
+  /**
+   * The text of a suite file, strictly: invalid UTF-8 is a {@link SuiteProblem} naming the line
+   * (never replacement characters that would be sent to a model), and a byte-order mark at the
+   * start is dropped (editors on Windows add one; a model should not see it).
+   *
+   * @throws InvalidSuiteException when the bytes are not UTF-8
+   */
+  public String readStrictText() {
+    byte[] bytes;
+    try (InputStream in = url.openStream()) {
+      bytes = in.readAllBytes();
+    } catch (IOException e) {
+      throw new InvalidSuiteException(new SuiteProblem(displayPath(), 0, "cannot be read (" + e.getMessage() + ")",
+          "check the file exists and is readable"));
+    }
+    java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+    java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+    java.nio.charset.CoderResult result = decoder.decode(in, out, true);
+    if (result.isError()) {
+      int line = 1;
+      for (int i = 0; i < in.position(); i++) {
+        line += bytes[i] == '\n' ? 1 : 0;
+      }
+      throw new InvalidSuiteException(new SuiteProblem(displayPath(), line, "the file is not valid UTF-8 (byte 0x"
+          + String.format("%02X", bytes[in.position()] & 0xff) + " at byte " + in.position() + ")",
+          "save the file as UTF-8 (your editor's encoding setting), or fix the character on this line"));
+    }
+    decoder.flush(out);
+    out.flip();
+    String text = out.toString();
+    return text.startsWith("\uFEFF") ? text.substring(1) : text;
+  }
+
+  /**
+   * The file as the user knows it, for messages: the editable source file relative to the working
+   * directory (the module, under Maven), e.g. {@code src/test/resources/prompts/router.jsonl};
+   * otherwise (a jar, a file outside the project) the classpath path.
+   */
+  public String displayPath() {
+    Path cwd = Path.of("").toAbsolutePath();
+    return sourceFile().map(file -> file.toAbsolutePath().normalize())
+        .filter(file -> file.startsWith(cwd))
+        .map(file -> cwd.relativize(file).toString().replace('\\', '/'))
+        .orElse(path);
+  }
+
   public InputStream open() throws IOException {
     return url.openStream();
   }

@@ -47,6 +47,11 @@ public final class SuiteLoader {
     Set<String> variables = new LinkedHashSet<>(prompt.get().variables());
     system.ifPresent(s -> variables.addAll(s.variables()));
     List<Example> examples = readExamples(examplesFile.get(), variables, problems);
+    if (variables.isEmpty() && examples.stream().anyMatch(e -> !e.variables().isEmpty())) {
+      problems.add(new SuiteProblem(promptDisplay(loader, declaration.prompt()), 0,
+          "the template has no {{variable}}, so no example's input ever reaches the model",
+          "put the input where it belongs, e.g. Ticket: {{input}}"));
+    }
     if (!problems.isEmpty()) {
       throw new InvalidSuiteException(problems);
     }
@@ -54,23 +59,31 @@ public final class SuiteLoader {
   }
 
   static List<Example> readExamples(Resource file, Set<String> variables, List<SuiteProblem> problems) {
+    String shown = file.displayPath();
     Optional<ExampleFormat> format = ExampleFormat.forFile(file.path());
     if (format.isEmpty()) {
-      problems.add(new SuiteProblem(file.path(), 0, "unknown examples format",
+      problems.add(new SuiteProblem(shown, 0, "unknown examples format",
           "name the file *.jsonl (one JSON object per line) or *.csv (with a header row)"));
       return List.of();
     }
     String templateNames = variables.isEmpty()
         ? "no variables"
         : variables.stream().map(v -> "{{" + v + "}}").collect(Collectors.joining(", "));
-    ExampleFactory factory = new ExampleFactory(file.path(), variables, templateNames);
+    ExampleFactory factory = new ExampleFactory(shown, variables, templateNames);
     List<Example> examples = new ArrayList<>();
     Map<String, Integer> lineById = new HashMap<>();
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(file.open(), StandardCharsets.UTF_8))) {
-      format.get().read(file.path(), reader, record -> factory.create(record, problems::add).ifPresent(example -> {
+    String text;
+    try {
+      text = file.readStrictText();
+    } catch (InvalidSuiteException e) {
+      problems.addAll(e.problems());
+      return List.of();
+    }
+    try (BufferedReader reader = new BufferedReader(new java.io.StringReader(text))) {
+      format.get().read(shown, reader, record -> factory.create(record, problems::add).ifPresent(example -> {
         Integer earlier = lineById.putIfAbsent(example.id(), example.line());
         if (earlier != null) {
-          problems.add(new SuiteProblem(file.path(), example.line(),
+          problems.add(new SuiteProblem(shown, example.line(),
               "duplicate id \"" + example.id() + "\" (first used on line " + earlier + ")",
               explicitIdGiven(example) ? "give each example its own id" : "remove the repeated example or give both an \"id\""));
         } else {
@@ -78,10 +91,10 @@ public final class SuiteLoader {
         }
       }), problems::add);
     } catch (IOException e) {
-      problems.add(new SuiteProblem(file.path(), 0, "cannot be read (" + e.getMessage() + ")", "check the file exists and is readable"));
+      problems.add(new SuiteProblem(shown, 0, "cannot be read (" + e.getMessage() + ")", "check the file exists and is readable"));
     }
     if (examples.isEmpty() && problems.isEmpty()) {
-      problems.add(new SuiteProblem(file.path(), 0, "the file has no examples",
+      problems.add(new SuiteProblem(shown, 0, "the file has no examples",
           "add one example per line, e.g. {\"input\": \"...\", \"expected\": \"...\"}"));
     }
     return examples;
@@ -92,7 +105,27 @@ public final class SuiteLoader {
   }
 
   private static Optional<Template> template(ClassLoader loader, String path, String attribute, String where, List<SuiteProblem> problems) {
-    return find(loader, path, attribute, where, problems).map(resource -> new Template(resource.path(), resource.readText().stripTrailing()));
+    Optional<Resource> resource = find(loader, path, attribute, where, problems);
+    if (resource.isEmpty()) {
+      return Optional.empty();
+    }
+    String text;
+    try {
+      text = resource.get().readStrictText().stripTrailing();
+    } catch (InvalidSuiteException e) {
+      problems.addAll(e.problems());
+      return Optional.empty();
+    }
+    List<SuiteProblem> broken = Template.unclosedVariables(resource.get().displayPath(), text);
+    if (!broken.isEmpty()) {
+      problems.addAll(broken);
+      return Optional.empty();
+    }
+    return Optional.of(new Template(resource.get().path(), text));
+  }
+
+  private static String promptDisplay(ClassLoader loader, String path) {
+    return Resource.find(loader, path).map(Resource::displayPath).orElse(path);
   }
 
   private static Optional<Resource> find(ClassLoader loader, String path, String attribute, String where, List<SuiteProblem> problems) {

@@ -2,6 +2,7 @@ package io.promptunit.suite;
 
 import dev.langchain4j.model.input.PromptTemplate;
 import java.util.Collections;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -59,6 +60,32 @@ public final class Template {
       }
     }
     return Collections.unmodifiableSet(names);
+  }
+
+  /**
+   * Variables opened with {@code {{} and never closed with {@code }}} on the same line (e.g.
+   * {@code {{input}}): langchain4j would send them as plain text, so the example's value would never
+   * reach the model.
+   */
+  public static List<SuiteProblem> unclosedVariables(String file, String text) {
+    List<SuiteProblem> problems = new java.util.ArrayList<>();
+    String[] lines = text.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      String rest = lines[i];
+      int open;
+      while ((open = rest.indexOf("{{")) >= 0) {
+        int close = rest.indexOf("}}", open + 2);
+        int reopen = rest.indexOf("{{", open + 2);
+        if (close < 0 || (reopen >= 0 && reopen < close)) {
+          String fragment = rest.substring(open, Math.min(rest.length(), open + 30)).strip();
+          problems.add(new SuiteProblem(file, i + 1, "the variable \"" + fragment + "\" is opened with {{ but not closed with }} on this line",
+              "write it as {{name}}, e.g. {{input}}"));
+          break;
+        }
+        rest = rest.substring(close + 2);
+      }
+    }
+    return problems;
   }
 
   /** Line of the first occurrence of {@code variable} (1-based), for messages. */

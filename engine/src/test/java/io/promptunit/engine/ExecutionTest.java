@@ -58,7 +58,7 @@ class ExecutionTest {
     assertThat(assertion.getExpected().getStringRepresentation()).isEqualTo("account");
     assertThat(assertion.getActual().getStringRepresentation()).isEqualTo("billing");
     assertThat(assertion.getMessage())
-        .startsWith("password (fixtures/router.jsonl:4) failed normalized equality")
+        .startsWith("password (src/test/resources/fixtures/router.jsonl:4) failed normalized equality")
         .contains("input:", "I cannot reset my password", "expected: account", "actual:   billing");
   }
 

@@ -40,28 +40,28 @@ class MalformedSuiteTest {
   void badJsonNamesTheLineAndColumnAndTheOtherLinesAreNotRun() {
     String message = failureOf(BadJsonSuite.class);
 
-    assertThat(message).startsWith("fixtures/bad-json.jsonl:3: bad JSON at column")
+    assertThat(message).startsWith("src/test/resources/fixtures/bad-json.jsonl:3: bad JSON at column")
         .contains("Fix: make the line one complete JSON object");
   }
 
   @Test
   void aMissingExpectedValueNamesItsLine() {
     assertThat(failureOf(MissingExpectedSuite.class))
-        .isEqualTo("fixtures/missing-expected.jsonl:2: the example has no \"expected\" value. "
+        .isEqualTo("src/test/resources/fixtures/missing-expected.jsonl:2: the example has no \"expected\" value. "
             + "Fix: add the output the prompt should produce, e.g. \"expected\": \"billing\" (or a JSON object)");
   }
 
   @Test
   void duplicateIdsNameBothLines() {
     assertThat(failureOf(DuplicateIdSuite.class))
-        .startsWith("fixtures/duplicate-ids.jsonl:3: duplicate id \"same\" (first used on line 1)")
+        .startsWith("src/test/resources/fixtures/duplicate-ids.jsonl:3: duplicate id \"same\" (first used on line 1)")
         .contains("Fix: give each example its own id");
   }
 
   @Test
   void aTemplateVariableAnExampleDoesNotProvideNamesTheExampleAndTheVariable() {
     assertThat(failureOf(MissingVariableSuite.class))
-        .startsWith("fixtures/missing-variable.jsonl:2: the template uses {{context}} but this example does not provide it")
+        .startsWith("src/test/resources/fixtures/missing-variable.jsonl:2: the template uses {{context}} but this example does not provide it")
         .contains("Fix: add \"context\"", "the template needs {{context}}, {{question}}");
   }
 

@@ -259,13 +259,13 @@ final class RuleServer implements AutoCloseable {
       String added = missing.isEmpty() ? best : best + " " + missing.get(n % missing.size());
       return "<instruction>" + reworded(added, n) + "</instruction>";
     }
-    if (question.contains("I gave a friend an instruction")) { // APE generation: at most two rules of those shown
+    if (question.contains("I gave a friend an instruction")) { // APE generation: as many as asked, with up to two rules of those shown
       List<String> topics = topicsIn(question);
       StringBuilder instructions = new StringBuilder();
-      for (int i = 0; i < 3; i++) {
+      for (int i = 0; i < asked(question, "Give (\\d+) different candidate instruction", 3); i++) {
         StringBuilder instruction = new StringBuilder(VERBS[(n + i) % VERBS.length] + " the urgency of this support ticket as P1, P2 or P3.");
-        for (int t = 0; t < Math.min(i, topics.size()); t++) {
-          instruction.append(' ').append(RULES.get(topics.get((n + t) % topics.size())));
+        for (int t = 0; t < Math.min(i % 3, topics.size()); t++) {
+          instruction.append(' ').append(RULES.get(topics.get((n + i + t) % topics.size())));
         }
         instructions.append("<instruction>").append(instruction).append("</instruction>\n");
       }
@@ -274,9 +274,12 @@ final class RuleServer implements AutoCloseable {
     if (question.contains("variations of the following instruction")) { // APE resampling: reword, sometimes add a rule
       String instruction = between(question, "<instruction>\n", "\n</instruction>");
       List<String> missing = RULES.values().stream().filter(rule -> !instruction.contains(rule)).toList();
-      String better = missing.isEmpty() ? instruction : instruction + " " + missing.get(n % missing.size());
-      return "<instruction>" + reworded(instruction, n) + "</instruction>\n<instruction>" + reworded(better, n + 1) + "</instruction>\n"
-          + "<instruction>" + reworded(instruction, n + 2) + "</instruction>";
+      StringBuilder variations = new StringBuilder();
+      for (int i = 0; i < asked(question, "Generate (\\d+) variations", 3); i++) {
+        String variation = i == 1 && !missing.isEmpty() ? instruction + " " + missing.get(n % missing.size()) : instruction;
+        variations.append("<instruction>").append(reworded(variation, n + i)).append("</instruction>\n");
+      }
+      return variations.toString();
     }
     if (question.contains("Name the one most important problem")) { // ProTeGi critique
       String prompt = between(question, "<prompt>\n", "\n</prompt>");
@@ -295,6 +298,12 @@ final class RuleServer implements AutoCloseable {
       return "<prompt>" + reworded(prompt, n) + "</prompt>\n<prompt>" + reworded(prompt, n + 3) + "</prompt>";
     }
     return "I do not understand the request.";
+  }
+
+  /** How many the question asks for, by {@code pattern}'s first group. */
+  private static int asked(String question, String pattern, int fallback) {
+    java.util.regex.Matcher matcher = java.util.regex.Pattern.compile(pattern).matcher(question);
+    return matcher.find() ? Integer.parseInt(matcher.group(1)) : fallback;
   }
 
   private static String between(String text, String start, String end) {
