@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Evaluates the suite's prompt on a list of examples through a {@link SuiteSession} — at most the
  * session's concurrency at a time — while the caller collects the results one by one, in any order.
- * Only a window of examples ahead of the caller is in flight or buffered, so memory stays bounded
- * however long the suite is (unless the session remembers results for an optimization).
+ * Only a window of examples ahead of the caller (thousands: wide enough that an example waiting out
+ * retries does not idle the other workers) is in flight or buffered, so memory stays bounded however
+ * long the suite is (unless the session remembers results for an optimization).
  */
 public final class SuiteRun {
 
@@ -35,7 +36,10 @@ public final class SuiteRun {
     for (int i = 0; i < this.examples.size(); i++) {
       positions.put(this.examples.get(i).id(), i);
     }
-    this.window = Math.max(session.concurrency() * 4, 16);
+    // How far ahead of the collector examples are submitted. A window of a few times the concurrency
+    // kept memory tiny but let one example that waits out retries (seconds of backoff) hold back
+    // every other worker; a few thousand finished results wait for the collector instead (a few MB).
+    this.window = Math.max(session.concurrency() * 256, 4096);
   }
 
   /** The result of {@code example}, waiting for it if needed. Each example may be collected once. */

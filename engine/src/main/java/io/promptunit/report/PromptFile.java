@@ -20,11 +20,20 @@ public final class PromptFile {
 
   private PromptFile() {}
 
+  /** Read-only by its mode (even for a user, such as root, whom the system would let write it anyway). */
+  private static boolean readOnly(Path file) throws IOException {
+    try {
+      return !Files.getPosixFilePermissions(file).contains(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+    } catch (UnsupportedOperationException notPosix) {
+      return !Files.isWritable(file);
+    }
+  }
+
   /** @return the backup of the previous version */
   public static Path replace(Path link, String newText) throws IOException {
     // through a symbolic link, replace the real file (keeping the link) with the same permissions
     Path file = link.toRealPath();
-    if (!Files.isWritable(file)) {
+    if (readOnly(file)) {
       // a read-only prompt file is its owner's decision: do not replace it behind their back
       throw new java.nio.file.AccessDeniedException(file.toString(), null,
           "the file is read-only; make it writable (e.g. chmod u+w) to let apply mode replace it");

@@ -225,7 +225,14 @@ public final class OpenAiCompatibleServer implements AutoCloseable {
             reply.headers.forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
             exchange.sendResponseHeaders(reply.status, payload.length);
             try (OutputStream out = exchange.getResponseBody()) {
-                out.write(payload);
+                if (!reply.bodyStall.isZero()) {
+                    out.write(payload, 0, 1);
+                    out.flush();
+                    Thread.sleep(reply.bodyStall.toMillis());
+                    out.write(payload, 1, payload.length - 1);
+                } else {
+                    out.write(payload);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // closing: drop the exchange
@@ -270,6 +277,9 @@ public final class OpenAiCompatibleServer implements AutoCloseable {
     }
 
     private byte[] render(Reply reply) throws JsonProcessingException {
+        if (reply.rawBody != null) {
+            return reply.rawBody.getBytes(StandardCharsets.UTF_8);
+        }
         if (!reply.isSuccess()) {
             return reply.errorBody.getBytes(StandardCharsets.UTF_8);
         }
@@ -391,9 +401,18 @@ public final class OpenAiCompatibleServer implements AutoCloseable {
         private final String errorBody;     // error only
         private final Map<String, String> headers;
         private final Duration delay;
+        private final Duration bodyStall;   // headers sent, then the body withheld this long
+        private final String rawBody;       // sent verbatim with status 200 instead of a completion
 
         private Reply(int status, String content, Integer promptTokens, Integer completionTokens, String model,
                       String errorBody, Map<String, String> headers, Duration delay) {
+            this(status, content, promptTokens, completionTokens, model, errorBody, headers, delay, Duration.ZERO, null);
+        }
+
+        private Reply(int status, String content, Integer promptTokens, Integer completionTokens, String model,
+                      String errorBody, Map<String, String> headers, Duration delay, Duration bodyStall, String rawBody) {
+            this.bodyStall = bodyStall;
+            this.rawBody = rawBody;
             this.status = status;
             this.content = content;
             this.promptTokens = promptTokens;
@@ -451,6 +470,16 @@ public final class OpenAiCompatibleServer implements AutoCloseable {
             return error(500, "The server had an error while processing your request. Sorry about that!");
         }
 
+        /** A 200 response whose body is {@code body} verbatim (e.g. an HTML page or a cut-off answer), not a completion. */
+        public static Reply raw(String body) {
+            return new Reply(200, "", 0, 0, null, null, new LinkedHashMap<>(), Duration.ZERO, Duration.ZERO, body);
+        }
+
+        /** A copy that sends its headers at once, then withholds the body for {@code stall}: a stalled stream. */
+        public Reply stallingBodyFor(Duration stall) {
+            return new Reply(status, content, promptTokens, completionTokens, model, errorBody, headers, delay, stall, rawBody);
+        }
+
         /** A copy that also sends this response header. */
         public Reply withHeader(String name, String value) {
             Map<String, String> copy = new LinkedHashMap<>(headers);
@@ -493,7 +522,7 @@ public final class OpenAiCompatibleServer implements AutoCloseable {
                     : request.messages().stream().mapToInt(m -> words(m.content())).sum();
             int completion = completionTokens != null ? completionTokens : words(content);
             String name = model != null ? model : request.model() != null ? request.model() : DEFAULT_MODEL;
-            return new Reply(status, content, prompt, completion, name, null, headers, delay);
+            return new Reply(status, content, prompt, completion, name, null, headers, delay, bodyStall, rawBody);
         }
 
         private void requireSuccess(String method) {

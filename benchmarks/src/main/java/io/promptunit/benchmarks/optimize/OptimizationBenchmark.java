@@ -33,7 +33,7 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * <p>Per strategy it prints: wall time; calls; the critical-path ideal (the suite run's batches plus,
  * from history.json, every phase's dependent calls times their latency: what an infinitely wide
  * provider could not beat); their ratio; the effective concurrency (call latency served per second);
- * task requests the server saw twice (must be 0); calls of a warm re-run on the same cassettes (must
+ * task requests the server saw twice, the same messages at the same temperature (must be 0); calls of a warm re-run on the same cassettes (must
  * be 0); and the printed estimates (worst case and expected tokens) against the tokens really used.
  *
  * <p>Arguments: {@code --task-latency=200 --optimizer-latency=2000 --concurrency=16

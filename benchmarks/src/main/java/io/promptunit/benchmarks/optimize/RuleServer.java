@@ -127,7 +127,7 @@ final class RuleServer implements AutoCloseable {
     return optimizerCalls.get();
   }
 
-  /** Task requests whose body (model, messages, temperature, output cap) the server had already answered. */
+  /** Task requests whose model, messages and temperature the server had already answered (whatever their output cap). */
   int repeatedTaskCalls() {
     return repeatedTaskCalls.get();
   }
@@ -157,7 +157,8 @@ final class RuleServer implements AutoCloseable {
         answer = optimizerAnswer(user, counter.incrementAndGet());
       } else {
         taskCalls.incrementAndGet();
-        if (!taskBodies.add(body)) {
+        // the same question asked again: same model, messages and temperature (an output cap does not change the answer's meaning)
+        if (!taskBodies.add(request.get("model").asText() + "|" + request.get("messages") + "|" + request.path("temperature").asText())) {
           repeatedTaskCalls.incrementAndGet();
         }
         answer = taskAnswer(user);
