@@ -1,6 +1,7 @@
 package io.promptunit.eval;
 
 import io.promptunit.Example;
+import io.promptunit.model.BoundedChatModel;
 import io.promptunit.model.Budget;
 import io.promptunit.model.Cassette;
 import io.promptunit.model.MeteredChatModel;
@@ -16,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -256,14 +258,21 @@ public final class SuiteSession implements AutoCloseable {
 
     public SuiteSession build() {
       SpendMeter spend = new SpendMeter(prices);
-      ModelClient meteredTask = through(spend.meter(task), cassette);
+      // At most `concurrency` task and judge calls are on the wire at once. Workers are twice as many,
+      // so that examples waiting out a retry's backoff (which holds no permit) do not idle the calls.
+      Semaphore permits = new Semaphore(concurrency);
+      ModelClient meteredTask = through(spend.meter(bounded(task, permits)), cassette);
       JudgeModels raw = judges;
       JudgeModels metered = ((JudgeModels) spec -> {
         ModelClient judge = raw == null ? task : raw.judge(spec);
-        return judge == task ? meteredTask : through(spend.meter(judge), cassette);
+        return judge == task ? meteredTask : through(spend.meter(bounded(judge, permits)), cassette);
       }).cached();
       return new SuiteSession(suite, meteredTask, metered, concurrency, spend, prices, cassette, outputCap,
-          Executors.newFixedThreadPool(concurrency, threads(suite.name())), remember ? new ConcurrentHashMap<>() : null, true);
+          Executors.newFixedThreadPool(concurrency * 2, threads(suite.name())), remember ? new ConcurrentHashMap<>() : null, true);
+    }
+
+    private static ModelClient bounded(ModelClient client, Semaphore permits) {
+      return client.withModel(new BoundedChatModel(client.model(), permits));
     }
 
     private static ModelClient through(ModelClient client, Optional<Cassette> cassette) {

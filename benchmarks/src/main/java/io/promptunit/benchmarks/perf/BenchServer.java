@@ -33,7 +33,15 @@ final class BenchServer implements AutoCloseable {
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicLong ids = new AtomicLong();
 
+  /** Every {@code faultEvery}-th request fails with 503 (0: none), as a provider under load does. */
+  private final int faultEvery;
+
   BenchServer(long latencyMillis, int threads) {
+    this(latencyMillis, threads, 0);
+  }
+
+  BenchServer(long latencyMillis, int threads, int faultEvery) {
+    this.faultEvery = faultEvery;
     this.latencyMillis = latencyMillis;
     // The JDK server writes headers and body separately; without TCP_NODELAY, Nagle's algorithm
     // holds the body until the client's delayed ACK (~40 ms on Linux) and every call looks 40 ms slower.
@@ -75,10 +83,17 @@ final class BenchServer implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
-    requests.incrementAndGet();
+    int number = requests.incrementAndGet();
     boolean counted = true;
     try {
       String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      if (faultEvery > 0 && number % faultEvery == 0) {
+        Thread.sleep(latencyMillis);
+        inFlight.decrementAndGet();
+        counted = false;
+        exchange.sendResponseHeaders(503, -1);
+        return;
+      }
       String answer = InstantModel.answerFor(body);
       Thread.sleep(latencyMillis);
       byte[] response = ("{\"id\":\"chatcmpl-" + ids.incrementAndGet() + "\",\"object\":\"chat.completion\",\"created\":"
