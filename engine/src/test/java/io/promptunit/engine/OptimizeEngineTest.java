@@ -131,6 +131,27 @@ class OptimizeEngineTest {
   }
 
   @Test
+  void applyModeLeavesAReadOnlyPromptAloneAndTheVerdictSaysWhy() throws IOException {
+    Path prompt = Path.of("src/test/resources/fixtures/tickets.prompt");
+    String original = Files.readString(prompt);
+    var permissions = Files.getPosixFilePermissions(prompt);
+    Files.setPosixFilePermissions(prompt, java.nio.file.attribute.PosixFilePermissions.fromString("r--r--r--"));
+    try {
+      EngineExecutionResults results = run(TicketsSuite.class, Map.of("promptunit.optimize.apply", "true"));
+
+      results.testEvents().assertThatEvents().haveExactly(1, event(test("verdict"), finishedWithFailure(message(m ->
+          m.startsWith("The optimized prompt passes held-out") && m.contains("was not replaced: the file is read-only; make it writable")))));
+      assertThat(Files.readString(prompt)).isEqualTo(original);
+      try (var files = Files.list(prompt.getParent())) {
+        assertThat(files.map(p -> p.getFileName().toString())).noneMatch(name -> name.startsWith("tickets.prompt.") && name.endsWith(".bak"));
+      }
+    } finally {
+      Files.setPosixFilePermissions(prompt, permissions);
+      Files.writeString(prompt, original);
+    }
+  }
+
+  @Test
   void aComparisonRunsEveryStrategyAndWritesOneTableTraceableToTheHistories() throws IOException {
     EngineExecutionResults results = run(io.promptunit.fixtures.optimize.ComparedSuite.class, Map.of());
 
