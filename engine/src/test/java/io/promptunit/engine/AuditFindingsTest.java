@@ -230,6 +230,32 @@ class AuditFindingsTest {
     }
   }
 
+  @Test
+  void finding13_anExampleWaitingToRetryDoesNotHoldBackTheOthers() {
+    java.util.Set<String> answered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.concurrent.atomic.AtomicInteger answeredBeforeRetry = new java.util.concurrent.atomic.AtomicInteger(-1);
+    java.util.concurrent.atomic.AtomicBoolean failedOnce = new java.util.concurrent.atomic.AtomicBoolean();
+    try (OpenAiCompatibleServer server = OpenAiCompatibleServer.start(request -> {
+      String user = request.lastUserMessage();
+      if (user.contains("ticket number 0 ")) {
+        if (failedOnce.compareAndSet(false, true)) {
+          return Reply.serverError();
+        }
+        answeredBeforeRetry.set(answered.size());
+      } else {
+        answered.add(user);
+      }
+      return Reply.text("billing");
+    })) {
+      // the first example's retry waits 2.5 to 5 s: ample time for the 39 others, two at a time, against a local server
+      EngineExecutionResults results = EngineRuns.run(Map.of("promptunit.model", "openai:gpt-4o-mini", "promptunit.openai.base-url",
+          server.baseUrl(), "promptunit.retry-backoff-millis", "5000"), selectClass(io.promptunit.fixtures.audit.ManySuite.class));
+
+      results.testEvents().assertStatistics(stats -> stats.succeeded(40));
+      assertThat(answeredBeforeRetry.get()).as("examples answered while the first one waited to retry").isEqualTo(39);
+    }
+  }
+
   private static ModelClient openAi(OpenAiCompatibleServer server, Map<String, String> extra) {
     Map<String, String> values = new java.util.HashMap<>(Map.of("promptunit.openai.base-url", server.baseUrl(), "promptunit.retry-backoff-millis", "1"));
     values.putAll(extra);
