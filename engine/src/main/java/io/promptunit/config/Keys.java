@@ -83,8 +83,16 @@ public final class Keys {
 
   public static final int DEFAULT_PROGRESS_SECONDS = 10;
 
-  /** Where optimization outputs go, relative to the working directory (the module's). Default {@code target/promptunit}. */
+  /**
+   * Where the HTML report ({@code report.html}) and optimization outputs go, relative to the working
+   * directory (the module's). Default {@value #DEFAULT_OUTPUT_DIR}.
+   */
   public static final String OUTPUT_DIR = "promptunit.output-dir";
+
+  public static final String DEFAULT_OUTPUT_DIR = "target/promptunit";
+
+  /** Whether a run writes {@code report.html} into {@link #OUTPUT_DIR}. Default true. */
+  public static final String REPORT = "promptunit.report";
 
   /**
    * Response cache mode: {@code read-write} (default: answer from the suite's cassette when

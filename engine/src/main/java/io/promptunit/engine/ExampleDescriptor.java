@@ -3,6 +3,7 @@ package io.promptunit.engine;
 import io.promptunit.Example;
 import io.promptunit.eval.ExampleResult;
 import io.promptunit.eval.SuiteRun;
+import io.promptunit.report.SuiteReport;
 import io.promptunit.suite.Suite;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -45,10 +46,12 @@ final class ExampleDescriptor extends AbstractTestDescriptor implements Node<Run
   public RunContext execute(RunContext context, DynamicTestExecutor dynamicTestExecutor) throws Exception {
     Optional<String> abort = context.abortReason();
     if (abort.isPresent()) {
+      context.suiteReport().ifPresent(report -> report.add(SuiteReport.Row.aborted(example, abort.get())));
       throw new TestAbortedException(abort.get());
     }
     SuiteRun run = context.suiteRun().orElseThrow();
     ExampleResult result = run.await(example);
+    context.suiteReport().ifPresent(report -> report.add(SuiteReport.Row.of(result, run.suite().options().toleratesFailures())));
     ExampleOutcome.publishEntries(this, result, context.listener());
     ExampleOutcome.raise(result, run.suite().options().toleratesFailures());
     return context;

@@ -51,8 +51,10 @@ final class ExampleOutcome {
       default:
         AssertionFailedError failure = failure(result);
         if (tolerated) {
-          throw new TestAbortedException(
+          TestAbortedException aborted = new TestAbortedException(
               "FAILED, but tolerated by the suite's minPassRate (the suite container carries the verdict): " + failure.getMessage(), failure);
+          aborted.setStackTrace(at(result.example()));
+          throw aborted;
         }
         throw failure;
     }
@@ -76,7 +78,18 @@ final class ExampleOutcome {
     for (CheckFailure failure : attempt.failures()) {
       message.append("\n  ").append(failure.check()).append(": ").append(failure.reason());
     }
-    return new AssertionFailedError(message.toString(), first.expected(), first.actual());
+    AssertionFailedError failure = new AssertionFailedError(message.toString(), first.expected(), first.actual());
+    failure.setStackTrace(at(example));
+    return failure;
+  }
+
+  /**
+   * The trace of a failed example: one frame pointing at its line in the examples file (IDE
+   * consoles render it as a link), none of the engine's frames, which say nothing to the user.
+   */
+  static StackTraceElement[] at(Example example) {
+    String file = example.file().substring(example.file().lastIndexOf('/') + 1);
+    return new StackTraceElement[] {new StackTraceElement(example.file().replace('/', '.'), example.id(), file, example.line())};
   }
 
   private static String label(String name) {

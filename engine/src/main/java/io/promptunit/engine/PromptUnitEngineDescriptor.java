@@ -1,6 +1,12 @@
 package io.promptunit.engine;
 
+import io.promptunit.config.Keys;
 import io.promptunit.model.Spend;
+import io.promptunit.report.HtmlReport;
+import io.promptunit.report.SuiteReport;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.platform.engine.UniqueId;
 import org.junit.platform.engine.support.descriptor.EngineDescriptor;
 import org.junit.platform.engine.support.hierarchical.Node;
@@ -17,6 +23,15 @@ final class PromptUnitEngineDescriptor extends EngineDescriptor implements Node<
     Spend total = context.runSpend();
     if (total.calls() > 0) {
       Console.line("run spend: " + total.describe());
+    }
+    List<SuiteReport> suites = context.reports();
+    if (!suites.isEmpty() && context.settings().get(Keys.REPORT).map(Boolean::parseBoolean).orElse(true)) {
+      Path file = Path.of(context.settings().get(Keys.OUTPUT_DIR).orElse(Keys.DEFAULT_OUTPUT_DIR)).resolve("report.html");
+      try {
+        Console.line("report: " + HtmlReport.write(file, suites, total).toUri());
+      } catch (IOException | RuntimeException e) {
+        Console.line("the HTML report could not be written to " + file.toAbsolutePath() + " (" + e.getMessage() + ")");
+      }
     }
     context.models().close();
   }

@@ -6,7 +6,10 @@ import io.promptunit.model.ModelCall;
 import io.promptunit.model.ModelClient;
 import io.promptunit.model.Spend;
 import io.promptunit.model.ModelResolver;
+import io.promptunit.report.SuiteReport;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.platform.engine.EngineExecutionListener;
@@ -28,9 +31,14 @@ final class RunContext implements EngineExecutionContext {
   private final AtomicReference<Spend> runSpend;
   private final SuiteState suite;
   private final String abortReason;
+  private final List<SuiteReport> reports;
+  private final SuiteReport suiteReport;
 
   private RunContext(EngineExecutionListener listener, Settings settings, ModelResolver models, ModelCall call,
-      AtomicBoolean noModelAnnounced, AtomicReference<Spend> runSpend, SuiteState suite, String abortReason) {
+      AtomicBoolean noModelAnnounced, AtomicReference<Spend> runSpend, SuiteState suite, String abortReason, List<SuiteReport> reports,
+      SuiteReport suiteReport) {
+    this.reports = reports;
+    this.suiteReport = suiteReport;
     this.runSpend = runSpend;
     this.noModelAnnounced = noModelAnnounced;
     this.listener = listener;
@@ -44,15 +52,31 @@ final class RunContext implements EngineExecutionContext {
   static RunContext start(ExecutionRequest request) {
     Settings settings = new Settings(request.getConfigurationParameters()::get, System::getenv);
     return new RunContext(request.getEngineExecutionListener(), settings, new ModelResolver(settings), ModelCall.from(settings),
-        new AtomicBoolean(), new AtomicReference<>(Spend.NONE), null, null);
+        new AtomicBoolean(), new AtomicReference<>(Spend.NONE), null, null, new CopyOnWriteArrayList<>(), null);
   }
 
-  RunContext withSuite(SuiteState state) {
-    return new RunContext(listener, settings, models, call, noModelAnnounced, runSpend, state, null);
+  RunContext withSuite(SuiteState state, SuiteReport report) {
+    return new RunContext(listener, settings, models, call, noModelAnnounced, runSpend, state, null, reports, report);
   }
 
-  RunContext withAbortReason(String reason) {
-    return new RunContext(listener, settings, models, call, noModelAnnounced, runSpend, null, reason);
+  RunContext withAbortReason(String reason, SuiteReport report) {
+    return new RunContext(listener, settings, models, call, noModelAnnounced, runSpend, null, reason, reports, report);
+  }
+
+  /** Adds a suite to the run's report (in the order suites start). */
+  SuiteReport report(SuiteReport report) {
+    reports.add(report);
+    return report;
+  }
+
+  /** Every suite of the run so far, for the HTML report. */
+  List<SuiteReport> reports() {
+    return List.copyOf(reports);
+  }
+
+  /** The report of the suite being run, inside a suite. */
+  Optional<SuiteReport> suiteReport() {
+    return Optional.ofNullable(suiteReport);
   }
 
   /** True the first time it is asked in a run: the no-model instructions are printed once, not once per suite. */

@@ -74,6 +74,7 @@ final class StrategyRun {
         Console.line(name + " " + status.describe());
       }
     });
+    context.suiteReport().ifPresent(report -> report.add(result));
     Path directory = outputDirectory(context, suite).resolve(result.strategy());
     OptimizationReport.Files3 files;
     try {
@@ -109,7 +110,7 @@ final class StrategyRun {
   }
 
   static Path outputDirectory(RunContext context, Suite suite) {
-    return Path.of(context.settings().get(Keys.OUTPUT_DIR).orElse("target/promptunit")).resolve(suite.anchor().getName());
+    return Path.of(context.settings().get(Keys.OUTPUT_DIR).orElse(Keys.DEFAULT_OUTPUT_DIR)).resolve(suite.anchor().getName());
   }
 
   /**

@@ -5,6 +5,7 @@ import io.promptunit.Optimize;
 import io.promptunit.eval.Checks;
 import io.promptunit.eval.JudgeModels;
 import io.promptunit.suite.InvalidSuiteException;
+import io.promptunit.report.SuiteReport;
 import io.promptunit.suite.Suite;
 import io.promptunit.suite.SuiteLoader;
 import io.promptunit.suite.SuiteProblem;
@@ -107,6 +108,11 @@ final class SuiteDescriptor extends AbstractTestDescriptor implements Node<RunCo
   @Override
   public RunContext before(RunContext context) {
     if (problem != null) {
+      io.promptunit.PromptTest declaration = anchor.getAnnotation(io.promptunit.PromptTest.class);
+      SuiteReport report = new SuiteReport(anchor.getName(), declaration == null ? "" : declaration.prompt(),
+          declaration == null ? "" : declaration.examples(), declaration == null ? 1.0 : declaration.minPassRate());
+      report.problem(problem.getMessage());
+      context.report(report);
       throw problem;
     }
     return SuiteExecution.start(this, context);

@@ -2,6 +2,8 @@ package io.promptunit.engine;
 
 import io.promptunit.config.Keys;
 import io.promptunit.Optimize;
+import io.promptunit.report.SuiteReport;
+import io.promptunit.suite.Resource;
 import io.promptunit.eval.SuiteRun;
 import io.promptunit.eval.SuiteSession;
 import io.promptunit.model.CacheMode;
@@ -14,6 +16,7 @@ import io.promptunit.model.SuiteModels;
 import io.promptunit.suite.Suite;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +30,8 @@ final class SuiteExecution {
 
   static RunContext start(SuiteDescriptor descriptor, RunContext context) {
     Suite suite = descriptor.suite().orElseThrow();
+    SuiteReport report = context.report(new SuiteReport(suite.name(), display(suite, suite.prompt().path()), suite.examplesFile().displayPath(),
+        suite.options().minPassRate()));
     SuiteModels models = new SuiteModels(context.models(), context.settings(), context.call());
     ModelClient task;
     try {
@@ -36,10 +41,13 @@ final class SuiteExecution {
         if (context.firstNoModelNotice()) {
           System.err.println("[PromptUnit] " + e.getMessage().replace("this example was", "examples are"));
         }
-        return context.withAbortReason(e.getMessage());
+        report.problem("Not run: " + e.getMessage().replace("this example was", "the examples were"));
+        return context.withAbortReason(e.getMessage(), report);
       }
+      report.problem(e.getMessage());
       throw e;
     }
+    report.model(task.name());
     int concurrency = suite.options().concurrency().orElse(context.settings().getInt(Keys.CONCURRENCY, Keys.DEFAULT_CONCURRENCY));
     if (concurrency < 1) {
       throw new IllegalArgumentException(Keys.CONCURRENCY + "=" + concurrency + " must be at least 1");
@@ -64,7 +72,12 @@ final class SuiteExecution {
     entries.put("promptunit.cache", mode.name().toLowerCase(Locale.ROOT).replace('_', '-'));
     cassette.ifPresent(c -> entries.put("promptunit.cassette", c.file().toString()));
     context.listener().reportingEntryPublished(descriptor, ReportEntry.from(entries));
-    return context.withSuite(new SuiteState(session, new SuiteRun(session, descriptor.selectedExamples())));
+    return context.withSuite(new SuiteState(session, new SuiteRun(session, descriptor.selectedExamples())), report);
+  }
+
+  /** A suite file as the user knows it (under src/test/resources when it is there). */
+  static String display(Suite suite, String path) {
+    return Resource.find(suite.anchor().getClassLoader(), path).map(Resource::displayPath).orElse(path);
   }
 
   static Path cassettePath(RunContext context, Suite suite) {
@@ -77,6 +90,7 @@ final class SuiteExecution {
       SuiteRun.Tally tally = state.run().tally();
       Spend spend = state.session().spend().total();
       context.addToRunSpend(spend);
+      context.suiteReport().ifPresent(report -> report.spend(spend));
       double required = descriptor.suite().orElseThrow().options().minPassRate();
       Map<String, String> entries = new LinkedHashMap<>();
       entries.put("promptunit.passed", String.valueOf(tally.passed()));
@@ -90,7 +104,9 @@ final class SuiteExecution {
       state.session().cassette().ifPresent(c -> entries.put("promptunit.cachedAnswers", String.valueOf(c.hits())));
       context.listener().reportingEntryPublished(descriptor, ReportEntry.from(entries));
       Console.line(descriptor.anchor().getSimpleName() + ": " + tally.passed() + "/" + tally.total() + " passed (" + percent(tally.passRate())
-          + "); spend " + spend.describe() + state.session().cassette().map(c -> ", " + c.hits() + " answers from " + c.file()).orElse(""));
+          + context.suiteReport().map(SuiteExecution::perSplit).orElse("") + "); spend " + spend.describe()
+          + state.session().cassette().map(c -> ", " + c.hits() + " answers from " + c.file()).orElse(""));
+      context.suiteReport().ifPresent(report -> failures(report).forEach(Console::line));
       if (required < 1.0 && tally.passRate() < required) {
         throw new AssertionFailedError(String.format(Locale.ROOT,
             "Suite %s passed %d of %d examples (%s), below its required pass rate of %s (@PromptTest(minPassRate = %s)); "
@@ -99,6 +115,47 @@ final class SuiteExecution {
             percent(required), percent(tally.passRate()));
       }
     });
+  }
+
+  /** {@code ; train 50.0%, test 75.0%} when the examples declare splits. */
+  static String perSplit(SuiteReport report) {
+    StringBuilder text = new StringBuilder();
+    for (String split : List.of("train", "dev", "test")) {
+      List<SuiteReport.Row> rows = report.rows().stream().filter(r -> r.split().equals(split) && !r.status().equals("aborted")).toList();
+      if (!rows.isEmpty()) {
+        text.append(text.length() == 0 ? "; " : ", ").append(split).append(' ')
+            .append(percent(rows.stream().filter(SuiteReport.Row::passed).count() / (double) rows.size()));
+      }
+    }
+    return text.toString();
+  }
+
+  /** One line per failing example (tolerated ones marked), at most {@value #MAX_FAILURES_SHOWN}, then how many more. */
+  static List<String> failures(SuiteReport report) {
+    List<SuiteReport.Row> failing = report.rows().stream().filter(r -> !r.passed() && !r.status().equals("aborted")).toList();
+    List<String> lines = new java.util.ArrayList<>();
+    for (SuiteReport.Row row : failing.subList(0, Math.min(failing.size(), MAX_FAILURES_SHOWN))) {
+      String what = row.status().equals("error")
+          ? "error: " + oneLine(row.reason(), 140)
+          : "expected " + quote(row.expected()) + ", got " + quote(row.actual());
+      lines.add("  " + (row.status().equals("tolerated") ? "~ " : "✘ ") + row.id() + (row.split().isEmpty() ? "" : " [" + row.split() + "]")
+          + " (" + row.location() + ") " + what + (row.status().equals("tolerated") ? " (tolerated by minPassRate)" : ""));
+    }
+    if (failing.size() > MAX_FAILURES_SHOWN) {
+      lines.add("  … and " + (failing.size() - MAX_FAILURES_SHOWN) + " more failing examples (see the report)");
+    }
+    return lines;
+  }
+
+  private static final int MAX_FAILURES_SHOWN = 20;
+
+  private static String quote(String text) {
+    return "\"" + oneLine(text, 60) + "\"";
+  }
+
+  private static String oneLine(String text, int most) {
+    String line = text.strip().replaceAll("\\s+", " ");
+    return line.length() > most ? line.substring(0, most - 1) + "…" : line;
   }
 
   static String percent(double fraction) {

@@ -1,0 +1,434 @@
+package io.promptunit.report;
+
+import io.promptunit.model.Spend;
+import io.promptunit.optimize.Candidate;
+import io.promptunit.optimize.History;
+import io.promptunit.optimize.OptimizationResult;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The run as one self-contained HTML page (inline styles, script and SVG; nothing fetched from the
+ * network, so it opens from disk and in CI artifacts): per suite the pass rates overall, per split
+ * and per tag, model, spend and latency, and a table of examples that can be filtered and searched,
+ * each failure with input, expected, actual, a word-level diff and its {@code file:line}; per
+ * optimization a plot of the scores per round, the candidates with their lineage and reasons, the
+ * rejections, the diff from the original to the best prompt and the spend per round.
+ *
+ * <pre>{@code
+ * SuiteReport suite = new SuiteReport("com.acme.RouterPromptTest", "prompts/router.prompt", "prompts/router.jsonl", 1.0);
+ * suite.add(SuiteReport.Row.of(result, false));
+ * HtmlReport.write(Path.of("target/promptunit/report.html"), List.of(suite), spend);
+ * }</pre>
+ */
+public final class HtmlReport {
+
+  private HtmlReport() {}
+
+  /** Writes the report atomically (a temporary file renamed over the old one). */
+  public static Path write(Path file, List<SuiteReport> suites, Spend spend) throws IOException {
+    Path absolute = file.toAbsolutePath();
+    Files.createDirectories(absolute.getParent());
+    Path temporary = Files.createTempFile(absolute.getParent(), ".report", ".html");
+    try {
+      Files.writeString(temporary, render(suites, spend, ZonedDateTime.now()), StandardCharsets.UTF_8);
+      java.nio.file.attribute.PosixFileAttributeView view = Files.getFileAttributeView(temporary, java.nio.file.attribute.PosixFileAttributeView.class);
+      if (view != null) {
+        view.setPermissions(java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      }
+      try {
+        Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } finally {
+      Files.deleteIfExists(temporary);
+    }
+    return absolute;
+  }
+
+  public static String render(List<SuiteReport> suites, Spend spend, ZonedDateTime when) {
+    StringBuilder html = new StringBuilder(16_384);
+    long passing = suites.stream().filter(SuiteReport::passes).count();
+    long examples = suites.stream().mapToLong(s -> s.rows().size()).sum();
+    long failing = suites.stream().flatMap(s -> s.rows().stream()).filter(r -> r.status().equals("failed") || r.status().equals("error")).count();
+    html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+        .append("<title>PromptUnit report</title><style>").append(STYLE).append("</style></head><body>\n");
+    html.append("<header><h1>PromptUnit report</h1><p class=\"summary\">")
+        .append("<span class=\"").append(passing == suites.size() ? "ok" : "bad").append("\" id=\"suites-passing\">")
+        .append(passing).append(" of ").append(suites.size()).append(" suites pass</span> · ")
+        .append(examples).append(" examples, ").append(failing).append(" failing · spend ").append(esc(spend.describe()))
+        .append(" · ").append(esc(when.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z", Locale.ROOT))))
+        .append("</p><nav>");
+    for (SuiteReport suite : suites) {
+      html.append("<a href=\"#").append(anchor(suite)).append("\" class=\"").append(suite.passes() ? "ok" : "bad").append("\">")
+          .append(esc(suite.simpleName())).append(" ").append(pct(suite.passRate())).append("</a> ");
+    }
+    html.append("</nav></header>\n<main>\n");
+    for (SuiteReport suite : suites) {
+      suite(html, suite);
+    }
+    html.append("</main><script>").append(SCRIPT).append("</script></body></html>\n");
+    return html.toString();
+  }
+
+  private static void suite(StringBuilder html, SuiteReport suite) {
+    List<SuiteReport.Row> rows = suite.rows();
+    html.append("<section class=\"suite\" id=\"").append(anchor(suite)).append("\" data-suite=\"").append(esc(suite.name())).append("\">\n");
+    html.append("<h2><span class=\"badge ").append(suite.passes() ? "ok\">PASS" : "bad\">FAIL").append("</span> ")
+        .append(esc(suite.simpleName())).append("</h2>\n<p class=\"meta\">").append(esc(suite.name())).append(" · prompt <code>")
+        .append(esc(suite.promptPath())).append("</code> · examples <code>").append(esc(suite.examplesPath())).append("</code>")
+        .append(suite.model().isEmpty() ? "" : " · model <code>" + esc(suite.model()) + "</code>").append("</p>\n");
+    suite.problem().ifPresent(problem -> html.append("<pre class=\"problem\">").append(esc(problem)).append("</pre>\n"));
+    if (!rows.isEmpty()) {
+      List<Long> latencies = rows.stream().filter(r -> !r.status().equals("aborted")).map(SuiteReport.Row::latencyMillis).sorted().toList();
+      html.append("<div class=\"figures\"><div class=\"figure\"><b class=\"pass-rate\">").append(pct(suite.passRate()))
+          .append("</b><span>pass rate (required ").append(pct(suite.minPassRate())).append(")</span></div>")
+          .append("<div class=\"figure\"><b>").append(rows.stream().filter(SuiteReport.Row::passed).count()).append(" / ").append(rows.size())
+          .append("</b><span>examples passed</span></div>")
+          .append("<div class=\"figure\"><b>").append(esc(suite.spend().describe())).append("</b><span>spend</span></div>")
+          .append("<div class=\"figure\"><b>").append(latencies.isEmpty() ? "—" : latencies.get(latencies.size() / 2) + " ms").append(" / ")
+          .append(latencies.isEmpty() ? "—" : latencies.get(Math.min(latencies.size() - 1, (int) Math.ceil(latencies.size() * 0.95) - 1)) + " ms")
+          .append("</b><span>latency median / p95</span></div></div>\n");
+      breakdown(html, rows);
+      examples(html, rows);
+    }
+    List<OptimizationResult> optimizations = suite.optimizations();
+    if (optimizations.size() > 1) {
+      html.append("<h3>Strategy comparison</h3>\n<table class=\"comparison\"><thead><tr><th>strategy</th><th>passes held-out</th><th>best</th>")
+          .append("<th>train</th><th>dev</th><th>held-out (original → best)</th><th>spend</th><th>wall time</th><th>rounds</th></tr></thead><tbody>");
+      for (OptimizationResult result : optimizations) {
+        History.Scores best = result.bestScores();
+        html.append("<tr><td>").append(esc(result.strategy())).append("</td><td>").append(result.passedHeldOut() ? "yes" : "no")
+            .append("</td><td>").append(esc(result.best().id())).append("</td><td>").append(pct(best.train)).append("</td><td>")
+            .append(pct(best.selection)).append("</td><td>").append(pct(result.originalScores().heldOut)).append(" → ").append(pct(best.heldOut))
+            .append("</td><td>").append(esc(result.spend().describe())).append("</td><td>").append(result.seconds()).append(" s</td><td>")
+            .append(result.history().rounds().size()).append("</td></tr>");
+      }
+      html.append("</tbody></table>\n");
+    }
+    for (OptimizationResult result : optimizations) {
+      optimization(html, suite, result);
+    }
+    html.append("</section>\n");
+  }
+
+  /** Pass rates per split and per tag. */
+  private static void breakdown(StringBuilder html, List<SuiteReport.Row> rows) {
+    Map<String, List<SuiteReport.Row>> groups = new LinkedHashMap<>();
+    for (String split : List.of("train", "dev", "test", "")) {
+      List<SuiteReport.Row> of = SuiteReport.ofSplit(rows, split);
+      if (!of.isEmpty() && of.size() != rows.size()) {
+        groups.put(split.isEmpty() ? "split: none" : "split: " + split, of);
+      }
+    }
+    Set<String> tags = new TreeSet<>();
+    rows.forEach(r -> tags.addAll(r.tags()));
+    for (String tag : tags) {
+      groups.put("tag: " + tag, rows.stream().filter(r -> r.tags().contains(tag)).toList());
+    }
+    if (groups.isEmpty()) {
+      return;
+    }
+    html.append("<table class=\"breakdown\"><thead><tr><th>group</th><th>examples</th><th>passed</th><th>pass rate</th></tr></thead><tbody>");
+    groups.forEach((name, of) -> html.append("<tr><td>").append(esc(name)).append("</td><td>").append(of.size()).append("</td><td>")
+        .append(of.stream().filter(SuiteReport.Row::passed).count()).append("</td><td>")
+        .append(bar(SuiteReport.passRate(of))).append("</td></tr>"));
+    html.append("</tbody></table>\n");
+  }
+
+  private static void examples(StringBuilder html, List<SuiteReport.Row> rows) {
+    Set<String> splits = new LinkedHashSet<>();
+    Set<String> tags = new TreeSet<>();
+    rows.forEach(r -> {
+      if (!r.split().isEmpty()) {
+        splits.add(r.split());
+      }
+      tags.addAll(r.tags());
+    });
+    html.append("<div class=\"filters\"><label><input type=\"checkbox\" class=\"only-failures\"> failures only</label> ")
+        .append("<select class=\"split-filter\"><option value=\"\">every split</option>");
+    splits.forEach(s -> html.append("<option>").append(esc(s)).append("</option>"));
+    html.append("</select> <select class=\"tag-filter\"><option value=\"\">every tag</option>");
+    tags.forEach(t -> html.append("<option>").append(esc(t)).append("</option>"));
+    html.append("</select> <input type=\"search\" class=\"search\" placeholder=\"search id, input, output\"> <span class=\"shown\"></span></div>\n");
+    html.append("<table class=\"examples\"><thead><tr><th>status</th><th>id</th><th>split</th><th>tags</th><th>where</th><th>latency</th></tr></thead><tbody>\n");
+    for (SuiteReport.Row row : rows) {
+      boolean failing = !row.passed();
+      html.append("<tr class=\"example ").append(row.status()).append("\" data-status=\"").append(row.status()).append("\" data-split=\"")
+          .append(esc(row.split())).append("\" data-tags=\"").append(esc(String.join(" ", row.tags()))).append("\" data-text=\"")
+          .append(esc((row.id() + " " + row.input() + " " + row.actual() + " " + row.expected()).toLowerCase(Locale.ROOT))).append("\">")
+          .append("<td><span class=\"status ").append(row.status()).append("\">").append(row.status()).append("</span></td><td>")
+          .append(esc(row.id())).append("</td><td>").append(esc(row.split())).append("</td><td>").append(esc(String.join(", ", row.tags())))
+          .append("</td><td><code>").append(esc(row.location())).append("</code></td><td>").append(row.status().equals("aborted") ? "" : row.latencyMillis() + " ms")
+          .append("</td></tr>\n");
+      if (failing) {
+        html.append("<tr class=\"detail\" data-for=\"").append(esc(row.id())).append("\"><td colspan=\"6\"><dl>")
+            .append("<dt>input</dt><dd><pre>").append(esc(row.input())).append("</pre></dd>");
+        if (!row.expected().isEmpty() || !row.actual().isEmpty()) {
+          html.append("<dt>expected</dt><dd><pre class=\"expected\">").append(esc(row.expected())).append("</pre></dd>")
+              .append("<dt>actual</dt><dd><pre class=\"actual\">").append(esc(row.actual())).append("</pre></dd>")
+              .append("<dt>diff</dt><dd><pre class=\"diff\">").append(wordDiff(row.expected(), row.actual())).append("</pre></dd>");
+        }
+        html.append("<dt>why</dt><dd class=\"reason\">").append(esc(row.reason())).append("</dd></dl></td></tr>\n");
+      }
+    }
+    html.append("</tbody></table>\n");
+  }
+
+  private static void optimization(StringBuilder html, SuiteReport suite, OptimizationResult result) {
+    History history = result.history();
+    html.append("<div class=\"optimization\" data-strategy=\"").append(esc(result.strategy())).append("\"><h3>Optimization: ")
+        .append(esc(result.strategy())).append(" <span class=\"badge ").append(result.passedHeldOut() ? "ok\">passes held-out" : "bad\">does not pass held-out")
+        .append("</span></h3>\n<p>").append(esc(result.movement())).append(". Stopped: ").append(esc(result.stopDetail())).append(". Spend ")
+        .append(esc(result.spend().describe())).append(", ").append(result.seconds()).append(" s.</p>\n");
+    html.append(plot(result));
+    if (result.improved()) {
+      html.append("<h4>What changed (original → ").append(esc(result.best().id())).append(")</h4><pre class=\"diff\">");
+      for (String line : LineDiff.of(result.original().text(), result.best().text()).split("\n", -1)) {
+        String kind = line.startsWith("+ ") ? "ins" : line.startsWith("- ") ? "del" : "same";
+        html.append("<span class=\"").append(kind).append("\">").append(esc(line)).append("</span>\n");
+      }
+      html.append("</pre>\n");
+    }
+    html.append("<h4>Rounds</h4><table class=\"rounds\"><thead><tr><th>round</th><th>best</th><th>train</th><th>dev</th><th>held-out</th>")
+        .append("<th>proposed</th><th>accepted</th><th>spend this round</th></tr></thead><tbody>");
+    for (History.Round round : history.rounds()) {
+      html.append("<tr><td>").append(round.round()).append("</td><td>").append(esc(round.bestId())).append("</td><td>")
+          .append(pct(round.bestTrain().orElse(null))).append("</td><td>").append(pct(round.bestSelection())).append("</td><td>")
+          .append(pct(round.bestHeldOut().orElse(null))).append("</td><td>").append(round.proposed()).append("</td><td>").append(round.accepted())
+          .append("</td><td>").append(esc(round.spend().describe())).append("</td></tr>");
+    }
+    html.append("</tbody></table>\n<h4>Candidates</h4><table class=\"candidates\"><thead><tr><th>id</th><th>parent</th><th>round</th>")
+        .append("<th>origin</th><th>train</th><th>dev</th><th>held-out</th><th>why</th></tr></thead><tbody>");
+    Map<String, History.Scores> scores = history.scores();
+    for (Candidate candidate : history.candidates()) {
+      History.Scores s = scores.get(candidate.id());
+      html.append("<tr").append(candidate.id().equals(result.best().id()) ? " class=\"best\"" : "").append("><td>").append(esc(candidate.id()))
+          .append("</td><td>").append(esc(candidate.parent().orElse(""))).append("</td><td>").append(candidate.round()).append("</td><td>")
+          .append(esc(candidate.origin())).append("</td><td>").append(pct(s.train)).append("</td><td>").append(pct(s.selection))
+          .append("</td><td>").append(pct(s.heldOut)).append("</td><td><details><summary>").append(esc(firstLine(candidate.rationale(), candidate.text())))
+          .append("</summary><pre>").append(esc(candidate.rationale())).append("</pre><pre class=\"prompt\">").append(esc(candidate.text()))
+          .append("</pre></details></td></tr>");
+    }
+    html.append("</tbody></table>\n");
+    if (!history.rejections().isEmpty()) {
+      html.append("<h4>Rejected (").append(history.rejections().size()).append(")</h4><table class=\"rejections\"><thead><tr><th>round</th>")
+          .append("<th>parent</th><th>origin</th><th>reason</th></tr></thead><tbody>");
+      for (History.Rejection rejection : history.rejections()) {
+        html.append("<tr><td>").append(rejection.round()).append("</td><td>").append(esc(rejection.parent())).append("</td><td>")
+            .append(esc(rejection.origin())).append("</td><td>").append(esc(rejection.reason())).append("</td></tr>");
+      }
+      html.append("</tbody></table>\n");
+    }
+    if (!history.notes().isEmpty()) {
+      html.append("<h4>Notes</h4><ul>");
+      history.notes().forEach(note -> html.append("<li>").append(esc(note)).append("</li>"));
+      html.append("</ul>\n");
+    }
+    html.append("</div>\n");
+  }
+
+  /**
+   * Scores per round as an inline SVG line plot: the best prompt's train, dev (selection) and
+   * held-out scores, round 0 being the checked-in prompt.
+   */
+  static String plot(OptimizationResult result) {
+    List<double[]> series = new ArrayList<>(); // per round: train, selection, held-out (NaN when unknown)
+    History.Scores original = result.originalScores();
+    series.add(new double[] {nan(original.train), nan(original.selection), nan(original.heldOut)});
+    for (History.Round round : result.history().rounds()) {
+      series.add(new double[] {round.bestTrain().orElse(Double.NaN), round.bestSelection(), round.bestHeldOut().orElse(Double.NaN)});
+    }
+    int width = 560;
+    int height = 220;
+    int left = 44;
+    int right = 120;
+    int top = 14;
+    int bottom = 34;
+    double plotWidth = width - left - right;
+    double plotHeight = height - top - bottom;
+    int n = series.size();
+    StringBuilder svg = new StringBuilder();
+    svg.append("<svg class=\"plot\" role=\"img\" aria-label=\"scores per round\" width=\"").append(width).append("\" height=\"").append(height)
+        .append("\" viewBox=\"0 0 ").append(width).append(' ').append(height).append("\" xmlns=\"http://www.w3.org/2000/svg\">");
+    for (int p = 0; p <= 100; p += 25) {
+      double y = top + plotHeight * (1 - p / 100.0);
+      svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>", left, y, left + plotWidth, y))
+          .append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" class=\"axis\" text-anchor=\"end\">%d%%</text>", left - 6, y + 4, p));
+    }
+    for (int i = 0; i < n; i++) {
+      double x = left + (n == 1 ? plotWidth / 2 : plotWidth * i / (n - 1));
+      svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"axis\" text-anchor=\"middle\">%s</text>", x, height - bottom + 16,
+          i == 0 ? "orig." : String.valueOf(i)));
+    }
+    svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"axis\" text-anchor=\"middle\">round</text>", left + plotWidth / 2, height - 2));
+    String[] names = {"train", result.splits().selectionName(), "held-out"};
+    String[] classes = {"train", "selection", "heldout"};
+    for (int s = 0; s < 3; s++) {
+      StringBuilder path = new StringBuilder();
+      StringBuilder dots = new StringBuilder();
+      boolean pen = false;
+      for (int i = 0; i < n; i++) {
+        double value = series.get(i)[s];
+        if (Double.isNaN(value)) {
+          pen = false;
+          continue;
+        }
+        double x = left + (n == 1 ? plotWidth / 2 : plotWidth * i / (n - 1));
+        double y = top + plotHeight * (1 - value);
+        path.append(pen ? " L" : " M").append(String.format(Locale.ROOT, "%.1f %.1f", x, y));
+        pen = true;
+        dots.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" class=\"%s\"><title>%s round %s: %s</title></circle>",
+            x, y, classes[s], names[s], i == 0 ? "original" : String.valueOf(i), pct(value)));
+      }
+      if (path.length() > 0) {
+        svg.append("<path d=\"").append(path.toString().strip()).append("\" class=\"line ").append(classes[s]).append("\"/>").append(dots);
+      }
+      double legendY = top + 12 + s * 18;
+      svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"line %s\"/>", left + plotWidth + 14, legendY,
+          left + plotWidth + 34, legendY, classes[s]))
+          .append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" class=\"legend\">%s</text>", left + plotWidth + 40, legendY + 4, esc(names[s])));
+    }
+    return svg.append("</svg>\n").toString();
+  }
+
+  /** Expected and actual word by word: words only in the actual output inserted, words only in the expected deleted. */
+  static String wordDiff(String expected, String actual) {
+    List<String> a = tokens(expected);
+    List<String> b = tokens(actual);
+    if ((long) a.size() * b.size() > 4_000_000L) {
+      return "<span class=\"del\">" + esc(expected) + "</span><span class=\"ins\">" + esc(actual) + "</span>";
+    }
+    StringBuilder out = new StringBuilder();
+    for (Diff.Edit edit : Diff.of(a, b)) {
+      String text = esc(edit.token());
+      out.append(switch (edit.kind()) {
+        case SAME -> text;
+        case DELETED -> "<del>" + text + "</del>";
+        case INSERTED -> "<ins>" + text + "</ins>";
+      });
+    }
+    return out.toString();
+  }
+
+  private static List<String> tokens(String text) {
+    List<String> tokens = new ArrayList<>();
+    java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("\\s+|[^\\s]+").matcher(text);
+    while (matcher.find()) {
+      tokens.add(matcher.group());
+    }
+    return tokens;
+  }
+
+  private static String firstLine(String rationale, String text) {
+    String source = rationale.isBlank() ? text : rationale;
+    String line = source.strip().split("\n", 2)[0];
+    return line.length() > 120 ? line.substring(0, 119) + "…" : line;
+  }
+
+  private static double nan(Double value) {
+    return value == null ? Double.NaN : value;
+  }
+
+  private static String anchor(SuiteReport suite) {
+    return "suite-" + suite.name().replaceAll("[^A-Za-z0-9_-]", "-");
+  }
+
+  static String pct(Double value) {
+    return value == null || value.isNaN() ? "—" : String.format(Locale.ROOT, "%.1f%%", value * 100);
+  }
+
+  private static String bar(double rate) {
+    return String.format(Locale.ROOT, "<span class=\"bar\"><span style=\"width:%.0f%%\"></span></span> %s", rate * 100, pct(rate));
+  }
+
+  static String esc(String text) {
+    if (text == null) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder(text.length() + 16);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        case '&' -> out.append("&amp;");
+        case '"' -> out.append("&quot;");
+        case '\'' -> out.append("&#39;");
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  private static final String STYLE = """
+      body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2327;background:#f6f7f9}
+      header{background:#1d2327;color:#fff;padding:16px 28px}header h1{margin:0 0 4px;font-size:20px}
+      header .summary{margin:0 0 8px;color:#cfd6dc}header nav a{display:inline-block;margin:2px 6px 2px 0;padding:2px 8px;border-radius:10px;
+      color:#fff;text-decoration:none;font-size:12px}header nav a.ok{background:#2e7d32}header nav a.bad{background:#c62828}
+      .ok{color:#2e7d32}.bad{color:#c62828}header .ok{color:#8fd694}header .bad{color:#ff9a9a}
+      main{padding:8px 28px 40px}section.suite{background:#fff;border:1px solid #dde2e6;border-radius:8px;padding:14px 20px;margin:18px 0}
+      h2{margin:4px 0;font-size:18px}h3{margin:22px 0 6px;font-size:16px}h4{margin:16px 0 6px;font-size:14px}
+      .meta{color:#5f6b75;margin:2px 0 10px}code{font:12px ui-monospace,Menlo,Consolas,monospace}
+      .badge{font-size:11px;font-weight:700;padding:2px 7px;border-radius:9px;color:#fff;vertical-align:2px}.badge.ok{background:#2e7d32}.badge.bad{background:#c62828}
+      .figures{display:flex;gap:14px;flex-wrap:wrap;margin:8px 0}.figure{border:1px solid #e3e7ea;border-radius:6px;padding:8px 12px;min-width:120px}
+      .figure b{display:block;font-size:18px}.figure span{color:#5f6b75;font-size:12px}
+      table{border-collapse:collapse;width:100%;margin:6px 0}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #edf0f2;vertical-align:top}
+      th{font-size:12px;color:#5f6b75;font-weight:600}table.breakdown{width:auto}
+      .bar{display:inline-block;width:90px;height:8px;background:#f2d5d5;border-radius:4px;vertical-align:middle;overflow:hidden}
+      .bar span{display:block;height:100%;background:#2e7d32}
+      .status{font-size:11px;font-weight:700;padding:1px 6px;border-radius:8px;color:#fff}.status.passed{background:#2e7d32}
+      .status.failed,.status.error{background:#c62828}.status.tolerated{background:#ef6c00}.status.aborted{background:#78909c}
+      tr.detail td{background:#fbfbfc}tr.detail dl{display:grid;grid-template-columns:80px 1fr;margin:4px 0;gap:2px 10px}
+      dt{color:#5f6b75;font-size:12px}dd{margin:0}pre{margin:0;white-space:pre-wrap;word-break:break-word;font:12px/1.4 ui-monospace,Menlo,Consolas,monospace}
+      del,.del{background:#ffe0e0;color:#9b1c1c}ins,.ins{background:#dff5df;color:#1b5e20;text-decoration:none}.diff .same{color:#5f6b75}
+      .filters{margin:10px 0 4px;display:flex;gap:10px;align-items:center;flex-wrap:wrap}.filters input[type=search]{min-width:240px;padding:3px 6px}
+      .shown{color:#5f6b75;font-size:12px}.problem{background:#fff3f3;border:1px solid #f2c4c4;padding:8px;border-radius:6px}
+      .optimization{border-top:2px solid #edf0f2;margin-top:16px}svg.plot{background:#fff;border:1px solid #e3e7ea;border-radius:6px}
+      svg .grid{stroke:#edf0f2}svg .axis,svg .legend{font-size:11px;fill:#5f6b75}svg .line{fill:none;stroke-width:2.5}
+      svg .line.train{stroke:#1565c0}svg .line.selection{stroke:#ef6c00}svg .line.heldout{stroke:#2e7d32}
+      svg circle.train{fill:#1565c0}svg circle.selection{fill:#ef6c00}svg circle.heldout{fill:#2e7d32}
+      tr.best td{background:#eef7ee}details summary{cursor:pointer}pre.prompt{background:#f6f7f9;padding:6px;margin-top:4px}
+      """;
+
+  private static final String SCRIPT = """
+      document.querySelectorAll('section.suite').forEach(function (suite) {
+        var only = suite.querySelector('.only-failures'), split = suite.querySelector('.split-filter'),
+            tag = suite.querySelector('.tag-filter'), search = suite.querySelector('.search'), shown = suite.querySelector('.shown');
+        if (!only) { return; }
+        function apply() {
+          var q = search.value.toLowerCase(), count = 0, total = 0;
+          suite.querySelectorAll('tr.example').forEach(function (row) {
+            var status = row.dataset.status, visible = (!only.checked || status !== 'passed')
+              && (!split.value || row.dataset.split === split.value)
+              && (!tag.value || (' ' + row.dataset.tags + ' ').indexOf(' ' + tag.value + ' ') >= 0)
+              && (!q || row.dataset.text.indexOf(q) >= 0);
+            row.style.display = visible ? '' : 'none';
+            var detail = row.nextElementSibling;
+            if (detail && detail.classList.contains('detail')) { detail.style.display = visible ? '' : 'none'; }
+            total++; if (visible) { count++; }
+          });
+          shown.textContent = count + ' of ' + total + ' shown';
+        }
+        [only, split, tag].forEach(function (e) { e.addEventListener('change', apply); });
+        search.addEventListener('input', apply);
+        apply();
+      });
+      """;
+}

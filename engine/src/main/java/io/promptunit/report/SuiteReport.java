@@ -1,0 +1,181 @@
+package io.promptunit.report;
+
+import io.promptunit.Example;
+import io.promptunit.eval.Attempt;
+import io.promptunit.eval.CheckFailure;
+import io.promptunit.eval.ExampleResult;
+import io.promptunit.model.Spend;
+import io.promptunit.optimize.OptimizationResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What one suite's run leaves for the report: one compact row per example (failures keep their
+ * input, expected and actual output, cut to a readable length; passes keep only their id, split,
+ * tags and latency, so a long suite stays small), the suite's model and spend, and its
+ * optimizations. Rows arrive from the suite's worker threads; the class is thread-safe.
+ */
+public final class SuiteReport {
+
+  /** How much of an input, expected or actual output a failure row keeps. */
+  static final int MAX_TEXT = 4000;
+
+  /** @param status {@code passed}, {@code failed}, {@code tolerated} (failed within minPassRate), {@code error} or {@code aborted} */
+  public record Row(String id, String status, String split, List<String> tags, String location, long latencyMillis, String input,
+      String expected, String actual, String reason) {
+
+    /** A row for {@code result}; {@code tolerated} when the suite lets failures pass up to its pass rate. */
+    public static Row of(ExampleResult result, boolean tolerated) {
+      Example example = result.example();
+      String split = example.split().map(s -> s.name().toLowerCase(java.util.Locale.ROOT)).orElse("");
+      String input = cut(example.variables().size() == 1 ? String.valueOf(example.variables().values().iterator().next())
+          : example.variables().toString());
+      return switch (result.status()) {
+        case PASSED -> new Row(example.id(), "passed", split, example.tags(), example.location(), result.latencyMillis(), input, "", "", "");
+        case ERROR -> new Row(example.id(), "error", split, example.tags(), example.location(), result.latencyMillis(), input,
+            cut(example.expected()), result.attempts().stream().map(Attempt::output).filter(o -> !o.isEmpty()).findFirst().orElse(""),
+            cut(result.firstError().map(Throwable::getMessage).orElse("error")));
+        default -> {
+          Attempt attempt = result.firstFailedAttempt().orElseThrow();
+          CheckFailure first = attempt.failures().get(0);
+          String reasons = String.join("; ", attempt.failures().stream().map(f -> f.check() + ": " + f.reason()).toList());
+          yield new Row(example.id(), tolerated ? "tolerated" : "failed", split, example.tags(), example.location(), result.latencyMillis(),
+              input, cut(first.expected()), cut(first.actual()), cut(reasons));
+        }
+      };
+    }
+
+    /** A row for an example that could not run (no model, a broken suite). */
+    public static Row aborted(Example example, String reason) {
+      return new Row(example.id(), "aborted", example.split().map(s -> s.name().toLowerCase(java.util.Locale.ROOT)).orElse(""),
+          example.tags(), example.location(), 0, "", "", "", cut(reason));
+    }
+
+    public boolean passed() {
+      return status.equals("passed");
+    }
+  }
+
+  private final String name;
+  private final String simpleName;
+  private final String promptPath;
+  private final String examplesPath;
+  private final double minPassRate;
+  private final List<Row> rows = new ArrayList<>();
+  private final List<OptimizationResult> optimizations = new ArrayList<>();
+  private String model = "";
+  private Spend spend = Spend.NONE;
+  private String problem;
+
+  /**
+   * @param name the suite's class name
+   * @param promptPath the prompt file as the user knows it
+   * @param examplesPath the examples file as the user knows it
+   */
+  public SuiteReport(String name, String promptPath, String examplesPath, double minPassRate) {
+    this.name = name;
+    this.simpleName = name.substring(name.lastIndexOf('.') + 1);
+    this.promptPath = promptPath;
+    this.examplesPath = examplesPath;
+    this.minPassRate = minPassRate;
+  }
+
+  public synchronized void add(Row row) {
+    rows.add(row);
+  }
+
+  public synchronized void add(OptimizationResult result) {
+    optimizations.add(result);
+  }
+
+  public synchronized void model(String model) {
+    this.model = model;
+  }
+
+  public synchronized void spend(Spend spend) {
+    this.spend = spend;
+  }
+
+  /** The suite could not run at all (broken files, no model): why. */
+  public synchronized void problem(String problem) {
+    this.problem = problem;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String simpleName() {
+    return simpleName;
+  }
+
+  public String promptPath() {
+    return promptPath;
+  }
+
+  public String examplesPath() {
+    return examplesPath;
+  }
+
+  public double minPassRate() {
+    return minPassRate;
+  }
+
+  public synchronized List<Row> rows() {
+    return List.copyOf(rows);
+  }
+
+  public synchronized List<OptimizationResult> optimizations() {
+    return List.copyOf(optimizations);
+  }
+
+  public synchronized String model() {
+    return model;
+  }
+
+  public synchronized Spend spend() {
+    return spend;
+  }
+
+  public synchronized Optional<String> problem() {
+    return Optional.ofNullable(problem);
+  }
+
+  /** Passed rows over rows that ran (aborted ones did not); 1.0 when none ran. */
+  public synchronized double passRate() {
+    return passRate(rows);
+  }
+
+  static double passRate(List<Row> rows) {
+    long ran = rows.stream().filter(r -> !r.status().equals("aborted")).count();
+    return ran == 0 ? 1.0 : rows.stream().filter(Row::passed).count() / (double) ran;
+  }
+
+  /** Whether the suite's examples meet its bar (every example, or its minPassRate). */
+  public synchronized boolean passes() {
+    if (problem != null) {
+      return false;
+    }
+    boolean ran = rows.stream().anyMatch(r -> !r.status().equals("aborted"));
+    return ran && passRate() + 1e-9 >= minPassRate;
+  }
+
+  static String cut(String text) {
+    if (text == null) {
+      return "";
+    }
+    return text.length() > MAX_TEXT ? text.substring(0, MAX_TEXT) + "… (" + text.length() + " characters)" : text;
+  }
+
+  /** Rows of one split ({@code ""} for examples without one). */
+  static List<Row> ofSplit(List<Row> rows, String split) {
+    List<Row> of = new ArrayList<>();
+    for (Row row : rows) {
+      if (row.split().equals(split)) {
+        of.add(row);
+      }
+    }
+    return of;
+  }
+}

@@ -1,0 +1,148 @@
+package io.promptunit.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import io.promptunit.fixtures.optimize.TicketsSuite;
+import io.promptunit.fixtures.valid.RouterSuite;
+import io.promptunit.testing.Models;
+import io.promptunit.testing.ScriptedChatModel;
+import io.promptunit.testing.Tickets;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.testkit.engine.EngineTestKit;
+
+/** The run's HTML report, parsed as a browser would: what a user finds in it after {@code mvn test}. */
+class HtmlReportTest {
+
+  @TempDir
+  Path output;
+
+  private final ScriptedChatModel task = Tickets.taskModel();
+  private final ScriptedChatModel optimizer = Tickets.optimizerModel();
+  /** Routes every ticket to the technical team: right for two of the router suite's five examples. */
+  private final ScriptedChatModel router = ScriptedChatModel.answering(prompt -> "technical");
+
+  /** Meta-prompts go to the optimizer script, ticket prompts to the task script, router prompts to the router. */
+  private final ChatModel models = new ChatModel() {
+    @Override
+    public ChatResponse doChat(ChatRequest request) {
+      if (ScriptedChatModel.systemMessage(request).contains("expert prompt engineer")) {
+        return optimizer.chat(request);
+      }
+      return ScriptedChatModel.userMessage(request).contains("urgency") ? task.chat(request) : router.chat(request);
+    }
+  };
+
+  private final PrintStream originalOut = System.out;
+  private final ByteArrayOutputStream console = new ByteArrayOutputStream();
+
+  @BeforeEach
+  void setUp() {
+    Models.use(models);
+    System.setOut(new PrintStream(console, true));
+  }
+
+  @AfterEach
+  void tearDown() {
+    System.setOut(originalOut);
+    Models.clear();
+  }
+
+  private Document run() throws IOException {
+    Map<String, String> settings = new HashMap<>(Map.of("promptunit.output-dir", output.toString(), "promptunit.cache", "off",
+        "promptunit.retry-backoff-millis", "1", "promptunit.embedded", "false", "promptunit.progress-seconds", "0"));
+    EngineTestKit.engine("promptunit").selectors(selectClass(RouterSuite.class), selectClass(TicketsSuite.class))
+        .configurationParameters(settings).execute();
+    Path report = output.resolve("report.html");
+    assertThat(report).exists();
+    return Jsoup.parse(Files.readString(report));
+  }
+
+  @Test
+  void oneSelfContainedPageShowsEverySuiteWithItsPassRateAndEveryFailureWithItsDiffAndLine() throws IOException {
+    Document html = run();
+
+    assertThat(html.select("link[href], script[src], img[src], iframe")).as("nothing is fetched: the page opens from disk").isEmpty();
+    assertThat(html.select("section.suite")).hasSize(2);
+    assertThat(html.selectFirst("#suites-passing").text()).isEqualTo("0 of 2 suites pass");
+
+    Element router = html.selectFirst("section.suite[data-suite=" + RouterSuite.class.getName() + "]");
+    assertThat(router.selectFirst("h2").text()).isEqualTo("FAIL RouterSuite");
+    assertThat(router.selectFirst(".pass-rate").text()).isEqualTo("40.0%");
+    assertThat(router.select("tr.example")).hasSize(5);
+    assertThat(router.select("tr.example.failed")).hasSize(3);
+    Element failed = router.selectFirst("tr.example.failed");
+    assertThat(failed.select("td code").text()).matches("src/test/resources/fixtures/router\\.jsonl:\\d+");
+    Element detail = failed.nextElementSibling();
+    assertThat(detail.hasClass("detail")).isTrue();
+    assertThat(detail.selectFirst("pre.expected").text()).isNotBlank();
+    assertThat(detail.selectFirst("pre.actual").text()).isNotBlank();
+    assertThat(detail.select("pre.diff del, pre.diff ins")).as("a word-level diff").isNotEmpty();
+    assertThat(detail.selectFirst(".reason").text()).contains("normalized equality");
+    assertThat(router.select(".filters .only-failures, .filters .split-filter, .filters .tag-filter, .filters input.search")).hasSize(4);
+  }
+
+  @Test
+  void anOptimizationShowsItsScorePlotCandidatesAndTheDiffFromTheOriginal() throws IOException {
+    Document html = run();
+
+    Element tickets = html.selectFirst("section.suite[data-suite=" + TicketsSuite.class.getName() + "]");
+    Element optimization = tickets.selectFirst(".optimization[data-strategy=protegi]");
+    assertThat(optimization.selectFirst("h3").text()).contains("passes held-out");
+    assertThat(optimization.text()).contains("held-out").containsPattern("held-out \\d+% → 100%");
+    Element plot = optimization.selectFirst("svg.plot");
+    assertThat(plot.select("path.line")).extracting(e -> e.className()).contains("line train", "line selection", "line heldout");
+    // the checked-in prompt, then one point per round
+    assertThat(plot.select("circle.selection")).hasSize(1 + optimization.select("table.rounds tbody tr").size());
+    assertThat(optimization.select("table.candidates tbody tr")).hasSizeGreaterThan(2);
+    assertThat(optimization.select("table.candidates tr.best")).hasSize(1);
+    assertThat(optimization.select("pre.diff span.ins").text()).contains(Tickets.SECURITY_RULE);
+    assertThat(optimization.select("table.rejections tbody tr")).isNotEmpty();
+    assertThat(tickets.select("table.breakdown td").eachText()).contains("split: train", "split: dev", "split: test", "tag: security");
+  }
+
+  @Test
+  void theConsoleNamesEveryFailingExampleAndWhereTheReportIs() throws IOException {
+    run();
+
+    String printed = console.toString();
+    assertThat(printed).contains("RouterSuite: 2/5 passed (40.0%; train 50.0%, dev 0.0%, test 50.0%)")
+        .contains("[PromptUnit]   ✘ refund [train] (src/test/resources/fixtures/router.jsonl:1) expected \"billing\", got \"technical\"")
+        .contains("[PromptUnit] report: " + output.resolve("report.html").toUri());
+  }
+
+  @Test
+  void outputsAreEscapedNotInterpreted() {
+    SuiteReport suite = new SuiteReport("com.acme.XTest", "prompts/x.prompt", "prompts/x.jsonl", 1.0);
+    suite.add(new SuiteReport.Row("x-1", "failed", "test", List.of("t"), "prompts/x.jsonl:1", 3, "<b>hi</b>", "ok",
+        "<script>alert(1)</script>", "normalized equality: differs"));
+
+    Document html = Jsoup.parse(HtmlReport.render(List.of(suite), io.promptunit.model.Spend.NONE, java.time.ZonedDateTime.now()));
+
+    assertThat(html.select("script")).hasSize(1); // only the report's own filter script
+    assertThat(html.selectFirst("pre.actual").text()).isEqualTo("<script>alert(1)</script>");
+    assertThat(html.selectFirst("tr.detail pre").text()).isEqualTo("<b>hi</b>");
+  }
+
+  @Test
+  void theWordDiffMarksOnlyWhatDiffers() {
+    assertThat(HtmlReport.wordDiff("the billing team", "the technical team")).isEqualTo("the <del>billing</del><ins>technical</ins> team");
+  }
+}
