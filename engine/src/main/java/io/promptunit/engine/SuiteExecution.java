@@ -63,7 +63,7 @@ final class SuiteExecution {
         .concurrency(concurrency)
         .prices(new PriceTable(context.settings()))
         .cassette(cassette)
-        .outputCap(context.settings().get(Keys.MAX_OUTPUT_TOKENS).map(v -> context.settings().getInt(Keys.MAX_OUTPUT_TOKENS, 0)))
+        .outputCap(outputCap(suite, context, optimizes))
         .remember(optimizes)
         .build();
     Map<String, String> entries = new LinkedHashMap<>();
@@ -73,6 +73,24 @@ final class SuiteExecution {
     cassette.ifPresent(c -> entries.put("promptunit.cassette", c.file().toString()));
     context.listener().reportingEntryPublished(descriptor, ReportEntry.from(entries));
     return context.withSuite(new SuiteState(session, new SuiteRun(session, descriptor.selectedExamples())), report);
+  }
+
+  /**
+   * The output cap of the suite's scoring requests: {@code promptunit.max-output-tokens}, else for a
+   * suite that will be optimized its {@code @Optimize(maxOutputTokens)}, so that the optimization's
+   * budget reserves a real bound and its scoring requests are the suite run's (one cassette entry each).
+   */
+  private static Optional<Integer> outputCap(Suite suite, RunContext context, boolean optimizes) {
+    Optional<Integer> configured = context.settings().get(Keys.MAX_OUTPUT_TOKENS).map(v -> context.settings().getInt(Keys.MAX_OUTPUT_TOKENS, 0));
+    if (configured.isPresent() || !optimizes) {
+      return configured;
+    }
+    try {
+      return Optional.of(io.promptunit.optimize.OptimizeOptions.from(suite.anchor().getAnnotation(Optimize.class), context.settings()).maxOutputTokens());
+    } catch (IllegalArgumentException broken) {
+      // the optimization container reports the problem; the suite run keeps the provider's cap
+      return Optional.empty();
+    }
   }
 
   /** A suite file as the user knows it (under src/test/resources when it is there). */

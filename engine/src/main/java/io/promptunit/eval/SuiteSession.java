@@ -54,10 +54,14 @@ public final class SuiteSession implements AutoCloseable {
   /** Results by (prompt text, example id); shared with every budgeted view of the session. Null: not remembered. */
   private final Map<String, CompletableFuture<ExampleResult>> results;
   private final boolean owner;
+  /** Evaluations submitted and not finished: failed on {@link #close} rather than left waiting forever. */
+  private final java.util.Set<CompletableFuture<ExampleResult>> pending;
 
   private SuiteSession(Suite suite, ModelClient task, JudgeModels judges, int concurrency, SpendMeter spend, PriceTable prices,
       Optional<Cassette> cassette,
-      Optional<Integer> outputCap, ExecutorService workers, Map<String, CompletableFuture<ExampleResult>> results, boolean owner) {
+      Optional<Integer> outputCap, ExecutorService workers, Map<String, CompletableFuture<ExampleResult>> results, boolean owner,
+      java.util.Set<CompletableFuture<ExampleResult>> pending) {
+    this.pending = pending;
     this.suite = suite;
     this.task = task;
     this.judges = judges;
@@ -135,25 +139,44 @@ public final class SuiteSession implements AutoCloseable {
    * session that remembers results returns the same future for the same pair, finished or in flight.
    */
   public CompletableFuture<ExampleResult> evaluate(String promptText, Example example) {
-    if (results == null) {
-      return CompletableFuture.supplyAsync(() -> evaluator(promptText).evaluate(example), workers);
-    }
     String key = key(promptText, example);
     CompletableFuture<ExampleResult> created = new CompletableFuture<>();
-    CompletableFuture<ExampleResult> existing = results.putIfAbsent(key, created);
-    if (existing != null) {
-      return existing;
-    }
-    workers.execute(() -> {
-      try {
-        created.complete(evaluator(promptText).evaluate(example));
-      } catch (RuntimeException | Error e) {
-        // Not remembered: a call refused by a budget may be affordable under another.
-        results.remove(key, created);
-        created.completeExceptionally(e);
+    if (results != null) {
+      CompletableFuture<ExampleResult> existing = results.putIfAbsent(key, created);
+      if (existing != null) {
+        return existing;
       }
-    });
+    }
+    pending.add(created);
+    try {
+      workers.execute(() -> {
+        try {
+          ExampleResult result = evaluator(promptText).evaluate(example);
+          if (result.status() == ExampleResult.Status.ERROR) {
+            // an error is no answer: a later evaluation (another round, after a transient fault) asks again
+            forget(key, created);
+          }
+          created.complete(result);
+        } catch (RuntimeException | Error e) {
+          // Not remembered: a call refused by a budget may be affordable under another.
+          forget(key, created);
+          created.completeExceptionally(e);
+        } finally {
+          pending.remove(created);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      forget(key, created);
+      pending.remove(created);
+      created.completeExceptionally(new IllegalStateException("the session of " + suite.name() + " is closed", e));
+    }
     return created;
+  }
+
+  private void forget(String key, CompletableFuture<ExampleResult> future) {
+    if (results != null) {
+      results.remove(key, future);
+    }
   }
 
   /** The remembered result of {@code promptText} on {@code example}, if it is finished. */
@@ -169,14 +192,17 @@ public final class SuiteSession implements AutoCloseable {
    * The same session with every task and judge call also charged to {@code budget} — the worst case
    * reserved before the call, the real usage settled after — sharing models, cassette, spend,
    * workers and remembered results (a view always remembers; answers are never bought twice).
+   * Scoring requests carry an output cap (the session's, else {@code outputCap}), so the budget's
+   * reservation is a real bound; give the session the same cap to share cassette entries with it.
    *
-   * @param assumedOutputCap output tokens reserved for a request without an output cap
+   * @param assumedOutputCap the output cap of scoring requests when the session sets none
    */
   public SuiteSession budgeted(Budget budget, int assumedOutputCap) {
     Map<String, CompletableFuture<ExampleResult>> shared = results != null ? results : new ConcurrentHashMap<>();
     ModelClient budgetedTask = budgeted(task, budget, prices, assumedOutputCap);
     JudgeModels budgetedJudges = ((JudgeModels) spec -> budgeted(judges.judge(spec), budget, prices, assumedOutputCap)).cached();
-    return new SuiteSession(suite, budgetedTask, budgetedJudges, concurrency, spend, prices, cassette, outputCap, workers, shared, false);
+    return new SuiteSession(suite, budgetedTask, budgetedJudges, concurrency, spend, prices, cassette, Optional.of(outputCap.orElse(assumedOutputCap)),
+        workers, shared, false, pending);
   }
 
   /** {@code client} also charged to {@code budget}; cached answers cost nothing, as the cassette sits outside the meter. */
@@ -193,6 +219,10 @@ public final class SuiteSession implements AutoCloseable {
   public void close() {
     if (owner) {
       workers.shutdownNow();
+      // evaluations that never started: whoever waits for them learns why instead of waiting forever
+      for (CompletableFuture<ExampleResult> future : List.copyOf(pending)) {
+        future.completeExceptionally(new IllegalStateException("the session of " + suite.name() + " was closed before this example ran"));
+      }
       cassette.ifPresent(Cassette::close);
     }
   }
@@ -268,7 +298,8 @@ public final class SuiteSession implements AutoCloseable {
         return judge == task ? meteredTask : through(spend.meter(bounded(judge, permits)), cassette);
       }).cached();
       return new SuiteSession(suite, meteredTask, metered, concurrency, spend, prices, cassette, outputCap,
-          Executors.newFixedThreadPool(concurrency * 2, threads(suite.name())), remember ? new ConcurrentHashMap<>() : null, true);
+          Executors.newFixedThreadPool(concurrency * 2, threads(suite.name())), remember ? new ConcurrentHashMap<>() : null, true,
+          ConcurrentHashMap.newKeySet());
     }
 
     private static ModelClient bounded(ModelClient client, Semaphore permits) {

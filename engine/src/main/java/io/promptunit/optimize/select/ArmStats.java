@@ -121,7 +121,14 @@ final class ArmStats {
    * the outcome does not depend on which pull finished first.
    */
   private void pullBatch(List<Integer> arms) {
-    List<Integer> batch = arms.subList(0, Math.min(arms.size(), remaining()));
+    List<Integer> all = arms.subList(0, Math.min(arms.size(), remaining()));
+    // never more than a wave at once (the caller sized it to what it can evaluate concurrently)
+    for (int from = 0; from < all.size(); from += wave) {
+      pullWave(all.subList(from, Math.min(all.size(), from + wave)));
+    }
+  }
+
+  private void pullWave(List<Integer> batch) {
     if (batch.isEmpty()) {
       return;
     }
@@ -141,7 +148,7 @@ final class ArmStats {
 
   /**
    * Pulls each arm of {@code among} {@code times} times, round-robin, stopping when the budget ends.
-   * The schedule does not depend on outcomes, so it is one batch (a phase per wave).
+   * The schedule does not depend on outcomes, so it goes out in full waves.
    */
   void pullEach(List<Integer> among, int times) {
     List<Integer> schedule = new ArrayList<>();
@@ -151,7 +158,7 @@ final class ArmStats {
     pullBatch(schedule);
   }
 
-  /** Pulls arms 0, 1, 2, ... once each for as long as the budget lasts, in one batch. */
+  /** Pulls arms 0, 1, 2, ... once each for as long as the budget lasts, in full waves. */
   void pullEachOnce() {
     pullBatch(allArms(arms()));
   }
