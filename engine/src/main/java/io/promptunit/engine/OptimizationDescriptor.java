@@ -25,7 +25,6 @@ import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.engine.support.descriptor.AbstractTestDescriptor;
 import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.hierarchical.Node;
-import org.opentest4j.TestAbortedException;
 
 /**
  * The {@code @Optimize} container of a suite, after its examples: one dynamic test per round, then
@@ -64,27 +63,44 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
     return suite.name();
   }
 
-  @Override
-  public SkipResult shouldBeSkipped(RunContext context) {
+  /** Why the optimization should not run, if it should not. */
+  private Optional<String> skipReason(RunContext context) {
     Optional<Boolean> switched = context.settings().get(Keys.OPTIMIZE).map(Boolean::parseBoolean);
     if (switched.isPresent() && !switched.get()) {
-      return SkipResult.skip("optimization is off (" + Keys.OPTIMIZE + "=false)");
+      return Optional.of("optimization is off (" + Keys.OPTIMIZE + "=false)");
     }
     boolean embedded = context.taskModel().map(ModelClient::name).filter(ModelResolver.EMBEDDED_NAME::equals).isPresent();
     if (switched.isEmpty() && embedded && optimize.optimizerModel().isBlank() && context.settings().get(Keys.OPTIMIZER_MODEL).isEmpty()) {
-      return SkipResult.skip("optimization is not run by default with the embedded CPU model (it would be slow, and a 0.5B model is a"
+      return Optional.of("optimization is not run by default with the embedded CPU model (it would be slow, and a 0.5B model is a"
           + " weak optimizer): set -D" + Keys.OPTIMIZE + "=true to run it anyway, or name a stronger " + Keys.OPTIMIZER_MODEL);
     }
-    return SkipResult.doNotSkip();
+    return Optional.empty();
+  }
+
+  /** Registers and runs a test standing for the optimization that does not run. */
+  private RunContext notRun(NotRunDescriptor test, DynamicTestExecutor executor, RunContext context) throws InterruptedException {
+    addChild(test);
+    executor.execute(test);
+    executor.awaitFinished();
+    return context;
   }
 
   @Override
   public RunContext execute(RunContext context, DynamicTestExecutor executor) throws InterruptedException {
+    Optional<String> skip = skipReason(context);
+    if (skip.isPresent()) {
+      return notRun(NotRunDescriptor.skipped(getUniqueId(), getDisplayName(), skip.get()), executor, context);
+    }
     Optional<String> abort = context.abortReason();
     if (abort.isPresent()) {
-      throw new TestAbortedException(abort.get());
+      return notRun(NotRunDescriptor.aborted(getUniqueId(), getDisplayName(), abort.get()), executor, context);
     }
-    OptimizeOptions options = OptimizeOptions.from(optimize, context.settings());
+    OptimizeOptions options;
+    try {
+      options = OptimizeOptions.from(optimize, context.settings());
+    } catch (IllegalArgumentException e) {
+      return notRun(NotRunDescriptor.failed(getUniqueId(), getDisplayName(), e), executor, context);
+    }
     StrategyRun.Models models = StrategyRun.models(context, optimize);
     if (options.compare().isEmpty()) {
       Optimization optimization = StrategyRun.prepare(options, models, context);

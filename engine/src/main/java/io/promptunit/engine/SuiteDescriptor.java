@@ -101,6 +101,11 @@ final class SuiteDescriptor extends AbstractTestDescriptor implements Node<RunCo
     return suite == null || optimize == null ? Optional.empty() : Optional.of(new OptimizationDescriptor(getUniqueId(), suite, optimize));
   }
 
+  /** The pass-rate verdict, for suites that tolerate failures up to a minPassRate. */
+  Optional<PassRateDescriptor> createPassRate() {
+    return suite == null || !suite.options().toleratesFailures() ? Optional.empty() : Optional.of(new PassRateDescriptor(getUniqueId(), suite));
+  }
+
   ExampleDescriptor createChild(Example example) {
     return new ExampleDescriptor(getUniqueId().append(ExampleDescriptor.SEGMENT_TYPE, example.id()), example, suite, examplesSource);
   }

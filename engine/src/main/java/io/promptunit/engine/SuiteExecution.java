@@ -21,7 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.platform.engine.reporting.ReportEntry;
-import org.opentest4j.AssertionFailedError;
 
 /** Starting and finishing a suite's execution: model choice, cassette, the concurrent run, spend, and the suite-level verdict. */
 final class SuiteExecution {
@@ -109,7 +108,6 @@ final class SuiteExecution {
       Spend spend = state.session().spend().total();
       context.addToRunSpend(spend);
       context.suiteReport().ifPresent(report -> report.spend(spend));
-      double required = descriptor.suite().orElseThrow().options().minPassRate();
       Map<String, String> entries = new LinkedHashMap<>();
       entries.put("promptunit.passed", String.valueOf(tally.passed()));
       entries.put("promptunit.failed", String.valueOf(tally.failed()));
@@ -125,13 +123,6 @@ final class SuiteExecution {
           + context.suiteReport().map(SuiteExecution::perSplit).orElse("") + "); spend " + spend.describe()
           + state.session().cassette().map(c -> ", " + c.hits() + " answers from " + c.file()).orElse(""));
       context.suiteReport().ifPresent(report -> failures(report).forEach(Console::line));
-      if (required < 1.0 && tally.passRate() < required) {
-        throw new AssertionFailedError(String.format(Locale.ROOT,
-            "Suite %s passed %d of %d examples (%s), below its required pass rate of %s (@PromptTest(minPassRate = %s)); "
-                + "the failing examples are reported as aborted with their failures.",
-            descriptor.anchor().getSimpleName(), tally.passed(), tally.total(), percent(tally.passRate()), percent(required), required),
-            percent(required), percent(tally.passRate()));
-      }
     });
   }
 

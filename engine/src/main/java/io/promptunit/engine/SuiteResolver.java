@@ -78,6 +78,16 @@ final class SuiteResolver implements SelectorResolver {
           .map(example -> Resolution.match(Match.exact(example)))
           .orElse(unresolved());
     }
+    if (last.getType().equals(PassRateDescriptor.SEGMENT_TYPE) && segments.size() == 3) {
+      Optional<Class<?>> anchor = suiteClass(uniqueId.removeLastSegment().getLastSegment().getValue());
+      if (anchor.isEmpty()) {
+        return unresolved();
+      }
+      return context.<PassRateDescriptor>addToParent(() -> DiscoverySelectors.selectClass(anchor.get()),
+              parent -> parent instanceof SuiteDescriptor suite ? suite.createPassRate() : Optional.empty())
+          .map(verdict -> Resolution.match(Match.exact(verdict)))
+          .orElse(unresolved());
+    }
     if (last.getType().equals(OptimizationDescriptor.SEGMENT_TYPE) && segments.size() == 3) {
       Optional<Class<?>> anchor = suiteClass(uniqueId.removeLastSegment().getLastSegment().getValue());
       if (anchor.isEmpty()) {
@@ -103,6 +113,7 @@ final class SuiteResolver implements SelectorResolver {
     Set<DiscoverySelector> selectors = examples.stream()
         .map(example -> DiscoverySelectors.selectUniqueId(suite.getUniqueId().append(ExampleDescriptor.SEGMENT_TYPE, example.id())))
         .collect(Collectors.toCollection(LinkedHashSet::new));
+    suite.createPassRate().ifPresent(verdict -> selectors.add(DiscoverySelectors.selectUniqueId(verdict.getUniqueId())));
     suite.createOptimization().ifPresent(optimization -> selectors.add(DiscoverySelectors.selectUniqueId(optimization.getUniqueId())));
     return selectors;
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.testkit.engine.EventConditions.abortedWithReason;
 import static org.junit.platform.testkit.engine.EventConditions.container;
+import static org.junit.platform.testkit.engine.EventConditions.displayName;
 import static org.junit.platform.testkit.engine.EventConditions.event;
 import static org.junit.platform.testkit.engine.EventConditions.finishedSuccessfully;
 import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
@@ -133,9 +134,9 @@ class ExecutionTest {
 
     EngineExecutionResults results = EngineRuns.run(selectClass(io.promptunit.fixtures.valid.MisjudgedSuite.class));
 
-    results.testEvents().assertStatistics(stats -> stats.started(5).failed(5).aborted(0));
+    results.testEvents().assertStatistics(stats -> stats.started(6).failed(6).aborted(0));
     results.testEvents().assertThatEvents().haveExactly(5, finishedWithFailure(message(m -> m.contains("Unknown model provider \"acme\""))));
-    results.containerEvents().assertThatEvents().haveExactly(1, event(container("MisjudgedSuite"),
+    results.testEvents().assertThatEvents().haveExactly(1, event(test("pass-rate"),
         finishedWithFailure(message(m -> m.contains("passed 0 of 5 examples")))));
   }
 
@@ -228,7 +229,7 @@ class ExecutionTest {
 
     EngineExecutionResults passing = EngineRuns.run(selectClass(TolerantSuite.class));
 
-    passing.testEvents().assertStatistics(stats -> stats.succeeded(4).aborted(1).failed(0));
+    passing.testEvents().assertStatistics(stats -> stats.succeeded(5).aborted(1).failed(0));
     passing.testEvents().assertThatEvents().haveExactly(1, event(test("password"),
         abortedWithReason(message(m -> m.startsWith("FAILED, but tolerated by the suite's minPassRate") && m.contains("expected: account")))));
     passing.containerEvents().assertStatistics(stats -> stats.failed(0));
@@ -236,9 +237,10 @@ class ExecutionTest {
     Models.use(ScriptedChatModel.answering(prompt -> "sales"));
     EngineExecutionResults failing = EngineRuns.run(selectClass(TolerantSuite.class));
 
-    failing.testEvents().assertStatistics(stats -> stats.succeeded(0).aborted(5).failed(0));
-    failing.containerEvents().assertThatEvents().haveExactly(1, event(container("TolerantSuite"),
+    failing.testEvents().assertStatistics(stats -> stats.succeeded(0).aborted(5).failed(1));
+    failing.testEvents().assertThatEvents().haveExactly(1, event(test("pass-rate"), displayName("pass rate at least 60.0% (minPassRate)"),
         finishedWithFailure(message(m -> m.contains("passed 0 of 5 examples (0.0%), below its required pass rate of 60.0%")))));
+    failing.containerEvents().assertStatistics(stats -> stats.failed(0));
   }
 
   @Test

@@ -186,8 +186,8 @@ class OptimizeEngineTest {
   void optimizationCanBeSwitchedOff() {
     EngineExecutionResults results = run(TicketsSuite.class, Map.of("promptunit.optimize", "false"));
 
-    results.containerEvents().assertThatEvents().haveExactly(1,
-        event(container("optimization"), skippedWithReason("optimization is off (promptunit.optimize=false)")));
+    results.testEvents().assertThatEvents().haveExactly(1,
+        event(test("not-run"), skippedWithReason("optimization is off (promptunit.optimize=false)")));
     assertThat(optimizer.calls()).isZero();
   }
 
