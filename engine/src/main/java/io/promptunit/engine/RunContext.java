@@ -33,10 +33,13 @@ final class RunContext implements EngineExecutionContext {
   private final String abortReason;
   private final List<SuiteReport> reports;
   private final SuiteReport suiteReport;
+  /** Models the run has already warned about (shared by every context of the run). */
+  private final java.util.Set<String> unpricedWarned;
 
   private RunContext(EngineExecutionListener listener, Settings settings, ModelResolver models, ModelCall call,
       AtomicBoolean noModelAnnounced, AtomicReference<Spend> runSpend, SuiteState suite, String abortReason, List<SuiteReport> reports,
-      SuiteReport suiteReport) {
+      SuiteReport suiteReport, java.util.Set<String> unpricedWarned) {
+    this.unpricedWarned = unpricedWarned;
     this.reports = reports;
     this.suiteReport = suiteReport;
     this.runSpend = runSpend;
@@ -52,15 +55,27 @@ final class RunContext implements EngineExecutionContext {
   static RunContext start(ExecutionRequest request) {
     Settings settings = new Settings(request.getConfigurationParameters()::get, System::getenv);
     return new RunContext(request.getEngineExecutionListener(), settings, new ModelResolver(settings), ModelCall.from(settings),
-        new AtomicBoolean(), new AtomicReference<>(Spend.NONE), null, null, new CopyOnWriteArrayList<>(), null);
+        new AtomicBoolean(), new AtomicReference<>(Spend.NONE), null, null, new CopyOnWriteArrayList<>(), null,
+        java.util.concurrent.ConcurrentHashMap.newKeySet());
   }
 
   RunContext withSuite(SuiteState state, SuiteReport report) {
-    return new RunContext(listener, settings, models, call, noModelAnnounced, runSpend, state, null, reports, report);
+    return new RunContext(listener, settings, models, call, noModelAnnounced, runSpend, state, null, reports, report, unpricedWarned);
   }
 
   RunContext withAbortReason(String reason, SuiteReport report) {
-    return new RunContext(listener, settings, models, call, noModelAnnounced, runSpend, null, reason, reports, report);
+    return new RunContext(listener, settings, models, call, noModelAnnounced, runSpend, null, reason, reports, report, unpricedWarned);
+  }
+
+  /**
+   * Warns once per run about a model without a price: its calls count as $0, so neither the spend
+   * figures nor a cost cap mean anything for it.
+   */
+  void warnIfUnpriced(String model, io.promptunit.model.PriceTable prices) {
+    if (prices.priceOf(model).isEmpty() && unpricedWarned.add(model)) {
+      Console.line("warning: no price is known for model " + model + ", so its calls count as $0 in the spend figures and cost caps;"
+          + " set promptunit.price." + model.substring(model.indexOf(':') + 1) + "=<input>,<output> (dollars per million tokens) to price it");
+    }
   }
 
   /** Adds a suite to the run's report (in the order suites start). */

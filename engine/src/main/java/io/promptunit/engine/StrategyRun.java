@@ -45,6 +45,7 @@ final class StrategyRun {
       return new Models(Optional.empty(), context.taskModel().orElseThrow().name());
     }
     String source = optimize.optimizerModel().isBlank() ? context.settings().describeSource(Keys.OPTIMIZER_MODEL) : "@Optimize(optimizerModel)";
+    context.warnIfUnpriced(spec.get(), new io.promptunit.model.PriceTable(context.settings()));
     return new Models(Optional.of(new ModelClient(context.models().resolve(spec.get(), source), spec.get(), context.call())), spec.get());
   }
 

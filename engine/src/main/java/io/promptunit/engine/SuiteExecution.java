@@ -47,6 +47,7 @@ final class SuiteExecution {
       throw e;
     }
     report.model(task.name());
+    context.warnIfUnpriced(task.name(), new PriceTable(context.settings()));
     int concurrency = suite.options().concurrency().orElse(context.settings().getInt(Keys.CONCURRENCY, Keys.DEFAULT_CONCURRENCY));
     if (concurrency < 1) {
       throw new IllegalArgumentException(Keys.CONCURRENCY + "=" + concurrency + " must be at least 1");

@@ -106,8 +106,8 @@ public final class HtmlReport {
           .append(latencies.isEmpty() ? "—" : latencies.get(Math.min(latencies.size() - 1, (int) Math.ceil(latencies.size() * 0.95) - 1)) + " ms")
           .append("</b><span>latency median / p95</span></div></div>\n");
       breakdown(html, rows);
-      examples(html, rows);
     }
+    // how the scores moved comes before the (possibly long) table of examples
     List<OptimizationResult> optimizations = suite.optimizations();
     if (optimizations.size() > 1) {
       html.append("<h3>Strategy comparison</h3>\n<table class=\"comparison\"><thead><tr><th>strategy</th><th>passes held-out</th><th>best</th>")
@@ -125,27 +125,41 @@ public final class HtmlReport {
     for (OptimizationResult result : optimizations) {
       optimization(html, suite, result);
     }
+    if (!rows.isEmpty()) {
+      html.append("<h3>Examples</h3>\n");
+      examples(html, rows);
+    }
     html.append("</section>\n");
   }
 
-  /** Pass rates per split and per tag. */
+  /** Pass rates per split (shown) and per tag (folded, worst first: a suite may have a tag per example). */
   private static void breakdown(StringBuilder html, List<SuiteReport.Row> rows) {
-    Map<String, List<SuiteReport.Row>> groups = new LinkedHashMap<>();
+    Map<String, List<SuiteReport.Row>> splits = new LinkedHashMap<>();
     for (String split : List.of("train", "dev", "test", "")) {
       List<SuiteReport.Row> of = SuiteReport.ofSplit(rows, split);
       if (!of.isEmpty() && of.size() != rows.size()) {
-        groups.put(split.isEmpty() ? "split: none" : "split: " + split, of);
+        splits.put(split.isEmpty() ? "split: none" : "split: " + split, of);
       }
     }
-    Set<String> tags = new TreeSet<>();
-    rows.forEach(r -> tags.addAll(r.tags()));
-    for (String tag : tags) {
-      groups.put("tag: " + tag, rows.stream().filter(r -> r.tags().contains(tag)).toList());
+    Set<String> names = new TreeSet<>();
+    rows.forEach(r -> names.addAll(r.tags()));
+    Map<String, List<SuiteReport.Row>> tags = new LinkedHashMap<>();
+    names.stream()
+        .map(tag -> Map.entry("tag: " + tag, rows.stream().filter(r -> r.tags().contains(tag)).toList()))
+        .sorted(java.util.Comparator.comparingDouble((Map.Entry<String, List<SuiteReport.Row>> e) -> SuiteReport.passRate(e.getValue())))
+        .forEach(e -> tags.put(e.getKey(), e.getValue()));
+    if (!splits.isEmpty()) {
+      groupTable(html, "splits", splits);
     }
-    if (groups.isEmpty()) {
-      return;
+    if (!tags.isEmpty()) {
+      html.append("<details class=\"tags\"><summary>pass rate per tag (").append(tags.size()).append(" tags, worst first)</summary>");
+      groupTable(html, "tags", tags);
+      html.append("</details>\n");
     }
-    html.append("<table class=\"breakdown\"><thead><tr><th>group</th><th>examples</th><th>passed</th><th>pass rate</th></tr></thead><tbody>");
+  }
+
+  private static void groupTable(StringBuilder html, String kind, Map<String, List<SuiteReport.Row>> groups) {
+    html.append("<table class=\"breakdown ").append(kind).append("\"><thead><tr><th>group</th><th>examples</th><th>passed</th><th>pass rate</th></tr></thead><tbody>");
     groups.forEach((name, of) -> html.append("<tr><td>").append(esc(name)).append("</td><td>").append(of.size()).append("</td><td>")
         .append(of.stream().filter(SuiteReport.Row::passed).count()).append("</td><td>")
         .append(bar(SuiteReport.passRate(of))).append("</td></tr>"));
@@ -408,6 +422,14 @@ public final class HtmlReport {
       """;
 
   private static final String SCRIPT = """
+      // report.html?suite=<class name>&failures=1 shows one suite, failures only (a link to share)
+      var params = new URLSearchParams(location.search);
+      if (params.get('suite')) {
+        document.querySelectorAll('section.suite').forEach(function (s) { if (s.dataset.suite !== params.get('suite')) { s.style.display = 'none'; } });
+      }
+      if (params.get('failures')) {
+        document.querySelectorAll('.only-failures').forEach(function (box) { box.checked = true; });
+      }
       document.querySelectorAll('section.suite').forEach(function (suite) {
         var only = suite.querySelector('.only-failures'), split = suite.querySelector('.split-filter'),
             tag = suite.querySelector('.tag-filter'), search = suite.querySelector('.search'), shown = suite.querySelector('.shown');

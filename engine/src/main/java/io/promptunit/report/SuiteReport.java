@@ -30,7 +30,7 @@ public final class SuiteReport {
       Example example = result.example();
       String split = example.split().map(s -> s.name().toLowerCase(java.util.Locale.ROOT)).orElse("");
       String input = cut(example.variables().size() == 1 ? String.valueOf(example.variables().values().iterator().next())
-          : example.variables().toString());
+          : String.join("\n", example.variables().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList()));
       return switch (result.status()) {
         case PASSED -> new Row(example.id(), "passed", split, example.tags(), example.location(), result.latencyMillis(), input, "", "", "");
         case ERROR -> new Row(example.id(), "error", split, example.tags(), example.location(), result.latencyMillis(), input,

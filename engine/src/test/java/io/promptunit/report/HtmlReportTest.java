@@ -126,6 +126,9 @@ class HtmlReportTest {
     assertThat(printed).contains("RouterSuite: 2/5 passed (40.0%; train 50.0%, dev 0.0%, test 50.0%)")
         .contains("[PromptUnit]   ✘ refund [train] (src/test/resources/fixtures/router.jsonl:1) expected \"billing\", got \"technical\"")
         .contains("[PromptUnit] report: " + output.resolve("report.html").toUri());
+    // an unpriced model: one warning per run naming the key to set, however many suites and calls use it
+    assertThat(printed.split("warning: no price is known for model TicketsSuite.model\\(\\)", -1)).hasSize(2);
+    assertThat(printed).contains("set promptunit.price.TicketsSuite.model()=<input>,<output>");
   }
 
   @Test
