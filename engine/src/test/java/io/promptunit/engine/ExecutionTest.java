@@ -61,6 +61,12 @@ class ExecutionTest {
     assertThat(assertion.getMessage())
         .startsWith("password (src/test/resources/fixtures/router.jsonl:4) failed normalized equality")
         .contains("input:", "I cannot reset my password", "expected: account", "actual:   billing");
+    // the trace is the example's line, nothing of the engine's
+    assertThat(assertion.getStackTrace()).singleElement().satisfies(frame -> {
+      assertThat(frame.getFileName()).isEqualTo("router.jsonl");
+      assertThat(frame.getLineNumber()).isEqualTo(4);
+    });
+    assertThat(assertion.getStackTrace()).noneMatch(frame -> frame.getClassName().startsWith("io.promptunit"));
   }
 
   @Test
