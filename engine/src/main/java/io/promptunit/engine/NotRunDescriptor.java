@@ -34,6 +34,11 @@ final class NotRunDescriptor extends AbstractTestDescriptor implements Node<RunC
     return new NotRunDescriptor(parent, name + ": not run", Outcome.ABORTED, reason, null);
   }
 
+  /** A suite whose files or declaration are broken: one failing test listing every problem. */
+  static NotRunDescriptor brokenSuite(UniqueId parent, RuntimeException failure) {
+    return new NotRunDescriptor(parent, "suite cannot run: its files or declaration have problems", Outcome.FAILED, failure.getMessage(), failure);
+  }
+
   static NotRunDescriptor failed(UniqueId parent, String name, RuntimeException failure) {
     return new NotRunDescriptor(parent, name + ": cannot start", Outcome.FAILED, failure.getMessage(), failure);
   }

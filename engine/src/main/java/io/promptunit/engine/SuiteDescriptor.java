@@ -118,9 +118,21 @@ final class SuiteDescriptor extends AbstractTestDescriptor implements Node<RunCo
           declaration == null ? "" : declaration.examples(), declaration == null ? 1.0 : declaration.minPassRate());
       report.problem(problem.getMessage());
       context.report(report);
-      throw problem;
+      // reported by a test of its own (execute), so that it has an honest name in every report
+      return context;
     }
     return SuiteExecution.start(this, context);
+  }
+
+  @Override
+  public RunContext execute(RunContext context, DynamicTestExecutor executor) throws InterruptedException {
+    if (problem != null) {
+      NotRunDescriptor broken = NotRunDescriptor.brokenSuite(getUniqueId(), problem);
+      addChild(broken);
+      executor.execute(broken);
+      executor.awaitFinished();
+    }
+    return context;
   }
 
   @Override

@@ -75,8 +75,8 @@ class AuditFindingsTest {
     results.testEvents().assertThatEvents().noneMatch(e -> e.getTestDescriptor().getUniqueId().toString().contains(broken.getName())
         && e.getPayload(org.junit.platform.engine.TestExecutionResult.class)
             .map(r -> r.getStatus() == org.junit.platform.engine.TestExecutionResult.Status.SUCCESSFUL).orElse(false));
-    results.testEvents().assertStatistics(stats -> stats.succeeded(2));
-    return results.containerEvents().failed().stream()
+    results.testEvents().assertStatistics(stats -> stats.succeeded(2).failed(1));
+    return results.testEvents().failed().stream()
         .filter(e -> e.getTestDescriptor().getUniqueId().toString().contains(broken.getName()))
         .map(e -> e.getRequiredPayload(org.junit.platform.engine.TestExecutionResult.class).getThrowable().orElseThrow().getMessage())
         .findFirst().orElseThrow(() -> new AssertionError(broken.getSimpleName() + " did not fail"));
