@@ -65,8 +65,9 @@ final class ExampleOutcome {
     Attempt attempt = result.firstFailedAttempt().orElseThrow();
     CheckFailure first = attempt.failures().get(0);
     StringBuilder message = new StringBuilder();
-    message.append(example.id()).append(" (").append(example.location()).append(") failed ");
-    message.append(attempt.failures().stream().map(CheckFailure::check).collect(Collectors.joining(", ")));
+    // the test's name already carries the id: the message starts with what failed and where
+    message.append("failed ").append(attempt.failures().stream().map(CheckFailure::check).collect(Collectors.joining(", ")));
+    message.append(" at ").append(example.location());
     if (result.attempts().size() > 1 || result.requiredPasses() > 1) {
       message.append(" — ").append(result.passedRuns()).append(" of ").append(result.attempts().size())
           .append(" runs passed, ").append(result.requiredPasses()).append(" needed; first failing run");

@@ -72,7 +72,34 @@ final class SuiteExecution {
     entries.put("promptunit.cache", mode.name().toLowerCase(Locale.ROOT).replace('_', '-'));
     cassette.ifPresent(c -> entries.put("promptunit.cassette", c.file().toString()));
     context.listener().reportingEntryPublished(descriptor, ReportEntry.from(entries));
-    return context.withSuite(new SuiteState(session, new SuiteRun(session, descriptor.selectedExamples())), report);
+    SuiteRun run = new SuiteRun(session, descriptor.selectedExamples());
+    return context.withSuite(new SuiteState(session, run, progress(descriptor, run, session, context)), report);
+  }
+
+  /**
+   * Prints a line every {@code promptunit.progress-seconds} while the suite's examples run (examples
+   * done of all, passing so far, spend, elapsed), so that a long suite shows it is alive.
+   */
+  private static java.util.concurrent.ScheduledExecutorService progress(SuiteDescriptor descriptor, SuiteRun run, SuiteSession session,
+      RunContext context) {
+    java.util.concurrent.ScheduledExecutorService ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
+      Thread thread = new Thread(task, "promptunit-progress-" + descriptor.anchor().getSimpleName());
+      thread.setDaemon(true);
+      return thread;
+    });
+    int every = context.settings().getInt(Keys.PROGRESS_SECONDS, Keys.DEFAULT_PROGRESS_SECONDS);
+    int total = descriptor.selectedExamples().size();
+    long start = System.nanoTime();
+    if (every > 0) {
+      ticker.scheduleAtFixedRate(() -> {
+        SuiteRun.Tally tally = run.tally();
+        if (tally.total() < total) {
+          Console.line(String.format(Locale.ROOT, "%s: %d/%d examples, %d passing so far; spend %s; %d s", descriptor.anchor().getSimpleName(),
+              tally.total(), total, tally.passed(), session.spend().total().describe(), (System.nanoTime() - start) / 1_000_000_000L));
+        }
+      }, every, every, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    return ticker;
   }
 
   /**
@@ -104,6 +131,7 @@ final class SuiteExecution {
 
   static void finish(SuiteDescriptor descriptor, RunContext context) {
     context.suite().ifPresent(state -> {
+      state.ticker().shutdownNow();
       state.session().close();
       SuiteRun.Tally tally = state.run().tally();
       Spend spend = state.session().spend().total();

@@ -2,6 +2,10 @@ package io.promptunit.engine;
 
 import io.promptunit.eval.SuiteRun;
 import io.promptunit.eval.SuiteSession;
+import java.util.concurrent.ScheduledExecutorService;
 
-/** A running suite: its session (models, cassette, checks, spend) and the run of its selected examples. */
-record SuiteState(SuiteSession session, SuiteRun run) {}
+/**
+ * A running suite: its session (models, cassette, checks, spend), the run of its selected examples,
+ * and the ticker that prints progress while a long suite runs.
+ */
+record SuiteState(SuiteSession session, SuiteRun run, ScheduledExecutorService ticker) {}

@@ -59,7 +59,7 @@ class ExecutionTest {
     assertThat(assertion.getExpected().getStringRepresentation()).isEqualTo("account");
     assertThat(assertion.getActual().getStringRepresentation()).isEqualTo("billing");
     assertThat(assertion.getMessage())
-        .startsWith("password (src/test/resources/fixtures/router.jsonl:4) failed normalized equality")
+        .startsWith("failed normalized equality at src/test/resources/fixtures/router.jsonl:4")
         .contains("input:", "I cannot reset my password", "expected: account", "actual:   billing");
     // the trace is the example's line, nothing of the engine's
     assertThat(assertion.getStackTrace()).singleElement().satisfies(frame -> {
