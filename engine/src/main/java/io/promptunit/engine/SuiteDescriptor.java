@@ -30,6 +30,8 @@ final class SuiteDescriptor extends AbstractTestDescriptor implements Node<RunCo
   private final Class<?> anchor;
   private final Suite suite;
   private final InvalidSuiteException problem;
+  /** A configuration problem found when the suite starts (an unknown provider, a failing @ModelFactory). */
+  private volatile RuntimeException startFailure;
   /** The editable examples file, looked up once: every example's test source points into it. */
   private final Optional<Path> examplesSource;
   private Map<String, Example> byId;
@@ -121,13 +123,22 @@ final class SuiteDescriptor extends AbstractTestDescriptor implements Node<RunCo
       // reported by a test of its own (execute), so that it has an honest name in every report
       return context;
     }
-    return SuiteExecution.start(this, context);
+    try {
+      return SuiteExecution.start(this, context);
+    } catch (RuntimeException e) {
+      // its examples are aborted with the reason; a test of its own (execute) fails with it
+      startFailure = e;
+      return context.withAbortReason("The suite cannot start: " + e.getMessage(), context.suiteReport().orElse(null));
+    }
   }
 
   @Override
   public RunContext execute(RunContext context, DynamicTestExecutor executor) throws InterruptedException {
-    if (problem != null) {
-      NotRunDescriptor broken = NotRunDescriptor.brokenSuite(getUniqueId(), problem);
+    RuntimeException failure = problem != null ? problem : startFailure;
+    if (failure != null) {
+      NotRunDescriptor broken = problem != null
+          ? NotRunDescriptor.brokenSuite(getUniqueId(), problem)
+          : NotRunDescriptor.failed(getUniqueId(), "suite", startFailure);
       addChild(broken);
       executor.execute(broken);
       executor.awaitFinished();

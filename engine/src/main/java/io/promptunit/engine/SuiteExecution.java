@@ -59,7 +59,11 @@ final class SuiteExecution {
     boolean optimizes = suite.anchor().isAnnotationPresent(Optimize.class)
         && context.settings().get(Keys.OPTIMIZE).map(Boolean::parseBoolean).orElse(true);
     SuiteSession session = SuiteSession.builder(suite, task)
-        .judges(spec -> models.judgeModel(spec, task))
+        .judges(spec -> {
+          ModelClient judge = models.judgeModel(spec, task);
+          context.warnIfUnpriced(judge.name(), new PriceTable(context.settings()));
+          return judge;
+        })
         .concurrency(concurrency)
         .prices(new PriceTable(context.settings()))
         .cassette(cassette)
