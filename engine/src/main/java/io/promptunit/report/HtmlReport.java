@@ -182,8 +182,21 @@ public final class HtmlReport {
     tags.forEach(t -> html.append("<option>").append(esc(t)).append("</option>"));
     html.append("</select> <input type=\"search\" class=\"search\" placeholder=\"search id, input, output\"> <span class=\"shown\"></span></div>\n");
     html.append("<table class=\"examples\"><thead><tr><th>status</th><th>id</th><th>split</th><th>tags</th><th>where</th><th>latency</th></tr></thead><tbody>\n");
+    // a suite of 100,000 examples would make a page no browser enjoys: every failure up to a bound, passes up to a smaller one
+    int passesShown = 0;
+    int failuresShown = 0;
+    int left = 0;
     for (SuiteReport.Row row : rows) {
       boolean failing = !row.passed();
+      if (failing ? failuresShown >= MAX_FAILURES_LISTED : passesShown >= MAX_PASSES_LISTED) {
+        left++;
+        continue;
+      }
+      if (failing) {
+        failuresShown++;
+      } else {
+        passesShown++;
+      }
       html.append("<tr class=\"example ").append(row.status()).append("\" data-status=\"").append(row.status()).append("\" data-split=\"")
           .append(esc(row.split())).append("\" data-tags=\"").append(esc(String.join(" ", row.tags()))).append("\" data-text=\"")
           .append(esc((row.id() + " " + row.input() + " " + row.actual() + " " + row.expected()).toLowerCase(Locale.ROOT))).append("\">")
@@ -203,7 +216,14 @@ public final class HtmlReport {
       }
     }
     html.append("</tbody></table>\n");
+    if (left > 0) {
+      html.append("<p class=\"more\">").append(left).append(" more examples are not listed here (the first ").append(MAX_FAILURES_LISTED)
+          .append(" failures and ").append(MAX_PASSES_LISTED).append(" passes are); every example is in Surefire's XML.</p>\n");
+    }
   }
+
+  static final int MAX_FAILURES_LISTED = 5000;
+  static final int MAX_PASSES_LISTED = 2000;
 
   private static void optimization(StringBuilder html, SuiteReport suite, OptimizationResult result) {
     History history = result.history();

@@ -145,6 +145,22 @@ class HtmlReportTest {
   }
 
   @Test
+  void aHugeSuiteListsItsFailuresAndSomePassesAndSaysHowManyMoreThereAre() {
+    SuiteReport suite = new SuiteReport("com.acme.BigTest", "p", "e", 0.5);
+    for (int i = 0; i < 3000; i++) {
+      suite.add(new SuiteReport.Row("pass-" + i, "passed", "", List.of(), "e:" + i, 1, "", "", "", ""));
+    }
+    suite.add(new SuiteReport.Row("fail-1", "failed", "", List.of(), "e:3001", 1, "in", "a", "b", "why"));
+
+    Document html = Jsoup.parse(HtmlReport.render(List.of(suite), io.promptunit.model.Spend.NONE, java.time.ZonedDateTime.now()));
+
+    assertThat(html.select("tr.example.passed")).hasSize(HtmlReport.MAX_PASSES_LISTED);
+    assertThat(html.select("tr.example.failed")).hasSize(1);
+    assertThat(html.selectFirst("p.more").text()).startsWith("1000 more examples are not listed here");
+    assertThat(html.selectFirst(".pass-rate").text()).as("rates count every example").isEqualTo("100.0%");
+  }
+
+  @Test
   void theWordDiffMarksOnlyWhatDiffers() {
     assertThat(HtmlReport.wordDiff("the billing team", "the technical team")).isEqualTo("the <del>billing</del><ins>technical</ins> team");
   }
