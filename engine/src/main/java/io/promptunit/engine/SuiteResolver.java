@@ -13,6 +13,7 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.platform.commons.support.ReflectionSupport;
 import org.junit.platform.engine.DiscoverySelector;
+import org.junit.platform.engine.TestDescriptor;
 import org.junit.platform.engine.UniqueId;
 import org.junit.platform.engine.discovery.ClassSelector;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
@@ -79,26 +80,24 @@ final class SuiteResolver implements SelectorResolver {
           .orElse(unresolved());
     }
     if (last.getType().equals(PassRateDescriptor.SEGMENT_TYPE) && segments.size() == 3) {
-      Optional<Class<?>> anchor = suiteClass(uniqueId.removeLastSegment().getLastSegment().getValue());
-      if (anchor.isEmpty()) {
-        return unresolved();
-      }
-      return context.<PassRateDescriptor>addToParent(() -> DiscoverySelectors.selectClass(anchor.get()),
-              parent -> parent instanceof SuiteDescriptor suite ? suite.createPassRate() : Optional.empty())
-          .map(verdict -> Resolution.match(Match.exact(verdict)))
-          .orElse(unresolved());
+      return suiteChild(uniqueId, context, SuiteDescriptor::createPassRate);
     }
     if (last.getType().equals(OptimizationDescriptor.SEGMENT_TYPE) && segments.size() == 3) {
-      Optional<Class<?>> anchor = suiteClass(uniqueId.removeLastSegment().getLastSegment().getValue());
-      if (anchor.isEmpty()) {
-        return unresolved();
-      }
-      return context.<OptimizationDescriptor>addToParent(() -> DiscoverySelectors.selectClass(anchor.get()),
-              parent -> parent instanceof SuiteDescriptor suite ? suite.createOptimization() : Optional.empty())
-          .map(optimization -> Resolution.match(Match.exact(optimization)))
-          .orElse(unresolved());
+      return suiteChild(uniqueId, context, SuiteDescriptor::createOptimization);
     }
     return unresolved();
+  }
+
+  /** A suite's child that exists once per suite (its pass-rate verdict, its optimization), selected by unique id. */
+  private Resolution suiteChild(UniqueId uniqueId, Context context, java.util.function.Function<SuiteDescriptor, Optional<? extends TestDescriptor>> create) {
+    Optional<Class<?>> anchor = suiteClass(uniqueId.removeLastSegment().getLastSegment().getValue());
+    if (anchor.isEmpty()) {
+      return unresolved();
+    }
+    return context.<TestDescriptor>addToParent(() -> DiscoverySelectors.selectClass(anchor.get()),
+            parent -> parent instanceof SuiteDescriptor suite ? create.apply(suite).map(TestDescriptor.class::cast) : Optional.empty())
+        .map(child -> Resolution.match(Match.exact(child)))
+        .orElse(unresolved());
   }
 
   private Optional<Class<?>> suiteClass(String className) {
