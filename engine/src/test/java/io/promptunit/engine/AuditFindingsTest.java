@@ -49,7 +49,6 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 /**
@@ -263,9 +262,5 @@ class AuditFindingsTest {
     io.promptunit.config.Settings settings = io.promptunit.config.Settings.of(values);
     return new ModelClient(new io.promptunit.model.ModelResolver(settings).resolve("openai:gpt-4o-mini", "test"), "openai:gpt-4o-mini",
         ModelCall.from(settings));
-  }
-
-  static Object unused() {
-    return DiscoverySelectors.class;
   }
 }

@@ -3,7 +3,6 @@ package io.promptunit.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-import io.promptunit.fixtures.audit.BomPromptSuite;
 import io.promptunit.fixtures.audit.GoodSuite;
 import io.promptunit.fixtures.audit.LatinOneSuite;
 import io.promptunit.fixtures.audit.NoExpectedColumnSuite;
@@ -143,9 +142,5 @@ class BadInputCatalogueTest {
 
   private static TestExecutionResult.Status status(Event event) {
     return event.getRequiredPayload(TestExecutionResult.class).getStatus();
-  }
-
-  static Object unused() {
-    return BomPromptSuite.class;
   }
 }

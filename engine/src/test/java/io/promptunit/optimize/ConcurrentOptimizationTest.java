@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.langchain4j.model.chat.request.ChatRequest;
 import io.promptunit.Example;
 import io.promptunit.Optimize;
 import io.promptunit.config.Settings;
@@ -241,9 +240,5 @@ class ConcurrentOptimizationTest {
 
     assertThat(result.history().rejections()).isNotEmpty()
         .allSatisfy(r -> assertThat(r.reason()).isEqualTo("the instruction only repeats the prompt's fixed frame"));
-  }
-
-  static String requestText(ChatRequest request) {
-    return ScriptedChatModel.userMessage(request);
   }
 }
