@@ -124,6 +124,12 @@ public final class Keys {
    */
   public static final String EMBEDDED = "promptunit.embedded";
 
+  /**
+   * For CI: {@code true} turns "no usable model" into a failing test per suite ("suite: cannot start")
+   * instead of examples reported aborted, so a run without a model is never green. Default false.
+   */
+  public static final String REQUIRE_MODEL = "promptunit.require-model";
+
   /** Folder of downloaded local models. Default {@code ~/.cache/promptunit/models}. */
   public static final String MODEL_CACHE = "promptunit.model-cache";
 

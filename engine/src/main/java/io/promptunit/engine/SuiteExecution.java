@@ -36,7 +36,7 @@ final class SuiteExecution {
     try {
       task = models.taskModel(descriptor.anchor(), suite.options().model());
     } catch (ModelConfigurationException e) {
-      if (e.noModelConfigured()) {
+      if (e.noModelConfigured() && !context.settings().get(Keys.REQUIRE_MODEL).map(Boolean::parseBoolean).orElse(false)) {
         if (context.firstNoModelNotice()) {
           System.err.println("[PromptUnit] " + e.getMessage().replace("this example was", "examples are"));
         }

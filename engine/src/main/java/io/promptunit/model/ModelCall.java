@@ -35,15 +35,23 @@ public final class ModelCall {
   private final long maxRetryWaitMillis;
   private final Function<String, RateLimiter> limiterFactory;
   private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
+  private final Function<String, java.util.Optional<String>> endpoints;
 
   public ModelCall(int maxRetries, long backoffMillis) {
     this(maxRetries, backoffMillis, Keys.DEFAULT_MAX_RETRY_WAIT_SECONDS * 1000L, model -> RateLimiter.perMinute(0, 0));
   }
 
+  public ModelCall(int maxRetries, long backoffMillis, long maxRetryWaitMillis, Function<String, RateLimiter> limiterFactory) {
+    this(maxRetries, backoffMillis, maxRetryWaitMillis, limiterFactory, model -> java.util.Optional.empty());
+  }
+
   /**
    * @param limiterFactory the rate limiter of each model name (created once per model)
+   * @param endpoints where calls to each model name go, for messages about failed connections
    */
-  public ModelCall(int maxRetries, long backoffMillis, long maxRetryWaitMillis, Function<String, RateLimiter> limiterFactory) {
+  public ModelCall(int maxRetries, long backoffMillis, long maxRetryWaitMillis, Function<String, RateLimiter> limiterFactory,
+      Function<String, java.util.Optional<String>> endpoints) {
+    this.endpoints = endpoints;
     this.maxRetries = maxRetries;
     this.backoffMillis = backoffMillis;
     this.maxRetryWaitMillis = maxRetryWaitMillis;
@@ -57,7 +65,8 @@ public final class ModelCall {
         settings.getInt(Keys.MAX_RETRIES, Keys.DEFAULT_MAX_RETRIES),
         settings.getLong(Keys.RETRY_BACKOFF_MILLIS, Keys.DEFAULT_RETRY_BACKOFF_MILLIS),
         settings.getLong(Keys.MAX_RETRY_WAIT_SECONDS, Keys.DEFAULT_MAX_RETRY_WAIT_SECONDS) * 1000L,
-        model -> RateLimiter.perMinute(requests, tokens));
+        model -> RateLimiter.perMinute(requests, tokens),
+        model -> ModelResolver.endpoint(settings, model));
   }
 
   /** The rate limiter every call to {@code modelName} goes through. */
@@ -103,7 +112,7 @@ public final class ModelCall {
         if (!isTransient(kind) || attempt > maxRetries) {
           String retried = attempt > 1 ? " after " + attempt + " attempts" : "";
           throw new ModelCallException(kind,
-              "Model " + modelName + " " + kind.phrase() + retried + ": " + Secrets.redact(describe(e)) + hint(kind), attempt,
+              "Model " + modelName + " " + kind.phrase() + retried + ": " + Secrets.redact(describe(e)) + hint(kind, modelName), attempt,
               Secrets.redactedCopy(e));
         }
         sleep(Math.max(backoff(attempt), retryAfter(e).map(d -> Math.min(d.toMillis(), maxRetryWaitMillis)).orElse(0L)));
@@ -203,6 +212,24 @@ public final class ModelCall {
     }
     String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     return message.length() > 500 ? message.substring(0, 500) + "..." : message;
+  }
+
+  private String hint(ModelCallException.Kind kind, String modelName) {
+    if (kind == ModelCallException.Kind.CONNECTION || kind == ModelCallException.Kind.BAD_RESPONSE) {
+      java.util.Optional<String> url = endpoints.apply(modelName).map(ModelCall::withoutCredentials);
+      if (url.isPresent()) {
+        String key = modelName.startsWith("anthropic:") ? "promptunit.anthropic.base-url" : "promptunit.openai.base-url";
+        return kind == ModelCallException.Kind.CONNECTION
+            ? " (tried " + url.get() + "; is that server running? Set " + key + " to change it)"
+            : " (from " + url.get() + "; is " + key + " the API's base URL, e.g. http://localhost:11434/v1, and not a web page or a proxy?)";
+      }
+    }
+    return hint(kind);
+  }
+
+  /** A URL as it may be shown: user and password removed, anything key-shaped redacted. */
+  static String withoutCredentials(String url) {
+    return Secrets.redact(url.replaceFirst("//[^/@]*@", "//"));
   }
 
   private static String hint(ModelCallException.Kind kind) {

@@ -142,8 +142,19 @@ public final class ModelResolver implements AutoCloseable {
     return settings.get(Keys.CACHE).map(CacheMode::parse).orElse(CacheMode.READ_WRITE) == CacheMode.REPLAY;
   }
 
+  /** Where calls to {@code model} go, for messages: the configured base URL of its provider, if it has one. */
+  static Optional<String> endpoint(Settings settings, String model) {
+    if (model.startsWith("openai:")) {
+      return Optional.of(settings.get(Keys.OPENAI_BASE_URL).or(() -> settings.env("OPENAI_BASE_URL")).orElse(OPENAI_DEFAULT_URL));
+    }
+    if (model.startsWith("anthropic:")) {
+      return Optional.of(settings.get(Keys.ANTHROPIC_BASE_URL).or(() -> settings.env("ANTHROPIC_BASE_URL")).orElse("https://api.anthropic.com/v1"));
+    }
+    return Optional.empty();
+  }
+
   private ChatModel openAi(ModelSpec spec, Duration timeout) {
-    String baseUrl = settings.get(Keys.OPENAI_BASE_URL).or(() -> settings.env("OPENAI_BASE_URL")).orElse(OPENAI_DEFAULT_URL);
+    String baseUrl = endpoint(settings, "openai:").orElseThrow();
     Optional<String> key = settings.env("OPENAI_API_KEY").or(() -> replayOnly() ? Optional.of("replay-only") : Optional.empty());
     if (key.isEmpty() && baseUrl.equals(OPENAI_DEFAULT_URL)) {
       throw ModelConfigurationException.invalid("Model " + spec + " needs an API key: set the OPENAI_API_KEY environment variable,"

@@ -256,6 +256,39 @@ class AuditFindingsTest {
     }
   }
 
+  @Test
+  void aConnectionErrorNamesTheUrlItTried() throws IOException {
+    int closedPort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    io.promptunit.config.Settings settings = io.promptunit.config.Settings.of(Map.of(
+        "promptunit.openai.base-url", "http://user:secret@127.0.0.1:" + closedPort + "/v1", "promptunit.max-retries", "0"));
+    ModelClient client = new ModelClient(new io.promptunit.model.ModelResolver(settings).resolve("openai:gpt-4o-mini", "test"),
+        "openai:gpt-4o-mini", ModelCall.from(settings));
+
+    assertThatThrownBy(() -> client.chat(List.of(dev.langchain4j.data.message.UserMessage.from("hi")), 0.0, Optional.empty()))
+        .isInstanceOfSatisfying(ModelCallException.class, e -> assertThat(e.getMessage())
+            .contains("tried http://127.0.0.1:" + closedPort + "/v1; is that server running? Set promptunit.openai.base-url")
+            .doesNotContain("secret"));
+  }
+
+  @Test
+  void withRequireModelARunWithoutAModelFailsEachSuiteInsteadOfSkippingIt() {
+    EngineExecutionResults results = EngineRuns.run(Map.of("promptunit.require-model", "true"),
+        selectClass(io.promptunit.fixtures.valid.ConfiguredModelSuite.class));
+
+    assertThat(results.testEvents().failed().stream()).singleElement().satisfies(e -> {
+      assertThat(e.getTestDescriptor().getDisplayName()).isEqualTo("suite: cannot start");
+      assertThat(e.getRequiredPayload(org.junit.platform.engine.TestExecutionResult.class).getThrowable().orElseThrow().getMessage())
+          .contains("No model configured");
+    });
+    assertThat(results.testEvents().succeeded().count()).isZero();
+
+    EngineExecutionResults lenient = EngineRuns.run(selectClass(io.promptunit.fixtures.valid.ConfiguredModelSuite.class));
+    assertThat(lenient.testEvents().failed().count()).as("without the switch, examples are aborted, nothing fails").isZero();
+  }
+
   private static ModelClient openAi(OpenAiCompatibleServer server, Map<String, String> extra) {
     Map<String, String> values = new java.util.HashMap<>(Map.of("promptunit.openai.base-url", server.baseUrl(), "promptunit.retry-backoff-millis", "1"));
     values.putAll(extra);
