@@ -6,7 +6,10 @@ import io.promptunit.eval.SuiteRun;
 import io.promptunit.report.SuiteReport;
 import io.promptunit.suite.Suite;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
+import org.junit.platform.engine.TestTag;
 import org.junit.platform.engine.TestSource;
 import org.junit.platform.engine.UniqueId;
 import org.junit.platform.engine.support.descriptor.AbstractTestDescriptor;
@@ -35,6 +38,23 @@ final class ExampleDescriptor extends AbstractTestDescriptor implements Node<Run
 
   Example example() {
     return example;
+  }
+
+  /**
+   * The example's tags and its split ({@code split-test}) as JUnit tags, so that {@code --include-tag},
+   * Surefire's {@code groups}/{@code excludedGroups} and IDE tag filters select examples. Tags JUnit
+   * cannot take (blank, or with whitespace or one of {@code , ( ) & | !}) are left out.
+   */
+  @Override
+  public Set<TestTag> getTags() {
+    Set<TestTag> tags = new LinkedHashSet<>();
+    for (String tag : example.tags()) {
+      if (TestTag.isValid(tag.strip())) {
+        tags.add(TestTag.create(tag.strip()));
+      }
+    }
+    example.split().ifPresent(split -> tags.add(TestTag.create("split-" + split.name().toLowerCase(java.util.Locale.ROOT))));
+    return tags;
   }
 
   @Override

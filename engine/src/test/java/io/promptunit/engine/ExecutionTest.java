@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Event;
 import org.junit.platform.testkit.engine.EventType;
 import org.opentest4j.AssertionFailedError;
@@ -67,6 +68,22 @@ class ExecutionTest {
       assertThat(frame.getLineNumber()).isEqualTo(4);
     });
     assertThat(assertion.getStackTrace()).noneMatch(frame -> frame.getClassName().startsWith("io.promptunit"));
+  }
+
+  @Test
+  void examplesCarryTheirTagsAndSplitAsJUnitTagsSoTagFiltersSelectThem() {
+    Models.use(Routers.model());
+
+    EngineExecutionResults refunds = EngineTestKit.engine(PromptUnitTestEngine.ENGINE_ID).selectors(selectClass(RouterSuite.class))
+        .filters(org.junit.platform.launcher.TagFilter.includeTags("refund"))
+        .configurationParameters(Map.of("promptunit.cache", "off", "promptunit.embedded", "false")).execute();
+    EngineExecutionResults tests = EngineTestKit.engine(PromptUnitTestEngine.ENGINE_ID).selectors(selectClass(RouterSuite.class))
+        .filters(org.junit.platform.launcher.TagFilter.includeTags("split-test"))
+        .configurationParameters(Map.of("promptunit.cache", "off", "promptunit.embedded", "false")).execute();
+
+    assertThat(refunds.testEvents().started().stream().map(e -> e.getTestDescriptor().getUniqueId().getLastSegment().getValue()))
+        .containsExactly("refund");
+    assertThat(tests.testEvents().started().count()).isEqualTo(2);
   }
 
   @Test
