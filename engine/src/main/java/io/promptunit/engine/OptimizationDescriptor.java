@@ -143,8 +143,4 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
       throw new UncheckedIOException("Cannot write the comparison to " + directory, e);
     }
   }
-
-  static String percent(Double value) {
-    return value == null ? "—" : String.format(Locale.ROOT, "%.0f%%", value * 100);
-  }
 }

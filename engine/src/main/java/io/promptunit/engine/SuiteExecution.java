@@ -86,11 +86,8 @@ final class SuiteExecution {
    */
   private static java.util.concurrent.ScheduledExecutorService progress(SuiteDescriptor descriptor, SuiteRun run, SuiteSession session,
       RunContext context) {
-    java.util.concurrent.ScheduledExecutorService ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
-      Thread thread = new Thread(task, "promptunit-progress-" + descriptor.anchor().getSimpleName());
-      thread.setDaemon(true);
-      return thread;
-    });
+    java.util.concurrent.ScheduledExecutorService ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+        io.promptunit.model.DaemonThreads.named("promptunit-progress-" + descriptor.anchor().getSimpleName() + "-"));
     int every = context.settings().getInt(Keys.PROGRESS_SECONDS, Keys.DEFAULT_PROGRESS_SECONDS);
     int total = descriptor.selectedExamples().size();
     long start = System.nanoTime();

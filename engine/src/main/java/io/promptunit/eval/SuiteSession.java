@@ -4,6 +4,7 @@ import io.promptunit.Example;
 import io.promptunit.model.BoundedChatModel;
 import io.promptunit.model.Budget;
 import io.promptunit.model.Cassette;
+import io.promptunit.model.DaemonThreads;
 import io.promptunit.model.MeteredChatModel;
 import io.promptunit.model.ModelClient;
 import io.promptunit.model.PriceTable;
@@ -19,8 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One suite's evaluation machinery, shared by everything that scores the suite's prompts — the
@@ -124,12 +123,11 @@ public final class SuiteSession implements AutoCloseable {
 
   /** {@code raw} metered into this session's spend and answering through its cassette (e.g. an optimizer model). */
   public ModelClient client(ModelClient raw) {
-    ModelClient metered = spend.meter(raw);
-    return cassette.map(metered::withCassette).orElse(metered);
+    return Builder.through(spend.meter(raw), cassette);
   }
 
-  /** Evaluates the suite's prompt as written on every run of one request shape. */
-  public Evaluator evaluator(String promptText) {
+  /** The evaluator of {@code promptText}: the suite with that prompt, the session's checks, model and request shape. */
+  private Evaluator evaluator(String promptText) {
     return evaluators.computeIfAbsent(promptText, text -> new Evaluator(
         text.equals(suite.prompt().text()) ? suite : suite.withPrompt(new Template(suite.prompt().path(), text)), checks, task, outputCap));
   }
@@ -298,7 +296,8 @@ public final class SuiteSession implements AutoCloseable {
         return judge == task ? meteredTask : through(spend.meter(bounded(judge, permits)), cassette);
       }).cached();
       return new SuiteSession(suite, meteredTask, metered, concurrency, spend, prices, cassette, outputCap,
-          Executors.newFixedThreadPool(concurrency * 2, threads(suite.name())), remember ? new ConcurrentHashMap<>() : null, true,
+          Executors.newFixedThreadPool(concurrency * 2,
+              DaemonThreads.named("promptunit-" + suite.name().substring(suite.name().lastIndexOf('.') + 1) + "-")), remember ? new ConcurrentHashMap<>() : null, true,
           ConcurrentHashMap.newKeySet());
     }
 
@@ -308,16 +307,6 @@ public final class SuiteSession implements AutoCloseable {
 
     private static ModelClient through(ModelClient client, Optional<Cassette> cassette) {
       return cassette.map(client::withCassette).orElse(client);
-    }
-
-    private static ThreadFactory threads(String suite) {
-      AtomicInteger count = new AtomicInteger();
-      String simple = suite.substring(suite.lastIndexOf('.') + 1);
-      return runnable -> {
-        Thread thread = new Thread(runnable, "promptunit-" + simple + "-" + count.incrementAndGet());
-        thread.setDaemon(true);
-        return thread;
-      };
     }
   }
 }

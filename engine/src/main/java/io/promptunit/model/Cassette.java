@@ -155,7 +155,7 @@ public final class Cassette implements AutoCloseable {
     for (ChatMessage message : request.messages()) {
       ObjectNode m = messages.addObject();
       m.put("role", role(message));
-      m.put("text", text(message));
+      m.put("text", Tokens.text(message));
     }
     return node;
   }
@@ -169,19 +169,6 @@ public final class Cassette implements AutoCloseable {
   private static String role(ChatMessage message) {
     return message instanceof SystemMessage ? "system" : message instanceof UserMessage ? "user" : message instanceof AiMessage ? "assistant"
         : message.type().name().toLowerCase(java.util.Locale.ROOT);
-  }
-
-  private static String text(ChatMessage message) {
-    if (message instanceof SystemMessage system) {
-      return system.text();
-    }
-    if (message instanceof UserMessage user) {
-      return user.hasSingleText() ? user.singleText() : user.contents().toString();
-    }
-    if (message instanceof AiMessage ai) {
-      return ai.text() == null ? "" : ai.text();
-    }
-    return message.toString();
   }
 
   public synchronized Optional<Entry> find(String key) {

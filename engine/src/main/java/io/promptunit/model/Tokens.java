@@ -60,6 +60,7 @@ public final class Tokens {
     return tokens;
   }
 
+  /** A message's text as PromptUnit counts, records and hashes it. */
   static String text(ChatMessage message) {
     if (message instanceof UserMessage user) {
       return user.hasSingleText() ? user.singleText() : user.contents().toString();

@@ -5,6 +5,7 @@ import io.promptunit.eval.ExampleResult;
 import io.promptunit.eval.SuiteSession;
 import io.promptunit.model.Budget;
 import io.promptunit.model.BudgetExhaustedException;
+import io.promptunit.model.DaemonThreads;
 import io.promptunit.model.ModelClient;
 import io.promptunit.model.Spend;
 import io.promptunit.optimize.select.ArmPull;
@@ -26,9 +27,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The loop every strategy shares: score the checked-in prompt, then per round let the strategy
@@ -82,16 +81,6 @@ public final class OptimizationLoop {
     return rules;
   }
 
-  /** Scoring calls at once (the suite's concurrency). */
-  public int concurrency() {
-    return concurrency;
-  }
-
-  /** Optimizer calls at once. */
-  public int metaConcurrency() {
-    return metaConcurrency;
-  }
-
   OptimizationContext context(Executor metaWorkers) {
     return new OptimizationContext(suite, splits, scorer, meta, metaWorkers, options, rules, history, trace, random);
   }
@@ -119,8 +108,8 @@ public final class OptimizationLoop {
     }
     long start = System.nanoTime();
     budget.start();
-    ExecutorService metaWorkers = Executors.newFixedThreadPool(metaConcurrency, daemon("promptunit-optimizer-"));
-    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("promptunit-progress-"));
+    ExecutorService metaWorkers = Executors.newFixedThreadPool(metaConcurrency, DaemonThreads.named("promptunit-optimizer-"));
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("promptunit-progress-"));
     if (options.progressSeconds() > 0) {
       ticker.scheduleAtFixedRate(() -> tick(listener, start), options.progressSeconds(), options.progressSeconds(), TimeUnit.SECONDS);
     }
@@ -145,15 +134,6 @@ public final class OptimizationLoop {
     } catch (RuntimeException e) {
       // a listener that fails must not stop the ticker or the run
     }
-  }
-
-  private static ThreadFactory daemon(String prefix) {
-    AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 
   private OptimizationResult search(RoundListener listener, long start, OptimizationContext context) {

@@ -73,11 +73,6 @@ final class Scorer {
     return examples.isEmpty() ? Optional.empty() : knownScore(candidate, examples);
   }
 
-  /** Whether {@code candidate}'s result on {@code example} is remembered. */
-  boolean known(Candidate candidate, Example example) {
-    return session.known(candidate.text(), example).isPresent();
-  }
-
   static double fraction(List<ExampleResult> results) {
     return results.isEmpty() ? 1.0 : passed(results) / (double) results.size();
   }

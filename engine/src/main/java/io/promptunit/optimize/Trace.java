@@ -33,10 +33,6 @@ final class Trace {
     this.round = round;
   }
 
-  int round() {
-    return round;
-  }
-
   Current current() {
     return current;
   }

@@ -385,7 +385,7 @@ public final class HtmlReport {
   }
 
   static String pct(Double value) {
-    return value == null || value.isNaN() ? "—" : String.format(Locale.ROOT, "%.1f%%", value * 100);
+    return value == null || value.isNaN() ? "—" : OptimizationReport.pct(value);
   }
 
   private static String bar(double rate) {
