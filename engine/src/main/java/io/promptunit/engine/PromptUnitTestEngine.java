@@ -20,7 +20,8 @@ public final class PromptUnitTestEngine extends HierarchicalTestEngine<RunContex
   private static final EngineDiscoveryRequestResolver<PromptUnitEngineDescriptor> RESOLVER =
       EngineDiscoveryRequestResolver.<PromptUnitEngineDescriptor>builder()
       .addClassContainerSelectorResolver(SuiteResolver::isSuite)
-      .addSelectorResolver(context -> new SuiteResolver(context.getClassNameFilter()))
+      .addSelectorResolver(context -> new SuiteResolver(context.getClassNameFilter(),
+          MethodPatterns.parse(context.getDiscoveryRequest().getConfigurationParameters().get(MethodPatterns.PROPERTY))))
       .build();
 
   @Override

@@ -15,21 +15,36 @@ import org.junit.platform.commons.support.ReflectionSupport;
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.TestDescriptor;
 import org.junit.platform.engine.UniqueId;
+import io.promptunit.suite.Resource;
+import io.promptunit.suite.SuiteLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import org.junit.platform.engine.discovery.ClassSelector;
+import org.junit.platform.engine.discovery.ClasspathResourceSelector;
+import org.junit.platform.engine.discovery.FilePosition;
+import org.junit.platform.engine.discovery.FileSelector;
+import org.junit.platform.engine.discovery.MethodSelector;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
 import org.junit.platform.engine.discovery.UniqueIdSelector;
 import org.junit.platform.engine.support.discovery.SelectorResolver;
 
 /**
  * Resolves class selectors (also those that package and classpath-root selectors expand to) into
- * suites with all their examples, and unique-id selectors into a suite or exactly one example.
+ * suites with all their examples (or those Surefire's {@code -Dtest=Class#id} names), unique-id and
+ * method selectors ({@code Class#exampleId}) into a suite or exactly one example, and file or
+ * classpath-resource selectors on a suite's examples, prompt or system file into that suite (with a
+ * line of the examples file: the example on that line).
  */
 final class SuiteResolver implements SelectorResolver {
 
   private final Predicate<String> classNameFilter;
+  private final MethodPatterns methodPatterns;
+  /** The suites on the class path, found once, when a file or classpath-resource selector asks for them. */
+  private List<Class<?>> allSuites;
 
-  SuiteResolver(Predicate<String> classNameFilter) {
+  SuiteResolver(Predicate<String> classNameFilter, MethodPatterns methodPatterns) {
     this.classNameFilter = classNameFilter;
+    this.methodPatterns = methodPatterns;
   }
 
   static boolean isSuite(Class<?> candidate) {
@@ -54,6 +69,97 @@ final class SuiteResolver implements SelectorResolver {
     return context.addToParent(parent -> Optional.of(SuiteDescriptor.create(parent.getUniqueId(), anchor)))
         .map(suite -> Resolution.match(Match.exact(suite, () -> exampleSelectors(suite))))
         .orElse(unresolved());
+  }
+
+  /** {@code Class#exampleId} (the console launcher's {@code --select-method}): that example. */
+  @Override
+  public Resolution resolve(MethodSelector selector, Context context) {
+    return suiteClass(selector.getClassName())
+        .map(anchor -> Resolution.selectors(Set.of(exampleSelector(anchor, selector.getMethodName()))))
+        .orElse(unresolved());
+  }
+
+  /** An examples, prompt or system file of suites: those suites; a line of an examples file: its example. */
+  @Override
+  public Resolution resolve(FileSelector selector, Context context) {
+    Path file = selector.getPath().toAbsolutePath().normalize();
+    return bySuiteFile(path -> Resource.find(path.loader(), path.name())
+        .map(resource -> resource.sourceFile().map(f -> f.toAbsolutePath().normalize()).filter(file::equals).isPresent()
+            || builtFile(resource).filter(file::equals).isPresent())
+        .orElse(false), selector.getPosition());
+  }
+
+  @Override
+  public Resolution resolve(ClasspathResourceSelector selector, Context context) {
+    String name = stripSlash(selector.getClasspathResourceName());
+    return bySuiteFile(path -> path.name().equals(name), selector.getPosition());
+  }
+
+  /** A file a suite declares: its class loader and classpath name, as {@code @PromptTest} gives it. */
+  private record SuiteFile(Class<?> anchor, String name, boolean examples) {
+    ClassLoader loader() {
+      return anchor.getClassLoader();
+    }
+  }
+
+  private Resolution bySuiteFile(Predicate<SuiteFile> matches, Optional<FilePosition> position) {
+    Set<DiscoverySelector> selectors = new LinkedHashSet<>();
+    for (Class<?> anchor : allSuites()) {
+      PromptTest declaration = anchor.getAnnotation(PromptTest.class);
+      List<SuiteFile> files = new ArrayList<>();
+      files.add(new SuiteFile(anchor, stripSlash(declaration.examples()), true));
+      files.add(new SuiteFile(anchor, stripSlash(declaration.prompt()), false));
+      if (!declaration.system().isBlank()) {
+        files.add(new SuiteFile(anchor, stripSlash(declaration.system()), false));
+      }
+      files.stream().filter(matches).findFirst().ifPresent(file -> selectors.add(position.filter(p -> file.examples())
+          .flatMap(p -> exampleAtLine(anchor, p.getLine()))
+          .map(id -> exampleSelector(anchor, id))
+          .orElseGet(() -> DiscoverySelectors.selectClass(anchor))));
+    }
+    return selectors.isEmpty() ? unresolved() : Resolution.selectors(selectors);
+  }
+
+  /** The example whose record covers {@code line} (a CSV record may span lines); none on the header or before the first. */
+  private static Optional<String> exampleAtLine(Class<?> anchor, int line) {
+    List<Example> examples;
+    try {
+      examples = SuiteLoader.load(anchor).examples();
+    } catch (RuntimeException broken) {
+      return Optional.empty(); // the whole suite is selected, and reports its problems
+    }
+    Example covering = null;
+    for (Example example : examples) {
+      if (example.line() <= line && (covering == null || example.line() > covering.line())) {
+        covering = example;
+      }
+    }
+    return Optional.ofNullable(covering).map(Example::id);
+  }
+
+  private static DiscoverySelector exampleSelector(Class<?> anchor, String id) {
+    return DiscoverySelectors.selectUniqueId(UniqueId.forEngine(PromptUnitTestEngine.ENGINE_ID)
+        .append(SuiteDescriptor.SEGMENT_TYPE, anchor.getName()).append(ExampleDescriptor.SEGMENT_TYPE, id));
+  }
+
+  private synchronized List<Class<?>> allSuites() {
+    if (allSuites == null) {
+      allSuites = ReflectionSupport.findAllClassesInPackage("", SuiteResolver::isSuite, classNameFilter);
+    }
+    return allSuites;
+  }
+
+  /** The copy of a resource in the build output ({@code target/test-classes/...}), when it is a plain file. */
+  private static Optional<Path> builtFile(Resource resource) {
+    try {
+      return "file".equals(resource.url().getProtocol()) ? Optional.of(Path.of(resource.url().toURI()).toAbsolutePath().normalize()) : Optional.empty();
+    } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String stripSlash(String name) {
+    return name.startsWith("/") ? name.substring(1) : name;
   }
 
   @Override
@@ -107,11 +213,21 @@ final class SuiteResolver implements SelectorResolver {
     return ReflectionSupport.tryToLoadClass(className).toOptional().filter(SuiteResolver::isSuite);
   }
 
-  private static Set<? extends DiscoverySelector> exampleSelectors(SuiteDescriptor suite) {
+  /**
+   * Every example of the suite, its pass-rate verdict and its optimization; with Surefire's
+   * {@code -Dtest=Class#id} patterns naming this suite, only the examples they match.
+   */
+  private Set<? extends DiscoverySelector> exampleSelectors(SuiteDescriptor suite) {
+    String className = suite.anchor().getName();
+    boolean restricted = methodPatterns.restricts(className);
     List<Example> examples = suite.examples();
     Set<DiscoverySelector> selectors = examples.stream()
+        .filter(example -> !restricted || methodPatterns.selects(className, example.id()))
         .map(example -> DiscoverySelectors.selectUniqueId(suite.getUniqueId().append(ExampleDescriptor.SEGMENT_TYPE, example.id())))
         .collect(Collectors.toCollection(LinkedHashSet::new));
+    if (restricted) {
+      return selectors;
+    }
     suite.createPassRate().ifPresent(verdict -> selectors.add(DiscoverySelectors.selectUniqueId(verdict.getUniqueId())));
     suite.createOptimization().ifPresent(optimization -> selectors.add(DiscoverySelectors.selectUniqueId(optimization.getUniqueId())));
     return selectors;
