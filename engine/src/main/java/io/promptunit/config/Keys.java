@@ -106,6 +106,25 @@ public final class Keys {
 
   public static final String DEFAULT_CACHE_DIR = "src/test/cassettes";
 
+  /**
+   * {@code true}: at the end of a run of a whole suite, drop the cassette entries the run did not ask
+   * for (stale requests of an older prompt or examples), without re-recording anything. {@code record}
+   * mode always prunes so. Default false.
+   */
+  public static final String CACHE_PRUNE = "promptunit.cache-prune";
+
+  /**
+   * The regression gate: {@code check} (default) compares each suite's outcomes with its committed
+   * baseline, {@code <cache-dir>/<suite class>.baseline.json}, when there is one; {@code update}
+   * writes the baseline from this run; {@code off} neither reads nor writes.
+   */
+  public static final String BASELINE = "promptunit.baseline";
+
+  /** Significance level of the baseline gate's exact paired (McNemar) test. Default {@value #DEFAULT_BASELINE_SIGNIFICANCE}. */
+  public static final String BASELINE_SIGNIFICANCE = "promptunit.baseline.significance";
+
+  public static final double DEFAULT_BASELINE_SIGNIFICANCE = 0.05;
+
   /** Requests per minute allowed to each model; 0 (default) for no limit. Callers wait rather than fail. */
   public static final String REQUESTS_PER_MINUTE = "promptunit.rate.requests-per-minute";
 

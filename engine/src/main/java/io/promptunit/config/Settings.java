@@ -62,6 +62,21 @@ public final class Settings {
     return get(key).map(v -> parse(key, v, Long::parseLong)).orElse(defaultValue);
   }
 
+  /** {@code true} or {@code false} (any case); anything else is an error naming the key, where it was set and what is accepted. */
+  public Optional<Boolean> getBoolean(String key) {
+    return get(key).map(value -> {
+      if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+        return Boolean.parseBoolean(value);
+      }
+      throw new IllegalArgumentException("Setting " + key + "=" + value + " (from " + describeSource(key)
+          + ") is not a boolean; use true or false.");
+    });
+  }
+
+  public boolean getBoolean(String key, boolean defaultValue) {
+    return getBoolean(key).orElse(defaultValue);
+  }
+
   private static <T> T parse(String key, String value, Function<String, T> parser) {
     try {
       return parser.apply(value);

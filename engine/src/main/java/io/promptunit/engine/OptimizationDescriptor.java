@@ -65,7 +65,7 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
 
   /** Why the optimization should not run, if it should not. */
   private Optional<String> skipReason(RunContext context) {
-    Optional<Boolean> switched = context.settings().get(Keys.OPTIMIZE).map(Boolean::parseBoolean);
+    Optional<Boolean> switched = context.settings().getBoolean(Keys.OPTIMIZE);
     if (switched.isPresent() && !switched.get()) {
       return Optional.of("optimization is off (" + Keys.OPTIMIZE + "=false)");
     }

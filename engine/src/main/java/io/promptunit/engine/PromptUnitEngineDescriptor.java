@@ -25,7 +25,7 @@ final class PromptUnitEngineDescriptor extends EngineDescriptor implements Node<
       Console.line("run spend: " + total.describe());
     }
     List<SuiteReport> suites = context.reports();
-    if (!suites.isEmpty() && context.settings().get(Keys.REPORT).map(Boolean::parseBoolean).orElse(true)) {
+    if (!suites.isEmpty() && context.settings().getBoolean(Keys.REPORT, true)) {
       Path file = Path.of(context.settings().get(Keys.OUTPUT_DIR).orElse(Keys.DEFAULT_OUTPUT_DIR)).resolve("report.html");
       try {
         Console.line("report: " + HtmlReport.write(file, suites, total).toUri());

@@ -54,7 +54,7 @@ final class StrategyRun {
   }
 
   static boolean dryRun(RunContext context) {
-    return context.settings().get(Keys.OPTIMIZE_DRY_RUN).map(Boolean::parseBoolean).orElse(false);
+    return context.settings().getBoolean(Keys.OPTIMIZE_DRY_RUN, false);
   }
 
   /** Runs {@code optimization} under {@code parent}, registering round tests and the verdict test. */
@@ -126,7 +126,7 @@ final class StrategyRun {
 
   /** In apply mode, writes a prompt that passed held-out over the checked-in file; says what happened. */
   private static Applied apply(RunContext context, Suite suite, OptimizationResult result) {
-    if (!context.settings().get(Keys.OPTIMIZE_APPLY).map(Boolean::parseBoolean).orElse(false)) {
+    if (!context.settings().getBoolean(Keys.OPTIMIZE_APPLY, false)) {
       return Applied.NOTHING;
     }
     if (!result.passedHeldOut() || !result.improved()) {

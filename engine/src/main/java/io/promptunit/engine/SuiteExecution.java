@@ -36,7 +36,7 @@ final class SuiteExecution {
     try {
       task = models.taskModel(descriptor.anchor(), suite.options().model());
     } catch (ModelConfigurationException e) {
-      if (e.noModelConfigured() && !context.settings().get(Keys.REQUIRE_MODEL).map(Boolean::parseBoolean).orElse(false)) {
+      if (e.noModelConfigured() && !context.settings().getBoolean(Keys.REQUIRE_MODEL, false)) {
         if (context.firstNoModelNotice()) {
           System.err.println("[PromptUnit] " + e.getMessage().replace("this example was", "examples are"));
         }
@@ -53,11 +53,12 @@ final class SuiteExecution {
       throw new IllegalArgumentException(Keys.CONCURRENCY + "=" + concurrency + " must be at least 1");
     }
     CacheMode mode = context.settings().get(Keys.CACHE).map(CacheMode::parse).orElse(CacheMode.READ_WRITE);
+    context.settings().getBoolean(Keys.CACHE_PRUNE); // a malformed switch stops the suite before anything is spent
     Optional<Cassette> cassette = mode == CacheMode.OFF
         ? Optional.empty()
         : Optional.of(Cassette.open(cassettePath(context, suite), mode, System.err));
     boolean optimizes = suite.anchor().isAnnotationPresent(Optimize.class)
-        && context.settings().get(Keys.OPTIMIZE).map(Boolean::parseBoolean).orElse(true);
+        && context.settings().getBoolean(Keys.OPTIMIZE, true);
     SuiteSession session = SuiteSession.builder(suite, task)
         .judges(spec -> {
           ModelClient judge = models.judgeModel(spec, task);
@@ -133,6 +134,7 @@ final class SuiteExecution {
   static void finish(SuiteDescriptor descriptor, RunContext context) {
     context.suite().ifPresent(state -> {
       state.ticker().shutdownNow();
+      state.session().cassette().ifPresent(cassette -> prune(descriptor, cassette, context));
       state.session().close();
       SuiteRun.Tally tally = state.run().tally();
       Spend spend = state.session().spend().total();
@@ -154,6 +156,30 @@ final class SuiteExecution {
           + state.session().cassette().map(c -> ", " + c.hits() + " answers from " + c.file()).orElse(""));
       context.suiteReport().ifPresent(report -> failures(report).forEach(Console::line));
     });
+  }
+
+  /**
+   * Prunes the cassette in {@code record} mode or with {@code promptunit.cache-prune=true}, but only
+   * after a run of the whole suite: a run of some examples must not drop the others' answers.
+   */
+  private static void prune(SuiteDescriptor descriptor, Cassette cassette, RunContext context) {
+    boolean requested = cassette.mode() == CacheMode.RECORD || context.settings().getBoolean(Keys.CACHE_PRUNE, false);
+    int unused = cassette.unused();
+    if (!requested || unused == 0) {
+      return;
+    }
+    int ran = descriptor.selectedExamples().size();
+    int all = descriptor.examples().size();
+    if (ran < all) {
+      Console.line(descriptor.anchor().getSimpleName() + ": cassette " + cassette.file() + " not pruned: only " + ran + " of " + all
+          + " examples ran; run the whole suite to drop its " + unused + " unused entries");
+    } else if (cassette.mode() == CacheMode.REPLAY) {
+      Console.line(descriptor.anchor().getSimpleName() + ": cassette " + cassette.file() + " not pruned: promptunit.cache=replay never writes;"
+          + " use promptunit.cache=read-write with " + Keys.CACHE_PRUNE + "=true");
+    } else {
+      cassette.pruneUnused();
+      Console.line(descriptor.anchor().getSimpleName() + ": dropped " + unused + " cassette entries this run did not use from " + cassette.file());
+    }
   }
 
   /** {@code ; train 50.0%, test 75.0%} when the examples declare splits. */

@@ -57,6 +57,11 @@ public final class Cassette implements AutoCloseable {
   private final Map<String, String> lines = new TreeMap<>();
   private final Map<String, Entry> entries = new TreeMap<>();
   private final Map<String, java.util.concurrent.CompletableFuture<Entry>> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Keys of the entries in the file when it was opened. */
+  private final java.util.Set<String> recordedBefore = new java.util.HashSet<>();
+  /** Keys this run asked for (answered or not): what pruning keeps. */
+  private final java.util.Set<String> used = new java.util.HashSet<>();
+  private boolean prune;
   private boolean dirty;
   private int hits;
 
@@ -66,13 +71,28 @@ public final class Cassette implements AutoCloseable {
     this.warnings = warnings;
   }
 
-  /** Opens (reading what is recorded, unless {@code mode} is OFF or RECORD) the cassette at {@code file}. */
+  /** Opens (reading what is recorded, unless {@code mode} is OFF; RECORD only notes which requests are recorded) the cassette at {@code file}. */
   public static Cassette open(Path file, CacheMode mode, PrintStream warnings) {
     Cassette cassette = new Cassette(file, mode, warnings);
-    if (mode.reads() && Files.isRegularFile(file)) {
+    if (mode != CacheMode.OFF && Files.isRegularFile(file)) {
       cassette.load();
     }
     return cassette;
+  }
+
+  /**
+   * At {@link #close()}, drop every entry that was in the file when it was opened and that this run
+   * did not ask for (entries other writers add meanwhile are kept). For a run of a whole suite:
+   * RECORD then leaves exactly the entries the run made, READ_WRITE exactly those it used. A
+   * REPLAY cassette is never written.
+   */
+  public synchronized void pruneUnused() {
+    prune = mode.writes();
+  }
+
+  /** How many entries recorded before this run it has not asked for (what {@link #pruneUnused()} drops). */
+  public synchronized int unused() {
+    return (int) recordedBefore.stream().filter(key -> !used.contains(key)).count();
   }
 
   public Path file() {
@@ -99,8 +119,11 @@ public final class Cassette implements AutoCloseable {
       }
       Optional<Map.Entry<String, Entry>> parsed = parse(line);
       if (parsed.isPresent()) {
-        entries.put(parsed.get().getKey(), parsed.get().getValue());
-        lines.put(parsed.get().getKey(), line);
+        recordedBefore.add(parsed.get().getKey());
+        if (mode.reads()) {
+          entries.put(parsed.get().getKey(), parsed.get().getValue());
+          lines.put(parsed.get().getKey(), line);
+        }
       } else {
         warnings.println("[PromptUnit] warning: ignoring unreadable entry at " + file + ":" + number + (mode.writes()
             ? "; it is dropped from the cassette at the end of this run and re-recorded when needed"
@@ -172,6 +195,7 @@ public final class Cassette implements AutoCloseable {
   }
 
   public synchronized Optional<Entry> find(String key) {
+    used.add(key);
     Optional<Entry> found = mode.reads() ? Optional.ofNullable(entries.get(key)) : Optional.empty();
     hits += found.isPresent() ? 1 : 0;
     return found;
@@ -240,7 +264,8 @@ public final class Cassette implements AutoCloseable {
    */
   @Override
   public synchronized void close() {
-    if (!dirty || !mode.writes()) {
+    boolean pruning = prune && unused() > 0;
+    if (!(dirty || pruning) || !mode.writes()) {
       return;
     }
     try {
@@ -255,6 +280,9 @@ public final class Cassette implements AutoCloseable {
           }
         }
         merged.putAll(lines);
+        if (prune) {
+          merged.keySet().removeIf(key -> recordedBefore.contains(key) && !used.contains(key));
+        }
         Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
         Files.writeString(temporary, String.join("\n", merged.values()) + (merged.isEmpty() ? "" : "\n"), StandardCharsets.UTF_8);
         keepPermissions(temporary);

@@ -47,7 +47,7 @@ public final class SuiteModels {
     if (configured.isPresent()) {
       return new ModelClient(resolver.resolve(configured.get(), settings.describeSource(Keys.MODEL)), configured.get(), call);
     }
-    if (settings.get(Keys.EMBEDDED).map(Boolean::parseBoolean).orElse(true)) {
+    if (settings.getBoolean(Keys.EMBEDDED, true)) {
       return new ModelClient(resolver.embedded(), ModelResolver.EMBEDDED_NAME, call);
     }
     throw ModelConfigurationException.noModel();

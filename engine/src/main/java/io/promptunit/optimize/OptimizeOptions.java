@@ -212,7 +212,7 @@ public record OptimizeOptions(
     }
 
     boolean bool(String name, boolean fallback) {
-      return raw(name).map(text -> Boolean.parseBoolean(text.strip())).orElse(fallback);
+      return settings.getBoolean(PREFIX + name, fallback);
     }
 
     <E extends Enum<E>> E enumValue(String name, Class<E> type, E fallback) {

@@ -68,6 +68,65 @@ class CacheTest {
         });
   }
 
+  /** A well-formed entry no request of the suite makes any more (an older prompt's). */
+  private String addStaleEntry() throws IOException {
+    String line = Files.readAllLines(cassette()).get(0);
+    String staleKey = "0".repeat(64);
+    Files.writeString(cassette(), line.replaceFirst("\"key\":\"[0-9a-f]{64}\"", "\"key\":\"" + staleKey + "\"") + "\n",
+        java.nio.file.StandardOpenOption.APPEND);
+    return staleKey;
+  }
+
+  @Test
+  void recordLeavesExactlyTheEntriesTheRunMade() throws IOException {
+    run("read-write", selectClass(RouterSuite.class));
+    String stale = addStaleEntry();
+    assertThat(Files.readString(cassette())).contains(stale);
+
+    run("record", selectClass(RouterSuite.class));
+
+    assertThat(Files.readAllLines(cassette())).hasSize(5).isSorted().noneMatch(line -> line.contains(stale));
+    assertThat(model.calls()).isEqualTo(10);
+  }
+
+  @Test
+  void recordingSomeExamplesPrunesNothing() throws IOException {
+    run("read-write", selectClass(RouterSuite.class));
+    String stale = addStaleEntry();
+
+    run("record", selectUniqueId(UniqueId.forEngine("promptunit").append("suite", RouterSuite.class.getName()).append("example", "crash")));
+
+    assertThat(Files.readAllLines(cassette())).hasSize(6).anyMatch(line -> line.contains(stale));
+  }
+
+  @Test
+  void cachePrunedropsStaleEntriesWithoutCallingAModel() throws IOException {
+    run("read-write", selectClass(RouterSuite.class));
+    String stale = addStaleEntry();
+    int calls = model.calls();
+
+    Models.use(model);
+    EngineRuns.run(Map.of("promptunit.cache", "read-write", "promptunit.cache-dir", cassettes.toString(), "promptunit.cache-prune", "true"),
+        selectClass(RouterSuite.class));
+
+    assertThat(model.calls()).isEqualTo(calls);
+    assertThat(Files.readAllLines(cassette())).hasSize(5).noneMatch(line -> line.contains(stale));
+  }
+
+  @Test
+  void aMalformedPruneSwitchIsAClearErrorNotFalse() throws IOException {
+    run("read-write", selectClass(RouterSuite.class));
+    String stale = addStaleEntry();
+
+    Models.use(model);
+    EngineExecutionResults results = EngineRuns.run(Map.of("promptunit.cache", "read-write", "promptunit.cache-dir", cassettes.toString(),
+        "promptunit.cache-prune", "ture"), selectClass(RouterSuite.class));
+
+    assertThat(results.allEvents().failed().stream().map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow().getMessage()))
+        .anySatisfy(text -> assertThat(text).contains("promptunit.cache-prune=ture", "use true or false"));
+    assertThat(Files.readString(cassette())).contains(stale);
+  }
+
   @Test
   void theCassetteIsSortedDiffFriendlyTextWithoutSecrets() throws IOException {
     run("read-write", selectClass(RouterSuite.class));
