@@ -62,6 +62,10 @@ public final class Settings {
     return get(key).map(v -> parse(key, v, Long::parseLong)).orElse(defaultValue);
   }
 
+  public double getDouble(String key, double defaultValue) {
+    return get(key).map(v -> parse(key, v, Double::parseDouble)).orElse(defaultValue);
+  }
+
   /** {@code true} or {@code false} (any case); anything else is an error naming the key, where it was set and what is accepted. */
   public Optional<Boolean> getBoolean(String key) {
     return get(key).map(value -> {

@@ -20,8 +20,7 @@ public final class PromptUnitTestEngine extends HierarchicalTestEngine<RunContex
   private static final EngineDiscoveryRequestResolver<PromptUnitEngineDescriptor> RESOLVER =
       EngineDiscoveryRequestResolver.<PromptUnitEngineDescriptor>builder()
       .addClassContainerSelectorResolver(SuiteResolver::isSuite)
-      .addSelectorResolver(context -> new SuiteResolver(context.getClassNameFilter(),
-          MethodPatterns.parse(context.getDiscoveryRequest().getConfigurationParameters().get(MethodPatterns.PROPERTY))))
+      .addSelectorResolver(context -> new SuiteResolver(context.getClassNameFilter(), context.getDiscoveryRequest().getConfigurationParameters()))
       .build();
 
   @Override

@@ -108,6 +108,11 @@ final class SuiteDescriptor extends AbstractTestDescriptor implements Node<RunCo
     return suite == null || !suite.options().toleratesFailures() ? Optional.empty() : Optional.of(new PassRateDescriptor(getUniqueId(), suite));
   }
 
+  /** The regression gate against the committed baseline, when updating or when the suite has one. */
+  Optional<BaselineDescriptor> createBaseline(io.promptunit.config.Settings settings) {
+    return suite == null ? Optional.empty() : BaselineDescriptor.of(getUniqueId(), suite, settings);
+  }
+
   ExampleDescriptor createChild(Example example) {
     return new ExampleDescriptor(getUniqueId().append(ExampleDescriptor.SEGMENT_TYPE, example.id()), example, suite, examplesSource);
   }

@@ -12,9 +12,11 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.platform.commons.support.ReflectionSupport;
+import org.junit.platform.engine.ConfigurationParameters;
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.TestDescriptor;
 import org.junit.platform.engine.UniqueId;
+import io.promptunit.config.Settings;
 import io.promptunit.suite.Resource;
 import io.promptunit.suite.SuiteLoader;
 import java.nio.file.Path;
@@ -39,12 +41,15 @@ final class SuiteResolver implements SelectorResolver {
 
   private final Predicate<String> classNameFilter;
   private final MethodPatterns methodPatterns;
+  private final Settings settings;
   /** The suites on the class path, found once, when a file or classpath-resource selector asks for them. */
   private List<Class<?>> allSuites;
 
-  SuiteResolver(Predicate<String> classNameFilter, MethodPatterns methodPatterns) {
+  SuiteResolver(Predicate<String> classNameFilter, ConfigurationParameters configuration) {
     this.classNameFilter = classNameFilter;
-    this.methodPatterns = methodPatterns;
+    this.settings = new Settings(configuration::get, System::getenv);
+    // Maven's -Dtest, never an environment variable TEST
+    this.methodPatterns = MethodPatterns.parse(configuration.get(MethodPatterns.PROPERTY));
   }
 
   static boolean isSuite(Class<?> candidate) {
@@ -188,6 +193,9 @@ final class SuiteResolver implements SelectorResolver {
     if (last.getType().equals(PassRateDescriptor.SEGMENT_TYPE) && segments.size() == 3) {
       return suiteChild(uniqueId, context, SuiteDescriptor::createPassRate);
     }
+    if (last.getType().equals(BaselineDescriptor.SEGMENT_TYPE) && segments.size() == 3) {
+      return suiteChild(uniqueId, context, suite -> suite.createBaseline(settings));
+    }
     if (last.getType().equals(OptimizationDescriptor.SEGMENT_TYPE) && segments.size() == 3) {
       return suiteChild(uniqueId, context, SuiteDescriptor::createOptimization);
     }
@@ -229,6 +237,7 @@ final class SuiteResolver implements SelectorResolver {
       return selectors;
     }
     suite.createPassRate().ifPresent(verdict -> selectors.add(DiscoverySelectors.selectUniqueId(verdict.getUniqueId())));
+    suite.createBaseline(settings).ifPresent(gate -> selectors.add(DiscoverySelectors.selectUniqueId(gate.getUniqueId())));
     suite.createOptimization().ifPresent(optimization -> selectors.add(DiscoverySelectors.selectUniqueId(optimization.getUniqueId())));
     return selectors;
   }

@@ -17,10 +17,8 @@ import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -283,31 +281,12 @@ public final class Cassette implements AutoCloseable {
         if (prune) {
           merged.keySet().removeIf(key -> recordedBefore.contains(key) && !used.contains(key));
         }
-        Path temporary = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
-        Files.writeString(temporary, String.join("\n", merged.values()) + (merged.isEmpty() ? "" : "\n"), StandardCharsets.UTF_8);
-        keepPermissions(temporary);
-        try {
-          Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-        }
+        io.promptunit.config.AtomicWrite.replace(file, String.join("\n", merged.values()) + (merged.isEmpty() ? "" : "\n"));
       }
       }
       dirty = false;
     } catch (IOException e) {
       warnings.println("[PromptUnit] warning: cannot rewrite the cassette " + file + " (" + e.getMessage() + "); its entries are kept as appended");
-    }
-  }
-
-  /** The rewritten cassette keeps the file's permissions (a temporary file is private: 0600); a new one is rw-r--r--. */
-  private void keepPermissions(Path temporary) throws IOException {
-    try {
-      java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions = Files.isRegularFile(file)
-          ? Files.getPosixFilePermissions(file)
-          : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
-      Files.setPosixFilePermissions(temporary, permissions);
-    } catch (UnsupportedOperationException notPosix) {
-      // Windows: the new file gets the folder's default permissions
     }
   }
 

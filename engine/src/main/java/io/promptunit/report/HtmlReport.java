@@ -5,11 +5,7 @@ import io.promptunit.optimize.Candidate;
 import io.promptunit.optimize.History;
 import io.promptunit.optimize.OptimizationResult;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -42,22 +38,7 @@ public final class HtmlReport {
   /** Writes the report atomically (a temporary file renamed over the old one). */
   public static Path write(Path file, List<SuiteReport> suites, Spend spend) throws IOException {
     Path absolute = file.toAbsolutePath();
-    Files.createDirectories(absolute.getParent());
-    Path temporary = Files.createTempFile(absolute.getParent(), ".report", ".html");
-    try {
-      Files.writeString(temporary, render(suites, spend, ZonedDateTime.now()), StandardCharsets.UTF_8);
-      java.nio.file.attribute.PosixFileAttributeView view = Files.getFileAttributeView(temporary, java.nio.file.attribute.PosixFileAttributeView.class);
-      if (view != null) {
-        view.setPermissions(java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-      }
-      try {
-        Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(temporary);
-    }
+    io.promptunit.config.AtomicWrite.replace(absolute, render(suites, spend, ZonedDateTime.now()));
     return absolute;
   }
 
