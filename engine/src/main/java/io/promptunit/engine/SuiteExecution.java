@@ -43,6 +43,13 @@ final class SuiteExecution {
         report.problem("Not run: " + e.getMessage().replace("this example was", "the examples were"));
         return context.withAbortReason(e.getMessage(), report);
       }
+      if (e.noModelConfigured()) {
+        // promptunit.require-model=true: the suite fails, saying why and how to configure a model
+        ModelConfigurationException required = ModelConfigurationException.noModel(e.getMessage()
+            .replace("so this example was not run", "so the suite cannot run (" + Keys.REQUIRE_MODEL + "=true)"));
+        report.problem(required.getMessage());
+        throw required;
+      }
       report.problem(e.getMessage());
       throw e;
     }

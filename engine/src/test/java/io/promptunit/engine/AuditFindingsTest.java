@@ -281,7 +281,7 @@ class AuditFindingsTest {
     assertThat(results.testEvents().failed().stream()).singleElement().satisfies(e -> {
       assertThat(e.getTestDescriptor().getDisplayName()).isEqualTo("suite: cannot start");
       assertThat(e.getRequiredPayload(org.junit.platform.engine.TestExecutionResult.class).getThrowable().orElseThrow().getMessage())
-          .contains("No model configured");
+          .contains("No model configured, so the suite cannot run (promptunit.require-model=true)").doesNotContain("this example");
     });
     assertThat(results.testEvents().succeeded().count()).isZero();
 
