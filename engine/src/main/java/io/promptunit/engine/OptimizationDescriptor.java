@@ -97,14 +97,14 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
     }
     OptimizeOptions options;
     try {
-      options = OptimizeOptions.from(optimize, context.settings());
+      options = OptimizeOptions.from(optimize, context.settings(), suite.anchor().getClassLoader());
     } catch (IllegalArgumentException e) {
       return notRun(NotRunDescriptor.failed(getUniqueId(), getDisplayName(), e), executor, context);
     }
     StrategyRun.Models models = StrategyRun.models(context, optimize);
     if (options.compare().isEmpty()) {
       Optimization optimization = StrategyRun.prepare(options, models, context);
-      StrategyRun.abortIfDryRun(StrategyRun.announce(suite, options.strategy(), models, optimization, this, context), context);
+      StrategyRun.abortIfDryRun(StrategyRun.announce(suite, options.strategy().name(), models, optimization, this, context), context);
       StrategyRun.run(this, executor, suite, optimization, context, true);
       executor.awaitFinished();
       return context;
@@ -113,14 +113,15 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
     return context;
   }
 
-  private void compare(List<Strategy> strategies, StrategyRun.Models models, RunContext context, DynamicTestExecutor executor)
+  private void compare(List<String> strategies, StrategyRun.Models models, RunContext context, DynamicTestExecutor executor)
       throws InterruptedException {
     List<Optimization> prepared = new ArrayList<>();
     StringBuilder estimates = new StringBuilder();
-    for (Strategy strategy : strategies) {
-      Optimization optimization = StrategyRun.prepare(OptimizeOptions.from(optimize, context.settings(), strategy), models, context);
+    for (String strategy : strategies) {
+      Optimization optimization = StrategyRun.prepare(OptimizeOptions.from(optimize, context.settings(), suite.anchor().getClassLoader(), strategy),
+          models, context);
       prepared.add(optimization);
-      estimates.append(strategy.name()).append(": ").append(StrategyRun.announce(suite, strategy, models, optimization, this, context)).append(". ");
+      estimates.append(strategy).append(": ").append(StrategyRun.announce(suite, strategy, models, optimization, this, context)).append(". ");
     }
     StrategyRun.abortIfDryRun(estimates.toString().strip(), context);
     List<StrategyDescriptor> runs = new ArrayList<>();

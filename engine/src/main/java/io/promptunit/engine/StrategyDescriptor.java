@@ -1,6 +1,5 @@
 package io.promptunit.engine;
 
-import io.promptunit.Strategy;
 import io.promptunit.optimize.Optimization;
 import io.promptunit.optimize.OptimizationResult;
 import io.promptunit.suite.Suite;
@@ -17,8 +16,8 @@ final class StrategyDescriptor extends AbstractTestDescriptor implements Node<Ru
   private final Optimization optimization;
   private OptimizationResult result;
 
-  StrategyDescriptor(UniqueId parent, Strategy strategy, Suite suite, Optimization optimization) {
-    super(parent.append("strategy", strategy.name().toLowerCase(Locale.ROOT)), strategy.name());
+  StrategyDescriptor(UniqueId parent, String strategy, Suite suite, Optimization optimization) {
+    super(parent.append("strategy", strategy.toLowerCase(Locale.ROOT)), strategy);
     this.suite = suite;
     this.optimization = optimization;
   }

@@ -1,6 +1,5 @@
 package io.promptunit.engine;
 
-import io.promptunit.Strategy;
 import io.promptunit.config.Keys;
 import io.promptunit.model.ModelClient;
 import io.promptunit.optimize.History;
@@ -90,9 +89,9 @@ final class StrategyRun {
     return result;
   }
 
-  static String announce(Suite suite, Strategy strategy, Models models, Optimization optimization, TestDescriptor descriptor, RunContext context) {
+  static String announce(Suite suite, String strategy, Models models, Optimization optimization, TestDescriptor descriptor, RunContext context) {
     String estimate = optimization.estimate().describe();
-    Console.line(suite.anchor().getSimpleName() + ": " + strategy.name().toLowerCase(Locale.ROOT) + " with optimizer "
+    Console.line(suite.anchor().getSimpleName() + ": " + strategy.toLowerCase(Locale.ROOT) + " with optimizer "
         + models.name() + "; " + estimate);
     io.promptunit.optimize.Estimate figures = optimization.estimate();
     context.listener().reportingEntryPublished(descriptor, ReportEntry.from(Map.of("promptunit.estimate", estimate,

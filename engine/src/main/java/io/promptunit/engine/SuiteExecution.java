@@ -122,7 +122,8 @@ final class SuiteExecution {
       return configured;
     }
     try {
-      return Optional.of(io.promptunit.optimize.OptimizeOptions.from(suite.anchor().getAnnotation(Optimize.class), context.settings()).maxOutputTokens());
+      return Optional.of(io.promptunit.optimize.OptimizeOptions.from(suite.anchor().getAnnotation(Optimize.class), context.settings(),
+          suite.anchor().getClassLoader()).maxOutputTokens());
     } catch (IllegalArgumentException broken) {
       // the optimization container reports the problem; the suite run keeps the provider's cap
       return Optional.empty();

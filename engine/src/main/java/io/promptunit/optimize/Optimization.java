@@ -1,14 +1,8 @@
 package io.promptunit.optimize;
 
-import io.promptunit.Strategy;
 import io.promptunit.eval.SuiteSession;
 import io.promptunit.model.Budget;
 import io.promptunit.model.ModelClient;
-import io.promptunit.optimize.ape.APE;
-import io.promptunit.optimize.opro.OPRO;
-import io.promptunit.optimize.pe2.PE2;
-import io.promptunit.suite.Resource;
-import io.promptunit.optimize.protegi.ProTeGi;
 import io.promptunit.suite.Suite;
 import java.util.Optional;
 
@@ -48,31 +42,10 @@ public final class Optimization {
     SuiteSession budgeted = session.budgeted(budget, session.outputCap().orElse(options.maxOutputTokens()));
     ModelClient optimizerClient = optimizer.map(session::client).orElse(session.taskModel());
     ModelClient budgetedOptimizer = SuiteSession.budgeted(optimizerClient, budget, session.prices(), options.maxOutputTokens());
-    PromptStrategy strategy = strategy(options.strategy(), options.generationTemplate().map(path -> generationTemplate(suite, path)).orElse(null));
+    PromptStrategy strategy = options.strategy();
     OptimizationLoop loop = new OptimizationLoop(budgeted, strategy, options, budgetedOptimizer, budget);
     Estimate estimate = Estimate.of(loop, strategy, options, session, session.taskModel().name(), optimizerClient.name());
     return new Optimization(loop, estimate, budget);
-  }
-
-  /** @param generationTemplate APE's custom generation template text, or null */
-  public static PromptStrategy strategy(Strategy strategy, String generationTemplate) {
-    return switch (strategy) {
-      case PROTEGI -> new ProTeGi();
-      case PE2 -> new PE2();
-      case APE -> new APE(generationTemplate);
-      case OPRO -> new OPRO();
-    };
-  }
-
-  private static String generationTemplate(Suite suite, String path) {
-    ClassLoader loader = suite.anchor().getClassLoader();
-    String text = Resource.find(loader, path).map(Resource::readText).orElseThrow(() -> new IllegalArgumentException(
-        "@Optimize(generationTemplate = \"" + path + "\") not found on the classpath; create src/test/resources/" + path));
-    if (!text.contains("{{demos}}") || !text.contains(APE.INSERT)) {
-      throw new IllegalArgumentException(path + ": a generation template needs {{demos}} (where the demonstrations go) and "
-          + APE.INSERT + " (where the instruction goes)");
-    }
-    return text;
   }
 
   public Estimate estimate() {

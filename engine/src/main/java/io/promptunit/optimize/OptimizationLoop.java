@@ -237,7 +237,7 @@ public final class OptimizationLoop {
         continue; // a duplicate of a prompt already considered: nothing to learn, nothing to record
       }
       int count = perParent.merge(proposal.parent(), 1, Integer::sum);
-      if (count > strategy.maxNewPerParent(options)) {
+      if (count > strategy.maxNewPerParent()) {
         history.reject(new History.Rejection(round, proposal.parent(), proposal.origin(), "over the expansion cap of this parent", text));
         continue;
       }

@@ -2,21 +2,22 @@ package io.promptunit.optimize;
 
 import io.promptunit.BestArm;
 import io.promptunit.Optimize;
-import io.promptunit.Strategy;
 import io.promptunit.config.Keys;
 import io.promptunit.config.Settings;
 import io.promptunit.model.Budget;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
- * Every parameter of an optimization run, resolved (annotation, then configuration overrides, then
- * the strategy's reference defaults for attributes left at -1).
+ * The parameters of an optimization run that the shared loop uses, resolved (configuration
+ * {@code promptunit.optimize.<attribute>} over the annotation, -1 meaning the strategy's reference
+ * default), and the strategy itself, configured with its own parameters by its
+ * {@link StrategyProvider}.
  */
 public record OptimizeOptions(
-    Strategy strategy,
+    PromptStrategy strategy,
     List<String> frozen,
     int rounds,
     int beamSize,
@@ -26,49 +27,97 @@ public record OptimizeOptions(
     BestArm selection,
     int selectionBudget,
     int minibatchSize,
-    int gradients,
-    int errorsPerGradient,
-    int editsPerGradient,
-    int paraphrases,
-    int maxExpansion,
-    int proposals,
-    int batchSize,
-    int stepSize,
-    boolean history,
     double trainFraction,
     double devFraction,
     Budget.Caps caps,
     int maxOutputTokens,
-    String generation,
-    Optional<String> generationTemplate,
-    int subsamples,
-    int demos,
-    int promptsPerSubsample,
-    String scoring,
-    int trajectorySize,
-    int minTrajectoryScore,
-    int exemplars,
-    int candidatesPerStep,
-    List<Strategy> compare,
+    List<String> compare,
     int optimizerConcurrency,
     int progressSeconds) {
+
+  /** Configuration keys are {@code promptunit.optimize.<attribute>}; they win over the annotation. */
+  public static final String PREFIX = "promptunit.optimize.";
 
   public OptimizeOptions {
     frozen = List.copyOf(frozen);
     compare = List.copyOf(compare);
+  }
+
+  /** The strategies to compare ({@code @Optimize(compare)} or {@code promptunit.optimize.compare}), by registered name. */
+  public static List<String> compared(Optimize annotation, Settings settings) {
+    List<String> names = settings.get(PREFIX + "compare")
+        .map(list -> Arrays.stream(list.split(",")).map(String::strip).filter(n -> !n.isEmpty()).toList())
+        .orElse(Arrays.stream(annotation.compare()).map(Enum::name).toList());
+    return names.stream().map(name -> Strategies.named(name, PREFIX + "compare").name()).distinct().toList();
+  }
+
+  /** The strategy to run ({@code promptunit.optimize.strategy}, else {@code @Optimize(strategy)}), by registered name. */
+  public static String strategyName(Optimize annotation, Settings settings) {
+    return settings.get(PREFIX + "strategy").map(name -> Strategies.named(name, PREFIX + "strategy").name()).orElse(annotation.strategy().name());
+  }
+
+  /** As {@link #from(Optimize, Settings, ClassLoader)}, finding files a parameter names with the thread's context class loader. */
+  public static OptimizeOptions from(Optimize annotation, Settings settings) {
+    return from(annotation, settings, Thread.currentThread().getContextClassLoader());
+  }
+
+  /**
+   * Resolves the options of {@code annotation} for its strategy.
+   *
+   * @throws IllegalArgumentException listing every unusable value, each naming its attribute or property
+   */
+  public static OptimizeOptions from(Optimize annotation, Settings settings, ClassLoader loader) {
+    return from(annotation, settings, loader, strategyName(annotation, settings));
+  }
+
+  /** The options of {@code annotation} for the strategy {@code strategyName} (each strategy of a comparison gets its own). */
+  public static OptimizeOptions from(Optimize annotation, Settings settings, ClassLoader loader, String strategyName) {
+    Values v = new Values(settings);
+    StrategyProvider provider = Strategies.named(strategyName, PREFIX + "strategy");
+    StrategyParameters parameters = new StrategyParameters(annotation, settings, loader);
+    PromptStrategy strategy = provider.create(parameters);
+    List<String> frozen = settings.get(PREFIX + "frozen").map(f -> Arrays.asList(f.split("\\|\\|"))).orElse(Arrays.asList(annotation.frozen()));
+    int rounds = v.integer("rounds", annotation.rounds());
+    int beam = v.integer("beamSize", annotation.beamSize());
+    double metaTemperature = v.decimal("metaTemperature", annotation.metaTemperature());
+    BestArm selection = settings.get(PREFIX + "selection").isEmpty() && annotation.selection() == BestArm.UCB
+        ? provider.defaultSelection().orElse(BestArm.UCB)
+        : v.enumValue("selection", BestArm.class, annotation.selection());
+    OptimizeOptions options = new OptimizeOptions(
+        strategy,
+        frozen,
+        rounds > 0 ? rounds : provider.defaultRounds(),
+        beam > 0 ? beam : 4,
+        v.integer("patience", annotation.patience()),
+        v.longValue("seed", annotation.seed()),
+        metaTemperature >= 0 ? metaTemperature : provider.defaultMetaTemperature(),
+        selection,
+        v.integer("selectionBudget", annotation.selectionBudget()),
+        v.integer("minibatchSize", annotation.minibatchSize()),
+        v.decimal("trainFraction", annotation.trainFraction()),
+        v.decimal("devFraction", annotation.devFraction()),
+        new Budget.Caps(v.longValue("maxCalls", annotation.maxCalls()), v.longValue("maxTokens", annotation.maxTokens()),
+            v.decimal("maxCost", annotation.maxCost()), v.longValue("maxSeconds", annotation.maxSeconds())),
+        v.integer("maxOutputTokens", annotation.maxOutputTokens()),
+        compared(annotation, settings),
+        settings.getInt(Keys.OPTIMIZER_CONCURRENCY, 0),
+        settings.getInt(Keys.PROGRESS_SECONDS, Keys.DEFAULT_PROGRESS_SECONDS));
     // every problem at once: a user fixing one at a time would need a run per mistake
-    List<String> problems = new java.util.ArrayList<>();
-    if (!generation.equals("forward") && !generation.equals("insert")) {
-      problems.add("generation = \"" + generation + "\" must be \"forward\" or \"insert\"");
+    List<String> problems = new ArrayList<>(options.problems());
+    problems.addAll(parameters.problems());
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("@Optimize has " + (problems.size() == 1 ? "a problem" : problems.size() + " problems") + ": "
+          + String.join("; ", problems) + ". Fix the attribute, or its promptunit.optimize.<attribute> setting.");
     }
-    if (!scoring.equals("accuracy") && !scoring.equals("logprob")) {
-      problems.add("scoring = \"" + scoring + "\" must be \"accuracy\" or \"logprob\"");
-    }
+    return options;
+  }
+
+  /** The loop's own parameters that are unusable. */
+  private List<String> problems() {
+    List<String> problems = new ArrayList<>();
     atLeast(problems, 1, "rounds", rounds, "beamSize", beamSize, "patience", patience, "minibatchSize", minibatchSize,
-        "gradients", gradients, "errorsPerGradient", errorsPerGradient, "editsPerGradient", editsPerGradient, "maxExpansion", maxExpansion,
-        "proposals", proposals, "batchSize", batchSize, "maxOutputTokens", maxOutputTokens, "subsamples", subsamples, "demos", demos,
-        "promptsPerSubsample", promptsPerSubsample, "trajectorySize", trajectorySize, "candidatesPerStep", candidatesPerStep);
-    atLeast(problems, 0, "paraphrases", paraphrases, "stepSize", stepSize, "selectionBudget", selectionBudget, "exemplars", exemplars);
+        "maxOutputTokens", maxOutputTokens);
+    atLeast(problems, 0, "selectionBudget", selectionBudget);
     if (caps.calls() < 1) {
       problems.add("maxCalls = " + caps.calls() + " must be at least 1");
     }
@@ -94,10 +143,7 @@ public record OptimizeOptions(
     if (progressSeconds < 0) {
       problems.add(Keys.PROGRESS_SECONDS + " = " + progressSeconds + " must be 0 (no progress lines) or more");
     }
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException("@Optimize has " + (problems.size() == 1 ? "a problem" : problems.size() + " problems") + ": "
-          + String.join("; ", problems) + ". Fix the attribute, or its promptunit.optimize.<attribute> setting.");
-    }
+    return problems;
   }
 
   /** Adds a problem for every (name, value) pair below {@code least}. */
@@ -110,128 +156,41 @@ public record OptimizeOptions(
     }
   }
 
-  /** Configuration keys are {@code promptunit.optimize.<attribute>}; they win over the annotation. */
-  public static final String PREFIX = "promptunit.optimize.";
-
-  /**
-   * Resolves the options of {@code annotation}: a configuration property
-   * {@code promptunit.optimize.<attribute>} overrides the attribute; -1 means the strategy's reference default.
-   *
-   * @throws IllegalArgumentException naming the attribute or property when a value is unusable
-   */
-  public static OptimizeOptions from(Optimize annotation, Settings settings) {
-    Values v = new Values(settings);
-    return from(annotation, settings, v.enumValue("strategy", Strategy.class, annotation.strategy()));
-  }
-
-  /** The options of {@code annotation} for one {@code strategy} (each strategy of a comparison gets its own). */
-  public static OptimizeOptions from(Optimize annotation, Settings settings, Strategy strategy) {
-    Values v = new Values(settings);
-    List<Strategy> compare = settings.get(PREFIX + "compare")
-        .map(list -> Arrays.stream(list.split(",")).map(String::strip).filter(n -> !n.isEmpty())
-            .map(n -> v.enumValue("compare", Strategy.class, n)).distinct().toList())
-        .orElse(Arrays.stream(annotation.compare()).distinct().toList());
-    int rounds = v.integer("rounds", annotation.rounds());
-    int beam = v.integer("beamSize", annotation.beamSize());
-    long maxCalls = v.longValue("maxCalls", annotation.maxCalls());
-    long maxTokens = v.longValue("maxTokens", annotation.maxTokens());
-    double maxCost = v.decimal("maxCost", annotation.maxCost());
-    long maxSeconds = v.longValue("maxSeconds", annotation.maxSeconds());
-    double metaTemperature = v.decimal("metaTemperature", annotation.metaTemperature());
-    List<String> frozen = settings.get(PREFIX + "frozen").map(f -> Arrays.asList(f.split("\\|\\|"))).orElse(Arrays.asList(annotation.frozen()));
-    return new OptimizeOptions(
-        strategy,
-        frozen,
-        rounds > 0 ? rounds : switch (strategy) {
-          case PE2 -> 3;
-          case APE -> 4;
-          case OPRO -> 8;
-          default -> 6;
-        },
-        beam > 0 ? beam : 4,
-        v.integer("patience", annotation.patience()),
-        v.longValue("seed", annotation.seed()),
-        metaTemperature >= 0 ? metaTemperature : switch (strategy) {
-          case APE -> 0.9;
-          case OPRO -> 1.0;
-          default -> 0.7;
-        },
-        // APE's multi-stage filtering is successive halving on shared disjoint subsets, unless a selection is named
-        strategy == Strategy.APE && settings.get(PREFIX + "selection").isEmpty() && annotation.selection() == BestArm.UCB
-            ? BestArm.SUCCESSIVE_HALVING
-            : v.enumValue("selection", BestArm.class, annotation.selection()),
-        v.integer("selectionBudget", annotation.selectionBudget()),
-        v.integer("minibatchSize", annotation.minibatchSize()),
-        v.integer("gradients", annotation.gradients()),
-        v.integer("errorsPerGradient", annotation.errorsPerGradient()),
-        v.integer("editsPerGradient", annotation.editsPerGradient()),
-        v.integer("paraphrases", annotation.paraphrases()),
-        v.integer("maxExpansion", annotation.maxExpansion()),
-        v.integer("proposals", annotation.proposals()),
-        v.integer("batchSize", annotation.batchSize()),
-        v.integer("stepSize", annotation.stepSize()),
-        v.bool("history", annotation.history()),
-        v.decimal("trainFraction", annotation.trainFraction()),
-        v.decimal("devFraction", annotation.devFraction()),
-        new Budget.Caps(maxCalls, maxTokens, maxCost, maxSeconds),
-        v.integer("maxOutputTokens", annotation.maxOutputTokens()),
-        v.text("generation", annotation.generation()),
-        Optional.of(v.text("generationTemplate", annotation.generationTemplate())).filter(t -> !t.isBlank()),
-        v.integer("subsamples", annotation.subsamples()),
-        v.integer("demos", annotation.demos()),
-        v.integer("promptsPerSubsample", annotation.promptsPerSubsample()),
-        v.text("scoring", annotation.scoring()),
-        v.integer("trajectorySize", annotation.trajectorySize()),
-        v.integer("minTrajectoryScore", annotation.minTrajectoryScore()),
-        v.integer("exemplars", annotation.exemplars()),
-        v.integer("candidatesPerStep", annotation.candidatesPerStep()),
-        compare,
-        settings.getInt(Keys.OPTIMIZER_CONCURRENCY, 0),
-        settings.getInt(Keys.PROGRESS_SECONDS, Keys.DEFAULT_PROGRESS_SECONDS));
-  }
-
   private record Values(Settings settings) {
-    Optional<String> raw(String name) {
-      return settings.get(PREFIX + name);
+    private String raw(String name) {
+      return settings.get(PREFIX + name).orElse(null);
     }
 
     int integer(String name, int fallback) {
-      return raw(name).map(text -> parse(name, text, Integer::parseInt)).orElse(fallback);
+      return raw(name) == null ? fallback : parse(name, raw(name), Integer::parseInt);
     }
 
     long longValue(String name, long fallback) {
-      return raw(name).map(text -> parse(name, text, Long::parseLong)).orElse(fallback);
+      return raw(name) == null ? fallback : parse(name, raw(name), Long::parseLong);
     }
 
     double decimal(String name, double fallback) {
-      return raw(name).map(text -> parse(name, text, Double::parseDouble)).orElse(fallback);
-    }
-
-    String text(String name, String fallback) {
-      return raw(name).map(String::strip).orElse(fallback);
-    }
-
-    boolean bool(String name, boolean fallback) {
-      return settings.getBoolean(PREFIX + name, fallback);
+      return raw(name) == null ? fallback : parse(name, raw(name), Double::parseDouble);
     }
 
     <E extends Enum<E>> E enumValue(String name, Class<E> type, E fallback) {
-      return raw(name).map(text -> enumValue(name, type, text)).orElse(fallback);
-    }
-
-    <E extends Enum<E>> E enumValue(String name, Class<E> type, String text) {
+      String text = raw(name);
+      if (text == null) {
+        return fallback;
+      }
       try {
         return Enum.valueOf(type, text.strip().toUpperCase(Locale.ROOT).replace('-', '_'));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(PREFIX + name + "=" + text + " is not one of " + Arrays.toString(type.getEnumConstants()));
+        throw new IllegalArgumentException(PREFIX + name + "=" + text + " (from " + settings.describeSource(PREFIX + name) + ") is not one of "
+            + Arrays.toString(type.getEnumConstants()));
       }
     }
 
-    private static <T> T parse(String name, String text, java.util.function.Function<String, T> parser) {
+    private <T> T parse(String name, String text, java.util.function.Function<String, T> parser) {
       try {
         return parser.apply(text.strip());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(PREFIX + name + "=" + text + " is not a number");
+        throw new IllegalArgumentException(PREFIX + name + "=" + text + " (from " + settings.describeSource(PREFIX + name) + ") is not a number");
       }
     }
   }

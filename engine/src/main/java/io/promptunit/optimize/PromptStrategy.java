@@ -41,5 +41,5 @@ public interface PromptStrategy {
   }
 
   /** An upper bound on new candidates per parent per round. */
-  int maxNewPerParent(OptimizeOptions options);
+  int maxNewPerParent();
 }

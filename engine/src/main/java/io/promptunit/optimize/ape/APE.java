@@ -4,7 +4,6 @@ import io.promptunit.Example;
 import io.promptunit.optimize.Candidate;
 import io.promptunit.optimize.InstructionSlot;
 import io.promptunit.optimize.OptimizationContext;
-import io.promptunit.optimize.OptimizeOptions;
 import io.promptunit.optimize.PromptStrategy;
 import io.promptunit.optimize.Proposal;
 import io.promptunit.optimize.StrategyText;
@@ -27,15 +26,22 @@ import java.util.List;
  */
 public final class APE implements PromptStrategy {
 
+  /**
+   * APE's own parameters (see {@code @Optimize} for each one's meaning).
+   *
+   * @param customTemplate the text of a custom generation template (with {@code {{demos}}} and {@code [INSERT]}), or null
+   */
+  public record Options(String generation, String customTemplate, int subsamples, int demos, int promptsPerSubsample, String scoring,
+      int proposals) {}
+
+  private final Options options;
+
+  public APE(Options options) {
+    this.options = options;
+  }
+
   /** Marks where the instruction goes in a generation template. */
   public static final String INSERT = "[INSERT]";
-
-  private final String customTemplate;
-
-  /** @param customTemplate the text of a custom generation template (with {@code {{demos}}} and {@code [INSERT]}), or null */
-  public APE(String customTemplate) {
-    this.customTemplate = customTemplate;
-  }
 
   @Override
   public String name() {
@@ -48,13 +54,13 @@ public final class APE implements PromptStrategy {
   }
 
   @Override
-  public int maxNewPerParent(OptimizeOptions options) {
+  public int maxNewPerParent() {
     return Math.max(options.subsamples() * options.promptsPerSubsample(), options.proposals());
   }
 
   @Override
   public WorstCase worstCase(int parents, int round, OptimizationContext context) {
-    OptimizeOptions o = context.options();
+    Options o = options;
     long calls = round == 1 ? o.subsamples() : parents;
     long fresh = round == 1 ? (long) o.subsamples() * o.promptsPerSubsample() : (long) parents * o.proposals();
     // an instruction is about half a prompt (the frame is not rewritten)
@@ -64,7 +70,7 @@ public final class APE implements PromptStrategy {
 
   @Override
   public List<Proposal> propose(List<Candidate> parents, OptimizationContext context, int round) {
-    OptimizeOptions o = context.options();
+    Options o = options;
     if (round == 1 && o.scoring().equals("logprob")) {
       context.note("APE scoring = \"logprob\" was requested, but langchain4j's ChatModel API returns no log-probabilities of a given"
           + " expected output for " + context.meta().name() + " or the task model; candidates were scored by execution accuracy instead.");
@@ -73,8 +79,8 @@ public final class APE implements PromptStrategy {
   }
 
   private List<Proposal> generate(Candidate original, OptimizationContext context, int round) {
-    OptimizeOptions o = context.options();
-    InstructionSlot slot = InstructionSlot.of(original.text(), o.frozen());
+    Options o = options;
+    InstructionSlot slot = InstructionSlot.of(original.text(), context.options().frozen());
     String origin = "ape-" + o.generation();
     return context.collect("ape generation", 1, o.subsamples(), () -> {
       List<CompletableFuture<Yield>> asks = new ArrayList<>();
@@ -82,33 +88,33 @@ public final class APE implements PromptStrategy {
         List<Example> demos = context.sample(context.splits().train(), o.demos());
         String ids = demos.stream().map(Example::id).toList().toString();
         asks.add(context.ask(round, s, generationQuestion(demos, o)).thenApply(answer -> slot.proposals(answer, original, origin,
-            o.promptsPerSubsample(), "induced from demonstrations " + ids, o.frozen(), round)));
+            o.promptsPerSubsample(), "induced from demonstrations " + ids, context.options().frozen(), round)));
       }
       return asks;
     });
   }
 
   private List<Proposal> resample(List<Candidate> parents, OptimizationContext context, int round) {
-    OptimizeOptions o = context.options();
+    Options o = options;
     return context.collect("ape resampling", 1, parents.size(), () -> {
       List<CompletableFuture<Yield>> asks = new ArrayList<>();
       for (Candidate parent : parents) {
-        InstructionSlot slot = InstructionSlot.of(parent.text(), o.frozen());
+        InstructionSlot slot = InstructionSlot.of(parent.text(), context.options().frozen());
         asks.add(context.ask(round, 0, "Generate " + o.proposals() + " variations of the following instruction. Keep its meaning"
           + " and every rule in it; vary the wording.\n\n<instruction>\n" + slot.instruction() + "\n</instruction>\n\n"
           + "Put each variation inside its own <instruction></instruction> block and write nothing else.")
-            .thenApply(answer -> slot.proposals(answer, parent, "ape-resample", o.proposals(), "a variation of " + parent.id(), o.frozen(), round)));
+            .thenApply(answer -> slot.proposals(answer, parent, "ape-resample", o.proposals(), "a variation of " + parent.id(), context.options().frozen(), round)));
       }
       return asks;
     });
   }
 
-  String generationQuestion(List<Example> demos, OptimizeOptions o) {
+  String generationQuestion(List<Example> demos, Options o) {
     String pairs = demonstrations(demos);
     int n = o.promptsPerSubsample();
     String ask = "Give " + n + " different candidate instruction" + (n == 1 ? "" : "s") + ", each inside its own <instruction></instruction> block.";
-    if (customTemplate != null) {
-      return customTemplate.replace("{{demos}}", pairs)
+    if (o.customTemplate() != null) {
+      return o.customTemplate().replace("{{demos}}", pairs)
           + "\n\nWrite the text that belongs where " + INSERT + " stands. " + ask;
     }
     if (o.generation().equals("insert")) {

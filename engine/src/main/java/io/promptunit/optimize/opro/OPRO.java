@@ -4,7 +4,6 @@ import io.promptunit.Example;
 import io.promptunit.optimize.Candidate;
 import io.promptunit.optimize.InstructionSlot;
 import io.promptunit.optimize.OptimizationContext;
-import io.promptunit.optimize.OptimizeOptions;
 import io.promptunit.optimize.PromptStrategy;
 import io.promptunit.optimize.Proposal;
 import io.promptunit.optimize.StrategyText;
@@ -24,6 +23,15 @@ import java.util.Locale;
  */
 public final class OPRO implements PromptStrategy {
 
+  /** OPRO's own parameters (see {@code @Optimize} for each one's meaning). */
+  public record Options(int trajectorySize, int minTrajectoryScore, int exemplars, int candidatesPerStep) {}
+
+  private final Options options;
+
+  public OPRO(Options options) {
+    this.options = options;
+  }
+
   private static final String SLOT = "<INS>";
 
   @Override
@@ -42,13 +50,13 @@ public final class OPRO implements PromptStrategy {
   }
 
   @Override
-  public int maxNewPerParent(OptimizeOptions options) {
+  public int maxNewPerParent() {
     return options.candidatesPerStep();
   }
 
   @Override
   public WorstCase worstCase(int parents, int round, OptimizationContext context) {
-    OptimizeOptions o = context.options();
+    Options o = options;
     // the trajectory grows by up to candidatesPerStep a step until it holds trajectorySize; each exemplar shows the frame
     double trajectory = Math.min(o.trajectorySize(), 1 + o.candidatesPerStep() * (round - 1));
     return new WorstCase(o.candidatesPerStep(), 0, o.candidatesPerStep(), o.candidatesPerStep() * 0.75,
@@ -58,24 +66,24 @@ public final class OPRO implements PromptStrategy {
 
   @Override
   public List<Proposal> propose(List<Candidate> parents, OptimizationContext context, int round) {
-    OptimizeOptions o = context.options();
+    Options o = options;
     Candidate best = parents.get(0);
-    InstructionSlot slot = InstructionSlot.of(best.text(), o.frozen());
+    InstructionSlot slot = InstructionSlot.of(best.text(), context.options().frozen());
     String question = metaPrompt(context, slot);
     return context.collect("opro samples", 1, o.candidatesPerStep(), () -> {
       List<CompletableFuture<Yield>> samples = new ArrayList<>();
       for (int i = 0; i < o.candidatesPerStep(); i++) {
         String rationale = "step " + round + " sample " + (i + 1);
         // the same question, sampled again: each sample is its own call with its own recorded answer
-        samples.add(context.ask(round, i, question).thenApply(answer -> slot.proposals(answer, best, "opro", 1, rationale, o.frozen(), round)));
+        samples.add(context.ask(round, i, question).thenApply(answer -> slot.proposals(answer, best, "opro", 1, rationale, context.options().frozen(), round)));
       }
       return samples;
     });
   }
 
   /** The trajectory shown to the optimizer: scored candidates above the floor, the best {@code trajectorySize}, ascending. */
-  public static List<Candidate> trajectory(OptimizationContext context) {
-    OptimizeOptions o = context.options();
+  public List<Candidate> trajectory(OptimizationContext context) {
+    Options o = options;
     List<Candidate> scored = new ArrayList<>(context.candidates().stream()
         .filter(c -> context.selectionScore(c.id()) != null)
         .filter(c -> Math.round(context.selectionScore(c.id()) * 100) >= o.minTrajectoryScore())
@@ -86,13 +94,13 @@ public final class OPRO implements PromptStrategy {
     return kept;
   }
 
-  static String metaPrompt(OptimizationContext context, InstructionSlot slot) {
-    OptimizeOptions o = context.options();
+  String metaPrompt(OptimizationContext context, InstructionSlot slot) {
+    Options o = options;
     StringBuilder q = new StringBuilder();
     q.append("Your task is to write an instruction for a language model. Below are earlier instructions with their scores"
         + " (the percentage of examples answered correctly, 0-100), from lowest to highest.\n\n");
     for (Candidate candidate : trajectory(context)) {
-      String instruction = InstructionSlot.of(candidate.text(), o.frozen()).instruction();
+      String instruction = InstructionSlot.of(candidate.text(), context.options().frozen()).instruction();
       q.append("text:\n").append(instruction).append("\nscore:\n")
           .append(String.format(Locale.ROOT, "%d", Math.round(context.selectionScore(candidate.id()) * 100))).append("\n\n");
     }

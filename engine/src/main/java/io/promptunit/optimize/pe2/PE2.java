@@ -3,7 +3,6 @@ package io.promptunit.optimize.pe2;
 import io.promptunit.eval.ExampleResult;
 import io.promptunit.optimize.Candidate;
 import io.promptunit.optimize.OptimizationContext;
-import io.promptunit.optimize.OptimizeOptions;
 import io.promptunit.optimize.PromptStrategy;
 import io.promptunit.optimize.Proposal;
 import io.promptunit.optimize.StrategyText;
@@ -27,6 +26,15 @@ import java.util.regex.Pattern;
  */
 public final class PE2 implements PromptStrategy {
 
+  /** PE2's own parameters (see {@code @Optimize} for each one's meaning). */
+  public record Options(int proposals, int batchSize, int stepSize, boolean history) {}
+
+  private final Options options;
+
+  public PE2(Options options) {
+    this.options = options;
+  }
+
   private static final Pattern DISPUTED_LABEL = Pattern.compile(
       "(label|expected output)[^.\\n]{0,60}\\b(is|seems|looks|might be)\\b[^.\\n]{0,20}\\b(wrong|incorrect|mislabel)", Pattern.CASE_INSENSITIVE);
 
@@ -41,15 +49,15 @@ public final class PE2 implements PromptStrategy {
   }
 
   @Override
-  public int maxNewPerParent(OptimizeOptions options) {
+  public int maxNewPerParent() {
     return options.proposals();
   }
 
   @Override
   public WorstCase worstCase(int parents, int round, OptimizationContext context) {
-    OptimizeOptions o = context.options();
+    Options o = options;
     long scoring = StrategyText.minibatchScoringCalls(context);
-    long history = o.history() ? (long) o.rounds() * o.beamSize() * o.proposals() : 0;
+    long history = o.history() ? (long) context.options().rounds() * context.options().beamSize() * o.proposals() : 0;
     // the answer holds the new prompt plus a paragraph of reasoning per example
     return new WorstCase((long) parents * o.proposals(), parents * scoring, (long) parents * o.proposals(), parents * o.proposals() * 0.75,
         1 + history, o.batchSize(), 1 + history / 2.0,
@@ -58,8 +66,8 @@ public final class PE2 implements PromptStrategy {
 
   @Override
   public List<Proposal> propose(List<Candidate> parents, OptimizationContext context, int round) {
-    OptimizeOptions o = context.options();
-    List<List<ExampleResult>> errorsByParent = context.trainErrors(parents, o.minibatchSize());
+    Options o = options;
+    List<List<ExampleResult>> errorsByParent = context.trainErrors(parents, context.options().minibatchSize());
     long planned = errorsByParent.stream().filter(errors -> !errors.isEmpty()).count() * o.proposals();
     return context.collect("pe2 proposals", 1, planned, () -> {
       List<CompletableFuture<Yield>> asks = new ArrayList<>();
@@ -78,8 +86,8 @@ public final class PE2 implements PromptStrategy {
     });
   }
 
-  private static Yield proposal(Candidate parent, List<ExampleResult> batch, io.promptunit.optimize.Answer asked, OptimizationContext context, int round) {
-    OptimizeOptions o = context.options();
+  private Yield proposal(Candidate parent, List<ExampleResult> batch, io.promptunit.optimize.Answer asked, OptimizationContext context, int round) {
+    Options o = options;
     if (asked.failed()) {
       return asked.rejection(round, parent.id(), "pe2");
     }
@@ -107,8 +115,8 @@ public final class PE2 implements PromptStrategy {
     return yield.plus(Yield.of(new Proposal(prompt, parent.id(), "pe2", rationale.strip())));
   }
 
-  static String question(Candidate parent, List<ExampleResult> batch, OptimizationContext context) {
-    OptimizeOptions o = context.options();
+  String question(Candidate parent, List<ExampleResult> batch, OptimizationContext context) {
+    Options o = options;
     StringBuilder q = new StringBuilder();
     q.append("You will improve a prompt in two steps.\n")
         .append("Step 1: examine the current prompt and a batch of examples on which the model's output was wrong, and reason")

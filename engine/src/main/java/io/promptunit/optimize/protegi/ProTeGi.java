@@ -3,7 +3,6 @@ package io.promptunit.optimize.protegi;
 import io.promptunit.eval.ExampleResult;
 import io.promptunit.optimize.Candidate;
 import io.promptunit.optimize.OptimizationContext;
-import io.promptunit.optimize.OptimizeOptions;
 import io.promptunit.optimize.PromptStrategy;
 import io.promptunit.optimize.Proposal;
 import io.promptunit.optimize.StrategyText;
@@ -22,6 +21,15 @@ import java.util.List;
  */
 public final class ProTeGi implements PromptStrategy {
 
+  /** ProTeGi's own parameters (see {@code @Optimize} for each one's meaning). */
+  public record Options(int gradients, int errorsPerGradient, int editsPerGradient, int paraphrases, int maxExpansion) {}
+
+  private final Options options;
+
+  public ProTeGi(Options options) {
+    this.options = options;
+  }
+
   @Override
   public String name() {
     return "protegi";
@@ -33,13 +41,13 @@ public final class ProTeGi implements PromptStrategy {
   }
 
   @Override
-  public int maxNewPerParent(OptimizeOptions options) {
+  public int maxNewPerParent() {
     return options.maxExpansion();
   }
 
   @Override
   public WorstCase worstCase(int parents, int round, OptimizationContext context) {
-    OptimizeOptions o = context.options();
+    Options o = options;
     long scoring = StrategyText.minibatchScoringCalls(context);
     long meta = o.gradients() + (long) o.gradients() * (o.paraphrases() > 0 ? 1 + o.editsPerGradient() : 1);
     // critique (a short text), edit (editsPerGradient prompts), paraphrase (paraphrases prompts): per call on average
@@ -51,8 +59,8 @@ public final class ProTeGi implements PromptStrategy {
 
   @Override
   public List<Proposal> propose(List<Candidate> parents, OptimizationContext context, int round) {
-    OptimizeOptions o = context.options();
-    List<List<ExampleResult>> errorsByParent = context.trainErrors(parents, o.minibatchSize());
+    Options o = options;
+    List<List<ExampleResult>> errorsByParent = context.trainErrors(parents, context.options().minibatchSize());
     boolean paraphrase = o.paraphrases() > 0;
     long withErrors = errorsByParent.stream().filter(errors -> !errors.isEmpty()).count();
     long planned = withErrors * o.gradients() * (2L + (paraphrase ? o.editsPerGradient() : 0));
@@ -73,7 +81,7 @@ public final class ProTeGi implements PromptStrategy {
 
   /** One textual gradient: the critique, as soon as it arrives the edit, as soon as that arrives its paraphrases. */
   private CompletableFuture<Yield> gradient(Candidate parent, List<ExampleResult> shown, int g, OptimizationContext context, int round) {
-    OptimizeOptions o = context.options();
+    Options o = options;
     return context.ask(round, g, gradientQuestion(parent, shown, context)).thenCompose(answer -> {
       if (answer.failed()) {
         return OptimizationContext.done(answer.rejection(round, parent.id(), "critique"));
@@ -109,7 +117,7 @@ public final class ProTeGi implements PromptStrategy {
   }
 
   private CompletableFuture<Yield> paraphrases(Candidate parent, String edit, String critique, int index, OptimizationContext context, int round) {
-    OptimizeOptions o = context.options();
+    Options o = options;
     return context.ask(round, index, paraphraseQuestion(edit, o.paraphrases(), context)).thenApply(answer -> {
       if (answer.failed()) {
         return answer.rejection(round, parent.id(), "paraphrase");
