@@ -25,8 +25,8 @@ public final class Keys {
    */
   public static final String OPENAI_BASE_URL = "promptunit.openai.base-url";
 
-  /** Base URL of the Anthropic API. Falls back to {@code ANTHROPIC_BASE_URL}, then Anthropic itself. */
-  public static final String ANTHROPIC_BASE_URL = "promptunit.anthropic.base-url";
+  // Every hosted provider has promptunit.<provider>.base-url (falling back to <PROVIDER>_BASE_URL, then the
+  // provider's API): see io.promptunit.model.Providers, the one table of providers.
 
   /** Maximum concurrent model calls per suite. Default {@value #DEFAULT_CONCURRENCY}. */
   public static final String CONCURRENCY = "promptunit.concurrency";

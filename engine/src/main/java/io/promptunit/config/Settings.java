@@ -55,15 +55,15 @@ public final class Settings {
   }
 
   public int getInt(String key, int defaultValue) {
-    return get(key).map(v -> parse(key, v, Integer::parseInt)).orElse(defaultValue);
+    return get(key).map(v -> parse(key, v, Integer::parseInt, "a whole number")).orElse(defaultValue);
   }
 
   public long getLong(String key, long defaultValue) {
-    return get(key).map(v -> parse(key, v, Long::parseLong)).orElse(defaultValue);
+    return get(key).map(v -> parse(key, v, Long::parseLong, "a whole number")).orElse(defaultValue);
   }
 
   public double getDouble(String key, double defaultValue) {
-    return get(key).map(v -> parse(key, v, Double::parseDouble)).orElse(defaultValue);
+    return get(key).map(v -> parse(key, v, Double::parseDouble, "a number, e.g. 0.05")).orElse(defaultValue);
   }
 
   /** {@code true} or {@code false} (any case); anything else is an error naming the key, where it was set and what is accepted. */
@@ -81,12 +81,12 @@ public final class Settings {
     return getBoolean(key).orElse(defaultValue);
   }
 
-  private static <T> T parse(String key, String value, Function<String, T> parser) {
+  private <T> T parse(String key, String value, Function<String, T> parser, String accepted) {
     try {
       return parser.apply(value);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "Setting " + key + "=" + value + " is not a number; fix it in junit-platform.properties or the -D option.", e);
+      throw new IllegalArgumentException("Setting " + key + "=" + value + " (from " + describeSource(key) + ") is not a number; use "
+          + accepted + ".", e);
     }
   }
 

@@ -218,11 +218,15 @@ public final class ModelCall {
     if (kind == ModelCallException.Kind.CONNECTION || kind == ModelCallException.Kind.BAD_RESPONSE) {
       java.util.Optional<String> url = endpoints.apply(modelName).map(ModelCall::withoutCredentials);
       if (url.isPresent()) {
-        String key = modelName.startsWith("anthropic:") ? "promptunit.anthropic.base-url" : "promptunit.openai.base-url";
+        String key = Providers.of(modelName).map(Provider::baseUrlSetting).orElse("promptunit.openai.base-url");
         return kind == ModelCallException.Kind.CONNECTION
             ? " (tried " + url.get() + "; is that server running? Set " + key + " to change it)"
             : " (from " + url.get() + "; is " + key + " the API's base URL, e.g. http://localhost:11434/v1, and not a web page or a proxy?)";
       }
+    }
+    if (kind == ModelCallException.Kind.AUTHENTICATION) {
+      return " (check the API key in " + Providers.of(modelName).map(Provider::keyVariable)
+          .orElse(String.join(" / ", Providers.ALL.stream().map(Provider::keyVariable).toList())) + ")";
     }
     return hint(kind);
   }
@@ -234,8 +238,6 @@ public final class ModelCall {
 
   private static String hint(ModelCallException.Kind kind) {
     switch (kind) {
-      case AUTHENTICATION:
-        return " (check the API key in OPENAI_API_KEY / ANTHROPIC_API_KEY)";
       case MODEL_NOT_FOUND:
         return " (check the model name in promptunit.model)";
       case TIMEOUT:

@@ -30,10 +30,7 @@ public final class ModelConfigurationException extends RuntimeException {
 
   public static final String NO_MODEL_MESSAGE =
       "No model configured, so this example was not run. Configure one of:\n"
-          + "  - promptunit.model=openai:gpt-4o-mini in src/test/resources/junit-platform.properties, with OPENAI_API_KEY set;\n"
-          + "  - promptunit.model=openai:<model> plus promptunit.openai.base-url=http://localhost:11434/v1 for any OpenAI-compatible"
-          + " server (Ollama, llama.cpp server, vLLM, LM Studio);\n"
-          + "  - promptunit.model=anthropic:claude-3-5-haiku-latest with ANTHROPIC_API_KEY set;\n"
+          + Providers.setupLines()
           + "  - the same as -Dpromptunit.model=... or the PROMPTUNIT_MODEL environment variable;\n"
           + "  - promptunit.model=gguf:/path/to/model.gguf for any local GGUF model run in-process by llama.cpp;\n"
           + "  - or a static @ModelFactory method on the suite's class returning any langchain4j ChatModel.\n"

@@ -1,8 +1,6 @@
 package io.promptunit.model;
 
-import dev.langchain4j.model.anthropic.AnthropicChatModel;
 import dev.langchain4j.model.chat.ChatModel;
-import dev.langchain4j.model.openai.OpenAiChatModel;
 import io.promptunit.config.Keys;
 import io.promptunit.config.Settings;
 import io.promptunit.model.local.EmbeddedModels;
@@ -27,8 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ModelResolver implements AutoCloseable {
 
-  static final String OPENAI_DEFAULT_URL = "https://api.openai.com/v1";
-
   private final Settings settings;
   private final Map<String, ChatModel> models = new ConcurrentHashMap<>();
 
@@ -48,20 +44,25 @@ public final class ModelResolver implements AutoCloseable {
   }
 
   private ChatModel build(ModelSpec spec, String source) {
-    Duration timeout = Duration.ofSeconds(settings.getInt(Keys.TIMEOUT_SECONDS, Keys.DEFAULT_TIMEOUT_SECONDS));
-    switch (spec.provider()) {
-      case "openai":
-        return openAi(spec, timeout);
-      case "anthropic":
-        return anthropic(spec, timeout);
-      case "gguf":
-        return gguf(spec);
-      default:
-        throw ModelConfigurationException.invalid("Unknown model provider \"" + spec.provider() + "\" in " + source + "=" + spec
-            + ". Use openai:<model> (also for Ollama, llama.cpp server, vLLM and LM Studio through promptunit.openai.base-url),"
-            + " anthropic:<model>, gguf:<path to a .gguf file>, or a static @ModelFactory method on the suite class returning any"
-            + " langchain4j ChatModel.");
+    if (spec.provider().equals("gguf")) {
+      return gguf(spec);
     }
+    Provider provider = Providers.find(spec.provider()).orElseThrow(() -> ModelConfigurationException.invalid("Unknown model provider \""
+        + spec.provider() + "\" in " + source + "=" + spec + ". Use " + Providers.ids()
+        + " (openai also for Ollama, llama.cpp server, vLLM and LM Studio through promptunit.openai.base-url),"
+        + " gguf:<path to a .gguf file>, or a static @ModelFactory method on the suite class returning any langchain4j ChatModel."));
+    String baseUrl = Providers.baseUrl(provider, settings);
+    // in replay mode no call leaves the machine; a local server needs no key
+    Optional<String> key = settings.env(provider.keyVariable())
+        .or(() -> replayOnly() ? Optional.of("replay-only") : Optional.empty())
+        .or(() -> provider.keyOptional(baseUrl) ? Optional.of("not-needed") : Optional.empty());
+    if (key.isEmpty()) {
+      throw ModelConfigurationException.invalid("Model " + spec + " needs an API key: set the " + provider.keyVariable() + " environment variable"
+          + (provider.alsoSupported().isEmpty() ? "." : ", or use " + provider.alsoSupported() + "."));
+    }
+    Optional<Integer> maxOutputTokens = settings.get(Keys.MAX_OUTPUT_TOKENS).map(v -> settings.getInt(Keys.MAX_OUTPUT_TOKENS, 0));
+    return provider.build(new Provider.Connection(spec.model(), baseUrl, key.get(),
+        Duration.ofSeconds(settings.getInt(Keys.TIMEOUT_SECONDS, Keys.DEFAULT_TIMEOUT_SECONDS)), maxOutputTokens, HttpTransport.builder()));
   }
 
   private ChatModel gguf(ModelSpec spec) {
@@ -144,46 +145,6 @@ public final class ModelResolver implements AutoCloseable {
 
   /** Where calls to {@code model} go, for messages: the configured base URL of its provider, if it has one. */
   static Optional<String> endpoint(Settings settings, String model) {
-    if (model.startsWith("openai:")) {
-      return Optional.of(settings.get(Keys.OPENAI_BASE_URL).or(() -> settings.env("OPENAI_BASE_URL")).orElse(OPENAI_DEFAULT_URL));
-    }
-    if (model.startsWith("anthropic:")) {
-      return Optional.of(settings.get(Keys.ANTHROPIC_BASE_URL).or(() -> settings.env("ANTHROPIC_BASE_URL")).orElse("https://api.anthropic.com/v1"));
-    }
-    return Optional.empty();
-  }
-
-  private ChatModel openAi(ModelSpec spec, Duration timeout) {
-    String baseUrl = endpoint(settings, "openai:").orElseThrow();
-    Optional<String> key = settings.env("OPENAI_API_KEY").or(() -> replayOnly() ? Optional.of("replay-only") : Optional.empty());
-    if (key.isEmpty() && baseUrl.equals(OPENAI_DEFAULT_URL)) {
-      throw ModelConfigurationException.invalid("Model " + spec + " needs an API key: set the OPENAI_API_KEY environment variable,"
-          + " or point promptunit.openai.base-url at a local OpenAI-compatible server (e.g. http://localhost:11434/v1 for Ollama).");
-    }
-    return OpenAiChatModel.builder()
-        .baseUrl(baseUrl)
-        // Local OpenAI-compatible servers accept any key; sending a placeholder keeps the client happy.
-        .apiKey(key.orElse("not-needed"))
-        .modelName(spec.model())
-        .timeout(timeout)
-        .maxRetries(0)
-        .httpClientBuilder(HttpTransport.builder())
-        .maxTokens(settings.get(Keys.MAX_OUTPUT_TOKENS).map(v -> settings.getInt(Keys.MAX_OUTPUT_TOKENS, 0)).orElse(null))
-        .build();
-  }
-
-  private ChatModel anthropic(ModelSpec spec, Duration timeout) {
-    String key = settings.env("ANTHROPIC_API_KEY").or(() -> replayOnly() ? Optional.of("replay-only") : Optional.empty())
-        .orElseThrow(() -> ModelConfigurationException.invalid(
-        "Model " + spec + " needs an API key: set the ANTHROPIC_API_KEY environment variable."));
-    AnthropicChatModel.AnthropicChatModelBuilder builder = AnthropicChatModel.builder()
-        .apiKey(key)
-        .modelName(spec.model())
-        .timeout(timeout)
-        .maxRetries(0)
-        .httpClientBuilder(HttpTransport.builder())
-        .maxTokens(settings.getInt(Keys.MAX_OUTPUT_TOKENS, 1024));
-    settings.get(Keys.ANTHROPIC_BASE_URL).or(() -> settings.env("ANTHROPIC_BASE_URL")).ifPresent(builder::baseUrl);
-    return builder.build();
+    return Providers.of(model).map(provider -> Providers.baseUrl(provider, settings));
   }
 }

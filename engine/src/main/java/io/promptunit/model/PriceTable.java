@@ -25,20 +25,7 @@ public final class PriceTable {
   private static final Map<String, Price> DEFAULTS = new LinkedHashMap<>();
 
   static {
-    DEFAULTS.put("gpt-4o-mini", new Price(0.15, 0.60));
-    DEFAULTS.put("gpt-4o", new Price(2.50, 10.00));
-    DEFAULTS.put("gpt-4.1-nano", new Price(0.10, 0.40));
-    DEFAULTS.put("gpt-4.1-mini", new Price(0.40, 1.60));
-    DEFAULTS.put("gpt-4.1", new Price(2.00, 8.00));
-    DEFAULTS.put("gpt-5-nano", new Price(0.05, 0.40));
-    DEFAULTS.put("gpt-5-mini", new Price(0.25, 2.00));
-    DEFAULTS.put("gpt-5", new Price(1.25, 10.00));
-    DEFAULTS.put("o4-mini", new Price(1.10, 4.40));
-    DEFAULTS.put("claude-3-5-haiku", new Price(0.80, 4.00));
-    DEFAULTS.put("claude-haiku-4-5", new Price(1.00, 5.00));
-    DEFAULTS.put("claude-3-7-sonnet", new Price(3.00, 15.00));
-    DEFAULTS.put("claude-sonnet-4", new Price(3.00, 15.00));
-    DEFAULTS.put("claude-opus-4", new Price(15.00, 75.00));
+    Providers.ALL.forEach(provider -> DEFAULTS.putAll(provider.prices()));
   }
 
   private final Settings settings;

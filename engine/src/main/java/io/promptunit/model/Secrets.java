@@ -6,10 +6,11 @@ import java.util.regex.Pattern;
 /** Keeps API keys out of everything PromptUnit prints or stores. */
 public final class Secrets {
 
-  private static final List<String> KEY_VARIABLES = List.of("OPENAI_API_KEY", "ANTHROPIC_API_KEY");
+  private static final List<String> KEY_VARIABLES = Providers.ALL.stream().map(Provider::keyVariable).toList();
 
-  /** Shapes of provider keys, even partly masked ones that providers echo back in error messages. */
-  private static final Pattern KEY_SHAPED = Pattern.compile("\\b(sk|sk-ant|sk-proj|pk|key)-[A-Za-z0-9_*\\-.]{6,}");
+  /** Shapes of provider keys (each provider's, and generic ones), even partly masked ones that providers echo back in error messages. */
+  private static final List<Pattern> KEY_SHAPES = java.util.stream.Stream.concat(Providers.ALL.stream().map(Provider::keyShape),
+      java.util.stream.Stream.of(Pattern.compile("\\b(sk|pk|key)-[A-Za-z0-9_*\\-.]{6,}"))).toList();
 
   private Secrets() {}
 
@@ -25,7 +26,10 @@ public final class Secrets {
         result = result.replace(key, "[redacted]");
       }
     }
-    return KEY_SHAPED.matcher(result).replaceAll("[redacted]");
+    for (Pattern shape : KEY_SHAPES) {
+      result = shape.matcher(result).replaceAll("[redacted]");
+    }
+    return result;
   }
 
 

@@ -81,10 +81,10 @@ class MalformedSuiteTest {
 
   @Test
   void anUnknownProviderInTheConfigurationNamesTheSetting() {
-    EngineExecutionResults results = EngineRuns.run(Map.of("promptunit.model", "gemini:pro"),
+    EngineExecutionResults results = EngineRuns.run(Map.of("promptunit.model", "mistral:large"),
         selectClass(io.promptunit.fixtures.valid.ConfiguredModelSuite.class));
 
-    assertThat(containerFailure(results, "ConfiguredModelSuite")).startsWith("Unknown model provider \"gemini\" in promptunit.model=gemini:pro");
+    assertThat(containerFailure(results, "ConfiguredModelSuite")).startsWith("Unknown model provider \"mistral\" in promptunit.model=mistral:large");
   }
 
   @Test
