@@ -49,6 +49,15 @@ class ArchitectureTest {
       .and().resideOutsideOfPackage("io.promptunit")
       .should().dependOnClassesThat().resideInAnyPackage("org.junit..");
 
+  /**
+   * Every public type of the engine module says whether it is API (STABLE, or EXPERIMENTAL for the
+   * strategy SPI) or INTERNAL, as JUnit's own types do.
+   */
+  @ArchTest
+  static final ArchRule everyPublicEngineTypeDeclaresItsApiStatus = classes().that().arePublic().and().areTopLevelClasses()
+      .and().resideOutsideOfPackage("io.promptunit")
+      .should().beAnnotatedWith(org.apiguardian.api.API.class);
+
   /** The annotations a test author touches need nothing beyond the JDK and JUnit's {@code @Testable}. */
   @ArchTest
   static final ArchRule theAnnotationsNeedOnlyTheJdkAndTestable = classes().that().resideInAPackage("io.promptunit")

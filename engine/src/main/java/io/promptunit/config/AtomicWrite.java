@@ -1,5 +1,8 @@
 package io.promptunit.config;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -15,6 +18,7 @@ import java.util.Set;
  * temporary file beside the target, which is then renamed over it. The file keeps its permissions
  * (a new one is {@code rw-r--r--}, never the temporary file's private {@code rw-------}).
  */
+@API(status = INTERNAL, since = "0.1")
 public final class AtomicWrite {
 
   private static final Set<PosixFilePermission> NEW_FILE = PosixFilePermissions.fromString("rw-r--r--");

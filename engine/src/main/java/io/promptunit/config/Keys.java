@@ -1,5 +1,8 @@
 package io.promptunit.config;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
 /**
  * Every configuration key PromptUnit reads. Each may be set in {@code junit-platform.properties},
  * as a system property ({@code -Dpromptunit.model=...}) or as an environment variable named like
@@ -7,6 +10,7 @@ package io.promptunit.config;
  * Explicit launcher parameters and system properties win over the properties file, which wins over
  * the environment.
  */
+@API(status = STABLE, since = "0.1")
 public final class Keys {
 
   /**

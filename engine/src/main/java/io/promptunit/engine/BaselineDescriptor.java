@@ -115,7 +115,7 @@ final class BaselineDescriptor extends AbstractTestDescriptor implements Node<Ru
     String line = String.format(Locale.ROOT, "baseline %s written: %d examples of this run (%d passing); commit it beside the cassettes",
         shown, outcomes.size(), passing);
     Console.line(suite.anchor().getSimpleName() + ": " + line);
-    context.listener().reportingEntryPublished(this, ReportEntry.from("promptunit.baseline", line));
+    context.listener().reportingEntryPublished(this, ReportEntry.from(ReportEntryKeys.BASELINE, line));
     return context;
   }
 
@@ -147,7 +147,7 @@ final class BaselineDescriptor extends AbstractTestDescriptor implements Node<Ru
         ? "same outcomes as the baseline " + shown
         : "within noise of the baseline " + shown + ": " + summary;
     Console.line(suite.anchor().getSimpleName() + ": " + verdict);
-    context.listener().reportingEntryPublished(this, ReportEntry.from("promptunit.baseline", verdict));
+    context.listener().reportingEntryPublished(this, ReportEntry.from(ReportEntryKeys.BASELINE, verdict));
     return context;
   }
 

@@ -27,16 +27,16 @@ final class ExampleOutcome {
 
   static void publishEntries(TestDescriptor descriptor, ExampleResult result, EngineExecutionListener listener) {
     Map<String, String> entries = new LinkedHashMap<>();
-    entries.put("promptunit.latencyMs", String.valueOf(result.latencyMillis()));
-    entries.put("promptunit.inputTokens", String.valueOf(result.inputTokens()));
-    entries.put("promptunit.outputTokens", String.valueOf(result.outputTokens()));
-    entries.put("promptunit.modelCalls", String.valueOf(result.modelCalls()));
+    entries.put(ReportEntryKeys.LATENCY_MS, String.valueOf(result.latencyMillis()));
+    entries.put(ReportEntryKeys.INPUT_TOKENS, String.valueOf(result.inputTokens()));
+    entries.put(ReportEntryKeys.OUTPUT_TOKENS, String.valueOf(result.outputTokens()));
+    entries.put(ReportEntryKeys.MODEL_CALLS, String.valueOf(result.modelCalls()));
     long cached = result.attempts().stream().filter(a -> a.reply().map(io.promptunit.model.Reply::cached).orElse(false)).count();
     if (cached > 0) {
-      entries.put("promptunit.cachedAnswers", String.valueOf(cached));
+      entries.put(ReportEntryKeys.CACHED_ANSWERS, String.valueOf(cached));
     }
     if (result.attempts().size() > 1 || result.requiredPasses() > 1) {
-      entries.put("promptunit.runsPassed", result.passedRuns() + "/" + result.attempts().size());
+      entries.put(ReportEntryKeys.RUNS_PASSED, result.passedRuns() + "/" + result.attempts().size());
     }
     listener.reportingEntryPublished(descriptor, ReportEntry.from(entries));
   }

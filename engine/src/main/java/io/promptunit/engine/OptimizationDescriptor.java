@@ -138,8 +138,8 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
     try {
       Path file = ComparisonReport.write(directory, suite.name(), results);
       Console.line(suite.anchor().getSimpleName() + ": strategy comparison (" + file.toAbsolutePath() + ")\n" + table);
-      context.listener().reportingEntryPublished(this, ReportEntry.from(Map.of("promptunit.comparison", file.toAbsolutePath().toString(),
-          "promptunit.comparisonTable", table)));
+      context.listener().reportingEntryPublished(this, ReportEntry.from(Map.of(ReportEntryKeys.COMPARISON, file.toAbsolutePath().toString(),
+          ReportEntryKeys.COMPARISON_TABLE, table)));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write the comparison to " + directory, e);
     }

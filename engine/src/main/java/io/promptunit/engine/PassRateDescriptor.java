@@ -50,7 +50,7 @@ final class PassRateDescriptor extends AbstractTestDescriptor implements Node<Ru
           suite.anchor().getSimpleName(), measured, SuiteExecution.percent(required), required),
           SuiteExecution.percent(required), SuiteExecution.percent(tally.passRate()));
     }
-    context.listener().reportingEntryPublished(this, ReportEntry.from("promptunit.passRate", measured));
+    context.listener().reportingEntryPublished(this, ReportEntry.from(ReportEntryKeys.PASS_RATE, measured));
     return context;
   }
 }

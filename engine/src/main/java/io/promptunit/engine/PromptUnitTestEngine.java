@@ -1,5 +1,8 @@
 package io.promptunit.engine;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import io.promptunit.PromptTest;
 import org.junit.platform.engine.EngineDiscoveryRequest;
 import org.junit.platform.engine.ExecutionRequest;
@@ -12,6 +15,7 @@ import org.junit.platform.engine.support.hierarchical.HierarchicalTestEngine;
  * The PromptUnit test engine: every {@link PromptTest} class is a suite container, every labeled
  * example one test. All behaviour lives in the descriptors.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class PromptUnitTestEngine extends HierarchicalTestEngine<RunContext> {
 
   /** The engine id; unique ids look like {@code [engine:promptunit]/[suite:com.acme.RouterPromptTest]/[example:refund-1]}. */

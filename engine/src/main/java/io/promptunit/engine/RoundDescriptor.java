@@ -37,14 +37,14 @@ final class RoundDescriptor extends AbstractTestDescriptor implements Node<RunCo
   @Override
   public RunContext execute(RunContext context, DynamicTestExecutor executor) {
     Map<String, String> entries = new LinkedHashMap<>();
-    entries.put("promptunit.round", String.valueOf(round.round()));
-    entries.put("promptunit.best", round.bestId());
-    entries.put("promptunit.beam", String.join(",", round.beam()));
-    entries.put("promptunit.proposed", String.valueOf(round.proposed()));
-    entries.put("promptunit.accepted", String.valueOf(round.accepted()));
-    entries.put("promptunit.roundCalls", String.valueOf(round.spend().calls()));
-    entries.put("promptunit.roundTokens", String.valueOf(round.spend().tokens()));
-    entries.put("promptunit.roundCost", String.format(Locale.ROOT, "%.6f", round.spend().cost()));
+    entries.put(ReportEntryKeys.ROUND, String.valueOf(round.round()));
+    entries.put(ReportEntryKeys.BEST, round.bestId());
+    entries.put(ReportEntryKeys.BEAM, String.join(",", round.beam()));
+    entries.put(ReportEntryKeys.PROPOSED, String.valueOf(round.proposed()));
+    entries.put(ReportEntryKeys.ACCEPTED, String.valueOf(round.accepted()));
+    entries.put(ReportEntryKeys.ROUND_CALLS, String.valueOf(round.spend().calls()));
+    entries.put(ReportEntryKeys.ROUND_TOKENS, String.valueOf(round.spend().tokens()));
+    entries.put(ReportEntryKeys.ROUND_COST, String.format(Locale.ROOT, "%.6f", round.spend().cost()));
     context.listener().reportingEntryPublished(this, ReportEntry.from(entries));
     return context;
   }

@@ -94,11 +94,11 @@ final class StrategyRun {
     Console.line(suite.anchor().getSimpleName() + ": " + strategy.toLowerCase(Locale.ROOT) + " with optimizer "
         + models.name() + "; " + estimate);
     io.promptunit.optimize.Estimate figures = optimization.estimate();
-    context.listener().reportingEntryPublished(descriptor, ReportEntry.from(Map.of("promptunit.estimate", estimate,
-        "promptunit.estimate.expectedTokens", String.valueOf(figures.expected().tokens()),
-        "promptunit.estimate.expectedCalls", String.valueOf(figures.expected().calls()),
-        "promptunit.estimate.worstTokens", String.valueOf(figures.bounded().tokens()),
-        "promptunit.estimate.worstCalls", String.valueOf(figures.bounded().calls()))));
+    context.listener().reportingEntryPublished(descriptor, ReportEntry.from(Map.of(ReportEntryKeys.ESTIMATE, estimate,
+        ReportEntryKeys.ESTIMATE_EXPECTED_TOKENS, String.valueOf(figures.expected().tokens()),
+        ReportEntryKeys.ESTIMATE_EXPECTED_CALLS, String.valueOf(figures.expected().calls()),
+        ReportEntryKeys.ESTIMATE_WORST_TOKENS, String.valueOf(figures.bounded().tokens()),
+        ReportEntryKeys.ESTIMATE_WORST_CALLS, String.valueOf(figures.bounded().calls()))));
     return estimate;
   }
 

@@ -79,10 +79,10 @@ final class SuiteExecution {
         .remember(optimizes)
         .build();
     Map<String, String> entries = new LinkedHashMap<>();
-    entries.put("promptunit.model", task.name());
-    entries.put("promptunit.concurrency", String.valueOf(concurrency));
-    entries.put("promptunit.cache", mode.name().toLowerCase(Locale.ROOT).replace('_', '-'));
-    cassette.ifPresent(c -> entries.put("promptunit.cassette", c.file().toString()));
+    entries.put(ReportEntryKeys.MODEL, task.name());
+    entries.put(ReportEntryKeys.CONCURRENCY, String.valueOf(concurrency));
+    entries.put(ReportEntryKeys.CACHE, mode.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+    cassette.ifPresent(c -> entries.put(ReportEntryKeys.CASSETTE, c.file().toString()));
     context.listener().reportingEntryPublished(descriptor, ReportEntry.from(entries));
     SuiteRun run = new SuiteRun(session, descriptor.selectedExamples());
     return context.withSuite(new SuiteState(session, run, progress(descriptor, run, session, context)), report);
@@ -149,15 +149,15 @@ final class SuiteExecution {
       context.addToRunSpend(spend);
       context.suiteReport().ifPresent(report -> report.spend(spend));
       Map<String, String> entries = new LinkedHashMap<>();
-      entries.put("promptunit.passed", String.valueOf(tally.passed()));
-      entries.put("promptunit.failed", String.valueOf(tally.failed()));
-      entries.put("promptunit.errors", String.valueOf(tally.errors()));
-      entries.put("promptunit.passRate", percent(tally.passRate()));
-      entries.put("promptunit.calls", String.valueOf(spend.calls()));
-      entries.put("promptunit.inputTokens", String.valueOf(spend.inputTokens()));
-      entries.put("promptunit.outputTokens", String.valueOf(spend.outputTokens()));
-      entries.put("promptunit.cost", String.format(Locale.ROOT, "%.6f", spend.cost()));
-      state.session().cassette().ifPresent(c -> entries.put("promptunit.cachedAnswers", String.valueOf(c.hits())));
+      entries.put(ReportEntryKeys.PASSED, String.valueOf(tally.passed()));
+      entries.put(ReportEntryKeys.FAILED, String.valueOf(tally.failed()));
+      entries.put(ReportEntryKeys.ERRORS, String.valueOf(tally.errors()));
+      entries.put(ReportEntryKeys.PASS_RATE, percent(tally.passRate()));
+      entries.put(ReportEntryKeys.CALLS, String.valueOf(spend.calls()));
+      entries.put(ReportEntryKeys.INPUT_TOKENS, String.valueOf(spend.inputTokens()));
+      entries.put(ReportEntryKeys.OUTPUT_TOKENS, String.valueOf(spend.outputTokens()));
+      entries.put(ReportEntryKeys.COST, String.format(Locale.ROOT, "%.6f", spend.cost()));
+      state.session().cassette().ifPresent(c -> entries.put(ReportEntryKeys.CACHED_ANSWERS, String.valueOf(c.hits())));
       context.listener().reportingEntryPublished(descriptor, ReportEntry.from(entries));
       Console.line(descriptor.anchor().getSimpleName() + ": " + tally.passed() + "/" + tally.total() + " passed (" + percent(tally.passRate())
           + context.suiteReport().map(SuiteExecution::perSplit).orElse("") + "); spend " + spend.describe()

@@ -31,10 +31,10 @@ final class VerdictDescriptor extends AbstractTestDescriptor implements Node<Run
   @Override
   public RunContext execute(RunContext context, DynamicTestExecutor executor) {
     context.listener().reportingEntryPublished(this, ReportEntry.from(Map.of(
-        "promptunit.bestPrompt", files.bestPrompt().toAbsolutePath().toString(),
-        "promptunit.history", files.history().toAbsolutePath().toString(),
-        "promptunit.summary", files.summary().toAbsolutePath().toString(),
-        "promptunit.spend", result.spend().describe())));
+        ReportEntryKeys.BEST_PROMPT, files.bestPrompt().toAbsolutePath().toString(),
+        ReportEntryKeys.HISTORY, files.history().toAbsolutePath().toString(),
+        ReportEntryKeys.SUMMARY, files.summary().toAbsolutePath().toString(),
+        ReportEntryKeys.SPEND, result.spend().describe())));
     String scores = result.movement() + " (original " + result.original().id() + " → best " + result.best().id() + ")";
     String where = " Best prompt: " + files.bestPrompt().toAbsolutePath() + "; what changed and why: " + files.summary().toAbsolutePath()
         + "; full history: " + files.history().toAbsolutePath() + ".";
@@ -50,7 +50,7 @@ final class VerdictDescriptor extends AbstractTestDescriptor implements Node<Run
               + " version kept as .bak), or copy the file by hand."
           : applied.message();
       Console.line("optimization passed held-out (" + scores + ")." + where + how);
-      context.listener().reportingEntryPublished(this, ReportEntry.from("promptunit.verdict", "passed: " + scores + "." + where + how));
+      context.listener().reportingEntryPublished(this, ReportEntry.from(ReportEntryKeys.VERDICT, "passed: " + scores + "." + where + how));
       return context;
     }
     String message = "The optimized prompt does not pass the suite on the held-out " + result.splits().heldOutName() + " examples ("

@@ -1,5 +1,8 @@
 package io.promptunit.eval;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
 import io.promptunit.model.Reply;
 import java.util.List;
 import java.util.Optional;
@@ -11,6 +14,7 @@ import java.util.Optional;
  * @param failures failed checks (empty when the run passed)
  * @param error the error that stopped this run (model call or broken check), if any
  */
+@API(status = STABLE, since = "0.1")
 public record Attempt(Optional<Reply> reply, List<CheckFailure> failures, Optional<RuntimeException> error) {
 
   public Attempt {

@@ -1,9 +1,13 @@
 package io.promptunit.eval;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import io.promptunit.Example;
 import java.util.Optional;
 
 /** One condition an output must meet. All checks of a suite must pass for an example to pass. */
+@API(status = INTERNAL, since = "0.1")
 public interface Check {
 
   /** Short name used in failure messages, e.g. {@code normalized equality}. */

@@ -1,5 +1,8 @@
 package io.promptunit.eval;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
 /**
  * Why an output failed a check.
  *
@@ -8,4 +11,5 @@ package io.promptunit.eval;
  * @param expected what was expected (shown in IDE diff views)
  * @param actual what the model produced, or the part of it that was compared
  */
+@API(status = STABLE, since = "0.1")
 public record CheckFailure(String check, String reason, String expected, String actual) {}

@@ -1,5 +1,8 @@
 package io.promptunit.eval;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.promptunit.Check;
@@ -29,6 +32,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /** Builds a suite's checks from its anchor's {@code @Expect...} annotations and {@link Check} methods. */
+@API(status = INTERNAL, since = "0.1")
 public final class Checks {
 
   private Checks() {}

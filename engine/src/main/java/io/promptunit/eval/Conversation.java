@@ -1,5 +1,8 @@
 package io.promptunit.eval;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
@@ -15,6 +18,7 @@ import java.util.Optional;
  * @param system rendered system message, if the suite has one
  * @param user rendered user message
  */
+@API(status = INTERNAL, since = "0.1")
 public record Conversation(Optional<String> system, String user) {
 
   public static Conversation render(Suite suite, Example example) {

@@ -1,5 +1,8 @@
 package io.promptunit.eval;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import io.promptunit.Example;
 import io.promptunit.model.BudgetExhaustedException;
 import io.promptunit.model.ModelClient;
@@ -10,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** Runs a suite's prompt on one example (all its repeats) and applies the checks. Thread-safe. */
+@API(status = INTERNAL, since = "0.1")
 public final class Evaluator {
 
   private final Suite suite;

@@ -1,5 +1,8 @@
 package io.promptunit.eval;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
 import io.promptunit.Example;
 import io.promptunit.model.Reply;
 import java.util.List;
@@ -13,6 +16,7 @@ import java.util.Optional;
  * @param attempts every run, in order
  * @param requiredPasses how many runs had to pass
  */
+@API(status = STABLE, since = "0.1")
 public record ExampleResult(Example example, Conversation conversation, List<Attempt> attempts, int requiredPasses) {
 
   /** PASSED: enough runs passed. FAILED: an answer failed checks. ERROR: no answer could be had (or a check broke). */

@@ -1,9 +1,13 @@
 package io.promptunit.eval;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import io.promptunit.model.ModelClient;
 
 /** Provides judge models; resolved only when a judge check actually runs. */
 @FunctionalInterface
+@API(status = INTERNAL, since = "0.1")
 public interface JudgeModels {
 
   /** @param spec the model named on the check, or empty for the configured default judge */

@@ -1,5 +1,8 @@
 package io.promptunit.eval;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import io.promptunit.Example;
 import java.util.HashMap;
 import java.util.List;
@@ -15,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * retries does not idle the other workers) is in flight or buffered, so memory stays bounded however
  * long the suite is (unless the session remembers results for an optimization).
  */
+@API(status = INTERNAL, since = "0.1")
 public final class SuiteRun {
 
   private final SuiteSession session;

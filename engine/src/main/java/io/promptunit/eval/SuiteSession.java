@@ -1,5 +1,8 @@
 package io.promptunit.eval;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
 import io.promptunit.Example;
 import io.promptunit.model.BoundedChatModel;
 import io.promptunit.model.Budget;
@@ -37,6 +40,7 @@ import java.util.concurrent.Executors;
  * }
  * }</pre>
  */
+@API(status = STABLE, since = "0.1")
 public final class SuiteSession implements AutoCloseable {
 
   private final Suite suite;

@@ -1,5 +1,8 @@
 package io.promptunit.model;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
@@ -10,6 +13,7 @@ import java.util.concurrent.Semaphore;
  * wire. Retries back off outside the model ({@link ModelCall}), so an example waiting to retry
  * frees its permit for the others instead of idling one of the suite's concurrent calls.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class BoundedChatModel implements ChatModel {
 
   private final ChatModel delegate;

@@ -1,5 +1,8 @@
 package io.promptunit.model;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
 import java.util.Locale;
 
 /**
@@ -8,6 +11,7 @@ import java.util.Locale;
  * made ({@link BudgetExhaustedException}). After the call the reservation is replaced by what the
  * provider reported, so the caps hold for the real spend.
  */
+@API(status = STABLE, since = "0.1")
 public final class Budget {
 
   /** The caps. Use {@link Long#MAX_VALUE} / {@link Double#POSITIVE_INFINITY} for none. */

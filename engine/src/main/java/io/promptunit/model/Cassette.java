@@ -1,5 +1,8 @@
 package io.promptunit.model;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -39,6 +42,7 @@ import java.util.TreeMap;
  * do not interleave; {@link #close()} rewrites the file sorted and deduplicated, atomically. A line
  * that cannot be read (a partial write, a merge conflict) is skipped with a warning.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class Cassette implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -1,5 +1,8 @@
 package io.promptunit.model;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -8,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that a thread dump says whose they are, and daemons, so that a pool left open never keeps a test
  * JVM alive.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class DaemonThreads {
 
   private DaemonThreads() {}

@@ -1,5 +1,8 @@
 package io.promptunit.model;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
@@ -13,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * real usage recorded after. The worst input is the request's token count where the model's
  * encoding is known, its bytes elsewhere ({@link Tokens#bound}).
  */
+@API(status = INTERNAL, since = "0.1")
 public final class MeteredChatModel implements ChatModel {
 
   private final ChatModel delegate;

@@ -1,5 +1,8 @@
 package io.promptunit.model;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
 import dev.langchain4j.exception.AuthenticationException;
 import dev.langchain4j.exception.ContentFilteredException;
 import dev.langchain4j.exception.HttpException;
@@ -28,6 +31,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * transient failures (rate limits, server errors, timeouts) with exponential backoff and jitter,
  * and turns what is left into a {@link ModelCallException} that names the problem.
  */
+@API(status = STABLE, since = "0.1")
 public final class ModelCall {
 
   private final int maxRetries;

@@ -1,5 +1,8 @@
 package io.promptunit.model;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
@@ -18,6 +21,7 @@ import java.util.concurrent.CompletionException;
  * @param call the call policy
  * @param cassette where answers are recorded and replayed from, if caching is on
  */
+@API(status = STABLE, since = "0.1")
 public record ModelClient(ChatModel model, String name, ModelCall call, Optional<Cassette> cassette) {
 
   public ModelClient(ChatModel model, String name, ModelCall call) {

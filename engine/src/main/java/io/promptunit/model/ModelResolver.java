@@ -1,5 +1,8 @@
 package io.promptunit.model;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import dev.langchain4j.model.chat.ChatModel;
 import io.promptunit.config.Keys;
 import io.promptunit.config.Settings;
@@ -23,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Provider retries are turned off ({@code maxRetries(0)}): {@link ModelCall} is the one place that
  * retries, so that retries are counted and bounded the same way for every provider.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class ModelResolver implements AutoCloseable {
 
   private final Settings settings;

@@ -1,5 +1,8 @@
 package io.promptunit.model;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.model.chat.ChatModel;
 import java.time.Duration;
@@ -15,6 +18,7 @@ import java.util.regex.Pattern;
  * {@link Providers} table. Adding a provider: an implementation, its line in {@link Providers}, its
  * langchain4j dependency in the engine's pom, and a test against a local fake server.
  */
+@API(status = INTERNAL, since = "0.1")
 public interface Provider {
 
   /** {@code openai}, {@code anthropic}, {@code gemini}: the prefix of {@code promptunit.model=<id>:<model>}. */

@@ -1,11 +1,15 @@
 package io.promptunit.model;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import io.promptunit.config.Settings;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** The hosted providers PromptUnit builds models for (local GGUF files are run by {@link io.promptunit.model.local.LlamaChatModel}). */
+@API(status = INTERNAL, since = "0.1")
 public final class Providers {
 
   /** The table: one line per provider. */

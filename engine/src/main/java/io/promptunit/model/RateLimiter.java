@@ -1,5 +1,8 @@
 package io.promptunit.model;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -10,6 +13,7 @@ import java.util.function.LongSupplier;
  * until one more request (with its estimated tokens) fits in the last window. Fair enough for a
  * test run: waiting callers are served as capacity frees up.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class RateLimiter {
 
   /** @param at when the request was let through (nanos) @param tokens its estimated tokens */

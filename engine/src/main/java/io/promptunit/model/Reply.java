@@ -1,5 +1,8 @@
 package io.promptunit.model;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 /**
  * A model's answer with what it cost.
  *
@@ -10,6 +13,7 @@ package io.promptunit.model;
  * @param attempts calls made, including retries (0 when the answer came from the cassette)
  * @param cached whether the answer came from the cassette (then no tokens were spent)
  */
+@API(status = INTERNAL, since = "0.1")
 public record Reply(String text, long inputTokens, long outputTokens, long latencyMillis, int attempts, boolean cached) {
 
   public Reply(String text, long inputTokens, long outputTokens, long latencyMillis, int attempts) {

@@ -1,9 +1,13 @@
 package io.promptunit.model;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /** Keeps API keys out of everything PromptUnit prints or stores. */
+@API(status = INTERNAL, since = "0.1")
 public final class Secrets {
 
   private static final List<String> KEY_VARIABLES = Providers.ALL.stream().map(Provider::keyVariable).toList();

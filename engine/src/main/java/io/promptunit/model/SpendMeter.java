@@ -1,5 +1,8 @@
 package io.promptunit.model;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -8,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Counts what a suite's model calls cost — task, judge and optimizer models alike — by metering
  * each {@link ModelClient} it hands out. Answers from a cassette cost nothing and are not counted.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class SpendMeter {
 
   private final PriceTable prices;

@@ -1,5 +1,8 @@
 package io.promptunit.model;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import dev.langchain4j.model.chat.ChatModel;
 import io.promptunit.ModelFactory;
 import io.promptunit.config.Keys;
@@ -16,6 +19,7 @@ import java.util.Optional;
  * on the anchor class, the suite's own {@code @PromptTest(model)}, the {@code promptunit.model}
  * setting, the embedded local model (unless {@code promptunit.embedded=false}).
  */
+@API(status = INTERNAL, since = "0.1")
 public final class SuiteModels {
 
   private final ModelResolver resolver;

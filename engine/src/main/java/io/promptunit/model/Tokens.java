@@ -1,5 +1,8 @@
 package io.promptunit.model;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingRegistry;
@@ -16,6 +19,7 @@ import java.util.Optional;
  * jtokkit) a text is counted exactly; elsewhere its UTF-8 bytes are the bound (no byte-level
  * tokenizer makes more tokens than bytes) and {@link #approximate} uses a common encoding instead.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class Tokens {
 
   /** Chat formats add a few tokens per message (role markers, separators); this bounds them generously. */

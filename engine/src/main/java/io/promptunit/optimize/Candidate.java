@@ -1,5 +1,8 @@
 package io.promptunit.optimize;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
 import java.util.Optional;
 
 /**
@@ -12,6 +15,7 @@ import java.util.Optional;
  * @param rationale the critique or reasoning that produced it
  * @param round the round it was born in (0 for the original)
  */
+@API(status = STABLE, since = "0.1")
 public record Candidate(String id, String text, Optional<String> parent, String origin, String rationale, int round) {
 
   public static Candidate original(String text) {

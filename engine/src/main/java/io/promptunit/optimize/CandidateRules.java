@@ -1,5 +1,8 @@
 package io.promptunit.optimize;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -10,6 +13,7 @@ import io.promptunit.suite.Template;
  * What every candidate must keep: exactly the original template's variables (so every example
  * still renders), every frozen passage verbatim, and a sane length.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class CandidateRules {
 
   private final Set<String> variables;

@@ -1,5 +1,8 @@
 package io.promptunit.optimize;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
 import io.promptunit.model.Spend;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -9,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Everything an optimization run did: every candidate with its lineage and scores, every rejection, every round's spend. */
+@API(status = STABLE, since = "0.1")
 public final class History {
 
   /**

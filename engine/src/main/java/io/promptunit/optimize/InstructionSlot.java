@@ -1,5 +1,8 @@
 package io.promptunit.optimize;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
 import java.util.List;
 
 /**
@@ -11,6 +14,7 @@ import java.util.List;
  * @param separator the text between instruction and frame
  * @param frame the fixed rest of the template
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record InstructionSlot(String instruction, String separator, String frame) {
 
   public static InstructionSlot of(String template, List<String> frozen) {

@@ -1,5 +1,8 @@
 package io.promptunit.optimize;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
 import io.promptunit.model.ModelClient;
@@ -7,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** The optimizer model as strategies use it: one question, one answer, at the meta temperature. */
+@API(status = INTERNAL, since = "0.1")
 public final class MetaModel {
 
   private static final String ROLE = "You are an expert prompt engineer. You improve prompts for language models."

@@ -1,5 +1,8 @@
 package io.promptunit.optimize;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
 import io.promptunit.eval.SuiteSession;
 import io.promptunit.model.Budget;
 import io.promptunit.model.ModelClient;
@@ -19,6 +22,7 @@ import java.util.Optional;
  * }
  * }</pre>
  */
+@API(status = STABLE, since = "0.1")
 public final class Optimization {
 
   private final OptimizationLoop loop;

@@ -1,5 +1,8 @@
 package io.promptunit.optimize;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
 import io.promptunit.BestArm;
 import io.promptunit.Optimize;
 import io.promptunit.config.Keys;
@@ -16,6 +19,7 @@ import java.util.Locale;
  * default), and the strategy itself, configured with its own parameters by its
  * {@link StrategyProvider}.
  */
+@API(status = STABLE, since = "0.1")
 public record OptimizeOptions(
     PromptStrategy strategy,
     List<String> frozen,

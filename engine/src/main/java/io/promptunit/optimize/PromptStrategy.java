@@ -1,5 +1,8 @@
 package io.promptunit.optimize;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
 import java.util.List;
 
 /**
@@ -7,6 +10,7 @@ import java.util.List;
  * train examples (through {@link OptimizationContext#trainErrors}); the shared loop validates,
  * deduplicates, selects and judges what they propose.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface PromptStrategy {
 
   String name();

@@ -1,5 +1,8 @@
 package io.promptunit.optimize;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
 /**
  * A new prompt a strategy proposes; it becomes a {@link Candidate} if it is valid and new.
  *
@@ -8,4 +11,5 @@ package io.promptunit.optimize;
  * @param origin the operation ({@code edit}, {@code paraphrase}, ...)
  * @param rationale why (the critique or reasoning)
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record Proposal(String text, String parent, String origin, String rationale) {}

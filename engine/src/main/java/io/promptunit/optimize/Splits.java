@@ -1,5 +1,8 @@
 package io.promptunit.optimize;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
 import io.promptunit.Example;
 import io.promptunit.Split;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +17,7 @@ import java.util.List;
  * Examples without a split in the file are assigned by a hash of their id and the seed, so the
  * assignment is stable across runs and independent of file order.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record Splits(List<Example> train, List<Example> dev, List<Example> test) {
 
   public Splits {

@@ -1,5 +1,8 @@
 package io.promptunit.optimize;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -7,6 +10,7 @@ import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 
 /** The registered strategies ({@link StrategyProvider}s on the class path). */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class Strategies {
 
   private static volatile List<StrategyProvider> registered;

@@ -1,5 +1,8 @@
 package io.promptunit.optimize;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
 import io.promptunit.Optimize;
 import io.promptunit.config.Settings;
 import java.lang.reflect.InvocationTargetException;
@@ -15,6 +18,7 @@ import java.util.Optional;
  * it (a value other than the attribute's declared default); the strategy's reference default. Bad
  * values are collected as problems, so that every one is reported at once.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class StrategyParameters {
 
   private final Optimize annotation;

@@ -1,5 +1,8 @@
 package io.promptunit.optimize;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
 import io.promptunit.BestArm;
 import java.util.Optional;
 
@@ -10,6 +13,7 @@ import java.util.Optional;
  * knows none of them. Adding a strategy means a package with its provider and strategy, one line in
  * the services file, and a test.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface StrategyProvider {
 
   /**

@@ -1,11 +1,15 @@
 package io.promptunit.optimize;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Reads {@code <tag>...</tag>} blocks out of an optimizer model's answer. */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class Tagged {
 
   private Tagged() {}

@@ -1,5 +1,8 @@
 package io.promptunit.report;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.promptunit.optimize.History;
@@ -19,6 +22,7 @@ import java.util.Map;
  * is read from the same {@link OptimizationResult} that each strategy's {@code history.json} is
  * written from, so the table can be traced to the histories.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class ComparisonReport {
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

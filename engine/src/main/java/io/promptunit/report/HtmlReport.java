@@ -1,5 +1,8 @@
 package io.promptunit.report;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
 import io.promptunit.model.Spend;
 import io.promptunit.optimize.Candidate;
 import io.promptunit.optimize.History;
@@ -31,6 +34,7 @@ import java.util.TreeSet;
  * HtmlReport.write(Path.of("target/promptunit/report.html"), List.of(suite), spend);
  * }</pre>
  */
+@API(status = STABLE, since = "0.1")
 public final class HtmlReport {
 
   private HtmlReport() {}

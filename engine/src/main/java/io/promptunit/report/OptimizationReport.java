@@ -1,5 +1,8 @@
 package io.promptunit.report;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.promptunit.model.Spend;
@@ -23,6 +26,7 @@ import java.util.Map;
  * each round's spend) and {@code summary.md} (what changed, why, and how train and held-out scores
  * compare). All three are written from the same {@link OptimizationResult}, so they agree.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class OptimizationReport {
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -1,5 +1,8 @@
 package io.promptunit.report;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -14,6 +17,7 @@ import java.time.format.DateTimeFormatter;
  * ({@code router.prompt.20261124-143005.bak}) and the new text replaces the file atomically, so a
  * crash leaves either the old or the new file, never half of one.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class PromptFile {
 
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");

@@ -1,5 +1,8 @@
 package io.promptunit.report;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
 import io.promptunit.Example;
 import io.promptunit.eval.Attempt;
 import io.promptunit.eval.CheckFailure;
@@ -16,6 +19,7 @@ import java.util.Optional;
  * tags and latency, so a long suite stays small), the suite's model and spend, and its
  * optimizations. Rows arrive from the suite's worker threads; the class is thread-safe.
  */
+@API(status = STABLE, since = "0.1")
 public final class SuiteReport {
 
   /** How much of an input, expected or actual output a failure row keeps. */

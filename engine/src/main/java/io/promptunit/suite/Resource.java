@@ -1,5 +1,8 @@
 package io.promptunit.suite;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,6 +21,7 @@ import java.util.Optional;
  * @param path the classpath path as the user wrote it
  * @param url where the class loader found it
  */
+@API(status = INTERNAL, since = "0.1")
 public record Resource(String path, URL url) {
 
   private static final String[][] BUILD_TO_SOURCE = {

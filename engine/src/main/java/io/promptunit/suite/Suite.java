@@ -1,5 +1,8 @@
 package io.promptunit.suite;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
 import io.promptunit.Example;
 import java.util.List;
 import java.util.Optional;
@@ -16,6 +19,7 @@ import java.util.Optional;
  * @param examples every example, in file order
  * @param options scoring options
  */
+@API(status = STABLE, since = "0.1")
 public record Suite(
     String name,
     Class<?> anchor,

@@ -1,5 +1,8 @@
 package io.promptunit.suite;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
 import java.util.Optional;
 
 /**
@@ -12,6 +15,7 @@ import java.util.Optional;
  * @param minPassRate fraction of examples that must pass for the suite to pass
  * @param concurrency maximum concurrent model calls, or empty for the configured default
  */
+@API(status = STABLE, since = "0.1")
 public record SuiteOptions(
     Optional<String> model, double temperature, int repeats, int minPasses, double minPassRate, Optional<Integer> concurrency) {
 

@@ -1,5 +1,8 @@
 package io.promptunit.suite;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
 /**
  * Something wrong with a suite's files or declaration, told the way a user needs it: where
  * ({@code file:line}), what happened, and what to do about it.
@@ -9,6 +12,7 @@ package io.promptunit.suite;
  * @param message what is wrong
  * @param fix what to do next
  */
+@API(status = STABLE, since = "0.1")
 public record SuiteProblem(String file, int line, String message, String fix) {
 
   public String location() {

@@ -1,5 +1,8 @@
 package io.promptunit.suite;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
 import dev.langchain4j.model.input.PromptTemplate;
 import java.util.Collections;
 import java.util.List;
@@ -14,6 +17,7 @@ import java.util.regex.Pattern;
  * {@link PromptTemplate} so that a suite sees exactly what an application using langchain4j sees.
  *
  */
+@API(status = STABLE, since = "0.1")
 public final class Template {
 
   private static final Pattern VARIABLE = Pattern.compile("\\{\\{(.+?)}}");

@@ -1,5 +1,8 @@
 package io.promptunit.model.local;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -25,6 +28,7 @@ import java.nio.file.Path;
  * error names the expected and actual hashes — so a wrong pin fails loudly instead of loading an
  * unverified file.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class EmbeddedModels {
 
   /** Qwen2.5 0.5B Instruct, Q4_K_M quantisation, 491,400,032 bytes, Apache-2.0. */

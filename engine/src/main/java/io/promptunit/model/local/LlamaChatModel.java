@@ -1,5 +1,8 @@
 package io.promptunit.model.local;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -84,6 +87,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code System.exit}. Test runners (Surefire, Gradle, IDEs) exit their JVMs explicitly and are not
  * affected.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class LlamaChatModel implements ChatModel, AutoCloseable {
 
   /** Context size used when none is configured (capped by the model's trained context length). */

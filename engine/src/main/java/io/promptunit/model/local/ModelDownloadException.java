@@ -1,5 +1,8 @@
 package io.promptunit.model.local;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import java.net.URI;
 import java.nio.file.Path;
 
@@ -8,6 +11,7 @@ import java.nio.file.Path;
  * tests: it says what was tried (the URL), what went wrong, where to put the file by hand and how to
  * configure another model instead.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class ModelDownloadException extends RuntimeException {
 
   /** What went wrong. */

@@ -1,5 +1,8 @@
 package io.promptunit.model.local;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import io.promptunit.model.local.ModelDownloadException.Reason;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,6 +61,7 @@ import java.util.regex.Pattern;
  *       forks), are serialised with a lock file; the second one finds the verified file.</li>
  * </ul>
  */
+@API(status = INTERNAL, since = "0.1")
 public final class ModelDownloader {
 
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(20);

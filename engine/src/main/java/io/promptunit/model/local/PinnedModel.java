@@ -1,5 +1,8 @@
 package io.promptunit.model.local;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Objects;
@@ -16,6 +19,7 @@ import java.util.regex.Pattern;
  * @param size      the expected size in bytes
  * @param licence   the licence of the weights, e.g. {@code Apache-2.0}
  */
+@API(status = INTERNAL, since = "0.1")
 public record PinnedModel(String name, String fileName, URI url, String sha256, long size, String licence) {
 
   private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");

@@ -24,7 +24,7 @@ import java.util.List;
  * the best instructions. Only the instruction is written; the template's frame (variables, output
  * format, frozen passages) is kept.
  */
-public final class APE implements PromptStrategy {
+final class APE implements PromptStrategy {
 
   /**
    * APE's own parameters (see {@code @Optimize} for each one's meaning).

@@ -1,5 +1,8 @@
 package io.promptunit.optimize.ape;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import io.promptunit.BestArm;
 import io.promptunit.optimize.PromptStrategy;
 import io.promptunit.optimize.StrategyParameters;
@@ -11,6 +14,7 @@ import java.util.Optional;
  * Registers APE, with the reference defaults of Zhou et al. (2023): 4 rounds (generation, then 3 of
  * resampling) at temperature 0.9, its multi-stage filtering as successive halving.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class APEProvider implements StrategyProvider {
 
   @Override

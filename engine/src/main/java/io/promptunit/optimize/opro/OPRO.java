@@ -21,7 +21,7 @@ import java.util.Locale;
  * for a new instruction, different from all shown, that scores higher. Several are sampled per
  * step at high temperature; every one is scored on the selection split and joins the trajectory.
  */
-public final class OPRO implements PromptStrategy {
+final class OPRO implements PromptStrategy {
 
   /** OPRO's own parameters (see {@code @Optimize} for each one's meaning). */
   public record Options(int trajectorySize, int minTrajectoryScore, int exemplars, int candidatesPerStep) {}

@@ -1,10 +1,14 @@
 package io.promptunit.optimize.opro;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import io.promptunit.optimize.PromptStrategy;
 import io.promptunit.optimize.StrategyParameters;
 import io.promptunit.optimize.StrategyProvider;
 
 /** Registers OPRO, with the reference defaults of Yang et al. (2024): 8 rounds of 8 samples at temperature 1.0. */
+@API(status = INTERNAL, since = "0.1")
 public final class OPROProvider implements StrategyProvider {
 
   @Override

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * negative batch size, a step size (maximum words changed), an optimization history (momentum),
  * and back-tracking — each step starts from the best prompts seen at any time.
  */
-public final class PE2 implements PromptStrategy {
+final class PE2 implements PromptStrategy {
 
   /** PE2's own parameters (see {@code @Optimize} for each one's meaning). */
   public record Options(int proposals, int batchSize, int stepSize, boolean history) {}

@@ -1,10 +1,14 @@
 package io.promptunit.optimize.pe2;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import io.promptunit.optimize.PromptStrategy;
 import io.promptunit.optimize.StrategyParameters;
 import io.promptunit.optimize.StrategyProvider;
 
 /** Registers PE2, with the reference defaults of Ye et al. (2024): 3 rounds. */
+@API(status = INTERNAL, since = "0.1")
 public final class PE2Provider implements StrategyProvider {
 
   @Override

@@ -19,7 +19,7 @@ import java.util.List;
  * "step"), and widen the search with paraphrases of the edits (Monte Carlo expansion). The shared
  * loop then selects the next beam with a best-arm algorithm.
  */
-public final class ProTeGi implements PromptStrategy {
+final class ProTeGi implements PromptStrategy {
 
   /** ProTeGi's own parameters (see {@code @Optimize} for each one's meaning). */
   public record Options(int gradients, int errorsPerGradient, int editsPerGradient, int paraphrases, int maxExpansion) {}

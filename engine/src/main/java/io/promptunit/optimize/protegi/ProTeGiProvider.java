@@ -1,10 +1,14 @@
 package io.promptunit.optimize.protegi;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import io.promptunit.optimize.PromptStrategy;
 import io.promptunit.optimize.StrategyParameters;
 import io.promptunit.optimize.StrategyProvider;
 
 /** Registers ProTeGi, with the reference defaults of Pryzant et al. (2023). */
+@API(status = INTERNAL, since = "0.1")
 public final class ProTeGiProvider implements StrategyProvider {
 
   @Override

@@ -1,5 +1,8 @@
 package io.promptunit.optimize.select;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntPredicate;
@@ -11,6 +14,7 @@ import java.util.function.IntPredicate;
  * each pull may cost a model call, so selections count them.
  */
 @FunctionalInterface
+@API(status = INTERNAL, since = "0.1")
 public interface ArmPull {
   List<Boolean> pull(List<Integer> arms);
 

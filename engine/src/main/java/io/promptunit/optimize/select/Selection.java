@@ -1,9 +1,13 @@
 package io.promptunit.optimize.select;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import java.util.List;
 import java.util.Random;
 
 /** Best-arm identification under a fixed evaluation budget: which k of n candidates look best. */
+@API(status = INTERNAL, since = "0.1")
 public interface Selection {
 
   /**

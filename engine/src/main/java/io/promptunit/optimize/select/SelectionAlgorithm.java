@@ -1,9 +1,13 @@
 package io.promptunit.optimize.select;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 /**
  * The best-arm identification algorithms available for choosing the next beam, by name. Each
  * {@link #create()} returns a fresh instance with the documented defaults.
  */
+@API(status = INTERNAL, since = "0.1")
 public enum SelectionAlgorithm {
   /** Every arm pulled equally; the baseline. See {@link BruteForce}. */
   BRUTE_FORCE,

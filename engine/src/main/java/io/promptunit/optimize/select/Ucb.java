@@ -1,5 +1,8 @@
 package io.promptunit.optimize.select;
 
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 import java.util.List;
 import java.util.Random;
 
@@ -26,6 +29,7 @@ import java.util.Random;
  *
  * <p>Deterministic given the pull outcomes; the {@code Random} is not used.
  */
+@API(status = INTERNAL, since = "0.1")
 public final class Ucb implements Selection {
 
   /** Default exploration constant. */
