@@ -75,7 +75,8 @@ public final class Checks {
     }
     ExpectJsonSchema schema = anchor.getAnnotation(ExpectJsonSchema.class);
     if (schema != null) {
-      schemaCheck(anchor, schema.value(), where, problems).ifPresent(checks::add);
+      schemaCheck(anchor.getClassLoader() != null ? anchor.getClassLoader() : ClassLoader.getSystemClassLoader(), schema.value(), where, problems)
+          .ifPresent(checks::add);
     }
     ExpectNumber number = anchor.getAnnotation(ExpectNumber.class);
     if (number != null) {
@@ -130,8 +131,7 @@ public final class Checks {
     return Optional.of(new SimilarityCheck(threshold, model, EmbeddingModels.nameFor(anchor)));
   }
 
-  static Optional<io.promptunit.eval.Check> schemaCheck(Class<?> anchor, String path, String where, List<SuiteProblem> problems) {
-    ClassLoader loader = anchor.getClassLoader() != null ? anchor.getClassLoader() : ClassLoader.getSystemClassLoader();
+  static Optional<io.promptunit.eval.Check> schemaCheck(ClassLoader loader, String path, String where, List<SuiteProblem> problems) {
     Optional<Resource> resource = Resource.find(loader, path);
     if (resource.isEmpty()) {
       problems.add(new SuiteProblem(where, 0, "@ExpectJsonSchema(\"" + path + "\") not found on the classpath",

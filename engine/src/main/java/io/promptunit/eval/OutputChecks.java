@@ -29,9 +29,9 @@ public final class OutputChecks {
    *
    * @throws InvalidSuiteException when the schema is missing or not a JSON Schema, naming the file and what to do
    */
-  public static Check jsonSchema(Class<?> owner, String path) {
+  public static Check jsonSchema(ClassLoader loader, String path) {
     List<SuiteProblem> problems = new ArrayList<>();
-    Optional<Check> check = Checks.schemaCheck(owner, path, owner.getName(), problems);
+    Optional<Check> check = Checks.schemaCheck(loader, path, "the JSON Schema assertion", problems);
     if (check.isEmpty()) {
       throw new InvalidSuiteException(problems);
     }
