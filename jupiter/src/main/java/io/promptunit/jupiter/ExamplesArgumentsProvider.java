@@ -2,6 +2,8 @@ package io.promptunit.jupiter;
 
 import io.promptunit.Example;
 import io.promptunit.suite.ExampleName;
+import io.promptunit.suite.InvalidSuiteException;
+import io.promptunit.suite.SuiteProblem;
 import io.promptunit.suite.SuiteLoader;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +28,16 @@ final class ExamplesArgumentsProvider extends AnnotationBasedArgumentsProvider<E
     List<Example> examples = SuiteLoader.readExamples(loader, source.value(), origin);
     List<Example> selected = selection.select(examples, examples.get(0).file());
     List<ParameterDeclaration> bound = bound(parameters);
-    return selected.stream().map(example -> Arguments.argumentSet(ExampleName.of(example), values(example, bound, origin)));
+    List<SuiteProblem> problems = new ArrayList<>();
+    List<Arguments> arguments = new ArrayList<>(selected.size());
+    for (Example example : selected) {
+      arguments.add(Arguments.argumentSet(ExampleName.of(example), values(example, bound, origin, problems)));
+    }
+    if (!problems.isEmpty()) {
+      // before any invocation: a parameter the file cannot fill is a mistake in the test or the file, not one example's failure
+      throw new InvalidSuiteException(problems);
+    }
+    return arguments.stream();
   }
 
   /** The leading parameters this source fills: {@code Example}, {@code String} and {@code Object} ones. */
@@ -42,7 +53,7 @@ final class ExamplesArgumentsProvider extends AnnotationBasedArgumentsProvider<E
     return bound;
   }
 
-  private static Object[] values(Example example, List<ParameterDeclaration> parameters, String origin) {
+  private static Object[] values(Example example, List<ParameterDeclaration> parameters, String origin, List<SuiteProblem> problems) {
     Object[] values = new Object[parameters.size()];
     for (int i = 0; i < values.length; i++) {
       ParameterDeclaration parameter = parameters.get(i);
@@ -54,9 +65,12 @@ final class ExamplesArgumentsProvider extends AnnotationBasedArgumentsProvider<E
           + " of " + origin + " is a " + parameter.getParameterType().getSimpleName() + " whose name is not in the class file, so"
           + " no example field can be matched to it. Fix: compile with the -parameters flag (maven-compiler-plugin <parameters>true</parameters>),"
           + " or take the whole Example"));
-      values[i] = field(example, name).orElseThrow(() -> new IllegalArgumentException(example.location() + ": the example has no field \""
-          + name + "\" for the parameter " + name + " of " + origin + " (it has " + fields(example) + "). Fix: add \"" + name
-          + "\" to the example, rename the parameter, or take the whole Example"));
+      Optional<String> value = field(example, name);
+      if (value.isEmpty()) {
+        problems.add(new SuiteProblem(example.file(), example.line(), "the example has no field \"" + name + "\" for the parameter " + name
+            + " of " + origin + " (it has " + fields(example) + ")", "add \"" + name + "\" to the example, rename the parameter, or take the whole Example"));
+      }
+      values[i] = value.orElse(null);
     }
     return values;
   }
