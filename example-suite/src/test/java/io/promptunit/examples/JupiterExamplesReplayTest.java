@@ -10,10 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
 /**
- * Runs {@link SupportRouterJupiterTest} through Jupiter's own engine: from the committed cassette
+ * Runs the Jupiter example classes through Jupiter's own engine: from their committed cassettes
  * without any model call, and against the scripted model with the cassette off.
  */
-class SupportRouterJupiterReplayTest {
+class JupiterExamplesReplayTest {
 
   /** 3 tests, the 4 held-out tickets of foreign customers and one label check per example. */
   private static final long TESTS = 3 + 4 + SuiteLoader.load(SupportRouterPromptTest.class).examples().size();
@@ -21,6 +21,17 @@ class SupportRouterJupiterReplayTest {
   @BeforeEach
   void resetCalls() {
     SupportDeskModel.CALLS.set(0);
+    ReplyDeskModel.CALLS.set(0);
+  }
+
+  @Test
+  void theReplyDraftsAreJudgedByMeaningFromTheirCassetteWithoutAModelCall() {
+    EngineTestKit.engine("junit-jupiter").selectors(selectClass(ReplyDraftJupiterTest.class))
+        .configurationParameters(Map.of("promptunit.cache", "replay"))
+        .execute()
+        .testEvents().assertStatistics(stats -> stats.started(2).succeeded(2));
+
+    assertThat(ReplyDeskModel.CALLS).hasValue(0);
   }
 
   @Test
