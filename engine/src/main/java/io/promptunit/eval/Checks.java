@@ -116,7 +116,7 @@ public final class Checks {
   static Optional<io.promptunit.eval.Check> similarityCheck(Class<?> anchor, double threshold, String where, List<SuiteProblem> problems) {
     if (!(threshold > -1.0 && threshold <= 1.0)) {
       problems.add(new SuiteProblem(where, 0, "@ExpectSimilar(threshold = " + threshold + ") must be in (-1, 1]",
-          "use e.g. threshold = " + ExpectSimilar.DEFAULT_THRESHOLD + " (paraphrases score about 0.7 to 0.95 with all-MiniLM-L6-v2)"));
+          "use e.g. threshold = " + ExpectSimilar.DEFAULT_THRESHOLD + " (paraphrases score about 0.65 to 0.9 with all-MiniLM-L6-v2, unrelated text below 0.15)"));
       return Optional.empty();
     }
     java.util.function.Supplier<dev.langchain4j.model.embedding.EmbeddingModel> model;

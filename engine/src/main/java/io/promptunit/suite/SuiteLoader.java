@@ -82,11 +82,12 @@ public final class SuiteLoader {
    * template: {@code input} (text, or an object of variables) gives the variables, other fields are metadata.
    *
    * @param origin what named the file, for messages, e.g. {@code @ExamplesSource}
+   * @param where where {@code origin} is, for messages, e.g. {@code RouterTest.routes()}
    * @throws InvalidSuiteException listing every problem, each with file, line and fix
    */
-  public static List<Example> readExamples(ClassLoader loader, String path, String origin) {
+  public static List<Example> readExamples(ClassLoader loader, String path, String origin, String where) {
     List<SuiteProblem> problems = new ArrayList<>();
-    Optional<Resource> file = find(loader, path, origin, "value", origin, problems);
+    Optional<Resource> file = find(loader, path, origin, "value", where, problems);
     if (file.isEmpty()) {
       throw new InvalidSuiteException(problems);
     }

@@ -21,11 +21,12 @@ final class ExamplesArgumentsProvider extends AnnotationBasedArgumentsProvider<E
 
   @Override
   protected Stream<? extends Arguments> provideArguments(ParameterDeclarations parameters, ExtensionContext context, ExamplesSource source) {
-    String origin = "@ExamplesSource of " + parameters.getSourceElementDescription();
     Class<?> testClass = context.getRequiredTestClass();
+    String where = testClass.getSimpleName() + context.getTestMethod().map(method -> "." + method.getName() + "()").orElse("");
+    String origin = "@ExamplesSource of " + where;
     ClassLoader loader = testClass.getClassLoader() != null ? testClass.getClassLoader() : ClassLoader.getSystemClassLoader();
     ExampleSelection selection = ExampleSelection.of(source.split(), source.tags(), origin);
-    List<Example> examples = SuiteLoader.readExamples(loader, source.value(), origin);
+    List<Example> examples = SuiteLoader.readExamples(loader, source.value(), "@ExamplesSource", where);
     List<Example> selected = selection.select(examples, examples.get(0).file());
     List<ParameterDeclaration> bound = bound(parameters);
     List<SuiteProblem> problems = new ArrayList<>();

@@ -114,6 +114,7 @@ class JupiterEngineTest {
     assertThat(RouterFixture.SEEN).isEmpty();
     results.allEvents().assertThatEvents().haveExactly(1, event(container(), finishedWithFailure(message(m ->
         m.contains("src/test/resources/prompts/router.jsonl:1: the example has no field \"priority\"")
+            && m.contains("for the parameter priority of @ExamplesSource of RouterFixture.priority() (it has id, expected, split, input)")
             && m.contains("Fix: add \"priority\" to the example, rename the parameter, or take the whole Example")))));
   }
 
@@ -131,11 +132,11 @@ class JupiterEngineTest {
   @Test
   void aMissingFileUnknownSplitOrEmptySelectionSaysWhatToDo() {
     run(selectMethod(RouterFixture.class, "missing", "io.promptunit.Example")).allEvents().assertThatEvents()
-        .haveExactly(1, event(container(), finishedWithFailure(message(m -> m.contains("@ExamplesSource of ")
-            && m.contains("(value = \"prompts/missing.jsonl\") not found on the classpath")
+        .haveExactly(1, event(container(), finishedWithFailure(message(m ->
+            m.startsWith("RouterFixture.missing(): @ExamplesSource(value = \"prompts/missing.jsonl\") not found on the classpath")
             && m.contains("Fix: create src/test/resources/prompts/missing.jsonl or correct the path")))));
     run(selectMethod(RouterFixture.class, "unknownSplit", "io.promptunit.Example")).allEvents().assertThatEvents()
-        .haveExactly(1, event(container(), finishedWithFailure(message(m -> m.startsWith("unknown split \"tst\" in @ExamplesSource")
+        .haveExactly(1, event(container(), finishedWithFailure(message(m -> m.startsWith("unknown split \"tst\" in @ExamplesSource of RouterFixture.unknownSplit().")
             && m.contains("use \"train\", \"dev\" or \"test\"")))));
     run(selectMethod(RouterFixture.class, "noneSelected", "io.promptunit.Example")).allEvents().assertThatEvents()
         .haveExactly(1, event(container(), finishedWithFailure(message(m ->
