@@ -61,6 +61,7 @@ public final class PromptEvaluator implements AutoCloseable {
   private final ModelResolver resolver;
   private final ModelCall call;
   private final boolean abortWithoutModel;
+  private volatile boolean closed;
 
   private PromptEvaluator(Class<?> anchor, Settings settings, boolean abortWithoutModel) {
     this.anchor = anchor;
@@ -104,8 +105,10 @@ public final class PromptEvaluator implements AutoCloseable {
     return prompt(promptPath).examples(examplesPath).evaluate();
   }
 
+  /** Frees the models this evaluator built; evaluating afterwards is an error. */
   @Override
   public void close() {
+    closed = true;
     resolver.close();
   }
 
@@ -201,6 +204,9 @@ public final class PromptEvaluator implements AutoCloseable {
     public Evaluation evaluate() {
       if (examples == null) {
         throw new IllegalStateException("no examples file: call examples(\"prompts/....jsonl\") before evaluate()");
+      }
+      if (closed) {
+        throw new IllegalStateException("this PromptEvaluator of " + anchor.getSimpleName() + " is closed (its test class has finished)");
       }
       String origin = "PromptEvaluator";
       ExampleSelection selection = ExampleSelection.of(splits, tags, origin + ".split");

@@ -1,6 +1,7 @@
 package io.promptunit.jupiter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 import static org.junit.platform.testkit.engine.EventConditions.abortedWithReason;
@@ -213,6 +214,16 @@ class JupiterEngineTest {
 
     run(Map.of("promptunit.require-model", "true"), selectClass(NoModelFixture.class)).testEvents().assertThatEvents()
         .haveExactly(1, event(test(), finishedWithFailure(message(m -> m.startsWith("No model configured")))));
+  }
+
+  @Test
+  void theInjectedEvaluatorIsOneForTheClassAndIsClosedWithIt() {
+    run(selectClass(NoModelFixture.class));
+
+    assertThat(NoModelFixture.injected.anchor()).isEqualTo(NoModelFixture.class);
+    assertThatThrownBy(() -> NoModelFixture.injected.evaluate("prompts/router.prompt", "prompts/router.jsonl"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("is closed (its test class has finished)");
   }
 
   @Test
