@@ -23,7 +23,7 @@ import java.lang.annotation.Target;
  *
  * <p>What scores mean with all-MiniLM-L6-v2 (measured): paraphrases of a sentence score about 0.65
  * to 0.9, answers on the same topic that say something else about 0.4 to 0.65, unrelated text below
- * 0.1. A negation ("went through" / "did not go through") still scores about 0.8: similarity
+ * 0.15. A negation ("went through" / "did not go through") still scores about 0.8: similarity
  * measures topic and wording, not truth, so pair it with another check where a "not" matters.
  */
 @Documented
