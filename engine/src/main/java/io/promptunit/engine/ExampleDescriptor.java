@@ -23,8 +23,6 @@ import org.opentest4j.TestAbortedException;
 final class ExampleDescriptor extends AbstractTestDescriptor implements Node<RunContext> {
 
   static final String SEGMENT_TYPE = "example";
-  private static final int PREVIEW = 60;
-
   private final Example example;
 
   /**
@@ -78,37 +76,12 @@ final class ExampleDescriptor extends AbstractTestDescriptor implements Node<Run
   }
 
   private static String displayName(Example example) {
-    String input = example.variables().size() == 1 ? example.variables().values().iterator().next().toString() : preview(example);
-    String shown = oneLinePreview(input);
-    return shown.isEmpty() ? example.id() : example.id() + ": " + shown;
+    return io.promptunit.suite.ExampleName.of(example);
   }
 
-  /**
-   * The text on one line — stripped, every run of whitespace ({@code \s}) made one space — cut to
-   * {@value #PREVIEW} characters with an ellipsis. Only the beginning of the text is looked at: a
-   * long input (a whole document) costs no more than a short one.
-   */
+  /** @see io.promptunit.suite.ExampleName#oneLinePreview */
   static String oneLinePreview(String text) {
-    String stripped = text.strip();
-    StringBuilder line = new StringBuilder(Math.min(stripped.length(), PREVIEW + 1));
-    boolean inWhitespace = false;
-    for (int i = 0; i < stripped.length() && line.length() <= PREVIEW; i++) {
-      char c = stripped.charAt(i);
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r') {
-        if (!inWhitespace) {
-          line.append(' ');
-          inWhitespace = true;
-        }
-      } else {
-        line.append(c);
-        inWhitespace = false;
-      }
-    }
-    return line.length() > PREVIEW ? line.substring(0, PREVIEW - 1) + "…" : line.toString();
-  }
-
-  private static String preview(Example example) {
-    return example.variables().values().stream().map(Object::toString).reduce((a, b) -> a + " | " + b).orElse("");
+    return io.promptunit.suite.ExampleName.oneLinePreview(text);
   }
 
   private static TestSource source(Example example, Suite suite, Optional<Path> file) {

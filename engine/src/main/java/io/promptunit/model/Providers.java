@@ -37,6 +37,11 @@ public final class Providers {
     return ALL.stream().map(p -> p.id() + ":<model>").collect(Collectors.joining(", "));
   }
 
+  /** {@code openai:gpt-4o-mini, anthropic:claude-3-5-haiku-latest, ...}, for messages. */
+  public static String examples() {
+    return ALL.stream().map(p -> p.id() + ":" + p.exampleModel()).collect(Collectors.joining(", "));
+  }
+
   /** One help line per provider: how to use it. */
   static String setupLines() {
     return ALL.stream().map(p -> "  - promptunit.model=" + p.id() + ":" + p.exampleModel() + " in src/test/resources/junit-platform.properties, with "

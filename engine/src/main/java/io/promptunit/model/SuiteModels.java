@@ -7,11 +7,6 @@ import dev.langchain4j.model.chat.ChatModel;
 import io.promptunit.ModelFactory;
 import io.promptunit.config.Keys;
 import io.promptunit.config.Settings;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -39,9 +34,9 @@ public final class SuiteModels {
    *     or the configuration is unusable
    */
   public ModelClient taskModel(Class<?> anchor, Optional<String> suiteModel) {
-    Optional<Method> factory = factoryMethod(anchor);
+    Optional<ChatModel> factory = FactoryMethods.call(anchor, ModelFactory.class, ChatModel.class);
     if (factory.isPresent()) {
-      return new ModelClient(invoke(anchor, factory.get()), anchor.getSimpleName() + "." + factory.get().getName() + "()", call);
+      return new ModelClient(factory.get(), FactoryMethods.name(anchor, ModelFactory.class).orElseThrow(), call);
     }
     if (suiteModel.isPresent()) {
       String source = "@PromptTest(model) of " + anchor.getSimpleName();
@@ -65,46 +60,5 @@ public final class SuiteModels {
     return settings.get(Keys.JUDGE_MODEL)
         .map(configured -> new ModelClient(resolver.resolve(configured, settings.describeSource(Keys.JUDGE_MODEL)), configured, call))
         .orElse(taskModel);
-  }
-
-  private static Optional<Method> factoryMethod(Class<?> anchor) {
-    List<Method> found = new ArrayList<>();
-    for (Class<?> type = anchor; type != null && type != Object.class; type = type.getSuperclass()) {
-      for (Method method : type.getDeclaredMethods()) {
-        if (method.isAnnotationPresent(ModelFactory.class)) {
-          found.add(method);
-        }
-      }
-    }
-    if (found.size() > 1) {
-      throw ModelConfigurationException.invalid(anchor.getName() + " has " + found.size()
-          + " @ModelFactory methods; keep exactly one.");
-    }
-    if (found.isEmpty()) {
-      return Optional.empty();
-    }
-    Method method = found.get(0);
-    if (!Modifier.isStatic(method.getModifiers()) || method.getParameterCount() != 0
-        || !ChatModel.class.isAssignableFrom(method.getReturnType())) {
-      throw ModelConfigurationException.invalid("@ModelFactory method " + anchor.getSimpleName() + "." + method.getName()
-          + "() must be static, take no parameters and return a dev.langchain4j.model.chat.ChatModel.");
-    }
-    return Optional.of(method);
-  }
-
-  private static ChatModel invoke(Class<?> anchor, Method method) {
-    try {
-      method.setAccessible(true);
-      Object model = method.invoke(null);
-      if (model == null) {
-        throw ModelConfigurationException.invalid("@ModelFactory method " + anchor.getSimpleName() + "." + method.getName() + "() returned null.");
-      }
-      return (ChatModel) model;
-    } catch (InvocationTargetException e) {
-      throw ModelConfigurationException.invalid("@ModelFactory method " + anchor.getSimpleName() + "." + method.getName()
-          + "() threw " + Secrets.redact(String.valueOf(e.getCause())));
-    } catch (IllegalAccessException e) {
-      throw ModelConfigurationException.invalid("Cannot call @ModelFactory method " + method + ": " + e.getMessage());
-    }
   }
 }

@@ -34,16 +34,35 @@ public final class SuiteLoader {
     if (declaration == null) {
       throw new IllegalArgumentException(anchor.getName() + " is not annotated with @PromptTest");
     }
+    List<SuiteProblem> problems = new ArrayList<>();
+    SuiteOptions options = options(declaration, anchor.getName(), problems);
+    return load(new SuiteDeclaration(anchor, anchor.getName(), "@PromptTest", declaration.prompt(), Optional.empty(), declaration.system(),
+        declaration.examples(), options), problems);
+  }
+
+  /**
+   * Loads and validates a suite declared in code (e.g. from a JUnit Jupiter test) rather than by
+   * {@code @PromptTest}: the same files, checks and problems as an annotated suite.
+   *
+   * @throws InvalidSuiteException listing every problem, each with file, line and fix
+   */
+  public static Suite load(SuiteDeclaration declaration) {
+    return load(declaration, new ArrayList<>());
+  }
+
+  private static Suite load(SuiteDeclaration declaration, List<SuiteProblem> problems) {
+    Class<?> anchor = declaration.anchor();
     ClassLoader loader = anchor.getClassLoader() != null ? anchor.getClassLoader() : ClassLoader.getSystemClassLoader();
     String where = anchor.getName();
-    List<SuiteProblem> problems = new ArrayList<>();
+    String origin = declaration.origin();
 
-    SuiteOptions options = options(declaration, where, problems);
-    Optional<Template> prompt = template(loader, declaration.prompt(), "prompt", where, problems);
+    Optional<Template> prompt = declaration.promptText().isPresent()
+        ? inline(declaration.prompt(), declaration.promptText().get(), problems)
+        : template(loader, declaration.prompt(), origin, "prompt", where, problems);
     Optional<Template> system = declaration.system().isBlank()
         ? Optional.empty()
-        : template(loader, declaration.system(), "system", where, problems);
-    Optional<Resource> examplesFile = find(loader, declaration.examples(), "examples", where, problems);
+        : template(loader, declaration.system(), origin, "system", where, problems);
+    Optional<Resource> examplesFile = find(loader, declaration.examples(), origin, "examples", where, problems);
 
     if (prompt.isEmpty() || examplesFile.isEmpty() || (!declaration.system().isBlank() && system.isEmpty())) {
       throw new InvalidSuiteException(problems);
@@ -52,14 +71,44 @@ public final class SuiteLoader {
     system.ifPresent(s -> variables.addAll(s.variables()));
     List<Example> examples = readExamples(examplesFile.get(), variables, problems);
     if (variables.isEmpty() && examples.stream().anyMatch(e -> !e.variables().isEmpty())) {
-      problems.add(new SuiteProblem(promptDisplay(loader, declaration.prompt()), 0,
+      problems.add(new SuiteProblem(declaration.promptText().isPresent() ? declaration.prompt() : promptDisplay(loader, declaration.prompt()), 0,
           "the template has no {{variable}}, so no example's input ever reaches the model",
           "put the input where it belongs, e.g. Ticket: {{input}}"));
     }
     if (!problems.isEmpty()) {
       throw new InvalidSuiteException(problems);
     }
-    return new Suite(anchor.getName(), anchor, prompt.get(), system, examplesFile.get(), examples, options);
+    return new Suite(declaration.name(), anchor, prompt.get(), system, examplesFile.get(), examples, declaration.options());
+  }
+
+  /**
+   * The examples of the file at classpath {@code path}, read as a suite reads them but for no
+   * template: {@code input} (text, or an object of variables) gives the variables, other fields are metadata.
+   *
+   * @param origin what named the file, for messages, e.g. {@code @ExamplesSource}
+   * @param where where {@code origin} is, for messages, e.g. {@code RouterTest.routes()}
+   * @throws InvalidSuiteException listing every problem, each with file, line and fix
+   */
+  public static List<Example> readExamples(ClassLoader loader, String path, String origin, String where) {
+    List<SuiteProblem> problems = new ArrayList<>();
+    Optional<Resource> file = find(loader, path, origin, "value", where, problems);
+    if (file.isEmpty()) {
+      throw new InvalidSuiteException(problems);
+    }
+    List<Example> examples = readExamples(file.get(), Set.of(), problems);
+    if (!problems.isEmpty()) {
+      throw new InvalidSuiteException(problems);
+    }
+    return examples;
+  }
+
+  private static Optional<Template> inline(String name, String text, List<SuiteProblem> problems) {
+    List<SuiteProblem> broken = Template.unclosedVariables(name, text.stripTrailing());
+    if (!broken.isEmpty()) {
+      problems.addAll(broken);
+      return Optional.empty();
+    }
+    return Optional.of(new Template(name, text.stripTrailing()));
   }
 
   static List<Example> readExamples(Resource file, Set<String> variables, List<SuiteProblem> problems) {
@@ -108,8 +157,9 @@ public final class SuiteLoader {
     return !example.id().equals(ExampleFactory.contentHash(example.variables(), example.expected()));
   }
 
-  private static Optional<Template> template(ClassLoader loader, String path, String attribute, String where, List<SuiteProblem> problems) {
-    Optional<Resource> resource = find(loader, path, attribute, where, problems);
+  private static Optional<Template> template(ClassLoader loader, String path, String origin, String attribute, String where,
+      List<SuiteProblem> problems) {
+    Optional<Resource> resource = find(loader, path, origin, attribute, where, problems);
     if (resource.isEmpty()) {
       return Optional.empty();
     }
@@ -132,15 +182,16 @@ public final class SuiteLoader {
     return Resource.find(loader, path).map(Resource::displayPath).orElse(path);
   }
 
-  private static Optional<Resource> find(ClassLoader loader, String path, String attribute, String where, List<SuiteProblem> problems) {
+  private static Optional<Resource> find(ClassLoader loader, String path, String origin, String attribute, String where,
+      List<SuiteProblem> problems) {
     if (path.isBlank()) {
-      problems.add(new SuiteProblem(where, 0, "@PromptTest(" + attribute + ") is empty",
+      problems.add(new SuiteProblem(where, 0, origin + "(" + attribute + ") is empty",
           "name a classpath resource, e.g. " + attribute + " = \"prompts/router." + (attribute.equals("examples") ? "jsonl" : "prompt") + "\""));
       return Optional.empty();
     }
     Optional<Resource> resource = Resource.find(loader, path);
     if (resource.isEmpty()) {
-      problems.add(new SuiteProblem(where, 0, "@PromptTest(" + attribute + " = \"" + path + "\") not found on the classpath",
+      problems.add(new SuiteProblem(where, 0, origin + "(" + attribute + " = \"" + path + "\") not found on the classpath",
           "create src/test/resources/" + (path.startsWith("/") ? path.substring(1) : path) + " or correct the path"));
     }
     return resource;

@@ -370,7 +370,7 @@ public final class ModelDownloader {
         + "    (exactly " + model.size() + " bytes, SHA-256 " + model.sha256() + "; it is verified before use);\n"
         + "  - or use any local GGUF model: promptunit.model=gguf:/path/to/model.gguf;\n"
         + "  - or configure a hosted model: promptunit.model=openai:gpt-4o-mini with the OPENAI_API_KEY environment variable set"
-        + " (or promptunit.model=anthropic:<model> with ANTHROPIC_API_KEY).\n"
+        + " (every provider and its key: README, Configuring models).\n"
         + "The model cache directory is set with promptunit.model-cache or PROMPTUNIT_MODEL_CACHE.";
   }
 

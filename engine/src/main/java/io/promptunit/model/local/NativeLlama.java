@@ -43,7 +43,7 @@ final class NativeLlama {
           + System.getProperty("os.name") + ", os.arch=" + System.getProperty("os.arch") + "): " + ModelDownloader.describe(cause)
           + ". It ships builds for Linux x86_64/aarch64, macOS x86_64/aarch64 and Windows x86/x86_64; on Linux it needs glibc,"
           + " libstdc++ and libgomp (OpenMP, e.g. the libgomp1 package). Without it, configure a hosted or server model instead:"
-          + " promptunit.model=openai:<model> (with promptunit.openai.base-url for Ollama or llama.cpp server) or anthropic:<model>.", cause);
+          + " a hosted model, e.g. promptunit.model=openai:<model> (with promptunit.openai.base-url for Ollama or llama.cpp server).", cause);
     }
     ready = true;
   }

@@ -1,0 +1,307 @@
+package io.promptunit.jupiter;
+
+import io.promptunit.Example;
+import io.promptunit.config.Keys;
+import io.promptunit.config.Settings;
+import io.promptunit.eval.Attempt;
+import io.promptunit.eval.Conversation;
+import io.promptunit.eval.ExampleResult;
+import io.promptunit.eval.SessionSettings;
+import io.promptunit.eval.SuiteRun;
+import io.promptunit.eval.SuiteSession;
+import io.promptunit.model.Budget;
+import io.promptunit.model.BudgetExhaustedException;
+import io.promptunit.model.ModelCall;
+import io.promptunit.model.ModelClient;
+import io.promptunit.model.ModelConfigurationException;
+import io.promptunit.model.ModelResolver;
+import io.promptunit.model.SuiteModels;
+import io.promptunit.suite.Resource;
+import io.promptunit.suite.Suite;
+import io.promptunit.suite.SuiteDeclaration;
+import io.promptunit.suite.SuiteLoader;
+import io.promptunit.suite.SuiteOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Evaluates prompt templates on examples files with the engine's own machinery: the files are read
+ * as a {@code @PromptTest} suite reads them, the task model is chosen the same way (a static
+ * {@code @ModelFactory} method of the anchor class, else {@code promptunit.model}, else the embedded
+ * model), checks come from the anchor's {@code @Expect...} annotations and {@code @Check} methods
+ * (normalized equality by default), answers go through the anchor's cassette
+ * ({@code src/test/cassettes/<anchor class>.jsonl}), calls run {@code promptunit.concurrency} at a
+ * time, and the spend is counted.
+ *
+ * <p>In a Jupiter test, {@link PromptUnitExtension} injects one per test class (the class is the
+ * anchor, settings come from JUnit's configuration). From plain Java:
+ *
+ * <pre>{@code
+ * try (PromptEvaluator evaluator = PromptEvaluator.builder(RouterChecks.class).build()) {
+ *   Evaluation evaluation = evaluator.prompt("prompts/router.prompt").examples("prompts/router.jsonl").split("test").evaluate();
+ *   System.out.println(evaluation);
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe; closing it frees the models it built (local models hold native memory).
+ */
+public final class PromptEvaluator implements AutoCloseable {
+
+  /** The output cap assumed for the worst case of a call under a budget when {@code promptunit.max-output-tokens} is not set. */
+  static final int BUDGET_OUTPUT_CAP = 1024;
+
+  private final Class<?> anchor;
+  private final Settings settings;
+  private final ModelResolver resolver;
+  private final ModelCall call;
+  private final boolean abortWithoutModel;
+  private volatile boolean closed;
+
+  private PromptEvaluator(Class<?> anchor, Settings settings, boolean abortWithoutModel) {
+    this.anchor = anchor;
+    this.settings = settings;
+    this.resolver = new ModelResolver(settings);
+    this.call = ModelCall.from(settings);
+    this.abortWithoutModel = abortWithoutModel;
+  }
+
+  /**
+   * An evaluator whose checks, {@code @ModelFactory} and cassette are those of {@code anchor}.
+   * Settings default to system properties, then {@code junit-platform.properties} on the anchor's
+   * class path, then the environment — the order the JUnit launcher uses.
+   */
+  public static Builder builder(Class<?> anchor) {
+    return new Builder(anchor);
+  }
+
+  /** In a Jupiter test: JUnit's configuration, and no model configured means the test is skipped (like the engine's examples). */
+  static PromptEvaluator forJupiter(Class<?> testClass, Settings settings) {
+    return new PromptEvaluator(testClass, settings, true);
+  }
+
+  /** The anchor class. */
+  public Class<?> anchor() {
+    return anchor;
+  }
+
+  /** An evaluation of the prompt template at classpath {@code path} (e.g. {@code prompts/router.prompt}). */
+  public Request prompt(String path) {
+    return new Request(Objects.requireNonNull(path, "path"), Optional.empty());
+  }
+
+  /** An evaluation of {@code template}, given as text ({@code {{variable}}} syntax). */
+  public Request promptText(String template) {
+    return new Request("prompt text of " + anchor.getSimpleName(), Optional.of(Objects.requireNonNull(template, "template")));
+  }
+
+  /** The template at classpath {@code promptPath} on every example of {@code examplesPath}. */
+  public Evaluation evaluate(String promptPath, String examplesPath) {
+    return prompt(promptPath).examples(examplesPath).evaluate();
+  }
+
+  /** Frees the models this evaluator built; evaluating afterwards is an error. */
+  @Override
+  public void close() {
+    closed = true;
+    resolver.close();
+  }
+
+  /** One evaluation to run: a template, an examples file, which examples, how to score. */
+  public final class Request {
+    private final String prompt;
+    private final Optional<String> promptText;
+    private String system = "";
+    private String examples;
+    private String[] splits = {};
+    private String[] tags = {};
+    private int repeats = 1;
+    private int minPasses;
+    private double temperature;
+    private int concurrency;
+    private long maxCalls = Long.MAX_VALUE;
+    private double maxCost = Double.POSITIVE_INFINITY;
+
+    private Request(String prompt, Optional<String> promptText) {
+      this.prompt = prompt;
+      this.promptText = promptText;
+    }
+
+    /** The system message template at classpath {@code path}. */
+    public Request system(String path) {
+      this.system = Objects.requireNonNull(path, "path");
+      return this;
+    }
+
+    /** The examples file at classpath {@code path}: {@code .jsonl} or {@code .csv}, as for {@code @PromptTest}. */
+    public Request examples(String path) {
+      this.examples = Objects.requireNonNull(path, "path");
+      return this;
+    }
+
+    /** Only the examples of these splits ({@code train}, {@code dev}, {@code test}). */
+    public Request split(String... splits) {
+      this.splits = splits.clone();
+      return this;
+    }
+
+    /** Only the examples carrying at least one of these tags. */
+    public Request tags(String... tags) {
+      this.tags = tags.clone();
+      return this;
+    }
+
+    /** Runs each example up to {@code repeats} times; it passes when {@code minPasses} runs pass (as {@code @PromptTest(repeats, minPasses)}). */
+    public Request repeats(int repeats, int minPasses) {
+      this.repeats = repeats;
+      this.minPasses = minPasses;
+      return this;
+    }
+
+    /** Sampling temperature of the calls (0 by default). */
+    public Request temperature(double temperature) {
+      this.temperature = temperature;
+      return this;
+    }
+
+    /** Concurrent model calls; default {@code promptunit.concurrency}. */
+    public Request concurrency(int concurrency) {
+      if (concurrency < 1) {
+        throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
+      }
+      this.concurrency = concurrency;
+      return this;
+    }
+
+    /**
+     * At most this many model calls (answers from the cassette are free); examples that would need
+     * more are reported as errors. A call's worst case is reserved before it is made.
+     */
+    public Request maxCalls(long maxCalls) {
+      this.maxCalls = maxCalls;
+      return this;
+    }
+
+    /** At most this many US dollars (from the price table, {@code promptunit.price.<model>}); as {@link #maxCalls}. */
+    public Request maxCost(double maxCost) {
+      this.maxCost = maxCost;
+      return this;
+    }
+
+    /**
+     * Runs the evaluation: every selected example through the model (or the cassette), checked.
+     *
+     * @throws io.promptunit.suite.InvalidSuiteException when a file is missing or broken, naming {@code file:line} and the fix
+     * @throws IllegalArgumentException for an unknown split or a selection without examples
+     * @throws ModelConfigurationException when no usable model is configured (in a Jupiter test: the test is skipped instead,
+     *     unless {@code promptunit.require-model=true})
+     */
+    public Evaluation evaluate() {
+      if (examples == null) {
+        throw new IllegalStateException("no examples file: call examples(\"prompts/....jsonl\") before evaluate()");
+      }
+      if (closed) {
+        throw new IllegalStateException("this PromptEvaluator of " + anchor.getSimpleName() + " is closed (its test class has finished)");
+      }
+      String origin = "PromptEvaluator";
+      ExampleSelection selection = ExampleSelection.of(splits, tags, origin + ".split");
+      Suite suite = SuiteLoader.load(new SuiteDeclaration(anchor, anchor.getName(), origin, prompt, promptText, system, examples, options()));
+      List<Example> selected = selection.select(suite.examples(), suite.examplesFile().displayPath());
+      SuiteModels models = new SuiteModels(resolver, settings, call);
+      ModelClient task = taskModel(models, suite);
+      List<ScoredExample> scored = new ArrayList<>(selected.size());
+      SuiteSession session = SessionSettings.builder(suite, task, models, settings, name -> {}).build();
+      try (session) {
+        Budget budget = new Budget(new Budget.Caps(maxCalls, Long.MAX_VALUE, maxCost, Long.MAX_VALUE));
+        budget.start();
+        boolean budgeted = maxCalls != Long.MAX_VALUE || maxCost != Double.POSITIVE_INFINITY;
+        SuiteRun run = new SuiteRun(budgeted ? session.budgeted(budget, session.outputCap().orElse(BUDGET_OUTPUT_CAP)) : session, selected);
+        for (Example example : selected) {
+          scored.add(new ScoredExample(await(run, suite, example)));
+        }
+      }
+      String promptShown = promptText.isPresent() ? prompt
+          : Resource.find(loader(), prompt).map(Resource::displayPath).orElse(prompt);
+      return new Evaluation(promptShown, suite.examplesFile().displayPath(), selection.equals(ExampleSelection.ALL) ? "" : selection.describe(),
+          scored, task.name(), session.spend().total(), session.cassette().map(c -> (long) c.hits()).orElse(0L));
+    }
+
+    private SuiteOptions options() {
+      if (repeats < 1 || minPasses < 0 || minPasses > repeats) {
+        throw new IllegalArgumentException("repeats(" + repeats + ", " + minPasses + "): repeats must be at least 1 and minPasses in 0.." + repeats
+            + " (0 for all)");
+      }
+      if (!(temperature >= 0.0 && temperature <= 2.0)) {
+        throw new IllegalArgumentException("temperature(" + temperature + ") must be in [0, 2]; use 0 for deterministic scoring");
+      }
+      return new SuiteOptions(Optional.empty(), temperature, repeats, minPasses == 0 ? repeats : minPasses, 1.0,
+          concurrency > 0 ? Optional.of(concurrency) : Optional.empty());
+    }
+  }
+
+  private ModelClient taskModel(SuiteModels models, Suite suite) {
+    try {
+      return models.taskModel(anchor, suite.options().model());
+    } catch (ModelConfigurationException e) {
+      if (abortWithoutModel && e.noModelConfigured() && !settings.get(Keys.REQUIRE_MODEL).map(Boolean::parseBoolean).orElse(false)) {
+        throw new org.opentest4j.TestAbortedException(e.getMessage().replace("this example was not run", "this evaluation was not run"));
+      }
+      throw e;
+    }
+  }
+
+  /** The example's result; one the budget could not afford is an error of that example, the others go on. */
+  private static ExampleResult await(SuiteRun run, Suite suite, Example example) {
+    try {
+      return run.await(example);
+    } catch (BudgetExhaustedException e) {
+      return new ExampleResult(example, Conversation.render(suite, example), List.of(new Attempt(Optional.empty(), List.of(), Optional.of(e))), 1);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while evaluating " + example.location(), e);
+    }
+  }
+
+  private ClassLoader loader() {
+    return anchor.getClassLoader() != null ? anchor.getClassLoader() : ClassLoader.getSystemClassLoader();
+  }
+
+  /** How a plain-Java evaluator is made. */
+  public static final class Builder {
+    private final Class<?> anchor;
+    private Settings settings;
+
+    private Builder(Class<?> anchor) {
+      this.anchor = Objects.requireNonNull(anchor, "anchor");
+    }
+
+    /** Other settings than system properties, {@code junit-platform.properties} and the environment. */
+    public Builder settings(Settings settings) {
+      this.settings = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    public PromptEvaluator build() {
+      return new PromptEvaluator(anchor, settings != null ? settings : launcherOrder(anchor), false);
+    }
+
+    /** System properties, then {@code junit-platform.properties} on the class path, then the environment. */
+    private static Settings launcherOrder(Class<?> anchor) {
+      ClassLoader loader = anchor.getClassLoader() != null ? anchor.getClassLoader() : ClassLoader.getSystemClassLoader();
+      Properties file = new Properties();
+      try (InputStream in = loader.getResourceAsStream("junit-platform.properties")) {
+        if (in != null) {
+          file.load(in);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read junit-platform.properties", e);
+      }
+      return new Settings(key -> Optional.ofNullable(System.getProperty(key)).or(() -> Optional.ofNullable(file.getProperty(key))), System::getenv);
+    }
+  }
+}

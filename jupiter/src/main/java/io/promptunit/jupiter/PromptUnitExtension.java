@@ -1,0 +1,49 @@
+package io.promptunit.jupiter;
+
+import io.promptunit.config.Settings;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Injects a {@link PromptEvaluator} into test methods, constructors and lifecycle methods. There is
+ * one per test class: the class is its anchor (its {@code @ModelFactory} method, {@code @Expect...}
+ * annotations and cassette {@code src/test/cassettes/<test class>.jsonl}), its settings are JUnit's
+ * configuration ({@code -D} options, {@code junit-platform.properties}) and then the environment, as
+ * for {@code @PromptTest}. It is closed with the class's extension context.
+ *
+ * <pre>{@code
+ * @ExtendWith(PromptUnitExtension.class)
+ * class RouterTest {
+ *   @ModelFactory static ChatModel model() { ... }
+ *
+ *   @Test
+ *   void routesWell(PromptEvaluator evaluator) {
+ *     Evaluation evaluation = evaluator.evaluate("prompts/router.prompt", "prompts/router.jsonl");
+ *     PromptAssertions.assertThat(evaluation).onSplit("test").hasPassRateAtLeast(0.9);
+ *   }
+ * }
+ * }</pre>
+ */
+public final class PromptUnitExtension implements ParameterResolver {
+
+  private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(PromptUnitExtension.class);
+
+  @Override
+  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+    return parameter.getParameter().getType() == PromptEvaluator.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    ExtensionContext classContext = context;
+    while (classContext.getTestMethod().isPresent() && classContext.getParent().isPresent()) {
+      classContext = classContext.getParent().get();
+    }
+    Class<?> testClass = classContext.getRequiredTestClass();
+    ExtensionContext owner = classContext;
+    Settings settings = new Settings(owner::getConfigurationParameter, System::getenv);
+    return classContext.getStore(NAMESPACE)
+        .computeIfAbsent(testClass, type -> PromptEvaluator.forJupiter(type, settings), PromptEvaluator.class);
+  }
+}

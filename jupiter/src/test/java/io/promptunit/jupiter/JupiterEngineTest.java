@@ -1,0 +1,245 @@
+package io.promptunit.jupiter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
+import static org.junit.platform.testkit.engine.EventConditions.abortedWithReason;
+import static org.junit.platform.testkit.engine.EventConditions.container;
+import static org.junit.platform.testkit.engine.EventConditions.event;
+import static org.junit.platform.testkit.engine.EventConditions.finishedSuccessfully;
+import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
+import static org.junit.platform.testkit.engine.EventConditions.test;
+import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
+
+import io.promptunit.jupiter.fixtures.NoModelFixture;
+import io.promptunit.jupiter.fixtures.RouterFixture;
+import io.promptunit.jupiter.fixtures.RouterModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.engine.DiscoverySelector;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Event;
+
+/**
+ * The Jupiter integration as users run it — through Jupiter's own engine ({@code junit-jupiter}),
+ * with the cassette on (read-write, the default), concurrency above 1 and a model whose answers vary.
+ */
+class JupiterEngineTest {
+
+  @TempDir
+  Path cassettes;
+
+  @BeforeEach
+  void reset() {
+    RouterFixture.SEEN.clear();
+    RouterFixture.EVALUATIONS.clear();
+  }
+
+  private EngineExecutionResults run(Map<String, String> overrides, DiscoverySelector selector) {
+    Map<String, String> settings = new HashMap<>();
+    settings.put("promptunit.cache-dir", cassettes.toString());
+    settings.put("promptunit.concurrency", "4");
+    settings.put("promptunit.embedded", "false");
+    settings.put("promptunit.retry-backoff-millis", "1");
+    settings.putAll(overrides);
+    return EngineTestKit.engine("junit-jupiter").selectors(selector).configurationParameters(settings).execute();
+  }
+
+  private EngineExecutionResults run(DiscoverySelector selector) {
+    return run(Map.of(), selector);
+  }
+
+  private static List<String> displayNames(EngineExecutionResults results) {
+    return results.testEvents().started().stream().map(e -> e.getTestDescriptor().getDisplayName()).toList();
+  }
+
+  @Test
+  void examplesSourceRunsOneInvocationPerExampleNamedByIdAndInput() {
+    EngineExecutionResults results = run(selectMethod(RouterFixture.class, "everyExample", "io.promptunit.Example"));
+
+    results.testEvents().assertStatistics(stats -> stats.started(6).succeeded(6));
+    assertThat(displayNames(results)).containsExactly(
+        "[1] refund-1: I want my money back for the annual plan",
+        "[2] invoice-vat: Invoice shows the wrong VAT number",
+        "[3] password-reset: I cannot reset my password, the email never arrives",
+        "[4] app-crash: The app crashes when I open the settings screen",
+        "[5] refund-2: Please refund the second charge on my card",
+        "[6] site-down: All our users get a 502 error since this morning");
+    assertThat(RouterFixture.SEEN).containsExactly(
+        "refund-1@src/test/resources/prompts/router.jsonl:1", "invoice-vat@src/test/resources/prompts/router.jsonl:2",
+        "password-reset@src/test/resources/prompts/router.jsonl:3", "app-crash@src/test/resources/prompts/router.jsonl:4",
+        "refund-2@src/test/resources/prompts/router.jsonl:5", "site-down@src/test/resources/prompts/router.jsonl:6");
+  }
+
+  @Test
+  void aSplitFilterKeepsThatSplitAndParametersTakeTheExamplesFieldsByName() {
+    EngineExecutionResults results = run(selectMethod(RouterFixture.class, "testSplit", "java.lang.String, java.lang.String, java.lang.String"));
+
+    results.testEvents().assertStatistics(stats -> stats.started(3).succeeded(3));
+    assertThat(RouterFixture.SEEN).containsExactly(
+        "password-reset=account:I cannot reset my password, the email never arrives",
+        "app-crash=technical:The app crashes when I open the settings screen",
+        "refund-2=billing:Please refund the second charge on my card");
+  }
+
+  @Test
+  void aTagFilterKeepsTaggedExamplesAndLaterParametersAreLeftToJupiter() {
+    EngineExecutionResults results = run(selectMethod(RouterFixture.class, "refunds", "io.promptunit.Example, org.junit.jupiter.api.TestInfo"));
+
+    results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(2));
+    assertThat(RouterFixture.SEEN).containsExactly(
+        "refund-1|[1] refund-1: I want my money back for the annual plan", "refund-2|[2] refund-2: Please refund the second charge on my card");
+  }
+
+  @Test
+  void csvFilesAreReadLikeSuiteFiles() {
+    EngineExecutionResults results = run(selectMethod(RouterFixture.class, "csv", "io.promptunit.Example"));
+
+    results.testEvents().assertStatistics(stats -> stats.started(2).succeeded(2));
+    assertThat(RouterFixture.SEEN).containsExactly("csv-refund=billing[refund]", "csv-crash=technical[]");
+    assertThat(displayNames(results)).containsExactly("[1] csv-refund: I want my money back, please", "[2] csv-crash: The app crashes, again");
+  }
+
+  @Test
+  void aParameterNamingAFieldSomeExamplesLackFailsTheTestBeforeAnyInvocationNamingTheirLines() {
+    EngineExecutionResults results = run(selectMethod(RouterFixture.class, "priority", "java.lang.String, java.lang.String"));
+
+    assertThat(RouterFixture.SEEN).isEmpty();
+    results.allEvents().assertThatEvents().haveExactly(1, event(container(), finishedWithFailure(message(m ->
+        m.contains("src/test/resources/prompts/router.jsonl:1: the example has no field \"priority\"")
+            && m.contains("for the parameter priority of @ExamplesSource of RouterFixture.priority() (it has id, expected, split, input)")
+            && m.contains("Fix: add \"priority\" to the example, rename the parameter, or take the whole Example")))));
+  }
+
+  @Test
+  void aBrokenExamplesFileFailsTheTestNamingEachBadLineAsItSitsInTheProject() {
+    EngineExecutionResults results = run(selectMethod(RouterFixture.class, "broken", "io.promptunit.Example"));
+
+    results.testEvents().assertStatistics(stats -> stats.started(0));
+    results.allEvents().assertThatEvents().haveExactly(1, event(container(), finishedWithFailure(message(m ->
+        m.contains("src/test/resources/prompts/broken.jsonl:2: bad JSON")
+            && m.contains("src/test/resources/prompts/broken.jsonl:3: the example has no \"expected\" value")
+            && m.contains("Fix: ")))));
+  }
+
+  @Test
+  void aMissingFileUnknownSplitOrEmptySelectionSaysWhatToDo() {
+    run(selectMethod(RouterFixture.class, "missing", "io.promptunit.Example")).allEvents().assertThatEvents()
+        .haveExactly(1, event(container(), finishedWithFailure(message(m ->
+            m.startsWith("RouterFixture.missing(): @ExamplesSource(value = \"prompts/missing.jsonl\") not found on the classpath")
+            && m.contains("Fix: create src/test/resources/prompts/missing.jsonl or correct the path")))));
+    run(selectMethod(RouterFixture.class, "unknownSplit", "io.promptunit.Example")).allEvents().assertThatEvents()
+        .haveExactly(1, event(container(), finishedWithFailure(message(m -> m.startsWith("unknown split \"tst\" in @ExamplesSource of RouterFixture.unknownSplit().")
+            && m.contains("use \"train\", \"dev\" or \"test\"")))));
+    run(selectMethod(RouterFixture.class, "noneSelected", "io.promptunit.Example")).allEvents().assertThatEvents()
+        .haveExactly(1, event(container(), finishedWithFailure(message(m ->
+            m.contains("no example of src/test/resources/prompts/router.jsonl is selected by tags shipping")
+                && m.contains("tags [invoice, login, refund]")))));
+  }
+
+  @Test
+  void anEvaluationRecordsIntoTheCassetteAndARerunReplaysItWithoutAModelCall() throws Exception {
+    RouterModel first = RouterModel.install(true);
+    run(selectMethod(RouterFixture.class, "theRouterPromptPassesTheTestSplit", PromptEvaluator.class.getName()))
+        .testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
+
+    assertThat(first.calls).hasValue(6);
+    Evaluation recorded = RouterFixture.EVALUATIONS.get(0);
+    assertThat(recorded.spend().calls()).isEqualTo(6);
+    assertThat(recorded.cachedAnswers()).isZero();
+    Path cassette = cassettes.resolve(RouterFixture.class.getName() + ".jsonl");
+    assertThat(Files.readAllLines(cassette)).hasSize(6);
+
+    RouterModel second = RouterModel.install(false);
+    run(selectMethod(RouterFixture.class, "theRouterPromptPassesTheTestSplit", PromptEvaluator.class.getName()))
+        .testEvents().assertStatistics(stats -> stats.started(1).succeeded(1));
+
+    assertThat(second.calls).as("model calls of the re-run").hasValue(0);
+    Evaluation replayed = RouterFixture.EVALUATIONS.get(1);
+    assertThat(replayed.cachedAnswers()).isEqualTo(6);
+    assertThat(replayed.spend().calls()).isZero();
+    // the model's answers vary from call to call: equal outputs mean the recorded answers were replayed
+    assertThat(replayed.examples()).extracting(ScoredExample::output).containsExactlyElementsOf(
+        recorded.examples().stream().map(ScoredExample::output).toList());
+  }
+
+  @Test
+  void replayModeNeverCallsTheModelAndAnUnrecordedAnswerFailsTheAssertionSayingHowToRecordIt() {
+    RouterModel model = RouterModel.install(false);
+
+    EngineExecutionResults results = run(Map.of("promptunit.cache", "replay"),
+        selectMethod(RouterFixture.class, "theRouterPromptPassesTheTestSplit", PromptEvaluator.class.getName()));
+
+    assertThat(model.calls).hasValue(0);
+    results.testEvents().assertThatEvents().haveExactly(1, event(test(), finishedWithFailure(message(m ->
+        m.contains("but it was 0.0% (0 of 3 examples passed)")
+            && m.contains("✘ password-reset (src/test/resources/prompts/router.jsonl:3) [test]")
+            && m.contains("has no recorded answer for this request")))));
+  }
+
+  @Test
+  void aFailingPassRateAssertionListsEachFailingExampleWithFileLineExpectedAndActual() {
+    RouterModel.install(true, "reset my password");
+
+    EngineExecutionResults results = run(selectMethod(RouterFixture.class, "theRouterPromptPassesTheTestSplit", PromptEvaluator.class.getName()));
+
+    Event failed = results.testEvents().failed().list().get(0);
+    String message = failed.getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow().getThrowable().orElseThrow().getMessage();
+    assertThat(message)
+        .contains("Expecting the pass rate of")
+        .contains("src/test/resources/prompts/router.prompt on src/test/resources/prompts/router.jsonl (split test)")
+        .contains("to be at least 90.0%")
+        .contains("but it was 66.7% (2 of 3 examples passed).")
+        .contains("✘ password-reset (src/test/resources/prompts/router.jsonl:3) [test]")
+        .contains("input:")
+        .contains("I cannot reset my password, the email never arrives")
+        .containsPattern("expected: +\"account\"")
+        .containsPattern("actual: +\"(billing|Billing\\.|BILLING)\"")
+        .contains("normalized equality: the output differs from the expected value")
+        .doesNotContain("app-crash");
+  }
+
+  @Test
+  void withoutAnyModelTheEvaluationIsSkippedWithInstructionsAsTheEnginesExamplesAre() {
+    run(selectClass(NoModelFixture.class)).testEvents().assertThatEvents()
+        .haveExactly(1, event(test(), abortedWithReason(message(m -> m.startsWith("No model configured, so this evaluation was not run.")))));
+
+    run(Map.of("promptunit.require-model", "true"), selectClass(NoModelFixture.class)).testEvents().assertThatEvents()
+        .haveExactly(1, event(test(), finishedWithFailure(message(m -> m.startsWith("No model configured")))));
+  }
+
+  @Test
+  void theInjectedEvaluatorIsOneForTheClassAndIsClosedWithIt() {
+    run(selectClass(NoModelFixture.class));
+
+    assertThat(NoModelFixture.injected.anchor()).isEqualTo(NoModelFixture.class);
+    assertThatThrownBy(() -> NoModelFixture.injected.evaluate("prompts/router.prompt", "prompts/router.jsonl"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("is closed (its test class has finished)");
+  }
+
+  @Test
+  void aConfiguredModelThatCannotBeBuiltFailsTheTestNamingTheSetting() {
+    run(Map.of("promptunit.model", "acme:router"), selectClass(NoModelFixture.class)).testEvents().assertThatEvents()
+        .haveExactly(1, event(test(), finishedWithFailure(message(m -> m.contains("Unknown model provider \"acme\" in promptunit.model=acme:router")))));
+  }
+
+  @Test
+  void theParameterizedTestsAndTheEvaluationPassTogether() {
+    RouterModel.install(false);
+
+    EngineExecutionResults results = run(selectClass(RouterFixture.class));
+
+    results.testEvents().assertStatistics(stats -> stats.succeeded(6 + 3 + 2 + 2 + 1).failed(0));
+    // the fixture's five broken sources (a missing field, a bad file, a missing file, an unknown split, an empty selection)
+    results.containerEvents().assertStatistics(stats -> stats.failed(5));
+  }
+}
