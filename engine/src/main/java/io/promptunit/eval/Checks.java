@@ -45,11 +45,11 @@ public final class Checks {
    *
    * @throws InvalidSuiteException when a declaration is unusable (bad regex, missing schema, wrong method signature)
    */
-  public static List<io.promptunit.eval.Check> of(Suite suite, JudgeModels judges) {
+  public static List<OutputCheck> of(Suite suite, JudgeModels judges) {
     Class<?> anchor = suite.anchor();
     String where = anchor.getName();
     List<SuiteProblem> problems = new ArrayList<>();
-    List<io.promptunit.eval.Check> checks = new ArrayList<>();
+    List<OutputCheck> checks = new ArrayList<>();
 
     if (anchor.isAnnotationPresent(ExpectNormalized.class)) {
       checks.add(new TextChecks.Normalized());
@@ -117,7 +117,7 @@ public final class Checks {
    * The {@code @ExpectSimilar} check with {@code anchor}'s embedding model; the bundled model is
    * loaded when the first output is compared, not here.
    */
-  static Optional<io.promptunit.eval.Check> similarityCheck(Class<?> anchor, double threshold, String where, List<SuiteProblem> problems) {
+  static Optional<OutputCheck> similarityCheck(Class<?> anchor, double threshold, String where, List<SuiteProblem> problems) {
     if (!(threshold > -1.0 && threshold <= 1.0)) {
       problems.add(new SuiteProblem(where, 0, "@ExpectSimilar(threshold = " + threshold + ") must be in (-1, 1]",
           "use e.g. threshold = " + ExpectSimilar.DEFAULT_THRESHOLD + " (paraphrases score about 0.65 to 0.9 with all-MiniLM-L6-v2, unrelated text below 0.15)"));
@@ -141,7 +141,7 @@ public final class Checks {
     return Optional.of(new SimilarityCheck(threshold, model, EmbeddingModels.nameFor(anchor)));
   }
 
-  static Optional<io.promptunit.eval.Check> schemaCheck(ClassLoader loader, String path, String where, List<SuiteProblem> problems) {
+  static Optional<OutputCheck> schemaCheck(ClassLoader loader, String path, String where, List<SuiteProblem> problems) {
     Optional<Resource> resource = Resource.find(loader, path);
     if (resource.isEmpty()) {
       problems.add(new SuiteProblem(where, 0, "@ExpectJsonSchema(\"" + path + "\") not found on the classpath",
@@ -164,7 +164,7 @@ public final class Checks {
     return Optional.empty();
   }
 
-  private static void customChecks(Class<?> anchor, String where, List<SuiteProblem> problems, List<io.promptunit.eval.Check> checks) {
+  private static void customChecks(Class<?> anchor, String where, List<SuiteProblem> problems, List<OutputCheck> checks) {
     List<Method> methods = new ArrayList<>();
     for (Class<?> type = anchor; type != null && type != Object.class; type = type.getSuperclass()) {
       for (Method method : type.getDeclaredMethods()) {

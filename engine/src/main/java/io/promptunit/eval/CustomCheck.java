@@ -7,7 +7,7 @@ import java.util.Optional;
 import org.opentest4j.AssertionFailedError;
 
 /** A {@link io.promptunit.Check} method of the anchor class. */
-final class CustomCheck implements Check {
+final class CustomCheck implements OutputCheck {
 
   private final Method method;
   private final Object target;

@@ -17,16 +17,16 @@ import java.util.Optional;
 public final class Evaluator {
 
   private final Suite suite;
-  private final List<Check> checks;
+  private final List<OutputCheck> checks;
   private final ModelClient model;
   private final Optional<Integer> maxOutputTokens;
 
-  public Evaluator(Suite suite, List<Check> checks, ModelClient model) {
+  public Evaluator(Suite suite, List<OutputCheck> checks, ModelClient model) {
     this(suite, checks, model, Optional.empty());
   }
 
   /** @param maxOutputTokens output cap of every scoring call (the optimizer sets one to bound its budget) */
-  public Evaluator(Suite suite, List<Check> checks, ModelClient model, Optional<Integer> maxOutputTokens) {
+  public Evaluator(Suite suite, List<OutputCheck> checks, ModelClient model, Optional<Integer> maxOutputTokens) {
     this.suite = suite;
     this.checks = List.copyOf(checks);
     this.model = model;
@@ -74,7 +74,7 @@ public final class Evaluator {
     }
     List<CheckFailure> failures = new ArrayList<>();
     try {
-      for (Check check : checks) {
+      for (OutputCheck check : checks) {
         check.check(example, conversation, reply.text()).ifPresent(failures::add);
       }
     } catch (BudgetExhaustedException e) {

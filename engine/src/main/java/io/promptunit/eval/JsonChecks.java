@@ -58,7 +58,7 @@ final class JsonChecks {
     }
   }
 
-  static final class Equality implements Check {
+  static final class Equality implements OutputCheck {
     private final List<String> fields;
 
     Equality(List<String> fields) {
@@ -111,7 +111,7 @@ final class JsonChecks {
     }
   }
 
-  static final class SchemaValidity implements Check {
+  static final class SchemaValidity implements OutputCheck {
     private final String schemaPath;
     private final JsonSchema schema;
 

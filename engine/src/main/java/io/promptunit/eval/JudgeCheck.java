@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * followed by a reason; an answer in any other form fails the check and shows what the judge said.
  * Judge calls are made at temperature 0 through the same call policy as scoring calls.
  */
-final class JudgeCheck implements Check {
+final class JudgeCheck implements OutputCheck {
 
   /** The verdict must open the answer ("PASS: ...", "**FAIL** - ...", "Verdict: PASS"), so "does not pass" is no pass. */
   private static final Pattern VERDICT = Pattern.compile("^(?:verdict\\s*[:\\-]\\s*)?[*_`\"']*(PASS|FAIL)\\b[*_`\"']*[\\s:.\\-—]*(.*)",

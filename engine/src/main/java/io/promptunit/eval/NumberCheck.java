@@ -7,7 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The last number in the output is within a tolerance of the expected number. */
-final class NumberCheck implements Check {
+final class NumberCheck implements OutputCheck {
 
   /** A sign counts only where it cannot be a dash between words or digits ("5-7 days", "2024-05-01"). */
   private static final Pattern NUMBER = Pattern.compile(

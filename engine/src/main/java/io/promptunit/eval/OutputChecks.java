@@ -33,9 +33,9 @@ public final class OutputChecks {
    *
    * @throws InvalidSuiteException when the schema is missing or not a JSON Schema, naming the file and what to do
    */
-  public static Check jsonSchema(ClassLoader loader, String path) {
+  public static OutputCheck jsonSchema(ClassLoader loader, String path) {
     List<SuiteProblem> problems = new ArrayList<>();
-    Optional<Check> check = Checks.schemaCheck(loader, path, "the JSON Schema assertion", problems);
+    Optional<OutputCheck> check = Checks.schemaCheck(loader, path, "the JSON Schema assertion", problems);
     if (check.isEmpty()) {
       throw new InvalidSuiteException(problems);
     }
@@ -43,12 +43,12 @@ public final class OutputChecks {
   }
 
   /** {@code @ExpectJson(fields)}: the output is JSON equal to the expected JSON (only {@code fields} when given). */
-  public static Check jsonEquality(List<String> fields) {
+  public static OutputCheck jsonEquality(List<String> fields) {
     return new JsonChecks.Equality(fields);
   }
 
   /** {@code @ExpectSimilar(threshold)} with {@code model}. */
-  public static Check similarity(double threshold, EmbeddingModel model, String modelName) {
+  public static OutputCheck similarity(double threshold, EmbeddingModel model, String modelName) {
     return new SimilarityCheck(threshold, () -> model, modelName);
   }
 

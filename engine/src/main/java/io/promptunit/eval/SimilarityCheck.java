@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /** {@code @ExpectSimilar}: the output's embedding is at least {@code threshold} cosine-similar to the expected value's. */
-final class SimilarityCheck implements Check {
+final class SimilarityCheck implements OutputCheck {
 
   private final double threshold;
   private final Supplier<EmbeddingModel> model;

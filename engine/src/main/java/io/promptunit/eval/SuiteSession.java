@@ -46,7 +46,7 @@ public final class SuiteSession implements AutoCloseable {
   private final Suite suite;
   private final ModelClient task;
   private final JudgeModels judges;
-  private final List<Check> checks;
+  private final List<OutputCheck> checks;
   private final int concurrency;
   private final SpendMeter spend;
   private final PriceTable prices;
@@ -97,7 +97,7 @@ public final class SuiteSession implements AutoCloseable {
     return judges;
   }
 
-  public List<Check> checks() {
+  public List<OutputCheck> checks() {
     return checks;
   }
 

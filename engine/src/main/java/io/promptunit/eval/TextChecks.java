@@ -30,7 +30,7 @@ final class TextChecks {
     return c == '"' || c == '\'' || c == '`';
   }
 
-  static final class Normalized implements Check {
+  static final class Normalized implements OutputCheck {
     @Override
     public String name() {
       return "normalized equality";
@@ -45,7 +45,7 @@ final class TextChecks {
     }
   }
 
-  static final class Exact implements Check {
+  static final class Exact implements OutputCheck {
     @Override
     public String name() {
       return "exact equality";
@@ -59,7 +59,7 @@ final class TextChecks {
     }
   }
 
-  static final class IgnoringCase implements Check {
+  static final class IgnoringCase implements OutputCheck {
     @Override
     public String name() {
       return "equality ignoring case";
@@ -73,7 +73,7 @@ final class TextChecks {
     }
   }
 
-  static final class Contains implements Check {
+  static final class Contains implements OutputCheck {
     private final boolean ignoreCase;
 
     Contains(boolean ignoreCase) {
@@ -96,7 +96,7 @@ final class TextChecks {
     }
   }
 
-  static final class Regex implements Check {
+  static final class Regex implements OutputCheck {
     private final Pattern fixed;
 
     /** @param pattern the pattern, or empty to use each example's expected value */

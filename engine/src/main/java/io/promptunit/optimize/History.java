@@ -19,10 +19,21 @@ public final class History {
    * Scores of a candidate, where measured: train over the train examples it was run on; selection on
    * the selection split (dev, or train without dev) in full; heldOut on the held-out split.
    */
-  public static final class Scores {
-    public Double train;
-    public Double selection;
-    public Double heldOut;
+  public record Scores(Double train, Double selection, Double heldOut) {
+
+    static final Scores NONE = new Scores(null, null, null);
+
+    public Scores withTrain(double score) {
+      return new Scores(score, selection, heldOut);
+    }
+
+    public Scores withSelection(double score) {
+      return new Scores(train, score, heldOut);
+    }
+
+    public Scores withHeldOut(double score) {
+      return new Scores(train, selection, score);
+    }
   }
 
   /** @param text the rejected prompt (or the raw optimizer answer when it could not be parsed) */
@@ -65,7 +76,7 @@ public final class History {
 
   synchronized void add(Candidate candidate) {
     candidates.put(candidate.id(), candidate);
-    scores.put(candidate.id(), new Scores());
+    scores.put(candidate.id(), Scores.NONE);
   }
 
   synchronized void reject(Rejection rejection) {
@@ -90,6 +101,11 @@ public final class History {
 
   synchronized Scores scoresOf(String id) {
     return scores.get(id);
+  }
+
+  /** Records a measured score of candidate {@code id} (one update at a time, so none is lost). */
+  synchronized void score(String id, java.util.function.UnaryOperator<Scores> update) {
+    scores.computeIfPresent(id, (key, old) -> update.apply(old));
   }
 
   public synchronized List<Candidate> candidates() {

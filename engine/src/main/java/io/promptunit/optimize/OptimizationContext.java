@@ -151,7 +151,7 @@ public final class OptimizationContext {
 
   public Double selectionScore(String candidateId) {
     History.Scores scores = history.scoresOf(candidateId);
-    return scores == null ? null : scores.selection;
+    return scores == null ? null : scores.selection();
   }
 
   public static CompletableFuture<Yield> done(Yield yield) {

@@ -154,11 +154,11 @@ public final class OptimizationLoop {
         throw new IllegalStateException("The task model failed on every example, so nothing can be optimized: "
             + initial.get(0).firstError().map(Throwable::getMessage).orElse("unknown error"));
       }
-      history.scoresOf(original.id()).selection = Scorer.fraction(initial);
+      history.score(original.id(), scores -> scores.withSelection(Scorer.fraction(initial)));
       updateTrain(original);
       // The suite run measured the checked-in prompt on every example: its held-out score is known
       // without choosing by it (and without a call).
-      scorer.fullyKnownScore(original, splits.heldOut()).ifPresent(score -> history.scoresOf(original.id()).heldOut = score);
+      scorer.fullyKnownScore(original, splits.heldOut()).ifPresent(score -> history.score(original.id(), scores -> scores.withHeldOut(score)));
       if (passesHeldOut(original)) {
         return result(original, original, true, OptimizationResult.Stop.PASSED,
             "the checked-in prompt already passes the held-out examples", start);
@@ -191,8 +191,8 @@ public final class OptimizationLoop {
         boolean passed = passesHeldOut(best);
         History.Scores scores = history.scoresOf(best.id());
         Spend total = budget.spent();
-        History.Round record = new History.Round(round, best.id(), Optional.ofNullable(scores.train), orZero(scores.selection),
-            Optional.ofNullable(scores.heldOut), beam.stream().map(Candidate::id).toList(), proposals.size(), fresh.size(),
+        History.Round record = new History.Round(round, best.id(), Optional.ofNullable(scores.train()), orZero(scores.selection()),
+            Optional.ofNullable(scores.heldOut()), beam.stream().map(Candidate::id).toList(), proposals.size(), fresh.size(),
             total.minus(before), total);
         history.round(record);
         listener.roundFinished(record, new RoundListener.Progress(strategy.name(), options.rounds(), best.text()));
@@ -245,7 +245,7 @@ public final class OptimizationLoop {
         history.reject(new History.Rejection(round, proposal.parent(), proposal.origin(), "over the expansion cap of this parent", text));
         continue;
       }
-      Candidate candidate = new Candidate("c" + history.size(), text, Optional.of(proposal.parent()), proposal.origin(),
+      Candidate candidate = Candidate.made(history.size(), text, Optional.of(proposal.parent()), proposal.origin(),
           proposal.rationale(), round);
       history.add(candidate);
       accepted.add(candidate);
@@ -291,40 +291,41 @@ public final class OptimizationLoop {
 
   /** Scores every candidate not yet measured on the whole selection split, in one concurrent batch. */
   private void measureSelection(String phase, List<Candidate> candidates) {
-    List<Candidate> unmeasured = candidates.stream().filter(c -> history.scoresOf(c.id()).selection == null).toList();
+    List<Candidate> unmeasured = candidates.stream().filter(c -> history.scoresOf(c.id()).selection() == null).toList();
     if (unmeasured.isEmpty()) {
       return;
     }
     List<List<ExampleResult>> results = trace.task(phase, (long) unmeasured.size() * splits.selection().size(),
         () -> scorer.evaluateAll(unmeasured, splits.selection()));
     for (int i = 0; i < unmeasured.size(); i++) {
-      history.scoresOf(unmeasured.get(i).id()).selection = Scorer.fraction(results.get(i));
+      double score = Scorer.fraction(results.get(i));
+      history.score(unmeasured.get(i).id(), scores -> scores.withSelection(score));
     }
   }
 
   private void updateTrain(Candidate candidate) {
-    scorer.knownScore(candidate, splits.train()).ifPresent(score -> history.scoresOf(candidate.id()).train = score);
+    scorer.knownScore(candidate, splits.train()).ifPresent(score -> history.score(candidate.id(), scores -> scores.withTrain(score)));
   }
 
   /** Measures held-out only for a prompt that passes the selection split, so the test split is not used to choose. */
   private boolean passesHeldOut(Candidate candidate) {
     History.Scores scores = history.scoresOf(candidate.id());
-    if (scores.selection == null || scores.selection + 1e-9 < threshold) {
+    if (scores.selection() == null || scores.selection() + 1e-9 < threshold) {
       return false;
     }
-    if (scores.heldOut == null) {
-      scores.heldOut = trace.task("held-out", splits.heldOut().size(), () -> scorer.score(candidate, splits.heldOut()));
-    }
-    return scores.heldOut + 1e-9 >= threshold;
+    double heldOut = scores.heldOut() != null ? scores.heldOut()
+        : trace.task("held-out", splits.heldOut().size(), () -> scorer.score(candidate, splits.heldOut()));
+    history.score(candidate.id(), known -> known.withHeldOut(heldOut));
+    return heldOut + 1e-9 >= threshold;
   }
 
   private void measureHeldOutIfAffordable(Candidate candidate) {
-    History.Scores scores = history.scoresOf(candidate.id());
-    if (scores.heldOut != null) {
+    if (history.scoresOf(candidate.id()).heldOut() != null) {
       return;
     }
     try {
-      scores.heldOut = trace.task("held-out", splits.heldOut().size(), () -> scorer.score(candidate, splits.heldOut()));
+      double heldOut = trace.task("held-out", splits.heldOut().size(), () -> scorer.score(candidate, splits.heldOut()));
+      history.score(candidate.id(), known -> known.withHeldOut(heldOut));
     } catch (BudgetExhaustedException e) {
       history.note("The held-out score of " + candidate.id() + " was not measured: " + e.getMessage());
     }
@@ -333,27 +334,28 @@ public final class OptimizationLoop {
   /** The full train score, for the train-vs-held-out gap; skipped (and noted) when the budget is spent. */
   private void measureTrainIfAffordable(Candidate candidate) {
     try {
-      history.scoresOf(candidate.id()).train = trace.task("train", splits.train().size(), () -> scorer.score(candidate, splits.train()));
+      double train = trace.task("train", splits.train().size(), () -> scorer.score(candidate, splits.train()));
+      history.score(candidate.id(), known -> known.withTrain(train));
     } catch (BudgetExhaustedException e) {
       history.note("The full train score of " + candidate.id() + " was not measured: " + e.getMessage());
     }
   }
 
   private List<Candidate> topBySelection(int n) {
-    List<Candidate> measured = new ArrayList<>(history.candidates().stream().filter(c -> history.scoresOf(c.id()).selection != null).toList());
+    List<Candidate> measured = new ArrayList<>(history.candidates().stream().filter(c -> history.scoresOf(c.id()).selection() != null).toList());
     measured.sort(ranking());
     return measured.subList(0, Math.min(n, measured.size()));
   }
 
   private Candidate bestOf(List<Candidate> candidates) {
-    return candidates.stream().filter(c -> history.scoresOf(c.id()).selection != null).min(ranking()).orElseThrow();
+    return candidates.stream().filter(c -> history.scoresOf(c.id()).selection() != null).min(ranking()).orElseThrow();
   }
 
   /** Best first: selection score, then train score, then earlier. */
   private Comparator<Candidate> ranking() {
-    return Comparator.<Candidate>comparingDouble(c -> -orZero(history.scoresOf(c.id()).selection))
-        .thenComparingDouble(c -> -orZero(history.scoresOf(c.id()).train))
-        .thenComparingInt(c -> Integer.parseInt(c.id().substring(1)));
+    return Comparator.<Candidate>comparingDouble(c -> -orZero(history.scoresOf(c.id()).selection()))
+        .thenComparingDouble(c -> -orZero(history.scoresOf(c.id()).train()))
+        .thenComparingInt(Candidate::ordinal);
   }
 
   private boolean better(Candidate challenger, Candidate incumbent) {

@@ -37,8 +37,8 @@ public final class ComparisonReport {
     for (OptimizationResult result : results) {
       History.Scores scores = result.bestScores();
       md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s → %s | %d | %d | $%.4f | %d s | %d |\n",
-          result.strategy(), result.passedHeldOut() ? "yes" : "no", result.best().id(), OptimizationReport.pct(scores.train),
-          OptimizationReport.pct(scores.selection), OptimizationReport.pct(result.originalScores().heldOut), OptimizationReport.pct(scores.heldOut),
+          result.strategy(), result.passedHeldOut() ? "yes" : "no", result.best().id(), OptimizationReport.pct(scores.train()),
+          OptimizationReport.pct(scores.selection()), OptimizationReport.pct(result.originalScores().heldOut()), OptimizationReport.pct(scores.heldOut()),
           result.spend().calls(), result.spend().tokens(), result.spend().cost(), result.seconds(), result.history().rounds().size()));
     }
     return md.toString();
@@ -57,10 +57,10 @@ public final class ComparisonReport {
       row.put("strategy", result.strategy());
       row.put("passedHeldOut", result.passedHeldOut());
       row.put("best", result.best().id());
-      row.put("train", scores.train);
-      row.put("selection", scores.selection);
-      row.put("heldOut", scores.heldOut);
-      row.put("originalHeldOut", result.originalScores().heldOut);
+      row.put("train", scores.train());
+      row.put("selection", scores.selection());
+      row.put("heldOut", scores.heldOut());
+      row.put("originalHeldOut", result.originalScores().heldOut());
       row.put("spend", OptimizationReport.spend(result.spend()));
       row.put("seconds", result.seconds());
       row.put("rounds", result.history().rounds().size());

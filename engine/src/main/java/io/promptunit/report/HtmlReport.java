@@ -100,8 +100,8 @@ public final class HtmlReport {
       for (OptimizationResult result : optimizations) {
         History.Scores best = result.bestScores();
         html.append("<tr><td>").append(esc(result.strategy())).append("</td><td>").append(result.passedHeldOut() ? "yes" : "no")
-            .append("</td><td>").append(esc(result.best().id())).append("</td><td>").append(pct(best.train)).append("</td><td>")
-            .append(pct(best.selection)).append("</td><td>").append(pct(result.originalScores().heldOut)).append(" → ").append(pct(best.heldOut))
+            .append("</td><td>").append(esc(result.best().id())).append("</td><td>").append(pct(best.train())).append("</td><td>")
+            .append(pct(best.selection())).append("</td><td>").append(pct(result.originalScores().heldOut())).append(" → ").append(pct(best.heldOut()))
             .append("</td><td>").append(esc(result.spend().describe())).append("</td><td>").append(result.seconds()).append(" s</td><td>")
             .append(result.history().rounds().size()).append("</td></tr>");
       }
@@ -240,8 +240,8 @@ public final class HtmlReport {
       History.Scores s = scores.get(candidate.id());
       html.append("<tr").append(candidate.id().equals(result.best().id()) ? " class=\"best\"" : "").append("><td>").append(esc(candidate.id()))
           .append("</td><td>").append(esc(candidate.parent().orElse(""))).append("</td><td>").append(candidate.round()).append("</td><td>")
-          .append(esc(candidate.origin())).append("</td><td>").append(pct(s.train)).append("</td><td>").append(pct(s.selection))
-          .append("</td><td>").append(pct(s.heldOut)).append("</td><td><details><summary>").append(esc(firstLine(candidate.rationale(), candidate.text())))
+          .append(esc(candidate.origin())).append("</td><td>").append(pct(s.train())).append("</td><td>").append(pct(s.selection()))
+          .append("</td><td>").append(pct(s.heldOut())).append("</td><td><details><summary>").append(esc(firstLine(candidate.rationale(), candidate.text())))
           .append("</summary><pre>").append(esc(candidate.rationale())).append("</pre><pre class=\"prompt\">").append(esc(candidate.text()))
           .append("</pre></details></td></tr>");
     }
@@ -270,7 +270,7 @@ public final class HtmlReport {
   static String plot(OptimizationResult result) {
     List<double[]> series = new ArrayList<>(); // per round: train, selection, held-out (NaN when unknown)
     History.Scores original = result.originalScores();
-    series.add(new double[] {nan(original.train), nan(original.selection), nan(original.heldOut)});
+    series.add(new double[] {nan(original.train()), nan(original.selection()), nan(original.heldOut())});
     for (History.Round round : result.history().rounds()) {
       series.add(new double[] {round.bestTrain().orElse(Double.NaN), round.bestSelection(), round.bestHeldOut().orElse(Double.NaN)});
     }

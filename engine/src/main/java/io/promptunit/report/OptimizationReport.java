@@ -75,9 +75,9 @@ public final class OptimizationReport {
       c.put("rationale", candidate.rationale());
       History.Scores s = scores.get(candidate.id());
       Map<String, Object> sc = new LinkedHashMap<>();
-      sc.put("train", s.train);
-      sc.put("selection", s.selection);
-      sc.put("heldOut", s.heldOut);
+      sc.put("train", s.train());
+      sc.put("selection", s.selection());
+      sc.put("heldOut", s.heldOut());
       c.put("scores", sc);
       c.put("text", candidate.text());
       candidates.add(c);
@@ -148,10 +148,10 @@ public final class OptimizationReport {
     md.append("Original → best: ").append(result.movement()).append(".\n\n");
     md.append("| prompt | train | ").append(splits.selectionName()).append(" (selection) | ").append(splits.heldOutName()).append(" (held out) |\n");
     md.append("|---|---|---|---|\n");
-    md.append("| original (").append(result.original().id()).append(") | ").append(pct(original.train)).append(" | ")
-        .append(pct(original.selection)).append(" | ").append(pct(original.heldOut)).append(" |\n");
-    md.append("| best (").append(result.best().id()).append(") | ").append(pct(best.train)).append(" | ")
-        .append(pct(best.selection)).append(" | ").append(pct(best.heldOut)).append(" |\n\n");
+    md.append("| original (").append(result.original().id()).append(") | ").append(pct(original.train())).append(" | ")
+        .append(pct(original.selection())).append(" | ").append(pct(original.heldOut())).append(" |\n");
+    md.append("| best (").append(result.best().id()).append(") | ").append(pct(best.train())).append(" | ")
+        .append(pct(best.selection())).append(" | ").append(pct(best.heldOut())).append(" |\n\n");
     result.gap().ifPresent(gap -> md.append(String.format(Locale.ROOT,
         "Train vs held-out gap of the best prompt: %+.1f points%s.\n\n", gap * 100, gap > 0.15 ? " — a large gap suggests the prompt fits the train examples only" : "")));
     md.append("Splits: ").append(splits.train().size()).append(" train, ").append(splits.dev().size()).append(" dev, ")

@@ -46,14 +46,14 @@ class ChecksTest {
         List.of(), Map.of(), "prompts/contacts.jsonl", 3);
   }
 
-  private static Optional<CheckFailure> run(io.promptunit.eval.Check check, Example example, String output) {
+  private static Optional<CheckFailure> run(io.promptunit.eval.OutputCheck check, Example example, String output) {
     return check.check(example, CONVERSATION, output);
   }
 
   @Nested
   class NormalizedEquality {
 
-    private final io.promptunit.eval.Check check = new TextChecks.Normalized();
+    private final io.promptunit.eval.OutputCheck check = new TextChecks.Normalized();
 
     @ParameterizedTest(name = "[{index}] \"{0}\" equals billing")
     @ValueSource(strings = {
@@ -105,7 +105,7 @@ class ChecksTest {
   @Nested
   class ExactEquality {
 
-    private final io.promptunit.eval.Check check = new TextChecks.Exact();
+    private final io.promptunit.eval.OutputCheck check = new TextChecks.Exact();
 
     @Test
     void passesOnlyForTheSameCharacters() {
@@ -123,7 +123,7 @@ class ChecksTest {
   @Nested
   class EqualityIgnoringCase {
 
-    private final io.promptunit.eval.Check check = new TextChecks.IgnoringCase();
+    private final io.promptunit.eval.OutputCheck check = new TextChecks.IgnoringCase();
 
     @Test
     void ignoresCaseAndSurroundingWhitespace() {
@@ -157,7 +157,7 @@ class ChecksTest {
 
     @Test
     void ignoreCaseAcceptsAnyCase() {
-      io.promptunit.eval.Check check = new TextChecks.Contains(true);
+      io.promptunit.eval.OutputCheck check = new TextChecks.Contains(true);
 
       assertThat(check.name()).isEqualTo("contains (ignoring case)");
       assertThat(run(check, example("Billing"), "Send it to BILLING")).isEmpty();
@@ -170,7 +170,7 @@ class ChecksTest {
 
     @Test
     void aFixedPatternMustMatchTheWholeTrimmedOutput() {
-      io.promptunit.eval.Check check = new TextChecks.Regex("P[123]");
+      io.promptunit.eval.OutputCheck check = new TextChecks.Regex("P[123]");
 
       assertThat(run(check, example("ignored"), "  P2\n")).isEmpty();
       assertThat(run(check, example("ignored"), "P2 because it is urgent"))
@@ -179,14 +179,14 @@ class ChecksTest {
 
     @Test
     void aFixedPatternSpansLines() {
-      io.promptunit.eval.Check check = new TextChecks.Regex("Answer:.*yes");
+      io.promptunit.eval.OutputCheck check = new TextChecks.Regex("Answer:.*yes");
 
       assertThat(run(check, example("ignored"), "Answer:\nI think yes")).isEmpty();
     }
 
     @Test
     void withoutAPatternTheExpectedValueIsThePattern() {
-      io.promptunit.eval.Check check = new TextChecks.Regex("");
+      io.promptunit.eval.OutputCheck check = new TextChecks.Regex("");
 
       assertThat(run(check, example("\\d{3}-\\d{4}"), "555-1234")).isEmpty();
       assertThat(run(check, example("\\d{3}-\\d{4}"), "call 555-1234")).isPresent();
@@ -194,7 +194,7 @@ class ChecksTest {
 
     @Test
     void anInvalidExpectedPatternIsAFailureNamingTheExamplesFileAndLineNotAnException() {
-      io.promptunit.eval.Check check = new TextChecks.Regex("");
+      io.promptunit.eval.OutputCheck check = new TextChecks.Regex("");
 
       Optional<CheckFailure> failure = run(check, example("([a-z"), "abc");
 
@@ -207,7 +207,7 @@ class ChecksTest {
   @Nested
   class JsonEquality {
 
-    private final io.promptunit.eval.Check whole = new JsonChecks.Equality(List.of());
+    private final io.promptunit.eval.OutputCheck whole = new JsonChecks.Equality(List.of());
 
     @Test
     void equalJsonPasses() {
@@ -244,7 +244,7 @@ class ChecksTest {
 
     @Test
     void withFieldsOnlyThoseFieldsAreCompared() {
-      io.promptunit.eval.Check check = new JsonChecks.Equality(List.of("team"));
+      io.promptunit.eval.OutputCheck check = new JsonChecks.Equality(List.of("team"));
 
       assertThat(check.name()).isEqualTo("JSON equality of team");
       assertThat(run(check, jsonExample("{\"team\":\"billing\",\"urgent\":false}"), "{\"team\":\"billing\",\"urgent\":true,\"note\":\"x\"}"))
@@ -253,7 +253,7 @@ class ChecksTest {
 
     @Test
     void aMissingFieldIsNamedInTheReason() {
-      io.promptunit.eval.Check check = new JsonChecks.Equality(List.of("team", "urgent"));
+      io.promptunit.eval.OutputCheck check = new JsonChecks.Equality(List.of("team", "urgent"));
 
       Optional<CheckFailure> failure = run(check, jsonExample("{\"team\":\"billing\",\"urgent\":false}"), "{\"team\":\"billing\"}");
 
@@ -280,7 +280,7 @@ class ChecksTest {
   @Nested
   class JsonSchemaValidity {
 
-    private final io.promptunit.eval.Check check = new JsonChecks.SchemaValidity("prompts/contact.schema.json", json("""
+    private final io.promptunit.eval.OutputCheck check = new JsonChecks.SchemaValidity("prompts/contact.schema.json", json("""
         {
           "$schema": "https://json-schema.org/draft/2020-12/schema",
           "type": "object",
@@ -450,23 +450,23 @@ class ChecksTest {
 
     @Test
     void withNothingDeclaredTheDefaultIsNormalizedEquality() {
-      List<io.promptunit.eval.Check> checks = checksOf(DefaultAnchor.class);
+      List<io.promptunit.eval.OutputCheck> checks = checksOf(DefaultAnchor.class);
 
       assertThat(checks).singleElement().isInstanceOf(TextChecks.Normalized.class);
     }
 
     @Test
     void declaredChecksReplaceTheDefault() {
-      List<io.promptunit.eval.Check> checks = checksOf(ExactAndContainsAnchor.class);
+      List<io.promptunit.eval.OutputCheck> checks = checksOf(ExactAndContainsAnchor.class);
 
-      assertThat(checks).extracting(io.promptunit.eval.Check::name).containsExactlyInAnyOrder("exact equality", "contains (ignoring case)");
+      assertThat(checks).extracting(io.promptunit.eval.OutputCheck::name).containsExactlyInAnyOrder("exact equality", "contains (ignoring case)");
     }
 
     @Test
     void customChecksAloneAlsoReplaceTheDefault() {
-      List<io.promptunit.eval.Check> checks = checksOf(CustomChecksAnchor.class);
+      List<io.promptunit.eval.OutputCheck> checks = checksOf(CustomChecksAnchor.class);
 
-      assertThat(checks).extracting(io.promptunit.eval.Check::name)
+      assertThat(checks).extracting(io.promptunit.eval.OutputCheck::name)
           .containsExactly("answerLengthMatches()", "crashes()", "isOneWord()", "startsWithCapital()");
     }
 
@@ -504,7 +504,7 @@ class ChecksTest {
 
     @Test
     void aCustomCheckThrowingAnythingElseIsACheckErrorNotAFailure() {
-      io.promptunit.eval.Check crashes = customCheck("crashes()");
+      io.promptunit.eval.OutputCheck crashes = customCheck("crashes()");
 
       assertThatThrownBy(() -> crashes.check(firstExample(), CONVERSATION, "billing"))
           .isInstanceOf(CheckError.class)
@@ -512,7 +512,7 @@ class ChecksTest {
           .hasCauseInstanceOf(NullPointerException.class);
     }
 
-    private io.promptunit.eval.Check customCheck(String name) {
+    private io.promptunit.eval.OutputCheck customCheck(String name) {
       return checksOf(CustomChecksAnchor.class).stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
     }
 
@@ -520,7 +520,7 @@ class ChecksTest {
       return SuiteLoader.load(CustomChecksAnchor.class).examples().get(0);
     }
 
-    private List<io.promptunit.eval.Check> checksOf(Class<?> anchor) {
+    private List<io.promptunit.eval.OutputCheck> checksOf(Class<?> anchor) {
       Suite suite = SuiteLoader.load(anchor);
       return Checks.of(suite, JudgeModels.unavailable());
     }

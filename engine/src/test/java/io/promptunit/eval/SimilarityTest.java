@@ -118,7 +118,7 @@ class SimilarityTest {
   @Test
   void anEmbeddingModelFactoryReplacesTheBundledModel() {
     Suite suite = SuiteLoader.load(OwnEmbeddings.class);
-    Check check = Checks.of(suite, JudgeModels.unavailable()).get(0);
+    OutputCheck check = Checks.of(suite, JudgeModels.unavailable()).get(0);
 
     assertThat(check.check(suite.examples().get(0), null, "Our bakery opens at 7 am.")).isEmpty();
     assertThat(OWN_EMBEDDINGS).hasValue(2);

@@ -75,7 +75,7 @@ class ApeOproTest {
 
     assertThat(stagedCalls).isLessThan(bruteForce.task.calls());
     assertThat(staged.best().text()).contains(Tickets.SECURITY_RULE, Tickets.OUTAGE_RULE);
-    assertThat(staged.bestScores().selection).isEqualTo(everything.bestScores().selection).isEqualTo(1.0);
+    assertThat(staged.bestScores().selection()).isEqualTo(everything.bestScores().selection()).isEqualTo(1.0);
   }
 
   @Test

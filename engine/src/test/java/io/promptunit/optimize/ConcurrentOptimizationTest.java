@@ -196,8 +196,8 @@ class ConcurrentOptimizationTest {
     List<String> asked = task.requests().stream().map(Tickets::user).toList();
     assertThat(asked).as("no (prompt, example) pair is asked twice").doesNotHaveDuplicates();
     // measured by the suite run, reported without choosing by it
-    assertThat(result.originalScores().heldOut).isNotNull().isLessThan(1.0);
-    assertThat(result.originalScores().train).isNotNull();
+    assertThat(result.originalScores().heldOut()).isNotNull().isLessThan(1.0);
+    assertThat(result.originalScores().train()).isNotNull();
   }
 
   @Test

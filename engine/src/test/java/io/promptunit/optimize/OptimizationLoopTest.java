@@ -50,8 +50,8 @@ class OptimizationLoopTest {
     assertThat(result.passedHeldOut()).isTrue();
     assertThat(result.stop()).isEqualTo(OptimizationResult.Stop.PASSED);
     assertThat(result.best().text()).contains(Tickets.SECURITY_RULE, Tickets.OUTAGE_RULE, "{{input}}", Tickets.FROZEN);
-    assertThat(result.originalScores().selection).isLessThan(1.0);
-    assertThat(result.bestScores().heldOut).isEqualTo(1.0);
+    assertThat(result.originalScores().selection()).isLessThan(1.0);
+    assertThat(result.bestScores().heldOut()).isEqualTo(1.0);
   }
 
   @Test
@@ -78,7 +78,7 @@ class OptimizationLoopTest {
   void theBeamNeverLosesTheBestPrompt() {
     OptimizationResult result = optimize(TicketsSuite.class, Map.of("promptunit.optimize.beamSize", "2", "promptunit.optimize.selection", "SUCCESSIVE_HALVING"));
 
-    double previous = result.originalScores().selection;
+    double previous = result.originalScores().selection();
     for (History.Round round : result.history().rounds()) {
       assertThat(round.bestSelection()).isGreaterThanOrEqualTo(previous);
       previous = round.bestSelection();
@@ -91,8 +91,8 @@ class OptimizationLoopTest {
 
     assertThat(result.passedHeldOut()).isFalse();
     assertThat(result.stop()).isIn(OptimizationResult.Stop.PATIENCE, OptimizationResult.Stop.ROUNDS);
-    assertThat(result.bestScores().selection).isEqualTo(1.0);
-    assertThat(result.bestScores().heldOut).isLessThan(1.0);
+    assertThat(result.bestScores().selection()).isEqualTo(1.0);
+    assertThat(result.bestScores().heldOut()).isLessThan(1.0);
     assertThat(result.gap()).hasValueSatisfying(gap -> assertThat(gap).isPositive());
   }
 

@@ -50,7 +50,7 @@ class TicketPriorityOptimizationTest {
           .run((round, progress) -> {});
     }
 
-    assertThat(result.originalScores().selection).isLessThan(0.8);
+    assertThat(result.originalScores().selection()).isLessThan(0.8);
     assertThat(result.passedHeldOut()).as("%s stopped: %s", strategy, result.stopDetail()).isTrue();
     assertThat(result.best().text()).contains("{{subject}}", "{{body}}", "Answer with only the label: P1, P2 or P3.");
     assertThat(result.spend().calls()).isEqualTo(models.taskCalls.get() + models.optimizerCalls.get())

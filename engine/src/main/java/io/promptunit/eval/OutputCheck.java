@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /** One condition an output must meet. All checks of a suite must pass for an example to pass. */
 @API(status = INTERNAL, since = "0.1")
-public interface Check {
+public interface OutputCheck {
 
   /** Short name used in failure messages, e.g. {@code normalized equality}. */
   String name();
