@@ -50,7 +50,22 @@ public final class Checks {
     String where = anchor.getName();
     List<SuiteProblem> problems = new ArrayList<>();
     List<OutputCheck> checks = new ArrayList<>();
+    textChecks(anchor, where, problems, checks);
+    structureChecks(anchor, where, problems, checks);
+    meaningChecks(anchor, judges, where, problems, checks);
+    customChecks(anchor, where, problems, checks);
 
+    if (!problems.isEmpty()) {
+      throw new InvalidSuiteException(problems);
+    }
+    if (checks.isEmpty()) {
+      checks.add(new TextChecks.Normalized());
+    }
+    return List.copyOf(checks);
+  }
+
+  /** {@code @ExpectNormalized}, {@code @ExpectExact}, {@code @ExpectIgnoringCase}, {@code @ExpectContains}, {@code @ExpectRegex}. */
+  private static void textChecks(Class<?> anchor, String where, List<SuiteProblem> problems, List<OutputCheck> checks) {
     if (anchor.isAnnotationPresent(ExpectNormalized.class)) {
       checks.add(new TextChecks.Normalized());
     }
@@ -73,6 +88,10 @@ public final class Checks {
             "fix the regular expression (java.util.regex.Pattern syntax)"));
       }
     }
+  }
+
+  /** {@code @ExpectJson}, {@code @ExpectJsonSchema}, {@code @ExpectNumber}. */
+  private static void structureChecks(Class<?> anchor, String where, List<SuiteProblem> problems, List<OutputCheck> checks) {
     ExpectJson json = anchor.getAnnotation(ExpectJson.class);
     if (json != null) {
       checks.add(new JsonChecks.Equality(Arrays.asList(json.fields())));
@@ -90,6 +109,10 @@ public final class Checks {
         checks.add(new NumberCheck(number.tolerance(), number.relative()));
       }
     }
+  }
+
+  /** The checks that need a model: {@code @ExpectJudge} (a chat model), {@code @ExpectSimilar} (an embedding model). */
+  private static void meaningChecks(Class<?> anchor, JudgeModels judges, String where, List<SuiteProblem> problems, List<OutputCheck> checks) {
     ExpectJudge judge = anchor.getAnnotation(ExpectJudge.class);
     if (judge != null) {
       if (judge.rubric().isBlank()) {
@@ -102,15 +125,6 @@ public final class Checks {
     if (similar != null) {
       similarityCheck(anchor, similar.threshold(), where, problems).ifPresent(checks::add);
     }
-    customChecks(anchor, where, problems, checks);
-
-    if (!problems.isEmpty()) {
-      throw new InvalidSuiteException(problems);
-    }
-    if (checks.isEmpty()) {
-      checks.add(new TextChecks.Normalized());
-    }
-    return List.copyOf(checks);
   }
 
   /**

@@ -148,17 +148,7 @@ public final class OptimizationLoop {
     OptimizationResult.Stop stop = OptimizationResult.Stop.ROUNDS;
     String detail = "all " + options.rounds() + " rounds used";
     try {
-      List<ExampleResult> initial = trace.task("score the checked-in prompt", splits.selection().size(),
-          () -> scorer.evaluate(original, splits.selection()));
-      if (initial.stream().allMatch(r -> r.status() == ExampleResult.Status.ERROR)) {
-        throw new IllegalStateException("The task model failed on every example, so nothing can be optimized: "
-            + initial.get(0).firstError().map(Throwable::getMessage).orElse("unknown error"));
-      }
-      history.score(original.id(), scores -> scores.withSelection(Scorer.fraction(initial)));
-      updateTrain(original);
-      // The suite run measured the checked-in prompt on every example: its held-out score is known
-      // without choosing by it (and without a call).
-      scorer.fullyKnownScore(original, splits.heldOut()).ifPresent(score -> history.score(original.id(), scores -> scores.withHeldOut(score)));
+      scoreOriginal(original);
       if (passesHeldOut(original)) {
         return result(original, original, true, OptimizationResult.Stop.PASSED,
             "the checked-in prompt already passes the held-out examples", start);
@@ -166,21 +156,9 @@ public final class OptimizationLoop {
       List<Candidate> beam = List.of(original);
       int withoutImprovement = 0;
       for (int round = 1; round <= options.rounds(); round++) {
-        trace.round(round);
         Spend before = budget.spent();
-        List<Candidate> parents = strategy.backtracks() ? topBySelection(options.beamSize()) : beam;
-        List<Proposal> proposals = strategy.propose(parents, context, round);
-        List<Candidate> fresh = accept(proposals, round);
-        List<Candidate> pool = new ArrayList<>(parents);
-        pool.addAll(fresh);
-        if (strategy.scoresEveryCandidate()) {
-          measureSelection("score new candidates", fresh);
-          beam = pool.stream().sorted(ranking()).limit(options.beamSize()).toList();
-        } else {
-          beam = select(pool);
-        }
-        measureSelection("score the beam", beam);
-        beam.forEach(this::updateTrain);
+        Played played = play(round, beam, context);
+        beam = played.beam();
         Candidate roundBest = bestOf(history.candidates());
         if (better(roundBest, best)) {
           best = roundBest;
@@ -189,13 +167,7 @@ public final class OptimizationLoop {
           withoutImprovement++;
         }
         boolean passed = passesHeldOut(best);
-        History.Scores scores = history.scoresOf(best.id());
-        Spend total = budget.spent();
-        History.Round record = new History.Round(round, best.id(), Optional.ofNullable(scores.train()), orZero(scores.selection()),
-            Optional.ofNullable(scores.heldOut()), beam.stream().map(Candidate::id).toList(), proposals.size(), fresh.size(),
-            total.minus(before), total);
-        history.round(record);
-        listener.roundFinished(record, new RoundListener.Progress(strategy.name(), options.rounds(), best.text()));
+        record(round, best, played, before, listener);
         if (passed) {
           stop = OptimizationResult.Stop.PASSED;
           detail = "the best prompt passes the " + splits.heldOutName() + " examples after round " + round;
@@ -211,6 +183,59 @@ public final class OptimizationLoop {
       stop = OptimizationResult.Stop.BUDGET;
       detail = e.getMessage();
     }
+    return finish(original, best, stop, detail, start);
+  }
+
+  /** The checked-in prompt's selection and train scores, and its held-out score when the suite run measured it. */
+  private void scoreOriginal(Candidate original) {
+    List<ExampleResult> initial = trace.task("score the checked-in prompt", splits.selection().size(),
+        () -> scorer.evaluate(original, splits.selection()));
+    if (initial.stream().allMatch(r -> r.status() == ExampleResult.Status.ERROR)) {
+      throw new IllegalStateException("The task model failed on every example, so nothing can be optimized: "
+          + initial.get(0).firstError().map(Throwable::getMessage).orElse("unknown error"));
+    }
+    history.score(original.id(), scores -> scores.withSelection(Scorer.fraction(initial)));
+    updateTrain(original);
+    // The suite run measured the checked-in prompt on every example: its held-out score is known
+    // without choosing by it (and without a call).
+    scorer.fullyKnownScore(original, splits.heldOut()).ifPresent(score -> history.score(original.id(), scores -> scores.withHeldOut(score)));
+  }
+
+  /** What one round did: the next beam, and how many prompts were proposed and accepted. */
+  private record Played(List<Candidate> beam, int proposed, int accepted) {}
+
+  /** One round: proposals from the parents, the valid new ones scored, the next beam selected and measured. */
+  private Played play(int round, List<Candidate> beam, OptimizationContext context) {
+    trace.round(round);
+    List<Candidate> parents = strategy.backtracks() ? topBySelection(options.beamSize()) : beam;
+    List<Proposal> proposals = strategy.propose(parents, context, round);
+    List<Candidate> fresh = accept(proposals, round);
+    List<Candidate> pool = new ArrayList<>(parents);
+    pool.addAll(fresh);
+    List<Candidate> next;
+    if (strategy.scoresEveryCandidate()) {
+      measureSelection("score new candidates", fresh);
+      next = pool.stream().sorted(ranking()).limit(options.beamSize()).toList();
+    } else {
+      next = select(pool);
+    }
+    measureSelection("score the beam", next);
+    next.forEach(this::updateTrain);
+    return new Played(next, proposals.size(), fresh.size());
+  }
+
+  private void record(int round, Candidate best, Played played, Spend before, RoundListener listener) {
+    History.Scores scores = history.scoresOf(best.id());
+    Spend total = budget.spent();
+    History.Round record = new History.Round(round, best.id(), Optional.ofNullable(scores.train()), orZero(scores.selection()),
+        Optional.ofNullable(scores.heldOut()), played.beam().stream().map(Candidate::id).toList(), played.proposed(), played.accepted(),
+        total.minus(before), total);
+    history.round(record);
+    listener.roundFinished(record, new RoundListener.Progress(strategy.name(), options.rounds(), best.text()));
+  }
+
+  /** The scores the summary compares (held-out and full train of the original and the best), as far as the budget allows. */
+  private OptimizationResult finish(Candidate original, Candidate best, OptimizationResult.Stop stop, String detail, long start) {
     trace.round(options.rounds() + 1);
     boolean passed = stop == OptimizationResult.Stop.PASSED;
     if (!passed) {

@@ -43,84 +43,103 @@ final class ExampleFactory {
     Map<String, JsonNode> fields = record.fields();
     int line = record.line();
     List<SuiteProblem> found = new ArrayList<>();
-
-    Map<String, Object> variables = new LinkedHashMap<>();
-    Map<String, Object> metadata = new LinkedHashMap<>();
-    JsonNode input = fields.get("input");
-    if (input != null) {
-      if (input.isObject()) {
-        input.fields().forEachRemaining(e -> variables.put(e.getKey(), text(e.getValue())));
-      } else {
-        variables.put("input", text(input));
-      }
-    }
-    fields.forEach((name, value) -> {
-      if (RESERVED.contains(name)) {
-        return;
-      }
-      if (templateVariables.contains(name) && !variables.containsKey(name)) {
-        variables.put(name, text(value));
-      } else {
-        metadata.put(name, plain(value));
-      }
-    });
-    JsonNode explicitMetadata = fields.get("metadata");
-    if (explicitMetadata != null && explicitMetadata.isObject()) {
-      explicitMetadata.fields().forEachRemaining(e -> metadata.put(e.getKey(), plain(e.getValue())));
-    }
-
+    Map<String, Object> variables = variables(fields);
+    Map<String, Object> metadata = metadata(fields);
     for (String variable : templateVariables) {
       if (!variables.containsKey(variable)) {
         found.add(new SuiteProblem(file, line, "the template uses {{" + variable + "}} but this example does not provide it",
             "add \"" + variable + "\" to the example (as a field, or inside \"input\": {...}); the template needs " + templateNames));
       }
     }
-
-    JsonNode expectedNode = fields.get("expected");
-    String expected = null;
-    boolean expectedIsJson = false;
-    if (expectedNode == null) {
-      found.add(new SuiteProblem(file, line, "the example has no \"expected\" value",
-          "add the output the prompt should produce, e.g. \"expected\": \"billing\" (or a JSON object)"));
-    } else if (expectedNode.isNull()) {
-      found.add(new SuiteProblem(file, line, "\"expected\" is null",
-          "write the output the prompt should produce, e.g. \"expected\": \"billing\"; for an empty answer write \"expected\": \"\""));
-    } else if (expectedNode.isTextual()) {
-      expected = expectedNode.textValue();
-    } else {
-      expected = expectedNode.toString();
-      expectedIsJson = true;
-    }
-
-    Optional<Split> split = Optional.empty();
-    JsonNode splitNode = fields.get("split");
-    if (splitNode != null && !splitNode.isNull() && !splitNode.asText().isBlank()) {
-      split = Split.parse(splitNode.asText());
-      if (split.isEmpty()) {
-        found.add(new SuiteProblem(file, line, "unknown split \"" + splitNode.asText() + "\"",
-            "use \"train\", \"dev\" or \"test\", or leave the split out"));
-      }
-    }
-
-    List<String> tags = tags(fields.get("tags"));
-
-    String id;
-    JsonNode idNode = fields.get("id");
-    if (idNode != null && !idNode.isNull() && !idNode.asText().isBlank()) {
-      id = idNode.asText().strip();
-      if (id.contains("/") || id.contains("[") || id.contains("]")) {
-        found.add(new SuiteProblem(file, line, "the id \"" + id + "\" contains '/', '[' or ']'",
-            "use letters, digits, '-', '_', '.' or ':' in ids"));
-      }
-    } else {
-      id = contentHash(variables, expected);
-    }
-
+    Expected expected = expected(fields.get("expected"), line, found);
+    Optional<Split> split = split(fields.get("split"), line, found);
+    String id = id(fields.get("id"), variables, expected.text(), line, found);
     if (!found.isEmpty()) {
       found.forEach(problems);
       return Optional.empty();
     }
-    return Optional.of(new Example(id, variables, expected, expectedIsJson, split, tags, metadata, file, line));
+    return Optional.of(new Example(id, variables, expected.text(), expected.json(), split, tags(fields.get("tags")), metadata, file, line));
+  }
+
+  /** {@code input} (text for {@code {{input}}}, or an object of variables), then the template's variables given as fields. */
+  private Map<String, Object> variables(Map<String, JsonNode> fields) {
+    Map<String, Object> variables = new LinkedHashMap<>();
+    JsonNode input = fields.get("input");
+    if (input != null && input.isObject()) {
+      input.fields().forEachRemaining(e -> variables.put(e.getKey(), text(e.getValue())));
+    } else if (input != null) {
+      variables.put("input", text(input));
+    }
+    fields.forEach((name, value) -> {
+      if (!RESERVED.contains(name) && templateVariables.contains(name) && !variables.containsKey(name)) {
+        variables.put(name, text(value));
+      }
+    });
+    return variables;
+  }
+
+  /**
+   * Every non-reserved field not taken as a variable (one the {@code input} object already gives
+   * stays metadata), and the fields of an explicit {@code metadata} object.
+   */
+  private Map<String, Object> metadata(Map<String, JsonNode> fields) {
+    JsonNode input = fields.get("input");
+    Set<String> fromInput = new java.util.HashSet<>();
+    if (input != null && input.isObject()) {
+      input.fieldNames().forEachRemaining(fromInput::add);
+    }
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    fields.forEach((name, value) -> {
+      boolean takenAsVariable = templateVariables.contains(name) && !fromInput.contains(name);
+      if (!RESERVED.contains(name) && !takenAsVariable) {
+        metadata.put(name, plain(value));
+      }
+    });
+    JsonNode explicit = fields.get("metadata");
+    if (explicit != null && explicit.isObject()) {
+      explicit.fields().forEachRemaining(e -> metadata.put(e.getKey(), plain(e.getValue())));
+    }
+    return metadata;
+  }
+
+  /** The expected output: a string as it is, any other JSON value as JSON text (compared as JSON). */
+  private record Expected(String text, boolean json) {}
+
+  private Expected expected(JsonNode node, int line, List<SuiteProblem> found) {
+    if (node == null) {
+      found.add(new SuiteProblem(file, line, "the example has no \"expected\" value",
+          "add the output the prompt should produce, e.g. \"expected\": \"billing\" (or a JSON object)"));
+      return new Expected(null, false);
+    }
+    if (node.isNull()) {
+      found.add(new SuiteProblem(file, line, "\"expected\" is null",
+          "write the output the prompt should produce, e.g. \"expected\": \"billing\"; for an empty answer write \"expected\": \"\""));
+      return new Expected(null, false);
+    }
+    return node.isTextual() ? new Expected(node.textValue(), false) : new Expected(node.toString(), true);
+  }
+
+  private Optional<Split> split(JsonNode node, int line, List<SuiteProblem> found) {
+    if (node == null || node.isNull() || node.asText().isBlank()) {
+      return Optional.empty();
+    }
+    Optional<Split> split = Split.parse(node.asText());
+    if (split.isEmpty()) {
+      found.add(new SuiteProblem(file, line, "unknown split \"" + node.asText() + "\"", "use \"train\", \"dev\" or \"test\", or leave the split out"));
+    }
+    return split;
+  }
+
+  /** The given id, or a hash of the example's content (never its position). */
+  private String id(JsonNode node, Map<String, Object> variables, String expected, int line, List<SuiteProblem> found) {
+    if (node == null || node.isNull() || node.asText().isBlank()) {
+      return contentHash(variables, expected);
+    }
+    String id = node.asText().strip();
+    if (id.contains("/") || id.contains("[") || id.contains("]")) {
+      found.add(new SuiteProblem(file, line, "the id \"" + id + "\" contains '/', '[' or ']'", "use letters, digits, '-', '_', '.' or ':' in ids"));
+    }
+    return id;
   }
 
   private static List<String> tags(JsonNode node) {
