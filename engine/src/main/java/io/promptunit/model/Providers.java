@@ -3,7 +3,14 @@ package io.promptunit.model;
 import static org.apiguardian.api.API.Status.INTERNAL;
 
 import org.apiguardian.api.API;
+import dev.langchain4j.model.anthropic.AnthropicChatModel;
+import dev.langchain4j.model.googleai.GoogleAiGeminiChatModel;
+import dev.langchain4j.model.openai.OpenAiChatModel;
 import io.promptunit.config.Settings;
+import io.promptunit.model.PriceTable.Price;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -12,10 +19,43 @@ import java.util.stream.Collectors;
 @API(status = INTERNAL, since = "0.1")
 public final class Providers {
 
-  /** The table: one line per provider. */
-  public static final List<Provider> ALL = List.of(new OpenAiProvider(), new AnthropicProvider(), new GeminiProvider());
+  /** The table: one entry per provider. */
+  public static final List<Provider> ALL = List.of(
+      new Provider("openai", "gpt-4o-mini", "OPENAI_API_KEY", Pattern.compile("\\b(sk|sk-proj)-[A-Za-z0-9_*\\-.]{6,}"), "https://api.openai.com/v1",
+          prices("gpt-4o-mini", new Price(0.15, 0.60), "gpt-4o", new Price(2.50, 10.00), "gpt-4.1-nano", new Price(0.10, 0.40), "gpt-4.1-mini", new Price(0.40, 1.60),
+              "gpt-4.1", new Price(2.00, 8.00), "gpt-5-nano", new Price(0.05, 0.40), "gpt-5-mini", new Price(0.25, 2.00), "gpt-5", new Price(1.25, 10.00),
+              "o4-mini", new Price(1.10, 4.40)),
+          "any OpenAI-compatible server (Ollama, llama.cpp server, vLLM, LM Studio) with promptunit.model=openai:<model> plus"
+              + " promptunit.openai.base-url=http://localhost:11434/v1 and no key",
+          c -> OpenAiChatModel.builder().baseUrl(c.baseUrl()).apiKey(c.key()).modelName(c.model()).timeout(c.timeout()).maxRetries(0)
+              .httpClientBuilder(c.http()).maxTokens(c.maxOutputTokens().orElse(null)).build()),
+      // Anthropic requires an output cap: promptunit.max-output-tokens, else 1024
+      new Provider("anthropic", "claude-3-5-haiku-latest", "ANTHROPIC_API_KEY", Pattern.compile("\\bsk-ant-[A-Za-z0-9_*\\-.]{6,}"),
+          "https://api.anthropic.com/v1",
+          prices("claude-3-5-haiku", new Price(0.80, 4.00), "claude-haiku-4-5", new Price(1.00, 5.00), "claude-3-7-sonnet", new Price(3.00, 15.00),
+              "claude-sonnet-4", new Price(3.00, 15.00), "claude-opus-4", new Price(15.00, 75.00)),
+          "",
+          c -> AnthropicChatModel.builder().baseUrl(c.baseUrl()).apiKey(c.key()).modelName(c.model()).timeout(c.timeout()).maxRetries(0)
+              .httpClientBuilder(c.http()).maxTokens(c.maxOutputTokens().orElse(1024)).build()),
+      // Google API keys: AIza and 35 more characters
+      new Provider("gemini", "gemini-2.5-flash", "GEMINI_API_KEY", Pattern.compile("\\bAIza[0-9A-Za-z_\\-]{35}"),
+          "https://generativelanguage.googleapis.com/v1beta",
+          prices("gemini-2.5-flash-lite", new Price(0.10, 0.40), "gemini-2.5-flash", new Price(0.30, 2.50), "gemini-2.5-pro", new Price(1.25, 10.00),
+              "gemini-2.0-flash", new Price(0.10, 0.40)),
+          "",
+          c -> GoogleAiGeminiChatModel.builder().baseUrl(c.baseUrl()).apiKey(c.key()).modelName(c.model()).timeout(c.timeout()).maxRetries(0)
+              .httpClientBuilder(c.http()).maxOutputTokens(c.maxOutputTokens().orElse(null)).build()));
 
   private Providers() {}
+
+  /** Prices by model-name prefix, in the order given: {@code name, price, name, price, ...}. */
+  private static Map<String, Price> prices(Object... namesAndPrices) {
+    Map<String, Price> prices = new LinkedHashMap<>();
+    for (int i = 0; i < namesAndPrices.length; i += 2) {
+      prices.put((String) namesAndPrices[i], (Price) namesAndPrices[i + 1]);
+    }
+    return prices;
+  }
 
   public static Optional<Provider> find(String id) {
     return ALL.stream().filter(provider -> provider.id().equals(id)).findFirst();
