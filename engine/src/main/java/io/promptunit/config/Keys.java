@@ -124,6 +124,13 @@ public final class Keys {
    */
   public static final String BASELINE = "promptunit.baseline";
 
+  /**
+   * Runs one part of every suite: {@code i/n} (e.g. {@code 2/4} in the second of four CI jobs) runs
+   * the examples whose stable id hash falls in part i; every example is in exactly one part. An
+   * optimization runs in shard 1 only. Default: the whole suite.
+   */
+  public static final String SHARD = "promptunit.shard";
+
   /** Significance level of the baseline gate's exact paired (McNemar) test. Default {@value #DEFAULT_BASELINE_SIGNIFICANCE}. */
   public static final String BASELINE_SIGNIFICANCE = "promptunit.baseline.significance";
 

@@ -69,6 +69,10 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
     if (switched.isPresent() && !switched.get()) {
       return Optional.of("optimization is off (" + Keys.OPTIMIZE + "=false)");
     }
+    Optional<io.promptunit.suite.Shard> shard = io.promptunit.suite.Shard.parse(context.settings().get(Keys.SHARD), Keys.SHARD);
+    if (shard.isPresent() && shard.get().index() != 1) {
+      return Optional.of("an optimization runs in shard 1 only; this is shard " + shard.get() + " (" + Keys.SHARD + ")");
+    }
     boolean embedded = context.taskModel().map(ModelClient::name).filter(ModelResolver.EMBEDDED_NAME::equals).isPresent();
     if (switched.isEmpty() && embedded && optimize.optimizerModel().isBlank() && context.settings().get(Keys.OPTIMIZER_MODEL).isEmpty()) {
       return Optional.of("optimization is not run by default with the embedded CPU model (it would be slow, and a 0.5B model is a"

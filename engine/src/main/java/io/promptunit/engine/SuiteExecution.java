@@ -55,7 +55,10 @@ final class SuiteExecution {
     }
     report.model(task.name());
     PriceTable prices = new PriceTable(context.settings());
-    context.settings().getBoolean(Keys.CACHE_PRUNE); // a malformed switch stops the suite before anything is spent
+    // malformed switches stop the suite before anything is spent
+    context.settings().getBoolean(Keys.CACHE_PRUNE);
+    String shardSource = context.settings().describeSource(Keys.SHARD);
+    io.promptunit.suite.Shard.parse(context.settings().get(Keys.SHARD), Keys.SHARD + (shardSource.equals(Keys.SHARD) ? "" : " (from " + shardSource + ")"));
     boolean optimizes = suite.anchor().isAnnotationPresent(Optimize.class) && context.settings().getBoolean(Keys.OPTIMIZE, true);
     SuiteSession session = SessionSettings.builder(suite, task, models, context.settings(), name -> context.warnIfUnpriced(name, prices))
         .outputCap(outputCap(suite, context, optimizes))

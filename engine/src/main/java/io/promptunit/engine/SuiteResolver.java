@@ -42,6 +42,8 @@ final class SuiteResolver implements SelectorResolver {
   private final Predicate<String> classNameFilter;
   private final MethodPatterns methodPatterns;
   private final Settings settings;
+  /** {@code promptunit.shard}; a malformed value selects everything here and fails each suite when it starts. */
+  private final io.promptunit.suite.Shard shard;
   /** The suites on the class path, found once, when a file or classpath-resource selector asks for them. */
   private List<Class<?>> allSuites;
 
@@ -50,6 +52,14 @@ final class SuiteResolver implements SelectorResolver {
     this.settings = new Settings(configuration::get, System::getenv);
     // Maven's -Dtest, never an environment variable TEST
     this.methodPatterns = MethodPatterns.parse(configuration.get(MethodPatterns.PROPERTY));
+    io.promptunit.suite.Shard configured;
+    try {
+      configured = io.promptunit.suite.Shard.parse(settings.get(io.promptunit.config.Keys.SHARD), io.promptunit.config.Keys.SHARD)
+          .orElse(io.promptunit.suite.Shard.ALL);
+    } catch (IllegalArgumentException malformed) {
+      configured = io.promptunit.suite.Shard.ALL;
+    }
+    this.shard = configured;
   }
 
   static boolean isSuite(Class<?> candidate) {
@@ -222,8 +232,9 @@ final class SuiteResolver implements SelectorResolver {
   }
 
   /**
-   * Every example of the suite, its pass-rate verdict and its optimization; with Surefire's
-   * {@code -Dtest=Class#id} patterns naming this suite, only the examples they match.
+   * Every example of the suite (of this shard, with {@code promptunit.shard}), its pass-rate verdict,
+   * its baseline gate and its optimization; with Surefire's {@code -Dtest=Class#id} patterns naming
+   * this suite, only the examples they match.
    */
   private Set<? extends DiscoverySelector> exampleSelectors(SuiteDescriptor suite) {
     String className = suite.anchor().getName();
@@ -231,6 +242,7 @@ final class SuiteResolver implements SelectorResolver {
     List<Example> examples = suite.examples();
     Set<DiscoverySelector> selectors = examples.stream()
         .filter(example -> !restricted || methodPatterns.selects(className, example.id()))
+        .filter(example -> shard.contains(className, example.id()))
         .map(example -> DiscoverySelectors.selectUniqueId(suite.getUniqueId().append(ExampleDescriptor.SEGMENT_TYPE, example.id())))
         .collect(Collectors.toCollection(LinkedHashSet::new));
     if (restricted) {
