@@ -145,9 +145,9 @@ final class SuiteExecution {
       state.session().cassette().ifPresent(c -> entries.put(ReportEntryKeys.CACHED_ANSWERS, String.valueOf(c.hits())));
       context.listener().reportingEntryPublished(descriptor, ReportEntry.from(entries));
       Console.line(descriptor.anchor().getSimpleName() + ": " + tally.passed() + "/" + tally.total() + " passed (" + percent(tally.passRate())
-          + context.suiteReport().map(SuiteExecution::perSplit).orElse("") + "); spend " + spend.describe()
+          + context.suiteReport().map(SuiteReport::perSplit).orElse("") + "); spend " + spend.describe()
           + state.session().cassette().map(c -> ", " + c.hits() + " answers from " + c.file()).orElse(""));
-      context.suiteReport().ifPresent(report -> failures(report).forEach(Console::line));
+      context.suiteReport().ifPresent(report -> report.failureLines().forEach(Console::line));
     });
   }
 
@@ -173,47 +173,6 @@ final class SuiteExecution {
       cassette.pruneUnused();
       Console.line(descriptor.anchor().getSimpleName() + ": dropped " + unused + " cassette entries this run did not use from " + cassette.file());
     }
-  }
-
-  /** {@code ; train 50.0%, test 75.0%} when the examples declare splits. */
-  static String perSplit(SuiteReport report) {
-    StringBuilder text = new StringBuilder();
-    for (String split : List.of("train", "dev", "test")) {
-      List<SuiteReport.Row> rows = report.rows().stream().filter(r -> r.split().equals(split) && !r.status().equals("aborted")).toList();
-      if (!rows.isEmpty()) {
-        text.append(text.length() == 0 ? "; " : ", ").append(split).append(' ')
-            .append(percent(rows.stream().filter(SuiteReport.Row::passed).count() / (double) rows.size()));
-      }
-    }
-    return text.toString();
-  }
-
-  /** One line per failing example (tolerated ones marked), at most {@value #MAX_FAILURES_SHOWN}, then how many more. */
-  static List<String> failures(SuiteReport report) {
-    List<SuiteReport.Row> failing = report.rows().stream().filter(r -> !r.passed() && !r.status().equals("aborted")).toList();
-    List<String> lines = new java.util.ArrayList<>();
-    for (SuiteReport.Row row : failing.subList(0, Math.min(failing.size(), MAX_FAILURES_SHOWN))) {
-      String what = row.status().equals("error")
-          ? "error: " + oneLine(row.reason(), 140)
-          : "expected " + quote(row.expected()) + ", got " + quote(row.actual());
-      lines.add("  " + (row.status().equals("tolerated") ? "~ " : "✘ ") + row.id() + (row.split().isEmpty() ? "" : " [" + row.split() + "]")
-          + " (" + row.location() + ") " + what + (row.status().equals("tolerated") ? " (tolerated by minPassRate)" : ""));
-    }
-    if (failing.size() > MAX_FAILURES_SHOWN) {
-      lines.add("  … and " + (failing.size() - MAX_FAILURES_SHOWN) + " more failing examples (see the report)");
-    }
-    return lines;
-  }
-
-  private static final int MAX_FAILURES_SHOWN = 20;
-
-  private static String quote(String text) {
-    return "\"" + oneLine(text, 60) + "\"";
-  }
-
-  private static String oneLine(String text, int most) {
-    String line = text.strip().replaceAll("\\s+", " ");
-    return line.length() > most ? line.substring(0, most - 1) + "…" : line;
   }
 
   static String percent(double fraction) {

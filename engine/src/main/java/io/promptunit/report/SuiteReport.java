@@ -182,4 +182,45 @@ public final class SuiteReport {
     }
     return of;
   }
+
+  /** {@code ; train 50.0%, test 75.0%} when the examples declare splits (for the console line of a suite). */
+  public synchronized String perSplit() {
+    StringBuilder text = new StringBuilder();
+    for (String split : List.of("train", "dev", "test")) {
+      List<Row> ofSplit = rows.stream().filter(r -> r.split().equals(split) && !r.status().equals("aborted")).toList();
+      if (!ofSplit.isEmpty()) {
+        text.append(text.length() == 0 ? "; " : ", ").append(split).append(' ')
+            .append(OptimizationReport.pct(ofSplit.stream().filter(Row::passed).count() / (double) ofSplit.size()));
+      }
+    }
+    return text.toString();
+  }
+
+  /** One console line per failing example (tolerated ones marked), at most {@value #MAX_FAILURES_SHOWN}, then how many more. */
+  public synchronized List<String> failureLines() {
+    List<Row> failing = rows.stream().filter(r -> !r.passed() && !r.status().equals("aborted")).toList();
+    List<String> lines = new ArrayList<>();
+    for (Row row : failing.subList(0, Math.min(failing.size(), MAX_FAILURES_SHOWN))) {
+      String what = row.status().equals("error")
+          ? "error: " + oneLine(row.reason(), 140)
+          : "expected " + quote(row.expected()) + ", got " + quote(row.actual());
+      lines.add("  " + (row.status().equals("tolerated") ? "~ " : "✘ ") + row.id() + (row.split().isEmpty() ? "" : " [" + row.split() + "]")
+          + " (" + row.location() + ") " + what + (row.status().equals("tolerated") ? " (tolerated by minPassRate)" : ""));
+    }
+    if (failing.size() > MAX_FAILURES_SHOWN) {
+      lines.add("  … and " + (failing.size() - MAX_FAILURES_SHOWN) + " more failing examples (see the report)");
+    }
+    return lines;
+  }
+
+  private static final int MAX_FAILURES_SHOWN = 20;
+
+  private static String quote(String text) {
+    return "\"" + oneLine(text, 60) + "\"";
+  }
+
+  private static String oneLine(String text, int most) {
+    String line = text.strip().replaceAll("\\s+", " ");
+    return line.length() > most ? line.substring(0, most - 1) + "…" : line;
+  }
 }

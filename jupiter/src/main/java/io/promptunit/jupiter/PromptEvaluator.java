@@ -15,6 +15,9 @@ import io.promptunit.model.ModelCall;
 import io.promptunit.model.ModelClient;
 import io.promptunit.model.ModelConfigurationException;
 import io.promptunit.model.ModelResolver;
+import io.promptunit.model.Spend;
+import io.promptunit.report.HtmlReport;
+import io.promptunit.report.SuiteReport;
 import io.promptunit.model.SuiteModels;
 import io.promptunit.suite.Resource;
 import io.promptunit.suite.Suite;
@@ -24,6 +27,7 @@ import io.promptunit.suite.SuiteOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -61,6 +65,8 @@ public final class PromptEvaluator implements AutoCloseable {
   private final ModelResolver resolver;
   private final ModelCall call;
   private final boolean abortWithoutModel;
+  /** Every evaluation so far, for the HTML report written when the evaluator closes. */
+  private final List<SuiteReport> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
   private PromptEvaluator(Class<?> anchor, Settings settings, boolean abortWithoutModel) {
@@ -110,6 +116,20 @@ public final class PromptEvaluator implements AutoCloseable {
   public void close() {
     closed = true;
     resolver.close();
+    if (!reports.isEmpty() && settings.getBoolean(Keys.REPORT, true)) {
+      Path file = Path.of(settings.get(Keys.OUTPUT_DIR).orElse(Keys.DEFAULT_OUTPUT_DIR)).resolve("jupiter").resolve(anchor.getName() + ".html");
+      Spend total = reports.stream().map(SuiteReport::spend).reduce(Spend.NONE, Spend::plus);
+      try {
+        line("report: " + HtmlReport.write(file, reports, total).toUri());
+      } catch (IOException e) {
+        line("warning: cannot write the report " + file + " (" + e.getMessage() + ")");
+      }
+    }
+  }
+
+  private static void line(String text) {
+    System.out.println("[PromptUnit] " + text);
+    System.out.flush();
   }
 
   /** One evaluation to run: a template, an examples file, which examples, how to score. */
@@ -227,8 +247,22 @@ public final class PromptEvaluator implements AutoCloseable {
       }
       String promptShown = promptText.isPresent() ? prompt
           : Resource.find(loader(), prompt).map(Resource::displayPath).orElse(prompt);
-      return new Evaluation(promptShown, suite.examplesFile().displayPath(), selection.equals(ExampleSelection.ALL) ? "" : selection.describe(),
-          scored, task.name(), session.spend().total(), session.cassette().map(c -> (long) c.hits()).orElse(0L));
+      Evaluation evaluation = new Evaluation(promptShown, suite.examplesFile().displayPath(),
+          selection.equals(ExampleSelection.ALL) ? "" : selection.describe(), scored, task.name(), session.spend().total(),
+          session.cassette().map(c -> (long) c.hits()).orElse(0L));
+      report(evaluation, promptShown, suite);
+      return evaluation;
+    }
+
+    /** A console line for the evaluation and its failing examples, and its part of the class's HTML report. */
+    private void report(Evaluation evaluation, String promptShown, Suite suite) {
+      SuiteReport report = new SuiteReport(anchor.getName() + " (" + promptShown + ")", promptShown, suite.examplesFile().displayPath(), 1.0);
+      report.model(evaluation.model());
+      evaluation.examples().forEach(example -> report.add(SuiteReport.Row.of(example.result(), false)));
+      report.spend(evaluation.spend());
+      reports.add(report);
+      line(anchor.getSimpleName() + ": " + evaluation);
+      report.failureLines().forEach(PromptEvaluator::line);
     }
 
     private SuiteOptions options() {
@@ -248,7 +282,7 @@ public final class PromptEvaluator implements AutoCloseable {
     try {
       return models.taskModel(anchor, suite.options().model());
     } catch (ModelConfigurationException e) {
-      if (abortWithoutModel && e.noModelConfigured() && !settings.get(Keys.REQUIRE_MODEL).map(Boolean::parseBoolean).orElse(false)) {
+      if (abortWithoutModel && e.noModelConfigured() && !settings.getBoolean(Keys.REQUIRE_MODEL, false)) {
         throw new org.opentest4j.TestAbortedException(e.getMessage().replace("this example was not run", "this evaluation was not run"));
       }
       throw e;

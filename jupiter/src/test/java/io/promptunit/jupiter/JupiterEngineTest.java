@@ -208,6 +208,24 @@ class JupiterEngineTest {
   }
 
   @Test
+  void theClassesEvaluationsAreInItsHtmlReportWithTheirFailures(@TempDir Path output) throws Exception {
+    RouterModel.install(true, "reset my password");
+
+    run(Map.of("promptunit.output-dir", output.toString()),
+        selectMethod(RouterFixture.class, "theRouterPromptPassesTheTestSplit", PromptEvaluator.class.getName()));
+
+    Path report = output.resolve("jupiter").resolve(RouterFixture.class.getName() + ".html");
+    assertThat(report).isRegularFile();
+    assertThat(Files.readString(report))
+        .contains(RouterFixture.class.getName() + " (src/test/resources/prompts/router.prompt)")
+        .contains("password-reset", "src/test/resources/prompts/router.jsonl:3", "account");
+
+    run(Map.of("promptunit.output-dir", output.resolve("off").toString(), "promptunit.report", "false"),
+        selectMethod(RouterFixture.class, "theRouterPromptPassesTheTestSplit", PromptEvaluator.class.getName()));
+    assertThat(output.resolve("off")).doesNotExist();
+  }
+
+  @Test
   void withoutAnyModelTheEvaluationIsSkippedWithInstructionsAsTheEnginesExamplesAre() {
     run(selectClass(NoModelFixture.class)).testEvents().assertThatEvents()
         .haveExactly(1, event(test(), abortedWithReason(message(m -> m.startsWith("No model configured, so this evaluation was not run.")))));
