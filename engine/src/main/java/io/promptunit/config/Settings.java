@@ -53,6 +53,15 @@ public final class Settings {
         : environmentName(key) + " (environment)";
   }
 
+  /**
+   * Where {@code key} came from, for a message about its value: empty when it is the key itself (a
+   * {@code -D} option or {@code junit-platform.properties}), else {@code " (from PROMPTUNIT_X (environment))"}.
+   */
+  public String sourceNote(String key) {
+    String source = describeSource(key);
+    return source.equals(key) ? "" : " (from " + source + ")";
+  }
+
   /** A raw environment variable (API keys are only ever read from here). */
   public Optional<String> env(String name) {
     return Optional.ofNullable(environment.apply(name)).map(String::strip).filter(v -> !v.isEmpty());
@@ -76,8 +85,8 @@ public final class Settings {
       if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
         return Boolean.parseBoolean(value);
       }
-      throw new IllegalArgumentException("Setting " + key + "=" + value + " (from " + describeSource(key)
-          + ") is not a boolean; use true or false.");
+      throw new IllegalArgumentException("Setting " + key + "=" + value + sourceNote(key)
+          + " is not a boolean; use true or false.");
     });
   }
 
@@ -89,7 +98,7 @@ public final class Settings {
     try {
       return parser.apply(value);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("Setting " + key + "=" + value + " (from " + describeSource(key) + ") is not a number; use "
+      throw new IllegalArgumentException("Setting " + key + "=" + value + sourceNote(key) + " is not a number; use "
           + accepted + ".", e);
     }
   }

@@ -72,8 +72,7 @@ final class BaselineDescriptor extends AbstractTestDescriptor implements Node<Ru
     try {
       return Mode.valueOf(value.strip().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("Setting " + Keys.BASELINE + "=" + value + " (from " + settings.describeSource(Keys.BASELINE)
-          + ") is not a baseline mode; use check, update or off.", e);
+      throw new IllegalArgumentException("Setting " + Keys.BASELINE + "=" + value + settings.sourceNote(Keys.BASELINE) + " is not a baseline mode; use check, update or off.", e);
     }
   }
 
@@ -113,7 +112,7 @@ final class BaselineDescriptor extends AbstractTestDescriptor implements Node<Ru
     }
     long passing = outcomes.values().stream().filter(Boolean::booleanValue).count();
     String line = String.format(Locale.ROOT, "baseline %s written: %d examples of this run (%d passing); commit it beside the cassettes",
-        shown, outcomes.size(), passing);
+        shown, outcomes.size(), passing) + tooFew(updated.outcomes().size(), significance(context.settings()));
     Console.line(suite.anchor().getSimpleName() + ": " + line);
     context.listener().reportingEntryPublished(this, ReportEntry.from(ReportEntryKeys.BASELINE, line));
     return context;
@@ -143,12 +142,20 @@ final class BaselineDescriptor extends AbstractTestDescriptor implements Node<Ru
       message.append("\nIf the change is intended, accept it with -D").append(Keys.BASELINE).append("=update and commit ").append(shown).append('.');
       throw new AssertionFailedError(message.toString());
     }
-    String verdict = comparison.regressions().isEmpty() && comparison.improvements().isEmpty()
+    String verdict = (comparison.regressions().isEmpty() && comparison.improvements().isEmpty()
         ? "same outcomes as the baseline " + shown
-        : "within noise of the baseline " + shown + ": " + summary;
+        : "within noise of the baseline " + shown + ": " + summary) + tooFew(comparison.paired(), significance);
     Console.line(suite.anchor().getSimpleName() + ": " + verdict);
     context.listener().reportingEntryPublished(this, ReportEntry.from(ReportEntryKeys.BASELINE, verdict));
     return context;
+  }
+
+  /** A warning when {@code paired} examples are too few for the gate ever to fail at {@code significance}. */
+  private static String tooFew(int paired, double significance) {
+    int needed = Baseline.flipsNeeded(significance);
+    return paired >= needed ? "" : String.format(Locale.ROOT, "; note: with %d paired examples the gate can never fail at significance %s"
+        + " (it takes at least %d examples flipping from pass to fail); add examples or raise %s", paired, significance, needed,
+        Keys.BASELINE_SIGNIFICANCE);
   }
 
   static double significance(Settings settings) {

@@ -61,6 +61,11 @@ final class MethodPatterns {
     return entries.stream().anyMatch(entry -> !entry.ids().isEmpty() && matches(entry.type(), className));
   }
 
+  /** Whether the patterns choose examples of {@code className} (an include naming ids), not only leave some out. */
+  boolean names(String className) {
+    return entries.stream().anyMatch(entry -> !entry.exclude() && !entry.ids().isEmpty() && matches(entry.type(), className));
+  }
+
   /** Whether the example {@code id} of suite {@code className} is selected. */
   boolean selects(String className, String id) {
     boolean included = false;

@@ -63,6 +63,11 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
     return suite.name();
   }
 
+  /** Tells the suite that the optimization ran (asked its models), so its cassette entries are in use. */
+  private void markRan() {
+    getParent().filter(SuiteDescriptor.class::isInstance).map(SuiteDescriptor.class::cast).ifPresent(SuiteDescriptor::optimizationRan);
+  }
+
   /** Why the optimization should not run, if it should not. */
   private Optional<String> skipReason(RunContext context) {
     Optional<Boolean> switched = context.settings().getBoolean(Keys.OPTIMIZE);
@@ -109,6 +114,7 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
     if (options.compare().isEmpty()) {
       Optimization optimization = StrategyRun.prepare(options, models, context);
       StrategyRun.abortIfDryRun(StrategyRun.announce(suite, options.strategy().name(), models, optimization, this, context), context);
+      markRan();
       StrategyRun.run(this, executor, suite, optimization, context, true);
       executor.awaitFinished();
       return context;
@@ -128,6 +134,7 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
       estimates.append(strategy).append(": ").append(StrategyRun.announce(suite, strategy, models, optimization, this, context)).append(". ");
     }
     StrategyRun.abortIfDryRun(estimates.toString().strip(), context);
+    markRan();
     List<StrategyDescriptor> runs = new ArrayList<>();
     for (int i = 0; i < strategies.size(); i++) {
       StrategyDescriptor child = new StrategyDescriptor(getUniqueId(), strategies.get(i), suite, prepared.get(i));

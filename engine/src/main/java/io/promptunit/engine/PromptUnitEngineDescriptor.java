@@ -18,21 +18,31 @@ final class PromptUnitEngineDescriptor extends EngineDescriptor implements Node<
     super(uniqueId, "PromptUnit");
   }
 
+  /** A malformed {@code promptunit.report} is found before anything runs, not after the whole run. */
+  @Override
+  public RunContext before(RunContext context) {
+    context.settings().getBoolean(Keys.REPORT);
+    return context;
+  }
+
   @Override
   public void after(RunContext context) {
-    Spend total = context.runSpend();
-    if (total.calls() > 0) {
-      Console.line("run spend: " + total.describe());
-    }
-    List<SuiteReport> suites = context.reports();
-    if (!suites.isEmpty() && context.settings().getBoolean(Keys.REPORT, true)) {
-      Path file = Path.of(context.settings().get(Keys.OUTPUT_DIR).orElse(Keys.DEFAULT_OUTPUT_DIR)).resolve("report.html");
-      try {
-        Console.line("report: " + HtmlReport.write(file, suites, total).toUri());
-      } catch (IOException | RuntimeException e) {
-        Console.line("the HTML report could not be written to " + file.toAbsolutePath() + " (" + e.getMessage() + ")");
+    try {
+      Spend total = context.runSpend();
+      if (total.calls() > 0) {
+        Console.line("run spend: " + total.describe());
       }
+      List<SuiteReport> suites = context.reports();
+      if (!suites.isEmpty() && context.settings().getBoolean(Keys.REPORT, true)) {
+        Path file = Path.of(context.settings().get(Keys.OUTPUT_DIR).orElse(Keys.DEFAULT_OUTPUT_DIR)).resolve("report.html");
+        try {
+          Console.line("report: " + HtmlReport.write(file, suites, total).toUri());
+        } catch (IOException | RuntimeException e) {
+          Console.line("the HTML report could not be written to " + file.toAbsolutePath() + " (" + e.getMessage() + ")");
+        }
+      }
+    } finally {
+      context.models().close();
     }
-    context.models().close();
   }
 }

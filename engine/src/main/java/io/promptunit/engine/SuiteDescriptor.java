@@ -35,6 +35,8 @@ final class SuiteDescriptor extends AbstractTestDescriptor implements Node<RunCo
   /** The editable examples file, looked up once: every example's test source points into it. */
   private final Optional<Path> examplesSource;
   private Map<String, Example> byId;
+  /** Whether this run's optimization asked its models (its cassette entries are then in use). */
+  private volatile boolean optimizationRan;
 
   private SuiteDescriptor(UniqueId uniqueId, Class<?> anchor, Suite suite, InvalidSuiteException problem) {
     super(uniqueId, anchor.getSimpleName(), ClassSource.from(anchor));
@@ -95,6 +97,15 @@ final class SuiteDescriptor extends AbstractTestDescriptor implements Node<RunCo
       examples().forEach(example -> byId.put(example.id(), example));
     }
     return Optional.ofNullable(byId.get(id));
+  }
+
+  void optimizationRan() {
+    optimizationRan = true;
+  }
+
+  /** Whether the suite has no {@code @Optimize}, or its optimization ran in this run. */
+  boolean optimizationCovered() {
+    return !anchor.isAnnotationPresent(Optimize.class) || optimizationRan;
   }
 
   /** The {@code @Optimize} container, for suites that have one. */

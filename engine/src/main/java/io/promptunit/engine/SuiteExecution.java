@@ -31,6 +31,7 @@ final class SuiteExecution {
     Suite suite = descriptor.suite().orElseThrow();
     SuiteReport report = context.report(new SuiteReport(suite.name(), display(suite, suite.prompt().path()), suite.examplesFile().displayPath(),
         suite.options().minPassRate()));
+    int progressSeconds = checkSwitches(context);
     SuiteModels models = new SuiteModels(context.models(), context.settings(), context.call());
     ModelClient task;
     try {
@@ -55,10 +56,6 @@ final class SuiteExecution {
     }
     report.model(task.name());
     PriceTable prices = new PriceTable(context.settings());
-    // malformed switches stop the suite before anything is spent
-    context.settings().getBoolean(Keys.CACHE_PRUNE);
-    String shardSource = context.settings().describeSource(Keys.SHARD);
-    io.promptunit.suite.Shard.parse(context.settings().get(Keys.SHARD), Keys.SHARD + (shardSource.equals(Keys.SHARD) ? "" : " (from " + shardSource + ")"));
     boolean optimizes = suite.anchor().isAnnotationPresent(Optimize.class) && context.settings().getBoolean(Keys.OPTIMIZE, true);
     SuiteSession session = SessionSettings.builder(suite, task, models, context.settings(), name -> context.warnIfUnpriced(name, prices))
         .outputCap(outputCap(suite, context, optimizes))
@@ -74,7 +71,20 @@ final class SuiteExecution {
     cassette.ifPresent(c -> entries.put(ReportEntryKeys.CASSETTE, c.file().toString()));
     context.listener().reportingEntryPublished(descriptor, ReportEntry.from(entries));
     SuiteRun run = new SuiteRun(session, descriptor.selectedExamples());
-    return context.withSuite(new SuiteState(session, run, progress(descriptor, run, session, context)), report);
+    return context.withSuite(new SuiteState(session, run, progress(descriptor, run, session, progressSeconds)), report);
+  }
+
+  /**
+   * Reads the switches a suite run depends on before a model is resolved or anything is spent, so a
+   * malformed one fails the suite ("suite: cannot start") even when no model is configured.
+   *
+   * @return {@code promptunit.progress-seconds}
+   */
+  private static int checkSwitches(RunContext context) {
+    context.settings().getBoolean(Keys.CACHE_PRUNE);
+    context.settings().getBoolean(Keys.OPTIMIZE);
+    io.promptunit.suite.Shard.parse(context.settings().get(Keys.SHARD), Keys.SHARD + context.settings().sourceNote(Keys.SHARD));
+    return context.settings().getInt(Keys.PROGRESS_SECONDS, Keys.DEFAULT_PROGRESS_SECONDS);
   }
 
   /**
@@ -82,10 +92,9 @@ final class SuiteExecution {
    * done of all, passing so far, spend, elapsed), so that a long suite shows it is alive.
    */
   private static java.util.concurrent.ScheduledExecutorService progress(SuiteDescriptor descriptor, SuiteRun run, SuiteSession session,
-      RunContext context) {
+      int every) {
     java.util.concurrent.ScheduledExecutorService ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
         io.promptunit.model.DaemonThreads.named("promptunit-progress-" + descriptor.anchor().getSimpleName() + "-"));
-    int every = context.settings().getInt(Keys.PROGRESS_SECONDS, Keys.DEFAULT_PROGRESS_SECONDS);
     int total = descriptor.selectedExamples().size();
     long start = System.nanoTime();
     if (every > 0) {
@@ -166,6 +175,9 @@ final class SuiteExecution {
     if (ran < all) {
       Console.line(descriptor.anchor().getSimpleName() + ": cassette " + cassette.file() + " not pruned: only " + ran + " of " + all
           + " examples ran; run the whole suite to drop its " + unused + " unused entries");
+    } else if (!descriptor.optimizationCovered()) {
+      Console.line(descriptor.anchor().getSimpleName() + ": cassette " + cassette.file() + " not pruned: the suite's optimization did not run,"
+          + " and its recorded answers would be lost; prune in a run that optimizes");
     } else if (cassette.mode() == CacheMode.REPLAY) {
       Console.line(descriptor.anchor().getSimpleName() + ": cassette " + cassette.file() + " not pruned: promptunit.cache=replay never writes;"
           + " use promptunit.cache=read-write with " + Keys.CACHE_PRUNE + "=true");

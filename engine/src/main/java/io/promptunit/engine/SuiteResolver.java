@@ -234,7 +234,7 @@ final class SuiteResolver implements SelectorResolver {
   /**
    * Every example of the suite (of this shard, with {@code promptunit.shard}), its pass-rate verdict,
    * its baseline gate and its optimization; with Surefire's {@code -Dtest=Class#id} patterns naming
-   * this suite, only the examples they match.
+   * this suite, only the examples they match, and the verdicts over those, but no optimization.
    */
   private Set<? extends DiscoverySelector> exampleSelectors(SuiteDescriptor suite) {
     String className = suite.anchor().getName();
@@ -245,11 +245,12 @@ final class SuiteResolver implements SelectorResolver {
         .filter(example -> shard.contains(className, example.id()))
         .map(example -> DiscoverySelectors.selectUniqueId(suite.getUniqueId().append(ExampleDescriptor.SEGMENT_TYPE, example.id())))
         .collect(Collectors.toCollection(LinkedHashSet::new));
-    if (restricted) {
-      return selectors;
-    }
+    // the verdicts judge the examples that run (a tolerated failure must still be able to fail the run)
     suite.createPassRate().ifPresent(verdict -> selectors.add(DiscoverySelectors.selectUniqueId(verdict.getUniqueId())));
     suite.createBaseline(settings).ifPresent(gate -> selectors.add(DiscoverySelectors.selectUniqueId(gate.getUniqueId())));
+    if (methodPatterns.names(className)) {
+      return selectors; // naming examples is not asking for an optimization
+    }
     suite.createOptimization().ifPresent(optimization -> selectors.add(DiscoverySelectors.selectUniqueId(optimization.getUniqueId())));
     return selectors;
   }

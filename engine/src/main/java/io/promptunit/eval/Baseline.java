@@ -147,6 +147,18 @@ public final class Baseline {
     }
   }
 
+  /**
+   * How many examples must flip from pass to fail (with none the other way) before the gate can call
+   * a run worse at {@code significance}: 5 at 0.05. A suite with fewer paired examples cannot fail the gate.
+   */
+  public static int flipsNeeded(double significance) {
+    int flips = 1;
+    while (Math.pow(0.5, flips) >= significance) {
+      flips++;
+    }
+    return flips;
+  }
+
   /** P(X >= k) for X ~ Binomial(n, 1/2), exactly. */
   static double upperTail(int k, int n) {
     if (n == 0 || k == 0) {

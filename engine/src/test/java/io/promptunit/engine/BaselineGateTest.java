@@ -138,4 +138,20 @@ class BaselineGateTest {
 
     assertThat(result(gate(strict)).getStatus()).as("p = 1/64 is not below 0.01").isEqualTo(TestExecutionResult.Status.SUCCESSFUL);
   }
+
+  @Test
+  void updatingFromAPartialRunUpdatesTheExamplesThatRan() throws IOException {
+    run("update", Set.of("item-01"), "v1");
+    Path file = cassettes.resolve(FortySuite.class.getName() + ".baseline.json");
+    Models.use(ScriptedChatModel.answering(prompt -> "not ok"));
+    Path folder = cassettes.resolve("v2");
+    Files.createDirectories(folder);
+    Files.copy(file, folder.resolve(file.getFileName()));
+
+    EngineRuns.run(Map.of("promptunit.cache", "read-write", "promptunit.cache-dir", folder.toString(), "promptunit.baseline", "update",
+        "test", "FortySuite#item-02+item-03"), selectClass(FortySuite.class));
+
+    String written = Files.readString(folder.resolve(file.getFileName()));
+    assertThat(written).contains("\"item-02\" : \"fail\"", "\"item-03\" : \"fail\"", "\"item-04\" : \"pass\"", "\"item-01\" : \"fail\"");
+  }
 }

@@ -128,6 +128,23 @@ class CacheTest {
   }
 
   @Test
+  void aSuiteWhoseOptimizationDidNotRunIsNotPruned() throws IOException {
+    Models.use(io.promptunit.testing.Tickets.taskModel());
+    Map<String, String> off = Map.of("promptunit.cache", "read-write", "promptunit.cache-dir", cassettes.toString(), "promptunit.optimize", "false");
+    EngineRuns.run(off, selectClass(io.promptunit.fixtures.optimize.TicketsSuite.class));
+    Path tickets = cassettes.resolve(io.promptunit.fixtures.optimize.TicketsSuite.class.getName() + ".jsonl");
+    String line = Files.readAllLines(tickets).get(0);
+    String optimizerEntry = line.replaceFirst("\"key\":\"[0-9a-f]{64}\"", "\"key\":\"" + "1".repeat(64) + "\"");
+    Files.writeString(tickets, optimizerEntry + "\n", java.nio.file.StandardOpenOption.APPEND);
+
+    Map<String, String> record = new java.util.HashMap<>(off);
+    record.put("promptunit.cache", "record");
+    EngineRuns.run(record, selectClass(io.promptunit.fixtures.optimize.TicketsSuite.class));
+
+    assertThat(Files.readString(tickets)).as("the optimization's answers survive a run that did not optimize").contains("1".repeat(64));
+  }
+
+  @Test
   void theCassetteIsSortedDiffFriendlyTextWithoutSecrets() throws IOException {
     run("read-write", selectClass(RouterSuite.class));
 

@@ -44,13 +44,28 @@ class SelectorTest {
   }
 
   @Test
-  void aSuitePatternNamingExamplesRunsNeitherItsPassRateVerdictNorItsOptimization() {
-    TestDescriptor whole = discover(Map.of(), selectClass(TolerantSuite.class));
+  void namingExamplesKeepsThePassRateVerdictOverThemButRunsNoOptimization() {
     TestDescriptor named = discover(Map.of("test", "TolerantSuite#*"), selectClass(TolerantSuite.class));
+    TestDescriptor optimized = discover(Map.of("test", "TicketsSuite#sec-*"), selectClass(io.promptunit.fixtures.optimize.TicketsSuite.class));
+    TestDescriptor excluding = discover(Map.of("test", "TicketsSuite, !TicketsSuite#sec-0"), selectClass(io.promptunit.fixtures.optimize.TicketsSuite.class));
 
-    assertThat(whole.getDescendants()).filteredOn(TestDescriptor::isTest).hasSize(6);
-    assertThat(named.getDescendants()).filteredOn(TestDescriptor::isTest).hasSize(5)
-        .allMatch(d -> d.getUniqueId().getLastSegment().getType().equals(ExampleDescriptor.SEGMENT_TYPE));
+    assertThat(named.getDescendants()).filteredOn(TestDescriptor::isTest).hasSize(6)
+        .anyMatch(d -> d.getUniqueId().getLastSegment().getType().equals(PassRateDescriptor.SEGMENT_TYPE));
+    assertThat(optimized.getDescendants()).noneMatch(d -> d.getUniqueId().getLastSegment().getType().equals(OptimizationDescriptor.SEGMENT_TYPE));
+    assertThat(excluding.getDescendants()).as("leaving examples out is not naming some")
+        .anyMatch(d -> d.getUniqueId().getLastSegment().getType().equals(OptimizationDescriptor.SEGMENT_TYPE));
+  }
+
+  @Test
+  void aTolerantSuiteWhoseNamedExamplesFailFailsItsVerdict() {
+    io.promptunit.testing.Models.use(io.promptunit.testing.ScriptedChatModel.answering(prompt -> "nobody"));
+    try {
+      var results = EngineRuns.run(Map.of("test", "TolerantSuite#*"), selectClass(TolerantSuite.class));
+      assertThat(results.testEvents().failed().stream().map(e -> e.getTestDescriptor().getUniqueId().getLastSegment().getType()))
+          .containsExactly(PassRateDescriptor.SEGMENT_TYPE);
+    } finally {
+      io.promptunit.testing.Models.clear();
+    }
   }
 
   @Test

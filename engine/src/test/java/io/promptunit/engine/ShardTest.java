@@ -91,4 +91,14 @@ class ShardTest {
     assertThat(second.allEvents().skipped().stream().map(e -> e.getRequiredPayload(String.class)))
         .anySatisfy(reason -> assertThat(reason).contains("an optimization runs in shard 1 only; this is shard 2/2"));
   }
+
+  @Test
+  void aMalformedReportSwitchStopsTheRunBeforeAnyExampleRuns() {
+    Models.use(ScriptedChatModel.answering(prompt -> "ok"));
+    EngineExecutionResults results = EngineRuns.run(Map.of("promptunit.report", "no"), selectClass(FortySuite.class));
+
+    assertThat(results.testEvents().started().count()).isZero();
+    assertThat(results.containerEvents().failed().stream().map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow().getMessage()))
+        .singleElement().asString().contains("promptunit.report=no", "use true or false");
+  }
 }

@@ -79,6 +79,13 @@ class BaselineTest {
     assertThatThrownBy(() -> Baseline.read(file, "S.baseline.json")).hasMessageContaining("\"a\"").hasMessageContaining("\"pass\" or \"fail\"");
   }
 
+  @Test
+  void aGateNeedsFiveFlipsAtFivePercent() {
+    assertThat(Baseline.flipsNeeded(0.05)).isEqualTo(5);
+    assertThat(Baseline.flipsNeeded(0.01)).isEqualTo(7);
+    assertThat(Baseline.flipsNeeded(0.5)).isEqualTo(2);
+  }
+
   /** {@code count} examples, the first {@code failing} of them failing. */
   private static Map<String, Boolean> outcomes(int count, int failing) {
     Map<String, Boolean> outcomes = new HashMap<>();
