@@ -24,7 +24,8 @@ public final class PromptUnitTestEngine extends HierarchicalTestEngine<RunContex
   private static final EngineDiscoveryRequestResolver<PromptUnitEngineDescriptor> RESOLVER =
       EngineDiscoveryRequestResolver.<PromptUnitEngineDescriptor>builder()
       .addClassContainerSelectorResolver(SuiteResolver::isSuite)
-      .addSelectorResolver(context -> new SuiteResolver(context.getClassNameFilter(), context.getDiscoveryRequest().getConfigurationParameters()))
+      .addSelectorResolver(context -> new SuiteResolver(context.getClassNameFilter(), context.getDiscoveryRequest().getConfigurationParameters(),
+          issue -> context.getDiscoveryRequest().getDiscoveryListener().issueEncountered(context.getEngineDescriptor().getUniqueId(), issue)))
       .build();
 
   @Override

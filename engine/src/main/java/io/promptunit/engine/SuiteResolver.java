@@ -13,6 +13,7 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.platform.commons.support.ReflectionSupport;
 import org.junit.platform.engine.ConfigurationParameters;
+import org.junit.platform.engine.DiscoveryIssue;
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.TestDescriptor;
 import org.junit.platform.engine.UniqueId;
@@ -42,13 +43,15 @@ final class SuiteResolver implements SelectorResolver {
   private final Predicate<String> classNameFilter;
   private final MethodPatterns methodPatterns;
   private final Settings settings;
+  private final java.util.function.Consumer<DiscoveryIssue> issues;
   /** {@code promptunit.shard}; a malformed value selects everything here and fails each suite when it starts. */
   private final io.promptunit.suite.Shard shard;
   /** The suites on the class path, found once, when a file or classpath-resource selector asks for them. */
   private List<Class<?>> allSuites;
 
-  SuiteResolver(Predicate<String> classNameFilter, ConfigurationParameters configuration) {
+  SuiteResolver(Predicate<String> classNameFilter, ConfigurationParameters configuration, java.util.function.Consumer<DiscoveryIssue> issues) {
     this.classNameFilter = classNameFilter;
+    this.issues = issues;
     this.settings = new Settings(configuration::get, System::getenv);
     // Maven's -Dtest, never an environment variable TEST
     this.methodPatterns = MethodPatterns.parse(configuration.get(MethodPatterns.PROPERTY));
@@ -86,12 +89,26 @@ final class SuiteResolver implements SelectorResolver {
         .orElse(unresolved());
   }
 
-  /** {@code Class#exampleId} (the console launcher's {@code --select-method}): that example. */
+  /** {@code Class#exampleId} (the console launcher's {@code --select-method}): that example; an unknown id is a discovery error. */
   @Override
   public Resolution resolve(MethodSelector selector, Context context) {
-    return suiteClass(selector.getClassName())
-        .map(anchor -> Resolution.selectors(Set.of(exampleSelector(anchor, selector.getMethodName()))))
-        .orElse(unresolved());
+    Optional<Class<?>> anchor = suiteClass(selector.getClassName());
+    if (anchor.isEmpty()) {
+      return unresolved();
+    }
+    String id = selector.getMethodName();
+    boolean known;
+    try {
+      known = SuiteLoader.load(anchor.get()).examples().stream().anyMatch(example -> example.id().equals(id));
+    } catch (RuntimeException broken) {
+      known = true; // the suite reports its own problems when it runs
+    }
+    if (!known) {
+      issues.accept(DiscoveryIssue.create(DiscoveryIssue.Severity.ERROR, "No example with id \"" + id + "\" in "
+          + anchor.get().getName() + "; select one of the ids in its examples file, or the class to run all of them"));
+      return unresolved();
+    }
+    return Resolution.selectors(Set.of(exampleSelector(anchor.get(), id)));
   }
 
   /** An examples, prompt or system file of suites: those suites; a line of an examples file: its example. */

@@ -71,7 +71,12 @@ class SelectorTest {
   @Test
   void aMethodSelectorNamesOneExample() {
     assertThat(examples(Map.of(), selectMethod(RouterSuite.class.getName(), "crash"))).containsExactly("crash");
-    assertThat(examples(Map.of(), selectMethod(RouterSuite.class.getName(), "no-such-example"))).isEmpty();
+    var unknown = EngineTestKit.engine(PromptUnitTestEngine.ENGINE_ID).selectors(selectMethod(RouterSuite.class.getName(), "no-such-example")).discover();
+    assertThat(tests(unknown.getEngineDescriptor())).isEmpty();
+    assertThat(unknown.getDiscoveryIssues()).singleElement().satisfies(issue -> {
+      assertThat(issue.severity()).isEqualTo(org.junit.platform.engine.DiscoveryIssue.Severity.ERROR);
+      assertThat(issue.message()).contains("No example with id \"no-such-example\" in " + RouterSuite.class.getName());
+    });
   }
 
   @Test
