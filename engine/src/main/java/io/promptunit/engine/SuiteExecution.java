@@ -61,6 +61,9 @@ final class SuiteExecution {
         .outputCap(outputCap(suite, context, optimizes))
         .remember(optimizes)
         .build();
+    if (io.promptunit.eval.BatchFill.enabled(context.settings())) {
+      batch(descriptor, session, context, report);
+    }
     int concurrency = session.concurrency();
     CacheMode mode = SessionSettings.cacheMode(context.settings());
     Optional<Cassette> cassette = session.cassette();
@@ -72,6 +75,17 @@ final class SuiteExecution {
     context.listener().reportingEntryPublished(descriptor, ReportEntry.from(entries));
     SuiteRun run = new SuiteRun(session, descriptor.selectedExamples());
     return context.withSuite(new SuiteState(session, run, progress(descriptor, run, session, context)), report);
+  }
+
+  /** Batch mode: the cassette is filled through the provider's batch API before the suite runs from it. */
+  private static void batch(SuiteDescriptor descriptor, SuiteSession session, RunContext context, SuiteReport report) {
+    try {
+      io.promptunit.eval.BatchFill.fill(session, descriptor.selectedExamples(), context.settings(), context.models(), Console::line);
+    } catch (RuntimeException e) {
+      report.problem(e.getMessage());
+      session.close();
+      throw e;
+    }
   }
 
   /**
