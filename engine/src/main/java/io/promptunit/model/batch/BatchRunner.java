@@ -135,8 +135,8 @@ public final class BatchRunner {
       tracked.add(following);
       // before any waiting: a run stopped from here on leaves the id for the next run
       ledger.write(submitted);
-      progress.accept(String.format(Locale.ROOT, "%s: submitted %d requests to %s as batch %s (request file %.1f MB, streamed from %s)", label,
-          chunk.keys().size(), chunk.model(), status.id(), chunk.bytes() / 1e6, chunk.file().getParent()));
+      progress.accept(String.format(Locale.ROOT, "%s: submitted %d requests to %s as batch %s (request file of %s, streamed from %s)", label,
+          chunk.keys().size(), chunk.model(), status.id(), size(chunk.bytes()), chunk.file().getParent()));
     }
   }
 
@@ -144,23 +144,9 @@ public final class BatchRunner {
     long pause = settings.firstPoll().toMillis();
     String lastLine = "";
     long lastLineAt = 0;
+    // a batch just submitted says where it is; one picked up from the ledger is asked first
+    check(tracked.stream().filter(batch -> batch.status == null).toList());
     while (true) {
-      for (Tracked batch : tracked) {
-        if (!batch.finished()) {
-          try {
-            batch.status = batch.client.status(batch.batch.id());
-          } catch (BatchApiException e) {
-            if (!e.transientFailure()) {
-              batch.problem = e.getMessage();
-            }
-          } catch (IOException e) {
-            // the network or the provider hiccupped: ask again at the next check
-            if (e instanceof java.io.InterruptedIOException) {
-              throw new InterruptedException(e.getMessage());
-            }
-          }
-        }
-      }
       String line = tracked.stream().map(this::describe).collect(Collectors.joining("; "));
       long now = System.nanoTime();
       boolean due = !settings.progressEvery().isZero() && now - lastLineAt >= settings.progressEvery().toNanos();
@@ -175,6 +161,25 @@ public final class BatchRunner {
       }
       Thread.sleep(Math.min(pause, left.toMillis() + 1));
       pause = Math.min(pause * 2, Math.max(LONGEST_POLL.toMillis(), settings.firstPoll().toMillis()));
+      check(tracked);
+    }
+  }
+
+  private void check(List<Tracked> tracked) throws InterruptedException {
+    for (Tracked batch : tracked) {
+      if (!batch.finished()) {
+        try {
+          batch.status = batch.client.status(batch.batch.id());
+        } catch (java.io.InterruptedIOException e) {
+          throw new InterruptedException(e.getMessage());
+        } catch (BatchApiException e) {
+          if (!e.transientFailure()) {
+            batch.problem = e.getMessage();
+          }
+        } catch (IOException e) {
+          // the network or the provider hiccupped: ask again at the next check
+        }
+      }
     }
   }
 
@@ -189,6 +194,10 @@ public final class BatchRunner {
     long total = status.total() > 0 ? status.total() : batch.batch.keys().size();
     return String.format(Locale.ROOT, "batch %s %s: %d submitted, %d completed, %d failed", status.id(), status.providerState(), total,
         status.completed(), status.failed());
+  }
+
+  private static String size(long bytes) {
+    return bytes >= 1_000_000 ? String.format(Locale.ROOT, "%.1f MB", bytes / 1e6) : String.format(Locale.ROOT, "%.1f kB", bytes / 1e3);
   }
 
   private long elapsed() {

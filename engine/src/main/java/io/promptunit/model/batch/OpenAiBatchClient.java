@@ -64,6 +64,8 @@ public final class OpenAiBatchClient implements BatchClient {
   public RequestFile requestFile(Path file) throws IOException {
     CountingStream out = new CountingStream(new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
     JsonGenerator generator = FACTORY.createGenerator(out, JsonEncoding.UTF8);
+    // one request per line, nothing between lines
+    generator.setRootValueSeparator(null);
     return new RequestFile() {
       private int count;
 
@@ -75,7 +77,8 @@ public final class OpenAiBatchClient implements BatchClient {
         // the batch names the endpoint as OpenAI's API path, whatever the base URL
         generator.writeStringField("url", "/v1" + request.path());
         generator.writeFieldName("body");
-        generator.writeRawValue(request.body());
+        // the client may indent its JSON; a JSONL line must not break, and whitespace changes nothing else
+        generator.writeTree(JSON.readTree(request.body()));
         generator.writeEndObject();
         generator.writeRaw('\n');
         count++;
