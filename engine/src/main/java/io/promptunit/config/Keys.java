@@ -168,4 +168,31 @@ public final class Keys {
    * artifact proxy. The pinned size and SHA-256 are checked all the same.
    */
   public static final String EMBEDDED_MIRROR = "promptunit.embedded.mirror";
+
+  /**
+   * {@code true}: every request of the run that the cassette has no answer for is sent through the
+   * provider's batch API (OpenAI; about half the price, answered within hours), the answers are
+   * recorded in the cassette, then the suite runs from the cassette exactly as an interactive run.
+   * Needs the cassette ({@code promptunit.cache=read-write}, the default). Default false.
+   */
+  public static final String BATCH = "promptunit.batch";
+
+  /**
+   * How long a batch-mode run waits for its batches, in seconds; 0 submits (or looks at a running
+   * batch once) and reports the examples without answers as errors, to be picked up by a later run.
+   * Default {@value #DEFAULT_BATCH_MAX_WAIT_SECONDS} (a day: the providers' completion window).
+   */
+  public static final String BATCH_MAX_WAIT_SECONDS = "promptunit.batch.max-wait-seconds";
+
+  public static final long DEFAULT_BATCH_MAX_WAIT_SECONDS = 24 * 60 * 60;
+
+  /** The first pause between batch status checks, in milliseconds; it doubles up to a minute. Default {@value #DEFAULT_BATCH_POLL_MILLIS}. */
+  public static final String BATCH_POLL_MILLIS = "promptunit.batch.poll-millis";
+
+  public static final long DEFAULT_BATCH_POLL_MILLIS = 5000;
+
+  /** Requests per batch at most (OpenAI takes 50,000); more make several batches. Default {@value #DEFAULT_BATCH_MAX_REQUESTS}. */
+  public static final String BATCH_MAX_REQUESTS = "promptunit.batch.max-requests";
+
+  public static final int DEFAULT_BATCH_MAX_REQUESTS = 50_000;
 }

@@ -61,6 +61,9 @@ final class SuiteExecution {
         .outputCap(outputCap(suite, context, optimizes))
         .remember(optimizes)
         .build();
+    if (io.promptunit.eval.BatchFill.enabled(context.settings())) {
+      batch(descriptor, session, context, report);
+    }
     int concurrency = session.concurrency();
     CacheMode mode = SessionSettings.cacheMode(context.settings());
     Optional<Cassette> cassette = session.cassette();
@@ -85,6 +88,17 @@ final class SuiteExecution {
     context.settings().getBoolean(Keys.OPTIMIZE);
     io.promptunit.suite.Shard.parse(context.settings().get(Keys.SHARD), Keys.SHARD + context.settings().sourceNote(Keys.SHARD));
     return context.settings().getInt(Keys.PROGRESS_SECONDS, Keys.DEFAULT_PROGRESS_SECONDS);
+  }
+
+  /** Batch mode: the cassette is filled through the provider's batch API before the suite runs from it. */
+  private static void batch(SuiteDescriptor descriptor, SuiteSession session, RunContext context, SuiteReport report) {
+    try {
+      io.promptunit.eval.BatchFill.fill(session, descriptor.selectedExamples(), context.settings(), context.models(), Console::line);
+    } catch (RuntimeException e) {
+      report.problem(e.getMessage());
+      session.close();
+      throw e;
+    }
   }
 
   /**

@@ -63,6 +63,7 @@ public final class Cassette implements AutoCloseable {
   private final java.util.Set<String> recordedBefore = new java.util.HashSet<>();
   /** Keys this run asked for (answered or not): what pruning keeps. */
   private final java.util.Set<String> used = new java.util.HashSet<>();
+  private final DeferredRequests deferred = new DeferredRequests();
   private boolean prune;
   private boolean dirty;
   private int hits;
@@ -223,6 +224,16 @@ public final class Cassette implements AutoCloseable {
     inFlight.remove(key, mine);
   }
 
+  /** Batch mode's hold on this cassette's misses ({@code promptunit.batch=true}); inert unless batch mode uses it. */
+  public DeferredRequests deferred() {
+    return deferred;
+  }
+
+  /** Starts counting {@link #hits()} afresh (batch mode's collecting passes read the cassette before the suite run does). */
+  public synchronized void resetHits() {
+    hits = 0;
+  }
+
   /** How many answers came from this cassette. */
   public synchronized int hits() {
     return hits;
@@ -233,13 +244,29 @@ public final class Cassette implements AutoCloseable {
     if (!mode.writes()) {
       return;
     }
-    ObjectNode node = JSON.createObjectNode();
-    node.put("key", key);
+    record(key, recordedRequest(model, request, sample), entry);
+  }
+
+  /** A request as a cassette stores it: its canonical form ({@link #key}), with anything key-shaped redacted. */
+  public static ObjectNode recordedRequest(String model, ChatRequest request, int sample) {
     ObjectNode canonical = canonical(model, request, sample);
     for (JsonNode message : canonical.get("messages")) {
       ((ObjectNode) message).put("text", Secrets.redact(message.get("text").asText()));
     }
-    node.set("request", canonical);
+    return canonical;
+  }
+
+  /**
+   * Records an answer to a request given in its stored form ({@link #recordedRequest}), e.g. one
+   * read back from batch mode's list of sent requests; appended to the file at once.
+   */
+  public synchronized void record(String key, JsonNode recordedRequest, Entry entry) {
+    if (!mode.writes()) {
+      return;
+    }
+    ObjectNode node = JSON.createObjectNode();
+    node.put("key", key);
+    node.set("request", recordedRequest);
     ObjectNode response = node.putObject("response");
     response.put("text", entry.text());
     response.put("inputTokens", entry.inputTokens());

@@ -60,6 +60,8 @@ public record ModelClient(ChatModel model, String name, ModelCall call, Optional
     if (recorded.isPresent()) {
       return new Reply(Secrets.redact(recorded.get().text()), 0, 0, 0, 0, true);
     }
+    // batch mode: collected for a provider batch, or failed in one, instead of sent now
+    recordings.deferred().check(key, name, request, sample);
     if (recordings.mode() == CacheMode.REPLAY) {
       String user = Secrets.redact(messages.isEmpty() ? "" : Cassette.canonical(name, request, sample).get("messages")
           .get(messages.size() - 1).get("text").asText());

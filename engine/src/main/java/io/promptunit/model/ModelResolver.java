@@ -51,22 +51,46 @@ public final class ModelResolver implements AutoCloseable {
     if (spec.provider().equals("gguf")) {
       return gguf(spec);
     }
-    Provider provider = Providers.find(spec.provider()).orElseThrow(() -> ModelConfigurationException.invalid("Unknown model provider \""
-        + spec.provider() + "\" in " + source + "=" + spec + ". Use " + Providers.ids()
-        + " (openai also for Ollama, llama.cpp server, vLLM and LM Studio through promptunit.openai.base-url),"
-        + " gguf:<path to a .gguf file>, or a static @ModelFactory method on the suite class returning any langchain4j ChatModel."));
+    return build(spec, source, HttpTransport.builder());
+  }
+
+  /**
+   * A new model for {@code spec} (a hosted provider's), built exactly as {@link #resolve} builds it but
+   * talking through {@code http}: batch mode uses it to have the provider's own client write each
+   * request body, so that a batched request is byte for byte the interactive one.
+   */
+  public ChatModel rebuild(String spec, String source, dev.langchain4j.http.client.HttpClientBuilder http) {
+    return build(ModelSpec.parse(spec, source), source, http);
+  }
+
+  private ChatModel build(ModelSpec spec, String source, dev.langchain4j.http.client.HttpClientBuilder http) {
+    Provider provider = provider(spec, source);
     String baseUrl = Providers.baseUrl(provider, settings);
-    // in replay mode no call leaves the machine; a local server needs no key
-    Optional<String> key = settings.env(provider.keyVariable())
-        .or(() -> replayOnly() ? Optional.of("replay-only") : Optional.empty())
-        .or(() -> provider.keyOptional(baseUrl) ? Optional.of("not-needed") : Optional.empty());
+    Optional<String> key = key(provider, baseUrl);
     if (key.isEmpty()) {
       throw ModelConfigurationException.invalid("Model " + spec + " needs an API key: set the " + provider.keyVariable() + " environment variable"
           + (provider.alsoSupported().isEmpty() ? "." : ", or use " + provider.alsoSupported() + "."));
     }
     Optional<Integer> maxOutputTokens = settings.get(Keys.MAX_OUTPUT_TOKENS).map(v -> settings.getInt(Keys.MAX_OUTPUT_TOKENS, 0));
     return provider.build(new Provider.Connection(spec.model(), baseUrl, key.get(),
-        Duration.ofSeconds(settings.getInt(Keys.TIMEOUT_SECONDS, Keys.DEFAULT_TIMEOUT_SECONDS)), maxOutputTokens, HttpTransport.builder()));
+        Duration.ofSeconds(settings.getInt(Keys.TIMEOUT_SECONDS, Keys.DEFAULT_TIMEOUT_SECONDS)), maxOutputTokens, http));
+  }
+
+  private static Provider provider(ModelSpec spec, String source) {
+    return Providers.find(spec.provider()).orElseThrow(() -> ModelConfigurationException.invalid("Unknown model provider \""
+        + spec.provider() + "\" in " + source + "=" + spec + ". Use " + Providers.ids()
+        + " (openai also for Ollama, llama.cpp server, vLLM and LM Studio through promptunit.openai.base-url),"
+        + " gguf:<path to a .gguf file>, or a static @ModelFactory method on the suite class returning any langchain4j ChatModel."));
+  }
+
+  /**
+   * The API key calls to {@code provider} at {@code baseUrl} carry: its environment variable, else a
+   * placeholder where none is needed (replay mode, a local server); empty when one is needed and not set.
+   */
+  public Optional<String> key(Provider provider, String baseUrl) {
+    return settings.env(provider.keyVariable())
+        .or(() -> replayOnly() ? Optional.of("replay-only") : Optional.empty())
+        .or(() -> provider.keyOptional(baseUrl) ? Optional.of("not-needed") : Optional.empty());
   }
 
   private ChatModel gguf(ModelSpec spec) {

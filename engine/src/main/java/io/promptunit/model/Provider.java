@@ -27,13 +27,23 @@ import java.util.regex.Pattern;
  * @param prices list prices in dollars per million tokens, by model-name prefix
  * @param alsoSupported extra help for the no-model message, or empty
  * @param builder builds the model; retries stay off ({@code maxRetries(0)}): {@link ModelCall} is the one place that retries
+ * @param batchPriceFactor what a request sent through the provider's batch API costs, as a fraction of its list price
+ *     (0.5: batch requests cost half); 0 when PromptUnit cannot send this provider's requests as a batch
  */
 @API(status = INTERNAL, since = "0.1")
 public record Provider(String id, String exampleModel, String keyVariable, Pattern keyShape, String defaultBaseUrl,
-    Map<String, PriceTable.Price> prices, String alsoSupported, Function<Connection, ChatModel> builder) {
+    Map<String, PriceTable.Price> prices, String alsoSupported, Function<Connection, ChatModel> builder, double batchPriceFactor) {
 
   public Provider {
     prices = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(prices));
+    if (batchPriceFactor < 0 || batchPriceFactor > 1) {
+      throw new IllegalArgumentException("batchPriceFactor of " + id + " must be between 0 and 1, got " + batchPriceFactor);
+    }
+  }
+
+  /** Whether PromptUnit can send this provider's requests through its batch API ({@code promptunit.batch=true}). */
+  public boolean batches() {
+    return batchPriceFactor > 0;
   }
 
   /** The setting that points the provider elsewhere (a proxy, a compatible server, a test fake): {@code promptunit.<id>.base-url}. */

@@ -28,7 +28,9 @@ public final class Providers {
           "any OpenAI-compatible server (Ollama, llama.cpp server, vLLM, LM Studio) with promptunit.model=openai:<model> plus"
               + " promptunit.openai.base-url=http://localhost:11434/v1 and no key",
           c -> OpenAiChatModel.builder().baseUrl(c.baseUrl()).apiKey(c.key()).modelName(c.model()).timeout(c.timeout()).maxRetries(0)
-              .httpClientBuilder(c.http()).maxTokens(c.maxOutputTokens().orElse(null)).build()),
+              .httpClientBuilder(c.http()).maxTokens(c.maxOutputTokens().orElse(null)).build(),
+          // Batch API: half the list price (https://platform.openai.com/docs/guides/batch)
+          0.5),
       // Anthropic requires an output cap: promptunit.max-output-tokens, else 1024
       new Provider("anthropic", "claude-3-5-haiku-latest", "ANTHROPIC_API_KEY", Pattern.compile("\\bsk-ant-[A-Za-z0-9_*\\-.]{6,}"),
           "https://api.anthropic.com/v1",
@@ -36,7 +38,9 @@ public final class Providers {
               "claude-sonnet-4", new Price(3.00, 15.00), "claude-opus-4", new Price(15.00, 75.00)),
           "",
           c -> AnthropicChatModel.builder().baseUrl(c.baseUrl()).apiKey(c.key()).modelName(c.model()).timeout(c.timeout()).maxRetries(0)
-              .httpClientBuilder(c.http()).maxTokens(c.maxOutputTokens().orElse(1024)).build()),
+              .httpClientBuilder(c.http()).maxTokens(c.maxOutputTokens().orElse(1024)).build(),
+          // Message Batches (half price) are not supported by PromptUnit yet
+          0),
       // Google API keys: AIza and 35 more characters
       new Provider("gemini", "gemini-2.5-flash", "GEMINI_API_KEY", Pattern.compile("\\bAIza[0-9A-Za-z_\\-]{35}"),
           "https://generativelanguage.googleapis.com/v1beta",
@@ -44,7 +48,9 @@ public final class Providers {
               "gemini-2.0-flash", new Price(0.10, 0.40)),
           "",
           c -> GoogleAiGeminiChatModel.builder().baseUrl(c.baseUrl()).apiKey(c.key()).modelName(c.model()).timeout(c.timeout()).maxRetries(0)
-              .httpClientBuilder(c.http()).maxOutputTokens(c.maxOutputTokens().orElse(null)).build()));
+              .httpClientBuilder(c.http()).maxOutputTokens(c.maxOutputTokens().orElse(null)).build(),
+          // batch mode (half price) is not supported by PromptUnit yet
+          0));
 
   private Providers() {}
 

@@ -17,6 +17,7 @@ public final class SpendMeter {
   private final PriceTable prices;
   private final Budget budget = Budget.unlimited();
   private final List<MeteredChatModel> meters = new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicReference<Spend> batched = new java.util.concurrent.atomic.AtomicReference<>(Spend.NONE);
 
   public SpendMeter(PriceTable prices) {
     this.prices = prices;
@@ -30,7 +31,17 @@ public final class SpendMeter {
   }
 
   public Spend total() {
-    return meters.stream().map(MeteredChatModel::spent).reduce(Spend.NONE, Spend::plus);
+    return meters.stream().map(MeteredChatModel::spent).reduce(batched.get(), Spend::plus);
+  }
+
+  /**
+   * Charges one request answered through {@code model}'s provider batch API: its tokens at the list
+   * price times the provider's batch factor ({@link Provider#batchPriceFactor()}).
+   */
+  public void chargeBatched(String model, long inputTokens, long outputTokens) {
+    double factor = Providers.of(model).map(Provider::batchPriceFactor).orElse(1.0);
+    double cost = prices.priceOf(model).map(price -> price.cost(inputTokens, outputTokens) * factor).orElse(0.0);
+    batched.accumulateAndGet(new Spend(1, inputTokens, outputTokens, cost), Spend::plus);
   }
 
   /** The estimated cost of tokens of {@code model}, when its price is known. */

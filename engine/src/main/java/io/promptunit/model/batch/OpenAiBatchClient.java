@@ -1,0 +1,275 @@
+package io.promptunit.model.batch;
+
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.promptunit.model.Secrets;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import org.apiguardian.api.API;
+
+/**
+ * OpenAI's Batch API (also served by compatible gateways): the request file is JSON lines of
+ * {@code {"custom_id", "method", "url", "body"}}, uploaded streaming with {@code POST /files}
+ * ({@code purpose=batch}); {@code POST /batches} creates the batch, {@code GET /batches/{id}} says
+ * where it is, and {@code GET /files/{id}/content} streams its output and error files.
+ */
+@API(status = INTERNAL, since = "0.1")
+public final class OpenAiBatchClient implements BatchClient {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonFactory FACTORY = JSON.getFactory();
+
+  private final String baseUrl;
+  private final String key;
+  private final Duration timeout;
+  private final HttpClient http;
+
+  /**
+   * @param baseUrl e.g. {@code https://api.openai.com/v1}
+   * @param key the API key, sent as a bearer token only
+   * @param timeout how long the API may take to start answering a call
+   */
+  public OpenAiBatchClient(String baseUrl, String key, Duration timeout) {
+    this.baseUrl = baseUrl.replaceAll("/+$", "");
+    this.key = key;
+    this.timeout = timeout;
+    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+  }
+
+  @Override
+  public String provider() {
+    return "openai";
+  }
+
+  @Override
+  public RequestFile requestFile(Path file) throws IOException {
+    CountingStream out = new CountingStream(new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
+    JsonGenerator generator = FACTORY.createGenerator(out, JsonEncoding.UTF8);
+    // one request per line, nothing between lines
+    generator.setRootValueSeparator(null);
+    return new RequestFile() {
+      private int count;
+
+      @Override
+      public void add(String customId, WireRequest request) throws IOException {
+        generator.writeStartObject();
+        generator.writeStringField("custom_id", customId);
+        generator.writeStringField("method", "POST");
+        // the batch names the endpoint as OpenAI's API path, whatever the base URL
+        generator.writeStringField("url", "/v1" + request.path());
+        generator.writeFieldName("body");
+        // the client may indent its JSON; a JSONL line must not break, and whitespace changes nothing else
+        generator.writeTree(JSON.readTree(request.body()));
+        generator.writeEndObject();
+        generator.writeRaw('\n');
+        count++;
+      }
+
+      @Override
+      public int count() {
+        return count;
+      }
+
+      @Override
+      public long bytes() {
+        return out.count + Math.max(0, generator.getOutputBuffered());
+      }
+
+      @Override
+      public void close() throws IOException {
+        generator.close();
+        out.close();
+      }
+    };
+  }
+
+  private static final class CountingStream extends java.io.FilterOutputStream {
+    private long count;
+
+    CountingStream(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
+    }
+  }
+
+  @Override
+  public BatchStatus submit(Path requests) throws IOException {
+    String boundary = "promptunit-" + UUID.randomUUID();
+    byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n--" + boundary
+        + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + requests.getFileName() + "\"\r\nContent-Type: application/jsonl\r\n\r\n")
+        .getBytes(StandardCharsets.UTF_8);
+    byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+    // the file goes up as it is read from disk: a request file of any size needs no memory
+    HttpRequest upload = request("/files").header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .POST(BodyPublishers.concat(BodyPublishers.ofByteArray(head), BodyPublishers.ofFile(requests), BodyPublishers.ofByteArray(tail))).build();
+    String fileId = call(upload, "upload the request file " + requests.getFileName()).path("id").asText();
+    if (fileId.isEmpty()) {
+      throw new IOException("OpenAI's POST " + baseUrl + "/files answered without a file id");
+    }
+    String create = JSON.createObjectNode().put("input_file_id", fileId).put("endpoint", "/v1/chat/completions").put("completion_window", "24h")
+        .toString();
+    return status(call(request("/batches").header("Content-Type", "application/json").POST(BodyPublishers.ofString(create)).build(),
+        "create a batch of file " + fileId));
+  }
+
+  @Override
+  public BatchStatus status(String id) throws IOException {
+    return status(call(request("/batches/" + id).GET().build(), "read batch " + id));
+  }
+
+  private static BatchStatus status(JsonNode batch) throws IOException {
+    String state = batch.path("status").asText();
+    BatchStatus.State parsed;
+    try {
+      parsed = BatchStatus.State.ofOpenAi(state);
+    } catch (IllegalArgumentException e) {
+      throw new IOException("OpenAI answered a batch with " + e.getMessage() + ": " + abbreviate(batch.toString()));
+    }
+    JsonNode counts = batch.path("request_counts");
+    StringBuilder errors = new StringBuilder();
+    for (JsonNode error : batch.path("errors").path("data")) {
+      errors.append(errors.length() == 0 ? "" : "; ").append(error.path("code").asText("error")).append(": ").append(error.path("message").asText())
+          .append(error.hasNonNull("line") ? " (line " + error.get("line").asText() + ")" : "");
+    }
+    return new BatchStatus(batch.path("id").asText(), batch.path("input_file_id").asText(""), parsed, state, counts.path("total").asLong(),
+        counts.path("completed").asLong(), counts.path("failed").asLong(), text(batch, "output_file_id"), text(batch, "error_file_id"),
+        Secrets.redact(errors.toString()));
+  }
+
+  private static Optional<String> text(JsonNode node, String field) {
+    return node.hasNonNull(field) && !node.get(field).asText().isEmpty() ? Optional.of(node.get(field).asText()) : Optional.empty();
+  }
+
+  @Override
+  public void results(BatchStatus finished, ResultSink sink) throws IOException {
+    for (Optional<String> file : java.util.List.of(finished.outputFileId(), finished.errorFileId())) {
+      if (file.isPresent()) {
+        readLines(file.get(), line -> result(line, sink));
+      }
+    }
+  }
+
+  /** One line of an output or error file: {@code {"custom_id", "response": {"status_code", "body"}, "error"}}. */
+  private static void result(String line, ResultSink sink) throws IOException {
+    JsonNode node = JSON.readTree(line);
+    String id = node.path("custom_id").asText();
+    if (id.isEmpty()) {
+      return;
+    }
+    JsonNode response = node.path("response");
+    JsonNode error = node.path("error");
+    int status = response.path("status_code").asInt(0);
+    JsonNode body = response.path("body");
+    if (!error.isMissingNode() && !error.isNull()) {
+      sink.error(id, Secrets.redact(error.path("code").asText("error") + ": " + error.path("message").asText(error.toString())));
+    } else if (status != 200) {
+      String message = body.path("error").path("message").asText(body.toString());
+      sink.error(id, Secrets.redact("HTTP " + status + (body.path("error").hasNonNull("type") ? " " + body.path("error").get("type").asText() : "")
+          + ": " + abbreviate(message)));
+    } else {
+      JsonNode choice = body.path("choices").path(0);
+      JsonNode content = choice.path("message").path("content");
+      JsonNode usage = body.path("usage");
+      if (choice.isMissingNode()) {
+        sink.error(id, Secrets.redact("an answer without choices: " + abbreviate(body.toString())));
+        return;
+      }
+      // as an interactive call: an answer may echo a key, which must reach no cassette
+      sink.answer(id, new Answer(Secrets.redact(content.isNull() ? "" : content.asText()), usage.path("prompt_tokens").asLong(),
+          usage.path("completion_tokens").asLong()));
+    }
+  }
+
+  @FunctionalInterface
+  private interface LineHandler {
+    void accept(String line) throws IOException;
+  }
+
+  private void readLines(String fileId, LineHandler handler) throws IOException {
+    HttpRequest get = request("/files/" + fileId + "/content").GET().build();
+    HttpResponse<InputStream> response = send(get, HttpResponse.BodyHandlers.ofInputStream(), "download file " + fileId);
+    try (InputStream body = response.body()) {
+      if (response.statusCode() != 200) {
+        throw failure("download file " + fileId, response.statusCode(), new String(body.readNBytes(4096), StandardCharsets.UTF_8));
+      }
+      BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+        if (!line.isBlank()) {
+          handler.accept(line);
+        }
+      }
+    }
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Authorization", "Bearer " + key);
+  }
+
+  private JsonNode call(HttpRequest request, String what) throws IOException {
+    HttpResponse<String> response = send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), what);
+    if (response.statusCode() / 100 != 2) {
+      throw failure(what, response.statusCode(), response.body());
+    }
+    return JSON.readTree(response.body());
+  }
+
+  private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler, String what) throws IOException {
+    // only the small calls wait at most the timeout for their headers; a file streams as long as it takes
+    HttpRequest timed = request.method().equals("GET") && request.uri().getPath().endsWith("/content") || request.uri().getPath().endsWith("/files")
+        ? request : HttpRequest.newBuilder(request, (name, value) -> true).timeout(timeout).build();
+    try {
+      return http.send(timed, handler);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while trying to " + what);
+    } catch (IOException e) {
+      throw new IOException("could not " + what + " at " + Secrets.redact(baseUrl) + ": " + Secrets.redact(String.valueOf(e.getMessage())), e);
+    }
+  }
+
+  private BatchApiException failure(String what, int status, String body) {
+    String message = body;
+    try {
+      message = JSON.readTree(body).path("error").path("message").asText(body);
+    } catch (IOException notJson) {
+      // the body as it is
+    }
+    return new BatchApiException("OpenAI's batch API could not " + what + " (HTTP " + status + " from " + Secrets.redact(baseUrl) + "): "
+        + Secrets.redact(abbreviate(message)), status);
+  }
+
+  private static String abbreviate(String text) {
+    String line = text.strip().replaceAll("\\s+", " ");
+    return line.length() > 400 ? line.substring(0, 400) + "..." : line;
+  }
+}
