@@ -39,8 +39,8 @@ public final class Providers {
           "",
           c -> AnthropicChatModel.builder().baseUrl(c.baseUrl()).apiKey(c.key()).modelName(c.model()).timeout(c.timeout()).maxRetries(0)
               .httpClientBuilder(c.http()).maxTokens(c.maxOutputTokens().orElse(1024)).build(),
-          // Message Batches (half price) are not supported by PromptUnit yet
-          0),
+          // Message Batches: half the list price (https://docs.anthropic.com/en/docs/build-with-claude/batch-processing)
+          0.5),
       // Google API keys: AIza and 35 more characters
       new Provider("gemini", "gemini-2.5-flash", "GEMINI_API_KEY", Pattern.compile("\\bAIza[0-9A-Za-z_\\-]{35}"),
           "https://generativelanguage.googleapis.com/v1beta",

@@ -291,10 +291,10 @@ class BatchModeTest {
     Models.use(Routers.model());
 
     EngineExecutionResults factory = run(RouterSuite.class);
-    EngineExecutionResults anthropic = run(ConfiguredModelSuite.class, "promptunit.model", "anthropic:claude-3-5-haiku-latest",
-        "promptunit.anthropic.base-url", server.baseUrl());
+    EngineExecutionResults gemini = run(ConfiguredModelSuite.class, "promptunit.model", "gemini:gemini-2.5-flash",
+        "promptunit.gemini.base-url", server.baseUrl());
 
-    for (EngineExecutionResults results : List.of(factory, anthropic)) {
+    for (EngineExecutionResults results : List.of(factory, gemini)) {
       assertThat(results.allEvents().failed().stream().map(BatchModeTest::message))
           .anySatisfy(message -> assertThat(message).contains("cannot send the requests of model", "Run this suite without promptunit.batch"));
       results.testEvents().assertStatistics(stats -> stats.succeeded(0));

@@ -31,6 +31,9 @@ public final class BatchClients {
     if (provider.id().equals("openai")) {
       return new OpenAiBatchClient(baseUrl, key, timeout);
     }
+    if (provider.id().equals("anthropic")) {
+      return new AnthropicBatchClient(baseUrl, key, timeout);
+    }
     throw unsupported(id + ":");
   }
 

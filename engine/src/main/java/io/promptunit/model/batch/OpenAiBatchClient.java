@@ -8,16 +8,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptunit.model.Secrets;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,13 +28,10 @@ import org.apiguardian.api.API;
 @API(status = INTERNAL, since = "0.1")
 public final class OpenAiBatchClient implements BatchClient {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = BatchHttp.JSON;
   private static final JsonFactory FACTORY = JSON.getFactory();
 
-  private final String baseUrl;
-  private final String key;
-  private final Duration timeout;
-  private final HttpClient http;
+  private final BatchHttp http;
 
   /**
    * @param baseUrl e.g. {@code https://api.openai.com/v1}
@@ -49,10 +39,7 @@ public final class OpenAiBatchClient implements BatchClient {
    * @param timeout how long the API may take to start answering a call
    */
   public OpenAiBatchClient(String baseUrl, String key, Duration timeout) {
-    this.baseUrl = baseUrl.replaceAll("/+$", "");
-    this.key = key;
-    this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    this.http = new BatchHttp("OpenAI", baseUrl, timeout, request -> request.header("Authorization", "Bearer " + key));
   }
 
   @Override
@@ -62,7 +49,7 @@ public final class OpenAiBatchClient implements BatchClient {
 
   @Override
   public RequestFile requestFile(Path file) throws IOException {
-    CountingStream out = new CountingStream(new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
+    BatchHttp.CountingStream out = new BatchHttp.CountingStream(new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
     JsonGenerator generator = FACTORY.createGenerator(out, JsonEncoding.UTF8);
     // one request per line, nothing between lines
     generator.setRootValueSeparator(null);
@@ -91,7 +78,7 @@ public final class OpenAiBatchClient implements BatchClient {
 
       @Override
       public long bytes() {
-        return out.count + Math.max(0, generator.getOutputBuffered());
+        return out.count() + Math.max(0, generator.getOutputBuffered());
       }
 
       @Override
@@ -102,26 +89,6 @@ public final class OpenAiBatchClient implements BatchClient {
     };
   }
 
-  private static final class CountingStream extends java.io.FilterOutputStream {
-    private long count;
-
-    CountingStream(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-      count += len;
-    }
-  }
-
   @Override
   public BatchStatus submit(Path requests) throws IOException {
     String boundary = "promptunit-" + UUID.randomUUID();
@@ -130,21 +97,21 @@ public final class OpenAiBatchClient implements BatchClient {
         .getBytes(StandardCharsets.UTF_8);
     byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
     // the file goes up as it is read from disk: a request file of any size needs no memory
-    HttpRequest upload = request("/files").header("Content-Type", "multipart/form-data; boundary=" + boundary)
+    HttpRequest upload = http.request("/files").header("Content-Type", "multipart/form-data; boundary=" + boundary)
         .POST(BodyPublishers.concat(BodyPublishers.ofByteArray(head), BodyPublishers.ofFile(requests), BodyPublishers.ofByteArray(tail))).build();
-    String fileId = call(upload, "upload the request file " + requests.getFileName()).path("id").asText();
+    String fileId = http.upload(upload, "upload the request file " + requests.getFileName()).path("id").asText();
     if (fileId.isEmpty()) {
-      throw new IOException("OpenAI's POST " + baseUrl + "/files answered without a file id");
+      throw new IOException("OpenAI's POST " + http.baseUrl() + "/files answered without a file id");
     }
     String create = JSON.createObjectNode().put("input_file_id", fileId).put("endpoint", "/v1/chat/completions").put("completion_window", "24h")
         .toString();
-    return status(call(request("/batches").header("Content-Type", "application/json").POST(BodyPublishers.ofString(create)).build(),
+    return status(http.json(http.request("/batches").header("Content-Type", "application/json").POST(BodyPublishers.ofString(create)).build(),
         "create a batch of file " + fileId));
   }
 
   @Override
   public BatchStatus status(String id) throws IOException {
-    return status(call(request("/batches/" + id).GET().build(), "read batch " + id));
+    return status(http.json(http.request("/batches/" + id).GET().build(), "read batch " + id));
   }
 
   private static BatchStatus status(JsonNode batch) throws IOException {
@@ -174,7 +141,7 @@ public final class OpenAiBatchClient implements BatchClient {
   public void results(BatchStatus finished, ResultSink sink) throws IOException {
     for (Optional<String> file : java.util.List.of(finished.outputFileId(), finished.errorFileId())) {
       if (file.isPresent()) {
-        readLines(file.get(), line -> result(line, sink));
+        http.lines(http.request("/files/" + file.get() + "/content").GET().build(), "download file " + file.get(), line -> result(line, sink));
       }
     }
   }
@@ -210,66 +177,7 @@ public final class OpenAiBatchClient implements BatchClient {
     }
   }
 
-  @FunctionalInterface
-  private interface LineHandler {
-    void accept(String line) throws IOException;
-  }
-
-  private void readLines(String fileId, LineHandler handler) throws IOException {
-    HttpRequest get = request("/files/" + fileId + "/content").GET().build();
-    HttpResponse<InputStream> response = send(get, HttpResponse.BodyHandlers.ofInputStream(), "download file " + fileId);
-    try (InputStream body = response.body()) {
-      if (response.statusCode() != 200) {
-        throw failure("download file " + fileId, response.statusCode(), new String(body.readNBytes(4096), StandardCharsets.UTF_8));
-      }
-      BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
-      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-        if (!line.isBlank()) {
-          handler.accept(line);
-        }
-      }
-    }
-  }
-
-  private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Authorization", "Bearer " + key);
-  }
-
-  private JsonNode call(HttpRequest request, String what) throws IOException {
-    HttpResponse<String> response = send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), what);
-    if (response.statusCode() / 100 != 2) {
-      throw failure(what, response.statusCode(), response.body());
-    }
-    return JSON.readTree(response.body());
-  }
-
-  private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler, String what) throws IOException {
-    // only the small calls wait at most the timeout for their headers; a file streams as long as it takes
-    HttpRequest timed = request.method().equals("GET") && request.uri().getPath().endsWith("/content") || request.uri().getPath().endsWith("/files")
-        ? request : HttpRequest.newBuilder(request, (name, value) -> true).timeout(timeout).build();
-    try {
-      return http.send(timed, handler);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted while trying to " + what);
-    } catch (IOException e) {
-      throw new IOException("could not " + what + " at " + Secrets.redact(baseUrl) + ": " + Secrets.redact(String.valueOf(e.getMessage())), e);
-    }
-  }
-
-  private BatchApiException failure(String what, int status, String body) {
-    String message = body;
-    try {
-      message = JSON.readTree(body).path("error").path("message").asText(body);
-    } catch (IOException notJson) {
-      // the body as it is
-    }
-    return new BatchApiException("OpenAI's batch API could not " + what + " (HTTP " + status + " from " + Secrets.redact(baseUrl) + "): "
-        + Secrets.redact(abbreviate(message)), status);
-  }
-
   private static String abbreviate(String text) {
-    String line = text.strip().replaceAll("\\s+", " ");
-    return line.length() > 400 ? line.substring(0, 400) + "..." : line;
+    return BatchHttp.abbreviate(text);
   }
 }

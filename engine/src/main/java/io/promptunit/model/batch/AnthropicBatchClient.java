@@ -1,0 +1,160 @@
+package io.promptunit.model.batch;
+
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.promptunit.model.Secrets;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.apiguardian.api.API;
+
+/**
+ * Anthropic's Message Batches API: the request file is the body of {@code POST /messages/batches},
+ * {@code {"requests": [{"custom_id", "params"}, ...]}}, written a request at a time and uploaded from
+ * disk; {@code GET /messages/batches/{id}} says where it is, and its {@code results_url} streams one
+ * JSON line per request: succeeded (a message), errored, canceled or expired.
+ */
+@API(status = INTERNAL, since = "0.1")
+public final class AnthropicBatchClient implements BatchClient {
+
+  /** The API version PromptUnit's Anthropic models speak (langchain4j's default). */
+  static final String VERSION = "2023-06-01";
+
+  private final BatchHttp http;
+
+  /**
+   * @param baseUrl e.g. {@code https://api.anthropic.com/v1}
+   * @param key the API key, sent in the {@code x-api-key} header only
+   */
+  public AnthropicBatchClient(String baseUrl, String key, Duration timeout) {
+    this.http = new BatchHttp("Anthropic", baseUrl, timeout, request -> request.header("x-api-key", key).header("anthropic-version", VERSION));
+  }
+
+  @Override
+  public String provider() {
+    return "anthropic";
+  }
+
+  @Override
+  public RequestFile requestFile(Path file) throws IOException {
+    BatchHttp.CountingStream out = new BatchHttp.CountingStream(new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
+    JsonGenerator generator = BatchHttp.JSON.getFactory().createGenerator(out, JsonEncoding.UTF8);
+    generator.writeStartObject();
+    generator.writeArrayFieldStart("requests");
+    return new RequestFile() {
+      private int count;
+
+      @Override
+      public void add(String customId, WireRequest request) throws IOException {
+        JsonNode body = BatchHttp.JSON.readTree(request.body());
+        if (body instanceof ObjectNode params) {
+          // a batch is never streamed; everything else is the interactive request as the client wrote it
+          params.remove("stream");
+        }
+        generator.writeStartObject();
+        generator.writeStringField("custom_id", customId);
+        generator.writeFieldName("params");
+        generator.writeTree(body);
+        generator.writeEndObject();
+        count++;
+      }
+
+      @Override
+      public int count() {
+        return count;
+      }
+
+      @Override
+      public long bytes() {
+        return out.count() + Math.max(0, generator.getOutputBuffered());
+      }
+
+      @Override
+      public void close() throws IOException {
+        if (!generator.isClosed()) {
+          generator.writeEndArray();
+          generator.writeEndObject();
+          generator.close();
+        }
+        out.close();
+      }
+    };
+  }
+
+  @Override
+  public BatchStatus submit(Path requests) throws IOException {
+    HttpRequest create = http.request("/messages/batches").header("Content-Type", "application/json").POST(BodyPublishers.ofFile(requests)).build();
+    return status(http.upload(create, "create a message batch from " + requests.getFileName()));
+  }
+
+  @Override
+  public BatchStatus status(String id) throws IOException {
+    return status(http.json(http.request("/messages/batches/" + id).GET().build(), "read message batch " + id));
+  }
+
+  /** {@code in_progress}, {@code canceling} or {@code ended}; the per-request outcomes are in the counts and the results. */
+  private static BatchStatus status(JsonNode batch) throws IOException {
+    String state = batch.path("processing_status").asText();
+    BatchStatus.State parsed = switch (state) {
+      case "in_progress" -> BatchStatus.State.IN_PROGRESS;
+      case "canceling" -> BatchStatus.State.CANCELLING;
+      case "ended" -> BatchStatus.State.COMPLETED;
+      default -> throw new IOException("Anthropic answered a message batch with unknown processing_status \"" + state + "\": "
+          + BatchHttp.abbreviate(batch.toString()));
+    };
+    JsonNode counts = batch.path("request_counts");
+    long succeeded = counts.path("succeeded").asLong();
+    long failed = counts.path("errored").asLong() + counts.path("canceled").asLong() + counts.path("expired").asLong();
+    Optional<String> results = batch.hasNonNull("results_url") ? Optional.of(batch.get("results_url").asText()) : Optional.empty();
+    return new BatchStatus(batch.path("id").asText(), "", parsed, state, succeeded + failed + counts.path("processing").asLong(), succeeded, failed,
+        results, Optional.empty(), "");
+  }
+
+  @Override
+  public void results(BatchStatus finished, ResultSink sink) throws IOException {
+    if (finished.outputFileId().isPresent()) {
+      http.lines(http.request(finished.outputFileId().get()).GET().build(), "download the results of message batch " + finished.id(),
+          line -> result(line, sink));
+    }
+  }
+
+  /** One result line: {@code {"custom_id", "result": {"type": "succeeded" | "errored" | "canceled" | "expired", ...}}}. */
+  private static void result(String line, ResultSink sink) throws IOException {
+    JsonNode node = BatchHttp.JSON.readTree(line);
+    String id = node.path("custom_id").asText();
+    if (id.isEmpty()) {
+      return;
+    }
+    JsonNode result = node.path("result");
+    String type = result.path("type").asText();
+    switch (type) {
+      case "succeeded" -> {
+        JsonNode message = result.path("message");
+        StringBuilder text = new StringBuilder();
+        for (JsonNode block : message.path("content")) {
+          if (block.path("type").asText().equals("text")) {
+            text.append(block.path("text").asText());
+          }
+        }
+        JsonNode usage = message.path("usage");
+        // as an interactive call: an answer may echo a key, which must reach no cassette
+        sink.answer(id, new Answer(Secrets.redact(text.toString()), usage.path("input_tokens").asLong(), usage.path("output_tokens").asLong()));
+      }
+      case "errored" -> {
+        JsonNode error = result.path("error").path("error");
+        sink.error(id, Secrets.redact(error.path("type").asText("error") + ": " + BatchHttp.abbreviate(error.path("message").asText(result.toString()))));
+      }
+      case "canceled" -> sink.error(id, "canceled: the message batch was canceled before this request was processed");
+      case "expired" -> sink.error(id, "expired: the message batch ended (24 hours) before this request was processed");
+      default -> sink.error(id, Secrets.redact("an unknown result type \"" + type + "\": " + BatchHttp.abbreviate(result.toString())));
+    }
+  }
+}
