@@ -47,6 +47,12 @@ class AnthropicBatchTest {
   private final AtomicInteger otherRequests = new AtomicInteger();
   /** Result type per input phrase: a request whose ticket contains the phrase gets that outcome instead of an answer. */
   private final Map<String, String> outcomes = new HashMap<>();
+  /** Status reads answered 503 before the real answer. */
+  private final AtomicInteger statusFailures = new AtomicInteger();
+  /** Whether the provider has forgotten every batch (a stale batch file). */
+  private volatile boolean forgotten;
+  /** Status reads before a batch ends. */
+  private volatile int readsBeforeEnd = 2;
 
   @BeforeEach
   void start() throws IOException {
@@ -74,17 +80,27 @@ class AnthropicBatchTest {
   private void handle(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getPath();
     versions.add(String.valueOf(exchange.getRequestHeaders().getFirst("anthropic-version")));
+    java.util.regex.Matcher status = java.util.regex.Pattern.compile("/v1/messages/batches/msgbatch_(\\d+)").matcher(path);
+    java.util.regex.Matcher results = java.util.regex.Pattern.compile("/v1/messages/batches/msgbatch_(\\d+)/results").matcher(path);
     if (exchange.getRequestMethod().equals("POST") && path.equals("/v1/messages/batches")) {
       JsonNode body = JSON.readTree(exchange.getRequestBody());
       created.add(body);
-      reply(exchange, 200, batch("in_progress", body.path("requests").size(), 0, false).toString());
-    } else if (exchange.getRequestMethod().equals("GET") && path.equals("/v1/messages/batches/msgbatch_1")) {
-      int reads = statusReads.incrementAndGet();
-      int total = created.get(0).path("requests").size();
-      reply(exchange, 200, (reads < 2 ? batch("in_progress", total, 0, false) : batch("ended", total, total, true)).toString());
-    } else if (exchange.getRequestMethod().equals("GET") && path.equals("/v1/messages/batches/msgbatch_1/results")) {
+      statusReads.set(0);
+      reply(exchange, 200, batch(created.size(), "in_progress", body.path("requests").size(), 0, false).toString());
+    } else if (exchange.getRequestMethod().equals("GET") && status.matches()) {
+      int number = Integer.parseInt(status.group(1));
+      if (forgotten || number > created.size()) {
+        reply(exchange, 404, "{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\",\"message\":\"no batch msgbatch_" + number + "\"}}");
+      } else if (statusFailures.getAndDecrement() > 0) {
+        reply(exchange, 503, "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}");
+      } else {
+        int total = created.get(number - 1).path("requests").size();
+        boolean ended = statusReads.incrementAndGet() >= readsBeforeEnd;
+        reply(exchange, 200, batch(number, ended ? "ended" : "in_progress", total, ended ? total : 0, ended).toString());
+      }
+    } else if (exchange.getRequestMethod().equals("GET") && results.matches()) {
       StringBuilder lines = new StringBuilder();
-      for (JsonNode request : created.get(0).path("requests")) {
+      for (JsonNode request : created.get(Integer.parseInt(results.group(1)) - 1).path("requests")) {
         String ticket = request.at("/params/messages/0/content").isTextual() ? request.at("/params/messages/0/content").asText()
             : request.at("/params/messages/0/content/0/text").asText();
         String outcome = outcomes.entrySet().stream().filter(e -> ticket.contains(e.getKey())).map(Map.Entry::getValue).findFirst().orElse("succeeded");
@@ -108,13 +124,13 @@ class AnthropicBatchTest {
     }
   }
 
-  private ObjectNode batch(String status, int total, int done, boolean ended) {
-    ObjectNode batch = JSON.createObjectNode().put("id", "msgbatch_1").put("type", "message_batch").put("processing_status", status);
-    long failed = created.isEmpty() ? 0 : ended ? outcomes.size() : 0;
+  private ObjectNode batch(int number, String status, int total, int done, boolean ended) {
+    ObjectNode batch = JSON.createObjectNode().put("id", "msgbatch_" + number).put("type", "message_batch").put("processing_status", status);
+    long failed = ended ? outcomes.size() : 0;
     batch.putObject("request_counts").put("processing", total - done).put("succeeded", done - failed).put("errored", failed)
         .put("canceled", 0).put("expired", 0);
     if (ended) {
-      batch.put("results_url", base() + "/messages/batches/msgbatch_1/results");
+      batch.put("results_url", base() + "/messages/batches/msgbatch_" + number + "/results");
     } else {
       batch.putNull("results_url");
     }
@@ -129,7 +145,7 @@ class AnthropicBatchTest {
     exchange.close();
   }
 
-  private EngineExecutionResults run(boolean batch) {
+  private EngineExecutionResults run(boolean batch, String... more) {
     Map<String, String> settings = new HashMap<>(Map.of(
         "promptunit.model", "anthropic:claude-3-5-haiku-latest",
         "promptunit.anthropic.base-url", base(),
@@ -139,6 +155,9 @@ class AnthropicBatchTest {
         "promptunit.progress-seconds", "0"));
     if (batch) {
       settings.put("promptunit.batch", "true");
+    }
+    for (int i = 0; i < more.length; i += 2) {
+      settings.put(more[i], more[i + 1]);
     }
     return EngineRuns.run(settings, selectClass(ConfiguredModelSuite.class));
   }
@@ -193,5 +212,38 @@ class AnthropicBatchTest {
       assertThat(e.getValue()).contains("expired");
     });
     assertThat(otherRequests).hasValue(0);
+  }
+
+  @Test
+  void anOverloadedProviderWhileWaitingIsAskedAgainAtTheNextCheck() {
+    statusFailures.set(2);
+
+    EngineExecutionResults results = run(true);
+
+    results.testEvents().assertStatistics(stats -> stats.started(5).succeeded(5));
+    assertThat(created).hasSize(1);
+  }
+
+  @Test
+  void aBatchTheProviderNoLongerKnowsIsForgottenAndTheNextRunSubmitsAnew() throws IOException {
+    readsBeforeEnd = Integer.MAX_VALUE;
+    Path ledger = cassettes.resolve(ConfiguredModelSuite.class.getName() + ".batch.json");
+
+    EngineExecutionResults waiting = run(true, "promptunit.batch.max-wait-seconds", "0");
+    assertThat(ledger).isRegularFile();
+    assertThat(waiting.testEvents().succeeded().count()).isZero();
+
+    forgotten = true;
+    EngineExecutionResults stale = run(true, "promptunit.batch.max-wait-seconds", "0");
+    assertThat(stale.testEvents().failed().stream().map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow().getMessage()))
+        .isNotEmpty().allSatisfy(message -> assertThat(message).contains("msgbatch_1", "forgotten", "run again"));
+    assertThat(created).as("a stale batch is not silently replaced in the same run").hasSize(1);
+
+    forgotten = false;
+    readsBeforeEnd = 1;
+    EngineExecutionResults fresh = run(true);
+    fresh.testEvents().assertStatistics(stats -> stats.started(5).succeeded(5));
+    assertThat(created).hasSize(2);
+    assertThat(ledger).doesNotExist();
   }
 }
