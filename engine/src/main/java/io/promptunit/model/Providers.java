@@ -49,8 +49,8 @@ public final class Providers {
           "",
           c -> GoogleAiGeminiChatModel.builder().baseUrl(c.baseUrl()).apiKey(c.key()).modelName(c.model()).timeout(c.timeout()).maxRetries(0)
               .httpClientBuilder(c.http()).maxOutputTokens(c.maxOutputTokens().orElse(null)).build(),
-          // batch mode (half price) is not supported by PromptUnit yet
-          0));
+          // batch mode: half the list price (https://ai.google.dev/gemini-api/docs/batch-mode)
+          0.5));
 
   private Providers() {}
 

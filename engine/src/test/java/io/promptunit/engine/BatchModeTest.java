@@ -291,10 +291,7 @@ class BatchModeTest {
     Models.use(Routers.model());
 
     EngineExecutionResults factory = run(RouterSuite.class);
-    EngineExecutionResults gemini = run(ConfiguredModelSuite.class, "promptunit.model", "gemini:gemini-2.5-flash",
-        "promptunit.gemini.base-url", server.baseUrl());
-
-    for (EngineExecutionResults results : List.of(factory, gemini)) {
+    for (EngineExecutionResults results : List.of(factory)) {
       assertThat(results.allEvents().failed().stream().map(BatchModeTest::message))
           .anySatisfy(message -> assertThat(message).contains("cannot send the requests of model", "Run this suite without promptunit.batch"));
       results.testEvents().assertStatistics(stats -> stats.succeeded(0));

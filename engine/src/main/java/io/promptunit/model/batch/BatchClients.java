@@ -34,6 +34,9 @@ public final class BatchClients {
     if (provider.id().equals("anthropic")) {
       return new AnthropicBatchClient(baseUrl, key, timeout);
     }
+    if (provider.id().equals("gemini")) {
+      return new GeminiBatchClient(baseUrl, key, timeout);
+    }
     throw unsupported(id + ":");
   }
 

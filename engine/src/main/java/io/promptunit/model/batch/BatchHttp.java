@@ -77,6 +77,16 @@ final class BatchHttp {
     return JSON.readTree(response.body());
   }
 
+  /** Sends a small call and returns the response itself (its headers matter); a non-2xx status is a failure. */
+  HttpResponse<String> raw(HttpRequest request, String what) throws IOException {
+    HttpResponse<String> response = send(HttpRequest.newBuilder(request, (name, value) -> true).timeout(timeout).build(),
+        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), what);
+    if (response.statusCode() / 100 != 2) {
+      throw failure(what, response.statusCode(), response.body());
+    }
+    return response;
+  }
+
   /** Streams a JSON-lines download to {@code handler}, a line at a time. */
   void lines(HttpRequest request, String what, LineHandler handler) throws IOException {
     HttpResponse<InputStream> response = send(request, HttpResponse.BodyHandlers.ofInputStream(), what);

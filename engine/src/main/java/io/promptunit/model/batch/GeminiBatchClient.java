@@ -1,0 +1,204 @@
+package io.promptunit.model.batch;
+
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.promptunit.model.Secrets;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.apiguardian.api.API;
+
+/**
+ * Gemini's batch mode: the request file is JSON lines of {@code {"key", "request"}} (a
+ * {@code generateContent} body each), uploaded streaming through the Files API's resumable upload
+ * ({@code /upload/v1beta/files}); {@code POST /models/{model}:batchGenerateContent} creates the batch,
+ * {@code GET /batches/{id}} says where it is, and its responses file is downloaded from
+ * {@code /download/v1beta/files/{id}:download?alt=media}, one JSON line per request.
+ */
+@API(status = INTERNAL, since = "0.1")
+public final class GeminiBatchClient implements BatchClient {
+
+  private final BatchHttp http;
+  /** The scheme, host and port of the base URL: uploads and downloads live beside the API, under {@code /upload} and {@code /download}. */
+  private final String root;
+  /** The API path of the base URL, e.g. {@code /v1beta}. */
+  private final String apiPath;
+  private final String key;
+
+  /**
+   * @param baseUrl e.g. {@code https://generativelanguage.googleapis.com/v1beta}
+   * @param key the API key, sent in the {@code x-goog-api-key} header only
+   */
+  public GeminiBatchClient(String baseUrl, String key, Duration timeout) {
+    this.http = new BatchHttp("Gemini", baseUrl, timeout, request -> request.header("x-goog-api-key", key));
+    URI uri = URI.create(http.baseUrl());
+    this.root = uri.getScheme() + "://" + uri.getRawAuthority();
+    this.apiPath = uri.getRawPath();
+    this.key = key;
+  }
+
+  @Override
+  public String provider() {
+    return "gemini";
+  }
+
+  @Override
+  public RequestFile requestFile(Path file) throws IOException {
+    BatchHttp.CountingStream out = new BatchHttp.CountingStream(new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
+    JsonGenerator generator = BatchHttp.JSON.getFactory().createGenerator(out, JsonEncoding.UTF8);
+    generator.setRootValueSeparator(null);
+    return new RequestFile() {
+      private int count;
+      private String model;
+
+      @Override
+      public void add(String customId, WireRequest request) throws IOException {
+        // the interactive endpoint is /models/{model}:generateContent; a batch is created per model
+        String thisModel = request.path().replaceFirst("^/models/", "").replaceFirst(":.*$", "");
+        if (model != null && !model.equals(thisModel)) {
+          throw new IOException("a Gemini batch holds the requests of one model; got " + thisModel + " after " + model);
+        }
+        model = thisModel;
+        generator.writeStartObject();
+        generator.writeStringField("key", customId);
+        generator.writeFieldName("request");
+        generator.writeTree(BatchHttp.JSON.readTree(request.body()));
+        generator.writeEndObject();
+        generator.writeRaw('\n');
+        count++;
+        models.put(file.toAbsolutePath().normalize(), model);
+      }
+
+      @Override
+      public int count() {
+        return count;
+      }
+
+      @Override
+      public long bytes() {
+        return out.count() + Math.max(0, generator.getOutputBuffered());
+      }
+
+      @Override
+      public void close() throws IOException {
+        generator.close();
+        out.close();
+      }
+    };
+  }
+
+  /** The model of each request file written (a batch is created for a model). */
+  private final java.util.Map<Path, String> models = new java.util.concurrent.ConcurrentHashMap<>();
+
+  @Override
+  public BatchStatus submit(Path requests) throws IOException {
+    String model = Optional.ofNullable(models.get(requests.toAbsolutePath().normalize()))
+        .orElseThrow(() -> new IOException("no requests were written to " + requests));
+    String fileName = upload(requests);
+    ObjectNode create = BatchHttp.JSON.createObjectNode();
+    ObjectNode batch = create.putObject("batch");
+    batch.put("display_name", "promptunit " + requests.getFileName());
+    batch.putObject("input_config").put("file_name", fileName);
+    JsonNode operation = http.json(http.request("/models/" + model + ":batchGenerateContent").header("Content-Type", "application/json")
+        .POST(BodyPublishers.ofString(create.toString())).build(), "create a batch of " + fileName);
+    return status(operation, fileName);
+  }
+
+  /** The Files API's resumable upload: start (metadata), then the bytes in one finalizing request, streamed from disk. */
+  private String upload(Path requests) throws IOException {
+    long size = Files.size(requests);
+    String metadata = BatchHttp.JSON.createObjectNode().set("file", BatchHttp.JSON.createObjectNode().put("display_name", requests.getFileName().toString()))
+        .toString();
+    HttpRequest start = http.request(root + "/upload" + apiPath + "/files")
+        .header("X-Goog-Upload-Protocol", "resumable").header("X-Goog-Upload-Command", "start")
+        .header("X-Goog-Upload-Header-Content-Length", Long.toString(size)).header("X-Goog-Upload-Header-Content-Type", "application/jsonl")
+        .header("Content-Type", "application/json").POST(BodyPublishers.ofString(metadata)).build();
+    HttpResponse<String> started = http.raw(start, "start the upload of " + requests.getFileName());
+    String uploadUrl = started.headers().firstValue("X-Goog-Upload-URL").orElseThrow(() -> new IOException(
+        "Gemini's Files API answered the start of an upload without an X-Goog-Upload-URL header"));
+    HttpRequest bytes = HttpRequest.newBuilder(URI.create(uploadUrl)).header("x-goog-api-key", key)
+        .header("X-Goog-Upload-Offset", "0").header("X-Goog-Upload-Command", "upload, finalize")
+        .POST(BodyPublishers.ofFile(requests)).build();
+    String name = http.upload(bytes, "upload the request file " + requests.getFileName()).path("file").path("name").asText();
+    if (name.isEmpty()) {
+      throw new IOException("Gemini's Files API answered the upload of " + requests.getFileName() + " without a file name");
+    }
+    return name;
+  }
+
+  @Override
+  public BatchStatus status(String id) throws IOException {
+    return status(http.json(http.request("/" + id).GET().build(), "read batch " + id), "");
+  }
+
+  /** A batch operation: {@code {"name", "metadata": {"state", "batchStats"}, "done", "response": {"responsesFile"}}}. */
+  private static BatchStatus status(JsonNode operation, String inputFile) throws IOException {
+    JsonNode metadata = operation.path("metadata");
+    String state = metadata.path("state").asText();
+    BatchStatus.State parsed = switch (state) {
+      case "BATCH_STATE_PENDING" -> BatchStatus.State.VALIDATING;
+      case "BATCH_STATE_RUNNING" -> BatchStatus.State.IN_PROGRESS;
+      case "BATCH_STATE_SUCCEEDED" -> BatchStatus.State.COMPLETED;
+      case "BATCH_STATE_FAILED" -> BatchStatus.State.FAILED;
+      case "BATCH_STATE_CANCELLED" -> BatchStatus.State.CANCELLED;
+      case "BATCH_STATE_EXPIRED" -> BatchStatus.State.EXPIRED;
+      default -> throw new IOException("Gemini answered a batch with unknown state \"" + state + "\": " + BatchHttp.abbreviate(operation.toString()));
+    };
+    JsonNode stats = metadata.path("batchStats");
+    JsonNode output = operation.path("response").isMissingNode() ? metadata.path("output") : operation.path("response");
+    Optional<String> responses = output.hasNonNull("responsesFile") ? Optional.of(output.get("responsesFile").asText()) : Optional.empty();
+    String errors = operation.path("error").isMissingNode() ? "" : Secrets.redact(operation.path("error").path("message").asText(""));
+    return new BatchStatus(operation.path("name").asText(), inputFile.isEmpty() ? metadata.path("inputConfig").path("fileName").asText("") : inputFile,
+        parsed, state.replace("BATCH_STATE_", "").toLowerCase(java.util.Locale.ROOT), stats.path("requestCount").asLong(),
+        stats.path("successfulRequestCount").asLong(), stats.path("failedRequestCount").asLong(), responses, Optional.empty(), errors);
+  }
+
+  @Override
+  public void results(BatchStatus finished, ResultSink sink) throws IOException {
+    if (finished.outputFileId().isPresent()) {
+      String file = finished.outputFileId().get();
+      http.lines(http.request(root + "/download" + apiPath + "/" + file + ":download?alt=media").GET().build(), "download " + file,
+          line -> result(line, sink));
+    }
+  }
+
+  /** One line: {@code {"key", "response": {generateContent answer}}} or {@code {"key", "error"|"status": {"code", "message"}}}. */
+  private static void result(String line, ResultSink sink) throws IOException {
+    JsonNode node = BatchHttp.JSON.readTree(line);
+    String id = node.path("key").asText();
+    if (id.isEmpty()) {
+      return;
+    }
+    JsonNode error = node.hasNonNull("error") ? node.get("error") : node.path("status");
+    JsonNode response = node.path("response");
+    if (!error.isMissingNode() && error.hasNonNull("message") && response.isMissingNode()) {
+      sink.error(id, Secrets.redact(error.path("status").asText("error " + error.path("code").asText("")) + ": "
+          + BatchHttp.abbreviate(error.path("message").asText())));
+      return;
+    }
+    JsonNode candidate = response.path("candidates").path(0);
+    if (candidate.isMissingNode()) {
+      sink.error(id, Secrets.redact("an answer without candidates: " + BatchHttp.abbreviate(response.toString())));
+      return;
+    }
+    StringBuilder text = new StringBuilder();
+    for (JsonNode part : candidate.path("content").path("parts")) {
+      if (part.hasNonNull("text") && !part.path("thought").asBoolean(false)) {
+        text.append(part.get("text").asText());
+      }
+    }
+    JsonNode usage = response.path("usageMetadata");
+    // as an interactive call: an answer may echo a key, which must reach no cassette
+    sink.answer(id, new Answer(Secrets.redact(text.toString()), usage.path("promptTokenCount").asLong(), usage.path("candidatesTokenCount").asLong()));
+  }
+}
