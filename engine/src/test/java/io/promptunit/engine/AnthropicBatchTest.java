@@ -53,6 +53,8 @@ class AnthropicBatchTest {
   private volatile boolean forgotten;
   /** Status reads before a batch ends. */
   private volatile int readsBeforeEnd = 2;
+  /** Counted down at the first status read: the run is then waiting for its batch. */
+  private final java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
 
   @BeforeEach
   void start() throws IOException {
@@ -94,6 +96,7 @@ class AnthropicBatchTest {
       } else if (statusFailures.getAndDecrement() > 0) {
         reply(exchange, 503, "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}");
       } else {
+        waiting.countDown();
         int total = created.get(number - 1).path("requests").size();
         boolean ended = statusReads.incrementAndGet() >= readsBeforeEnd;
         reply(exchange, 200, batch(number, ended ? "ended" : "in_progress", total, ended ? total : 0, ended).toString());
@@ -244,6 +247,30 @@ class AnthropicBatchTest {
     EngineExecutionResults fresh = run(true);
     fresh.testEvents().assertStatistics(stats -> stats.started(5).succeeded(5));
     assertThat(created).hasSize(2);
+    assertThat(ledger).doesNotExist();
+  }
+
+  @Test
+  void aRunInterruptedWhileWaitingKeepsTheBatchAndTheNextRunCollectsItWithoutPayingAgain() throws Exception {
+    readsBeforeEnd = Integer.MAX_VALUE;
+    Path ledger = cassettes.resolve(ConfiguredModelSuite.class.getName() + ".batch.json");
+    java.util.concurrent.atomic.AtomicReference<EngineExecutionResults> interrupted = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread ci = new Thread(() -> interrupted.set(run(true, "promptunit.batch.poll-millis", "50")));
+    ci.start();
+    assertThat(waiting.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("the run reached its first status check").isTrue();
+    ci.interrupt(); // what Ctrl-C or a CI timeout does to a waiting run
+    ci.join(30_000);
+
+    assertThat(ci.isAlive()).isFalse();
+    assertThat(interrupted.get().testEvents().succeeded().count()).isZero();
+    assertThat(ledger).isRegularFile();
+    assertThat(Files.readString(ledger)).contains("msgbatch_1").doesNotContain("Route the support ticket");
+
+    readsBeforeEnd = 1;
+    EngineExecutionResults resumed = run(true);
+
+    resumed.testEvents().assertStatistics(stats -> stats.started(5).succeeded(5));
+    assertThat(created).as("the kept batch is collected, not submitted again").hasSize(1);
     assertThat(ledger).doesNotExist();
   }
 }
