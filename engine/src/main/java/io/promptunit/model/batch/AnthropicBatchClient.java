@@ -2,15 +2,12 @@ package io.promptunit.model.batch;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptunit.model.Secrets;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -45,15 +42,14 @@ public final class AnthropicBatchClient implements BatchClient {
 
   @Override
   public RequestFile requestFile(Path file) throws IOException {
-    BatchHttp.CountingStream out = new BatchHttp.CountingStream(new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
-    JsonGenerator generator = BatchHttp.JSON.getFactory().createGenerator(out, JsonEncoding.UTF8);
-    generator.writeStartObject();
-    generator.writeArrayFieldStart("requests");
-    return new RequestFile() {
-      private int count;
+    return new BatchHttp.JsonRequestFile(file) {
+      {
+        generator.writeStartObject();
+        generator.writeArrayFieldStart("requests");
+      }
 
       @Override
-      public void add(String customId, WireRequest request) throws IOException {
+      protected void write(String customId, WireRequest request) throws IOException {
         JsonNode body = BatchHttp.JSON.readTree(request.body());
         if (body instanceof ObjectNode params) {
           // a batch is never streamed; everything else is the interactive request as the client wrote it
@@ -64,27 +60,12 @@ public final class AnthropicBatchClient implements BatchClient {
         generator.writeFieldName("params");
         generator.writeTree(body);
         generator.writeEndObject();
-        count++;
       }
 
       @Override
-      public int count() {
-        return count;
-      }
-
-      @Override
-      public long bytes() {
-        return out.count() + Math.max(0, generator.getOutputBuffered());
-      }
-
-      @Override
-      public void close() throws IOException {
-        if (!generator.isClosed()) {
-          generator.writeEndArray();
-          generator.writeEndObject();
-          generator.close();
-        }
-        out.close();
+      protected void finish() throws IOException {
+        generator.writeEndArray();
+        generator.writeEndObject();
       }
     };
   }

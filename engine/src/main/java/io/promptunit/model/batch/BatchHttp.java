@@ -1,5 +1,6 @@
 package io.promptunit.model.batch;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptunit.model.Secrets;
@@ -128,6 +129,52 @@ final class BatchHttp {
   static String abbreviate(String text) {
     String line = text.strip().replaceAll("\\s+", " ");
     return line.length() > 400 ? line.substring(0, 400) + "..." : line;
+  }
+
+  /**
+   * A request file written as JSON straight to disk, a request at a time: each provider says how one
+   * request is written ({@link #write}) and, if its format needs them, what comes first and last.
+   */
+  abstract static class JsonRequestFile implements BatchClient.RequestFile {
+    protected final JsonGenerator generator;
+    private final CountingStream out;
+    private int count;
+
+    JsonRequestFile(java.nio.file.Path file) throws IOException {
+      this.out = new CountingStream(new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(file), 1 << 16));
+      this.generator = JSON.getFactory().createGenerator(out, com.fasterxml.jackson.core.JsonEncoding.UTF8);
+    }
+
+    /** Writes one request. */
+    protected abstract void write(String customId, WireRequest request) throws IOException;
+
+    /** Writes what closes the file's JSON, if anything. */
+    protected void finish() throws IOException {}
+
+    @Override
+    public final void add(String customId, WireRequest request) throws IOException {
+      write(customId, request);
+      count++;
+    }
+
+    @Override
+    public final int count() {
+      return count;
+    }
+
+    @Override
+    public final long bytes() {
+      return out.count() + Math.max(0, generator.getOutputBuffered());
+    }
+
+    @Override
+    public final void close() throws IOException {
+      if (!generator.isClosed()) {
+        finish();
+        generator.close();
+      }
+      out.close();
+    }
   }
 
   /** Counts what goes through it: the size of a request file while it is written. */

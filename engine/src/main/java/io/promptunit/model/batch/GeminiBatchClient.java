@@ -2,8 +2,6 @@ package io.promptunit.model.batch;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptunit.model.Secrets;
@@ -54,45 +52,28 @@ public final class GeminiBatchClient implements BatchClient {
 
   @Override
   public RequestFile requestFile(Path file) throws IOException {
-    BatchHttp.CountingStream out = new BatchHttp.CountingStream(new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
-    JsonGenerator generator = BatchHttp.JSON.getFactory().createGenerator(out, JsonEncoding.UTF8);
-    generator.setRootValueSeparator(null);
-    return new RequestFile() {
-      private int count;
+    return new BatchHttp.JsonRequestFile(file) {
       private String model;
 
+      {
+        generator.setRootValueSeparator(null);
+      }
+
       @Override
-      public void add(String customId, WireRequest request) throws IOException {
+      protected void write(String customId, WireRequest request) throws IOException {
         // the interactive endpoint is /models/{model}:generateContent; a batch is created per model
         String thisModel = request.path().replaceFirst("^/models/", "").replaceFirst(":.*$", "");
         if (model != null && !model.equals(thisModel)) {
           throw new IOException("a Gemini batch holds the requests of one model; got " + thisModel + " after " + model);
         }
         model = thisModel;
+        models.put(file.toAbsolutePath().normalize(), model);
         generator.writeStartObject();
         generator.writeStringField("key", customId);
         generator.writeFieldName("request");
         generator.writeTree(BatchHttp.JSON.readTree(request.body()));
         generator.writeEndObject();
         generator.writeRaw('\n');
-        count++;
-        models.put(file.toAbsolutePath().normalize(), model);
-      }
-
-      @Override
-      public int count() {
-        return count;
-      }
-
-      @Override
-      public long bytes() {
-        return out.count() + Math.max(0, generator.getOutputBuffered());
-      }
-
-      @Override
-      public void close() throws IOException {
-        generator.close();
-        out.close();
       }
     };
   }

@@ -2,9 +2,6 @@ package io.promptunit.model.batch;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptunit.model.Secrets;
@@ -12,7 +9,6 @@ import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -29,7 +25,6 @@ import org.apiguardian.api.API;
 public final class OpenAiBatchClient implements BatchClient {
 
   private static final ObjectMapper JSON = BatchHttp.JSON;
-  private static final JsonFactory FACTORY = JSON.getFactory();
 
   private final BatchHttp http;
 
@@ -49,15 +44,14 @@ public final class OpenAiBatchClient implements BatchClient {
 
   @Override
   public RequestFile requestFile(Path file) throws IOException {
-    BatchHttp.CountingStream out = new BatchHttp.CountingStream(new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16));
-    JsonGenerator generator = FACTORY.createGenerator(out, JsonEncoding.UTF8);
-    // one request per line, nothing between lines
-    generator.setRootValueSeparator(null);
-    return new RequestFile() {
-      private int count;
+    return new BatchHttp.JsonRequestFile(file) {
+      {
+        // one request per line, nothing between lines
+        generator.setRootValueSeparator(null);
+      }
 
       @Override
-      public void add(String customId, WireRequest request) throws IOException {
+      protected void write(String customId, WireRequest request) throws IOException {
         generator.writeStartObject();
         generator.writeStringField("custom_id", customId);
         generator.writeStringField("method", "POST");
@@ -68,23 +62,6 @@ public final class OpenAiBatchClient implements BatchClient {
         generator.writeTree(JSON.readTree(request.body()));
         generator.writeEndObject();
         generator.writeRaw('\n');
-        count++;
-      }
-
-      @Override
-      public int count() {
-        return count;
-      }
-
-      @Override
-      public long bytes() {
-        return out.count() + Math.max(0, generator.getOutputBuffered());
-      }
-
-      @Override
-      public void close() throws IOException {
-        generator.close();
-        out.close();
       }
     };
   }
