@@ -86,6 +86,7 @@ final class SuiteExecution {
   private static int checkSwitches(RunContext context) {
     context.settings().getBoolean(Keys.CACHE_PRUNE);
     context.settings().getBoolean(Keys.OPTIMIZE);
+    context.settings().getBoolean(Keys.BATCH);
     io.promptunit.suite.Shard.parse(context.settings().get(Keys.SHARD), Keys.SHARD + context.settings().sourceNote(Keys.SHARD));
     return context.settings().getInt(Keys.PROGRESS_SECONDS, Keys.DEFAULT_PROGRESS_SECONDS);
   }
