@@ -47,7 +47,8 @@ public final class StrategyParameters {
       }
     }).orElseGet(() -> attribute(name, Integer.class).orElse(referenceDefault));
     if (value < least) {
-      problem(name + " = " + value + " must be at least " + least);
+      problem(name + " = " + value + (raw(name).isPresent() ? " (from " + OptimizeOptions.PREFIX + name + settings.sourceNote(OptimizeOptions.PREFIX + name) + ")" : "")
+          + " must be at least " + least);
     }
     return value;
   }
@@ -56,7 +57,7 @@ public final class StrategyParameters {
   public String choice(String name, String referenceDefault, String... allowed) {
     String value = text(name, referenceDefault);
     if (!Arrays.asList(allowed).contains(value)) {
-      problem(name + " = \"" + value + "\" must be " + String.join(" or ", Arrays.stream(allowed).map(a -> "\"" + a + "\"").toList()));
+      problem(name + " = \"" + value + "\"" + (raw(name).isPresent() ? " (from " + OptimizeOptions.PREFIX + name + ")" : "") + " must be " + String.join(" or ", Arrays.stream(allowed).map(a -> "\"" + a + "\"").toList()));
     }
     return value;
   }

@@ -60,7 +60,7 @@ class RulebookTest {
   void itsParametersAreValidatedWithTheLoopsAllAtOnce() {
     assertThatThrownBy(() -> optimize(Map.of("promptunit.optimize.strategy", "rulebook", "promptunit.optimize.rulesPerAsk", "0",
         "promptunit.optimize.patience", "0")))
-        .hasMessageContaining("2 problems").hasMessageContaining("rulesPerAsk = 0 must be at least 1").hasMessageContaining("patience = 0");
+        .hasMessageContaining("2 problems").hasMessageContaining("rulesPerAsk = 0 (from promptunit.optimize.rulesPerAsk) must be at least 1").hasMessageContaining("patience = 0");
   }
 
   @Test
