@@ -79,6 +79,16 @@ public final class Settings {
     return get(key).map(v -> parse(key, v, Double::parseDouble, "a number, e.g. 0.05")).orElse(defaultValue);
   }
 
+  /** {@link Keys#CACHE_DIR}: where the cassettes (and baselines) are, relative to the working directory. */
+  public java.nio.file.Path cacheDir() {
+    return java.nio.file.Path.of(get(Keys.CACHE_DIR).orElse(Keys.DEFAULT_CACHE_DIR));
+  }
+
+  /** {@link Keys#OUTPUT_DIR}: where reports and optimization outputs go, relative to the working directory. */
+  public java.nio.file.Path outputDir() {
+    return java.nio.file.Path.of(get(Keys.OUTPUT_DIR).orElse(Keys.DEFAULT_OUTPUT_DIR));
+  }
+
   /** {@code true} or {@code false} (any case); anything else is an error naming the key, where it was set and what is accepted. */
   public Optional<Boolean> getBoolean(String key) {
     return get(key).map(value -> {

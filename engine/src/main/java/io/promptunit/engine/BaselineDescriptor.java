@@ -78,7 +78,7 @@ final class BaselineDescriptor extends AbstractTestDescriptor implements Node<Ru
 
   /** {@code <cache-dir>/<suite class>.baseline.json}, beside the suite's cassette. */
   static Path file(Settings settings, Suite suite) {
-    return Path.of(settings.get(Keys.CACHE_DIR).orElse(Keys.DEFAULT_CACHE_DIR)).resolve(suite.name() + ".baseline.json");
+    return settings.cacheDir().resolve(suite.name() + ".baseline.json");
   }
 
   @Override
@@ -135,9 +135,7 @@ final class BaselineDescriptor extends AbstractTestDescriptor implements Node<Ru
       StringBuilder message = new StringBuilder("Suite " + suite.anchor().getSimpleName() + " is significantly worse than its baseline " + shown
           + ": " + summary + ". Examples that passed in the baseline and fail now:");
       for (String id : comparison.regressions()) {
-        SuiteReport.Row row = byId.get(id);
-        message.append("\n  ✘ ").append(id).append(" (").append(row.location()).append(") expected \"").append(oneLine(row.expected()))
-            .append("\", got \"").append(oneLine(row.actual())).append('"');
+        message.append("\n  ✘ ").append(byId.get(id).failureSummary());
       }
       message.append("\nIf the change is intended, accept it with -D").append(Keys.BASELINE).append("=update and commit ").append(shown).append('.');
       throw new AssertionFailedError(message.toString());
@@ -167,13 +165,6 @@ final class BaselineDescriptor extends AbstractTestDescriptor implements Node<Ru
   }
 
   private static String shown(Path file) {
-    Path cwd = Path.of("").toAbsolutePath();
-    Path absolute = file.toAbsolutePath().normalize();
-    return (absolute.startsWith(cwd) ? cwd.relativize(absolute) : absolute).toString().replace('\\', '/');
-  }
-
-  private static String oneLine(String text) {
-    String line = text.strip().replaceAll("\\s+", " ");
-    return line.length() > 80 ? line.substring(0, 79) + "…" : line;
+    return io.promptunit.suite.Resource.inWorkingDirectory(file).orElse(file.toAbsolutePath().normalize().toString());
   }
 }

@@ -34,7 +34,7 @@ final class PromptUnitEngineDescriptor extends EngineDescriptor implements Node<
       }
       List<SuiteReport> suites = context.reports();
       if (!suites.isEmpty() && context.settings().getBoolean(Keys.REPORT, true)) {
-        Path file = Path.of(context.settings().get(Keys.OUTPUT_DIR).orElse(Keys.DEFAULT_OUTPUT_DIR)).resolve("report.html");
+        Path file = context.settings().outputDir().resolve("report.html");
         try {
           Console.line("report: " + HtmlReport.write(file, suites, total).toUri());
         } catch (IOException | RuntimeException e) {

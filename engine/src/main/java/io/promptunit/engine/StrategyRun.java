@@ -110,7 +110,7 @@ final class StrategyRun {
   }
 
   static Path outputDirectory(RunContext context, Suite suite) {
-    return Path.of(context.settings().get(Keys.OUTPUT_DIR).orElse(Keys.DEFAULT_OUTPUT_DIR)).resolve(suite.anchor().getName());
+    return context.settings().outputDir().resolve(suite.anchor().getName());
   }
 
   /**

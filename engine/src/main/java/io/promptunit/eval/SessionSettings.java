@@ -75,7 +75,7 @@ public final class SessionSettings {
 
   /** {@code <promptunit.cache-dir>/<suite name>.jsonl}. */
   public static Path cassettePath(Suite suite, Settings settings) {
-    return Path.of(settings.get(Keys.CACHE_DIR).orElse(Keys.DEFAULT_CACHE_DIR)).resolve(suite.name() + ".jsonl");
+    return settings.cacheDir().resolve(suite.name() + ".jsonl");
   }
 
   /** {@code promptunit.max-output-tokens}, when set. */

@@ -59,6 +59,12 @@ public final class SuiteReport {
     public boolean passed() {
       return status.equals("passed");
     }
+
+    /** {@code id [split] (file:line) expected "…", got "…"}, or {@code … error: why}: a failing example on one line. */
+    public String failureSummary() {
+      String what = status.equals("error") ? "error: " + oneLine(reason, 140) : "expected " + quote(expected) + ", got " + quote(actual);
+      return id + (split.isEmpty() ? "" : " [" + split + "]") + " (" + location + ") " + what;
+    }
   }
 
   private final String name;
@@ -201,11 +207,8 @@ public final class SuiteReport {
     List<Row> failing = rows.stream().filter(r -> !r.passed() && !r.status().equals("aborted")).toList();
     List<String> lines = new ArrayList<>();
     for (Row row : failing.subList(0, Math.min(failing.size(), MAX_FAILURES_SHOWN))) {
-      String what = row.status().equals("error")
-          ? "error: " + oneLine(row.reason(), 140)
-          : "expected " + quote(row.expected()) + ", got " + quote(row.actual());
-      lines.add("  " + (row.status().equals("tolerated") ? "~ " : "✘ ") + row.id() + (row.split().isEmpty() ? "" : " [" + row.split() + "]")
-          + " (" + row.location() + ") " + what + (row.status().equals("tolerated") ? " (tolerated by minPassRate)" : ""));
+      lines.add("  " + (row.status().equals("tolerated") ? "~ " : "✘ ") + row.failureSummary()
+          + (row.status().equals("tolerated") ? " (tolerated by minPassRate)" : ""));
     }
     if (failing.size() > MAX_FAILURES_SHOWN) {
       lines.add("  … and " + (failing.size() - MAX_FAILURES_SHOWN) + " more failing examples (see the report)");

@@ -88,11 +88,14 @@ public record Resource(String path, URL url) {
    * otherwise (a jar, a file outside the project) the classpath path.
    */
   public String displayPath() {
+    return sourceFile().flatMap(Resource::inWorkingDirectory).orElse(path);
+  }
+
+  /** {@code file} relative to the working directory (the module, under Maven), when it is inside it. */
+  public static Optional<String> inWorkingDirectory(Path file) {
     Path cwd = Path.of("").toAbsolutePath();
-    return sourceFile().map(file -> file.toAbsolutePath().normalize())
-        .filter(file -> file.startsWith(cwd))
-        .map(file -> cwd.relativize(file).toString().replace('\\', '/'))
-        .orElse(path);
+    Path absolute = file.toAbsolutePath().normalize();
+    return absolute.startsWith(cwd) ? Optional.of(cwd.relativize(absolute).toString().replace('\\', '/')) : Optional.empty();
   }
 
   public InputStream open() throws IOException {

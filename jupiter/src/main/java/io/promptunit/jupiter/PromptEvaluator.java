@@ -117,7 +117,7 @@ public final class PromptEvaluator implements AutoCloseable {
     closed = true;
     resolver.close();
     if (!reports.isEmpty() && settings.getBoolean(Keys.REPORT, true)) {
-      Path file = Path.of(settings.get(Keys.OUTPUT_DIR).orElse(Keys.DEFAULT_OUTPUT_DIR)).resolve("jupiter").resolve(anchor.getName() + ".html");
+      Path file = settings.outputDir().resolve("jupiter").resolve(anchor.getName() + ".html");
       Spend total = reports.stream().map(SuiteReport::spend).reduce(Spend.NONE, Spend::plus);
       try {
         line("report: " + HtmlReport.write(file, reports, total).toUri());
