@@ -9,10 +9,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.promptunit.fixtures.valid.ConfiguredModelSuite;
+import io.promptunit.testing.LocalHttp;
 import io.promptunit.testing.Routers;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -57,17 +56,8 @@ class AnthropicBatchTest {
   private final java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
 
   @BeforeEach
-  void start() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", exchange -> {
-      try {
-        handle(exchange);
-      } catch (IOException | RuntimeException e) {
-        e.printStackTrace();
-        throw e;
-      }
-    });
-    server.start();
+  void start() {
+    server = LocalHttp.start(this::handle);
   }
 
   @AfterEach
@@ -141,11 +131,7 @@ class AnthropicBatchTest {
   }
 
   private static void reply(HttpExchange exchange, int status, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().add("Content-Type", "application/json");
-    exchange.sendResponseHeaders(status, bytes.length);
-    exchange.getResponseBody().write(bytes);
-    exchange.close();
+    LocalHttp.reply(exchange, status, body);
   }
 
   private EngineExecutionResults run(boolean batch, String... more) {

@@ -9,9 +9,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.promptunit.fixtures.valid.ConfiguredModelSuite;
+import io.promptunit.testing.LocalHttp;
 import io.promptunit.testing.Routers;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -49,17 +49,8 @@ class GeminiBatchTest {
   private volatile String failing = "";
 
   @BeforeEach
-  void start() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", exchange -> {
-      try {
-        handle(exchange);
-      } catch (IOException | RuntimeException e) {
-        e.printStackTrace();
-        throw e;
-      }
-    });
-    server.start();
+  void start() {
+    server = LocalHttp.start(this::handle);
   }
 
   @AfterEach
@@ -124,11 +115,7 @@ class GeminiBatchTest {
   }
 
   private static void reply(HttpExchange exchange, int status, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().add("Content-Type", "application/json");
-    exchange.sendResponseHeaders(status, bytes.length);
-    exchange.getResponseBody().write(bytes);
-    exchange.close();
+    LocalHttp.reply(exchange, status, body);
   }
 
   private EngineExecutionResults run(boolean batch) {

@@ -8,10 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.promptunit.fixtures.valid.ConfiguredModelSuite;
 import io.promptunit.model.Secrets;
+import io.promptunit.testing.LocalHttp;
 import io.promptunit.testing.Routers;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -34,32 +32,22 @@ class GeminiProviderTest {
   private final AtomicInteger failuresToSend = new AtomicInteger();
 
   @BeforeEach
-  void start() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", exchange -> {
+  void start() {
+    server = LocalHttp.start(exchange -> {
       JsonNode body = JSON.readTree(exchange.getRequestBody());
       paths.add(exchange.getRequestURI().getPath());
       bodies.add(body);
-      byte[] reply;
-      int status;
       if (failuresToSend.getAndDecrement() > 0) {
-        status = 503;
-        reply = "{\"error\": {\"code\": 503, \"message\": \"overloaded\", \"status\": \"UNAVAILABLE\"}}".getBytes(StandardCharsets.UTF_8);
+        LocalHttp.reply(exchange, 503, "{\"error\": {\"code\": 503, \"message\": \"overloaded\", \"status\": \"UNAVAILABLE\"}}");
       } else {
         String question = body.at("/contents/0/parts/0/text").asText();
-        status = 200;
-        reply = JSON.writeValueAsBytes(Map.of(
+        LocalHttp.reply(exchange, 200, JSON.writeValueAsString(Map.of(
             "candidates", List.of(Map.of("content", Map.of("role", "model", "parts", List.of(Map.of("text", Routers.route(question)))),
                 "finishReason", "STOP", "index", 0)),
             "usageMetadata", Map.of("promptTokenCount", 30, "candidatesTokenCount", 2, "totalTokenCount", 32),
-            "modelVersion", "gemini-2.5-flash"));
+            "modelVersion", "gemini-2.5-flash")));
       }
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(status, reply.length);
-      exchange.getResponseBody().write(reply);
-      exchange.close();
     });
-    server.start();
   }
 
   @AfterEach
