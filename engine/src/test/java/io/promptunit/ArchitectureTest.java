@@ -21,10 +21,11 @@ class ArchitectureTest {
 
   @ArchTest
   static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
-      .layer("Adapter").definedBy("io.promptunit.engine..")
+      .layer("Adapter").definedBy("io.promptunit.junit..")
       .layer("Report").definedBy("io.promptunit.report..")
       .layer("Optimize").definedBy("io.promptunit.optimize..")
       .layer("Eval").definedBy("io.promptunit.eval..")
+      .layer("Check").definedBy("io.promptunit.check..")
       .layer("Model").definedBy("io.promptunit.model..")
       .layer("Suite").definedBy("io.promptunit.suite..")
       .layer("Config").definedBy("io.promptunit.config..")
@@ -32,20 +33,21 @@ class ArchitectureTest {
       .whereLayer("Report").mayOnlyBeAccessedByLayers("Adapter")
       .whereLayer("Optimize").mayOnlyBeAccessedByLayers("Adapter", "Report")
       .whereLayer("Eval").mayOnlyBeAccessedByLayers("Adapter", "Report", "Optimize")
-      .whereLayer("Model").mayOnlyBeAccessedByLayers("Adapter", "Report", "Optimize", "Eval")
-      .whereLayer("Suite").mayOnlyBeAccessedByLayers("Adapter", "Report", "Optimize", "Eval")
-      .whereLayer("Config").mayOnlyBeAccessedByLayers("Adapter", "Report", "Optimize", "Eval", "Model", "Suite");
+      .whereLayer("Check").mayOnlyBeAccessedByLayers("Adapter", "Report", "Optimize", "Eval")
+      .whereLayer("Model").mayOnlyBeAccessedByLayers("Adapter", "Report", "Optimize", "Eval", "Check")
+      .whereLayer("Suite").mayOnlyBeAccessedByLayers("Adapter", "Report", "Optimize", "Eval", "Check")
+      .whereLayer("Config").mayOnlyBeAccessedByLayers("Adapter", "Report", "Optimize", "Eval", "Check", "Model", "Suite");
 
   @ArchTest
   static final ArchRule noPackageCycles = slices().matching("io.promptunit.(**)").should().beFreeOfCycles();
 
   @ArchTest
-  static final ArchRule onlyTheAdapterKnowsTheJUnitPlatformEngine = noClasses().that().resideOutsideOfPackage("io.promptunit.engine..")
+  static final ArchRule onlyTheAdapterKnowsTheJUnitPlatformEngine = noClasses().that().resideOutsideOfPackage("io.promptunit.junit..")
       .should().dependOnClassesThat().resideInAPackage("org.junit.platform.engine..");
 
   /** Everything but the adapter is usable from plain Java (opentest4j's AssertionFailedError, which checks throw, is not JUnit). */
   @ArchTest
-  static final ArchRule nothingButTheAdapterIsJUnitAware = noClasses().that().resideOutsideOfPackages("io.promptunit.engine..")
+  static final ArchRule nothingButTheAdapterIsJUnitAware = noClasses().that().resideOutsideOfPackages("io.promptunit.junit..")
       .and().resideOutsideOfPackage("io.promptunit")
       .should().dependOnClassesThat().resideInAnyPackage("org.junit..");
 

@@ -1,5 +1,6 @@
 package io.promptunit.eval;
 
+import io.promptunit.check.CheckFailure;
 import static org.apiguardian.api.API.Status.STABLE;
 
 import org.apiguardian.api.API;

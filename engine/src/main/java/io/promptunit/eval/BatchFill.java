@@ -60,7 +60,7 @@ public final class BatchFill {
    * @param progress takes progress lines (submission, status while waiting)
    * @throws ModelConfigurationException when batch mode cannot run: no read-write cassette, a model without a batch API
    */
-  public static void fill(SuiteSession session, List<Example> examples, Settings settings, ModelResolver resolver, Consumer<String> progress) {
+  public static void fill(ScoringSession session, List<Example> examples, Settings settings, ModelResolver resolver, Consumer<String> progress) {
     Cassette cassette = session.cassette().filter(c -> c.mode() == CacheMode.READ_WRITE).orElseThrow(() -> ModelConfigurationException.invalid(
         "Batch mode (" + Keys.BATCH + "=true) records the provider's answers in the suite's cassette and runs the suite from it, so it needs "
             + Keys.CACHE + "=read-write (the default); this run has " + Keys.CACHE + "=" + SessionSettings.cacheMode(settings).name()
@@ -125,7 +125,7 @@ public final class BatchFill {
   }
 
   /** One pass over the examples, exactly as the suite run makes it; the results are not kept. */
-  private static void collect(SuiteSession session, List<Example> examples) throws InterruptedException {
+  private static void collect(ScoringSession session, List<Example> examples) throws InterruptedException {
     SuiteRun pass = new SuiteRun(session, examples);
     for (Example example : examples) {
       pass.await(example);

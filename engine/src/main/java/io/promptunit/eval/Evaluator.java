@@ -1,5 +1,8 @@
 package io.promptunit.eval;
 
+import io.promptunit.check.Conversation;
+import io.promptunit.check.CheckFailure;
+import io.promptunit.check.OutputCheck;
 import static org.apiguardian.api.API.Status.INTERNAL;
 
 import org.apiguardian.api.API;

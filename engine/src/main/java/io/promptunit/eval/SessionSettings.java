@@ -9,7 +9,7 @@ import io.promptunit.model.CacheMode;
 import io.promptunit.model.Cassette;
 import io.promptunit.model.ModelClient;
 import io.promptunit.model.PriceTable;
-import io.promptunit.model.SuiteModels;
+import io.promptunit.model.ModelChoice;
 import io.promptunit.suite.Suite;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -17,14 +17,14 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * How a suite's {@link SuiteSession} is set up from the settings — scoring concurrency, cassette,
+ * How a suite's {@link ScoringSession} is set up from the settings — scoring concurrency, cassette,
  * prices, output cap, judges — the same for the JUnit engine, the Jupiter integration and plain-Java
  * callers, so that a suite scored anywhere shares its cassette and its spend figures.
  *
  * <pre>{@code
- * SuiteModels models = new SuiteModels(new ModelResolver(settings), settings, ModelCall.from(settings));
+ * ModelChoice models = new ModelChoice(new ModelResolver(settings), settings, RetryPolicy.from(settings));
  * ModelClient task = models.taskModel(suite.anchor(), suite.options().model());
- * try (SuiteSession session = SessionSettings.builder(suite, task, models, settings, name -> {}).build()) { ... }
+ * try (ScoringSession session = SessionSettings.builder(suite, task, models, settings, name -> {}).build()) { ... }
  * }</pre>
  */
 @API(status = STABLE, since = "0.1")
@@ -38,10 +38,10 @@ public final class SessionSettings {
    *
    * @param modelUsed told the name of every model the session comes to use (task and judges), e.g. to warn about unpriced ones
    */
-  public static SuiteSession.Builder builder(Suite suite, ModelClient task, SuiteModels models, Settings settings,
+  public static ScoringSession.Builder builder(Suite suite, ModelClient task, ModelChoice models, Settings settings,
       Consumer<String> modelUsed) {
     modelUsed.accept(task.name());
-    return SuiteSession.builder(suite, task)
+    return ScoringSession.builder(suite, task)
         .judges(spec -> {
           ModelClient judge = models.judgeModel(spec, task);
           modelUsed.accept(judge.name());

@@ -12,7 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Evaluates the suite's prompt on a list of examples through a {@link SuiteSession} — at most the
+ * Evaluates the suite's prompt on a list of examples through a {@link ScoringSession} — at most the
  * session's concurrency at a time — while the caller collects the results one by one, in any order.
  * Only a window of examples ahead of the caller (thousands: wide enough that an example waiting out
  * retries does not idle the other workers) is in flight or buffered, so memory stays bounded however
@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 @API(status = INTERNAL, since = "0.1")
 public final class SuiteRun {
 
-  private final SuiteSession session;
+  private final ScoringSession session;
   private final String prompt;
   private final List<Example> examples;
   private final Map<String, Integer> positions = new HashMap<>();
@@ -33,7 +33,7 @@ public final class SuiteRun {
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
 
-  public SuiteRun(SuiteSession session, List<Example> examples) {
+  public SuiteRun(ScoringSession session, List<Example> examples) {
     this.session = session;
     this.prompt = session.suite().prompt().text();
     this.examples = List.copyOf(examples);

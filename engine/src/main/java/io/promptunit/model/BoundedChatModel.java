@@ -10,7 +10,7 @@ import java.util.concurrent.Semaphore;
 
 /**
  * A {@link ChatModel} that holds one of a shared number of permits only while a call is on the
- * wire. Retries back off outside the model ({@link ModelCall}), so an example waiting to retry
+ * wire. Retries back off outside the model ({@link RetryPolicy}), so an example waiting to retry
  * frees its permit for the others instead of idling one of the suite's concurrent calls.
  */
 @API(status = INTERNAL, since = "0.1")

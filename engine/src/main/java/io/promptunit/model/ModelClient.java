@@ -22,9 +22,9 @@ import java.util.concurrent.CompletionException;
  * @param cassette where answers are recorded and replayed from, if caching is on
  */
 @API(status = STABLE, since = "0.1")
-public record ModelClient(ChatModel model, String name, ModelCall call, Optional<Cassette> cassette) {
+public record ModelClient(ChatModel model, String name, RetryPolicy call, Optional<Cassette> cassette) {
 
-  public ModelClient(ChatModel model, String name, ModelCall call) {
+  public ModelClient(ChatModel model, String name, RetryPolicy call) {
     this(model, name, call, Optional.empty());
   }
 

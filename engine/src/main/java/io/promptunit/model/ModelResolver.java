@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Builds langchain4j {@link ChatModel}s from provider strings and settings, one instance per
  * distinct string. API keys are read only from the usual environment variables and never logged.
  *
- * <p>Provider retries are turned off ({@code maxRetries(0)}): {@link ModelCall} is the one place that
+ * <p>Provider retries are turned off ({@code maxRetries(0)}): {@link RetryPolicy} is the one place that
  * retries, so that retries are counted and bounded the same way for every provider.
  */
 @API(status = INTERNAL, since = "0.1")

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * @param defaultBaseUrl the API's base URL when neither {@link #baseUrlSetting()} nor {@link #baseUrlVariable()} sets one
  * @param prices list prices in dollars per million tokens, by model-name prefix
  * @param alsoSupported extra help for the no-model message, or empty
- * @param builder builds the model; retries stay off ({@code maxRetries(0)}): {@link ModelCall} is the one place that retries
+ * @param builder builds the model; retries stay off ({@code maxRetries(0)}): {@link RetryPolicy} is the one place that retries
  * @param batchPriceFactor what a request sent through the provider's batch API costs, as a fraction of its list price
  *     (0.5: batch requests cost half); 0 when PromptUnit cannot send this provider's requests as a batch
  */

@@ -4,9 +4,9 @@ import static org.apiguardian.api.API.Status.STABLE;
 
 import org.apiguardian.api.API;
 import io.promptunit.Example;
-import io.promptunit.eval.Conversation;
+import io.promptunit.check.Conversation;
 import io.promptunit.eval.ExampleResult;
-import io.promptunit.eval.SuiteSession;
+import io.promptunit.eval.ScoringSession;
 import io.promptunit.model.Budget;
 import io.promptunit.model.PriceTable;
 import io.promptunit.model.Spend;
@@ -50,7 +50,7 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, int rounds
   /** New prompts grow as rules are added; the expected figure assumes this much. */
   private static final double LIKELY_GROWTH = 1.25;
 
-  static Estimate of(OptimizationLoop loop, PromptStrategy strategy, OptimizeOptions options, SuiteSession session,
+  static Estimate of(OptimizationLoop loop, PromptStrategy strategy, OptimizeOptions options, ScoringSession session,
       String taskName, String optimizerName) {
     OptimizationContext context = loop.context(Runnable::run);
     Suite suite = session.suite();
@@ -149,7 +149,7 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, int rounds
   }
 
   /** Tokens of an answer of the task model: the suite run's answers where known, else the expected outputs. */
-  private static double likelyOutput(SuiteSession session, Suite suite, String original, Tokens task) {
+  private static double likelyOutput(ScoringSession session, Suite suite, String original, Tokens task) {
     List<Long> answered = new ArrayList<>();
     for (Example example : suite.examples()) {
       Optional<ExampleResult> known = session.known(original, example);

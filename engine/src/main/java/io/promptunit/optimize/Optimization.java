@@ -3,7 +3,7 @@ package io.promptunit.optimize;
 import static org.apiguardian.api.API.Status.STABLE;
 
 import org.apiguardian.api.API;
-import io.promptunit.eval.SuiteSession;
+import io.promptunit.eval.ScoringSession;
 import io.promptunit.model.Budget;
 import io.promptunit.model.ModelClient;
 import io.promptunit.suite.Suite;
@@ -15,7 +15,7 @@ import java.util.Optional;
  * anything is spent.
  *
  * <pre>{@code
- * try (SuiteSession session = SuiteSession.builder(suite, task).concurrency(8).build()) {
+ * try (ScoringSession session = ScoringSession.builder(suite, task).concurrency(8).build()) {
  *   Optimization optimization = Optimization.prepare(session, options, Optional.of(optimizer));
  *   System.out.println(optimization.estimate().describe());
  *   OptimizationResult result = optimization.run((round, state) -> {});
@@ -40,12 +40,12 @@ public final class Optimization {
    *     concurrency and remembered results), with every call also charged to the optimization's budget
    * @param optimizer the optimizer model, unmetered (metered into the session's spend here); empty: the task model
    */
-  public static Optimization prepare(SuiteSession session, OptimizeOptions options, Optional<ModelClient> optimizer) {
+  public static Optimization prepare(ScoringSession session, OptimizeOptions options, Optional<ModelClient> optimizer) {
     Budget budget = new Budget(options.caps());
     Suite suite = session.suite();
-    SuiteSession budgeted = session.budgeted(budget, session.outputCap().orElse(options.maxOutputTokens()));
+    ScoringSession budgeted = session.budgeted(budget, session.outputCap().orElse(options.maxOutputTokens()));
     ModelClient optimizerClient = optimizer.map(session::client).orElse(session.taskModel());
-    ModelClient budgetedOptimizer = SuiteSession.budgeted(optimizerClient, budget, session.prices(), options.maxOutputTokens());
+    ModelClient budgetedOptimizer = ScoringSession.budgeted(optimizerClient, budget, session.prices(), options.maxOutputTokens());
     PromptStrategy strategy = options.strategy();
     OptimizationLoop loop = new OptimizationLoop(budgeted, strategy, options, budgetedOptimizer, budget);
     Estimate estimate = Estimate.of(loop, strategy, options, session, session.taskModel().name(), optimizerClient.name());

@@ -5,7 +5,7 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 import org.apiguardian.api.API;
 import io.promptunit.Example;
 import io.promptunit.eval.ExampleResult;
-import io.promptunit.eval.SuiteSession;
+import io.promptunit.eval.ScoringSession;
 import io.promptunit.model.Budget;
 import io.promptunit.model.BudgetExhaustedException;
 import io.promptunit.model.DaemonThreads;
@@ -58,10 +58,10 @@ public final class OptimizationLoop {
   private final Set<String> seenTexts = new HashSet<>();
 
   /**
-   * @param session the suite's session, charged to {@code budget} ({@link SuiteSession#budgeted})
+   * @param session the suite's session, charged to {@code budget} ({@link ScoringSession#budgeted})
    * @param optimizerModel the optimizer model, charged to {@code budget}
    */
-  public OptimizationLoop(SuiteSession session, PromptStrategy strategy, OptimizeOptions options, ModelClient optimizerModel, Budget budget) {
+  public OptimizationLoop(ScoringSession session, PromptStrategy strategy, OptimizeOptions options, ModelClient optimizerModel, Budget budget) {
     this.suite = session.suite();
     this.strategy = strategy;
     this.options = options;

@@ -2,7 +2,7 @@ package io.promptunit.optimize;
 
 import io.promptunit.Example;
 import io.promptunit.eval.ExampleResult;
-import io.promptunit.eval.SuiteSession;
+import io.promptunit.eval.ScoringSession;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,9 +15,9 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Scorer {
 
-  private final SuiteSession session;
+  private final ScoringSession session;
 
-  Scorer(SuiteSession session) {
+  Scorer(ScoringSession session) {
     this.session = session;
   }
 

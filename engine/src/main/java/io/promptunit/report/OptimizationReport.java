@@ -35,11 +35,11 @@ public final class OptimizationReport {
    *  @param bestPrompt the best prompt file
    *  @param history the history file
    *  @param summary the summary file */
-  public record Files3(Path directory, Path bestPrompt, Path history, Path summary) {}
+  public record Outputs(Path directory, Path bestPrompt, Path history, Path summary) {}
 
   private OptimizationReport() {}
 
-  public static Files3 write(Path directory, String suiteName, String promptPath, OptimizationResult result) throws IOException {
+  public static Outputs write(Path directory, String suiteName, String promptPath, OptimizationResult result) throws IOException {
     Files.createDirectories(directory);
     Path best = directory.resolve("best.prompt");
     Path history = directory.resolve("history.json");
@@ -47,7 +47,7 @@ public final class OptimizationReport {
     Files.writeString(best, result.best().text() + "\n", StandardCharsets.UTF_8);
     Files.writeString(history, JSON.writeValueAsString(historyJson(suiteName, promptPath, result)), StandardCharsets.UTF_8);
     Files.writeString(summary, summary(suiteName, promptPath, result), StandardCharsets.UTF_8);
-    return new Files3(directory, best, history, summary);
+    return new Outputs(directory, best, history, summary);
   }
 
   static Map<String, Object> historyJson(String suiteName, String promptPath, OptimizationResult result) {

@@ -5,7 +5,7 @@ import static org.apiguardian.api.API.Status.STABLE;
 import org.apiguardian.api.API;
 import io.promptunit.Example;
 import io.promptunit.eval.Attempt;
-import io.promptunit.eval.CheckFailure;
+import io.promptunit.check.CheckFailure;
 import io.promptunit.eval.ExampleResult;
 import io.promptunit.model.Spend;
 import io.promptunit.optimize.OptimizationResult;

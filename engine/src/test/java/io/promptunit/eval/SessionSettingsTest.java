@@ -7,10 +7,10 @@ import io.promptunit.config.Settings;
 import io.promptunit.fixtures.valid.BoundedSuite;
 import io.promptunit.fixtures.valid.RouterSuite;
 import io.promptunit.model.CacheMode;
-import io.promptunit.model.ModelCall;
+import io.promptunit.model.RetryPolicy;
 import io.promptunit.model.ModelClient;
 import io.promptunit.model.ModelResolver;
-import io.promptunit.model.SuiteModels;
+import io.promptunit.model.ModelChoice;
 import io.promptunit.suite.Suite;
 import io.promptunit.suite.SuiteLoader;
 import io.promptunit.testing.ScriptedChatModel;
@@ -56,11 +56,11 @@ class SessionSettingsTest {
     Suite router = SuiteLoader.load(RouterSuite.class);
     Settings settings = Settings.of(Map.of("promptunit.cache-dir", cassettes.toString(), "promptunit.concurrency", "2",
         "promptunit.max-output-tokens", "64"));
-    SuiteModels models = new SuiteModels(new ModelResolver(settings), settings, ModelCall.from(settings));
-    ModelClient task = new ModelClient(ScriptedChatModel.answering(user -> "billing"), "scripted", ModelCall.from(settings));
+    ModelChoice models = new ModelChoice(new ModelResolver(settings), settings, RetryPolicy.from(settings));
+    ModelClient task = new ModelClient(ScriptedChatModel.answering(user -> "billing"), "scripted", RetryPolicy.from(settings));
     List<String> named = new ArrayList<>();
 
-    try (SuiteSession session = SessionSettings.builder(router, task, models, settings, named::add).build()) {
+    try (ScoringSession session = SessionSettings.builder(router, task, models, settings, named::add).build()) {
       assertThat(session.concurrency()).isEqualTo(2);
       assertThat(session.outputCap()).isEqualTo(Optional.of(64));
       assertThat(session.cassette()).map(c -> c.file()).contains(cassettes.resolve(RouterSuite.class.getName() + ".jsonl"));

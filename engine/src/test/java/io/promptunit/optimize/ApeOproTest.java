@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promptunit.Optimize;
 import io.promptunit.config.Settings;
-import io.promptunit.eval.SuiteSession;
+import io.promptunit.eval.ScoringSession;
 import io.promptunit.fixtures.optimize.TicketsSuite;
-import io.promptunit.model.ModelCall;
+import io.promptunit.model.RetryPolicy;
 import io.promptunit.model.ModelClient;
 import io.promptunit.model.PriceTable;
 import io.promptunit.suite.Suite;
@@ -32,8 +32,8 @@ class ApeOproTest {
     Suite suite = SuiteLoader.load(TicketsSuite.class);
     Settings settings = Settings.of(new HashMap<>(overrides));
     OptimizeOptions options = OptimizeOptions.from(TicketsSuite.class.getAnnotation(Optimize.class), settings);
-    ModelCall call = new ModelCall(0, 1);
-    try (SuiteSession session = SuiteSession.builder(suite, new ModelClient(task, "task", call)).concurrency(4)
+    RetryPolicy call = new RetryPolicy(0, 1);
+    try (ScoringSession session = ScoringSession.builder(suite, new ModelClient(task, "task", call)).concurrency(4)
         .prices(new PriceTable(settings)).build()) {
       return Optimization.prepare(session, options, Optional.of(new ModelClient(optimizer, "optimizer", call)))
           .run((round, progress) -> {});

@@ -8,11 +8,11 @@ import io.promptunit.Example;
 import io.promptunit.Optimize;
 import io.promptunit.config.Settings;
 import io.promptunit.eval.SuiteRun;
-import io.promptunit.eval.SuiteSession;
+import io.promptunit.eval.ScoringSession;
 import io.promptunit.fixtures.optimize.TicketsSuite;
 import io.promptunit.model.CacheMode;
 import io.promptunit.model.Cassette;
-import io.promptunit.model.ModelCall;
+import io.promptunit.model.RetryPolicy;
 import io.promptunit.model.ModelClient;
 import io.promptunit.model.PriceTable;
 import io.promptunit.suite.Suite;
@@ -57,11 +57,11 @@ class ConcurrentOptimizationTest {
     Suite suite = SuiteLoader.load(TicketsSuite.class);
     Settings settings = Settings.of(new HashMap<>(overrides));
     OptimizeOptions options = OptimizeOptions.from(TicketsSuite.class.getAnnotation(Optimize.class), settings);
-    ModelCall call = new ModelCall(0, 1);
+    RetryPolicy call = new RetryPolicy(0, 1);
     Optional<Cassette> cassette = cache == CacheMode.OFF
         ? Optional.empty()
         : Optional.of(Cassette.open(cassettes.resolve("tickets.jsonl"), cache, new PrintStream(OutputStream.nullOutputStream())));
-    try (SuiteSession session = SuiteSession.builder(suite, new ModelClient(task, "openai:gpt-4o-mini", call))
+    try (ScoringSession session = ScoringSession.builder(suite, new ModelClient(task, "openai:gpt-4o-mini", call))
         .concurrency(concurrency).prices(new PriceTable(settings)).cassette(cassette).build()) {
       return Optimization.prepare(session, options, Optional.of(new ModelClient(optimizer, "openai:gpt-4o", call)))
           .run((round, progress) -> {});
@@ -179,9 +179,9 @@ class ConcurrentOptimizationTest {
   void theOptimizerNeverPaysForAnAnswerTheSuiteRunAlreadyHas() throws InterruptedException {
     Suite suite = SuiteLoader.load(TicketsSuite.class);
     OptimizeOptions options = OptimizeOptions.from(TicketsSuite.class.getAnnotation(Optimize.class), Settings.of(Map.of()));
-    ModelCall call = new ModelCall(0, 1);
+    RetryPolicy call = new RetryPolicy(0, 1);
     OptimizationResult result;
-    try (SuiteSession session = SuiteSession.builder(suite, new ModelClient(task, "openai:gpt-4o-mini", call)).concurrency(8)
+    try (ScoringSession session = ScoringSession.builder(suite, new ModelClient(task, "openai:gpt-4o-mini", call)).concurrency(8)
         .remember(true).build()) {
       SuiteRun run = new SuiteRun(session, suite.examples());
       for (Example example : suite.examples()) {

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promptunit.Optimize;
 import io.promptunit.config.Settings;
-import io.promptunit.eval.SuiteSession;
+import io.promptunit.eval.ScoringSession;
 import io.promptunit.fixtures.optimize.TicketsPe2Suite;
 import io.promptunit.fixtures.optimize.TicketsSuite;
 import io.promptunit.fixtures.optimize.UnlearnableSuite;
-import io.promptunit.model.ModelCall;
+import io.promptunit.model.RetryPolicy;
 import io.promptunit.model.ModelClient;
 import io.promptunit.model.PriceTable;
 import io.promptunit.suite.Suite;
@@ -37,8 +37,8 @@ class OptimizationLoopTest {
     Suite suite = SuiteLoader.load(anchor);
     Map<String, String> settings = new HashMap<>(overrides);
     OptimizeOptions options = OptimizeOptions.from(anchor.getAnnotation(Optimize.class), Settings.of(settings));
-    ModelCall call = new ModelCall(0, 1);
-    SuiteSession session = SuiteSession.builder(suite, new ModelClient(task, "openai:gpt-4o-mini", call))
+    RetryPolicy call = new RetryPolicy(0, 1);
+    ScoringSession session = ScoringSession.builder(suite, new ModelClient(task, "openai:gpt-4o-mini", call))
         .concurrency(4).prices(new PriceTable(Settings.of(settings))).build();
     return Optimization.prepare(session, options, Optional.of(new ModelClient(optimizer, "openai:gpt-4o", call)));
   }

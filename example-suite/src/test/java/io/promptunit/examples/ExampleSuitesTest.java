@@ -10,12 +10,12 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import io.promptunit.Example;
 import io.promptunit.Split;
-import io.promptunit.eval.Checks;
-import io.promptunit.eval.Conversation;
+import io.promptunit.check.Checks;
+import io.promptunit.check.Conversation;
 import io.promptunit.eval.Evaluator;
 import io.promptunit.eval.ExampleResult;
-import io.promptunit.eval.JudgeModels;
-import io.promptunit.model.ModelCall;
+import io.promptunit.check.JudgeModels;
+import io.promptunit.model.RetryPolicy;
 import io.promptunit.model.ModelClient;
 import io.promptunit.suite.Suite;
 import io.promptunit.suite.SuiteLoader;
@@ -62,7 +62,7 @@ class ExampleSuitesTest {
         return ChatResponse.builder().aiMessage(AiMessage.from(answers.get(user))).build();
       }
     };
-    Evaluator evaluator = new Evaluator(suite, Checks.of(suite, JudgeModels.unavailable()), new ModelClient(oracle, "oracle", new ModelCall(0, 1)));
+    Evaluator evaluator = new Evaluator(suite, Checks.of(suite, JudgeModels.unavailable()), new ModelClient(oracle, "oracle", new RetryPolicy(0, 1)));
 
     for (Example example : suite.examples()) {
       ExampleResult result = evaluator.evaluate(example);

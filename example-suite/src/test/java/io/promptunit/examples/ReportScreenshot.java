@@ -13,7 +13,7 @@ import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import io.promptunit.Example;
-import io.promptunit.eval.Conversation;
+import io.promptunit.check.Conversation;
 import io.promptunit.suite.Suite;
 import io.promptunit.suite.SuiteLoader;
 import java.io.IOException;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promptunit.Optimize;
 import io.promptunit.config.Settings;
-import io.promptunit.eval.SuiteSession;
-import io.promptunit.model.ModelCall;
+import io.promptunit.eval.ScoringSession;
+import io.promptunit.model.RetryPolicy;
 import io.promptunit.model.ModelClient;
 import io.promptunit.model.PriceTable;
 import io.promptunit.optimize.Optimization;
@@ -41,10 +41,10 @@ class TicketPriorityOptimizationTest {
       settings.put("promptunit.optimize.demos", "20");
     }
     OptimizeOptions options = OptimizeOptions.from(TicketPriorityPromptTest.class.getAnnotation(Optimize.class), Settings.of(settings));
-    ModelCall call = new ModelCall(0, 1);
+    RetryPolicy call = new RetryPolicy(0, 1);
 
     OptimizationResult result;
-    try (SuiteSession session = SuiteSession.builder(suite, new ModelClient(models.task(), "scripted-task", call))
+    try (ScoringSession session = ScoringSession.builder(suite, new ModelClient(models.task(), "scripted-task", call))
         .concurrency(4).prices(new PriceTable(Settings.of(settings))).build()) {
       result = Optimization.prepare(session, options, Optional.of(new ModelClient(models.optimizer(), "scripted-optimizer", call)))
           .run((round, progress) -> {});

@@ -4,21 +4,21 @@ import io.promptunit.Example;
 import io.promptunit.config.Keys;
 import io.promptunit.config.Settings;
 import io.promptunit.eval.Attempt;
-import io.promptunit.eval.Conversation;
+import io.promptunit.check.Conversation;
 import io.promptunit.eval.ExampleResult;
 import io.promptunit.eval.SessionSettings;
 import io.promptunit.eval.SuiteRun;
-import io.promptunit.eval.SuiteSession;
+import io.promptunit.eval.ScoringSession;
 import io.promptunit.model.Budget;
 import io.promptunit.model.BudgetExhaustedException;
-import io.promptunit.model.ModelCall;
+import io.promptunit.model.RetryPolicy;
 import io.promptunit.model.ModelClient;
 import io.promptunit.model.ModelConfigurationException;
 import io.promptunit.model.ModelResolver;
 import io.promptunit.model.Spend;
 import io.promptunit.report.HtmlReport;
 import io.promptunit.report.SuiteReport;
-import io.promptunit.model.SuiteModels;
+import io.promptunit.model.ModelChoice;
 import io.promptunit.suite.Resource;
 import io.promptunit.suite.Suite;
 import io.promptunit.suite.SuiteDeclaration;
@@ -63,7 +63,7 @@ public final class PromptEvaluator implements AutoCloseable {
   private final Class<?> anchor;
   private final Settings settings;
   private final ModelResolver resolver;
-  private final ModelCall call;
+  private final RetryPolicy call;
   private final boolean abortWithoutModel;
   /** Every evaluation so far, for the HTML report written when the evaluator closes. */
   private final List<SuiteReport> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -73,7 +73,7 @@ public final class PromptEvaluator implements AutoCloseable {
     this.anchor = anchor;
     this.settings = settings;
     this.resolver = new ModelResolver(settings);
-    this.call = ModelCall.from(settings);
+    this.call = RetryPolicy.from(settings);
     this.abortWithoutModel = abortWithoutModel;
   }
 
@@ -232,10 +232,10 @@ public final class PromptEvaluator implements AutoCloseable {
       ExampleSelection selection = ExampleSelection.of(splits, tags, origin + ".split");
       Suite suite = SuiteLoader.load(new SuiteDeclaration(anchor, anchor.getName(), origin, prompt, promptText, system, examples, options()));
       List<Example> selected = selection.select(suite.examples(), suite.examplesFile().displayPath());
-      SuiteModels models = new SuiteModels(resolver, settings, call);
+      ModelChoice models = new ModelChoice(resolver, settings, call);
       ModelClient task = taskModel(models, suite);
       List<ScoredExample> scored = new ArrayList<>(selected.size());
-      SuiteSession session = SessionSettings.builder(suite, task, models, settings, name -> {}).build();
+      ScoringSession session = SessionSettings.builder(suite, task, models, settings, name -> {}).build();
       try (session) {
         Budget budget = new Budget(new Budget.Caps(maxCalls, Long.MAX_VALUE, maxCost, Long.MAX_VALUE));
         budget.start();
@@ -278,7 +278,7 @@ public final class PromptEvaluator implements AutoCloseable {
     }
   }
 
-  private ModelClient taskModel(SuiteModels models, Suite suite) {
+  private ModelClient taskModel(ModelChoice models, Suite suite) {
     try {
       return models.taskModel(anchor, suite.options().model());
     } catch (ModelConfigurationException e) {

@@ -2,7 +2,7 @@ package io.promptunit.jupiter;
 
 import io.promptunit.Example;
 import io.promptunit.eval.Attempt;
-import io.promptunit.eval.CheckFailure;
+import io.promptunit.check.CheckFailure;
 import io.promptunit.eval.ExampleResult;
 import io.promptunit.model.Secrets;
 import java.util.List;

@@ -1,0 +1,170 @@
+package io.promptunit.junit;
+
+import io.promptunit.config.Keys;
+import io.promptunit.config.Settings;
+import io.promptunit.eval.Baseline;
+import io.promptunit.report.SuiteReport;
+import io.promptunit.suite.Suite;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.platform.engine.UniqueId;
+import org.junit.platform.engine.reporting.ReportEntry;
+import org.junit.platform.engine.support.descriptor.AbstractTestDescriptor;
+import org.junit.platform.engine.support.descriptor.ClassSource;
+import org.junit.platform.engine.support.hierarchical.Node;
+import org.opentest4j.AssertionFailedError;
+import org.opentest4j.TestAbortedException;
+
+/**
+ * The regression gate, a test after the examples: with {@code promptunit.baseline=update} it writes
+ * the suite's outcomes to its baseline file; otherwise, when the suite has a baseline, it fails when
+ * the run is significantly worse (exact McNemar test on the paired outcomes), listing the examples
+ * that flipped from pass to fail, and says when flips are within noise. Examples that errored (a
+ * model error says nothing about the prompt) or did not run are left out of the pairing.
+ */
+final class BaselineDescriptor extends AbstractTestDescriptor implements Node<RunContext> {
+
+  static final String SEGMENT_TYPE = "baseline";
+
+  enum Mode { CHECK, UPDATE, OFF }
+
+  private final Suite suite;
+  private final Path file;
+  private final boolean update;
+  /** A malformed setting, reported by this test rather than breaking discovery. */
+  private final IllegalArgumentException problem;
+
+  private BaselineDescriptor(UniqueId suiteId, Suite suite, Path file, boolean update, IllegalArgumentException problem) {
+    super(suiteId.append(SEGMENT_TYPE, "regression"),
+        update ? "baseline updated (promptunit.baseline=update)" : "no significant regression against the baseline",
+        ClassSource.from(suite.anchor()));
+    this.suite = suite;
+    this.file = file;
+    this.update = update;
+    this.problem = problem;
+  }
+
+  /** The gate of {@code suite}: when updating, or when checking and the suite has a baseline file. */
+  static Optional<BaselineDescriptor> of(UniqueId suiteId, Suite suite, Settings settings) {
+    Path file = file(settings, suite);
+    Mode mode;
+    try {
+      mode = mode(settings);
+    } catch (IllegalArgumentException malformed) {
+      return Optional.of(new BaselineDescriptor(suiteId, suite, file, false, malformed));
+    }
+    if (mode == Mode.UPDATE || mode == Mode.CHECK && java.nio.file.Files.isRegularFile(file)) {
+      return Optional.of(new BaselineDescriptor(suiteId, suite, file, mode == Mode.UPDATE, null));
+    }
+    return Optional.empty();
+  }
+
+  static Mode mode(Settings settings) {
+    String value = settings.get(Keys.BASELINE).orElse("check");
+    try {
+      return Mode.valueOf(value.strip().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("Setting " + Keys.BASELINE + "=" + value + settings.sourceNote(Keys.BASELINE) + " is not a baseline mode; use check, update or off.", e);
+    }
+  }
+
+  /** {@code <cache-dir>/<suite class>.baseline.json}, beside the suite's cassette. */
+  static Path file(Settings settings, Suite suite) {
+    return settings.cacheDir().resolve(suite.name() + ".baseline.json");
+  }
+
+  @Override
+  public Type getType() {
+    return Type.TEST;
+  }
+
+  @Override
+  public RunContext execute(RunContext context, DynamicTestExecutor executor) {
+    if (problem != null) {
+      throw problem;
+    }
+    Optional<String> abort = context.abortReason();
+    if (abort.isPresent()) {
+      throw new TestAbortedException(abort.get());
+    }
+    List<SuiteReport.Row> rows = context.suiteReport().orElseThrow().rows().stream()
+        .filter(row -> List.of("passed", "failed", "tolerated").contains(row.status()))
+        .toList();
+    Map<String, Boolean> outcomes = rows.stream().collect(Collectors.toMap(SuiteReport.Row::id, SuiteReport.Row::passed, (a, b) -> a, LinkedHashMap::new));
+    String shown = shown(file);
+    return update ? update(context, outcomes, shown) : check(context, rows, outcomes, shown);
+  }
+
+  private RunContext update(RunContext context, Map<String, Boolean> outcomes, String shown) {
+    Baseline updated = Baseline.read(file, shown).map(old -> old.updatedWith(outcomes)).orElseGet(() -> new Baseline(suite.name(), outcomes));
+    try {
+      updated.write(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write the baseline " + shown + ": " + e.getMessage(), e);
+    }
+    long passing = outcomes.values().stream().filter(Boolean::booleanValue).count();
+    String line = String.format(Locale.ROOT, "baseline %s written: %d examples of this run (%d passing); commit it beside the cassettes",
+        shown, outcomes.size(), passing) + tooFew(updated.outcomes().size(), significance(context.settings()));
+    Console.line(suite.anchor().getSimpleName() + ": " + line);
+    context.listener().reportingEntryPublished(this, ReportEntry.from(ReportEntryKeys.BASELINE, line));
+    return context;
+  }
+
+  private RunContext check(RunContext context, List<SuiteReport.Row> rows, Map<String, Boolean> outcomes, String shown) {
+    double significance = significance(context.settings());
+    Optional<Baseline> baseline = Baseline.read(file, shown);
+    if (baseline.isEmpty()) {
+      throw new TestAbortedException("The baseline " + shown + " was removed during the run");
+    }
+    Baseline.Comparison comparison = baseline.get().compare(outcomes);
+    String summary = String.format(Locale.ROOT,
+        "%d of %d paired examples flipped from pass to fail, %d from fail to pass (exact McNemar test, one-sided p = %.3g %s %s)%s",
+        comparison.regressions().size(), comparison.paired(), comparison.improvements().size(), comparison.pValue(),
+        comparison.significantlyWorse(significance) ? "<" : ">=", significance,
+        comparison.unpaired() == 0 ? "" : "; " + comparison.unpaired() + " examples are not in the baseline yet");
+    if (comparison.significantlyWorse(significance)) {
+      Map<String, SuiteReport.Row> byId = rows.stream().collect(Collectors.toMap(SuiteReport.Row::id, Function.identity(), (a, b) -> a));
+      StringBuilder message = new StringBuilder("Suite " + suite.anchor().getSimpleName() + " is significantly worse than its baseline " + shown
+          + ": " + summary + ". Examples that passed in the baseline and fail now:");
+      for (String id : comparison.regressions()) {
+        message.append("\n  ✘ ").append(byId.get(id).failureSummary());
+      }
+      message.append("\nIf the change is intended, accept it with -D").append(Keys.BASELINE).append("=update and commit ").append(shown).append('.');
+      throw new AssertionFailedError(message.toString());
+    }
+    String verdict = (comparison.regressions().isEmpty() && comparison.improvements().isEmpty()
+        ? "same outcomes as the baseline " + shown
+        : "within noise of the baseline " + shown + ": " + summary) + tooFew(comparison.paired(), significance);
+    Console.line(suite.anchor().getSimpleName() + ": " + verdict);
+    context.listener().reportingEntryPublished(this, ReportEntry.from(ReportEntryKeys.BASELINE, verdict));
+    return context;
+  }
+
+  /** A warning when {@code paired} examples are too few for the gate ever to fail at {@code significance}. */
+  private static String tooFew(int paired, double significance) {
+    int needed = Baseline.flipsNeeded(significance);
+    return paired >= needed ? "" : String.format(Locale.ROOT, "; note: with %d paired examples the gate can never fail at significance %s"
+        + " (it takes at least %d examples flipping from pass to fail); add examples or raise %s", paired, significance, needed,
+        Keys.BASELINE_SIGNIFICANCE);
+  }
+
+  static double significance(Settings settings) {
+    double value = settings.getDouble(Keys.BASELINE_SIGNIFICANCE, Keys.DEFAULT_BASELINE_SIGNIFICANCE);
+    if (!(value > 0 && value < 1)) {
+      throw new IllegalArgumentException("Setting " + Keys.BASELINE_SIGNIFICANCE + "=" + value + " must be between 0 and 1 (exclusive), e.g. 0.05");
+    }
+    return value;
+  }
+
+  private static String shown(Path file) {
+    return io.promptunit.suite.Resource.inWorkingDirectory(file).orElse(file.toAbsolutePath().normalize().toString());
+  }
+}

@@ -1,0 +1,158 @@
+package io.promptunit.junit;
+
+import io.promptunit.Optimize;
+import io.promptunit.Strategy;
+import io.promptunit.config.Keys;
+import io.promptunit.model.ModelClient;
+import io.promptunit.model.ModelResolver;
+import io.promptunit.optimize.Optimization;
+import io.promptunit.optimize.OptimizationResult;
+import io.promptunit.optimize.OptimizeOptions;
+import io.promptunit.report.ComparisonReport;
+import io.promptunit.suite.Suite;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.junit.platform.engine.UniqueId;
+import org.junit.platform.engine.reporting.ReportEntry;
+import org.junit.platform.engine.support.descriptor.AbstractTestDescriptor;
+import org.junit.platform.engine.support.descriptor.ClassSource;
+import org.junit.platform.engine.support.hierarchical.Node;
+
+/**
+ * The {@code @Optimize} container of a suite, after its examples: one dynamic test per round, then
+ * a verdict test that passes only when the optimized prompt passes the suite on held-out examples.
+ * With {@code compare}, one nested container per strategy and a comparison table at the end.
+ */
+final class OptimizationDescriptor extends AbstractTestDescriptor implements Node<RunContext> {
+
+  static final String SEGMENT_TYPE = "optimization";
+
+  private final Suite suite;
+  private final Optimize optimize;
+
+  OptimizationDescriptor(UniqueId parent, Suite suite, Optimize optimize) {
+    super(parent.append(SEGMENT_TYPE, optimize.compare().length > 0 ? "compare" : optimize.strategy().name().toLowerCase(Locale.ROOT)),
+        optimize.compare().length > 0
+            ? "optimize (compare " + Arrays.stream(optimize.compare()).map(Strategy::name).collect(Collectors.joining(", ")) + ")"
+            : "optimize (" + optimize.strategy().name() + ")",
+        ClassSource.from(suite.anchor()));
+    this.suite = suite;
+    this.optimize = optimize;
+  }
+
+  @Override
+  public Type getType() {
+    return Type.CONTAINER;
+  }
+
+  @Override
+  public boolean mayRegisterTests() {
+    return true;
+  }
+
+  @Override
+  public String getLegacyReportingName() {
+    return suite.name();
+  }
+
+  /** Tells the suite that the optimization ran (asked its models), so its cassette entries are in use. */
+  private void markRan() {
+    getParent().filter(SuiteDescriptor.class::isInstance).map(SuiteDescriptor.class::cast).ifPresent(SuiteDescriptor::optimizationRan);
+  }
+
+  /** Why the optimization should not run, if it should not. */
+  private Optional<String> skipReason(RunContext context) {
+    Optional<Boolean> switched = context.settings().getBoolean(Keys.OPTIMIZE);
+    if (switched.isPresent() && !switched.get()) {
+      return Optional.of("optimization is off (" + Keys.OPTIMIZE + "=false)");
+    }
+    Optional<io.promptunit.suite.Shard> shard = io.promptunit.suite.Shard.parse(context.settings().get(Keys.SHARD), Keys.SHARD);
+    if (shard.isPresent() && shard.get().index() != 1) {
+      return Optional.of("an optimization runs in shard 1 only; this is shard " + shard.get() + " (" + Keys.SHARD + ")");
+    }
+    boolean embedded = context.taskModel().map(ModelClient::name).filter(ModelResolver.EMBEDDED_NAME::equals).isPresent();
+    if (switched.isEmpty() && embedded && optimize.optimizerModel().isBlank() && context.settings().get(Keys.OPTIMIZER_MODEL).isEmpty()) {
+      return Optional.of("optimization is not run by default with the embedded CPU model (it would be slow, and a 0.5B model is a"
+          + " weak optimizer): set -D" + Keys.OPTIMIZE + "=true to run it anyway, or name a stronger " + Keys.OPTIMIZER_MODEL);
+    }
+    return Optional.empty();
+  }
+
+  /** Registers and runs a test standing for the optimization that does not run. */
+  private RunContext notRun(NotRunDescriptor test, DynamicTestExecutor executor, RunContext context) throws InterruptedException {
+    addChild(test);
+    executor.execute(test);
+    executor.awaitFinished();
+    return context;
+  }
+
+  @Override
+  public RunContext execute(RunContext context, DynamicTestExecutor executor) throws InterruptedException {
+    Optional<String> skip = skipReason(context);
+    if (skip.isPresent()) {
+      return notRun(NotRunDescriptor.skipped(getUniqueId(), getDisplayName(), skip.get()), executor, context);
+    }
+    Optional<String> abort = context.abortReason();
+    if (abort.isPresent()) {
+      return notRun(NotRunDescriptor.aborted(getUniqueId(), getDisplayName(), abort.get()), executor, context);
+    }
+    OptimizeOptions options;
+    try {
+      options = OptimizeOptions.from(optimize, context.settings(), suite.anchor().getClassLoader());
+    } catch (IllegalArgumentException e) {
+      return notRun(NotRunDescriptor.failed(getUniqueId(), getDisplayName(), e), executor, context);
+    }
+    StrategyRun.Models models = StrategyRun.models(context, optimize);
+    if (options.compare().isEmpty()) {
+      Optimization optimization = StrategyRun.prepare(options, models, context);
+      StrategyRun.abortIfDryRun(StrategyRun.announce(suite, options.strategy().name(), models, optimization, this, context), context);
+      markRan();
+      StrategyRun.run(this, executor, suite, optimization, context, true);
+      executor.awaitFinished();
+      return context;
+    }
+    compare(options.compare(), models, context, executor);
+    return context;
+  }
+
+  private void compare(List<String> strategies, StrategyRun.Models models, RunContext context, DynamicTestExecutor executor)
+      throws InterruptedException {
+    List<Optimization> prepared = new ArrayList<>();
+    StringBuilder estimates = new StringBuilder();
+    for (String strategy : strategies) {
+      Optimization optimization = StrategyRun.prepare(OptimizeOptions.from(optimize, context.settings(), suite.anchor().getClassLoader(), strategy),
+          models, context);
+      prepared.add(optimization);
+      estimates.append(strategy).append(": ").append(StrategyRun.announce(suite, strategy, models, optimization, this, context)).append(". ");
+    }
+    StrategyRun.abortIfDryRun(estimates.toString().strip(), context);
+    markRan();
+    List<StrategyDescriptor> runs = new ArrayList<>();
+    for (int i = 0; i < strategies.size(); i++) {
+      StrategyDescriptor child = new StrategyDescriptor(getUniqueId(), strategies.get(i), suite, prepared.get(i));
+      addChild(child);
+      runs.add(child);
+      executor.execute(child);
+    }
+    executor.awaitFinished();
+    List<OptimizationResult> results = runs.stream().map(StrategyDescriptor::result).flatMap(Optional::stream).toList();
+    String table = ComparisonReport.table(results);
+    Path directory = StrategyRun.outputDirectory(context, suite);
+    try {
+      Path file = ComparisonReport.write(directory, suite.name(), results);
+      Console.line(suite.anchor().getSimpleName() + ": strategy comparison (" + file.toAbsolutePath() + ")\n" + table);
+      context.listener().reportingEntryPublished(this, ReportEntry.from(Map.of(ReportEntryKeys.COMPARISON, file.toAbsolutePath().toString(),
+          ReportEntryKeys.COMPARISON_TABLE, table)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write the comparison to " + directory, e);
+    }
+  }
+}

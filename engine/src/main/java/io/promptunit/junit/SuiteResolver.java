@@ -1,0 +1,274 @@
+package io.promptunit.junit;
+
+import static org.junit.platform.engine.support.discovery.SelectorResolver.Resolution.unresolved;
+
+import io.promptunit.Example;
+import io.promptunit.PromptTest;
+import java.lang.reflect.Modifier;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.junit.platform.commons.support.ReflectionSupport;
+import org.junit.platform.engine.ConfigurationParameters;
+import org.junit.platform.engine.DiscoveryIssue;
+import org.junit.platform.engine.DiscoverySelector;
+import org.junit.platform.engine.TestDescriptor;
+import org.junit.platform.engine.UniqueId;
+import io.promptunit.config.Settings;
+import io.promptunit.suite.Resource;
+import io.promptunit.suite.SuiteLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import org.junit.platform.engine.discovery.ClassSelector;
+import org.junit.platform.engine.discovery.ClasspathResourceSelector;
+import org.junit.platform.engine.discovery.FilePosition;
+import org.junit.platform.engine.discovery.FileSelector;
+import org.junit.platform.engine.discovery.MethodSelector;
+import org.junit.platform.engine.discovery.DiscoverySelectors;
+import org.junit.platform.engine.discovery.UniqueIdSelector;
+import org.junit.platform.engine.support.discovery.SelectorResolver;
+
+/**
+ * Resolves class selectors (also those that package and classpath-root selectors expand to) into
+ * suites with all their examples (or those Surefire's {@code -Dtest=Class#id} names), unique-id and
+ * method selectors ({@code Class#exampleId}) into a suite or exactly one example, and file or
+ * classpath-resource selectors on a suite's examples, prompt or system file into that suite (with a
+ * line of the examples file: the example on that line).
+ */
+final class SuiteResolver implements SelectorResolver {
+
+  private final Predicate<String> classNameFilter;
+  private final MethodPatterns methodPatterns;
+  private final Settings settings;
+  private final java.util.function.Consumer<DiscoveryIssue> issues;
+  /** {@code promptunit.shard}; a malformed value selects everything here and fails each suite when it starts. */
+  private final io.promptunit.suite.Shard shard;
+  /** The suites on the class path, found once, when a file or classpath-resource selector asks for them. */
+  private List<Class<?>> allSuites;
+
+  SuiteResolver(Predicate<String> classNameFilter, ConfigurationParameters configuration, java.util.function.Consumer<DiscoveryIssue> issues) {
+    this.classNameFilter = classNameFilter;
+    this.issues = issues;
+    this.settings = new Settings(configuration::get, System::getenv);
+    // Maven's -Dtest, never an environment variable TEST
+    this.methodPatterns = MethodPatterns.parse(configuration.get(MethodPatterns.PROPERTY));
+    io.promptunit.suite.Shard configured;
+    try {
+      configured = io.promptunit.suite.Shard.parse(settings.get(io.promptunit.config.Keys.SHARD), io.promptunit.config.Keys.SHARD)
+          .orElse(io.promptunit.suite.Shard.ALL);
+    } catch (IllegalArgumentException malformed) {
+      configured = io.promptunit.suite.Shard.ALL;
+    }
+    this.shard = configured;
+  }
+
+  static boolean isSuite(Class<?> candidate) {
+    return candidate.isAnnotationPresent(PromptTest.class)
+        && !Modifier.isAbstract(candidate.getModifiers())
+        && !candidate.isLocalClass()
+        && !candidate.isAnonymousClass();
+  }
+
+  @Override
+  public Resolution resolve(ClassSelector selector, Context context) {
+    Class<?> anchor;
+    try {
+      anchor = selector.getJavaClass();
+    } catch (RuntimeException | LinkageError e) {
+      // Not ours to report: the engine that owns the class (usually Jupiter) says why it cannot load.
+      return unresolved();
+    }
+    if (!isSuite(anchor) || !classNameFilter.test(anchor.getName())) {
+      return unresolved();
+    }
+    return context.addToParent(parent -> Optional.of(SuiteDescriptor.create(parent.getUniqueId(), anchor)))
+        .map(suite -> Resolution.match(Match.exact(suite, () -> exampleSelectors(suite))))
+        .orElse(unresolved());
+  }
+
+  /** {@code Class#exampleId} (the console launcher's {@code --select-method}): that example; an unknown id is a discovery error. */
+  @Override
+  public Resolution resolve(MethodSelector selector, Context context) {
+    Optional<Class<?>> anchor = suiteClass(selector.getClassName());
+    if (anchor.isEmpty()) {
+      return unresolved();
+    }
+    String id = selector.getMethodName();
+    boolean known;
+    try {
+      known = SuiteLoader.load(anchor.get()).examples().stream().anyMatch(example -> example.id().equals(id));
+    } catch (RuntimeException broken) {
+      known = true; // the suite reports its own problems when it runs
+    }
+    if (!known) {
+      issues.accept(DiscoveryIssue.create(DiscoveryIssue.Severity.ERROR, "No example with id \"" + id + "\" in "
+          + anchor.get().getName() + "; select one of the ids in its examples file, or the class to run all of them"));
+      return unresolved();
+    }
+    return Resolution.selectors(Set.of(exampleSelector(anchor.get(), id)));
+  }
+
+  /** An examples, prompt or system file of suites: those suites; a line of an examples file: its example. */
+  @Override
+  public Resolution resolve(FileSelector selector, Context context) {
+    Path file = selector.getPath().toAbsolutePath().normalize();
+    return bySuiteFile(path -> Resource.find(path.loader(), path.name())
+        .map(resource -> resource.sourceFile().map(f -> f.toAbsolutePath().normalize()).filter(file::equals).isPresent()
+            || builtFile(resource).filter(file::equals).isPresent())
+        .orElse(false), selector.getPosition());
+  }
+
+  @Override
+  public Resolution resolve(ClasspathResourceSelector selector, Context context) {
+    String name = stripSlash(selector.getClasspathResourceName());
+    return bySuiteFile(path -> path.name().equals(name), selector.getPosition());
+  }
+
+  /** A file a suite declares: its class loader and classpath name, as {@code @PromptTest} gives it. */
+  private record SuiteFile(Class<?> anchor, String name, boolean examples) {
+    ClassLoader loader() {
+      return anchor.getClassLoader();
+    }
+  }
+
+  private Resolution bySuiteFile(Predicate<SuiteFile> matches, Optional<FilePosition> position) {
+    Set<DiscoverySelector> selectors = new LinkedHashSet<>();
+    for (Class<?> anchor : allSuites()) {
+      PromptTest declaration = anchor.getAnnotation(PromptTest.class);
+      List<SuiteFile> files = new ArrayList<>();
+      files.add(new SuiteFile(anchor, stripSlash(declaration.examples()), true));
+      files.add(new SuiteFile(anchor, stripSlash(declaration.prompt()), false));
+      if (!declaration.system().isBlank()) {
+        files.add(new SuiteFile(anchor, stripSlash(declaration.system()), false));
+      }
+      files.stream().filter(matches).findFirst().ifPresent(file -> selectors.add(position.filter(p -> file.examples())
+          .flatMap(p -> exampleAtLine(anchor, p.getLine()))
+          .map(id -> exampleSelector(anchor, id))
+          .orElseGet(() -> DiscoverySelectors.selectClass(anchor))));
+    }
+    return selectors.isEmpty() ? unresolved() : Resolution.selectors(selectors);
+  }
+
+  /** The example whose record covers {@code line} (a CSV record may span lines); none on the header or before the first. */
+  private static Optional<String> exampleAtLine(Class<?> anchor, int line) {
+    List<Example> examples;
+    try {
+      examples = SuiteLoader.load(anchor).examples();
+    } catch (RuntimeException broken) {
+      return Optional.empty(); // the whole suite is selected, and reports its problems
+    }
+    Example covering = null;
+    for (Example example : examples) {
+      if (example.line() <= line && (covering == null || example.line() > covering.line())) {
+        covering = example;
+      }
+    }
+    return Optional.ofNullable(covering).map(Example::id);
+  }
+
+  private static DiscoverySelector exampleSelector(Class<?> anchor, String id) {
+    return DiscoverySelectors.selectUniqueId(UniqueId.forEngine(PromptUnitTestEngine.ENGINE_ID)
+        .append(SuiteDescriptor.SEGMENT_TYPE, anchor.getName()).append(ExampleDescriptor.SEGMENT_TYPE, id));
+  }
+
+  private synchronized List<Class<?>> allSuites() {
+    if (allSuites == null) {
+      allSuites = ReflectionSupport.findAllClassesInPackage("", SuiteResolver::isSuite, classNameFilter);
+    }
+    return allSuites;
+  }
+
+  /** The copy of a resource in the build output ({@code target/test-classes/...}), when it is a plain file. */
+  private static Optional<Path> builtFile(Resource resource) {
+    try {
+      return "file".equals(resource.url().getProtocol()) ? Optional.of(Path.of(resource.url().toURI()).toAbsolutePath().normalize()) : Optional.empty();
+    } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String stripSlash(String name) {
+    return name.startsWith("/") ? name.substring(1) : name;
+  }
+
+  @Override
+  public Resolution resolve(UniqueIdSelector selector, Context context) {
+    UniqueId uniqueId = selector.getUniqueId();
+    List<UniqueId.Segment> segments = uniqueId.getSegments();
+    UniqueId.Segment last = uniqueId.getLastSegment();
+    if (last.getType().equals(SuiteDescriptor.SEGMENT_TYPE) && segments.size() == 2) {
+      return suiteClass(last.getValue()).map(type -> Resolution.selectors(Set.of(DiscoverySelectors.selectClass(type)))).orElse(unresolved());
+    }
+    if (last.getType().equals(ExampleDescriptor.SEGMENT_TYPE) && segments.size() == 3) {
+      UniqueId suiteId = uniqueId.removeLastSegment();
+      Optional<Class<?>> anchor = suiteClass(suiteId.getLastSegment().getValue());
+      if (anchor.isEmpty()) {
+        return unresolved();
+      }
+      return context.<ExampleDescriptor>addToParent(() -> DiscoverySelectors.selectClass(anchor.get()), parent -> {
+            if (!(parent instanceof SuiteDescriptor suite)) {
+              return Optional.empty();
+            }
+            return suite.example(last.getValue()).map(example -> suite.createChild(example));
+          })
+          .map(example -> Resolution.match(Match.exact(example)))
+          .orElse(unresolved());
+    }
+    if (last.getType().equals(PassRateDescriptor.SEGMENT_TYPE) && segments.size() == 3) {
+      return suiteChild(uniqueId, context, SuiteDescriptor::createPassRate);
+    }
+    if (last.getType().equals(BaselineDescriptor.SEGMENT_TYPE) && segments.size() == 3) {
+      return suiteChild(uniqueId, context, suite -> suite.createBaseline(settings));
+    }
+    if (last.getType().equals(OptimizationDescriptor.SEGMENT_TYPE) && segments.size() == 3) {
+      return suiteChild(uniqueId, context, SuiteDescriptor::createOptimization);
+    }
+    return unresolved();
+  }
+
+  /** A suite's child that exists once per suite (its pass-rate verdict, its optimization), selected by unique id. */
+  private Resolution suiteChild(UniqueId uniqueId, Context context, java.util.function.Function<SuiteDescriptor, Optional<? extends TestDescriptor>> create) {
+    Optional<Class<?>> anchor = suiteClass(uniqueId.removeLastSegment().getLastSegment().getValue());
+    if (anchor.isEmpty()) {
+      return unresolved();
+    }
+    return context.<TestDescriptor>addToParent(() -> DiscoverySelectors.selectClass(anchor.get()),
+            parent -> parent instanceof SuiteDescriptor suite ? create.apply(suite).map(TestDescriptor.class::cast) : Optional.empty())
+        .map(child -> Resolution.match(Match.exact(child)))
+        .orElse(unresolved());
+  }
+
+  private Optional<Class<?>> suiteClass(String className) {
+    if (!classNameFilter.test(className)) {
+      return Optional.empty();
+    }
+    return ReflectionSupport.tryToLoadClass(className).toOptional().filter(SuiteResolver::isSuite);
+  }
+
+  /**
+   * Every example of the suite (of this shard, with {@code promptunit.shard}), its pass-rate verdict,
+   * its baseline gate and its optimization; with Surefire's {@code -Dtest=Class#id} patterns naming
+   * this suite, only the examples they match, and the verdicts over those, but no optimization.
+   */
+  private Set<? extends DiscoverySelector> exampleSelectors(SuiteDescriptor suite) {
+    String className = suite.anchor().getName();
+    boolean restricted = methodPatterns.restricts(className);
+    List<Example> examples = suite.examples();
+    Set<DiscoverySelector> selectors = examples.stream()
+        .filter(example -> !restricted || methodPatterns.selects(className, example.id()))
+        .filter(example -> shard.contains(className, example.id()))
+        .map(example -> DiscoverySelectors.selectUniqueId(suite.getUniqueId().append(ExampleDescriptor.SEGMENT_TYPE, example.id())))
+        .collect(Collectors.toCollection(LinkedHashSet::new));
+    // the verdicts judge the examples that run (a tolerated failure must still be able to fail the run)
+    suite.createPassRate().ifPresent(verdict -> selectors.add(DiscoverySelectors.selectUniqueId(verdict.getUniqueId())));
+    suite.createBaseline(settings).ifPresent(gate -> selectors.add(DiscoverySelectors.selectUniqueId(gate.getUniqueId())));
+    if (methodPatterns.names(className)) {
+      return selectors; // naming examples is not asking for an optimization
+    }
+    suite.createOptimization().ifPresent(optimization -> selectors.add(DiscoverySelectors.selectUniqueId(optimization.getUniqueId())));
+    return selectors;
+  }
+}

@@ -1,0 +1,268 @@
+package io.promptunit.model;
+
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+import dev.langchain4j.exception.AuthenticationException;
+import dev.langchain4j.exception.ContentFilteredException;
+import dev.langchain4j.exception.HttpException;
+import dev.langchain4j.exception.InternalServerException;
+import dev.langchain4j.exception.InvalidRequestException;
+import dev.langchain4j.exception.ModelNotFoundException;
+import dev.langchain4j.exception.RateLimitException;
+import dev.langchain4j.exception.RetriableException;
+import dev.langchain4j.exception.TimeoutException;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.output.TokenUsage;
+import io.promptunit.config.Keys;
+import io.promptunit.config.Settings;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The one place where PromptUnit calls a model: measures latency and token usage, retries
+ * transient failures (rate limits, server errors, timeouts) with exponential backoff and jitter,
+ * and turns what is left into a {@link ModelCallException} that names the problem.
+ */
+@API(status = STABLE, since = "0.1")
+public final class RetryPolicy {
+
+  private final int maxRetries;
+  private final long backoffMillis;
+  private final long maxRetryWaitMillis;
+  private final Function<String, RateLimiter> limiterFactory;
+  private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
+  private final Function<String, java.util.Optional<String>> endpoints;
+
+  public RetryPolicy(int maxRetries, long backoffMillis) {
+    this(maxRetries, backoffMillis, Keys.DEFAULT_MAX_RETRY_WAIT_SECONDS * 1000L, model -> RateLimiter.perMinute(0, 0));
+  }
+
+  public RetryPolicy(int maxRetries, long backoffMillis, long maxRetryWaitMillis, Function<String, RateLimiter> limiterFactory) {
+    this(maxRetries, backoffMillis, maxRetryWaitMillis, limiterFactory, model -> java.util.Optional.empty());
+  }
+
+  /**
+   * @param limiterFactory the rate limiter of each model name (created once per model)
+   * @param endpoints where calls to each model name go, for messages about failed connections
+   */
+  public RetryPolicy(int maxRetries, long backoffMillis, long maxRetryWaitMillis, Function<String, RateLimiter> limiterFactory,
+      Function<String, java.util.Optional<String>> endpoints) {
+    this.endpoints = endpoints;
+    this.maxRetries = maxRetries;
+    this.backoffMillis = backoffMillis;
+    this.maxRetryWaitMillis = maxRetryWaitMillis;
+    this.limiterFactory = limiterFactory;
+  }
+
+  public static RetryPolicy from(Settings settings) {
+    int requests = settings.getInt(Keys.REQUESTS_PER_MINUTE, 0);
+    long tokens = settings.getLong(Keys.TOKENS_PER_MINUTE, 0);
+    return new RetryPolicy(
+        settings.getInt(Keys.MAX_RETRIES, Keys.DEFAULT_MAX_RETRIES),
+        settings.getLong(Keys.RETRY_BACKOFF_MILLIS, Keys.DEFAULT_RETRY_BACKOFF_MILLIS),
+        settings.getLong(Keys.MAX_RETRY_WAIT_SECONDS, Keys.DEFAULT_MAX_RETRY_WAIT_SECONDS) * 1000L,
+        model -> RateLimiter.perMinute(requests, tokens),
+        model -> ModelResolver.endpoint(settings, model));
+  }
+
+  /** The rate limiter every call to {@code modelName} goes through. */
+  public RateLimiter limiter(String modelName) {
+    return limiters.computeIfAbsent(modelName, limiterFactory);
+  }
+
+  /**
+   * Sends {@code request} to {@code model}.
+   *
+   * @param modelName how to name the model in messages
+   * @throws ModelCallException when no answer could be had after retries
+   */
+  public Reply send(ChatModel model, String modelName, ChatRequest request) {
+    int attempt = 0;
+    Tokens tokens = Tokens.of(modelName);
+    // a byte bound is about four times the tokens of English text: a rate limit wants the likely figure
+    long estimatedTokens = tokens.bound(request.messages()) / (tokens.exact() ? 1 : 4)
+        + (request.parameters().maxOutputTokens() == null ? 256 : request.parameters().maxOutputTokens());
+    while (true) {
+      attempt++;
+      try {
+        limiter(modelName).acquire(estimatedTokens);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ModelCallException(ModelCallException.Kind.OTHER, "interrupted while waiting for the rate limit of " + modelName, attempt, e);
+      }
+      long start = System.nanoTime();
+      try {
+        ChatResponse response = model.chat(request);
+        long latency = (System.nanoTime() - start) / 1_000_000;
+        String text = response.aiMessage() == null || response.aiMessage().text() == null ? "" : response.aiMessage().text();
+        TokenUsage usage = response.tokenUsage();
+        long in = usage == null || usage.inputTokenCount() == null ? 0 : usage.inputTokenCount();
+        long out = usage == null || usage.outputTokenCount() == null ? 0 : usage.outputTokenCount();
+        // an answer may echo a key (a proxy reflecting headers, a model quoting its prompt): it must not
+        // reach a cassette, a report or the console
+        return new Reply(Secrets.redact(text), in, out, latency, attempt);
+      } catch (BudgetExhaustedException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        ModelCallException.Kind kind = classify(e);
+        if (!isTransient(kind) || attempt > maxRetries) {
+          String retried = attempt > 1 ? " after " + attempt + " attempts" : "";
+          throw new ModelCallException(kind,
+              "Model " + modelName + " " + kind.phrase() + retried + ": " + Secrets.redact(describe(e)) + hint(kind, modelName), attempt,
+              Secrets.redactedCopy(e));
+        }
+        sleep(Math.max(backoff(attempt), retryAfter(e).map(d -> Math.min(d.toMillis(), maxRetryWaitMillis)).orElse(0L)));
+      }
+    }
+  }
+
+  private long backoff(int attempt) {
+    long ceiling = backoffMillis << Math.min(attempt - 1, 16);
+    // "Equal jitter": half fixed, half random, so that concurrent callers spread out but still wait.
+    return ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+  }
+
+  /** What the provider asked us to wait, when it said (a Retry-After header). */
+  static Optional<Duration> retryAfter(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof RetryAfterHttpException withHeader) {
+        return withHeader.retryAfter();
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean isTransient(ModelCallException.Kind kind) {
+    return kind == ModelCallException.Kind.RATE_LIMIT
+        || kind == ModelCallException.Kind.SERVER
+        || kind == ModelCallException.Kind.TIMEOUT
+        || kind == ModelCallException.Kind.CONNECTION
+        || kind == ModelCallException.Kind.BAD_RESPONSE;
+  }
+
+  static ModelCallException.Kind classify(Throwable e) {
+    if (e instanceof AuthenticationException) {
+      return ModelCallException.Kind.AUTHENTICATION;
+    }
+    if (e instanceof RateLimitException) {
+      return ModelCallException.Kind.RATE_LIMIT;
+    }
+    if (e instanceof TimeoutException || hasCause(e, HttpTimeoutException.class) || hasCause(e, java.net.SocketTimeoutException.class)) {
+      return ModelCallException.Kind.TIMEOUT;
+    }
+    if (e instanceof ContentFilteredException) {
+      return ModelCallException.Kind.CONTENT_FILTER;
+    }
+    if (e instanceof ModelNotFoundException) {
+      return ModelCallException.Kind.MODEL_NOT_FOUND;
+    }
+    if (e instanceof InternalServerException) {
+      return ModelCallException.Kind.SERVER;
+    }
+    if (e instanceof InvalidRequestException) {
+      return ModelCallException.Kind.INVALID_REQUEST;
+    }
+    if (e instanceof HttpException http) {
+      int status = http.statusCode();
+      if (status == 401 || status == 403) {
+        return ModelCallException.Kind.AUTHENTICATION;
+      }
+      if (status == 429) {
+        return ModelCallException.Kind.RATE_LIMIT;
+      }
+      if (status == 408) {
+        return ModelCallException.Kind.TIMEOUT;
+      }
+      if (status >= 500) {
+        return ModelCallException.Kind.SERVER;
+      }
+      return ModelCallException.Kind.INVALID_REQUEST;
+    }
+    if (hasCause(e, com.fasterxml.jackson.core.JsonProcessingException.class)) {
+      // a body that is not JSON (a proxy's error page, a cut-off answer): the server answered, so it is running
+      return ModelCallException.Kind.BAD_RESPONSE;
+    }
+    if (hasCause(e, java.io.IOException.class)) {
+      // refused, reset or dropped connections: worth another try
+      return ModelCallException.Kind.CONNECTION;
+    }
+    if (e instanceof RetriableException) {
+      return ModelCallException.Kind.SERVER;
+    }
+    return ModelCallException.Kind.OTHER;
+  }
+
+  private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String describe(Throwable e) {
+    Throwable root = e;
+    while ((root.getMessage() == null || root.getMessage().isBlank()) && root.getCause() != null) {
+      root = root.getCause();
+    }
+    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return message.length() > 500 ? message.substring(0, 500) + "..." : message;
+  }
+
+  private String hint(ModelCallException.Kind kind, String modelName) {
+    if (kind == ModelCallException.Kind.CONNECTION || kind == ModelCallException.Kind.BAD_RESPONSE) {
+      java.util.Optional<String> url = endpoints.apply(modelName).map(RetryPolicy::withoutCredentials);
+      if (url.isPresent()) {
+        String key = Providers.of(modelName).map(Provider::baseUrlSetting).orElse("promptunit.openai.base-url");
+        return kind == ModelCallException.Kind.CONNECTION
+            ? " (tried " + url.get() + "; is that server running? Set " + key + " to change it)"
+            : " (from " + url.get() + "; is " + key + " the API's base URL, e.g. http://localhost:11434/v1, and not a web page or a proxy?)";
+      }
+    }
+    if (kind == ModelCallException.Kind.AUTHENTICATION) {
+      return " (check the API key in " + Providers.of(modelName).map(Provider::keyVariable)
+          .orElse(String.join(" / ", Providers.ALL.stream().map(Provider::keyVariable).toList())) + ")";
+    }
+    return hint(kind);
+  }
+
+  /** A URL as it may be shown: user and password removed, anything key-shaped redacted. */
+  static String withoutCredentials(String url) {
+    return Secrets.redact(url.replaceFirst("//[^/@]*@", "//"));
+  }
+
+  private static String hint(ModelCallException.Kind kind) {
+    switch (kind) {
+      case MODEL_NOT_FOUND:
+        return " (check the model name in promptunit.model)";
+      case TIMEOUT:
+        return " (raise promptunit.timeout-seconds if the model is slow)";
+      case RATE_LIMIT:
+        return " (lower promptunit.concurrency or raise promptunit.max-retries)";
+      case CONNECTION:
+        return " (is the server at promptunit.openai.base-url running?)";
+      case BAD_RESPONSE:
+        return " (is promptunit.openai.base-url the API's base URL, e.g. http://localhost:11434/v1, and not a web page or a proxy?)";
+      default:
+        return "";
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ModelCallException(ModelCallException.Kind.OTHER, "interrupted while waiting to retry", 0, e);
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package io.promptunit.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import io.promptunit.fixtures.baseline.FortySuite;
+import io.promptunit.testing.Models;
+import io.promptunit.testing.ScriptedChatModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.Event;
+
+/**
+ * The regression gate through the engine, as users run it: the read-write cassette on, concurrency 4,
+ * repeats with a model whose answers vary, and a minPassRate that tolerates the failures.
+ */
+class BaselineGateTest {
+
+  @TempDir
+  Path cassettes;
+
+  @AfterEach
+  void clear() {
+    Models.clear();
+  }
+
+  /**
+   * Fails the listed items; every other item is flaky (wrong at its first call, then right), which
+   * its repeats absorb. Each run is another model version, so its answers go in its own cassette
+   * folder (a real prompt change would change the requests).
+   */
+  private EngineExecutionResults run(String baseline, Set<String> failing, String version) {
+    Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    Models.use(ScriptedChatModel.answering(prompt -> {
+      String item = prompt.replaceAll("(?s).*(item-\\d\\d).*", "$1");
+      int call = calls.computeIfAbsent(item, k -> new AtomicInteger()).incrementAndGet();
+      return failing.contains(item) || call == 1 ? "not ok" : "ok";
+    }));
+    Path folder = cassettes.resolve(version);
+    try {
+      Files.createDirectories(folder);
+      Path file = cassettes.resolve(FortySuite.class.getName() + ".baseline.json");
+      if (Files.exists(file)) {
+        Files.copy(file, folder.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      EngineExecutionResults results = EngineRuns.run(Map.of("promptunit.cache", "read-write", "promptunit.cache-dir", folder.toString(),
+          "promptunit.baseline", baseline), selectClass(FortySuite.class));
+      Path written = folder.resolve(file.getFileName());
+      if (baseline.equals("update")) {
+        Files.copy(written, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      return results;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static Event gate(EngineExecutionResults results) {
+    return results.testEvents().finished().stream()
+        .filter(e -> e.getTestDescriptor().getUniqueId().getLastSegment().getType().equals(BaselineDescriptor.SEGMENT_TYPE))
+        .findFirst().orElseThrow(() -> new AssertionError("no baseline test ran"));
+  }
+
+  private static TestExecutionResult result(Event event) {
+    return event.getRequiredPayload(TestExecutionResult.class);
+  }
+
+  @Test
+  void sixOfFortyFlippingToFailFailsTheGateListingThemWhileThePassRateStillPasses() throws IOException {
+    EngineExecutionResults update = run("update", Set.of("item-01"), "v1");
+    assertThat(result(gate(update)).getStatus()).isEqualTo(TestExecutionResult.Status.SUCCESSFUL);
+    String written = Files.readString(cassettes.resolve(FortySuite.class.getName() + ".baseline.json"));
+    assertThat(written).contains("\"item-01\" : \"fail\"", "\"item-02\" : \"pass\"").contains(FortySuite.class.getName());
+
+    EngineExecutionResults worse = run("check", Set.of("item-01", "item-03", "item-04", "item-05", "item-06", "item-07", "item-08"), "v2");
+
+    TestExecutionResult verdict = result(gate(worse));
+    assertThat(verdict.getStatus()).isEqualTo(TestExecutionResult.Status.FAILED);
+    assertThat(verdict.getThrowable().orElseThrow().getMessage())
+        .contains("significantly worse than its baseline", "6 of 40 paired examples flipped from pass to fail, 0 from fail to pass", "p = 0.0156 < 0.05")
+        .contains("item-03 (src/test/resources/fixtures/baseline/forty.jsonl:3) expected \"ok\", got \"not ok\"")
+        .contains("item-08 (src/test/resources/fixtures/baseline/forty.jsonl:8)")
+        .doesNotContain("item-01 (")
+        .contains("-Dpromptunit.baseline=update");
+    assertThat(worse.testEvents().finished().stream()
+        .filter(e -> e.getTestDescriptor().getUniqueId().getLastSegment().getType().equals(PassRateDescriptor.SEGMENT_TYPE))
+        .map(BaselineGateTest::result).map(TestExecutionResult::getStatus))
+        .as("33 of 40 pass: above minPassRate 0.8, so only the gate sees the regression").containsExactly(TestExecutionResult.Status.SUCCESSFUL);
+  }
+
+  @Test
+  void oneFlipOfFortyIsWithinNoise() {
+    run("update", Set.of("item-01"), "v1");
+
+    EngineExecutionResults noisy = run("check", Set.of("item-01", "item-02"), "v2");
+
+    assertThat(result(gate(noisy)).getStatus()).isEqualTo(TestExecutionResult.Status.SUCCESSFUL);
+    assertThat(noisy.allEvents().reportingEntryPublished().stream()
+        .map(e -> e.getRequiredPayload(org.junit.platform.engine.reporting.ReportEntry.class).getKeyValuePairs().get("promptunit.baseline"))
+        .filter(java.util.Objects::nonNull))
+        .singleElement().asString().contains("within noise", "1 of 40 paired examples flipped from pass to fail", "p = 0.500 >= 0.05");
+  }
+
+  @Test
+  void withoutABaselineThereIsNoGateAndAMalformedModeIsAFailingTestNotABrokenRun() {
+    EngineExecutionResults none = run("check", Set.of(), "v1");
+    assertThat(none.testEvents().finished().stream()
+        .filter(e -> e.getTestDescriptor().getUniqueId().getLastSegment().getType().equals(BaselineDescriptor.SEGMENT_TYPE))).isEmpty();
+
+    EngineExecutionResults typo = run("updat", Set.of(), "v2");
+    assertThat(result(gate(typo)).getThrowable().orElseThrow().getMessage()).contains("promptunit.baseline=updat", "use check, update or off");
+    assertThat(typo.testEvents().failed().count()).isEqualTo(1);
+  }
+
+  @Test
+  void aStricterSignificanceLetsSixFlipsThrough() {
+    run("update", Set.of(), "v1");
+    Models.use(ScriptedChatModel.answering(prompt -> prompt.matches("(?s).*item-0[1-6].*") ? "not ok" : "ok"));
+    Path folder = cassettes.resolve("v2");
+    try {
+      Files.createDirectories(folder);
+      Files.copy(cassettes.resolve(FortySuite.class.getName() + ".baseline.json"), folder.resolve(FortySuite.class.getName() + ".baseline.json"));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    EngineExecutionResults strict = EngineRuns.run(Map.of("promptunit.cache", "read-write", "promptunit.cache-dir", folder.toString(),
+        "promptunit.baseline.significance", "0.01"), selectClass(FortySuite.class));
+
+    assertThat(result(gate(strict)).getStatus()).as("p = 1/64 is not below 0.01").isEqualTo(TestExecutionResult.Status.SUCCESSFUL);
+  }
+
+  @Test
+  void updatingFromAPartialRunUpdatesTheExamplesThatRan() throws IOException {
+    run("update", Set.of("item-01"), "v1");
+    Path file = cassettes.resolve(FortySuite.class.getName() + ".baseline.json");
+    Models.use(ScriptedChatModel.answering(prompt -> "not ok"));
+    Path folder = cassettes.resolve("v2");
+    Files.createDirectories(folder);
+    Files.copy(file, folder.resolve(file.getFileName()));
+
+    EngineRuns.run(Map.of("promptunit.cache", "read-write", "promptunit.cache-dir", folder.toString(), "promptunit.baseline", "update",
+        "test", "FortySuite#item-02+item-03"), selectClass(FortySuite.class));
+
+    String written = Files.readString(folder.resolve(file.getFileName()));
+    assertThat(written).contains("\"item-02\" : \"fail\"", "\"item-03\" : \"fail\"", "\"item-04\" : \"pass\"", "\"item-01\" : \"fail\"");
+  }
+}
