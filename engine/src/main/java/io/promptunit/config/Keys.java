@@ -2,6 +2,7 @@ package io.promptunit.config;
 
 import static org.apiguardian.api.API.Status.STABLE;
 
+import java.util.List;
 import org.apiguardian.api.API;
 /**
  * Every configuration key PromptUnit reads. Each may be set in {@code junit-platform.properties},
@@ -195,4 +196,52 @@ public final class Keys {
   public static final String BATCH_MAX_REQUESTS = "promptunit.batch.max-requests";
 
   public static final int DEFAULT_BATCH_MAX_REQUESTS = 50_000;
+
+  /** The family of per-model prices: {@code promptunit.price.<model>=<input>,<output>} in dollars per million tokens. */
+  public static final String PRICE_PREFIX = "promptunit.price.";
+
+  /** The family of {@code @Optimize} attributes and strategy parameters set from configuration: {@code promptunit.optimize.<name>}. */
+  public static final String OPTIMIZE_PREFIX = "promptunit.optimize.";
+
+  /** The family of provider endpoints: {@code promptunit.<provider>.base-url}. */
+  public static final String BASE_URL_SUFFIX = ".base-url";
+
+  /**
+   * Every setting with a fixed key: its default and the values it accepts. The families above
+   * ({@link #PRICE_PREFIX}, {@link #OPTIMIZE_PREFIX}, {@link #BASE_URL_SUFFIX}) are checked by
+   * the layers that know their members (the price table, the optimizer, the provider table).
+   */
+  public static final List<Setting<?>> SETTINGS = List.of(
+      Setting.text(MODEL, "provider:model, e.g. openai:gpt-4o-mini"),
+      Setting.text(JUDGE_MODEL, "provider:model"),
+      Setting.text(OPTIMIZER_MODEL, "provider:model"),
+      Setting.wholeNumber(CONCURRENCY, DEFAULT_CONCURRENCY, 1, 1024),
+      Setting.wholeNumber(TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS, 1, 86_400),
+      Setting.wholeNumber(MAX_RETRIES, DEFAULT_MAX_RETRIES, 0, 100),
+      Setting.longNumber(RETRY_BACKOFF_MILLIS, DEFAULT_RETRY_BACKOFF_MILLIS, 0, 600_000),
+      Setting.wholeNumber(MAX_OUTPUT_TOKENS, null, 1, 1_000_000),
+      Setting.bool(OPTIMIZE, true),
+      Setting.bool(OPTIMIZE_DRY_RUN, false),
+      Setting.bool(OPTIMIZE_APPLY, false),
+      Setting.wholeNumber(OPTIMIZER_CONCURRENCY, 0, 0, 1024),
+      Setting.wholeNumber(PROGRESS_SECONDS, DEFAULT_PROGRESS_SECONDS, 0, 86_400),
+      Setting.path(OUTPUT_DIR, DEFAULT_OUTPUT_DIR),
+      Setting.bool(REPORT, true),
+      Setting.choice(CACHE, CacheMode.class, CacheMode.READ_WRITE),
+      Setting.path(CACHE_DIR, DEFAULT_CACHE_DIR),
+      Setting.bool(CACHE_PRUNE, false),
+      Setting.choice(BASELINE, BaselineMode.class, BaselineMode.CHECK),
+      new Setting<>(SHARD, Shard.ALL, "i/n with 1 <= i <= n, e.g. 2/4", Shard::parse),
+      Setting.fraction(BASELINE_SIGNIFICANCE, DEFAULT_BASELINE_SIGNIFICANCE, 0, 1),
+      Setting.wholeNumber(REQUESTS_PER_MINUTE, 0, 0, 100_000_000),
+      Setting.longNumber(TOKENS_PER_MINUTE, 0L, 0, 1_000_000_000_000L),
+      Setting.wholeNumber(MAX_RETRY_WAIT_SECONDS, DEFAULT_MAX_RETRY_WAIT_SECONDS, 0, 86_400),
+      Setting.bool(EMBEDDED, true),
+      Setting.bool(REQUIRE_MODEL, false),
+      Setting.path(MODEL_CACHE, null),
+      Setting.text(EMBEDDED_MIRROR, "a URL, e.g. https://artifacts.example.com/huggingface"),
+      Setting.bool(BATCH, false),
+      Setting.longNumber(BATCH_MAX_WAIT_SECONDS, DEFAULT_BATCH_MAX_WAIT_SECONDS, 0, 7 * 24 * 60 * 60L),
+      Setting.longNumber(BATCH_POLL_MILLIS, DEFAULT_BATCH_POLL_MILLIS, 1, 3_600_000),
+      Setting.wholeNumber(BATCH_MAX_REQUESTS, DEFAULT_BATCH_MAX_REQUESTS, 1, 50_000));
 }

@@ -4,8 +4,8 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 
 import io.promptunit.Example;
 import io.promptunit.config.Keys;
-import io.promptunit.config.Settings;
-import io.promptunit.model.CacheMode;
+import io.promptunit.config.Configuration;
+import io.promptunit.config.CacheMode;
 import io.promptunit.model.Cassette;
 import io.promptunit.model.ModelConfigurationException;
 import io.promptunit.model.ModelResolver;
@@ -50,8 +50,8 @@ public final class BatchFill {
   private BatchFill() {}
 
   /** Whether {@code promptunit.batch} is on (a malformed value is an error). */
-  public static boolean enabled(Settings settings) {
-    return settings.getBoolean(Keys.BATCH, false);
+  public static boolean enabled(Configuration settings) {
+    return settings.batch();
   }
 
   /**
@@ -60,11 +60,10 @@ public final class BatchFill {
    * @param progress takes progress lines (submission, status while waiting)
    * @throws ModelConfigurationException when batch mode cannot run: no read-write cassette, a model without a batch API
    */
-  public static void fill(ScoringSession session, List<Example> examples, Settings settings, ModelResolver resolver, Consumer<String> progress) {
+  public static void fill(ScoringSession session, List<Example> examples, Configuration settings, ModelResolver resolver, Consumer<String> progress) {
     Cassette cassette = session.cassette().filter(c -> c.mode() == CacheMode.READ_WRITE).orElseThrow(() -> ModelConfigurationException.invalid(
         "Batch mode (" + Keys.BATCH + "=true) records the provider's answers in the suite's cassette and runs the suite from it, so it needs "
-            + Keys.CACHE + "=read-write (the default); this run has " + Keys.CACHE + "=" + SessionSettings.cacheMode(settings).name()
-                .toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ". Remove that setting, or run without " + Keys.BATCH + "."));
+            + Keys.CACHE + "=read-write (the default); this run has " + Keys.CACHE + "=" + io.promptunit.config.Setting.spelled(settings.cache()) + ". Remove that setting, or run without " + Keys.BATCH + "."));
     String task = session.taskModel().name();
     if (Providers.of(task).filter(Provider::batches).isEmpty()) {
       throw BatchClients.unsupported(task);

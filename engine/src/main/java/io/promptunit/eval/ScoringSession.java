@@ -238,7 +238,7 @@ public final class ScoringSession implements AutoCloseable {
     private final ModelClient task;
     private JudgeModels judges;
     private int concurrency = 8;
-    private PriceTable prices = new PriceTable(io.promptunit.config.Settings.of(Map.of()));
+    private PriceTable prices = new PriceTable(io.promptunit.config.Configuration.of(Map.of()));
     private Optional<Cassette> cassette = Optional.empty();
     private Optional<Integer> outputCap = Optional.empty();
     private boolean remember;

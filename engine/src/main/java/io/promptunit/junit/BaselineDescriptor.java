@@ -1,7 +1,7 @@
 package io.promptunit.junit;
 
 import io.promptunit.config.Keys;
-import io.promptunit.config.Settings;
+import io.promptunit.config.Configuration;
 import io.promptunit.eval.Baseline;
 import io.promptunit.report.SuiteReport;
 import io.promptunit.suite.Suite;
@@ -53,7 +53,7 @@ final class BaselineDescriptor extends AbstractTestDescriptor implements Node<Ru
   }
 
   /** The gate of {@code suite}: when updating, or when checking and the suite has a baseline file. */
-  static Optional<BaselineDescriptor> of(UniqueId suiteId, Suite suite, Settings settings) {
+  static Optional<BaselineDescriptor> of(UniqueId suiteId, Suite suite, Configuration settings) {
     Path file = file(settings, suite);
     Mode mode;
     try {
@@ -67,17 +67,12 @@ final class BaselineDescriptor extends AbstractTestDescriptor implements Node<Ru
     return Optional.empty();
   }
 
-  static Mode mode(Settings settings) {
-    String value = settings.get(Keys.BASELINE).orElse("check");
-    try {
-      return Mode.valueOf(value.strip().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("Setting " + Keys.BASELINE + "=" + value + settings.sourceNote(Keys.BASELINE) + " is not a baseline mode; use check, update or off.", e);
-    }
+  static Mode mode(Configuration settings) {
+    return Mode.valueOf(settings.baseline().name());
   }
 
   /** {@code <cache-dir>/<suite class>.baseline.json}, beside the suite's cassette. */
-  static Path file(Settings settings, Suite suite) {
+  static Path file(Configuration settings, Suite suite) {
     return settings.cacheDir().resolve(suite.name() + ".baseline.json");
   }
 
@@ -112,14 +107,14 @@ final class BaselineDescriptor extends AbstractTestDescriptor implements Node<Ru
     }
     long passing = outcomes.values().stream().filter(Boolean::booleanValue).count();
     String line = String.format(Locale.ROOT, "baseline %s written: %d examples of this run (%d passing); commit it beside the cassettes",
-        shown, outcomes.size(), passing) + tooFew(updated.outcomes().size(), significance(context.settings()));
+        shown, outcomes.size(), passing) + tooFew(updated.outcomes().size(), significance(context.configuration()));
     Console.line(suite.anchor().getSimpleName() + ": " + line);
     context.listener().reportingEntryPublished(this, ReportEntry.from(ReportEntryKeys.BASELINE, line));
     return context;
   }
 
   private RunContext check(RunContext context, List<SuiteReport.Row> rows, Map<String, Boolean> outcomes, String shown) {
-    double significance = significance(context.settings());
+    double significance = significance(context.configuration());
     Optional<Baseline> baseline = Baseline.read(file, shown);
     if (baseline.isEmpty()) {
       throw new TestAbortedException("The baseline " + shown + " was removed during the run");
@@ -156,8 +151,8 @@ final class BaselineDescriptor extends AbstractTestDescriptor implements Node<Ru
         Keys.BASELINE_SIGNIFICANCE);
   }
 
-  static double significance(Settings settings) {
-    double value = settings.getDouble(Keys.BASELINE_SIGNIFICANCE, Keys.DEFAULT_BASELINE_SIGNIFICANCE);
+  static double significance(Configuration settings) {
+    double value = settings.baselineSignificance();
     if (!(value > 0 && value < 1)) {
       throw new IllegalArgumentException("Setting " + Keys.BASELINE_SIGNIFICANCE + "=" + value + " must be between 0 and 1 (exclusive), e.g. 0.05");
     }

@@ -70,16 +70,15 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
 
   /** Why the optimization should not run, if it should not. */
   private Optional<String> skipReason(RunContext context) {
-    Optional<Boolean> switched = context.settings().getBoolean(Keys.OPTIMIZE);
-    if (switched.isPresent() && !switched.get()) {
+    if (!context.configuration().optimize()) {
       return Optional.of("optimization is off (" + Keys.OPTIMIZE + "=false)");
     }
-    Optional<io.promptunit.suite.Shard> shard = io.promptunit.suite.Shard.parse(context.settings().get(Keys.SHARD), Keys.SHARD);
-    if (shard.isPresent() && shard.get().index() != 1) {
-      return Optional.of("an optimization runs in shard 1 only; this is shard " + shard.get() + " (" + Keys.SHARD + ")");
+    io.promptunit.config.Shard shard = context.configuration().shard();
+    if (shard.index() != 1) {
+      return Optional.of("an optimization runs in shard 1 only; this is shard " + shard + " (" + Keys.SHARD + ")");
     }
     boolean embedded = context.taskModel().map(ModelClient::name).filter(ModelResolver.EMBEDDED_NAME::equals).isPresent();
-    if (switched.isEmpty() && embedded && optimize.optimizerModel().isBlank() && context.settings().get(Keys.OPTIMIZER_MODEL).isEmpty()) {
+    if (!context.configuration().optimizeIsSet() && embedded && optimize.optimizerModel().isBlank() && context.configuration().optimizerModel().isEmpty()) {
       return Optional.of("optimization is not run by default with the embedded CPU model (it would be slow, and a 0.5B model is a"
           + " weak optimizer): set -D" + Keys.OPTIMIZE + "=true to run it anyway, or name a stronger " + Keys.OPTIMIZER_MODEL);
     }
@@ -106,7 +105,7 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
     }
     OptimizeOptions options;
     try {
-      options = OptimizeOptions.from(optimize, context.settings(), suite.anchor().getClassLoader());
+      options = OptimizeOptions.from(optimize, context.configuration(), suite.anchor().getClassLoader());
     } catch (IllegalArgumentException e) {
       return notRun(NotRunDescriptor.failed(getUniqueId(), getDisplayName(), e), executor, context);
     }
@@ -128,7 +127,7 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
     List<Optimization> prepared = new ArrayList<>();
     StringBuilder estimates = new StringBuilder();
     for (String strategy : strategies) {
-      Optimization optimization = StrategyRun.prepare(OptimizeOptions.from(optimize, context.settings(), suite.anchor().getClassLoader(), strategy),
+      Optimization optimization = StrategyRun.prepare(OptimizeOptions.from(optimize, context.configuration(), suite.anchor().getClassLoader(), strategy),
           models, context);
       prepared.add(optimization);
       estimates.append(strategy).append(": ").append(StrategyRun.announce(suite, strategy, models, optimization, this, context)).append(". ");

@@ -1,5 +1,6 @@
 package io.promptunit.junit;
 
+import io.promptunit.config.Configuration;
 import io.promptunit.config.Keys;
 import io.promptunit.model.Spend;
 import io.promptunit.report.HtmlReport;
@@ -14,15 +15,16 @@ import org.junit.platform.engine.support.hierarchical.Node;
 /** The root of a PromptUnit run; at its end it tells what the whole run's model calls cost. */
 final class PromptUnitEngineDescriptor extends EngineDescriptor implements Node<RunContext> {
 
-  PromptUnitEngineDescriptor(UniqueId uniqueId) {
+  private final Configuration configuration;
+
+  PromptUnitEngineDescriptor(UniqueId uniqueId, Configuration configuration) {
     super(uniqueId, "PromptUnit");
+    this.configuration = configuration;
   }
 
-  /** A malformed {@code promptunit.report} is found before anything runs, not after the whole run. */
-  @Override
-  public RunContext before(RunContext context) {
-    context.settings().getBoolean(Keys.REPORT);
-    return context;
+  /** The run's configuration, read at discovery. */
+  Configuration configuration() {
+    return configuration;
   }
 
   @Override
@@ -33,8 +35,8 @@ final class PromptUnitEngineDescriptor extends EngineDescriptor implements Node<
         Console.line("run spend: " + total.describe());
       }
       List<SuiteReport> suites = context.reports();
-      if (!suites.isEmpty() && context.settings().getBoolean(Keys.REPORT, true)) {
-        Path file = context.settings().outputDir().resolve("report.html");
+      if (!suites.isEmpty() && context.configuration().report()) {
+        Path file = context.configuration().outputDir().resolve("report.html");
         try {
           Console.line("report: " + HtmlReport.write(file, suites, total).toUri());
         } catch (IOException | RuntimeException e) {
@@ -42,7 +44,7 @@ final class PromptUnitEngineDescriptor extends EngineDescriptor implements Node<
         }
       }
     } finally {
-      context.models().close();
+      context.core().close();
     }
   }
 }

@@ -4,6 +4,10 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 
 import org.apiguardian.api.API;
 import io.promptunit.PromptTest;
+import io.promptunit.config.Configuration;
+import io.promptunit.core.PromptUnit;
+import org.junit.platform.engine.ConfigurationParameters;
+import org.junit.platform.engine.DiscoveryIssue;
 import org.junit.platform.engine.EngineDiscoveryRequest;
 import org.junit.platform.engine.ExecutionRequest;
 import org.junit.platform.engine.TestDescriptor;
@@ -21,13 +25,6 @@ public final class PromptUnitTestEngine extends HierarchicalTestEngine<RunContex
   /** The engine id; unique ids look like {@code [engine:promptunit]/[suite:com.acme.RouterPromptTest]/[example:refund-1]}. */
   public static final String ENGINE_ID = "promptunit";
 
-  private static final EngineDiscoveryRequestResolver<PromptUnitEngineDescriptor> RESOLVER =
-      EngineDiscoveryRequestResolver.<PromptUnitEngineDescriptor>builder()
-      .addClassContainerSelectorResolver(SuiteResolver::isSuite)
-      .addSelectorResolver(context -> new SuiteResolver(context.getClassNameFilter(), context.getDiscoveryRequest().getConfigurationParameters(),
-          issue -> context.getDiscoveryRequest().getDiscoveryListener().issueEncountered(context.getEngineDescriptor().getUniqueId(), issue)))
-      .build();
-
   @Override
   public String getId() {
     return ENGINE_ID;
@@ -35,13 +32,23 @@ public final class PromptUnitTestEngine extends HierarchicalTestEngine<RunContex
 
   @Override
   public TestDescriptor discover(EngineDiscoveryRequest request, UniqueId uniqueId) {
-    PromptUnitEngineDescriptor engine = new PromptUnitEngineDescriptor(uniqueId);
-    RESOLVER.resolve(request, engine);
+    // the configuration is read once, here: every problem is a discovery issue, before anything runs
+    ConfigurationParameters parameters = request.getConfigurationParameters();
+    Configuration configuration = Configuration.fromLauncher(parameters::get, parameters::keySet);
+    PromptUnit.problems(configuration).forEach(problem -> request.getDiscoveryListener()
+        .issueEncountered(uniqueId, DiscoveryIssue.create(DiscoveryIssue.Severity.ERROR, problem.message())));
+    PromptUnitEngineDescriptor engine = new PromptUnitEngineDescriptor(uniqueId, configuration);
+    EngineDiscoveryRequestResolver.<PromptUnitEngineDescriptor>builder()
+        .addClassContainerSelectorResolver(SuiteResolver::isSuite)
+        .addSelectorResolver(context -> new SuiteResolver(context.getClassNameFilter(), configuration, parameters,
+            issue -> request.getDiscoveryListener().issueEncountered(uniqueId, issue)))
+        .build()
+        .resolve(request, engine);
     return engine;
   }
 
   @Override
   protected RunContext createExecutionContext(ExecutionRequest request) {
-    return RunContext.start(request);
+    return RunContext.start(request, ((PromptUnitEngineDescriptor) request.getRootTestDescriptor()).configuration());
   }
 }

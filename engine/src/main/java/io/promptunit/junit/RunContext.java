@@ -1,11 +1,10 @@
 package io.promptunit.junit;
 
-import io.promptunit.config.Settings;
+import io.promptunit.core.PromptUnit;
+import io.promptunit.config.Configuration;
 import io.promptunit.eval.SuiteRun;
-import io.promptunit.model.RetryPolicy;
 import io.promptunit.model.ModelClient;
 import io.promptunit.model.Spend;
-import io.promptunit.model.ModelResolver;
 import io.promptunit.report.SuiteReport;
 import java.util.List;
 import java.util.Optional;
@@ -24,9 +23,7 @@ import org.junit.platform.engine.support.hierarchical.EngineExecutionContext;
 final class RunContext implements EngineExecutionContext {
 
   private final EngineExecutionListener listener;
-  private final Settings settings;
-  private final ModelResolver models;
-  private final RetryPolicy call;
+  private final PromptUnit core;
   private final AtomicBoolean noModelAnnounced;
   private final AtomicReference<Spend> runSpend;
   private final SuiteState suite;
@@ -36,7 +33,7 @@ final class RunContext implements EngineExecutionContext {
   /** Models the run has already warned about (shared by every context of the run). */
   private final java.util.Set<String> unpricedWarned;
 
-  private RunContext(EngineExecutionListener listener, Settings settings, ModelResolver models, RetryPolicy call,
+  private RunContext(EngineExecutionListener listener, PromptUnit core,
       AtomicBoolean noModelAnnounced, AtomicReference<Spend> runSpend, SuiteState suite, String abortReason, List<SuiteReport> reports,
       SuiteReport suiteReport, java.util.Set<String> unpricedWarned) {
     this.unpricedWarned = unpricedWarned;
@@ -45,26 +42,24 @@ final class RunContext implements EngineExecutionContext {
     this.runSpend = runSpend;
     this.noModelAnnounced = noModelAnnounced;
     this.listener = listener;
-    this.settings = settings;
-    this.models = models;
-    this.call = call;
+    this.core = core;
     this.suite = suite;
     this.abortReason = abortReason;
   }
 
-  static RunContext start(ExecutionRequest request) {
-    Settings settings = new Settings(request.getConfigurationParameters()::get, System::getenv);
-    return new RunContext(request.getEngineExecutionListener(), settings, new ModelResolver(settings), RetryPolicy.from(settings),
+  /** The context of a run with the configuration read at discovery (its problems were reported there). */
+  static RunContext start(ExecutionRequest request, Configuration configuration) {
+    return new RunContext(request.getEngineExecutionListener(), PromptUnit.start(configuration),
         new AtomicBoolean(), new AtomicReference<>(Spend.NONE), null, null, new CopyOnWriteArrayList<>(), null,
         java.util.concurrent.ConcurrentHashMap.newKeySet());
   }
 
   RunContext withSuite(SuiteState state, SuiteReport report) {
-    return new RunContext(listener, settings, models, call, noModelAnnounced, runSpend, state, null, reports, report, unpricedWarned);
+    return new RunContext(listener, core, noModelAnnounced, runSpend, state, null, reports, report, unpricedWarned);
   }
 
   RunContext withAbortReason(String reason, SuiteReport report) {
-    return new RunContext(listener, settings, models, call, noModelAnnounced, runSpend, null, reason, reports, report, unpricedWarned);
+    return new RunContext(listener, core, noModelAnnounced, runSpend, null, reason, reports, report, unpricedWarned);
   }
 
   /**
@@ -103,16 +98,14 @@ final class RunContext implements EngineExecutionContext {
     return listener;
   }
 
-  Settings settings() {
-    return settings;
+  /** The run's configuration, read once at discovery. */
+  Configuration configuration() {
+    return core.configuration();
   }
 
-  ModelResolver models() {
-    return models;
-  }
-
-  RetryPolicy call() {
-    return call;
+  /** The core the run's suites are opened through (models, retries, prices). */
+  PromptUnit core() {
+    return core;
   }
 
   Optional<SuiteState> suite() {

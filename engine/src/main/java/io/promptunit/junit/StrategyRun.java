@@ -39,13 +39,13 @@ final class StrategyRun {
 
   static Models models(RunContext context, io.promptunit.Optimize optimize) {
     Optional<String> spec = Optional.of(optimize.optimizerModel()).filter(s -> !s.isBlank())
-        .or(() -> context.settings().get(Keys.OPTIMIZER_MODEL));
+        .or(() -> context.configuration().optimizerModel());
     if (spec.isEmpty()) {
       return new Models(Optional.empty(), context.taskModel().orElseThrow().name());
     }
-    String source = optimize.optimizerModel().isBlank() ? context.settings().describeSource(Keys.OPTIMIZER_MODEL) : "@Optimize(optimizerModel)";
-    context.warnIfUnpriced(spec.get(), new io.promptunit.model.PriceTable(context.settings()));
-    return new Models(Optional.of(new ModelClient(context.models().resolve(spec.get(), source), spec.get(), context.call())), spec.get());
+    String source = optimize.optimizerModel().isBlank() ? context.configuration().describeSource(Keys.OPTIMIZER_MODEL) : "@Optimize(optimizerModel)";
+    context.warnIfUnpriced(spec.get(), context.core().prices());
+    return new Models(Optional.of(new ModelClient(context.core().resolver().resolve(spec.get(), source), spec.get(), context.core().retries())), spec.get());
   }
 
   static Optimization prepare(OptimizeOptions options, Models models, RunContext context) {
@@ -53,7 +53,7 @@ final class StrategyRun {
   }
 
   static boolean dryRun(RunContext context) {
-    return context.settings().getBoolean(Keys.OPTIMIZE_DRY_RUN, false);
+    return context.configuration().optimizeDryRun();
   }
 
   /** Runs {@code optimization} under {@code parent}, registering round tests and the verdict test. */
@@ -110,7 +110,7 @@ final class StrategyRun {
   }
 
   static Path outputDirectory(RunContext context, Suite suite) {
-    return context.settings().outputDir().resolve(suite.anchor().getName());
+    return context.configuration().outputDir().resolve(suite.anchor().getName());
   }
 
   /**
@@ -125,7 +125,7 @@ final class StrategyRun {
 
   /** In apply mode, writes a prompt that passed held-out over the checked-in file; says what happened. */
   private static Applied apply(RunContext context, Suite suite, OptimizationResult result) {
-    if (!context.settings().getBoolean(Keys.OPTIMIZE_APPLY, false)) {
+    if (!context.configuration().optimizeApply()) {
       return Applied.NOTHING;
     }
     if (!result.passedHeldOut() || !result.improved()) {

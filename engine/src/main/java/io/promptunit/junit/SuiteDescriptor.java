@@ -120,7 +120,7 @@ final class SuiteDescriptor extends AbstractTestDescriptor implements Node<RunCo
   }
 
   /** The regression gate against the committed baseline, when updating or when the suite has one. */
-  Optional<BaselineDescriptor> createBaseline(io.promptunit.config.Settings settings) {
+  Optional<BaselineDescriptor> createBaseline(io.promptunit.config.Configuration settings) {
     return suite == null ? Optional.empty() : BaselineDescriptor.of(getUniqueId(), suite, settings);
   }
 

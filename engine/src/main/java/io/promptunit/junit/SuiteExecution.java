@@ -1,13 +1,14 @@
 package io.promptunit.junit;
 
+import io.promptunit.config.Setting;
+import io.promptunit.core.SuiteStart;
 import io.promptunit.config.Keys;
 import io.promptunit.Optimize;
 import io.promptunit.report.SuiteReport;
 import io.promptunit.suite.Resource;
 import io.promptunit.eval.SuiteRun;
 import io.promptunit.eval.ScoringSession;
-import io.promptunit.eval.SessionSettings;
-import io.promptunit.model.CacheMode;
+import io.promptunit.config.CacheMode;
 import io.promptunit.model.Cassette;
 import io.promptunit.model.ModelClient;
 import io.promptunit.model.ModelConfigurationException;
@@ -31,70 +32,52 @@ final class SuiteExecution {
     Suite suite = descriptor.suite().orElseThrow();
     SuiteReport report = context.report(new SuiteReport(suite.name(), display(suite, suite.prompt().path()), suite.examplesFile().displayPath(),
         suite.options().minPassRate()));
-    int progressSeconds = checkSwitches(context);
-    ModelChoice models = new ModelChoice(context.models(), context.settings(), context.call());
-    ModelClient task;
+    SuiteStart start;
     try {
-      task = models.taskModel(descriptor.anchor(), suite.options().model());
-    } catch (ModelConfigurationException e) {
-      if (e.noModelConfigured() && !context.settings().getBoolean(Keys.REQUIRE_MODEL, false)) {
-        if (context.firstNoModelNotice()) {
-          System.err.println("[PromptUnit] " + e.getMessage().replace("this example was", "examples are"));
-        }
-        report.problem("Not run: " + e.getMessage().replace("this example was", "the examples were"));
-        return context.withAbortReason(e.getMessage(), report);
-      }
-      if (e.noModelConfigured()) {
-        // promptunit.require-model=true: the suite fails, saying why and how to configure a model
-        ModelConfigurationException required = ModelConfigurationException.noModel(e.getMessage()
-            .replace("so this example was not run", "so the suite cannot run (" + Keys.REQUIRE_MODEL + "=true)"));
-        report.problem(required.getMessage());
-        throw required;
-      }
-      report.problem(e.getMessage());
-      throw e;
+      start = context.core().open(suite, name -> context.warnIfUnpriced(name, context.core().prices()));
+    } catch (RuntimeException unusable) {
+      report.problem(unusable.getMessage());
+      throw unusable;
     }
-    report.model(task.name());
-    PriceTable prices = new PriceTable(context.settings());
-    boolean optimizes = suite.anchor().isAnnotationPresent(Optimize.class) && context.settings().getBoolean(Keys.OPTIMIZE, true);
-    ScoringSession session = SessionSettings.builder(suite, task, models, context.settings(), name -> context.warnIfUnpriced(name, prices))
-        .outputCap(outputCap(suite, context, optimizes))
-        .remember(optimizes)
-        .build();
-    if (io.promptunit.eval.BatchFill.enabled(context.settings())) {
+    if (start instanceof SuiteStart.NoModel noModel) {
+      return notRun(noModel, context, report);
+    }
+    ScoringSession session = ((SuiteStart.Ready) start).session();
+    report.model(session.taskModel().name());
+    if (context.configuration().batch()) {
       batch(descriptor, session, context, report);
     }
-    int concurrency = session.concurrency();
-    CacheMode mode = SessionSettings.cacheMode(context.settings());
-    Optional<Cassette> cassette = session.cassette();
     Map<String, String> entries = new LinkedHashMap<>();
-    entries.put(ReportEntryKeys.MODEL, task.name());
-    entries.put(ReportEntryKeys.CONCURRENCY, String.valueOf(concurrency));
-    entries.put(ReportEntryKeys.CACHE, mode.name().toLowerCase(Locale.ROOT).replace('_', '-'));
-    cassette.ifPresent(c -> entries.put(ReportEntryKeys.CASSETTE, c.file().toString()));
+    entries.put(ReportEntryKeys.MODEL, session.taskModel().name());
+    entries.put(ReportEntryKeys.CONCURRENCY, String.valueOf(session.concurrency()));
+    entries.put(ReportEntryKeys.CACHE, Setting.spelled(context.configuration().cache()));
+    session.cassette().ifPresent(c -> entries.put(ReportEntryKeys.CASSETTE, c.file().toString()));
     context.listener().reportingEntryPublished(descriptor, ReportEntry.from(entries));
     SuiteRun run = new SuiteRun(session, descriptor.selectedExamples());
-    return context.withSuite(new SuiteState(session, run, progress(descriptor, run, session, progressSeconds)), report);
+    return context.withSuite(new SuiteState(session, run, progress(descriptor, run, session, context.configuration().progressSeconds())), report);
   }
 
   /**
-   * Reads the switches a suite run depends on before a model is resolved or anything is spent, so a
-   * malformed one fails the suite ("suite: cannot start") even when no model is configured.
-   *
-   * @return {@code promptunit.progress-seconds}
+   * No model: the examples are reported aborted with the set-up instructions (printed once per run),
+   * or, with {@code promptunit.require-model=true}, the suite fails.
    */
-  private static int checkSwitches(RunContext context) {
-    context.settings().getBoolean(Keys.CACHE_PRUNE);
-    context.settings().getBoolean(Keys.OPTIMIZE);
-    context.settings().getBoolean(Keys.BATCH);
-    io.promptunit.suite.Shard.parse(context.settings().get(Keys.SHARD), Keys.SHARD + context.settings().sourceNote(Keys.SHARD));
-    return context.settings().getInt(Keys.PROGRESS_SECONDS, Keys.DEFAULT_PROGRESS_SECONDS);
+  private static RunContext notRun(SuiteStart.NoModel noModel, RunContext context, SuiteReport report) {
+    if (context.configuration().requireModel()) {
+      String message = noModel.notRun("the suite cannot run (" + Keys.REQUIRE_MODEL + "=true)");
+      report.problem(message);
+      throw ModelConfigurationException.invalid(message);
+    }
+    if (context.firstNoModelNotice()) {
+      System.err.println("[PromptUnit] " + noModel.notRun("examples are not run"));
+    }
+    report.problem("Not run: " + noModel.notRun("the examples were not run"));
+    return context.withAbortReason(noModel.notRun("this example was not run"), report);
   }
 
   /** Batch mode: the cassette is filled through the provider's batch API before the suite runs from it. */
   private static void batch(SuiteDescriptor descriptor, ScoringSession session, RunContext context, SuiteReport report) {
     try {
-      io.promptunit.eval.BatchFill.fill(session, descriptor.selectedExamples(), context.settings(), context.models(), Console::line);
+      io.promptunit.eval.BatchFill.fill(session, descriptor.selectedExamples(), context.configuration(), context.core().resolver(), Console::line);
     } catch (RuntimeException e) {
       report.problem(e.getMessage());
       session.close();
@@ -122,25 +105,6 @@ final class SuiteExecution {
       }, every, every, java.util.concurrent.TimeUnit.SECONDS);
     }
     return ticker;
-  }
-
-  /**
-   * The output cap of the suite's scoring requests: {@code promptunit.max-output-tokens}, else for a
-   * suite that will be optimized its {@code @Optimize(maxOutputTokens)}, so that the optimization's
-   * budget reserves a real bound and its scoring requests are the suite run's (one cassette entry each).
-   */
-  private static Optional<Integer> outputCap(Suite suite, RunContext context, boolean optimizes) {
-    Optional<Integer> configured = SessionSettings.configuredOutputCap(context.settings());
-    if (configured.isPresent() || !optimizes) {
-      return configured;
-    }
-    try {
-      return Optional.of(io.promptunit.optimize.OptimizeOptions.from(suite.anchor().getAnnotation(Optimize.class), context.settings(),
-          suite.anchor().getClassLoader()).maxOutputTokens());
-    } catch (IllegalArgumentException broken) {
-      // the optimization container reports the problem; the suite run keeps the provider's cap
-      return Optional.empty();
-    }
   }
 
   /** A suite file as the user knows it (under src/test/resources when it is there). */
@@ -180,7 +144,7 @@ final class SuiteExecution {
    * after a run of the whole suite: a run of some examples must not drop the others' answers.
    */
   private static void prune(SuiteDescriptor descriptor, Cassette cassette, RunContext context) {
-    boolean requested = cassette.mode() == CacheMode.RECORD || context.settings().getBoolean(Keys.CACHE_PRUNE, false);
+    boolean requested = cassette.mode() == CacheMode.RECORD || context.configuration().cachePrune();
     int unused = cassette.unused();
     if (!requested || unused == 0) {
       return;

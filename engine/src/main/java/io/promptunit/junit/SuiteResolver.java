@@ -17,7 +17,7 @@ import org.junit.platform.engine.DiscoveryIssue;
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.TestDescriptor;
 import org.junit.platform.engine.UniqueId;
-import io.promptunit.config.Settings;
+import io.promptunit.config.Configuration;
 import io.promptunit.suite.Resource;
 import io.promptunit.suite.SuiteLoader;
 import java.nio.file.Path;
@@ -42,25 +42,25 @@ final class SuiteResolver implements SelectorResolver {
 
   private final Predicate<String> classNameFilter;
   private final MethodPatterns methodPatterns;
-  private final Settings settings;
+  private final Configuration settings;
   private final java.util.function.Consumer<DiscoveryIssue> issues;
   /** {@code promptunit.shard}; a malformed value selects everything here and fails each suite when it starts. */
-  private final io.promptunit.suite.Shard shard;
+  private final io.promptunit.config.Shard shard;
   /** The suites on the class path, found once, when a file or classpath-resource selector asks for them. */
   private List<Class<?>> allSuites;
 
-  SuiteResolver(Predicate<String> classNameFilter, ConfigurationParameters configuration, java.util.function.Consumer<DiscoveryIssue> issues) {
+  SuiteResolver(Predicate<String> classNameFilter, Configuration settings, ConfigurationParameters configuration,
+      java.util.function.Consumer<DiscoveryIssue> issues) {
     this.classNameFilter = classNameFilter;
     this.issues = issues;
-    this.settings = new Settings(configuration::get, System::getenv);
+    this.settings = settings;
     // Maven's -Dtest, never an environment variable TEST
     this.methodPatterns = MethodPatterns.parse(configuration.get(MethodPatterns.PROPERTY));
-    io.promptunit.suite.Shard configured;
+    io.promptunit.config.Shard configured;
     try {
-      configured = io.promptunit.suite.Shard.parse(settings.get(io.promptunit.config.Keys.SHARD), io.promptunit.config.Keys.SHARD)
-          .orElse(io.promptunit.suite.Shard.ALL);
+      configured = settings.shard();
     } catch (IllegalArgumentException malformed) {
-      configured = io.promptunit.suite.Shard.ALL;
+      configured = io.promptunit.config.Shard.ALL;
     }
     this.shard = configured;
   }

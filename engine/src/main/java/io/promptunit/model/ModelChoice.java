@@ -6,7 +6,7 @@ import org.apiguardian.api.API;
 import dev.langchain4j.model.chat.ChatModel;
 import io.promptunit.ModelFactory;
 import io.promptunit.config.Keys;
-import io.promptunit.config.Settings;
+import io.promptunit.config.Configuration;
 import java.util.Optional;
 
 /**
@@ -18,10 +18,10 @@ import java.util.Optional;
 public final class ModelChoice {
 
   private final ModelResolver resolver;
-  private final Settings settings;
+  private final Configuration settings;
   private final RetryPolicy call;
 
-  public ModelChoice(ModelResolver resolver, Settings settings, RetryPolicy call) {
+  public ModelChoice(ModelResolver resolver, Configuration settings, RetryPolicy call) {
     this.resolver = resolver;
     this.settings = settings;
     this.call = call;
@@ -42,11 +42,11 @@ public final class ModelChoice {
       String source = "@PromptTest(model) of " + anchor.getSimpleName();
       return new ModelClient(resolver.resolve(suiteModel.get(), source), suiteModel.get(), call);
     }
-    Optional<String> configured = settings.get(Keys.MODEL);
+    Optional<String> configured = settings.model();
     if (configured.isPresent()) {
       return new ModelClient(resolver.resolve(configured.get(), settings.describeSource(Keys.MODEL)), configured.get(), call);
     }
-    if (settings.getBoolean(Keys.EMBEDDED, true)) {
+    if (settings.embedded()) {
       return new ModelClient(resolver.embedded(), ModelResolver.EMBEDDED_NAME, call);
     }
     throw ModelConfigurationException.noModel();
@@ -57,7 +57,7 @@ public final class ModelChoice {
     if (!spec.isBlank()) {
       return new ModelClient(resolver.resolve(spec, "@ExpectJudge(model)"), spec, call);
     }
-    return settings.get(Keys.JUDGE_MODEL)
+    return settings.judgeModel()
         .map(configured -> new ModelClient(resolver.resolve(configured, settings.describeSource(Keys.JUDGE_MODEL)), configured, call))
         .orElse(taskModel);
   }

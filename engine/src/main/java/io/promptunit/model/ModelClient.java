@@ -1,5 +1,6 @@
 package io.promptunit.model;
 
+import io.promptunit.config.CacheMode;
 import static org.apiguardian.api.API.Status.STABLE;
 
 import org.apiguardian.api.API;

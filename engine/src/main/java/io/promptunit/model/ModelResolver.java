@@ -1,11 +1,12 @@
 package io.promptunit.model;
 
+import io.promptunit.config.CacheMode;
 import static org.apiguardian.api.API.Status.INTERNAL;
 
 import org.apiguardian.api.API;
 import dev.langchain4j.model.chat.ChatModel;
 import io.promptunit.config.Keys;
-import io.promptunit.config.Settings;
+import io.promptunit.config.Configuration;
 import io.promptunit.model.local.EmbeddedModels;
 import io.promptunit.model.local.LlamaChatModel;
 import io.promptunit.model.local.LocalModelException;
@@ -29,16 +30,16 @@ import java.util.concurrent.ConcurrentHashMap;
 @API(status = INTERNAL, since = "0.1")
 public final class ModelResolver implements AutoCloseable {
 
-  private final Settings settings;
+  private final Configuration settings;
   private final Map<String, ChatModel> models = new ConcurrentHashMap<>();
 
-  public ModelResolver(Settings settings) {
+  public ModelResolver(Configuration settings) {
     this.settings = settings;
   }
 
   /** The configured task model, if the configuration names one. */
   public Optional<String> configuredModel() {
-    return settings.get(Keys.MODEL);
+    return settings.model();
   }
 
   /** The model for {@code spec}; {@code source} names where the spec came from for error messages. */
@@ -71,9 +72,9 @@ public final class ModelResolver implements AutoCloseable {
       throw ModelConfigurationException.invalid("Model " + spec + " needs an API key: set the " + provider.keyVariable() + " environment variable"
           + (provider.alsoSupported().isEmpty() ? "." : ", or use " + provider.alsoSupported() + "."));
     }
-    Optional<Integer> maxOutputTokens = settings.get(Keys.MAX_OUTPUT_TOKENS).map(v -> settings.getInt(Keys.MAX_OUTPUT_TOKENS, 0));
+    Optional<Integer> maxOutputTokens = settings.maxOutputTokens();
     return provider.build(new Provider.Connection(spec.model(), baseUrl, key.get(),
-        Duration.ofSeconds(settings.getInt(Keys.TIMEOUT_SECONDS, Keys.DEFAULT_TIMEOUT_SECONDS)), maxOutputTokens, http));
+        settings.timeout(), maxOutputTokens, http));
   }
 
   private static Provider provider(ModelSpec spec, String source) {
@@ -88,14 +89,14 @@ public final class ModelResolver implements AutoCloseable {
    * placeholder where none is needed (replay mode, a local server); empty when one is needed and not set.
    */
   public Optional<String> key(Provider provider, String baseUrl) {
-    return settings.env(provider.keyVariable())
+    return settings.environment(provider.keyVariable())
         .or(() -> replayOnly() ? Optional.of("replay-only") : Optional.empty())
         .or(() -> provider.keyOptional(baseUrl) ? Optional.of("not-needed") : Optional.empty());
   }
 
   private ChatModel gguf(ModelSpec spec) {
     LlamaChatModel.Builder builder = LlamaChatModel.builder(Path.of(spec.model()));
-    settings.get(Keys.MAX_OUTPUT_TOKENS).ifPresent(v -> builder.maxOutputTokens(settings.getInt(Keys.MAX_OUTPUT_TOKENS, 0)));
+    settings.maxOutputTokens().ifPresent(builder::maxOutputTokens);
     LlamaChatModel model = builder.build();
     try {
       model.load();
@@ -122,9 +123,9 @@ public final class ModelResolver implements AutoCloseable {
       return embedded;
     }
     if (embeddedFailure == null) {
-      Path cache = settings.get(Keys.MODEL_CACHE).map(Path::of).orElseGet(EmbeddedModels::defaultCacheDirectory);
+      Path cache = settings.modelCache().orElseGet(EmbeddedModels::defaultCacheDirectory);
       PinnedModel pinned = EmbeddedModels.DEFAULT;
-      Optional<String> mirror = settings.get(Keys.EMBEDDED_MIRROR);
+      Optional<String> mirror = settings.embeddedMirror();
       if (mirror.isPresent()) {
         pinned = new PinnedModel(pinned.name(), pinned.fileName(), URI.create(mirror.get().replaceAll("/+$", "") + pinned.url().getPath()),
             pinned.sha256(), pinned.size(), pinned.licence());
@@ -140,7 +141,7 @@ public final class ModelResolver implements AutoCloseable {
       }
     }
     throw ModelConfigurationException.noModel("No model is configured, and the embedded default model ("
-        + EmbeddedModels.DEFAULT.name() + ") could not be set up, so this example was not run.\n" + embeddedFailure);
+        + EmbeddedModels.DEFAULT.name() + ") could not be set up", "\n" + embeddedFailure);
   }
 
   /** Frees the models that hold native resources (local llama.cpp models); the resolver is done. */
@@ -168,11 +169,11 @@ public final class ModelResolver implements AutoCloseable {
 
   /** In replay mode no call ever leaves the machine, so no key is needed to name a model. */
   private boolean replayOnly() {
-    return settings.get(Keys.CACHE).map(CacheMode::parse).orElse(CacheMode.READ_WRITE) == CacheMode.REPLAY;
+    return settings.cache() == CacheMode.REPLAY;
   }
 
   /** Where calls to {@code model} go, for messages: the configured base URL of its provider, if it has one. */
-  static Optional<String> endpoint(Settings settings, String model) {
+  static Optional<String> endpoint(Configuration settings, String model) {
     return Providers.of(model).map(provider -> Providers.baseUrl(provider, settings));
   }
 }

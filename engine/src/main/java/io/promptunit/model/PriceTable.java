@@ -3,8 +3,10 @@ package io.promptunit.model;
 import static org.apiguardian.api.API.Status.STABLE;
 
 import org.apiguardian.api.API;
-import io.promptunit.config.Settings;
+import io.promptunit.config.Configuration;
+import io.promptunit.config.Keys;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -32,10 +34,24 @@ public final class PriceTable {
     Providers.ALL.forEach(provider -> DEFAULTS.putAll(provider.prices()));
   }
 
-  private final Settings settings;
+  private final Configuration settings;
 
-  public PriceTable(Settings settings) {
+  public PriceTable(Configuration settings) {
     this.settings = settings;
+  }
+
+  /** The keys {@code promptunit.price.<model>}, each {@code <input>,<output>} dollars per million tokens. */
+  public static io.promptunit.config.KeyFamily keyFamily() {
+    return new io.promptunit.config.KeyFamily(Keys.PRICE_PREFIX + "<model>",
+        key -> key.startsWith(Keys.PRICE_PREFIX) && key.length() > Keys.PRICE_PREFIX.length(), List.of(),
+        (key, value) -> {
+          try {
+            parse(key, value);
+            return Optional.empty();
+          } catch (ModelConfigurationException e) {
+            return Optional.of("use <input>,<output> in dollars per million tokens, e.g. 0.15,0.60");
+          }
+        });
   }
 
   /**
@@ -45,18 +61,9 @@ public final class PriceTable {
    */
   public Optional<Price> priceOf(String model) {
     String name = model.contains(":") ? model.substring(model.indexOf(':') + 1) : model;
-    Optional<String> configured = settings.get("promptunit.price." + name);
+    Optional<String> configured = settings.value(Keys.PRICE_PREFIX + name);
     if (configured.isPresent()) {
-      String[] parts = configured.get().split(",");
-      if (parts.length != 2) {
-        throw ModelConfigurationException.invalid("promptunit.price." + name + "=" + configured.get()
-            + " must be <input>,<output> in dollars per million tokens, e.g. 0.15,0.60");
-      }
-      try {
-        return Optional.of(new Price(Double.parseDouble(parts[0].strip()), Double.parseDouble(parts[1].strip())));
-      } catch (NumberFormatException e) {
-        throw ModelConfigurationException.invalid("promptunit.price." + name + "=" + configured.get() + " is not two numbers");
-      }
+      return Optional.of(parse(Keys.PRICE_PREFIX + name, configured.get()));
     }
     String lower = name.toLowerCase(Locale.ROOT);
     String best = null;
@@ -67,4 +74,22 @@ public final class PriceTable {
     }
     return Optional.ofNullable(best).map(DEFAULTS::get);
   }
+
+  private static Price parse(String key, String text) {
+    String[] parts = text.split(",");
+    if (parts.length != 2) {
+      throw ModelConfigurationException.invalid(key + "=" + text + " must be <input>,<output> in dollars per million tokens, e.g. 0.15,0.60");
+    }
+    try {
+      double input = Double.parseDouble(parts[0].strip());
+      double output = Double.parseDouble(parts[1].strip());
+      if (!(input >= 0 && output >= 0 && Double.isFinite(input) && Double.isFinite(output))) {
+        throw new NumberFormatException("negative or not finite");
+      }
+      return new Price(input, output);
+    } catch (NumberFormatException e) {
+      throw ModelConfigurationException.invalid(key + "=" + text + " is not two numbers of dollars per million tokens, e.g. 0.15,0.60");
+    }
+  }
+
 }

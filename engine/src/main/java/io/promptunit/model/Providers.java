@@ -6,7 +6,7 @@ import org.apiguardian.api.API;
 import dev.langchain4j.model.anthropic.AnthropicChatModel;
 import dev.langchain4j.model.googleai.GoogleAiGeminiChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
-import io.promptunit.config.Settings;
+import io.promptunit.config.Configuration;
 import io.promptunit.model.PriceTable.Price;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -74,8 +74,14 @@ public final class Providers {
   }
 
   /** Where calls to {@code provider} go: its base-URL setting, else its environment variable, else the API itself. */
-  public static String baseUrl(Provider provider, Settings settings) {
-    return settings.get(provider.baseUrlSetting()).or(() -> settings.env(provider.baseUrlVariable())).orElse(provider.defaultBaseUrl());
+  public static String baseUrl(Provider provider, Configuration settings) {
+    return settings.value(provider.baseUrlSetting()).or(() -> settings.environment(provider.baseUrlVariable())).orElse(provider.defaultBaseUrl());
+  }
+
+  /** The keys {@code promptunit.<provider>.base-url}, one per provider. */
+  public static io.promptunit.config.KeyFamily baseUrlKeys() {
+    List<String> members = ALL.stream().map(Provider::baseUrlSetting).toList();
+    return io.promptunit.config.KeyFamily.of("promptunit.<provider>.base-url", members::contains, members);
   }
 
   /** {@code openai:<model>, anthropic:<model>, gemini:<model>}, for messages. */

@@ -17,7 +17,7 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.TokenUsage;
 import io.promptunit.config.Keys;
-import io.promptunit.config.Settings;
+import io.promptunit.config.Configuration;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Map;
@@ -62,13 +62,13 @@ public final class RetryPolicy {
     this.limiterFactory = limiterFactory;
   }
 
-  public static RetryPolicy from(Settings settings) {
-    int requests = settings.getInt(Keys.REQUESTS_PER_MINUTE, 0);
-    long tokens = settings.getLong(Keys.TOKENS_PER_MINUTE, 0);
+  public static RetryPolicy from(Configuration settings) {
+    int requests = settings.requestsPerMinute();
+    long tokens = settings.tokensPerMinute();
     return new RetryPolicy(
-        settings.getInt(Keys.MAX_RETRIES, Keys.DEFAULT_MAX_RETRIES),
-        settings.getLong(Keys.RETRY_BACKOFF_MILLIS, Keys.DEFAULT_RETRY_BACKOFF_MILLIS),
-        settings.getLong(Keys.MAX_RETRY_WAIT_SECONDS, Keys.DEFAULT_MAX_RETRY_WAIT_SECONDS) * 1000L,
+        settings.maxRetries(),
+        settings.retryBackoffMillis(),
+        settings.maxRetryWaitSeconds() * 1000L,
         model -> RateLimiter.perMinute(requests, tokens),
         model -> ModelResolver.endpoint(settings, model));
   }

@@ -6,7 +6,7 @@ import org.apiguardian.api.API;
 import io.promptunit.BestArm;
 import io.promptunit.Optimize;
 import io.promptunit.config.Keys;
-import io.promptunit.config.Settings;
+import io.promptunit.config.Configuration;
 import io.promptunit.model.Budget;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,26 +42,48 @@ public record OptimizeOptions(
   /** Configuration keys are {@code promptunit.optimize.<attribute>}; they win over the annotation. */
   public static final String PREFIX = "promptunit.optimize.";
 
+  /**
+   * The keys {@code promptunit.optimize.<name>}: every {@code @Optimize} attribute and every
+   * parameter of a registered strategy (asked of each strategy as it is made with its defaults).
+   */
+  public static io.promptunit.config.KeyFamily keyFamily() {
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    for (java.lang.reflect.Method attribute : Optimize.class.getDeclaredMethods()) {
+      names.add(attribute.getName());
+    }
+    for (StrategyProvider provider : Strategies.all()) {
+      StrategyParameters parameters = new StrategyParameters(null, Configuration.of(java.util.Map.of()), OptimizeOptions.class.getClassLoader());
+      try {
+        provider.create(parameters);
+      } catch (RuntimeException unusableWithoutASuite) {
+        // the names asked before it gave up still count
+      }
+      names.addAll(parameters.asked());
+    }
+    List<String> members = names.stream().map(name -> PREFIX + name).toList();
+    return io.promptunit.config.KeyFamily.of(PREFIX + "<@Optimize attribute or strategy parameter>", members::contains, members);
+  }
+
   public OptimizeOptions {
     frozen = List.copyOf(frozen);
     compare = List.copyOf(compare);
   }
 
   /** The strategies to compare ({@code @Optimize(compare)} or {@code promptunit.optimize.compare}), by registered name. */
-  public static List<String> compared(Optimize annotation, Settings settings) {
-    List<String> names = settings.get(PREFIX + "compare")
+  public static List<String> compared(Optimize annotation, Configuration settings) {
+    List<String> names = settings.value(PREFIX + "compare")
         .map(list -> Arrays.stream(list.split(",")).map(String::strip).filter(n -> !n.isEmpty()).toList())
         .orElse(Arrays.stream(annotation.compare()).map(Enum::name).toList());
     return names.stream().map(name -> Strategies.named(name, PREFIX + "compare").name()).distinct().toList();
   }
 
   /** The strategy to run ({@code promptunit.optimize.strategy}, else {@code @Optimize(strategy)}), by registered name. */
-  public static String strategyName(Optimize annotation, Settings settings) {
-    return settings.get(PREFIX + "strategy").map(name -> Strategies.named(name, PREFIX + "strategy").name()).orElse(annotation.strategy().name());
+  public static String strategyName(Optimize annotation, Configuration settings) {
+    return settings.value(PREFIX + "strategy").map(name -> Strategies.named(name, PREFIX + "strategy").name()).orElse(annotation.strategy().name());
   }
 
   /** As {@link #from(Optimize, Settings, ClassLoader)}, finding files a parameter names with the thread's context class loader. */
-  public static OptimizeOptions from(Optimize annotation, Settings settings) {
+  public static OptimizeOptions from(Optimize annotation, Configuration settings) {
     return from(annotation, settings, Thread.currentThread().getContextClassLoader());
   }
 
@@ -70,21 +92,21 @@ public record OptimizeOptions(
    *
    * @throws IllegalArgumentException listing every unusable value, each naming its attribute or property
    */
-  public static OptimizeOptions from(Optimize annotation, Settings settings, ClassLoader loader) {
+  public static OptimizeOptions from(Optimize annotation, Configuration settings, ClassLoader loader) {
     return from(annotation, settings, loader, strategyName(annotation, settings));
   }
 
   /** The options of {@code annotation} for the strategy {@code strategyName} (each strategy of a comparison gets its own). */
-  public static OptimizeOptions from(Optimize annotation, Settings settings, ClassLoader loader, String strategyName) {
+  public static OptimizeOptions from(Optimize annotation, Configuration settings, ClassLoader loader, String strategyName) {
     Values v = new Values(settings);
     StrategyProvider provider = Strategies.named(strategyName, PREFIX + "strategy");
     StrategyParameters parameters = new StrategyParameters(annotation, settings, loader);
     PromptStrategy strategy = provider.create(parameters);
-    List<String> frozen = settings.get(PREFIX + "frozen").map(f -> Arrays.asList(f.split("\\|\\|"))).orElse(Arrays.asList(annotation.frozen()));
+    List<String> frozen = settings.value(PREFIX + "frozen").map(f -> Arrays.asList(f.split("\\|\\|"))).orElse(Arrays.asList(annotation.frozen()));
     int rounds = v.integer("rounds", annotation.rounds());
     int beam = v.integer("beamSize", annotation.beamSize());
     double metaTemperature = v.decimal("metaTemperature", annotation.metaTemperature());
-    BestArm selection = settings.get(PREFIX + "selection").isEmpty() && annotation.selection() == BestArm.UCB
+    BestArm selection = settings.value(PREFIX + "selection").isEmpty() && annotation.selection() == BestArm.UCB
         ? provider.defaultSelection().orElse(BestArm.UCB)
         : v.enumValue("selection", BestArm.class, annotation.selection());
     OptimizeOptions options = new OptimizeOptions(
@@ -104,8 +126,8 @@ public record OptimizeOptions(
             v.decimal("maxCost", annotation.maxCost()), v.longValue("maxSeconds", annotation.maxSeconds())),
         v.integer("maxOutputTokens", annotation.maxOutputTokens()),
         compared(annotation, settings),
-        settings.getInt(Keys.OPTIMIZER_CONCURRENCY, 0),
-        settings.getInt(Keys.PROGRESS_SECONDS, Keys.DEFAULT_PROGRESS_SECONDS));
+        settings.optimizerConcurrency(),
+        settings.progressSeconds());
     // every problem at once: a user fixing one at a time would need a run per mistake
     List<String> problems = new ArrayList<>(options.problems());
     problems.addAll(parameters.problems());
@@ -160,9 +182,9 @@ public record OptimizeOptions(
     }
   }
 
-  private record Values(Settings settings) {
+  private record Values(Configuration settings) {
     private String raw(String name) {
-      return settings.get(PREFIX + name).orElse(null);
+      return settings.value(PREFIX + name).orElse(null);
     }
 
     int integer(String name, int fallback) {

@@ -4,7 +4,7 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import org.apiguardian.api.API;
 import io.promptunit.Optimize;
-import io.promptunit.config.Settings;
+import io.promptunit.config.Configuration;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -22,15 +22,17 @@ import java.util.Optional;
 public final class StrategyParameters {
 
   private final Optimize annotation;
-  private final Settings settings;
+  private final Configuration settings;
   private final ClassLoader loader;
   private final List<String> problems = new ArrayList<>();
+  /** Every parameter name the strategy asked for, so that the configuration knows its keys. */
+  private final java.util.Set<String> asked = new java.util.LinkedHashSet<>();
 
   /**
    * @param annotation the suite's {@code @Optimize}, or null (defaults and settings only)
    * @param loader where the suite's resources are (a strategy may read a template file)
    */
-  public StrategyParameters(Optimize annotation, Settings settings, ClassLoader loader) {
+  public StrategyParameters(Optimize annotation, Configuration settings, ClassLoader loader) {
     this.annotation = annotation;
     this.settings = settings;
     this.loader = loader;
@@ -69,12 +71,13 @@ public final class StrategyParameters {
   public boolean bool(String name, boolean referenceDefault) {
     Optional<String> raw = raw(name);
     if (raw.isPresent()) {
-      try {
-        return settings.getBoolean(OptimizeOptions.PREFIX + name, referenceDefault);
-      } catch (IllegalArgumentException e) {
-        problem(e.getMessage());
-        return referenceDefault;
+      String text = raw.get().strip();
+      if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+        return Boolean.parseBoolean(text);
       }
+      problem("Setting " + OptimizeOptions.PREFIX + name + "=" + text + settings.sourceNote(OptimizeOptions.PREFIX + name)
+          + " is not a boolean; use true or false.");
+      return referenceDefault;
     }
     return attribute(name, Boolean.class).orElse(referenceDefault);
   }
@@ -93,8 +96,14 @@ public final class StrategyParameters {
     return List.copyOf(problems);
   }
 
+  /** The names of the parameters read so far. */
+  java.util.Set<String> asked() {
+    return java.util.Set.copyOf(asked);
+  }
+
   private Optional<String> raw(String name) {
-    return settings.get(OptimizeOptions.PREFIX + name);
+    asked.add(name);
+    return settings.value(OptimizeOptions.PREFIX + name);
   }
 
   /** The attribute {@code name} of {@code @Optimize}, when it exists and the user set it. */

@@ -23,7 +23,7 @@ import io.promptunit.fixtures.audit.UnclosedVariableSuite;
 import io.promptunit.fixtures.optimize.TicketsSuite;
 import io.promptunit.model.Budget;
 import io.promptunit.model.BudgetExhaustedException;
-import io.promptunit.model.CacheMode;
+import io.promptunit.config.CacheMode;
 import io.promptunit.model.Cassette;
 import io.promptunit.model.MeteredChatModel;
 import io.promptunit.model.RetryPolicy;
@@ -262,7 +262,7 @@ class AuditFindingsTest {
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    io.promptunit.config.Settings settings = io.promptunit.config.Settings.of(Map.of(
+    io.promptunit.config.Configuration settings = io.promptunit.config.Configuration.of(Map.of(
         "promptunit.openai.base-url", "http://user:secret@127.0.0.1:" + closedPort + "/v1", "promptunit.max-retries", "0"));
     ModelClient client = new ModelClient(new io.promptunit.model.ModelResolver(settings).resolve("openai:gpt-4o-mini", "test"),
         "openai:gpt-4o-mini", RetryPolicy.from(settings));
@@ -292,7 +292,7 @@ class AuditFindingsTest {
   private static ModelClient openAi(OpenAiCompatibleServer server, Map<String, String> extra) {
     Map<String, String> values = new java.util.HashMap<>(Map.of("promptunit.openai.base-url", server.baseUrl(), "promptunit.retry-backoff-millis", "1"));
     values.putAll(extra);
-    io.promptunit.config.Settings settings = io.promptunit.config.Settings.of(values);
+    io.promptunit.config.Configuration settings = io.promptunit.config.Configuration.of(values);
     return new ModelClient(new io.promptunit.model.ModelResolver(settings).resolve("openai:gpt-4o-mini", "test"), "openai:gpt-4o-mini",
         RetryPolicy.from(settings));
   }

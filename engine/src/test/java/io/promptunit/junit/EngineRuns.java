@@ -26,6 +26,13 @@ final class EngineRuns {
         .execute();
   }
 
+  /** The discovery issues of a discovery with the given settings. */
+  static java.util.List<org.junit.platform.engine.DiscoveryIssue> discoveryIssues(Map<String, String> configuration,
+      DiscoverySelector... selectors) {
+    return EngineTestKit.engine(PromptUnitTestEngine.ENGINE_ID).selectors(selectors).configurationParameters(configuration).discover()
+        .getDiscoveryIssues();
+  }
+
   static EngineExecutionResults run(DiscoverySelector... selectors) {
     return run(Map.of(), selectors);
   }

@@ -6,7 +6,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 import io.promptunit.fixtures.baseline.FortySuite;
 import io.promptunit.fixtures.optimize.TicketsSuite;
-import io.promptunit.suite.Shard;
+import io.promptunit.config.Shard;
 import io.promptunit.testing.Models;
 import io.promptunit.testing.ScriptedChatModel;
 import io.promptunit.testing.Tickets;
@@ -65,20 +65,21 @@ class ShardTest {
 
   @Test
   void malformedShardsAreClearErrors() {
-    assertThatThrownBy(() -> Shard.parse("3/2", "promptunit.shard")).hasMessageContaining("promptunit.shard=3/2").hasMessageContaining("1 <= i <= n");
-    assertThatThrownBy(() -> Shard.parse("half", "promptunit.shard")).hasMessageContaining("is not a shard").hasMessageContaining("e.g. 2/4");
-    assertThatThrownBy(() -> Shard.parse("0/4", "promptunit.shard")).hasMessageContaining("1 <= i <= n");
+    assertThat(problem("3/2")).contains("promptunit.shard=3/2").contains("1 <= i <= n");
+    assertThat(problem("half")).contains("is not a shard").contains("e.g. 2/4");
+    assertThat(problem("0/4")).contains("1 <= i <= n");
+  }
+
+  private static String problem(String shard) {
+    return io.promptunit.core.PromptUnit.problems(io.promptunit.config.Configuration.of(java.util.Map.of("promptunit.shard", shard)))
+        .get(0).message();
   }
 
   @Test
-  void aMalformedShardFailsEachSuiteWhenItStarts() {
-    Models.use(ScriptedChatModel.answering(prompt -> "ok"));
-    EngineExecutionResults results = EngineRuns.run(Map.of("promptunit.shard", "2of4"), selectClass(FortySuite.class));
-
-    assertThat(results.testEvents().failed().stream()).singleElement().satisfies(e -> {
-      assertThat(e.getTestDescriptor().getDisplayName()).isEqualTo("suite: cannot start");
-      assertThat(e.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow().getMessage())
-          .contains("promptunit.shard=2of4", "is not a shard");
+  void aMalformedShardIsOneDiscoveryErrorBeforeAnythingRuns() {
+    assertThat(EngineRuns.discoveryIssues(Map.of("promptunit.shard", "2of4"), selectClass(FortySuite.class))).singleElement().satisfies(issue -> {
+      assertThat(issue.severity()).isEqualTo(org.junit.platform.engine.DiscoveryIssue.Severity.ERROR);
+      assertThat(issue.message()).contains("promptunit.shard=2of4", "is not a shard", "use i/n with 1 <= i <= n");
     });
   }
 

@@ -1,5 +1,6 @@
 package io.promptunit.model;
 
+import io.promptunit.config.CacheMode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -15,7 +15,7 @@ import dev.langchain4j.exception.RateLimitException;
 import dev.langchain4j.exception.TimeoutException;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import io.promptunit.config.Keys;
-import io.promptunit.config.Settings;
+import io.promptunit.config.Configuration;
 import io.promptunit.model.ModelCallException.Kind;
 import io.promptunit.testing.ScriptedChatModel;
 import java.util.Map;
@@ -220,50 +220,8 @@ class RetryPolicyTest {
   class SettingsSources {
 
     @Test
-    void theEnvironmentNameIsTheKeyInUpperCaseWithDotsAndDashesAsUnderscores() {
-      Settings settings = new Settings(key -> Optional.empty(), Map.of("PROMPTUNIT_OPENAI_BASE_URL", "http://localhost:11434/v1")::get);
-
-      assertThat(settings.get(Keys.OPENAI_BASE_URL)).contains("http://localhost:11434/v1");
-      assertThat(settings.describeSource(Keys.OPENAI_BASE_URL)).isEqualTo("PROMPTUNIT_OPENAI_BASE_URL (environment)");
-    }
-
-    @Test
-    void thePrimarySourceWinsOverTheEnvironment() {
-      Settings settings = new Settings(key -> Optional.of("openai:gpt-4o"), Map.of("PROMPTUNIT_MODEL", "anthropic:claude")::get);
-
-      assertThat(settings.get(Keys.MODEL)).contains("openai:gpt-4o");
-      assertThat(settings.describeSource(Keys.MODEL)).isEqualTo(Keys.MODEL);
-    }
-
-    @Test
-    void aKeySetBlankInThePrimarySourceHidesTheEnvironment() {
-      Settings settings = new Settings(key -> key.equals(Keys.MODEL) ? Optional.of("  ") : Optional.empty(),
-          Map.of("PROMPTUNIT_MODEL", "openai:gpt-4o")::get);
-
-      assertThat(settings.get(Keys.MODEL)).isEmpty();
-    }
-
-    @Test
-    void numbersAreParsedAndDefaultWhenAbsent() {
-      Settings settings = Settings.of(Map.of(Keys.CONCURRENCY, " 4 "));
-
-      assertThat(settings.getInt(Keys.CONCURRENCY, 8)).isEqualTo(4);
-      assertThat(settings.getLong(Keys.RETRY_BACKOFF_MILLIS, 1000)).isEqualTo(1000);
-    }
-
-    @Test
-    void aNonNumericNumberSettingIsAnErrorNamingTheKey() {
-      Settings settings = Settings.of(Map.of(Keys.MAX_RETRIES, "three"));
-
-      assertThatThrownBy(() -> settings.getInt(Keys.MAX_RETRIES, 3))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("promptunit.max-retries=three")
-          .hasMessageContaining("not a number");
-    }
-
-    @Test
     void theCallPolicyReadsItsSettings() {
-      Settings settings = Settings.of(Map.of(Keys.MAX_RETRIES, "1", Keys.RETRY_BACKOFF_MILLIS, "1"));
+      Configuration settings = Configuration.of(Map.of(Keys.MAX_RETRIES, "1", Keys.RETRY_BACKOFF_MILLIS, "1"));
       ScriptedChatModel model = alwaysThrowing(() -> new RateLimitException("slow down"));
 
       assertThatThrownBy(() -> RetryPolicy.from(settings).send(model, MODEL, REQUEST)).isInstanceOf(ModelCallException.class);

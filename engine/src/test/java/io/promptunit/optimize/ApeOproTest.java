@@ -3,7 +3,7 @@ package io.promptunit.optimize;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promptunit.Optimize;
-import io.promptunit.config.Settings;
+import io.promptunit.config.Configuration;
 import io.promptunit.eval.ScoringSession;
 import io.promptunit.fixtures.optimize.TicketsSuite;
 import io.promptunit.model.RetryPolicy;
@@ -30,7 +30,7 @@ class ApeOproTest {
 
   private OptimizationResult optimize(Map<String, String> overrides) {
     Suite suite = SuiteLoader.load(TicketsSuite.class);
-    Settings settings = Settings.of(new HashMap<>(overrides));
+    Configuration settings = Configuration.of(new HashMap<>(overrides));
     OptimizeOptions options = OptimizeOptions.from(TicketsSuite.class.getAnnotation(Optimize.class), settings);
     RetryPolicy call = new RetryPolicy(0, 1);
     try (ScoringSession session = ScoringSession.builder(suite, new ModelClient(task, "task", call)).concurrency(4)

@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptunit.Example;
 import io.promptunit.Optimize;
-import io.promptunit.config.Settings;
+import io.promptunit.config.Configuration;
 import io.promptunit.eval.SuiteRun;
 import io.promptunit.eval.ScoringSession;
 import io.promptunit.fixtures.optimize.TicketsSuite;
-import io.promptunit.model.CacheMode;
+import io.promptunit.config.CacheMode;
 import io.promptunit.model.Cassette;
 import io.promptunit.model.RetryPolicy;
 import io.promptunit.model.ModelClient;
@@ -55,7 +55,7 @@ class ConcurrentOptimizationTest {
 
   private OptimizationResult optimize(Map<String, String> overrides, int concurrency, CacheMode cache) {
     Suite suite = SuiteLoader.load(TicketsSuite.class);
-    Settings settings = Settings.of(new HashMap<>(overrides));
+    Configuration settings = Configuration.of(new HashMap<>(overrides));
     OptimizeOptions options = OptimizeOptions.from(TicketsSuite.class.getAnnotation(Optimize.class), settings);
     RetryPolicy call = new RetryPolicy(0, 1);
     Optional<Cassette> cassette = cache == CacheMode.OFF
@@ -178,7 +178,7 @@ class ConcurrentOptimizationTest {
   @Test
   void theOptimizerNeverPaysForAnAnswerTheSuiteRunAlreadyHas() throws InterruptedException {
     Suite suite = SuiteLoader.load(TicketsSuite.class);
-    OptimizeOptions options = OptimizeOptions.from(TicketsSuite.class.getAnnotation(Optimize.class), Settings.of(Map.of()));
+    OptimizeOptions options = OptimizeOptions.from(TicketsSuite.class.getAnnotation(Optimize.class), Configuration.of(Map.of()));
     RetryPolicy call = new RetryPolicy(0, 1);
     OptimizationResult result;
     try (ScoringSession session = ScoringSession.builder(suite, new ModelClient(task, "openai:gpt-4o-mini", call)).concurrency(8)

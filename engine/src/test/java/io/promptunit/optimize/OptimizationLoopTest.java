@@ -3,7 +3,7 @@ package io.promptunit.optimize;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promptunit.Optimize;
-import io.promptunit.config.Settings;
+import io.promptunit.config.Configuration;
 import io.promptunit.eval.ScoringSession;
 import io.promptunit.fixtures.optimize.TicketsPe2Suite;
 import io.promptunit.fixtures.optimize.TicketsSuite;
@@ -36,10 +36,10 @@ class OptimizationLoopTest {
   private Optimization prepare(Class<?> anchor, Map<String, String> overrides) {
     Suite suite = SuiteLoader.load(anchor);
     Map<String, String> settings = new HashMap<>(overrides);
-    OptimizeOptions options = OptimizeOptions.from(anchor.getAnnotation(Optimize.class), Settings.of(settings));
+    OptimizeOptions options = OptimizeOptions.from(anchor.getAnnotation(Optimize.class), Configuration.of(settings));
     RetryPolicy call = new RetryPolicy(0, 1);
     ScoringSession session = ScoringSession.builder(suite, new ModelClient(task, "openai:gpt-4o-mini", call))
-        .concurrency(4).prices(new PriceTable(Settings.of(settings))).build();
+        .concurrency(4).prices(new PriceTable(Configuration.of(settings))).build();
     return Optimization.prepare(session, options, Optional.of(new ModelClient(optimizer, "openai:gpt-4o", call)));
   }
 

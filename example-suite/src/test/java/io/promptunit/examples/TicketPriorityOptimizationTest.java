@@ -3,7 +3,7 @@ package io.promptunit.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.promptunit.Optimize;
-import io.promptunit.config.Settings;
+import io.promptunit.config.Configuration;
 import io.promptunit.eval.ScoringSession;
 import io.promptunit.model.RetryPolicy;
 import io.promptunit.model.ModelClient;
@@ -40,12 +40,12 @@ class TicketPriorityOptimizationTest {
       // subsample shows all 20 train examples here.
       settings.put("promptunit.optimize.demos", "20");
     }
-    OptimizeOptions options = OptimizeOptions.from(TicketPriorityPromptTest.class.getAnnotation(Optimize.class), Settings.of(settings));
+    OptimizeOptions options = OptimizeOptions.from(TicketPriorityPromptTest.class.getAnnotation(Optimize.class), Configuration.of(settings));
     RetryPolicy call = new RetryPolicy(0, 1);
 
     OptimizationResult result;
     try (ScoringSession session = ScoringSession.builder(suite, new ModelClient(models.task(), "scripted-task", call))
-        .concurrency(4).prices(new PriceTable(Settings.of(settings))).build()) {
+        .concurrency(4).prices(new PriceTable(Configuration.of(settings))).build()) {
       result = Optimization.prepare(session, options, Optional.of(new ModelClient(models.optimizer(), "scripted-optimizer", call)))
           .run((round, progress) -> {});
     }

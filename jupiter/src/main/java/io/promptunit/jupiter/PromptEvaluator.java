@@ -2,37 +2,32 @@ package io.promptunit.jupiter;
 
 import io.promptunit.Example;
 import io.promptunit.config.Keys;
-import io.promptunit.config.Settings;
+import io.promptunit.core.PromptUnit;
+import io.promptunit.core.SuiteStart;
+import io.promptunit.config.Configuration;
 import io.promptunit.eval.Attempt;
 import io.promptunit.check.Conversation;
 import io.promptunit.eval.ExampleResult;
-import io.promptunit.eval.SessionSettings;
 import io.promptunit.eval.SuiteRun;
 import io.promptunit.eval.ScoringSession;
 import io.promptunit.model.Budget;
 import io.promptunit.model.BudgetExhaustedException;
-import io.promptunit.model.RetryPolicy;
 import io.promptunit.model.ModelClient;
 import io.promptunit.model.ModelConfigurationException;
-import io.promptunit.model.ModelResolver;
 import io.promptunit.model.Spend;
 import io.promptunit.report.HtmlReport;
 import io.promptunit.report.SuiteReport;
-import io.promptunit.model.ModelChoice;
 import io.promptunit.suite.Resource;
 import io.promptunit.suite.Suite;
 import io.promptunit.suite.SuiteDeclaration;
 import io.promptunit.suite.SuiteLoader;
 import io.promptunit.suite.SuiteOptions;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 
 /**
  * Evaluates prompt templates on examples files with the engine's own machinery: the files are read
@@ -61,19 +56,15 @@ public final class PromptEvaluator implements AutoCloseable {
   static final int BUDGET_OUTPUT_CAP = 1024;
 
   private final Class<?> anchor;
-  private final Settings settings;
-  private final ModelResolver resolver;
-  private final RetryPolicy call;
+  private final PromptUnit core;
   private final boolean abortWithoutModel;
   /** Every evaluation so far, for the HTML report written when the evaluator closes. */
   private final List<SuiteReport> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
-  private PromptEvaluator(Class<?> anchor, Settings settings, boolean abortWithoutModel) {
+  private PromptEvaluator(Class<?> anchor, Configuration configuration, boolean abortWithoutModel) {
     this.anchor = anchor;
-    this.settings = settings;
-    this.resolver = new ModelResolver(settings);
-    this.call = RetryPolicy.from(settings);
+    this.core = PromptUnit.start(configuration);
     this.abortWithoutModel = abortWithoutModel;
   }
 
@@ -87,7 +78,7 @@ public final class PromptEvaluator implements AutoCloseable {
   }
 
   /** In a Jupiter test: JUnit's configuration, and no model configured means the test is skipped (like the engine's examples). */
-  static PromptEvaluator forJupiter(Class<?> testClass, Settings settings) {
+  static PromptEvaluator forJupiter(Class<?> testClass, Configuration settings) {
     return new PromptEvaluator(testClass, settings, true);
   }
 
@@ -115,9 +106,9 @@ public final class PromptEvaluator implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    resolver.close();
-    if (!reports.isEmpty() && settings.getBoolean(Keys.REPORT, true)) {
-      Path file = settings.outputDir().resolve("jupiter").resolve(anchor.getName() + ".html");
+    core.close();
+    if (!reports.isEmpty() && core.configuration().report()) {
+      Path file = core.configuration().outputDir().resolve("jupiter").resolve(anchor.getName() + ".html");
       Spend total = reports.stream().map(SuiteReport::spend).reduce(Spend.NONE, Spend::plus);
       try {
         line("report: " + HtmlReport.write(file, reports, total).toUri());
@@ -232,10 +223,9 @@ public final class PromptEvaluator implements AutoCloseable {
       ExampleSelection selection = ExampleSelection.of(splits, tags, origin + ".split");
       Suite suite = SuiteLoader.load(new SuiteDeclaration(anchor, anchor.getName(), origin, prompt, promptText, system, examples, options()));
       List<Example> selected = selection.select(suite.examples(), suite.examplesFile().displayPath());
-      ModelChoice models = new ModelChoice(resolver, settings, call);
-      ModelClient task = taskModel(models, suite);
+      ScoringSession session = open(suite);
+      ModelClient task = session.taskModel();
       List<ScoredExample> scored = new ArrayList<>(selected.size());
-      ScoringSession session = SessionSettings.builder(suite, task, models, settings, name -> {}).build();
       try (session) {
         Budget budget = new Budget(new Budget.Caps(maxCalls, Long.MAX_VALUE, maxCost, Long.MAX_VALUE));
         budget.start();
@@ -278,15 +268,19 @@ public final class PromptEvaluator implements AutoCloseable {
     }
   }
 
-  private ModelClient taskModel(ModelChoice models, Suite suite) {
-    try {
-      return models.taskModel(anchor, suite.options().model());
-    } catch (ModelConfigurationException e) {
-      if (abortWithoutModel && e.noModelConfigured() && !settings.getBoolean(Keys.REQUIRE_MODEL, false)) {
-        throw new org.opentest4j.TestAbortedException(e.getMessage().replace("this example was not run", "this evaluation was not run"));
+  /** The suite's session; no model means a skipped test in Jupiter (unless {@code promptunit.require-model=true}), else an error. */
+  private ScoringSession open(Suite suite) {
+    SuiteStart start = core.open(suite, name -> {});
+    if (start instanceof SuiteStart.NoModel noModel) {
+      if (core.configuration().requireModel()) {
+        throw ModelConfigurationException.invalid(noModel.notRun("the evaluation cannot run (" + Keys.REQUIRE_MODEL + "=true)"));
       }
-      throw e;
+      if (abortWithoutModel) {
+        throw new org.opentest4j.TestAbortedException(noModel.notRun("this evaluation was not run"));
+      }
+      throw noModel.cause();
     }
+    return ((SuiteStart.Ready) start).session();
   }
 
   /** The example's result; one the budget could not afford is an error of that example, the others go on. */
@@ -308,34 +302,24 @@ public final class PromptEvaluator implements AutoCloseable {
   /** How a plain-Java evaluator is made. */
   public static final class Builder {
     private final Class<?> anchor;
-    private Settings settings;
+    private Configuration settings;
 
     private Builder(Class<?> anchor) {
       this.anchor = Objects.requireNonNull(anchor, "anchor");
     }
 
-    /** Other settings than system properties, {@code junit-platform.properties} and the environment. */
-    public Builder settings(Settings settings) {
-      this.settings = Objects.requireNonNull(settings, "settings");
+    /** Another configuration than system properties, {@code junit-platform.properties} and the environment. */
+    public Builder configuration(Configuration configuration) {
+      this.settings = Objects.requireNonNull(configuration, "configuration");
       return this;
     }
 
+    /**
+     * @throws io.promptunit.config.InvalidConfigurationException listing every problem of the configuration
+     */
     public PromptEvaluator build() {
-      return new PromptEvaluator(anchor, settings != null ? settings : launcherOrder(anchor), false);
-    }
-
-    /** System properties, then {@code junit-platform.properties} on the class path, then the environment. */
-    private static Settings launcherOrder(Class<?> anchor) {
       ClassLoader loader = anchor.getClassLoader() != null ? anchor.getClassLoader() : ClassLoader.getSystemClassLoader();
-      Properties file = new Properties();
-      try (InputStream in = loader.getResourceAsStream("junit-platform.properties")) {
-        if (in != null) {
-          file.load(in);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read junit-platform.properties", e);
-      }
-      return new Settings(key -> Optional.ofNullable(System.getProperty(key)).or(() -> Optional.ofNullable(file.getProperty(key))), System::getenv);
+      return new PromptEvaluator(anchor, settings != null ? settings : Configuration.forClassPath(loader), false);
     }
   }
 }

@@ -1,6 +1,6 @@
 package io.promptunit.jupiter;
 
-import io.promptunit.config.Settings;
+import io.promptunit.config.Configuration;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -42,7 +42,8 @@ public final class PromptUnitExtension implements ParameterResolver {
     }
     Class<?> testClass = classContext.getRequiredTestClass();
     ExtensionContext owner = classContext;
-    Settings settings = new Settings(owner::getConfigurationParameter, System::getenv);
+    Configuration settings = Configuration.fromLauncher(owner::getConfigurationParameter,
+        testClass.getClassLoader() != null ? testClass.getClassLoader() : ClassLoader.getSystemClassLoader());
     return classContext.getStore(NAMESPACE)
         .computeIfAbsent(testClass, type -> PromptEvaluator.forJupiter(type, settings), PromptEvaluator.class);
   }

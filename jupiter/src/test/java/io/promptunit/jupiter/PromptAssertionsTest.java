@@ -5,7 +5,7 @@ import static io.promptunit.jupiter.PromptAssertions.assertThatOutput;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.promptunit.config.Settings;
+import io.promptunit.config.Configuration;
 import io.promptunit.jupiter.fixtures.RouterFixture;
 import io.promptunit.jupiter.fixtures.RouterModel;
 import io.promptunit.suite.InvalidSuiteException;
@@ -23,7 +23,7 @@ class PromptAssertionsTest {
   static void evaluate() {
     RouterModel.install(false, "reset my password", "VAT");
     try (PromptEvaluator evaluator = PromptEvaluator.builder(RouterFixture.class)
-        .settings(Settings.of(Map.of("promptunit.cache", "off", "promptunit.concurrency", "2"))).build()) {
+        .configuration(Configuration.of(Map.of("promptunit.cache", "off", "promptunit.concurrency", "2"))).build()) {
       evaluation = evaluator.evaluate("prompts/router.prompt", "prompts/router.jsonl");
     }
   }

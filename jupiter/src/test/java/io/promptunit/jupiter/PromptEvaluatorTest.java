@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.promptunit.config.Settings;
+import io.promptunit.config.Configuration;
 import io.promptunit.eval.ExampleResult;
 import io.promptunit.jupiter.fixtures.RouterFixture;
 import io.promptunit.jupiter.fixtures.RouterModel;
@@ -27,7 +27,7 @@ class PromptEvaluatorTest {
   @BeforeEach
   void open() {
     evaluator = PromptEvaluator.builder(RouterFixture.class)
-        .settings(Settings.of(Map.of("promptunit.cache-dir", cassettes.toString(), "promptunit.concurrency", "3", "promptunit.embedded", "false")))
+        .configuration(Configuration.of(Map.of("promptunit.cache-dir", cassettes.toString(), "promptunit.concurrency", "3", "promptunit.embedded", "false")))
         .build();
   }
 

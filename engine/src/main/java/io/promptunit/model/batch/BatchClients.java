@@ -3,7 +3,7 @@ package io.promptunit.model.batch;
 import static org.apiguardian.api.API.Status.INTERNAL;
 
 import io.promptunit.config.Keys;
-import io.promptunit.config.Settings;
+import io.promptunit.config.Configuration;
 import io.promptunit.model.ModelConfigurationException;
 import io.promptunit.model.ModelResolver;
 import io.promptunit.model.Provider;
@@ -22,12 +22,12 @@ public final class BatchClients {
    *
    * @throws ModelConfigurationException when PromptUnit cannot batch that provider, or its key is missing
    */
-  public static BatchClient of(String id, Settings settings, ModelResolver resolver) {
+  public static BatchClient of(String id, Configuration settings, ModelResolver resolver) {
     Provider provider = Providers.find(id).filter(Provider::batches).orElseThrow(() -> unsupported(id + ":"));
     String baseUrl = Providers.baseUrl(provider, settings);
     String key = resolver.key(provider, baseUrl).orElseThrow(() -> ModelConfigurationException.invalid("Batch mode (" + Keys.BATCH
         + "=true) for " + id + " needs an API key: set the " + provider.keyVariable() + " environment variable"));
-    Duration timeout = Duration.ofSeconds(settings.getInt(Keys.TIMEOUT_SECONDS, Keys.DEFAULT_TIMEOUT_SECONDS));
+    Duration timeout = settings.timeout();
     if (provider.id().equals("openai")) {
       return new OpenAiBatchClient(baseUrl, key, timeout);
     }

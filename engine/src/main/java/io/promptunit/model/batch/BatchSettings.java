@@ -3,7 +3,7 @@ package io.promptunit.model.batch;
 import static org.apiguardian.api.API.Status.INTERNAL;
 
 import io.promptunit.config.Keys;
-import io.promptunit.config.Settings;
+import io.promptunit.config.Configuration;
 import java.time.Duration;
 import org.apiguardian.api.API;
 
@@ -30,10 +30,8 @@ public record BatchSettings(Duration maxWait, Duration firstPoll, int maxRequest
     }
   }
 
-  public static BatchSettings from(Settings settings) {
-    return new BatchSettings(Duration.ofSeconds(settings.getLong(Keys.BATCH_MAX_WAIT_SECONDS, Keys.DEFAULT_BATCH_MAX_WAIT_SECONDS)),
-        Duration.ofMillis(settings.getLong(Keys.BATCH_POLL_MILLIS, Keys.DEFAULT_BATCH_POLL_MILLIS)),
-        settings.getInt(Keys.BATCH_MAX_REQUESTS, Keys.DEFAULT_BATCH_MAX_REQUESTS),
-        Duration.ofSeconds(Math.max(0, settings.getInt(Keys.PROGRESS_SECONDS, Keys.DEFAULT_PROGRESS_SECONDS))));
+  public static BatchSettings from(Configuration settings) {
+    return new BatchSettings(settings.batchMaxWait(), settings.batchPoll(), settings.batchMaxRequests(),
+        Duration.ofSeconds(Math.max(0, settings.progressSeconds())));
   }
 }

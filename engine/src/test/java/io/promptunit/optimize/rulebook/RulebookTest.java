@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.promptunit.Optimize;
-import io.promptunit.config.Settings;
+import io.promptunit.config.Configuration;
 import io.promptunit.eval.ScoringSession;
 import io.promptunit.fixtures.optimize.TicketsSuite;
 import io.promptunit.model.RetryPolicy;
@@ -36,7 +36,7 @@ class RulebookTest {
 
   private OptimizationResult optimize(Map<String, String> values) {
     Suite suite = SuiteLoader.load(TicketsSuite.class);
-    Settings settings = Settings.of(values);
+    Configuration settings = Configuration.of(values);
     OptimizeOptions options = OptimizeOptions.from(TicketsSuite.class.getAnnotation(Optimize.class), settings, TicketsSuite.class.getClassLoader());
     RetryPolicy call = new RetryPolicy(0, 1);
     try (ScoringSession session = ScoringSession.builder(suite, new ModelClient(task, "task", call)).concurrency(4)

@@ -1,4 +1,4 @@
-package io.promptunit.model;
+package io.promptunit.config;
 
 import static org.apiguardian.api.API.Status.STABLE;
 
@@ -24,7 +24,7 @@ public enum CacheMode {
         return mode;
       }
     }
-    throw ModelConfigurationException.invalid("promptunit.cache=" + text + " is not a cache mode; use off, read-write, replay or record.");
+    throw new IllegalArgumentException("promptunit.cache=" + text + " is not a cache mode; use off, read-write, replay or record.");
   }
 
   public boolean reads() {

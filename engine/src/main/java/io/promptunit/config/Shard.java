@@ -1,4 +1,4 @@
-package io.promptunit.suite;
+package io.promptunit.config;
 
 import static org.apiguardian.api.API.Status.STABLE;
 
@@ -29,14 +29,11 @@ public record Shard(int index, int count) {
   }
 
   /**
-   * {@code i/n}, e.g. {@code 2/4}.
+   * {@code i/n}, e.g. {@code 2/4} ({@link Keys#SHARD}).
    *
-   * @param where the setting, for the message: its key, and where it was set when that is not the key itself
-   * @throws IllegalArgumentException naming {@code where}, the value and the form expected
+   * @throws IllegalArgumentException saying what is wrong with {@code text}
    */
-  public static Shard parse(String text, String where) {
-    String key = where.contains(" ") ? where.substring(0, where.indexOf(' ')) : where;
-    String source = where.contains(" ") ? where.substring(where.indexOf(' ')) : "";
+  public static Shard parse(String text) {
     String[] parts = text.strip().split("/");
     try {
       if (parts.length == 2) {
@@ -44,15 +41,8 @@ public record Shard(int index, int count) {
       }
     } catch (NumberFormatException notNumbers) {
       // the message below
-    } catch (IllegalArgumentException outOfRange) {
-      throw new IllegalArgumentException("Setting " + key + "=" + text + source + ": " + outOfRange.getMessage(), outOfRange);
     }
-    throw new IllegalArgumentException("Setting " + key + "=" + text + source + " is not a shard; use i/n with 1 <= i <= n, e.g. 2/4"
-        + " for the second of four CI jobs");
-  }
-
-  public static Optional<Shard> parse(Optional<String> text, String where) {
-    return text.map(value -> parse(value, where));
+    throw new IllegalArgumentException("it is not a shard");
   }
 
   public boolean isAll() {

@@ -1,0 +1,142 @@
+package io.promptunit.config;
+
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Finds keys that are not PromptUnit's but look meant for it: unknown {@code promptunit.*} keys and
+ * {@code PROMPTUNIT_*} environment variables, misspelt prefixes ({@code promtunit.model}) and keys
+ * with look-alike letters (a Cyrillic {@code о} in {@code model}); each problem names the closest
+ * valid key, so that a misspelt setting never passes silently.
+ */
+final class KeyCheck {
+
+  private static final String PREFIX = "promptunit";
+
+  /** Letters of other scripts that look like Latin ones, as they are commonly confused. */
+  private static final Map<Character, Character> LOOK_ALIKES = Map.ofEntries(
+      Map.entry('а', 'a'), Map.entry('е', 'e'), Map.entry('о', 'o'), Map.entry('р', 'p'), Map.entry('с', 'c'), Map.entry('у', 'y'),
+      Map.entry('х', 'x'), Map.entry('і', 'i'), Map.entry('ј', 'j'), Map.entry('ѕ', 's'), Map.entry('ԁ', 'd'), Map.entry('һ', 'h'),
+      Map.entry('к', 'k'), Map.entry('м', 'm'), Map.entry('т', 't'), Map.entry('н', 'h'), Map.entry('в', 'b'), Map.entry('ɡ', 'g'),
+      Map.entry('ο', 'o'), Map.entry('α', 'a'), Map.entry('ν', 'v'), Map.entry('ρ', 'p'), Map.entry('τ', 't'), Map.entry('ι', 'i'),
+      Map.entry('κ', 'k'), Map.entry('ε', 'e'), Map.entry('υ', 'u'), Map.entry('‐', '-'), Map.entry('‑', '-'), Map.entry('–', '-'));
+
+  private final List<KeyFamily> families;
+  private final List<String> candidates = new ArrayList<>();
+
+  KeyCheck(List<KeyFamily> families) {
+    this.families = families;
+    candidates.addAll(Configuration.declaredKeys());
+    families.forEach(family -> candidates.addAll(family.members()));
+  }
+
+  /** The problem with a key of the launcher's parameters, system properties or junit-platform.properties, if any. */
+  Optional<ConfigurationProblem> primaryKey(String key, String where) {
+    if (isKnown(key)) {
+      return Optional.empty();
+    }
+    String folded = fold(key);
+    String firstSegment = folded.contains(".") ? folded.substring(0, folded.indexOf('.')) : folded;
+    boolean ours = key.startsWith(PREFIX + ".") || distance(firstSegment, PREFIX) <= 2 && firstSegment.length() > 4;
+    if (!ours) {
+      return Optional.empty();
+    }
+    Optional<String> closest = closest(folded);
+    String lookAlike = lookAlikeNote(key);
+    return Optional.of(new ConfigurationProblem(key, "Unknown setting " + key + " (" + where + ")" + lookAlike
+        + closest.map(c -> ": did you mean " + c + "?").orElse(": PromptUnit has no such setting.")
+        + " Every setting is listed in io.promptunit.config.Keys and in the README's settings table."));
+  }
+
+  /** The problem with an environment variable, if it looks meant for PromptUnit and is not one of its settings. */
+  Optional<ConfigurationProblem> environmentName(String name) {
+    String folded = fold(name).toUpperCase(Locale.ROOT);
+    String firstSegment = folded.contains("_") ? folded.substring(0, folded.indexOf('_')) : folded;
+    if (distance(firstSegment, "PROMPTUNIT") > 2 || firstSegment.length() <= 4) {
+      return Optional.empty();
+    }
+    boolean known = candidates.stream().anyMatch(key -> Configuration.environmentName(key).equals(name))
+        || families.stream().anyMatch(family -> family.coversEnvironment(name));
+    if (known) {
+      return Optional.empty();
+    }
+    Optional<String> closest = candidates.stream()
+        .min((a, b) -> Integer.compare(distance(folded, Configuration.environmentName(a)), distance(folded, Configuration.environmentName(b))))
+        .filter(c -> distance(folded, Configuration.environmentName(c)) <= tolerance(name));
+    return Optional.of(new ConfigurationProblem(name, "Unknown environment variable " + name + lookAlikeNote(name)
+        + closest.map(c -> ": did you mean " + Configuration.environmentName(c) + " (" + c + ")?")
+            .orElse(": PromptUnit has no such setting.")
+        + " Every setting is listed in io.promptunit.config.Keys and in the README's settings table."));
+  }
+
+  private boolean isKnown(String key) {
+    return Configuration.declaredKeys().contains(key) || families.stream().anyMatch(family -> family.covers(key));
+  }
+
+  private Optional<String> closest(String folded) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String candidate : candidates) {
+      int d = distance(folded, candidate);
+      if (d < bestDistance) {
+        best = candidate;
+        bestDistance = d;
+      }
+    }
+    return bestDistance <= tolerance(folded) ? Optional.ofNullable(best) : Optional.empty();
+  }
+
+  private static int tolerance(String key) {
+    return Math.max(3, key.length() / 4);
+  }
+
+  /** " (it contains 'о', U+043E CYRILLIC SMALL LETTER O, which looks like 'o')" for each look-alike, else empty. */
+  private static String lookAlikeNote(String key) {
+    StringBuilder note = new StringBuilder();
+    key.codePoints().filter(c -> c > 127).distinct().forEach(c -> {
+      note.append(note.length() == 0 ? " (it contains " : ", ").append('\'').appendCodePoint(c).append("', U+")
+          .append(String.format(Locale.ROOT, "%04X", c)).append(' ').append(Character.getName(c));
+      Character latin = c <= 0xFFFF ? LOOK_ALIKES.get((char) c) : null;
+      if (latin != null) {
+        note.append(", which looks like '").append(latin).append('\'');
+      }
+    });
+    return note.length() == 0 ? "" : note.append(")").toString();
+  }
+
+  /** The key with compatibility forms normalized, look-alike letters replaced by their Latin twins, in lower case. */
+  static String fold(String key) {
+    String normalized = Normalizer.normalize(key, Normalizer.Form.NFKC);
+    StringBuilder folded = new StringBuilder(normalized.length());
+    for (char c : normalized.toCharArray()) {
+      char lower = Character.toLowerCase(c);
+      folded.append(LOOK_ALIKES.getOrDefault(lower, lower));
+    }
+    return folded.toString();
+  }
+
+  /** Optimal string alignment distance: insertions, deletions, substitutions and transpositions of neighbours. */
+  static int distance(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      d[i][0] = i;
+    }
+    for (int j = 0; j <= b.length(); j++) {
+      d[0][j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length()][b.length()];
+  }
+}

@@ -1,0 +1,222 @@
+package io.promptunit.core;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import io.promptunit.Optimize;
+import io.promptunit.config.Configuration;
+import io.promptunit.config.ConfigurationProblem;
+import io.promptunit.config.InvalidConfigurationException;
+import io.promptunit.config.KeyFamily;
+import io.promptunit.eval.ScoringSession;
+import io.promptunit.model.Cassette;
+import io.promptunit.model.ModelChoice;
+import io.promptunit.model.ModelClient;
+import io.promptunit.model.ModelConfigurationException;
+import io.promptunit.model.ModelResolver;
+import io.promptunit.model.PriceTable;
+import io.promptunit.model.Providers;
+import io.promptunit.model.RetryPolicy;
+import io.promptunit.optimize.Optimization;
+import io.promptunit.optimize.OptimizeOptions;
+import io.promptunit.suite.Suite;
+import io.promptunit.suite.SuiteLoader;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.apiguardian.api.API;
+
+/**
+ * The one way from a configuration to running suites, used alike by the JUnit engine, the Jupiter
+ * integration and plain Java: it holds a run's models (resolved once, closed at the end), retry
+ * policy and prices, and opens each suite's {@link ScoringSession} — task model, judges, cassette,
+ * concurrency, output cap — from the suite and the configuration only, so that a suite scored
+ * anywhere asks the same requests and shares its cassette.
+ *
+ * <pre>{@code
+ * try (PromptUnit promptUnit = PromptUnit.start(RouterPromptTest.class);
+ *      ScoringSession session = promptUnit.session(SuiteLoader.load(RouterPromptTest.class))) {
+ *   ExampleResult result = session.evaluate(session.suite().prompt().text(), session.suite().examples().get(0)).join();
+ * }
+ * }</pre>
+ */
+@API(status = EXPERIMENTAL, since = "0.1")
+public final class PromptUnit implements AutoCloseable {
+
+  private final Configuration configuration;
+  private final ModelResolver resolver;
+  private final RetryPolicy retries;
+  private final PriceTable prices;
+  private final ModelChoice models;
+
+  private PromptUnit(Configuration configuration) {
+    this.configuration = configuration;
+    this.resolver = new ModelResolver(configuration);
+    this.retries = RetryPolicy.from(configuration);
+    this.prices = new PriceTable(configuration);
+    this.models = new ModelChoice(resolver, configuration, retries);
+  }
+
+  /**
+   * A run with {@code configuration}.
+   *
+   * @throws InvalidConfigurationException listing every problem of the configuration (unknown keys, values not accepted)
+   */
+  public static PromptUnit start(Configuration configuration) {
+    List<ConfigurationProblem> problems = problems(configuration);
+    if (!problems.isEmpty()) {
+      throw new InvalidConfigurationException(problems);
+    }
+    return new PromptUnit(configuration);
+  }
+
+  /**
+   * A run configured as a JUnit launch of {@code anchor} would be: system properties, then
+   * {@code junit-platform.properties} on its class path, then the environment.
+   */
+  public static PromptUnit start(Class<?> anchor) {
+    ClassLoader loader = anchor.getClassLoader() != null ? anchor.getClassLoader() : ClassLoader.getSystemClassLoader();
+    return start(Configuration.forClassPath(loader));
+  }
+
+  /** Every problem of {@code configuration}, its key families included (prices, providers' base URLs, optimizer attributes). */
+  public static List<ConfigurationProblem> problems(Configuration configuration) {
+    return configuration.problems(keyFamilies());
+  }
+
+  /** The key families beyond the fixed keys, each declared by the layer that knows its members. */
+  static List<KeyFamily> keyFamilies() {
+    return List.of(PriceTable.keyFamily(), Providers.baseUrlKeys(), OptimizeOptions.keyFamily());
+  }
+
+  public Configuration configuration() {
+    return configuration;
+  }
+
+  public PriceTable prices() {
+    return prices;
+  }
+
+  /** The run's model resolver (models are built once per run and closed with it). */
+  public ModelResolver resolver() {
+    return resolver;
+  }
+
+  /** The models a suite is scored and judged by. */
+  public ModelChoice models() {
+    return models;
+  }
+
+  public RetryPolicy retries() {
+    return retries;
+  }
+
+  /**
+   * Opens {@code suite}: its task model, judges, cassette, concurrency and output cap.
+   *
+   * @param modelUsed told the name of every model the session comes to use (task and judges), e.g. to warn about unpriced ones
+   * @return the session, or why there is no model to score with
+   * @throws ModelConfigurationException when a model is configured but cannot be used
+   */
+  public SuiteStart open(Suite suite, Consumer<String> modelUsed) {
+    ModelClient task;
+    try {
+      task = models.taskModel(suite.anchor(), suite.options().model());
+    } catch (ModelConfigurationException e) {
+      if (e.noModelConfigured()) {
+        return new SuiteStart.NoModel(e);
+      }
+      throw e;
+    }
+    modelUsed.accept(task.name());
+    ScoringSession session = ScoringSession.builder(suite, task)
+        .judges(spec -> {
+          ModelClient judge = models.judgeModel(spec, task);
+          modelUsed.accept(judge.name());
+          return judge;
+        })
+        .concurrency(suite.options().concurrency().orElse(configuration.concurrency()))
+        .prices(prices)
+        .cassette(cassette(suite))
+        .outputCap(outputCap(suite))
+        .remember(optimizes(suite))
+        .build();
+    return new SuiteStart.Ready(session);
+  }
+
+  /**
+   * Opens {@code suite} for plain-Java use.
+   *
+   * @throws ModelConfigurationException when no model is configured, or the configured one cannot be used
+   */
+  public ScoringSession session(Suite suite) {
+    SuiteStart start = open(suite, name -> {});
+    if (start instanceof SuiteStart.NoModel noModel) {
+      throw noModel.cause();
+    }
+    return ((SuiteStart.Ready) start).session();
+  }
+
+  /** Loads the suite anchored at {@code anchor} and opens it ({@link #session(Suite)}). */
+  public ScoringSession session(Class<?> anchor) {
+    return session(SuiteLoader.load(anchor));
+  }
+
+  /**
+   * The optimization of {@code session}'s suite as its {@code @Optimize} and the configuration
+   * say, with the configured optimizer model (else the task model).
+   *
+   * @throws IllegalArgumentException when the suite has no {@code @Optimize} or its options are unusable
+   */
+  public Optimization optimization(ScoringSession session) {
+    Optimize annotation = session.suite().anchor().getAnnotation(Optimize.class);
+    if (annotation == null) {
+      throw new IllegalArgumentException(session.suite().anchor().getName() + " has no @Optimize");
+    }
+    OptimizeOptions options = OptimizeOptions.from(annotation, configuration, session.suite().anchor().getClassLoader());
+    Optional<String> named = Optional.of(annotation.optimizerModel()).filter(name -> !name.isBlank()).or(configuration::optimizerModel);
+    Optional<ModelClient> optimizer = named.map(name -> new ModelClient(resolver.resolve(name, "the optimizer model"), name, retries));
+    return Optimization.prepare(session, options, optimizer);
+  }
+
+  /**
+   * The output cap of every scoring request of {@code suite}: {@code promptunit.max-output-tokens},
+   * else, for a suite with {@code @Optimize}, its {@code maxOutputTokens} — whether or not the
+   * optimization runs, so that a request is the same in every run and its cassette entry replays
+   * with optimization off.
+   */
+  public Optional<Integer> outputCap(Suite suite) {
+    Optional<Integer> configured = configuration.maxOutputTokens();
+    Optimize optimize = suite.anchor().getAnnotation(Optimize.class);
+    if (configured.isPresent() || optimize == null) {
+      return configured;
+    }
+    try {
+      return Optional.of(OptimizeOptions.from(optimize, configuration, suite.anchor().getClassLoader()).maxOutputTokens());
+    } catch (IllegalArgumentException broken) {
+      // the optimization reports its problem; the scoring requests keep the annotation's own value
+      return Optional.of(optimize.maxOutputTokens());
+    }
+  }
+
+  /** Whether {@code suite} will be optimized in this run (so its session remembers results from the start). */
+  public boolean optimizes(Suite suite) {
+    return suite.anchor().isAnnotationPresent(Optimize.class) && configuration.optimize();
+  }
+
+  /** {@code <promptunit.cache-dir>/<suite name>.jsonl}. */
+  public Path cassettePath(Suite suite) {
+    return configuration.cacheDir().resolve(suite.name() + ".jsonl");
+  }
+
+  private Optional<Cassette> cassette(Suite suite) {
+    return configuration.cache() == io.promptunit.config.CacheMode.OFF ? Optional.empty()
+        : Optional.of(Cassette.open(cassettePath(suite), configuration.cache(), System.err));
+  }
+
+  /** Frees the models this run built (local models hold native memory). */
+  @Override
+  public void close() {
+    resolver.close();
+  }
+}
