@@ -27,6 +27,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -246,6 +247,62 @@ public final class Cassette implements AutoCloseable {
       return;
     }
     record(key, recordedRequest(model, request, sample), entry);
+  }
+
+  /**
+   * What differs between {@code asked} (a request in its stored form, {@link #recordedRequest}) and
+   * the nearest recorded request, for the message of a replay miss: "recorded with maxOutputTokens
+   * 512, asked with none", or that no recorded request has its conversation.
+   */
+  public synchronized String differenceFromNearest(JsonNode asked) {
+    List<String> nearest = null;
+    int sameModel = 0;
+    for (String line : lines.values()) {
+      JsonNode recorded;
+      try {
+        recorded = JSON.readTree(line).get("request");
+      } catch (JsonProcessingException | RuntimeException unreadable) {
+        continue;
+      }
+      if (recorded == null) {
+        continue;
+      }
+      if (asked.path("model").equals(recorded.path("model"))) {
+        sameModel++;
+      }
+      if (asked.path("messages").equals(recorded.path("messages"))) {
+        List<String> differences = differences(recorded, asked);
+        if (nearest == null || differences.size() < nearest.size()) {
+          nearest = differences;
+        }
+      }
+    }
+    if (nearest != null) {
+      return "The same conversation was recorded, but " + String.join(", ", nearest) + ".";
+    }
+    return "No recorded request has this conversation (" + sameModel + " recorded for model " + asked.path("model").asText()
+        + "): the prompt, the system message or the example changed since the cassette was recorded.";
+  }
+
+  private static List<String> differences(JsonNode recorded, JsonNode asked) {
+    List<String> differences = new ArrayList<>();
+    if (!recorded.path("model").equals(asked.path("model"))) {
+      differences.add("recorded for model " + recorded.path("model").asText() + ", asked of " + asked.path("model").asText());
+    }
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    recorded.path("parameters").fieldNames().forEachRemaining(names::add);
+    asked.path("parameters").fieldNames().forEachRemaining(names::add);
+    for (String name : names) {
+      JsonNode was = recorded.path("parameters").get(name);
+      JsonNode is = asked.path("parameters").get(name);
+      if (was == null || !was.equals(is)) {
+        differences.add("recorded with " + name + " " + (was == null ? "none" : was.asText()) + ", asked with " + (is == null ? "none" : is.asText()));
+      }
+    }
+    if (!recorded.path("sample").equals(asked.path("sample"))) {
+      differences.add("recorded as sample " + recorded.path("sample").asText() + ", asked as sample " + asked.path("sample").asText());
+    }
+    return differences;
   }
 
   /** A request as a cassette stores it: its canonical form ({@link #key}), with anything key-shaped redacted. */

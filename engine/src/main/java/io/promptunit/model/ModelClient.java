@@ -67,9 +67,9 @@ public record ModelClient(ChatModel model, String name, RetryPolicy call, Option
       String user = Secrets.redact(messages.isEmpty() ? "" : Cassette.canonical(name, request, sample).get("messages")
           .get(messages.size() - 1).get("text").asText());
       throw new ModelCallException(ModelCallException.Kind.NOT_RECORDED, "Model " + name + " has no recorded answer for this request in "
-          + recordings.file() + " (promptunit.cache=replay never calls a model). Request " + key.substring(0, 12) + ", temperature "
-          + temperature + ", sample " + sample + ", last message: \"" + abbreviate(user.replaceAll("\\s+", " "))
-          + "\". Record it once with a real model and -Dpromptunit.cache=read-write (or record), then commit the cassette.", 0, null);
+          + recordings.file() + " (promptunit.cache=replay never calls a model). Request " + key.substring(0, 12) + ", last message: \""
+          + abbreviate(user.replaceAll("\\s+", " ")) + "\". " + recordings.differenceFromNearest(Cassette.recordedRequest(name, request, sample))
+          + " Record it once with a real model and -Dpromptunit.cache=read-write (or record), then commit the cassette.", 0, null);
     }
     // The same request already on its way (a duplicate example, two chains asking alike): share its answer.
     CompletableFuture<Cassette.Entry> mine = new CompletableFuture<>();
