@@ -1,6 +1,6 @@
 package io.promptunit.config;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import org.apiguardian.api.API;
 import java.util.Locale;
@@ -13,7 +13,7 @@ import java.util.function.Function;
  * parameters, which already include system properties and {@code junit-platform.properties}) is
  * consulted first, then the environment.
  */
-@API(status = STABLE, since = "0.1")
+@API(status = INTERNAL, since = "0.1")
 public final class Settings {
 
   private final Function<String, Optional<String>> primary;

@@ -1,6 +1,6 @@
 package io.promptunit.eval;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import org.apiguardian.api.API;
 import io.promptunit.config.Keys;
@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  * try (ScoringSession session = SessionSettings.builder(suite, task, models, settings, name -> {}).build()) { ... }
  * }</pre>
  */
-@API(status = STABLE, since = "0.1")
+@API(status = INTERNAL, since = "0.1")
 public final class SessionSettings {
 
   private SessionSettings() {}

@@ -1,10 +1,10 @@
 package io.promptunit.model;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import org.apiguardian.api.API;
 /** No usable model could be set up from the configuration; the message says what to change. */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class ModelConfigurationException extends RuntimeException {
 
   private final boolean noModelConfigured;
