@@ -1,6 +1,11 @@
 package io.promptunit;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 /** How {@link Optimize} picks the next beam among candidate prompts under an evaluation budget. */
+@API(status = EXPERIMENTAL, since = "0.1")
 public enum BestArm {
   /** Every candidate on the same number of examples: the baseline. */
   BRUTE_FORCE,

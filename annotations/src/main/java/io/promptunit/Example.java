@@ -1,9 +1,12 @@
 package io.promptunit;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * One labeled example, as read from a suite's examples file. Custom {@link Check} methods receive it.
@@ -19,6 +22,7 @@ import java.util.Optional;
  * @param file the examples file (its classpath path)
  * @param line the 1-based line of the example in {@code file}
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record Example(
     String id,
     Map<String, Object> variables,

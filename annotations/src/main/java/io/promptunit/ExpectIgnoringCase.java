@@ -1,13 +1,17 @@
 package io.promptunit;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.apiguardian.api.API;
 
 /** The output, with surrounding whitespace trimmed, equals the expected value ignoring case. */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)
+@API(status = EXPERIMENTAL, since = "0.1")
 public @interface ExpectIgnoringCase {}

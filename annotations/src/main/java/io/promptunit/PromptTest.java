@@ -1,10 +1,13 @@
 package io.promptunit;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.apiguardian.api.API;
 import org.junit.platform.commons.annotation.Testable;
 
 /**
@@ -25,6 +28,7 @@ import org.junit.platform.commons.annotation.Testable;
 @Testable
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)
+@API(status = EXPERIMENTAL, since = "0.1")
 public @interface PromptTest {
 
   /** Classpath path of the prompt template (the user message), e.g. {@code prompts/router.prompt}. */

@@ -1,9 +1,13 @@
 package io.promptunit;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.Locale;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /** Which part of the data an example belongs to: optimizers learn from TRAIN, select on DEV, and are judged on TEST. */
+@API(status = EXPERIMENTAL, since = "0.1")
 public enum Split {
   TRAIN,
   DEV,

@@ -1,6 +1,11 @@
 package io.promptunit;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 /** How {@link Optimize} rewrites a prompt. */
+@API(status = EXPERIMENTAL, since = "0.1")
 public enum Strategy {
   /**
    * ProTeGi (Pryzant et al. 2023): failing train examples → natural-language critiques ("textual

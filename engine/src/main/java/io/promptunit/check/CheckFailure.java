@@ -1,6 +1,6 @@
 package io.promptunit.check;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import org.apiguardian.api.API;
 /**
@@ -11,5 +11,5 @@ import org.apiguardian.api.API;
  * @param expected what was expected (shown in IDE diff views)
  * @param actual what the model produced, or the part of it that was compared
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public record CheckFailure(String check, String reason, String expected, String actual) {}

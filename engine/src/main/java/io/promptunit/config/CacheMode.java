@@ -1,12 +1,12 @@
 package io.promptunit.config;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import org.apiguardian.api.API;
 import java.util.Locale;
 
 /** How model answers are cached in a suite's cassette ({@code promptunit.cache}). */
-@API(status = STABLE, since = "0.1")
+@API(status = INTERNAL, since = "0.1")
 public enum CacheMode {
   /** Always call the model; read and write nothing. */
   OFF,

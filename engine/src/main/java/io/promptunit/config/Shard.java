@@ -1,6 +1,6 @@
 package io.promptunit.config;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -16,7 +16,7 @@ import org.apiguardian.api.API;
  *
  * @param index 1-based, at most {@code count}
  */
-@API(status = STABLE, since = "0.1")
+@API(status = INTERNAL, since = "0.1")
 public record Shard(int index, int count) {
 
   /** The whole suite. */

@@ -1,7 +1,7 @@
 package io.promptunit.eval;
 
 import io.promptunit.check.CheckFailure;
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import org.apiguardian.api.API;
 import io.promptunit.model.Reply;
@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param failures failed checks (empty when the run passed)
  * @param error the error that stopped this run (model call or broken check), if any
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public record Attempt(Optional<Reply> reply, List<CheckFailure> failures, Optional<RuntimeException> error) {
 
   public Attempt {

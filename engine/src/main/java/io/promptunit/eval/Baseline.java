@@ -1,6 +1,6 @@
 package io.promptunit.eval;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import org.apiguardian.api.API;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -38,7 +38,7 @@ import java.util.TreeMap;
  * }
  * }</pre>
  */
-@API(status = STABLE, since = "0.1")
+@API(status = INTERNAL, since = "0.1")
 public final class Baseline {
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -1,7 +1,7 @@
 package io.promptunit.eval;
 
 import io.promptunit.check.Conversation;
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import org.apiguardian.api.API;
 import io.promptunit.Example;
@@ -17,7 +17,7 @@ import java.util.Optional;
  * @param attempts every run, in order
  * @param requiredPasses how many runs had to pass
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public record ExampleResult(Example example, Conversation conversation, List<Attempt> attempts, int requiredPasses) {
 
   /** PASSED: enough runs passed. FAILED: an answer failed checks. ERROR: no answer could be had (or a check broke). */

@@ -3,7 +3,7 @@ package io.promptunit.eval;
 import io.promptunit.check.JudgeModels;
 import io.promptunit.check.Checks;
 import io.promptunit.check.OutputCheck;
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import org.apiguardian.api.API;
 import io.promptunit.Example;
@@ -43,7 +43,7 @@ import java.util.concurrent.Executors;
  * }
  * }</pre>
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class ScoringSession implements AutoCloseable {
 
   private final Suite suite;

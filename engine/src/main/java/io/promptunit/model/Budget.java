@@ -1,6 +1,6 @@
 package io.promptunit.model;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import org.apiguardian.api.API;
 import java.util.Locale;
@@ -11,7 +11,7 @@ import java.util.Locale;
  * made ({@link BudgetExhaustedException}). After the call the reservation is replaced by what the
  * provider reported, so the caps hold for the real spend.
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class Budget {
 
   /** The caps. Use {@link Long#MAX_VALUE} / {@link Double#POSITIVE_INFINITY} for none. */

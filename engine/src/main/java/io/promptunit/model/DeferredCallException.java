@@ -1,15 +1,10 @@
 package io.promptunit.model;
 
-import static org.apiguardian.api.API.Status.INTERNAL;
-
-import org.apiguardian.api.API;
-
 /**
  * A call batch mode has put aside to send with the others as one provider batch; it never reaches a
  * report: the pass that collects requests discards the results it ends.
  */
-@API(status = INTERNAL, since = "0.1")
-public final class DeferredCallException extends RuntimeException {
+final class DeferredCallException extends RuntimeException {
 
   private final String key;
 

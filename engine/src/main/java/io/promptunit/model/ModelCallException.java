@@ -1,13 +1,13 @@
 package io.promptunit.model;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import org.apiguardian.api.API;
 /**
  * A model call that did not produce an answer: an error of the provider or the connection, as
  * opposed to an answer that failed a check. Reported as a test <em>error</em>, never a failure.
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class ModelCallException extends RuntimeException {
 
   /** What kind of trouble the provider reported. */

@@ -1,7 +1,7 @@
 package io.promptunit.model;
 
 import io.promptunit.config.CacheMode;
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import org.apiguardian.api.API;
 import dev.langchain4j.data.message.ChatMessage;
@@ -22,7 +22,7 @@ import java.util.concurrent.CompletionException;
  * @param call the call policy
  * @param cassette where answers are recorded and replayed from, if caching is on
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public record ModelClient(ChatModel model, String name, RetryPolicy call, Optional<Cassette> cassette) {
 
   public ModelClient(ChatModel model, String name, RetryPolicy call) {

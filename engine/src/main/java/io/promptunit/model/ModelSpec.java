@@ -1,16 +1,12 @@
 package io.promptunit.model;
 
-import static org.apiguardian.api.API.Status.INTERNAL;
-
-import org.apiguardian.api.API;
 import java.util.Locale;
 
 /**
  * A model named by configuration: {@code provider:model}, e.g. {@code openai:gpt-4o-mini}. The model
  * part may itself contain colons ({@code openai:qwen2.5:0.5b}).
  */
-@API(status = INTERNAL, since = "0.1")
-public record ModelSpec(String provider, String model) {
+record ModelSpec(String provider, String model) {
 
   /**
    * @param text the configured value

@@ -1,6 +1,6 @@
 package io.promptunit.model;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import org.apiguardian.api.API;
 import io.promptunit.config.Configuration;
@@ -17,7 +17,7 @@ import java.util.Optional;
  * {@code promptunit.price.<model>=<input>,<output>}, e.g. {@code promptunit.price.gpt-4o-mini=0.15,0.60}.
  * Models named {@code gguf:...}, or served from a custom base URL, cost nothing unless priced.
  */
-@API(status = STABLE, since = "0.1")
+@API(status = INTERNAL, since = "0.1")
 public final class PriceTable {
 
   /** @param inputPerMillion dollars per million input tokens

@@ -1,15 +1,11 @@
 package io.promptunit.model;
 
-import static org.apiguardian.api.API.Status.INTERNAL;
-
-import org.apiguardian.api.API;
 import dev.langchain4j.exception.HttpException;
 import java.time.Duration;
 import java.util.Optional;
 
 /** An HTTP error that keeps the server's {@code Retry-After}, so that retries wait as long as the provider asked. */
-@API(status = INTERNAL, since = "0.1")
-public final class RetryAfterHttpException extends HttpException {
+final class RetryAfterHttpException extends HttpException {
 
   private final Duration retryAfter;
 

@@ -1,6 +1,6 @@
 package io.promptunit.model;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import org.apiguardian.api.API;
 import dev.langchain4j.exception.AuthenticationException;
@@ -31,7 +31,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * transient failures (rate limits, server errors, timeouts) with exponential backoff and jitter,
  * and turns what is left into a {@link ModelCallException} that names the problem.
  */
-@API(status = STABLE, since = "0.1")
+@API(status = INTERNAL, since = "0.1")
 public final class RetryPolicy {
 
   private final int maxRetries;

@@ -1,6 +1,6 @@
 package io.promptunit.model;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import org.apiguardian.api.API;
 import java.util.Locale;
@@ -13,7 +13,7 @@ import java.util.Locale;
  * @param outputTokens output tokens
  * @param cost estimated US dollars
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public record Spend(long calls, long inputTokens, long outputTokens, double cost) {
 
   public static final Spend NONE = new Spend(0, 0, 0, 0.0);

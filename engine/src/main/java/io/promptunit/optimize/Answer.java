@@ -1,6 +1,6 @@
 package io.promptunit.optimize;
 
-import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import org.apiguardian.api.API;
 import java.util.Optional;
@@ -12,7 +12,7 @@ import java.util.Optional;
  * @param text the answer, when the call succeeded
  * @param failure why the call failed, otherwise
  */
-@API(status = EXPERIMENTAL, since = "0.1")
+@API(status = INTERNAL, since = "0.1")
 public record Answer(Optional<String> text, String failure) {
 
   static Answer of(String text) {

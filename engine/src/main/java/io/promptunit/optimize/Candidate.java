@@ -1,6 +1,6 @@
 package io.promptunit.optimize;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import org.apiguardian.api.API;
 import java.util.Optional;
@@ -16,7 +16,7 @@ import java.util.Optional;
  * @param rationale the critique or reasoning that produced it
  * @param round the round it was born in (0 for the original)
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public record Candidate(int ordinal, String id, String text, Optional<String> parent, String origin, String rationale, int round) {
 
   public static Candidate original(String text) {

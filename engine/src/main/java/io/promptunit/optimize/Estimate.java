@@ -1,6 +1,6 @@
 package io.promptunit.optimize;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import org.apiguardian.api.API;
 import io.promptunit.Example;
@@ -41,7 +41,7 @@ import java.util.stream.Stream;
  * @param unpriced models without a known price (counted as $0)
  * @param advice how to tighten the worst case, when an easy way is known
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public record Estimate(Spend computed, Spend bounded, Spend expected, int rounds, Budget.Caps caps, List<String> unpriced, Optional<String> advice) {
 
   /** Tokens of a meta-prompt's own instructions (around the prompts and examples it quotes), at most and typically. */

@@ -1,6 +1,6 @@
 package io.promptunit.optimize;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import org.apiguardian.api.API;
 import io.promptunit.model.Spend;
@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Everything an optimization run did: every candidate with its lineage and scores, every rejection, every round's spend. */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class History {
 
   /**

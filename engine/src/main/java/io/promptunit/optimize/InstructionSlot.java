@@ -1,6 +1,6 @@
 package io.promptunit.optimize;
 
-import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import org.apiguardian.api.API;
 import java.util.List;
@@ -14,7 +14,7 @@ import java.util.List;
  * @param separator the text between instruction and frame
  * @param frame the fixed rest of the template
  */
-@API(status = EXPERIMENTAL, since = "0.1")
+@API(status = INTERNAL, since = "0.1")
 public record InstructionSlot(String instruction, String separator, String frame) {
 
   public static InstructionSlot of(String template, List<String> frozen) {

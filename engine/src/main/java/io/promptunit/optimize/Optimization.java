@@ -1,6 +1,6 @@
 package io.promptunit.optimize;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import org.apiguardian.api.API;
 import io.promptunit.eval.ScoringSession;
@@ -22,7 +22,7 @@ import java.util.Optional;
  * }
  * }</pre>
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class Optimization {
 
   private final OptimizationLoop loop;

@@ -1,6 +1,6 @@
 package io.promptunit.optimize;
 
-import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import org.apiguardian.api.API;
 import io.promptunit.Example;
@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  * {@link #collect}, which waits for all of them. Randomness is drawn only on the caller's thread,
  * before the chains start, so a seed gives the same run whatever the thread timing.
  */
-@API(status = EXPERIMENTAL, since = "0.1")
+@API(status = INTERNAL, since = "0.1")
 public final class OptimizationContext {
 
   private final Suite suite;

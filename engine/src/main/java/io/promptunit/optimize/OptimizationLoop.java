@@ -1,8 +1,5 @@
 package io.promptunit.optimize;
 
-import static org.apiguardian.api.API.Status.INTERNAL;
-
-import org.apiguardian.api.API;
 import io.promptunit.Example;
 import io.promptunit.eval.ExampleResult;
 import io.promptunit.eval.ScoringSession;
@@ -38,8 +35,7 @@ import java.util.concurrent.TimeUnit;
  * selection split under an evaluation budget, and judge the best prompt on the held-out split.
  * Stops when the best prompt passes held-out, or rounds, patience or budget run out.
  */
-@API(status = INTERNAL, since = "0.1")
-public final class OptimizationLoop {
+final class OptimizationLoop {
 
   private final Suite suite;
   private final PromptStrategy strategy;

@@ -1,6 +1,6 @@
 package io.promptunit.optimize;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import org.apiguardian.api.API;
 import io.promptunit.model.Spend;
@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param spend total spend
  * @param seconds wall time
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public record OptimizationResult(Candidate original, Candidate best, boolean passedHeldOut, Stop stop, String stopDetail,
     History history, Splits splits, Spend spend, long seconds, String strategy) {
 

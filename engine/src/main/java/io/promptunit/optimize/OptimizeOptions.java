@@ -1,6 +1,6 @@
 package io.promptunit.optimize;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import org.apiguardian.api.API;
 import io.promptunit.BestArm;
@@ -19,7 +19,7 @@ import java.util.Locale;
  * default), and the strategy itself, configured with its own parameters by its
  * {@link StrategyProvider}.
  */
-@API(status = STABLE, since = "0.1")
+@API(status = INTERNAL, since = "0.1")
 public record OptimizeOptions(
     PromptStrategy strategy,
     List<String> frozen,

@@ -1,6 +1,6 @@
 package io.promptunit.optimize;
 
-import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import org.apiguardian.api.API;
 import java.util.List;
@@ -10,7 +10,7 @@ import java.util.List;
  * train examples (through {@link OptimizationContext#trainErrors}); the shared loop validates,
  * deduplicates, selects and judges what they propose.
  */
-@API(status = EXPERIMENTAL, since = "0.1")
+@API(status = INTERNAL, since = "0.1")
 public interface PromptStrategy {
 
   String name();

@@ -1,6 +1,6 @@
 package io.promptunit.optimize;
 
-import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import org.apiguardian.api.API;
 /**
@@ -11,5 +11,5 @@ import org.apiguardian.api.API;
  * @param origin the operation ({@code edit}, {@code paraphrase}, ...)
  * @param rationale why (the critique or reasoning)
  */
-@API(status = EXPERIMENTAL, since = "0.1")
+@API(status = INTERNAL, since = "0.1")
 public record Proposal(String text, String parent, String origin, String rationale) {}

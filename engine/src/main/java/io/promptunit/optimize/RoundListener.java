@@ -1,13 +1,13 @@
 package io.promptunit.optimize;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import org.apiguardian.api.API;
 import io.promptunit.model.Spend;
 
 /** Told about each round as it ends, and about long phases while they run (the engine turns both into console lines). */
 @FunctionalInterface
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface RoundListener {
   void roundFinished(History.Round round, Progress state);
 

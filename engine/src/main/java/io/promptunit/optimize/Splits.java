@@ -1,6 +1,6 @@
 package io.promptunit.optimize;
 
-import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import org.apiguardian.api.API;
 import io.promptunit.Example;
@@ -17,7 +17,7 @@ import java.util.List;
  * Examples without a split in the file are assigned by a hash of their id and the seed, so the
  * assignment is stable across runs and independent of file order.
  */
-@API(status = EXPERIMENTAL, since = "0.1")
+@API(status = INTERNAL, since = "0.1")
 public record Splits(List<Example> train, List<Example> dev, List<Example> test) {
 
   public Splits {

@@ -1,6 +1,6 @@
 package io.promptunit.optimize;
 
-import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import org.apiguardian.api.API;
 import java.util.List;
@@ -10,7 +10,7 @@ import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 
 /** The registered strategies ({@link StrategyProvider}s on the class path). */
-@API(status = EXPERIMENTAL, since = "0.1")
+@API(status = INTERNAL, since = "0.1")
 public final class Strategies {
 
   private static volatile List<StrategyProvider> registered;

@@ -1,6 +1,6 @@
 package io.promptunit.optimize;
 
-import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import org.apiguardian.api.API;
 import io.promptunit.Optimize;
@@ -18,7 +18,7 @@ import java.util.Optional;
  * it (a value other than the attribute's declared default); the strategy's reference default. Bad
  * values are collected as problems, so that every one is reported at once.
  */
-@API(status = EXPERIMENTAL, since = "0.1")
+@API(status = INTERNAL, since = "0.1")
 public final class StrategyParameters {
 
   private final Optimize annotation;

@@ -1,6 +1,6 @@
 package io.promptunit.optimize;
 
-import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import org.apiguardian.api.API;
 import io.promptunit.BestArm;
@@ -13,7 +13,7 @@ import java.util.Optional;
  * knows none of them. Adding a strategy means a package with its provider and strategy, one line in
  * the services file, and a test.
  */
-@API(status = EXPERIMENTAL, since = "0.1")
+@API(status = INTERNAL, since = "0.1")
 public interface StrategyProvider {
 
   /**

@@ -1,6 +1,6 @@
 package io.promptunit.optimize;
 
-import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import org.apiguardian.api.API;
 import io.promptunit.eval.ExampleResult;
@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Text shared by the strategies' meta-prompts: how failing examples and the keep-rules are shown. */
-@API(status = EXPERIMENTAL, since = "0.1")
+@API(status = INTERNAL, since = "0.1")
 public final class StrategyText {
 
   private static final int MAX_FIELD = 600;

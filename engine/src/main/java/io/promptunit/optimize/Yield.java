@@ -1,6 +1,6 @@
 package io.promptunit.optimize;
 
-import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import org.apiguardian.api.API;
 import java.util.ArrayList;
@@ -11,7 +11,7 @@ import java.util.List;
  * notes for the user. Chains run concurrently; their yields are merged in the order the chains were
  * started, so the history reads the same whatever the thread timing.
  */
-@API(status = EXPERIMENTAL, since = "0.1")
+@API(status = INTERNAL, since = "0.1")
 public record Yield(List<Proposal> proposals, List<History.Rejection> rejections, List<String> notes) {
 
   public static final Yield NONE = new Yield(List.of(), List.of(), List.of());

@@ -1,6 +1,6 @@
 package io.promptunit.report;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import org.apiguardian.api.API;
 import io.promptunit.model.Spend;
@@ -34,7 +34,7 @@ import java.util.TreeSet;
  * HtmlReport.write(Path.of("target/promptunit/report.html"), List.of(suite), spend);
  * }</pre>
  */
-@API(status = STABLE, since = "0.1")
+@API(status = INTERNAL, since = "0.1")
 public final class HtmlReport {
 
   private HtmlReport() {}

@@ -1,14 +1,10 @@
 package io.promptunit.report;
 
-import static org.apiguardian.api.API.Status.INTERNAL;
-
-import org.apiguardian.api.API;
 import java.util.Arrays;
 import java.util.List;
 
 /** A line diff (longest common subsequence) in the familiar {@code -}/{@code +} form. */
-@API(status = INTERNAL, since = "0.1")
-public final class LineDiff {
+final class LineDiff {
 
   private LineDiff() {}
 

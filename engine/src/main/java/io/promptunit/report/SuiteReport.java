@@ -1,6 +1,6 @@
 package io.promptunit.report;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import org.apiguardian.api.API;
 import io.promptunit.Example;
@@ -19,7 +19,7 @@ import java.util.Optional;
  * tags and latency, so a long suite stays small), the suite's model and spend, and its
  * optimizations. Rows arrive from the suite's worker threads; the class is thread-safe.
  */
-@API(status = STABLE, since = "0.1")
+@API(status = INTERNAL, since = "0.1")
 public final class SuiteReport {
 
   /** How much of an input, expected or actual output a failure row keeps. */

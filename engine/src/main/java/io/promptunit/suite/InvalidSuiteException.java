@@ -1,13 +1,13 @@
 package io.promptunit.suite;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import org.apiguardian.api.API;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /** A suite cannot run because its files or declaration are broken; the message lists every problem found. */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class InvalidSuiteException extends RuntimeException {
 
   private static final int MAX_LISTED = 20;

@@ -1,6 +1,6 @@
 package io.promptunit.suite;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import org.apiguardian.api.API;
 import io.promptunit.Example;
@@ -19,7 +19,7 @@ import java.util.Optional;
  * @param examples every example, in file order
  * @param options scoring options
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public record Suite(
     String name,
     Class<?> anchor,

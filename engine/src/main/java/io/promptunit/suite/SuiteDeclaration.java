@@ -1,6 +1,6 @@
 package io.promptunit.suite;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import org.apiguardian.api.API;
 import java.util.Objects;
@@ -20,7 +20,7 @@ import java.util.Optional;
  * @param examples the classpath path of the examples file
  * @param options scoring options
  */
-@API(status = STABLE, since = "0.1")
+@API(status = INTERNAL, since = "0.1")
 public record SuiteDeclaration(
     Class<?> anchor, String name, String origin, String prompt, Optional<String> promptText, String system, String examples,
     SuiteOptions options) {

@@ -1,6 +1,6 @@
 package io.promptunit.suite;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import org.apiguardian.api.API;
 import io.promptunit.Example;
@@ -19,7 +19,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Loads a suite from its {@link PromptTest} anchor, collecting every problem rather than stopping at the first. */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class SuiteLoader {
 
   private SuiteLoader() {}

@@ -1,6 +1,6 @@
 package io.promptunit.suite;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.INTERNAL;
 
 import org.apiguardian.api.API;
 import java.util.Optional;
@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param minPassRate fraction of examples that must pass for the suite to pass
  * @param concurrency maximum concurrent model calls, or empty for the configured default
  */
-@API(status = STABLE, since = "0.1")
+@API(status = INTERNAL, since = "0.1")
 public record SuiteOptions(
     Optional<String> model, double temperature, int repeats, int minPasses, double minPassRate, Optional<Integer> concurrency) {
 

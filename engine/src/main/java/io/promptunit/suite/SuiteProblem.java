@@ -1,6 +1,6 @@
 package io.promptunit.suite;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import org.apiguardian.api.API;
 /**
@@ -12,7 +12,7 @@ import org.apiguardian.api.API;
  * @param message what is wrong
  * @param fix what to do next
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public record SuiteProblem(String file, int line, String message, String fix) {
 
   public String location() {

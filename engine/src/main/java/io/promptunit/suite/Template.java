@@ -1,6 +1,6 @@
 package io.promptunit.suite;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import org.apiguardian.api.API;
 import dev.langchain4j.model.input.PromptTemplate;
@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * {@link PromptTemplate} so that a suite sees exactly what an application using langchain4j sees.
  *
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class Template {
 
   private static final Pattern VARIABLE = Pattern.compile("\\{\\{(.+?)}}");

@@ -1,5 +1,7 @@
 package io.promptunit.jupiter;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.promptunit.Split;
 import io.promptunit.model.Spend;
 import java.util.ArrayList;
@@ -10,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Predicate;
+import org.apiguardian.api.API;
 
 /**
  * The result of a prompt template on the examples of a file: each example's verdict with its
@@ -21,6 +24,7 @@ import java.util.function.Predicate;
  * double rate = evaluation.onSplit("test").passRate();
  * }</pre>
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class Evaluation {
 
   private final String prompt;

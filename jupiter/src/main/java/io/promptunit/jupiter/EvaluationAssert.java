@@ -1,8 +1,11 @@
 package io.promptunit.jupiter;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.apiguardian.api.API;
 import org.assertj.core.api.AbstractAssert;
 import org.assertj.core.api.Assertions;
 import org.assertj.core.api.ListAssert;
@@ -11,6 +14,7 @@ import org.assertj.core.api.ListAssert;
  * AssertJ assertions on an {@link Evaluation}; failure messages list each failing example with its
  * {@code file:line}, input, expected and actual output.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class EvaluationAssert extends AbstractAssert<EvaluationAssert, Evaluation> {
 
   /** At most this many failing examples are listed in a message; the rest are counted. */

@@ -1,10 +1,13 @@
 package io.promptunit.jupiter;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.apiguardian.api.API;
 import org.junit.jupiter.params.provider.ArgumentsSource;
 
 /**
@@ -34,6 +37,7 @@ import org.junit.jupiter.params.provider.ArgumentsSource;
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE, ElementType.TYPE})
 @ArgumentsSource(ExamplesArgumentsProvider.class)
+@API(status = EXPERIMENTAL, since = "0.1")
 public @interface ExamplesSource {
 
   /** Classpath path of the examples file, e.g. {@code prompts/router.jsonl} (under {@code src/test/resources}). */

@@ -1,5 +1,7 @@
 package io.promptunit.jupiter;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import io.promptunit.ExpectSimilar;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.apiguardian.api.API;
 import org.assertj.core.api.AbstractStringAssert;
 
 /**
@@ -19,6 +22,7 @@ import org.assertj.core.api.AbstractStringAssert;
  * judged by the same code as {@code @ExpectJson}, {@code @ExpectJsonSchema} and {@code @ExpectSimilar}
  * (JSON may be wrapped in a Markdown code fence).
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class OutputAssert extends AbstractStringAssert<OutputAssert> {
 
   private EmbeddingModel embeddings;

@@ -1,5 +1,9 @@
 package io.promptunit.jupiter;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 /**
  * Entry point of PromptUnit's AssertJ assertions, used beside AssertJ's own {@code Assertions}.
  *
@@ -15,6 +19,7 @@ package io.promptunit.jupiter;
  * assertThatOutput(json).matchesJsonSchema("prompts/contact.schema.json").hasJsonFields("name", "email");
  * }</pre>
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class PromptAssertions {
 
   private PromptAssertions() {}

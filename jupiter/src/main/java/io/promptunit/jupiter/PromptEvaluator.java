@@ -1,5 +1,7 @@
 package io.promptunit.jupiter;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.promptunit.Example;
 import io.promptunit.config.Keys;
 import io.promptunit.core.PromptUnit;
@@ -28,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * Evaluates prompt templates on examples files with the engine's own machinery: the files are read
@@ -50,6 +53,7 @@ import java.util.Optional;
  *
  * <p>Thread-safe; closing it frees the models it built (local models hold native memory).
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class PromptEvaluator implements AutoCloseable {
 
   /** The output cap assumed for the worst case of a call under a budget when {@code promptunit.max-output-tokens} is not set. */

@@ -1,6 +1,9 @@
 package io.promptunit.jupiter;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.promptunit.config.Configuration;
+import org.apiguardian.api.API;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -25,6 +28,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }
  * }</pre>
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class PromptUnitExtension implements ParameterResolver {
 
   private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(PromptUnitExtension.class);

@@ -1,5 +1,7 @@
 package io.promptunit.jupiter;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.promptunit.Example;
 import io.promptunit.eval.Attempt;
 import io.promptunit.check.CheckFailure;
@@ -7,6 +9,7 @@ import io.promptunit.eval.ExampleResult;
 import io.promptunit.model.Secrets;
 import java.util.List;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * One example of an {@link Evaluation} and how it fared: passed, failed (the output failed a check)
@@ -14,6 +17,7 @@ import java.util.Optional;
  *
  * @param result every run of the example, its outputs and the checks' verdicts
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record ScoredExample(ExampleResult result) {
 
   private static final int SHOWN = 300;

@@ -1,8 +1,12 @@
 package io.promptunit.jupiter;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
 import org.assertj.core.api.AbstractAssert;
 
 /** AssertJ assertions on one evaluated example; messages show its {@code file:line}, input, expected and actual output. */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class ScoredExampleAssert extends AbstractAssert<ScoredExampleAssert, ScoredExample> {
 
   ScoredExampleAssert(ScoredExample actual) {

@@ -1,7 +1,5 @@
 package io.promptunit.model.batch;
 
-import static org.apiguardian.api.API.Status.INTERNAL;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptunit.model.Secrets;
@@ -11,7 +9,6 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import org.apiguardian.api.API;
 
 /**
  * Anthropic's Message Batches API: the request file is the body of {@code POST /messages/batches},
@@ -19,8 +16,7 @@ import org.apiguardian.api.API;
  * disk; {@code GET /messages/batches/{id}} says where it is, and its {@code results_url} streams one
  * JSON line per request: succeeded (a message), errored, canceled or expired.
  */
-@API(status = INTERNAL, since = "0.1")
-public final class AnthropicBatchClient implements BatchClient {
+final class AnthropicBatchClient implements BatchClient {
 
   /** The API version PromptUnit's Anthropic models speak (langchain4j's default). */
   static final String VERSION = "2023-06-01";

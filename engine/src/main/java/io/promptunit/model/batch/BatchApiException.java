@@ -1,13 +1,9 @@
 package io.promptunit.model.batch;
 
-import static org.apiguardian.api.API.Status.INTERNAL;
-
 import java.io.IOException;
-import org.apiguardian.api.API;
 
 /** A provider's batch API refused a call (its HTTP status and message, redacted). */
-@API(status = INTERNAL, since = "0.1")
-public final class BatchApiException extends IOException {
+final class BatchApiException extends IOException {
 
   private final int status;
 

@@ -1,7 +1,5 @@
 package io.promptunit.model.batch;
 
-import static org.apiguardian.api.API.Status.INTERNAL;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.promptunit.model.Secrets;
@@ -14,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import org.apiguardian.api.API;
 
 /**
  * Gemini's batch mode: the request file is JSON lines of {@code {"key", "request"}} (a
@@ -23,8 +20,7 @@ import org.apiguardian.api.API;
  * {@code GET /batches/{id}} says where it is, and its responses file is downloaded from
  * {@code /download/v1beta/files/{id}:download?alt=media}, one JSON line per request.
  */
-@API(status = INTERNAL, since = "0.1")
-public final class GeminiBatchClient implements BatchClient {
+final class GeminiBatchClient implements BatchClient {
 
   private final BatchHttp http;
   /** The scheme, host and port of the base URL: uploads and downloads live beside the API, under {@code /upload} and {@code /download}. */

@@ -1,7 +1,5 @@
 package io.promptunit.model.batch;
 
-import static org.apiguardian.api.API.Status.INTERNAL;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.promptunit.model.Secrets;
@@ -13,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
-import org.apiguardian.api.API;
 
 /**
  * OpenAI's Batch API (also served by compatible gateways): the request file is JSON lines of
@@ -21,8 +18,7 @@ import org.apiguardian.api.API;
  * ({@code purpose=batch}); {@code POST /batches} creates the batch, {@code GET /batches/{id}} says
  * where it is, and {@code GET /files/{id}/content} streams its output and error files.
  */
-@API(status = INTERNAL, since = "0.1")
-public final class OpenAiBatchClient implements BatchClient {
+final class OpenAiBatchClient implements BatchClient {
 
   private static final ObjectMapper JSON = BatchHttp.JSON;
 

@@ -1,8 +1,5 @@
 package io.promptunit.model.local;
 
-import static org.apiguardian.api.API.Status.INTERNAL;
-
-import org.apiguardian.api.API;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -23,8 +20,7 @@ import java.util.Optional;
  * what llama.cpp will do with a model (architecture, context length, whether it adds a BOS token,
  * whether it carries a chat template).
  */
-@API(status = INTERNAL, since = "0.1")
-public final class GgufMetadata {
+final class GgufMetadata {
 
   private static final int MAGIC = 0x46554747; // "GGUF" read as a little-endian u32
   private static final int MAX_STRING = 64 << 20;

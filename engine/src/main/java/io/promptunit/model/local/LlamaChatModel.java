@@ -187,7 +187,7 @@ public final class LlamaChatModel implements ChatModel, AutoCloseable {
   }
 
   /** The GGUF metadata of the file; loads the model if needed. */
-  public GgufMetadata metadata() {
+  GgufMetadata metadata() {
     lock.lock();
     try {
       ensureLoaded();

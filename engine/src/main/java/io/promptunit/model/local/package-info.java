@@ -17,6 +17,7 @@
  * and for {@code promptunit.model=gguf:/path/to/model.gguf}: {@code LlamaChatModel.of(Path.of(path))},
  * whose {@link io.promptunit.model.local.LlamaChatModel#load()} throws a
  * {@link io.promptunit.model.local.LocalModelException} with a clear message when the file cannot be
- * used. No class here depends on JUnit.
+ * used. No class here depends on JUnit or on any other PromptUnit package; only
+ * {@code io.promptunit.model} uses this one.
  */
 package io.promptunit.model.local;

@@ -1,8 +1,5 @@
 package io.promptunit.optimize.select;
 
-import static org.apiguardian.api.API.Status.INTERNAL;
-
-import org.apiguardian.api.API;
 import java.util.List;
 import java.util.Random;
 
@@ -16,8 +13,7 @@ import java.util.Random;
  *
  * <p>Deterministic given the pull outcomes; the {@code Random} is not used.
  */
-@API(status = INTERNAL, since = "0.1")
-public final class BruteForce implements Selection {
+final class BruteForce implements Selection {
 
   @Override
   public List<Integer> select(int arms, int k, int budget, int wave, ArmPull pull, Random random) {

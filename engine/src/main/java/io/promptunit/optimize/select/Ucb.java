@@ -1,8 +1,5 @@
 package io.promptunit.optimize.select;
 
-import static org.apiguardian.api.API.Status.INTERNAL;
-
-import org.apiguardian.api.API;
 import java.util.List;
 import java.util.Random;
 
@@ -29,8 +26,7 @@ import java.util.Random;
  *
  * <p>Deterministic given the pull outcomes; the {@code Random} is not used.
  */
-@API(status = INTERNAL, since = "0.1")
-public final class Ucb implements Selection {
+final class Ucb implements Selection {
 
   /** Default exploration constant. */
   public static final double DEFAULT_C = 1.0;

@@ -1,8 +1,5 @@
 package io.promptunit.optimize.select;
 
-import static org.apiguardian.api.API.Status.INTERNAL;
-
-import org.apiguardian.api.API;
 import java.util.List;
 import java.util.Random;
 
@@ -33,8 +30,7 @@ import java.util.Random;
  *
  * <p>Deterministic given the pull outcomes; the {@code Random} is not used.
  */
-@API(status = INTERNAL, since = "0.1")
-public final class UcbE implements Selection {
+final class UcbE implements Selection {
 
   /** Default assumed gap (difference in pass rate to the best arm) behind the exploration parameter. */
   public static final double DEFAULT_ASSUMED_GAP = 0.3;
