@@ -103,8 +103,9 @@ public final class Checks {
     }
     ExpectNumber number = anchor.getAnnotation(ExpectNumber.class);
     if (number != null) {
-      if (number.tolerance() < 0) {
-        problems.add(new SuiteProblem(where, 0, "@ExpectNumber(tolerance = " + number.tolerance() + ") is negative", "use a tolerance of 0 or more"));
+      if (!(number.tolerance() >= 0) || Double.isInfinite(number.tolerance())) {
+        problems.add(new SuiteProblem(where, 0, "@ExpectNumber(tolerance = " + number.tolerance() + ") is not a finite number of 0 or more",
+            "use a tolerance of 0 or more, e.g. 0.01"));
       } else {
         checks.add(new NumberCheck(number.tolerance(), number.relative()));
       }
