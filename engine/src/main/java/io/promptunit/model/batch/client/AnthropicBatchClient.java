@@ -1,15 +1,13 @@
-package io.promptunit.model.batch;
+package io.promptunit.model.batch.client;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.promptunit.model.Secrets;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 import org.apiguardian.api.API;
 
@@ -27,12 +25,10 @@ public final class AnthropicBatchClient implements BatchClient {
 
   private final BatchHttp http;
 
-  /**
-   * @param baseUrl e.g. {@code https://api.anthropic.com/v1}
-   * @param key the API key, sent in the {@code x-api-key} header only
-   */
-  public AnthropicBatchClient(String baseUrl, String key, Duration timeout) {
-    this.http = new BatchHttp("Anthropic", baseUrl, timeout, request -> request.header("x-api-key", key).header("anthropic-version", VERSION));
+  /** @param endpoint e.g. {@code https://api.anthropic.com/v1}; the key goes in the {@code x-api-key} header only */
+  public AnthropicBatchClient(Endpoint endpoint) {
+    this.http = new BatchHttp("Anthropic", endpoint,
+        request -> request.header("x-api-key", endpoint.key()).header("anthropic-version", VERSION));
   }
 
   @Override
@@ -108,7 +104,7 @@ public final class AnthropicBatchClient implements BatchClient {
   }
 
   /** One result line: {@code {"custom_id", "result": {"type": "succeeded" | "errored" | "canceled" | "expired", ...}}}. */
-  private static void result(String line, ResultSink sink) throws IOException {
+  private void result(String line, ResultSink sink) throws IOException {
     JsonNode node = BatchHttp.JSON.readTree(line);
     String id = node.path("custom_id").asText();
     if (id.isEmpty()) {
@@ -127,15 +123,15 @@ public final class AnthropicBatchClient implements BatchClient {
         }
         JsonNode usage = message.path("usage");
         // as an interactive call: an answer may echo a key, which must reach no cassette
-        sink.answer(id, new Answer(Secrets.redact(text.toString()), usage.path("input_tokens").asLong(), usage.path("output_tokens").asLong()));
+        sink.answer(id, new Answer(http.redact(text.toString()), usage.path("input_tokens").asLong(), usage.path("output_tokens").asLong()));
       }
       case "errored" -> {
         JsonNode error = result.path("error").path("error");
-        sink.error(id, Secrets.redact(error.path("type").asText("error") + ": " + BatchHttp.abbreviate(error.path("message").asText(result.toString()))));
+        sink.error(id, http.redact(error.path("type").asText("error") + ": " + BatchHttp.abbreviate(error.path("message").asText(result.toString()))));
       }
       case "canceled" -> sink.error(id, "canceled: the message batch was canceled before this request was processed");
       case "expired" -> sink.error(id, "expired: the message batch ended (24 hours) before this request was processed");
-      default -> sink.error(id, Secrets.redact("an unknown result type \"" + type + "\": " + BatchHttp.abbreviate(result.toString())));
+      default -> sink.error(id, http.redact("an unknown result type \"" + type + "\": " + BatchHttp.abbreviate(result.toString())));
     }
   }
 }
