@@ -1,6 +1,10 @@
 package io.promptunit;
 
-/** How {@link Optimize} rewrites a prompt. */
+/**
+ * The built-in ways {@link Optimize} rewrites a prompt. Each is also selected by its name
+ * ({@code @Optimize(strategyName = "pe2")}, {@code promptunit.optimize.strategy=pe2}), as is any
+ * other strategy registered on the class path.
+ */
 public enum Strategy {
   /**
    * ProTeGi (Pryzant et al. 2023): failing train examples → natural-language critiques ("textual
