@@ -23,7 +23,8 @@ import org.apiguardian.api.API;
  * }</pre>
  *
  * <p>Every attribute can be overridden by a configuration property {@code promptunit.optimize.<attribute>}
- * (e.g. {@code -Dpromptunit.optimize.maxCalls=200}); configuration wins over the annotation. Numeric
+ * (e.g. {@code -Dpromptunit.optimize.maxCalls=200}; {@code strategyName} and {@code compareNames} by
+ * {@code promptunit.optimize.strategy} and {@code .compare}); configuration wins over the annotation. Numeric
  * attributes whose default is 0 or -1 mean "the strategy's reference default".
  */
 @Documented
@@ -32,14 +33,34 @@ import org.apiguardian.api.API;
 @API(status = EXPERIMENTAL, since = "0.1")
 public @interface Optimize {
 
+  /** One of the built-in strategies; {@link #strategyName()} names any registered one. */
   Strategy strategy() default Strategy.PROTEGI;
+
+  /**
+   * The strategy by its registered name, ignoring case: a built-in one ({@code "protegi"},
+   * {@code "pe2"}, {@code "ape"}, {@code "opro"}) or any other on the test class path, registered in
+   * {@code META-INF/services/io.promptunit.optimize.StrategyProvider}. When set, {@link #strategy()}
+   * is ignored. The setting {@code promptunit.optimize.strategy=<name>} wins over both.
+   *
+   * <pre>{@code
+   * @Optimize(strategyName = "gepa", maxCalls = 800)
+   * }</pre>
+   */
+  String strategyName() default "";
 
   /**
    * Runs several strategies on the same suite, each with the same budget and seed, and writes one
    * comparison table (best train, dev and held-out scores, calls, tokens, cost, wall time, rounds).
-   * When set, {@link #strategy()} is ignored and nothing is applied.
+   * When set (here or in {@link #compareNames()}), {@link #strategy()} is ignored and nothing is applied.
    */
   Strategy[] compare() default {};
+
+  /**
+   * Strategies to compare by registered name, after those of {@link #compare()}, e.g.
+   * {@code compareNames = {"protegi", "gepa"}}. The setting {@code promptunit.optimize.compare=<name>,<name>}
+   * wins over both.
+   */
+  String[] compareNames() default {};
 
   /** The model that critiques and rewrites prompts; empty means {@code promptunit.optimizer.model}, else the task model. */
   String optimizerModel() default "";

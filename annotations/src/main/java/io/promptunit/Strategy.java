@@ -4,7 +4,11 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import org.apiguardian.api.API;
 
-/** How {@link Optimize} rewrites a prompt. */
+/**
+ * The built-in ways {@link Optimize} rewrites a prompt. Each is also selected by its name
+ * ({@code @Optimize(strategyName = "pe2")}, {@code promptunit.optimize.strategy=pe2}), as is any
+ * other strategy registered on the class path.
+ */
 @API(status = EXPERIMENTAL, since = "0.1")
 public enum Strategy {
   /**

@@ -45,6 +45,12 @@ final class JudgeCheck implements OutputCheck {
     return "judge";
   }
 
+  /** One judge call per output graded. */
+  @Override
+  public int modelCalls() {
+    return 1;
+  }
+
   @Override
   public Optional<CheckFailure> check(Example example, Conversation conversation, String output) {
     ModelClient model = judge.get();

@@ -16,4 +16,13 @@ public interface OutputCheck {
 
   /** Empty when {@code output} passes; otherwise why not. */
   Optional<CheckFailure> check(Example example, Conversation conversation, String output);
+
+  /**
+   * Chat-model calls one run of this check makes at most: 0 for a check computed in process, 1 for
+   * an LLM judge. Budgets and estimates count them with the scoring call they follow; a new check
+   * that asks a model says so here, and nothing outside this package needs to know its type.
+   */
+  default int modelCalls() {
+    return 0;
+  }
 }

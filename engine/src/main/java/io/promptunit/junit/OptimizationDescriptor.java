@@ -1,20 +1,19 @@
 package io.promptunit.junit;
 
 import io.promptunit.Optimize;
-import io.promptunit.Strategy;
 import io.promptunit.config.Keys;
 import io.promptunit.model.ModelClient;
 import io.promptunit.model.ModelResolver;
 import io.promptunit.optimize.Optimization;
 import io.promptunit.optimize.OptimizationResult;
 import io.promptunit.optimize.OptimizeOptions;
+import io.promptunit.optimize.Strategies;
 import io.promptunit.report.ComparisonReport;
 import io.promptunit.suite.Suite;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,13 +38,24 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
   private final Optimize optimize;
 
   OptimizationDescriptor(UniqueId parent, Suite suite, Optimize optimize) {
-    super(parent.append(SEGMENT_TYPE, optimize.compare().length > 0 ? "compare" : optimize.strategy().name().toLowerCase(Locale.ROOT)),
-        optimize.compare().length > 0
-            ? "optimize (compare " + Arrays.stream(optimize.compare()).map(Strategy::name).collect(Collectors.joining(", ")) + ")"
-            : "optimize (" + optimize.strategy().name() + ")",
-        ClassSource.from(suite.anchor()));
+    super(parent.append(SEGMENT_TYPE, segment(optimize)), displayName(optimize), ClassSource.from(suite.anchor()));
     this.suite = suite;
     this.optimize = optimize;
+  }
+
+  /** {@code compare}, or the declared strategy's name in lower case, e.g. {@code protegi}. */
+  private static String segment(Optimize optimize) {
+    return Strategies.declaredComparison(optimize).isEmpty()
+        ? Strategies.displayName(Strategies.declared(optimize)).toLowerCase(Locale.ROOT)
+        : "compare";
+  }
+
+  /** {@code optimize (PROTEGI)}, {@code optimize (compare PROTEGI, RULEBOOK)}: strategies by their registered names. */
+  private static String displayName(Optimize optimize) {
+    List<String> compared = Strategies.declaredComparison(optimize);
+    return compared.isEmpty()
+        ? "optimize (" + Strategies.displayName(Strategies.declared(optimize)) + ")"
+        : "optimize (compare " + compared.stream().map(Strategies::displayName).collect(Collectors.joining(", ")) + ")";
   }
 
   @Override

@@ -5,6 +5,7 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 import org.apiguardian.api.API;
 import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.model.chat.ChatModel;
+import io.promptunit.model.batch.client.BatchClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -14,10 +15,12 @@ import java.util.regex.Pattern;
 /**
  * Everything PromptUnit knows about one hosted model provider, in one place: its id (the
  * {@code provider} of {@code provider:model}), its API key's environment variable and shape (for
- * redaction), its endpoint, its list prices and how to build its langchain4j {@link ChatModel}.
- * Messages (the no-model help, connection hints, unknown-provider errors) are generated from the
+ * redaction), its endpoint, its list prices, how to build its langchain4j {@link ChatModel} and,
+ * when PromptUnit can use its batch API, its batch client. Messages (the no-model help, connection
+ * hints, unknown-provider errors, which providers batch mode supports) are generated from the
  * {@link Providers} table. Adding a provider: its entry in {@link Providers#ALL}, its langchain4j
- * artifact in the engine's pom, and a test against a local fake server.
+ * artifact in the engine's pom, and a test against a local fake server; with a batch API, also its
+ * {@link BatchClient} class in {@code io.promptunit.model.batch.client}.
  *
  * @param id {@code openai}, {@code anthropic}, {@code gemini}: the prefix of {@code promptunit.model=<id>:<model>}
  * @param exampleModel a model to show in examples and help, e.g. {@code gpt-4o-mini}
@@ -27,23 +30,21 @@ import java.util.regex.Pattern;
  * @param prices list prices in dollars per million tokens, by model-name prefix
  * @param alsoSupported extra help for the no-model message, or empty
  * @param builder builds the model; retries stay off ({@code maxRetries(0)}): {@link RetryPolicy} is the one place that retries
- * @param batchPriceFactor what a request sent through the provider's batch API costs, as a fraction of its list price
- *     (0.5: batch requests cost half); 0 when PromptUnit cannot send this provider's requests as a batch
+ * @param batch the provider's batch API, when PromptUnit can send its requests as batches
+ *     ({@code promptunit.batch=true})
  */
 @API(status = INTERNAL, since = "0.1")
 public record Provider(String id, String exampleModel, String keyVariable, Pattern keyShape, String defaultBaseUrl,
-    Map<String, PriceTable.Price> prices, String alsoSupported, Function<Connection, ChatModel> builder, double batchPriceFactor) {
+    Map<String, PriceTable.Price> prices, String alsoSupported, Function<Connection, ChatModel> builder,
+    Optional<Batch> batch) {
 
   public Provider {
     prices = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(prices));
-    if (batchPriceFactor < 0 || batchPriceFactor > 1) {
-      throw new IllegalArgumentException("batchPriceFactor of " + id + " must be between 0 and 1, got " + batchPriceFactor);
-    }
   }
 
   /** Whether PromptUnit can send this provider's requests through its batch API ({@code promptunit.batch=true}). */
   public boolean batches() {
-    return batchPriceFactor > 0;
+    return batch.isPresent();
   }
 
   /** The setting that points the provider elsewhere (a proxy, a compatible server, a test fake): {@code promptunit.<id>.base-url}. */
@@ -76,5 +77,20 @@ public record Provider(String id, String exampleModel, String keyVariable, Patte
    * @param maxOutputTokens {@code promptunit.max-output-tokens}, when set
    * @param http PromptUnit's HTTP transport (keeps {@code Retry-After} and the timeout)
    */
+  /**
+   * A provider's batch API: having one is what batch support means.
+   *
+   * @param priceFactor what a request sent as a batch costs, as a fraction of its list price (0.5: half), in (0, 1]
+   * @param client makes the provider's batch client, usually its constructor, e.g. {@code OpenAiBatchClient::new}
+   */
+  public record Batch(double priceFactor, BatchClient.Factory client) {
+    public Batch {
+      if (!(priceFactor > 0 && priceFactor <= 1)) {
+        throw new IllegalArgumentException("a batch price factor must be in (0, 1], got " + priceFactor);
+      }
+      java.util.Objects.requireNonNull(client, "client");
+    }
+  }
+
   public record Connection(String model, String baseUrl, String key, Duration timeout, Optional<Integer> maxOutputTokens, HttpClientBuilder http) {}
 }

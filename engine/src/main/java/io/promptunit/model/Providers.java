@@ -8,6 +8,9 @@ import dev.langchain4j.model.googleai.GoogleAiGeminiChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import io.promptunit.config.Configuration;
 import io.promptunit.model.PriceTable.Price;
+import io.promptunit.model.batch.client.AnthropicBatchClient;
+import io.promptunit.model.batch.client.GeminiBatchClient;
+import io.promptunit.model.batch.client.OpenAiBatchClient;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -30,7 +33,7 @@ public final class Providers {
           c -> OpenAiChatModel.builder().baseUrl(c.baseUrl()).apiKey(c.key()).modelName(c.model()).timeout(c.timeout()).maxRetries(0)
               .httpClientBuilder(c.http()).maxTokens(c.maxOutputTokens().orElse(null)).build(),
           // Batch API: half the list price (https://platform.openai.com/docs/guides/batch)
-          0.5),
+          Optional.of(new Provider.Batch(0.5, OpenAiBatchClient::new))),
       // Anthropic requires an output cap: promptunit.max-output-tokens, else 1024
       new Provider("anthropic", "claude-3-5-haiku-latest", "ANTHROPIC_API_KEY", Pattern.compile("\\bsk-ant-[A-Za-z0-9_*\\-.]{6,}"),
           "https://api.anthropic.com/v1",
@@ -40,7 +43,7 @@ public final class Providers {
           c -> AnthropicChatModel.builder().baseUrl(c.baseUrl()).apiKey(c.key()).modelName(c.model()).timeout(c.timeout()).maxRetries(0)
               .httpClientBuilder(c.http()).maxTokens(c.maxOutputTokens().orElse(1024)).build(),
           // Message Batches: half the list price (https://docs.anthropic.com/en/docs/build-with-claude/batch-processing)
-          0.5),
+          Optional.of(new Provider.Batch(0.5, AnthropicBatchClient::new))),
       // Google API keys: AIza and 35 more characters
       new Provider("gemini", "gemini-2.5-flash", "GEMINI_API_KEY", Pattern.compile("\\bAIza[0-9A-Za-z_\\-]{35}"),
           "https://generativelanguage.googleapis.com/v1beta",
@@ -50,7 +53,7 @@ public final class Providers {
           c -> GoogleAiGeminiChatModel.builder().baseUrl(c.baseUrl()).apiKey(c.key()).modelName(c.model()).timeout(c.timeout()).maxRetries(0)
               .httpClientBuilder(c.http()).maxOutputTokens(c.maxOutputTokens().orElse(null)).build(),
           // batch mode: half the list price (https://ai.google.dev/gemini-api/docs/batch-mode)
-          0.5));
+          Optional.of(new Provider.Batch(0.5, GeminiBatchClient::new))));
 
   private Providers() {}
 

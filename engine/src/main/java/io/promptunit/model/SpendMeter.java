@@ -36,10 +36,10 @@ public final class SpendMeter {
 
   /**
    * Charges one request answered through {@code model}'s provider batch API: its tokens at the list
-   * price times the provider's batch factor ({@link Provider#batchPriceFactor()}).
+   * price times the provider's batch factor ({@link Provider.Batch#priceFactor()}).
    */
   public void chargeBatched(String model, long inputTokens, long outputTokens) {
-    double factor = Providers.of(model).map(Provider::batchPriceFactor).orElse(1.0);
+    double factor = Providers.of(model).flatMap(Provider::batch).map(Provider.Batch::priceFactor).orElse(1.0);
     double cost = prices.priceOf(model).map(price -> price.cost(inputTokens, outputTokens) * factor).orElse(0.0);
     batched.accumulateAndGet(new Spend(1, inputTokens, outputTokens, cost), Spend::plus);
   }

@@ -60,6 +60,11 @@ public final class OptimizationContext {
     return splits;
   }
 
+  /** See {@link StrategyText#scoringCallsPerExample}. */
+  long scoringCallsPerExample() {
+    return scorer.callsPerExample();
+  }
+
   public MetaModel meta() {
     return meta;
   }

@@ -69,20 +69,29 @@ public record OptimizeOptions(
     compare = List.copyOf(compare);
   }
 
-  /** The strategies to compare ({@code @Optimize(compare)} or {@code promptunit.optimize.compare}), by registered name. */
+  /**
+   * The strategies to compare ({@code promptunit.optimize.compare}, else {@code @Optimize(compare)} and
+   * {@code (compareNames)}), by registered name.
+   */
   public static List<String> compared(Optimize annotation, Configuration settings) {
-    List<String> names = settings.value(PREFIX + "compare")
+    java.util.Optional<String> configured = settings.value(PREFIX + "compare");
+    List<String> names = configured
         .map(list -> Arrays.stream(list.split(",")).map(String::strip).filter(n -> !n.isEmpty()).toList())
-        .orElse(Arrays.stream(annotation.compare()).map(Enum::name).toList());
-    return names.stream().map(name -> Strategies.named(name, PREFIX + "compare").name()).distinct().toList();
+        .orElse(Strategies.declaredComparison(annotation));
+    String where = configured.isPresent() ? PREFIX + "compare" : "@Optimize(compareNames)";
+    return names.stream().map(name -> Strategies.named(name, where).name()).distinct().toList();
   }
 
-  /** The strategy to run ({@code promptunit.optimize.strategy}, else {@code @Optimize(strategy)}), by registered name. */
+  /**
+   * The strategy to run ({@code promptunit.optimize.strategy}, else {@code @Optimize(strategyName)} or
+   * {@code (strategy)}), by registered name.
+   */
   public static String strategyName(Optimize annotation, Configuration settings) {
-    return settings.value(PREFIX + "strategy").map(name -> Strategies.named(name, PREFIX + "strategy").name()).orElse(annotation.strategy().name());
+    return settings.value(PREFIX + "strategy").map(name -> Strategies.named(name, PREFIX + "strategy").name())
+        .orElseGet(() -> Strategies.named(Strategies.declared(annotation), "@Optimize(strategyName)").name());
   }
 
-  /** As {@link #from(Optimize, Settings, ClassLoader)}, finding files a parameter names with the thread's context class loader. */
+  /** As {@link #from(Optimize, Configuration, ClassLoader)}, finding files a parameter names with the thread's context class loader. */
   public static OptimizeOptions from(Optimize annotation, Configuration settings) {
     return from(annotation, settings, Thread.currentThread().getContextClassLoader());
   }

@@ -1,6 +1,7 @@
 package io.promptunit.optimize;
 
 import io.promptunit.Example;
+import io.promptunit.check.OutputCheck;
 import io.promptunit.eval.ExampleResult;
 import io.promptunit.eval.ScoringSession;
 import java.util.ArrayList;
@@ -19,6 +20,12 @@ final class Scorer {
 
   Scorer(ScoringSession session) {
     this.session = session;
+  }
+
+  /** Calls scoring one example can make: per repeat, the task call and the model calls the session's checks declare. */
+  long callsPerExample() {
+    int checkCalls = session.checks().stream().mapToInt(OutputCheck::modelCalls).sum();
+    return (long) session.suite().options().repeats() * (1 + checkCalls);
   }
 
   /** The results of {@code candidate} on {@code examples}, in order, as they arrive. */

@@ -17,8 +17,9 @@ import java.util.Optional;
 public interface StrategyProvider {
 
   /**
-   * The name users give ({@code @Optimize(strategy = Strategy.PE2)}, {@code promptunit.optimize.strategy=pe2});
-   * matched ignoring case, with {@code -} and {@code _} alike.
+   * The name users give ({@code @Optimize(strategyName = "pe2")}, {@code promptunit.optimize.strategy=pe2},
+   * and for the built-in ones {@code @Optimize(strategy = Strategy.PE2)}); matched ignoring case, with
+   * {@code -} and {@code _} alike.
    */
   String name();
 

@@ -33,10 +33,9 @@ public final class StrategyText {
     return text.toString();
   }
 
-  /** Scoring calls one example can cost: its repeats, doubled when a judge check also calls a model. */
+  /** Scoring calls one example can cost: per repeat, the task call and the model calls its checks declare (a judge). */
   public static long scoringCallsPerExample(OptimizationContext context) {
-    boolean judged = context.suite().anchor().isAnnotationPresent(io.promptunit.ExpectJudge.class);
-    return (long) context.suite().options().repeats() * (judged ? 2 : 1);
+    return context.scoringCallsPerExample();
   }
 
   /** Scoring calls of one train minibatch ({@link OptimizationContext#trainErrors}) at most. */

@@ -3,6 +3,7 @@ package io.promptunit.check;
 import io.promptunit.check.Conversation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +12,7 @@ import io.promptunit.Check;
 import io.promptunit.Example;
 import io.promptunit.ExpectContains;
 import io.promptunit.ExpectExact;
+import io.promptunit.ExpectJudge;
 import io.promptunit.PromptTest;
 import io.promptunit.model.RetryPolicy;
 import io.promptunit.model.ModelClient;
@@ -464,6 +466,14 @@ class ChecksTest {
     }
 
     @Test
+    void eachCheckDeclaresTheModelCallsItMakesTheJudgeOne() {
+      List<io.promptunit.check.OutputCheck> checks = checksOf(JudgedAnchor.class);
+
+      assertThat(checks).extracting(io.promptunit.check.OutputCheck::name, io.promptunit.check.OutputCheck::modelCalls)
+          .containsExactly(tuple("exact equality", 0), tuple("judge", 1));
+    }
+
+    @Test
     void customChecksAloneAlsoReplaceTheDefault() {
       List<io.promptunit.check.OutputCheck> checks = checksOf(CustomChecksAnchor.class);
 
@@ -536,6 +546,11 @@ class ChecksTest {
   @ExpectExact
   @ExpectContains(ignoreCase = true)
   static class ExactAndContainsAnchor {}
+
+  @PromptTest(prompt = "fixtures/router.prompt", examples = "fixtures/router.jsonl")
+  @ExpectExact
+  @ExpectJudge(rubric = "names one team")
+  static class JudgedAnchor {}
 
   @PromptTest(prompt = "fixtures/router.prompt", examples = "fixtures/router.jsonl")
   static class CustomChecksAnchor {

@@ -6,6 +6,7 @@ import io.promptunit.Optimize;
 import io.promptunit.config.Configuration;
 import io.promptunit.eval.ScoringSession;
 import io.promptunit.fixtures.optimize.TicketsPe2Suite;
+import io.promptunit.fixtures.optimize.JudgedTicketsSuite;
 import io.promptunit.fixtures.optimize.TicketsSuite;
 import io.promptunit.fixtures.optimize.UnlearnableSuite;
 import io.promptunit.model.RetryPolicy;
@@ -182,6 +183,15 @@ class OptimizationLoopTest {
     assertThat(result.spend().inputTokens()).isLessThanOrEqualTo(estimate.bounded().inputTokens());
     assertThat(result.spend().outputTokens()).isLessThanOrEqualTo(estimate.bounded().outputTokens());
     assertThat(result.spend().cost()).isLessThanOrEqualTo(estimate.bounded().cost());
+  }
+
+  @Test
+  void theModelCallsAChecksDeclaresAreCountedInTheEstimate() {
+    Estimate plain = prepare(TicketsSuite.class, Map.of()).estimate();
+    Estimate judged = prepare(JudgedTicketsSuite.class, Map.of()).estimate();
+
+    assertThat(judged.computed().calls()).as("a judge call follows every scoring call")
+        .isGreaterThan(plain.computed().calls());
   }
 
   @Test

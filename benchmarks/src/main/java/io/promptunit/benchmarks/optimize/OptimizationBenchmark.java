@@ -4,7 +4,8 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.promptunit.Strategy;
+import io.promptunit.optimize.Strategies;
+import io.promptunit.optimize.StrategyProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ import org.junit.platform.launcher.core.LauncherFactory;
  *
  * <p>Arguments: {@code --task-latency=200 --optimizer-latency=2000 --concurrency=16
  * --strategies=PROTEGI,PE2,APE,OPRO --work=target/optimize-benchmark --set=key=value} (any
- * configuration parameter, repeatable).
+ * configuration parameter, repeatable). {@code --strategies} takes any registered strategy's name.
  */
 public final class OptimizationBenchmark {
 
@@ -70,7 +71,7 @@ public final class OptimizationBenchmark {
     List<String> rows = new ArrayList<>();
     try (RuleServer server = new RuleServer(taskLatency, optimizerLatency)) {
       for (String name : options.get("strategies").split(",")) {
-        Strategy strategy = Strategy.valueOf(name.strip().toUpperCase(Locale.ROOT));
+        StrategyProvider strategy = Strategies.named(name, "--strategies");
         Path dir = work.resolve(strategy.name().toLowerCase(Locale.ROOT));
         deleteRecursively(dir);
         Map<String, String> settings = new HashMap<>();
@@ -83,8 +84,9 @@ public final class OptimizationBenchmark {
         settings.put("promptunit.output-dir", dir.resolve("cold").toString());
         settings.put("promptunit.embedded", "false");
         settings.put("promptunit.progress-seconds", "0");
+        settings.put("promptunit.optimize.strategy", strategy.name());
         settings.putAll(extra);
-        Class<?> anchor = BenchSuites.of(strategy);
+        Class<?> anchor = BenchSuites.Tickets.class;
 
         server.reset();
         long start = System.nanoTime();
@@ -94,7 +96,8 @@ public final class OptimizationBenchmark {
         int optimizerCalls = server.optimizerCalls();
         int repeated = server.repeatedTaskCalls();
         int peak = server.maxInFlight();
-        System.err.println(strategy + " real tokens (suite run included): " + server.tokens() + "; estimate: " + entries.get("promptunit.estimate"));
+        System.err.println(strategy.name() + " real tokens (suite run included): " + server.tokens() + "; estimate: "
+            + entries.get("promptunit.estimate"));
 
         settings.put("promptunit.output-dir", dir.resolve("warm").toString());
         server.reset();
@@ -115,7 +118,7 @@ public final class OptimizationBenchmark {
         String expected = entries.get("promptunit.estimate.expectedTokens");
         String row = String.format(Locale.ROOT, "| %s | %s | %d/%d | %.1f s | %d + %d | %s | %s | %.1f | %d | %d | %d | %s | %s | %s |",
             strategy.name(), history.get("passedHeldOut").asBoolean() ? "yes" : "no", history.get("rounds").size(),
-            roundsOf(history, strategy), wall, taskCalls, optimizerCalls,
+            strategy.defaultRounds(), wall, taskCalls, optimizerCalls,
             traced ? String.format(Locale.ROOT, "%.1f s", ideal) : "—",
             traced ? String.format(Locale.ROOT, "%.2f", wall / ideal) : "—",
             served / wall, peak, repeated, warmCalls, compact(realTokens),
@@ -133,15 +136,6 @@ public final class OptimizationBenchmark {
         + " expected estimate |");
     System.out.println("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
     rows.forEach(System.out::println);
-  }
-
-  private static int roundsOf(JsonNode history, Strategy strategy) {
-    return switch (strategy) {
-      case PE2 -> 3;
-      case APE -> 4;
-      case OPRO -> 8;
-      default -> 6;
-    };
   }
 
   private static Map<String, String> launch(Class<?> anchor, Map<String, String> settings) {

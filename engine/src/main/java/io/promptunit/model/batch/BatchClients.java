@@ -8,10 +8,15 @@ import io.promptunit.model.ModelConfigurationException;
 import io.promptunit.model.ModelResolver;
 import io.promptunit.model.Provider;
 import io.promptunit.model.Providers;
+import io.promptunit.model.Secrets;
+import io.promptunit.model.batch.client.BatchClient;
 import java.time.Duration;
 import org.apiguardian.api.API;
 
-/** The batch client of each provider that has one PromptUnit can use, pointed where the provider's models point. */
+/**
+ * The batch client of each provider whose entry names one ({@link Provider#batch()}), pointed where
+ * the provider's models point.
+ */
 @API(status = INTERNAL, since = "0.1")
 public final class BatchClients {
 
@@ -28,16 +33,8 @@ public final class BatchClients {
     String key = resolver.key(provider, baseUrl).orElseThrow(() -> ModelConfigurationException.invalid("Batch mode (" + Keys.BATCH
         + "=true) for " + id + " needs an API key: set the " + provider.keyVariable() + " environment variable"));
     Duration timeout = settings.timeout();
-    if (provider.id().equals("openai")) {
-      return new OpenAiBatchClient(baseUrl, key, timeout);
-    }
-    if (provider.id().equals("anthropic")) {
-      return new AnthropicBatchClient(baseUrl, key, timeout);
-    }
-    if (provider.id().equals("gemini")) {
-      return new GeminiBatchClient(baseUrl, key, timeout);
-    }
-    throw unsupported(id + ":");
+    BatchClient.Endpoint endpoint = new BatchClient.Endpoint(baseUrl, key, timeout, Secrets::redact);
+    return provider.batch().orElseThrow().client().open(endpoint);
   }
 
   /** The error for a model whose requests cannot be batched. */

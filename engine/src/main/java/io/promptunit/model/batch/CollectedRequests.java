@@ -8,6 +8,8 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import io.promptunit.model.Cassette;
 import io.promptunit.model.DeferredRequests;
 import io.promptunit.model.ModelConfigurationException;
+import io.promptunit.model.batch.client.BatchClient;
+import io.promptunit.model.batch.client.WireRequest;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -11,6 +11,7 @@ import dev.langchain4j.http.client.sse.ServerSentEventParser;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import io.promptunit.model.ModelResolver;
+import io.promptunit.model.batch.client.WireRequest;
 import java.time.Duration;
 import org.apiguardian.api.API;
 

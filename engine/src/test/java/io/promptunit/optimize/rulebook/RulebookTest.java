@@ -26,13 +26,15 @@ import org.junit.jupiter.api.Test;
 class RulebookTest {
 
   private final ScriptedChatModel task = Tickets.taskModel();
+  private final ScriptedChatModel optimizer = ScriptedChatModel.answering(RulebookTest::rules);
+
   /** Answers every rulebook question with the ticket prompt plus both rules, and a variant with one rule. */
-  private final ScriptedChatModel optimizer = ScriptedChatModel.answering(question -> {
+  static String rules(String question) {
     String base = "Classify the urgency of this support ticket as P1, P2 or P3.\n";
     String frame = "Answer with the label only.\n\nTicket: {{input}}";
     return "<prompt>" + base + Tickets.SECURITY_RULE + "\n" + Tickets.OUTAGE_RULE + "\n" + frame + "</prompt>\n"
         + "<prompt>" + base + Tickets.SECURITY_RULE + "\n" + frame + "</prompt>\n<prompt>never shown: rulesPerAsk is 2</prompt>";
-  });
+  }
 
   private OptimizationResult optimize(Map<String, String> values) {
     Suite suite = SuiteLoader.load(TicketsSuite.class);

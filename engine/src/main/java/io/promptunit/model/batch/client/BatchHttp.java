@@ -1,9 +1,8 @@
-package io.promptunit.model.batch;
+package io.promptunit.model.batch.client;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.promptunit.model.Secrets;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,18 +34,25 @@ final class BatchHttp {
   private final String baseUrl;
   private final Duration timeout;
   private final UnaryOperator<HttpRequest.Builder> authenticate;
+  private final UnaryOperator<String> redact;
   private final HttpClient http;
 
   /**
    * @param provider the provider's name in messages, e.g. {@code OpenAI}
    * @param authenticate adds the provider's key (and version) headers to a request
    */
-  BatchHttp(String provider, String baseUrl, Duration timeout, UnaryOperator<HttpRequest.Builder> authenticate) {
+  BatchHttp(String provider, BatchClient.Endpoint endpoint, UnaryOperator<HttpRequest.Builder> authenticate) {
     this.provider = provider;
-    this.baseUrl = baseUrl.replaceAll("/+$", "");
-    this.timeout = timeout;
+    this.baseUrl = endpoint.baseUrl().replaceAll("/+$", "");
+    this.timeout = endpoint.timeout();
     this.authenticate = authenticate;
+    this.redact = endpoint.redact();
     this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+  }
+
+  /** {@code text} without API keys, as everything a client passes on must be. */
+  String redact(String text) {
+    return redact.apply(text);
   }
 
   String baseUrl() {
@@ -111,7 +117,7 @@ final class BatchHttp {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("interrupted while trying to " + what);
     } catch (IOException e) {
-      throw new IOException("could not " + what + " at " + Secrets.redact(baseUrl) + ": " + Secrets.redact(String.valueOf(e.getMessage())), e);
+      throw new IOException("could not " + what + " at " + redact(baseUrl) + ": " + redact(String.valueOf(e.getMessage())), e);
     }
   }
 
@@ -122,8 +128,8 @@ final class BatchHttp {
     } catch (IOException notJson) {
       // the body as it is
     }
-    return new BatchApiException(provider + "'s batch API could not " + what + " (HTTP " + status + " from " + Secrets.redact(baseUrl) + "): "
-        + Secrets.redact(abbreviate(message)), status);
+    return new BatchApiException(provider + "'s batch API could not " + what + " (HTTP " + status + " from " + redact(baseUrl) + "): "
+        + redact(abbreviate(message)), status);
   }
 
   static String abbreviate(String text) {

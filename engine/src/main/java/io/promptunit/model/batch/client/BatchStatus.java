@@ -1,4 +1,4 @@
-package io.promptunit.model.batch;
+package io.promptunit.model.batch.client;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 

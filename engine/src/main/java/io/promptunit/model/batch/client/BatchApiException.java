@@ -1,9 +1,14 @@
-package io.promptunit.model.batch;
+package io.promptunit.model.batch.client;
+
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 
 import java.io.IOException;
 
 /** A provider's batch API refused a call (its HTTP status and message, redacted). */
-final class BatchApiException extends IOException {
+@API(status = INTERNAL, since = "0.1")
+public final class BatchApiException extends IOException {
 
   private final int status;
 

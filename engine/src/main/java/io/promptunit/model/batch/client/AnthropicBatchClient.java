@@ -1,13 +1,15 @@
-package io.promptunit.model.batch;
+package io.promptunit.model.batch.client;
+
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.promptunit.model.Secrets;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -16,19 +18,18 @@ import java.util.Optional;
  * disk; {@code GET /messages/batches/{id}} says where it is, and its {@code results_url} streams one
  * JSON line per request: succeeded (a message), errored, canceled or expired.
  */
-final class AnthropicBatchClient implements BatchClient {
+@API(status = INTERNAL, since = "0.1")
+public final class AnthropicBatchClient implements BatchClient {
 
   /** The API version PromptUnit's Anthropic models speak (langchain4j's default). */
   static final String VERSION = "2023-06-01";
 
   private final BatchHttp http;
 
-  /**
-   * @param baseUrl e.g. {@code https://api.anthropic.com/v1}
-   * @param key the API key, sent in the {@code x-api-key} header only
-   */
-  public AnthropicBatchClient(String baseUrl, String key, Duration timeout) {
-    this.http = new BatchHttp("Anthropic", baseUrl, timeout, request -> request.header("x-api-key", key).header("anthropic-version", VERSION));
+  /** @param endpoint e.g. {@code https://api.anthropic.com/v1}; the key goes in the {@code x-api-key} header only */
+  public AnthropicBatchClient(Endpoint endpoint) {
+    this.http = new BatchHttp("Anthropic", endpoint,
+        request -> request.header("x-api-key", endpoint.key()).header("anthropic-version", VERSION));
   }
 
   @Override
@@ -104,7 +105,7 @@ final class AnthropicBatchClient implements BatchClient {
   }
 
   /** One result line: {@code {"custom_id", "result": {"type": "succeeded" | "errored" | "canceled" | "expired", ...}}}. */
-  private static void result(String line, ResultSink sink) throws IOException {
+  private void result(String line, ResultSink sink) throws IOException {
     JsonNode node = BatchHttp.JSON.readTree(line);
     String id = node.path("custom_id").asText();
     if (id.isEmpty()) {
@@ -123,15 +124,15 @@ final class AnthropicBatchClient implements BatchClient {
         }
         JsonNode usage = message.path("usage");
         // as an interactive call: an answer may echo a key, which must reach no cassette
-        sink.answer(id, new Answer(Secrets.redact(text.toString()), usage.path("input_tokens").asLong(), usage.path("output_tokens").asLong()));
+        sink.answer(id, new Answer(http.redact(text.toString()), usage.path("input_tokens").asLong(), usage.path("output_tokens").asLong()));
       }
       case "errored" -> {
         JsonNode error = result.path("error").path("error");
-        sink.error(id, Secrets.redact(error.path("type").asText("error") + ": " + BatchHttp.abbreviate(error.path("message").asText(result.toString()))));
+        sink.error(id, http.redact(error.path("type").asText("error") + ": " + BatchHttp.abbreviate(error.path("message").asText(result.toString()))));
       }
       case "canceled" -> sink.error(id, "canceled: the message batch was canceled before this request was processed");
       case "expired" -> sink.error(id, "expired: the message batch ended (24 hours) before this request was processed");
-      default -> sink.error(id, Secrets.redact("an unknown result type \"" + type + "\": " + BatchHttp.abbreviate(result.toString())));
+      default -> sink.error(id, http.redact("an unknown result type \"" + type + "\": " + BatchHttp.abbreviate(result.toString())));
     }
   }
 }

@@ -1,17 +1,20 @@
-package io.promptunit.model.batch;
+package io.promptunit.model.batch.client;
 
 import static org.apiguardian.api.API.Status.INTERNAL;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
 import org.apiguardian.api.API;
 
 /**
  * One provider's batch API: a file of requests goes up, the provider answers them on its own
  * schedule (within hours, at a discount), the answers come back as a file. Each provider is one
  * implementation; PromptUnit does the rest (which requests, polling, recording, reporting) the same
- * way for all of them.
+ * way for all of them. A provider entry ({@code io.promptunit.model.Providers}) names its client's
+ * {@link Factory}, usually its constructor: {@code OpenAiBatchClient::new}.
  */
 @API(status = INTERNAL, since = "0.1")
 public interface BatchClient {
@@ -33,6 +36,22 @@ public interface BatchClient {
    * any order. Partial results of an expired or cancelled batch are included.
    */
   void results(BatchStatus finished, ResultSink sink) throws IOException;
+
+  /** Makes a provider's batch client; a provider whose entry has one can send its requests as batches. */
+  @FunctionalInterface
+  interface Factory {
+    BatchClient open(Endpoint endpoint);
+  }
+
+  /**
+   * Where and how a batch client reaches its provider.
+   *
+   * @param baseUrl where the provider's models point, e.g. {@code https://api.openai.com/v1}
+   * @param key the API key, sent only in the provider's authentication header
+   * @param timeout how long the API may take to start answering a call
+   * @param redact keeps API keys out of a text: every answer, error and message a client passes on goes through it
+   */
+  record Endpoint(String baseUrl, String key, Duration timeout, UnaryOperator<String> redact) {}
 
   /** A request file being written. */
   interface RequestFile extends Closeable {

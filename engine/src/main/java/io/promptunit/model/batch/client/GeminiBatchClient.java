@@ -1,8 +1,11 @@
-package io.promptunit.model.batch;
+package io.promptunit.model.batch.client;
+
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.promptunit.model.Secrets;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -10,7 +13,6 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -20,7 +22,8 @@ import java.util.Optional;
  * {@code GET /batches/{id}} says where it is, and its responses file is downloaded from
  * {@code /download/v1beta/files/{id}:download?alt=media}, one JSON line per request.
  */
-final class GeminiBatchClient implements BatchClient {
+@API(status = INTERNAL, since = "0.1")
+public final class GeminiBatchClient implements BatchClient {
 
   private final BatchHttp http;
   /** The scheme, host and port of the base URL: uploads and downloads live beside the API, under {@code /upload} and {@code /download}. */
@@ -30,15 +33,15 @@ final class GeminiBatchClient implements BatchClient {
   private final String key;
 
   /**
-   * @param baseUrl e.g. {@code https://generativelanguage.googleapis.com/v1beta}
-   * @param key the API key, sent in the {@code x-goog-api-key} header only
+   * @param endpoint e.g. {@code https://generativelanguage.googleapis.com/v1beta}; the key goes in the
+   *     {@code x-goog-api-key} header only
    */
-  public GeminiBatchClient(String baseUrl, String key, Duration timeout) {
-    this.http = new BatchHttp("Gemini", baseUrl, timeout, request -> request.header("x-goog-api-key", key));
+  public GeminiBatchClient(Endpoint endpoint) {
+    this.http = new BatchHttp("Gemini", endpoint, request -> request.header("x-goog-api-key", endpoint.key()));
     URI uri = URI.create(http.baseUrl());
     this.root = uri.getScheme() + "://" + uri.getRawAuthority();
     this.apiPath = uri.getRawPath();
-    this.key = key;
+    this.key = endpoint.key();
   }
 
   @Override
@@ -119,7 +122,7 @@ final class GeminiBatchClient implements BatchClient {
   }
 
   /** A batch operation: {@code {"name", "metadata": {"state", "batchStats"}, "done", "response": {"responsesFile"}}}. */
-  private static BatchStatus status(JsonNode operation, String inputFile) throws IOException {
+  private BatchStatus status(JsonNode operation, String inputFile) throws IOException {
     JsonNode metadata = operation.path("metadata");
     String state = metadata.path("state").asText();
     BatchStatus.State parsed = switch (state) {
@@ -134,7 +137,7 @@ final class GeminiBatchClient implements BatchClient {
     JsonNode stats = metadata.path("batchStats");
     JsonNode output = operation.path("response").isMissingNode() ? metadata.path("output") : operation.path("response");
     Optional<String> responses = output.hasNonNull("responsesFile") ? Optional.of(output.get("responsesFile").asText()) : Optional.empty();
-    String errors = operation.path("error").isMissingNode() ? "" : Secrets.redact(operation.path("error").path("message").asText(""));
+    String errors = operation.path("error").isMissingNode() ? "" : http.redact(operation.path("error").path("message").asText(""));
     return new BatchStatus(operation.path("name").asText(), inputFile.isEmpty() ? metadata.path("inputConfig").path("fileName").asText("") : inputFile,
         parsed, state.replace("BATCH_STATE_", "").toLowerCase(java.util.Locale.ROOT), stats.path("requestCount").asLong(),
         stats.path("successfulRequestCount").asLong(), stats.path("failedRequestCount").asLong(), responses, Optional.empty(), errors);
@@ -150,7 +153,7 @@ final class GeminiBatchClient implements BatchClient {
   }
 
   /** One line: {@code {"key", "response": {generateContent answer}}} or {@code {"key", "error"|"status": {"code", "message"}}}. */
-  private static void result(String line, ResultSink sink) throws IOException {
+  private void result(String line, ResultSink sink) throws IOException {
     JsonNode node = BatchHttp.JSON.readTree(line);
     String id = node.path("key").asText();
     if (id.isEmpty()) {
@@ -159,13 +162,13 @@ final class GeminiBatchClient implements BatchClient {
     JsonNode error = node.hasNonNull("error") ? node.get("error") : node.path("status");
     JsonNode response = node.path("response");
     if (!error.isMissingNode() && error.hasNonNull("message") && response.isMissingNode()) {
-      sink.error(id, Secrets.redact(error.path("status").asText("error " + error.path("code").asText("")) + ": "
+      sink.error(id, http.redact(error.path("status").asText("error " + error.path("code").asText("")) + ": "
           + BatchHttp.abbreviate(error.path("message").asText())));
       return;
     }
     JsonNode candidate = response.path("candidates").path(0);
     if (candidate.isMissingNode()) {
-      sink.error(id, Secrets.redact("an answer without candidates: " + BatchHttp.abbreviate(response.toString())));
+      sink.error(id, http.redact("an answer without candidates: " + BatchHttp.abbreviate(response.toString())));
       return;
     }
     StringBuilder text = new StringBuilder();
@@ -176,6 +179,6 @@ final class GeminiBatchClient implements BatchClient {
     }
     JsonNode usage = response.path("usageMetadata");
     // as an interactive call: an answer may echo a key, which must reach no cassette
-    sink.answer(id, new Answer(Secrets.redact(text.toString()), usage.path("promptTokenCount").asLong(), usage.path("candidatesTokenCount").asLong()));
+    sink.answer(id, new Answer(http.redact(text.toString()), usage.path("promptTokenCount").asLong(), usage.path("candidatesTokenCount").asLong()));
   }
 }

@@ -1,14 +1,16 @@
-package io.promptunit.model.batch;
+package io.promptunit.model.batch.client;
+
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import org.apiguardian.api.API;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.promptunit.model.Secrets;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -18,19 +20,16 @@ import java.util.UUID;
  * ({@code purpose=batch}); {@code POST /batches} creates the batch, {@code GET /batches/{id}} says
  * where it is, and {@code GET /files/{id}/content} streams its output and error files.
  */
-final class OpenAiBatchClient implements BatchClient {
+@API(status = INTERNAL, since = "0.1")
+public final class OpenAiBatchClient implements BatchClient {
 
   private static final ObjectMapper JSON = BatchHttp.JSON;
 
   private final BatchHttp http;
 
-  /**
-   * @param baseUrl e.g. {@code https://api.openai.com/v1}
-   * @param key the API key, sent as a bearer token only
-   * @param timeout how long the API may take to start answering a call
-   */
-  public OpenAiBatchClient(String baseUrl, String key, Duration timeout) {
-    this.http = new BatchHttp("OpenAI", baseUrl, timeout, request -> request.header("Authorization", "Bearer " + key));
+  /** @param endpoint e.g. {@code https://api.openai.com/v1}; the key goes as a bearer token only */
+  public OpenAiBatchClient(Endpoint endpoint) {
+    this.http = new BatchHttp("OpenAI", endpoint, request -> request.header("Authorization", "Bearer " + endpoint.key()));
   }
 
   @Override
@@ -87,7 +86,7 @@ final class OpenAiBatchClient implements BatchClient {
     return status(http.json(http.request("/batches/" + id).GET().build(), "read batch " + id));
   }
 
-  private static BatchStatus status(JsonNode batch) throws IOException {
+  private BatchStatus status(JsonNode batch) throws IOException {
     String state = batch.path("status").asText();
     BatchStatus.State parsed;
     try {
@@ -103,7 +102,7 @@ final class OpenAiBatchClient implements BatchClient {
     }
     return new BatchStatus(batch.path("id").asText(), batch.path("input_file_id").asText(""), parsed, state, counts.path("total").asLong(),
         counts.path("completed").asLong(), counts.path("failed").asLong(), text(batch, "output_file_id"), text(batch, "error_file_id"),
-        Secrets.redact(errors.toString()));
+        http.redact(errors.toString()));
   }
 
   private static Optional<String> text(JsonNode node, String field) {
@@ -120,7 +119,7 @@ final class OpenAiBatchClient implements BatchClient {
   }
 
   /** One line of an output or error file: {@code {"custom_id", "response": {"status_code", "body"}, "error"}}. */
-  private static void result(String line, ResultSink sink) throws IOException {
+  private void result(String line, ResultSink sink) throws IOException {
     JsonNode node = JSON.readTree(line);
     String id = node.path("custom_id").asText();
     if (id.isEmpty()) {
@@ -131,21 +130,21 @@ final class OpenAiBatchClient implements BatchClient {
     int status = response.path("status_code").asInt(0);
     JsonNode body = response.path("body");
     if (!error.isMissingNode() && !error.isNull()) {
-      sink.error(id, Secrets.redact(error.path("code").asText("error") + ": " + error.path("message").asText(error.toString())));
+      sink.error(id, http.redact(error.path("code").asText("error") + ": " + error.path("message").asText(error.toString())));
     } else if (status != 200) {
       String message = body.path("error").path("message").asText(body.toString());
-      sink.error(id, Secrets.redact("HTTP " + status + (body.path("error").hasNonNull("type") ? " " + body.path("error").get("type").asText() : "")
+      sink.error(id, http.redact("HTTP " + status + (body.path("error").hasNonNull("type") ? " " + body.path("error").get("type").asText() : "")
           + ": " + abbreviate(message)));
     } else {
       JsonNode choice = body.path("choices").path(0);
       JsonNode content = choice.path("message").path("content");
       JsonNode usage = body.path("usage");
       if (choice.isMissingNode()) {
-        sink.error(id, Secrets.redact("an answer without choices: " + abbreviate(body.toString())));
+        sink.error(id, http.redact("an answer without choices: " + abbreviate(body.toString())));
         return;
       }
       // as an interactive call: an answer may echo a key, which must reach no cassette
-      sink.answer(id, new Answer(Secrets.redact(content.isNull() ? "" : content.asText()), usage.path("prompt_tokens").asLong(),
+      sink.answer(id, new Answer(http.redact(content.isNull() ? "" : content.asText()), usage.path("prompt_tokens").asLong(),
           usage.path("completion_tokens").asLong()));
     }
   }
