@@ -2,11 +2,13 @@ package io.promptunit.core;
 
 import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
+import io.promptunit.Example;
 import io.promptunit.Optimize;
 import io.promptunit.config.Configuration;
 import io.promptunit.config.ConfigurationProblem;
 import io.promptunit.config.InvalidConfigurationException;
 import io.promptunit.config.KeyFamily;
+import io.promptunit.eval.BatchFill;
 import io.promptunit.eval.ScoringSession;
 import io.promptunit.model.Cassette;
 import io.promptunit.model.ModelChoice;
@@ -163,6 +165,19 @@ public final class PromptUnit implements AutoCloseable {
   }
 
   /**
+   * Batch mode ({@code promptunit.batch=true}): answers every request of {@code examples} that the
+   * suite's cassette lacks through the provider's batch API and records the answers, so that the
+   * examples then run from the cassette. Callers run it before scoring when
+   * {@code configuration().batch()} is on.
+   *
+   * @param progress takes progress lines (submission, status while waiting)
+   * @throws ModelConfigurationException when batch mode cannot run (no read-write cassette, a model without a batch API)
+   */
+  public void fillByBatch(ScoringSession session, List<Example> examples, Consumer<String> progress) {
+    BatchFill.fill(session, examples, configuration, resolver, progress);
+  }
+
+  /**
    * The optimization of {@code session}'s suite as its {@code @Optimize} and the configuration
    * say, with the configured optimizer model (else the task model).
    *
@@ -174,9 +189,7 @@ public final class PromptUnit implements AutoCloseable {
       throw new IllegalArgumentException(session.suite().anchor().getName() + " has no @Optimize");
     }
     OptimizeOptions options = OptimizeOptions.from(annotation, configuration, session.suite().anchor().getClassLoader());
-    Optional<String> named = Optional.of(annotation.optimizerModel()).filter(name -> !name.isBlank()).or(configuration::optimizerModel);
-    Optional<ModelClient> optimizer = named.map(name -> new ModelClient(resolver.resolve(name, "the optimizer model"), name, retries));
-    return Optimization.prepare(session, options, optimizer);
+    return Optimization.prepare(session, options, models.optimizerModel(annotation.optimizerModel()));
   }
 
   /**

@@ -8,6 +8,8 @@ import io.promptunit.model.Spend;
 import io.promptunit.report.SuiteReport;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -22,44 +24,37 @@ import org.junit.platform.engine.support.hierarchical.EngineExecutionContext;
  */
 final class RunContext implements EngineExecutionContext {
 
-  private final EngineExecutionListener listener;
-  private final PromptUnit core;
-  private final AtomicBoolean noModelAnnounced;
-  private final AtomicReference<Spend> runSpend;
-  private final SuiteState suite;
-  private final String abortReason;
-  private final List<SuiteReport> reports;
-  private final SuiteReport suiteReport;
-  /** Models the run has already warned about (shared by every context of the run). */
-  private final java.util.Set<String> unpricedWarned;
+  /** What the whole run shares: every context of the run holds the same one. */
+  private record Run(EngineExecutionListener listener, PromptUnit core, AtomicBoolean noModelAnnounced, AtomicReference<Spend> spend,
+      List<SuiteReport> reports, Set<String> unpricedWarned) {}
 
-  private RunContext(EngineExecutionListener listener, PromptUnit core,
-      AtomicBoolean noModelAnnounced, AtomicReference<Spend> runSpend, SuiteState suite, String abortReason, List<SuiteReport> reports,
-      SuiteReport suiteReport, java.util.Set<String> unpricedWarned) {
-    this.unpricedWarned = unpricedWarned;
-    this.reports = reports;
-    this.suiteReport = suiteReport;
-    this.runSpend = runSpend;
-    this.noModelAnnounced = noModelAnnounced;
-    this.listener = listener;
-    this.core = core;
+  private final Run run;
+  /** Inside a suite that runs: its execution; else null. */
+  private final SuiteExecution suite;
+  /** Inside a suite that cannot run: why; else null. */
+  private final String abortReason;
+  /** Inside a suite: its report; else null. */
+  private final SuiteReport suiteReport;
+
+  private RunContext(Run run, SuiteExecution suite, String abortReason, SuiteReport suiteReport) {
+    this.run = run;
     this.suite = suite;
     this.abortReason = abortReason;
+    this.suiteReport = suiteReport;
   }
 
   /** The context of a run with the configuration read at discovery (its problems were reported there). */
   static RunContext start(ExecutionRequest request, Configuration configuration) {
-    return new RunContext(request.getEngineExecutionListener(), PromptUnit.start(configuration),
-        new AtomicBoolean(), new AtomicReference<>(Spend.NONE), null, null, new CopyOnWriteArrayList<>(), null,
-        java.util.concurrent.ConcurrentHashMap.newKeySet());
+    return new RunContext(new Run(request.getEngineExecutionListener(), PromptUnit.start(configuration), new AtomicBoolean(),
+        new AtomicReference<>(Spend.NONE), new CopyOnWriteArrayList<>(), ConcurrentHashMap.newKeySet()), null, null, null);
   }
 
-  RunContext withSuite(SuiteState state, SuiteReport report) {
-    return new RunContext(listener, core, noModelAnnounced, runSpend, state, null, reports, report, unpricedWarned);
+  RunContext withSuite(SuiteExecution execution, SuiteReport report) {
+    return new RunContext(run, execution, null, report);
   }
 
   RunContext withAbortReason(String reason, SuiteReport report) {
-    return new RunContext(listener, core, noModelAnnounced, runSpend, null, reason, reports, report, unpricedWarned);
+    return new RunContext(run, null, reason, report);
   }
 
   /**
@@ -67,7 +62,7 @@ final class RunContext implements EngineExecutionContext {
    * figures nor a cost cap mean anything for it.
    */
   void warnIfUnpriced(String model, io.promptunit.model.PriceTable prices) {
-    if (prices.priceOf(model).isEmpty() && unpricedWarned.add(model)) {
+    if (prices.priceOf(model).isEmpty() && run.unpricedWarned().add(model)) {
       Console.line("warning: no price is known for model " + model + ", so its calls count as $0 in the spend figures and cost caps;"
           + " set promptunit.price." + model.substring(model.indexOf(':') + 1) + "=<input>,<output> (dollars per million tokens) to price it");
     }
@@ -75,13 +70,13 @@ final class RunContext implements EngineExecutionContext {
 
   /** Adds a suite to the run's report (in the order suites start). */
   SuiteReport report(SuiteReport report) {
-    reports.add(report);
+    run.reports().add(report);
     return report;
   }
 
   /** Every suite of the run so far, for the HTML report. */
   List<SuiteReport> reports() {
-    return List.copyOf(reports);
+    return List.copyOf(run.reports());
   }
 
   /** The report of the suite being run, inside a suite. */
@@ -91,29 +86,29 @@ final class RunContext implements EngineExecutionContext {
 
   /** True the first time it is asked in a run: the no-model instructions are printed once, not once per suite. */
   boolean firstNoModelNotice() {
-    return noModelAnnounced.compareAndSet(false, true);
+    return run.noModelAnnounced().compareAndSet(false, true);
   }
 
   EngineExecutionListener listener() {
-    return listener;
+    return run.listener();
   }
 
   /** The run's configuration, read once at discovery. */
   Configuration configuration() {
-    return core.configuration();
+    return run.core().configuration();
   }
 
   /** The core the run's suites are opened through (models, retries, prices). */
   PromptUnit core() {
-    return core;
+    return run.core();
   }
 
-  Optional<SuiteState> suite() {
+  Optional<SuiteExecution> suite() {
     return Optional.ofNullable(suite);
   }
 
   Optional<SuiteRun> suiteRun() {
-    return suite().map(SuiteState::run);
+    return suite().map(SuiteExecution::run);
   }
 
   /** The suite's task model (inside a suite that has one). */
@@ -123,11 +118,11 @@ final class RunContext implements EngineExecutionContext {
 
   /** Adds a finished suite's spend to the run's. */
   Spend addToRunSpend(Spend spend) {
-    return runSpend.accumulateAndGet(spend, Spend::plus);
+    return run.spend().accumulateAndGet(spend, Spend::plus);
   }
 
   Spend runSpend() {
-    return runSpend.get();
+    return run.spend().get();
   }
 
   Optional<String> abortReason() {

@@ -38,14 +38,9 @@ final class StrategyRun {
   record Models(Optional<ModelClient> optimizer, String name) {}
 
   static Models models(RunContext context, io.promptunit.Optimize optimize) {
-    Optional<String> spec = Optional.of(optimize.optimizerModel()).filter(s -> !s.isBlank())
-        .or(() -> context.configuration().optimizerModel());
-    if (spec.isEmpty()) {
-      return new Models(Optional.empty(), context.taskModel().orElseThrow().name());
-    }
-    String source = optimize.optimizerModel().isBlank() ? context.configuration().describeSource(Keys.OPTIMIZER_MODEL) : "@Optimize(optimizerModel)";
-    context.warnIfUnpriced(spec.get(), context.core().prices());
-    return new Models(Optional.of(new ModelClient(context.core().resolver().resolve(spec.get(), source), spec.get(), context.core().retries())), spec.get());
+    Optional<ModelClient> optimizer = context.core().models().optimizerModel(optimize.optimizerModel());
+    optimizer.ifPresent(model -> context.warnIfUnpriced(model.name(), context.core().prices()));
+    return new Models(optimizer, optimizer.orElseGet(() -> context.taskModel().orElseThrow()).name());
   }
 
   static Optimization prepare(OptimizeOptions options, Models models, RunContext context) {

@@ -164,7 +164,7 @@ final class SuiteDescriptor extends AbstractTestDescriptor implements Node<RunCo
 
   @Override
   public void after(RunContext context) {
-    SuiteExecution.finish(this, context);
+    SuiteExecution.finish(context);
   }
 
   /** The examples selected for this run, in file order. */

@@ -18,6 +18,7 @@ import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.TestDescriptor;
 import org.junit.platform.engine.UniqueId;
 import io.promptunit.config.Configuration;
+import io.promptunit.config.Shard;
 import io.promptunit.suite.Resource;
 import io.promptunit.suite.SuiteLoader;
 import java.nio.file.Path;
@@ -44,8 +45,8 @@ final class SuiteResolver implements SelectorResolver {
   private final MethodPatterns methodPatterns;
   private final Configuration settings;
   private final java.util.function.Consumer<DiscoveryIssue> issues;
-  /** {@code promptunit.shard}; a malformed value selects everything here and fails each suite when it starts. */
-  private final io.promptunit.config.Shard shard;
+  /** {@code promptunit.shard}; a malformed value selects everything here (the engine reports it as a discovery error). */
+  private final Shard shard;
   /** The suites on the class path, found once, when a file or classpath-resource selector asks for them. */
   private List<Class<?>> allSuites;
 
@@ -56,11 +57,11 @@ final class SuiteResolver implements SelectorResolver {
     this.settings = settings;
     // Maven's -Dtest, never an environment variable TEST
     this.methodPatterns = MethodPatterns.parse(configuration.get(MethodPatterns.PROPERTY));
-    io.promptunit.config.Shard configured;
+    Shard configured;
     try {
       configured = settings.shard();
     } catch (IllegalArgumentException malformed) {
-      configured = io.promptunit.config.Shard.ALL;
+      configured = Shard.ALL;
     }
     this.shard = configured;
   }

@@ -52,6 +52,19 @@ public final class ModelChoice {
     throw ModelConfigurationException.noModel();
   }
 
+  /**
+   * The optimizer model of a suite: {@code annotated} ({@code @Optimize(optimizerModel)}) when not
+   * blank, else the {@code promptunit.optimizer.model} setting; empty when neither names one (the
+   * task model optimizes).
+   */
+  public Optional<ModelClient> optimizerModel(String annotated) {
+    if (!annotated.isBlank()) {
+      return Optional.of(new ModelClient(resolver.resolve(annotated, "@Optimize(optimizerModel)"), annotated, call));
+    }
+    return settings.optimizerModel()
+        .map(configured -> new ModelClient(resolver.resolve(configured, settings.describeSource(Keys.OPTIMIZER_MODEL)), configured, call));
+  }
+
   /** The judge for a check naming {@code spec} (empty: the {@code promptunit.judge.model} setting, else {@code taskModel}). */
   public ModelClient judgeModel(String spec, ModelClient taskModel) {
     if (!spec.isBlank()) {

@@ -231,6 +231,9 @@ public final class PromptEvaluator implements AutoCloseable {
       ModelClient task = session.taskModel();
       List<ScoredExample> scored = new ArrayList<>(selected.size());
       try (session) {
+        if (core.configuration().batch()) {
+          core.fillByBatch(session, selected, PromptEvaluator::line);
+        }
         Budget budget = new Budget(new Budget.Caps(maxCalls, Long.MAX_VALUE, maxCost, Long.MAX_VALUE));
         budget.start();
         boolean budgeted = maxCalls != Long.MAX_VALUE || maxCost != Double.POSITIVE_INFINITY;
