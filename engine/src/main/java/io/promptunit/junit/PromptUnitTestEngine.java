@@ -4,9 +4,12 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 
 import org.apiguardian.api.API;
 import io.promptunit.PromptTest;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.junit.platform.engine.EngineDiscoveryRequest;
 import org.junit.platform.engine.ExecutionRequest;
 import org.junit.platform.engine.TestDescriptor;
+import org.junit.platform.engine.TestEngine;
 import org.junit.platform.engine.UniqueId;
 import org.junit.platform.engine.support.discovery.EngineDiscoveryRequestResolver;
 import org.junit.platform.engine.support.hierarchical.HierarchicalTestEngine;
@@ -14,19 +17,27 @@ import org.junit.platform.engine.support.hierarchical.HierarchicalTestEngine;
 /**
  * The PromptUnit test engine: every {@link PromptTest} class is a suite container, every labeled
  * example one test. All behaviour lives in the descriptors.
+ *
+ * <p>It first checks the JUnit version ({@link SupportedJUnit}): this class and what it touches
+ * before that check link only against API that every JUnit Platform 1.x has, so that on one too old
+ * every suite fails with the reason and the fix instead of discovery failing on a missing class.
  */
 @API(status = INTERNAL, since = "0.1")
-public final class PromptUnitTestEngine extends HierarchicalTestEngine<RunContext> {
+public final class PromptUnitTestEngine implements TestEngine {
 
   /** The engine id; unique ids look like {@code [engine:promptunit]/[suite:com.acme.RouterPromptTest]/[example:refund-1]}. */
   public static final String ENGINE_ID = "promptunit";
 
-  private static final EngineDiscoveryRequestResolver<PromptUnitEngineDescriptor> RESOLVER =
-      EngineDiscoveryRequestResolver.<PromptUnitEngineDescriptor>builder()
-      .addClassContainerSelectorResolver(SuiteResolver::isSuite)
-      .addSelectorResolver(context -> new SuiteResolver(context.getClassNameFilter(), context.getDiscoveryRequest().getConfigurationParameters(),
-          issue -> context.getDiscoveryRequest().getDiscoveryListener().issueEncountered(context.getEngineDescriptor().getUniqueId(), issue)))
-      .build();
+  private final Supplier<Optional<String>> junitProblem;
+
+  public PromptUnitTestEngine() {
+    this(SupportedJUnit::platformProblem);
+  }
+
+  /** An engine that takes the given reason (if any) for why this JUnit is too old, as the tests need. */
+  PromptUnitTestEngine(Supplier<Optional<String>> junitProblem) {
+    this.junitProblem = junitProblem;
+  }
 
   @Override
   public String getId() {
@@ -35,13 +46,56 @@ public final class PromptUnitTestEngine extends HierarchicalTestEngine<RunContex
 
   @Override
   public TestDescriptor discover(EngineDiscoveryRequest request, UniqueId uniqueId) {
+    Optional<String> unsupported = junitProblem.get();
+    if (unsupported.isPresent()) {
+      return UnsupportedJUnitSuite.discover(request, uniqueId, unsupported.get());
+    }
     PromptUnitEngineDescriptor engine = new PromptUnitEngineDescriptor(uniqueId);
-    RESOLVER.resolve(request, engine);
+    Discovery.RESOLVER.resolve(request, engine);
     return engine;
   }
 
   @Override
-  protected RunContext createExecutionContext(ExecutionRequest request) {
-    return RunContext.start(request);
+  public void execute(ExecutionRequest request) {
+    if (request.getRootTestDescriptor() instanceof PromptUnitEngineDescriptor) {
+      new Execution().execute(request);
+    } else {
+      UnsupportedJUnitSuite.execute(request);
+    }
+  }
+
+  /*
+   * The resolver and the executor live in classes of their own: they link against Platform API newer
+   * than the oldest JUnit the engine must load on (to say that it is too old), so they are loaded only
+   * once the version is known to be supported.
+   */
+
+  private static final class Discovery {
+
+    static final EngineDiscoveryRequestResolver<PromptUnitEngineDescriptor> RESOLVER =
+        EngineDiscoveryRequestResolver.<PromptUnitEngineDescriptor>builder()
+        .addClassContainerSelectorResolver(SuiteResolver::isSuite)
+        .addSelectorResolver(context -> new SuiteResolver(context.getClassNameFilter(), context.getDiscoveryRequest().getConfigurationParameters(),
+            issue -> context.getDiscoveryRequest().getDiscoveryListener().issueEncountered(context.getEngineDescriptor().getUniqueId(), issue)))
+        .build();
+  }
+
+  /** Runs the descriptors as JUnit's hierarchical engines do (each one a {@code Node}). */
+  private static final class Execution extends HierarchicalTestEngine<RunContext> {
+
+    @Override
+    public String getId() {
+      return ENGINE_ID;
+    }
+
+    @Override
+    public TestDescriptor discover(EngineDiscoveryRequest request, UniqueId uniqueId) {
+      throw new UnsupportedOperationException("PromptUnitTestEngine discovers");
+    }
+
+    @Override
+    protected RunContext createExecutionContext(ExecutionRequest request) {
+      return RunContext.start(request);
+    }
   }
 }

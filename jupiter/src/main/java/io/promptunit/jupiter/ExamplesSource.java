@@ -5,6 +5,7 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.provider.ArgumentsSource;
 
 /**
@@ -17,6 +18,9 @@ import org.junit.jupiter.params.provider.ArgumentsSource;
  * {@code id}, {@code input}, {@code expected}, {@code split}, a variable of an {@code input} object,
  * or any other field (names need the compiler's {@code -parameters} flag). Parameters after those,
  * such as {@code TestInfo} or a {@link PromptEvaluator}, are left to other resolvers.
+ *
+ * <p>It needs JUnit 5.13 or newer: on an older one the test fails with a message naming the JUnit
+ * found and how to update it.
  *
  * <pre>{@code
  * @ParameterizedTest
@@ -34,6 +38,7 @@ import org.junit.jupiter.params.provider.ArgumentsSource;
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE, ElementType.TYPE})
 @ArgumentsSource(ExamplesArgumentsProvider.class)
+@ExtendWith(SupportedJUnitCondition.class)
 public @interface ExamplesSource {
 
   /** Classpath path of the examples file, e.g. {@code prompts/router.jsonl} (under {@code src/test/resources}). */
