@@ -8,6 +8,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import org.apiguardian.api.API;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.provider.ArgumentsSource;
 
 /**
@@ -20,6 +21,9 @@ import org.junit.jupiter.params.provider.ArgumentsSource;
  * {@code id}, {@code input}, {@code expected}, {@code split}, a variable of an {@code input} object,
  * or any other field (names need the compiler's {@code -parameters} flag). Parameters after those,
  * such as {@code TestInfo} or a {@link PromptEvaluator}, are left to other resolvers.
+ *
+ * <p>It needs JUnit 5.13 or newer: on an older one the test fails with a message naming the JUnit
+ * found and how to update it.
  *
  * <pre>{@code
  * @ParameterizedTest
@@ -38,6 +42,7 @@ import org.junit.jupiter.params.provider.ArgumentsSource;
 @Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE, ElementType.TYPE})
 @ArgumentsSource(ExamplesArgumentsProvider.class)
 @API(status = EXPERIMENTAL, since = "0.1")
+@ExtendWith(SupportedJUnitCondition.class)
 public @interface ExamplesSource {
 
   /** Classpath path of the examples file, e.g. {@code prompts/router.jsonl} (under {@code src/test/resources}). */

@@ -4,6 +4,8 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import io.promptunit.config.Configuration;
 import org.apiguardian.api.API;
+import io.promptunit.core.SupportedJUnit;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -14,6 +16,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * annotations and cassette {@code src/test/cassettes/<test class>.jsonl}), its settings are JUnit's
  * configuration ({@code -D} options, {@code junit-platform.properties}) and then the environment, as
  * for {@code @PromptTest}. It is closed with the class's extension context.
+ *
+ * <p>It needs JUnit 5.13 or newer: on an older one the test class fails before its first test, with
+ * one message that names the JUnit found and how to update it.
  *
  * <pre>{@code
  * @ExtendWith(PromptUnitExtension.class)
@@ -29,9 +34,14 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }</pre>
  */
 @API(status = EXPERIMENTAL, since = "0.1")
-public final class PromptUnitExtension implements ParameterResolver {
+public final class PromptUnitExtension implements BeforeAllCallback, ParameterResolver {
 
   private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(PromptUnitExtension.class);
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    SupportedJUnit.requireJupiter();
+  }
 
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -39,7 +49,10 @@ public final class PromptUnitExtension implements ParameterResolver {
   }
 
   @Override
+  @SuppressWarnings("deprecation") // JUnit 6's computeIfAbsent is not in JUnit 5.13 and 5.14, which PromptUnit supports too
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    // registered on a field or a method, the extension is asked for parameters without beforeAll
+    SupportedJUnit.requireJupiter();
     ExtensionContext classContext = context;
     while (classContext.getTestMethod().isPresent() && classContext.getParent().isPresent()) {
       classContext = classContext.getParent().get();
@@ -49,6 +62,6 @@ public final class PromptUnitExtension implements ParameterResolver {
     Configuration settings = Configuration.fromLauncher(owner::getConfigurationParameter,
         testClass.getClassLoader() != null ? testClass.getClassLoader() : ClassLoader.getSystemClassLoader());
     return classContext.getStore(NAMESPACE)
-        .computeIfAbsent(testClass, type -> PromptEvaluator.forJupiter(type, settings), PromptEvaluator.class);
+        .getOrComputeIfAbsent(testClass, type -> PromptEvaluator.forJupiter(type, settings), PromptEvaluator.class);
   }
 }

@@ -1,0 +1,210 @@
+package io.promptunit.core;
+
+import static org.apiguardian.api.API.Status.INTERNAL;
+
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apiguardian.api.API;
+
+/**
+ * The JUnit versions PromptUnit runs on, checked before anything that needs them is loaded.
+ *
+ * <p>PromptUnit is built against JUnit 6 and needs at least JUnit 5.13 (Platform 1.13: {@code
+ * DiscoveryIssue}; Jupiter 5.13: {@code ParameterDeclarations}, stores that close their values). On
+ * an older JUnit — the 5.11 or 5.12 that Spring Boot 3.4 and 3.5 manage — discovery would fail with
+ * a {@code NoClassDefFoundError} that Surefire hides in a {@code .dump} file. This class finds the
+ * JUnit jars by class name only (reflection, so it loads on any JUnit) and turns an old one into a
+ * message that names the version found, the versions supported and the lines that fix the pom.
+ *
+ * <pre>{@code
+ * SupportedJUnit.requireJupiter();   // first thing in a Jupiter extension: throws IllegalStateException on JUnit 5.12
+ * }</pre>
+ */
+@API(status = INTERNAL, since = "0.1")
+public final class SupportedJUnit {
+
+  /** The oldest JUnit release PromptUnit runs on. */
+  static final Version MINIMUM = new Version(5, 13, 0);
+
+  /** The oldest supported JUnit release, as users name it: {@code 5.13}. */
+  public static String minimum() {
+    return MINIMUM.line();
+  }
+  /** The releases readme-check's junit-versions project and the project's own build run PromptUnit on. */
+  static final String TESTED = "5.13.4, 5.14.4, 6.0.3 and 6.1.3";
+  /** The newest JUnit 5, for builds that stay on JUnit 5 (Spring Boot 3). */
+  static final String NEWEST_JUNIT_5 = "5.14.4";
+  /** The JUnit the project builds with (junit.version in the parent pom). */
+  static final String NEWEST_JUNIT_6 = "6.1.3";
+
+  private static final Map<Jar, Optional<String>> PROBLEMS = new ConcurrentHashMap<>();
+
+  private SupportedJUnit() {}
+
+  /** The JUnit jars PromptUnit links against: a class every version has, and one that arrived with the minimum. */
+  enum Jar {
+    PLATFORM("junit-platform-engine", "org.junit.platform.engine.TestEngine", "org.junit.platform.engine.DiscoveryIssue"),
+    JUPITER("junit-jupiter-api", "org.junit.jupiter.api.Test", "org.junit.jupiter.api.ClassTemplate"),
+    JUPITER_PARAMS("junit-jupiter-params", "org.junit.jupiter.params.ParameterizedTest",
+        "org.junit.jupiter.params.support.ParameterDeclarations");
+
+    final String artifact;
+    final String anyVersionClass;
+    final String minimumVersionClass;
+
+    Jar(String artifact, String anyVersionClass, String minimumVersionClass) {
+      this.artifact = artifact;
+      this.anyVersionClass = anyVersionClass;
+      this.minimumVersionClass = minimumVersionClass;
+    }
+
+    /** The JUnit release a version of this jar belongs to: Platform 1.N shipped with JUnit 5.N; from 6 on they share numbers. */
+    Version release(Version jarVersion) {
+      return this == PLATFORM && jarVersion.major() == 1 ? new Version(5, jarVersion.minor(), jarVersion.patch()) : jarVersion;
+    }
+  }
+
+  /**
+   * A JUnit jar as found at run time.
+   *
+   * @param version the version its manifest (or file name) states, if any
+   * @param location where it was loaded from, if known
+   * @param hasMinimumApi whether it has the class that arrived with the minimum version
+   */
+  record Found(Jar jar, Optional<String> version, Optional<String> location, boolean hasMinimumApi) {}
+
+  /** Why PromptUnit cannot run on this JUnit Platform, or empty when it can. */
+  public static Optional<String> platformProblem() {
+    return problemOf(Jar.PLATFORM);
+  }
+
+  /** Throws when this JUnit is too old for the Jupiter integration (its Jupiter API or the Platform under it). */
+  public static void requireJupiter() {
+    require(Jar.JUPITER, Jar.PLATFORM);
+  }
+
+  /** Throws when this JUnit is too old for {@code @ExamplesSource} (its Jupiter Params or the Platform under it). */
+  public static void requireJupiterParams() {
+    require(Jar.JUPITER_PARAMS, Jar.JUPITER, Jar.PLATFORM);
+  }
+
+  private static void require(Jar... jars) {
+    for (Jar jar : jars) {
+      Optional<String> problem = problemOf(jar);
+      if (problem.isPresent()) {
+        throw new IllegalStateException(problem.get());
+      }
+    }
+  }
+
+  /** Looked up once per jar: the Jupiter checks run before every test that uses PromptUnit. */
+  private static Optional<String> problemOf(Jar jar) {
+    return PROBLEMS.computeIfAbsent(jar, key -> find(key).flatMap(SupportedJUnit::problem));
+  }
+
+  /** The reason a jar is too old, or empty. Without a readable version, the missing class decides. */
+  static Optional<String> problem(Found found) {
+    Optional<Version> release = found.version().flatMap(Version::parse).map(found.jar()::release);
+    boolean tooOld = release.map(version -> version.isOlderThan(MINIMUM)).orElse(!found.hasMinimumApi());
+    return tooOld ? Optional.of(message(found, release)) : Optional.empty();
+  }
+
+  static String message(Found found, Optional<Version> release) {
+    String jarVersion = found.version().orElse("of unknown version, without " + found.jar().minimumVersionClass);
+    String what = release.map(version -> "JUnit " + version).orElse("an older JUnit");
+    return "PromptUnit needs JUnit " + MINIMUM.line() + " or newer, but this test run has " + what
+        + " (" + found.jar().artifact + " " + jarVersion + ").\n"
+        + found.location().map(location -> "  found:     " + location + "\n").orElse("")
+        + "  supported: JUnit " + MINIMUM.line() + ", 5.14 and 6.x (tested with " + TESTED + ")\n"
+        + "  fix:       import org.junit:junit-bom:" + NEWEST_JUNIT_6 + " (or " + NEWEST_JUNIT_5 + " to stay on JUnit 5)"
+        + " in <dependencyManagement> (type pom, scope import), above any other BOM;\n"
+        + "             with spring-boot-starter-parent, set the property"
+        + " <junit-jupiter.version>" + NEWEST_JUNIT_5 + "</junit-jupiter.version> instead (Spring Boot 3 manages an older JUnit 5)";
+  }
+
+  /** The jar as the running JUnit has it, or empty when it is not on the class path at all. */
+  static Optional<Found> find(Jar jar) {
+    Optional<Class<?>> anyVersion = load(jar.anyVersionClass);
+    if (anyVersion.isEmpty()) {
+      return Optional.empty();
+    }
+    Class<?> probe = anyVersion.get();
+    Optional<String> location = location(probe);
+    Optional<String> version = Optional.ofNullable(probe.getPackage()).map(Package::getImplementationVersion)
+        .or(() -> location.flatMap(path -> versionInFileName(path, jar.artifact)));
+    boolean hasMinimumApi = load(jar.minimumVersionClass, probe.getClassLoader()).isPresent();
+    return Optional.of(new Found(jar, version, location, hasMinimumApi));
+  }
+
+  /** The version in a Maven-style file name such as {@code junit-platform-engine-1.11.4.jar}. */
+  static Optional<String> versionInFileName(String path, String artifact) {
+    Matcher matcher = Pattern.compile(Pattern.quote(artifact) + "-(\\d+\\.\\d+[^/\\\\]*)\\.jar$").matcher(path);
+    return matcher.find() ? Optional.of(matcher.group(1)) : Optional.empty();
+  }
+
+  private static Optional<Class<?>> load(String className) {
+    Optional<Class<?>> ours = load(className, SupportedJUnit.class.getClassLoader());
+    return ours.isPresent() ? ours : load(className, Thread.currentThread().getContextClassLoader());
+  }
+
+  private static Optional<Class<?>> load(String className, ClassLoader loader) {
+    try {
+      return Optional.of(Class.forName(className, false, loader));
+    } catch (ClassNotFoundException | LinkageError e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<String> location(Class<?> type) {
+    try {
+      CodeSource source = type.getProtectionDomain().getCodeSource();
+      URL url = source == null ? null : source.getLocation();
+      return url == null ? Optional.empty() : Optional.of(url.getProtocol().equals("file") ? Path.of(url.toURI()).toString() : url.toString());
+    } catch (SecurityException | URISyntaxException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** A version's leading numbers ({@code 5.13.0-M1} is 5.13.0); qualifiers do not matter for what an API has. */
+  record Version(int major, int minor, int patch) {
+
+    private static final Pattern NUMBERS = Pattern.compile("(\\d+)\\.(\\d+)(?:\\.(\\d+))?");
+
+    static Optional<Version> parse(String text) {
+      Matcher matcher = NUMBERS.matcher(text.strip());
+      if (!matcher.lookingAt()) {
+        return Optional.empty();
+      }
+      try {
+        int patch = matcher.group(3) == null ? 0 : Integer.parseInt(matcher.group(3));
+        return Optional.of(new Version(Integer.parseInt(matcher.group(1)), Integer.parseInt(matcher.group(2)), patch));
+      } catch (NumberFormatException tooLong) {
+        return Optional.empty();
+      }
+    }
+
+    boolean isOlderThan(Version other) {
+      if (major != other.major) {
+        return major < other.major;
+      }
+      return minor != other.minor ? minor < other.minor : patch < other.patch;
+    }
+
+    /** {@code 5.13}: major and minor only, naming a release line. */
+    String line() {
+      return major + "." + minor;
+    }
+
+    @Override
+    public String toString() {
+      return major + "." + minor + "." + patch;
+    }
+  }
+}

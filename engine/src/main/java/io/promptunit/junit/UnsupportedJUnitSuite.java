@@ -1,0 +1,133 @@
+package io.promptunit.junit;
+
+import io.promptunit.core.SupportedJUnit;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.junit.platform.commons.JUnitException;
+import org.junit.platform.commons.support.ReflectionSupport;
+import org.junit.platform.engine.EngineDiscoveryRequest;
+import org.junit.platform.engine.EngineExecutionListener;
+import org.junit.platform.engine.ExecutionRequest;
+import org.junit.platform.engine.TestDescriptor;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.UniqueId;
+import org.junit.platform.engine.discovery.ClassSelector;
+import org.junit.platform.engine.discovery.DiscoverySelectors;
+import org.junit.platform.engine.discovery.UniqueIdSelector;
+import org.junit.platform.engine.support.descriptor.AbstractTestDescriptor;
+import org.junit.platform.engine.support.descriptor.ClassSource;
+import org.junit.platform.engine.support.descriptor.EngineDescriptor;
+import org.junit.platform.engine.support.discovery.EngineDiscoveryRequestResolver;
+import org.junit.platform.engine.support.discovery.SelectorResolver;
+
+/**
+ * A selected suite on a JUnit older than PromptUnit supports: a container with one test that fails
+ * with {@link SupportedJUnit}'s message. A discovery error would be the obvious way to refuse, but
+ * Surefire prints only "TestEngine with ID 'promptunit' failed to discover tests" for it and hides
+ * the cause in a {@code .dump} file; a failing test shows its message on the console, in the XML
+ * report and in the IDE, and fails the build. The tree is run here too, by plain listener calls:
+ * JUnit's hierarchical executor would need a {@link RunContext}, which needs the newer Platform.
+ *
+ * <p>Everything here uses only JUnit Platform API that 1.x has had since 1.5, so that it links
+ * where the rest of the engine cannot.
+ */
+final class UnsupportedJUnitSuite extends AbstractTestDescriptor {
+
+  private final Class<?> anchor;
+
+  private UnsupportedJUnitSuite(UniqueId parent, Class<?> anchor, String problem) {
+    super(parent.append(SuiteDescriptor.SEGMENT_TYPE, anchor.getName()), anchor.getSimpleName(), ClassSource.from(anchor));
+    this.anchor = anchor;
+    addChild(new Refusal(getUniqueId(), problem));
+  }
+
+  /** The engine's tree on an unsupported JUnit: every suite the request selects, each refusing to run. */
+  static EngineDescriptor discover(EngineDiscoveryRequest request, UniqueId engineId, String problem) {
+    EngineDescriptor engine = new EngineDescriptor(engineId, "PromptUnit");
+    EngineDiscoveryRequestResolver.<EngineDescriptor>builder()
+        .addClassContainerSelectorResolver(SuiteResolver::isSuite)
+        .addSelectorResolver(context -> new Resolver(context.getClassNameFilter(), problem))
+        .build()
+        .resolve(request, engine);
+    return engine;
+  }
+
+  /** Runs the tree {@link #discover} built: each suite's one test fails with the reason. */
+  static void execute(ExecutionRequest request) {
+    EngineExecutionListener listener = request.getEngineExecutionListener();
+    TestDescriptor engine = request.getRootTestDescriptor();
+    listener.executionStarted(engine);
+    for (TestDescriptor suite : engine.getChildren()) {
+      listener.executionStarted(suite);
+      for (TestDescriptor test : suite.getChildren()) {
+        listener.executionStarted(test);
+        listener.executionFinished(test, TestExecutionResult.failed(new JUnitException(((Refusal) test).problem)));
+      }
+      listener.executionFinished(suite, TestExecutionResult.successful());
+    }
+    listener.executionFinished(engine, TestExecutionResult.successful());
+  }
+
+  @Override
+  public Type getType() {
+    return Type.CONTAINER;
+  }
+
+  /** Surefire's XML names the class, as for a suite that runs. */
+  @Override
+  public String getLegacyReportingName() {
+    return anchor.getName();
+  }
+
+  /** Suites from class selectors (packages and class path roots arrive as those) and from unique ids of earlier runs. */
+  private static final class Resolver implements SelectorResolver {
+
+    private final Predicate<String> classNameFilter;
+    private final String problem;
+
+    Resolver(Predicate<String> classNameFilter, String problem) {
+      this.classNameFilter = classNameFilter;
+      this.problem = problem;
+    }
+
+    @Override
+    public Resolution resolve(ClassSelector selector, Context context) {
+      Class<?> anchor = selector.getJavaClass();
+      if (!SuiteResolver.isSuite(anchor) || !classNameFilter.test(anchor.getName())) {
+        return Resolution.unresolved();
+      }
+      return context.addToParent(parent -> Optional.of(new UnsupportedJUnitSuite(parent.getUniqueId(), anchor, problem)))
+          .map(suite -> Resolution.match(Match.exact(suite)))
+          .orElse(Resolution.unresolved());
+    }
+
+    @Override
+    public Resolution resolve(UniqueIdSelector selector, Context context) {
+      // [engine:promptunit]/[suite:com.acme.RouterPromptTest]/... : the suite refuses as a whole
+      return selector.getUniqueId().getSegments().stream()
+          .filter(segment -> segment.getType().equals(SuiteDescriptor.SEGMENT_TYPE))
+          .findFirst()
+          .flatMap(segment -> ReflectionSupport.tryToLoadClass(segment.getValue()).toOptional())
+          .filter(SuiteResolver::isSuite)
+          .map(anchor -> Resolution.selectors(Set.of(DiscoverySelectors.selectClass(anchor))))
+          .orElse(Resolution.unresolved());
+    }
+  }
+
+  /** The one test of a refused suite. */
+  private static final class Refusal extends AbstractTestDescriptor {
+
+    private final String problem;
+
+    Refusal(UniqueId suite, String problem) {
+      super(suite.append("junit-version", "unsupported"), "needs JUnit " + SupportedJUnit.minimum() + " or newer");
+      this.problem = problem;
+    }
+
+    @Override
+    public Type getType() {
+      return Type.TEST;
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package io.promptunit.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.promptunit.core.SupportedJUnit.Found;
+import io.promptunit.core.SupportedJUnit.Jar;
+import io.promptunit.core.SupportedJUnit.Version;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SupportedJUnitTest {
+
+  private static final String OLD_JAR = "/home/dev/.m2/repository/org/junit/platform/junit-platform-engine/1.11.4/junit-platform-engine-1.11.4.jar";
+
+  @ParameterizedTest
+  @CsvSource({
+      "1.11.4, 1.11.4",
+      "5.13.0-M1, 5.13.0",
+      "6.0, 6.0.0",
+      "6.1.3.RELEASE, 6.1.3",
+  })
+  void aVersionIsItsLeadingNumbers(String text, String version) {
+    assertThat(Version.parse(text)).map(Version::toString).contains(version);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "6", "unknown", "v5.13.0", "99999999999.1.0"})
+  void textWithoutMajorAndMinorIsNoVersion(String text) {
+    assertThat(Version.parse(text)).isEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "5.9.3, true",    // numbers, not text: 9 < 13
+      "5.12.2, true",
+      "5.13.0, false",
+      "5.13.4, false",
+      "5.14.4, false",
+      "6.0.0, false",
+      "4.13.2, true",
+  })
+  void versionsBeforeTheMinimumAreOlder(String version, boolean older) {
+    assertThat(Version.parse(version).orElseThrow().isOlderThan(SupportedJUnit.MINIMUM)).isEqualTo(older);
+  }
+
+  @Test
+  void platformOneDotNShippedWithJUnitFiveDotNAndSixShareTheirNumbers() {
+    assertThat(Jar.PLATFORM.release(new Version(1, 11, 4))).isEqualTo(new Version(5, 11, 4));
+    assertThat(Jar.PLATFORM.release(new Version(6, 1, 3))).isEqualTo(new Version(6, 1, 3));
+    assertThat(Jar.JUPITER.release(new Version(5, 12, 2))).isEqualTo(new Version(5, 12, 2));
+  }
+
+  @Test
+  void anOldPlatformIsAProblemThatNamesTheVersionTheJarTheSupportedRangeAndTheFix() {
+    Optional<String> problem = SupportedJUnit.problem(new Found(Jar.PLATFORM, Optional.of("1.11.4"), Optional.of(OLD_JAR), false));
+
+    assertThat(problem).hasValueSatisfying(message -> assertThat(message)
+        .startsWith("PromptUnit needs JUnit 5.13 or newer, but this test run has JUnit 5.11.4 (junit-platform-engine 1.11.4).\n")
+        .contains("  found:     " + OLD_JAR + "\n")
+        .contains("  supported: JUnit 5.13, 5.14 and 6.x (tested with 5.13.4, 5.14.4, 6.0.3 and 6.1.3)\n")
+        .contains("import org.junit:junit-bom:6.1.3 (or 5.14.4 to stay on JUnit 5) in <dependencyManagement> (type pom, scope import)")
+        .contains("with spring-boot-starter-parent, set the property <junit-jupiter.version>5.14.4</junit-jupiter.version> instead"));
+  }
+
+  @Test
+  void anOldJupiterIsNamedByItsOwnJar() {
+    Optional<String> problem = SupportedJUnit.problem(new Found(Jar.JUPITER, Optional.of("5.12.2"), Optional.empty(), false));
+
+    assertThat(problem).hasValueSatisfying(message -> assertThat(message)
+        .startsWith("PromptUnit needs JUnit 5.13 or newer, but this test run has JUnit 5.12.2 (junit-jupiter-api 5.12.2).\n")
+        .doesNotContain("found:"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"1.13.4", "1.14.4", "6.0.0", "6.1.3", "7.0.0-M1"})
+  void supportedPlatformsAreNoProblem(String version) {
+    assertThat(SupportedJUnit.problem(new Found(Jar.PLATFORM, Optional.of(version), Optional.empty(), true))).isEmpty();
+  }
+
+  @Test
+  void withoutAReadableVersionTheMissingClassDecides() {
+    assertThat(SupportedJUnit.problem(new Found(Jar.PLATFORM, Optional.empty(), Optional.empty(), true))).isEmpty();
+    assertThat(SupportedJUnit.problem(new Found(Jar.PLATFORM, Optional.empty(), Optional.empty(), false)))
+        .hasValueSatisfying(message -> assertThat(message).startsWith("PromptUnit needs JUnit 5.13 or newer, but this test run has an older JUnit"
+            + " (junit-platform-engine of unknown version, without org.junit.platform.engine.DiscoveryIssue)."));
+  }
+
+  @Test
+  void aJarWithoutManifestVersionIsDatedByItsFileName() {
+    assertThat(SupportedJUnit.versionInFileName(OLD_JAR, "junit-platform-engine")).contains("1.11.4");
+    assertThat(SupportedJUnit.versionInFileName("C:\\m2\\junit-jupiter-api-5.12.2.jar", "junit-jupiter-api")).contains("5.12.2");
+    assertThat(SupportedJUnit.versionInFileName("/work/engine/target/classes", "junit-platform-engine")).isEmpty();
+  }
+
+  /** The newest version the message recommends is the one the project builds and tests with; update both together. */
+  @Test
+  void theRunningJUnitIsSupportedAndIsTheNewestTheMessageNames() {
+    Found platform = SupportedJUnit.find(Jar.PLATFORM).orElseThrow();
+
+    assertThat(platform.version()).contains(SupportedJUnit.NEWEST_JUNIT_6);
+    assertThat(platform.hasMinimumApi()).isTrue();
+    assertThat(platform.location()).hasValueSatisfying(location -> assertThat(location).endsWith(".jar"));
+    assertThat(SupportedJUnit.platformProblem()).isEmpty();
+    assertThat(SupportedJUnit.find(Jar.JUPITER)).hasValueSatisfying(jupiter -> assertThat(SupportedJUnit.problem(jupiter)).isEmpty());
+  }
+}
