@@ -4,12 +4,16 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.util.List;
 import org.apiguardian.api.API;
+
 /**
- * Every configuration key PromptUnit reads. Each may be set in {@code junit-platform.properties},
- * as a system property ({@code -Dpromptunit.model=...}) or as an environment variable named like
- * the key in upper case with dots and dashes turned into underscores ({@code PROMPTUNIT_MODEL}).
- * Explicit launcher parameters and system properties win over the properties file, which wins over
- * the environment.
+ * Every configuration key PromptUnit reads: the fixed keys, each declared with its default and
+ * accepted values in {@link #SETTINGS}, and the three key families ({@link #PRICE_PREFIX},
+ * {@link #OPTIMIZE_PREFIX}, {@link #BASE_URL_SUFFIX}), whose members the layers that know them
+ * declare. Each may be set in {@code junit-platform.properties}, as a system property
+ * ({@code -Dpromptunit.model=...}) or as an environment variable named like the key in upper case
+ * with dots and dashes turned into underscores ({@code PROMPTUNIT_MODEL}). Explicit launcher
+ * parameters and system properties win over the properties file, which wins over the environment.
+ * {@link Configuration} reads and checks them.
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public final class Keys {
@@ -37,6 +41,9 @@ public final class Keys {
   public static final String CONCURRENCY = "promptunit.concurrency";
 
   public static final int DEFAULT_CONCURRENCY = 8;
+
+  /** The most concurrent calls a suite may ask for (its workers are threads). */
+  public static final int MAX_CONCURRENCY = 1024;
 
   /** Timeout of one model call, in seconds. Default {@value #DEFAULT_TIMEOUT_SECONDS}. */
   public static final String TIMEOUT_SECONDS = "promptunit.timeout-seconds";
@@ -215,7 +222,7 @@ public final class Keys {
       Setting.text(MODEL, "provider:model, e.g. openai:gpt-4o-mini"),
       Setting.text(JUDGE_MODEL, "provider:model"),
       Setting.text(OPTIMIZER_MODEL, "provider:model"),
-      Setting.wholeNumber(CONCURRENCY, DEFAULT_CONCURRENCY, 1, 1024),
+      Setting.wholeNumber(CONCURRENCY, DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY),
       Setting.wholeNumber(TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS, 1, 86_400),
       Setting.wholeNumber(MAX_RETRIES, DEFAULT_MAX_RETRIES, 0, 100),
       Setting.longNumber(RETRY_BACKOFF_MILLIS, DEFAULT_RETRY_BACKOFF_MILLIS, 0, 600_000),
@@ -223,7 +230,7 @@ public final class Keys {
       Setting.bool(OPTIMIZE, true),
       Setting.bool(OPTIMIZE_DRY_RUN, false),
       Setting.bool(OPTIMIZE_APPLY, false),
-      Setting.wholeNumber(OPTIMIZER_CONCURRENCY, 0, 0, 1024),
+      Setting.wholeNumber(OPTIMIZER_CONCURRENCY, 0, 0, MAX_CONCURRENCY),
       Setting.wholeNumber(PROGRESS_SECONDS, DEFAULT_PROGRESS_SECONDS, 0, 86_400),
       Setting.path(OUTPUT_DIR, DEFAULT_OUTPUT_DIR),
       Setting.bool(REPORT, true),

@@ -216,9 +216,9 @@ public final class SuiteLoader {
     if (!(temperature >= 0.0 && temperature <= 2.0)) {
       problems.add(new SuiteProblem(where, 0, "@PromptTest(temperature = " + temperature + ") must be in [0, 2]", "use 0 for deterministic scoring"));
     }
-    if (declaration.concurrency() < 0) {
-      problems.add(new SuiteProblem(where, 0, "@PromptTest(concurrency = " + declaration.concurrency() + ") must not be negative",
-          "use 0 for the configured default, or a positive bound"));
+    if (declaration.concurrency() < 0 || declaration.concurrency() > io.promptunit.config.Keys.MAX_CONCURRENCY) {
+      problems.add(new SuiteProblem(where, 0, "@PromptTest(concurrency = " + declaration.concurrency() + ") must be from 0 to "
+          + io.promptunit.config.Keys.MAX_CONCURRENCY, "use 0 for the configured default, or a bound from 1 to " + io.promptunit.config.Keys.MAX_CONCURRENCY));
     }
     Optional<String> model = declaration.model().isBlank() ? Optional.empty() : Optional.of(declaration.model().strip());
     Optional<Integer> concurrency = declaration.concurrency() > 0 ? Optional.of(declaration.concurrency()) : Optional.empty();

@@ -186,8 +186,8 @@ public final class PromptEvaluator implements AutoCloseable {
 
     /** Concurrent model calls; default {@code promptunit.concurrency}. */
     public Request concurrency(int concurrency) {
-      if (concurrency < 1) {
-        throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
+      if (concurrency < 1 || concurrency > Keys.MAX_CONCURRENCY) {
+        throw new IllegalArgumentException("concurrency(" + concurrency + ") must be from 1 to " + Keys.MAX_CONCURRENCY);
       }
       this.concurrency = concurrency;
       return this;
