@@ -13,7 +13,10 @@ import io.promptunit.fixtures.valid.RouterSuite;
 import io.promptunit.model.ModelConfigurationException;
 import io.promptunit.suite.Suite;
 import io.promptunit.suite.SuiteLoader;
+import io.promptunit.optimize.Optimization;
+import io.promptunit.optimize.OptimizationResult;
 import io.promptunit.testing.Models;
+import io.promptunit.testing.Tickets;
 import io.promptunit.testing.ScriptedChatModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -104,6 +107,28 @@ class PromptUnitTest {
         .hasMessageContaining("The configuration has 2 problems")
         .hasMessageContaining("did you mean promptunit.concurrency?")
         .hasMessageContaining("promptunit.timeout-seconds=0");
+  }
+
+  /** The README's plain-Java example: load, open, optimize, all through the core; the cassette on (read-write), concurrency 4. */
+  @Test
+  void thePlainJavaWayRunsAnOptimizationThroughTheCore() {
+    Models.use(ScriptedChatModel.answering(question -> {
+      String meta = Tickets.optimizerAnswer(question);
+      return meta.equals("I do not understand the request.") ? Tickets.taskAnswer(question) : meta;
+    }));
+    Configuration configuration = Configuration.of(Map.of("promptunit.cache-dir", cassettes.toString(), "promptunit.concurrency", "4",
+        "promptunit.progress-seconds", "0"));
+    OptimizationResult result;
+    try (PromptUnit promptUnit = PromptUnit.start(configuration);
+         ScoringSession session = promptUnit.session(TicketsSuite.class)) {
+      Optimization optimization = promptUnit.optimization(session);
+      assertThat(optimization.estimate().describe()).isNotBlank();
+      result = optimization.run((round, progress) -> {});
+    }
+
+    assertThat(result.passedHeldOut()).as(result.stopDetail()).isTrue();
+    assertThat(result.best().text()).contains(Tickets.SECURITY_RULE, Tickets.OUTAGE_RULE);
+    assertThat(cassettes.resolve(TicketsSuite.class.getName() + ".jsonl")).exists();
   }
 
   private int concurrency(Class<?> anchor, Map<String, String> settings) {
