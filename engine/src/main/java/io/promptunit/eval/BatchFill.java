@@ -4,6 +4,7 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 
 import io.promptunit.Example;
 import io.promptunit.config.Keys;
+import io.promptunit.config.Setting;
 import io.promptunit.config.Configuration;
 import io.promptunit.config.CacheMode;
 import io.promptunit.model.Cassette;
@@ -49,7 +50,7 @@ public final class BatchFill {
 
   private BatchFill() {}
 
-  /** Whether {@code promptunit.batch} is on (a malformed value is an error). */
+  /** Whether {@code promptunit.batch} is on. */
   public static boolean enabled(Configuration settings) {
     return settings.batch();
   }
@@ -60,57 +61,20 @@ public final class BatchFill {
    * @param progress takes progress lines (submission, status while waiting)
    * @throws ModelConfigurationException when batch mode cannot run: no read-write cassette, a model without a batch API
    */
-  public static void fill(ScoringSession session, List<Example> examples, Configuration settings, ModelResolver resolver, Consumer<String> progress) {
-    Cassette cassette = session.cassette().filter(c -> c.mode() == CacheMode.READ_WRITE).orElseThrow(() -> ModelConfigurationException.invalid(
-        "Batch mode (" + Keys.BATCH + "=true) records the provider's answers in the suite's cassette and runs the suite from it, so it needs "
-            + Keys.CACHE + "=read-write (the default); this run has " + Keys.CACHE + "=" + io.promptunit.config.Setting.spelled(settings.cache()) + ". Remove that setting, or run without " + Keys.BATCH + "."));
+  public static void fill(ScoringSession session, List<Example> examples, Configuration settings, ModelResolver resolver,
+      Consumer<String> progress) {
+    Cassette cassette = readWriteCassette(session, settings);
     String task = session.taskModel().name();
     if (Providers.of(task).filter(Provider::batches).isEmpty()) {
       throw BatchClients.unsupported(task);
     }
-    BatchSettings batch;
-    try {
-      batch = BatchSettings.from(settings);
-    } catch (IllegalArgumentException e) {
-      throw ModelConfigurationException.invalid(e.getMessage());
-    }
+    BatchSettings batch = BatchSettings.from(settings);
     String label = session.suite().name().substring(session.suite().name().lastIndexOf('.') + 1);
-    Map<String, BatchClient> clients = new ConcurrentHashMap<>();
-    Map<String, ProviderWire> wires = new ConcurrentHashMap<>();
-    java.util.function.Function<String, BatchClient> clientOfProvider = id -> clients.computeIfAbsent(id, p -> BatchClients.of(p, settings, resolver));
-    java.util.function.Function<String, BatchClient> clientOfModel = model -> clientOfProvider.apply(
-        Providers.of(model).filter(Provider::batches).orElseThrow(() -> BatchClients.unsupported(model)).id());
-    java.util.function.Function<String, ProviderWire> wireOfModel = model -> wires.computeIfAbsent(model,
-        m -> new ProviderWire(resolver, m, Providers.baseUrl(Providers.of(m).orElseThrow(), settings)));
-    BatchRunner runner = new BatchRunner(label, cassette, session.spend(), BatchLedger.beside(cassette.file()), clientOfProvider, batch, progress,
-        Instant.now().plus(batch.maxWait()));
-    boolean settled = true;
+    Wiring wiring = new Wiring(settings, resolver);
+    BatchRunner runner = new BatchRunner(label, cassette, session.spend(), BatchLedger.beside(cassette.file()), wiring::clientOfProvider,
+        batch, progress, Instant.now().plus(batch.maxWait()));
     try {
-      for (int round = 1; ; round++) {
-        Path directory = Files.createTempDirectory("promptunit-batch-");
-        try (CollectedRequests collected = new CollectedRequests(directory, batch.maxRequests(), clientOfModel, wireOfModel)) {
-          cassette.deferred().collectInto(collected);
-          try {
-            collect(session, examples);
-          } finally {
-            cassette.deferred().collectInto(null);
-          }
-          if (collected.problem().isPresent()) {
-            throw ModelConfigurationException.invalid(collected.problem().get());
-          }
-          if (collected.isEmpty()) {
-            return;
-          }
-          if (!settled || round > MAX_ROUNDS) {
-            // an earlier batch is still running: these follow-ups wait for the run that collects it
-            String reason = "Not sent: this request follows from answers of a batch that has not finished (see the other errors of this suite)."
-                + " Run again with " + Keys.BATCH + "=true once it has: the next run collects that batch and sends this request.";
-            collected.keys().forEach(key -> cassette.deferred().fail(key, reason));
-            return;
-          }
-          settled = runner.round(collected);
-        }
-      }
+      rounds(session, examples, cassette, batch, wiring, runner);
     } catch (IOException e) {
       throw new UncheckedIOException("Batch mode of " + label + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -120,6 +84,78 @@ public final class BatchFill {
     } finally {
       // the collecting passes read the cassette; its count of answers given is the suite run's
       cassette.resetHits();
+    }
+  }
+
+  /** Batch mode records into the suite's cassette, so it needs one that is read and written. */
+  private static Cassette readWriteCassette(ScoringSession session, Configuration settings) {
+    return session.cassette().filter(c -> c.mode() == CacheMode.READ_WRITE).orElseThrow(() -> ModelConfigurationException.invalid(
+        "Batch mode (" + Keys.BATCH + "=true) records the provider's answers in the suite's cassette and runs the suite from it, so it"
+            + " needs " + Keys.CACHE + "=read-write (the default); this run has " + Keys.CACHE + "=" + Setting.spelled(settings.cache())
+            + ". Remove that setting, or run without " + Keys.BATCH + "."));
+  }
+
+  /**
+   * Collecting passes, each followed by a batch round for what it put aside, until a pass puts
+   * nothing aside (or a batch is still running: its follow-ups wait for the run that collects it).
+   */
+  private static void rounds(ScoringSession session, List<Example> examples, Cassette cassette, BatchSettings batch, Wiring wiring,
+      BatchRunner runner) throws IOException, InterruptedException {
+    boolean settled = true;
+    for (int round = 1; ; round++) {
+      Path directory = Files.createTempDirectory("promptunit-batch-");
+      try (CollectedRequests collected = new CollectedRequests(directory, batch.maxRequests(), wiring::clientOfModel, wiring::wireOfModel)) {
+        collectPass(session, examples, cassette, collected);
+        if (collected.isEmpty()) {
+          return;
+        }
+        if (!settled || round > MAX_ROUNDS) {
+          String reason = "Not sent: this request follows from answers of a batch that has not finished (see the other errors of this"
+              + " suite). Run again with " + Keys.BATCH + "=true once it has: the next run collects that batch and sends this request.";
+          collected.keys().forEach(key -> cassette.deferred().fail(key, reason));
+          return;
+        }
+        settled = runner.round(collected);
+      }
+    }
+  }
+
+  /** One pass of the suite run, with the cassette's misses put aside into {@code collected} instead of sent. */
+  private static void collectPass(ScoringSession session, List<Example> examples, Cassette cassette, CollectedRequests collected)
+      throws InterruptedException {
+    cassette.deferred().collectInto(collected);
+    try {
+      collect(session, examples);
+    } finally {
+      cassette.deferred().collectInto(null);
+    }
+    if (collected.problem().isPresent()) {
+      throw ModelConfigurationException.invalid(collected.problem().get());
+    }
+  }
+
+  /** Each provider's batch client and each model's wire format, made once per fill. */
+  private static final class Wiring {
+    private final Configuration settings;
+    private final ModelResolver resolver;
+    private final Map<String, BatchClient> clients = new ConcurrentHashMap<>();
+    private final Map<String, ProviderWire> wires = new ConcurrentHashMap<>();
+
+    Wiring(Configuration settings, ModelResolver resolver) {
+      this.settings = settings;
+      this.resolver = resolver;
+    }
+
+    BatchClient clientOfProvider(String id) {
+      return clients.computeIfAbsent(id, provider -> BatchClients.of(provider, settings, resolver));
+    }
+
+    BatchClient clientOfModel(String model) {
+      return clientOfProvider(Providers.of(model).filter(Provider::batches).orElseThrow(() -> BatchClients.unsupported(model)).id());
+    }
+
+    ProviderWire wireOfModel(String model) {
+      return wires.computeIfAbsent(model, m -> new ProviderWire(resolver, m, Providers.baseUrl(Providers.of(m).orElseThrow(), settings)));
     }
   }
 
