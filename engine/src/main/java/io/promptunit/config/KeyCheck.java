@@ -1,5 +1,9 @@
 package io.promptunit.config;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,15 +43,16 @@ final class KeyCheck {
     if (isKnown(key)) {
       return Optional.empty();
     }
-    String folded = fold(key);
+    String written = asWritten(key);
+    String folded = fold(written);
     String firstSegment = folded.contains(".") ? folded.substring(0, folded.indexOf('.')) : folded;
     boolean ours = key.startsWith(PREFIX + ".") || distance(firstSegment, PREFIX) <= 2 && firstSegment.length() > 4;
     if (!ours) {
       return Optional.empty();
     }
     Optional<String> closest = closest(folded);
-    String lookAlike = lookAlikeNote(key);
-    return Optional.of(new ConfigurationProblem(key, "Unknown setting " + key + " (" + where + ")" + lookAlike
+    String lookAlike = lookAlikeNote(written);
+    return Optional.of(new ConfigurationProblem(key, "Unknown setting " + written + " (" + where + ")" + lookAlike
         + closest.map(c -> ": did you mean " + c + "?").orElse(": PromptUnit has no such setting.")
         + " Every setting is listed in io.promptunit.config.Keys and in the README's settings table."));
   }
@@ -71,6 +76,23 @@ final class KeyCheck {
         + closest.map(c -> ": did you mean " + Configuration.environmentName(c) + " (" + c + ")?")
             .orElse(": PromptUnit has no such setting.")
         + " Every setting is listed in io.promptunit.config.Keys and in the README's settings table."));
+  }
+
+  /**
+   * The key as its author wrote it: {@code junit-platform.properties} is read as ISO-8859-1, so a
+   * key typed in UTF-8 with a letter of another alphabet arrives as two Latin-1 characters each
+   * ({@code о} as {@code Ð¾}); such a key is shown decoded, as it stands in the file.
+   */
+  static String asWritten(String key) {
+    if (key.chars().allMatch(c -> c < 256) && key.chars().anyMatch(c -> c >= 128)) {
+      try {
+        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(key.getBytes(StandardCharsets.ISO_8859_1))).toString();
+      } catch (CharacterCodingException notUtf8) {
+        return key;
+      }
+    }
+    return key;
   }
 
   private boolean isKnown(String key) {

@@ -122,6 +122,16 @@ class ConfigurationTest {
     }
 
     @Test
+    void aLookAlikeReadFromAnIso88591PropertiesFileIsShownAsWritten() {
+      String asJUnitReadsIt = new String("promptunit.m\u043Edel".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          java.nio.charset.StandardCharsets.ISO_8859_1);
+
+      assertThat(problems(Configuration.of(Map.of(asJUnitReadsIt, "openai:gpt-4o-mini")))).singleElement().asString()
+          .startsWith("Unknown setting promptunit.m\u043Edel (set in the given settings) (it contains '\u043E', U+043E CYRILLIC SMALL LETTER O")
+          .contains("did you mean promptunit.model?");
+    }
+
+    @Test
     void aMisspeltPrefixIsCaughtToo() {
       assertThat(problems(Configuration.of(Map.of("promtunit.model", "openai:gpt-4o-mini")))).singleElement().asString()
           .contains("Unknown setting promtunit.model").contains("did you mean promptunit.model?");
