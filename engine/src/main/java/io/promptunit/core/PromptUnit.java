@@ -8,6 +8,8 @@ import io.promptunit.config.Configuration;
 import io.promptunit.config.ConfigurationProblem;
 import io.promptunit.config.InvalidConfigurationException;
 import io.promptunit.config.KeyFamily;
+import io.promptunit.config.Keys;
+import io.promptunit.config.Shard;
 import io.promptunit.eval.BatchFill;
 import io.promptunit.eval.ScoringSession;
 import io.promptunit.model.Cassette;
@@ -19,12 +21,19 @@ import io.promptunit.model.PriceTable;
 import io.promptunit.model.Providers;
 import io.promptunit.model.RetryPolicy;
 import io.promptunit.optimize.Optimization;
+import io.promptunit.optimize.OptimizationResult;
 import io.promptunit.optimize.OptimizeOptions;
+import io.promptunit.report.PromptFile;
+import io.promptunit.suite.Resource;
 import io.promptunit.suite.Suite;
 import io.promptunit.suite.SuiteLoader;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.apiguardian.api.API;
 
@@ -50,6 +59,8 @@ public final class PromptUnit implements AutoCloseable {
   private final RetryPolicy retries;
   private final PriceTable prices;
   private final ModelChoice models;
+  /** Models this run has warned about, so that each is warned about once. */
+  private final Set<String> unpricedWarned = ConcurrentHashMap.newKeySet();
 
   private PromptUnit(Configuration configuration) {
     this.configuration = configuration;
@@ -114,6 +125,21 @@ public final class PromptUnit implements AutoCloseable {
   }
 
   /**
+   * A warning, once per run and model, that {@code model} has no price: its calls count as $0, so
+   * neither the spend figures nor a cost cap mean anything for it.
+   */
+  public Optional<String> unpricedWarning(String model) {
+    if (prices.priceOf(model).isPresent() || !unpricedWarned.add(model)) {
+      return Optional.empty();
+    }
+    String key = Keys.PRICE_PREFIX + model.substring(model.indexOf(':') + 1);
+    String escaped = key.replace(":", "\\:").replace("=", "\\=");
+    return Optional.of("warning: no price is known for model " + model + ", so its calls count as $0 in the spend figures and cost caps;"
+        + " set " + key + "=<input>,<output> (dollars per million tokens) to price it"
+        + (escaped.equals(key) ? "" : " (in junit-platform.properties write the key as " + escaped + ")"));
+  }
+
+  /**
    * Opens {@code suite}: its task model, judges, cassette, concurrency and output cap.
    *
    * @param modelUsed told the name of every model the session comes to use (task and judges), e.g. to warn about unpriced ones
@@ -152,11 +178,25 @@ public final class PromptUnit implements AutoCloseable {
    * @throws ModelConfigurationException when no model is configured, or the configured one cannot be used
    */
   public ScoringSession session(Suite suite) {
-    SuiteStart start = open(suite, name -> {});
+    SuiteStart start = open(suite, name -> unpricedWarning(name).ifPresent(PromptUnit::line));
     if (start instanceof SuiteStart.NoModel noModel) {
-      throw noModel.cause();
+      throw noModel.cause().worded("the suite cannot be scored");
     }
-    return ((SuiteStart.Ready) start).session();
+    ScoringSession session = ((SuiteStart.Ready) start).session();
+    if (configuration.batch()) {
+      try {
+        fillByBatch(session, suite.examples().stream().filter(e -> configuration.shard().contains(suite.name(), e.id())).toList(),
+            PromptUnit::line);
+      } catch (RuntimeException e) {
+        session.close();
+        throw e;
+      }
+    }
+    return session;
+  }
+
+  private static void line(String text) {
+    System.out.println("[PromptUnit] " + text);
   }
 
   /** Loads the suite anchored at {@code anchor} and opens it ({@link #session(Suite)}). */
@@ -179,17 +219,85 @@ public final class PromptUnit implements AutoCloseable {
 
   /**
    * The optimization of {@code session}'s suite as its {@code @Optimize} and the configuration
-   * say, with the configured optimizer model (else the task model).
+   * say, with the configured optimizer model (else the task model). With
+   * {@code promptunit.optimize.dry-run=true} its estimate is there and running it spends nothing
+   * (it says so instead).
    *
    * @throws IllegalArgumentException when the suite has no {@code @Optimize} or its options are unusable
+   * @throws IllegalStateException when the configuration says it must not run ({@link #optimizationSkipReason})
    */
   public Optimization optimization(ScoringSession session) {
     Optimize annotation = session.suite().anchor().getAnnotation(Optimize.class);
     if (annotation == null) {
       throw new IllegalArgumentException(session.suite().anchor().getName() + " has no @Optimize");
     }
+    Optional<String> skip = optimizationSkipReason(session.suite(), Optional.of(session.taskModel().name()));
+    if (skip.isPresent()) {
+      throw new IllegalStateException("The optimization of " + session.suite().anchor().getSimpleName() + " does not run: " + skip.get()
+          + "; nothing was spent.");
+    }
     OptimizeOptions options = OptimizeOptions.from(annotation, configuration, session.suite().anchor().getClassLoader());
-    return Optimization.prepare(session, options, models.optimizerModel(annotation.optimizerModel()));
+    return optimization(session, options, models.optimizerModel(annotation.optimizerModel()));
+  }
+
+  /** The optimization of {@code session}'s suite with {@code options} (one strategy of a comparison, say), honouring a dry run. */
+  public Optimization optimization(ScoringSession session, OptimizeOptions options, Optional<ModelClient> optimizer) {
+    return Optimization.prepare(session, options, optimizer, configuration.optimizeDryRun());
+  }
+
+  /**
+   * Why the optimization of {@code suite} must not run in this configuration, if it must not:
+   * optimization switched off, a shard other than the first, or the embedded CPU model with no
+   * optimizer model named and optimization not asked for explicitly.
+   *
+   * @param taskModel the name of the suite's task model, when it has one
+   */
+  public Optional<String> optimizationSkipReason(Suite suite, Optional<String> taskModel) {
+    if (!configuration.optimize()) {
+      return Optional.of("optimization is off (" + Keys.OPTIMIZE + "=false)");
+    }
+    Shard shard = configuration.shard();
+    if (shard.index() != 1) {
+      return Optional.of("an optimization runs in shard 1 only; this is shard " + shard + " (" + Keys.SHARD + ")");
+    }
+    Optimize optimize = suite.anchor().getAnnotation(Optimize.class);
+    boolean embedded = taskModel.filter(ModelResolver.EMBEDDED_NAME::equals).isPresent();
+    boolean optimizerNamed = optimize != null && !optimize.optimizerModel().isBlank() || configuration.optimizerModel().isPresent();
+    if (embedded && !optimizerNamed && !configuration.optimizeIsSet()) {
+      return Optional.of("optimization is not run by default with the embedded CPU model (it would be slow, and a 0.5B model is a"
+          + " weak optimizer): set -D" + Keys.OPTIMIZE + "=true to run it anyway, or name a stronger " + Keys.OPTIMIZER_MODEL);
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Apply mode ({@code promptunit.optimize.apply=true}): writes the best prompt of {@code result}
+   * over {@code suite}'s checked-in prompt file when it passed the held-out examples (atomically,
+   * keeping the previous version, with the file's permissions). Does nothing when apply mode is off.
+   */
+  public Applied apply(Suite suite, OptimizationResult result) {
+    if (!configuration.optimizeApply()) {
+      return Applied.NOTHING;
+    }
+    if (!result.passedHeldOut() || !result.improved()) {
+      return new Applied(" Apply mode is on, but " + (result.improved() ? "the prompt did not pass the held-out examples"
+          : "there is no new prompt") + ", so " + suite.prompt().path() + " was left unchanged.", false);
+    }
+    Optional<Path> source = Resource.find(suite.anchor().getClassLoader(), suite.prompt().path()).flatMap(Resource::sourceFile);
+    if (source.isEmpty()) {
+      return new Applied(" Apply mode is on, but " + suite.prompt().path() + " is not a plain file, so it was left unchanged.", true);
+    }
+    try {
+      Path backup = PromptFile.replace(source.get(), result.best().text());
+      return new Applied(" Applied: " + source.get() + " now holds the optimized prompt; the previous version is in " + backup + ".",
+          false);
+    } catch (AccessDeniedException e) {
+      return new Applied(" Apply mode is on, but " + source.get() + " was not replaced: " + (e.getReason() != null ? e.getReason()
+          : "permission denied (make the file and its folder writable)") + ". The file is unchanged.", true);
+    } catch (IOException e) {
+      return new Applied(" Apply mode is on, but writing " + source.get() + " failed (" + e.getClass().getSimpleName() + ": "
+          + e.getMessage() + "); the file is unchanged.", true);
+    }
   }
 
   /**

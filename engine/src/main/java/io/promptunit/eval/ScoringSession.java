@@ -197,17 +197,19 @@ public final class ScoringSession implements AutoCloseable {
    * The same session with every task and judge call also charged to {@code budget} — the worst case
    * reserved before the call, the real usage settled after — sharing models, cassette, spend,
    * workers and remembered results (a view always remembers; answers are never bought twice).
-   * Scoring requests carry an output cap (the session's, else {@code outputCap}), so the budget's
-   * reservation is a real bound; give the session the same cap to share cassette entries with it.
+   * Scoring requests keep the session's shape (its output cap, if any), so a budgeted run asks what
+   * an unbudgeted one asks and shares its cassette entries. A request with an output cap is reserved
+   * exactly; one without is reserved as if capped at {@code assumedOutputCap}, and a real spend above
+   * a reservation is reported as a crossed budget ({@link Budget#settle}).
    *
-   * @param assumedOutputCap the output cap of scoring requests when the session sets none
+   * @param assumedOutputCap the output tokens reserved for a request that sets no cap
    */
   public ScoringSession budgeted(Budget budget, int assumedOutputCap) {
     Map<String, CompletableFuture<ExampleResult>> shared = results != null ? results : new ConcurrentHashMap<>();
     ModelClient budgetedTask = budgeted(task, budget, prices, assumedOutputCap);
     JudgeModels budgetedJudges = ((JudgeModels) spec -> budgeted(judges.judge(spec), budget, prices, assumedOutputCap)).cached();
-    return new ScoringSession(suite, budgetedTask, budgetedJudges, concurrency, spend, prices, cassette, Optional.of(outputCap.orElse(assumedOutputCap)),
-        workers, shared, false, pending);
+    return new ScoringSession(suite, budgetedTask, budgetedJudges, concurrency, spend, prices, cassette, outputCap, workers, shared, false,
+        pending);
   }
 
   /** {@code client} also charged to {@code budget}; cached answers cost nothing, as the cassette sits outside the meter. */

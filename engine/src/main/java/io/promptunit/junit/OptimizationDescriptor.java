@@ -1,9 +1,7 @@
 package io.promptunit.junit;
 
 import io.promptunit.Optimize;
-import io.promptunit.config.Keys;
 import io.promptunit.model.ModelClient;
-import io.promptunit.model.ModelResolver;
 import io.promptunit.optimize.Optimization;
 import io.promptunit.optimize.OptimizationResult;
 import io.promptunit.optimize.OptimizeOptions;
@@ -78,21 +76,9 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
     getParent().filter(SuiteDescriptor.class::isInstance).map(SuiteDescriptor.class::cast).ifPresent(SuiteDescriptor::optimizationRan);
   }
 
-  /** Why the optimization should not run, if it should not. */
+  /** Why the optimization should not run, if it should not (the core decides, as for every caller). */
   private Optional<String> skipReason(RunContext context) {
-    if (!context.configuration().optimize()) {
-      return Optional.of("optimization is off (" + Keys.OPTIMIZE + "=false)");
-    }
-    io.promptunit.config.Shard shard = context.configuration().shard();
-    if (shard.index() != 1) {
-      return Optional.of("an optimization runs in shard 1 only; this is shard " + shard + " (" + Keys.SHARD + ")");
-    }
-    boolean embedded = context.taskModel().map(ModelClient::name).filter(ModelResolver.EMBEDDED_NAME::equals).isPresent();
-    if (!context.configuration().optimizeIsSet() && embedded && optimize.optimizerModel().isBlank() && context.configuration().optimizerModel().isEmpty()) {
-      return Optional.of("optimization is not run by default with the embedded CPU model (it would be slow, and a 0.5B model is a"
-          + " weak optimizer): set -D" + Keys.OPTIMIZE + "=true to run it anyway, or name a stronger " + Keys.OPTIMIZER_MODEL);
-    }
-    return Optional.empty();
+    return context.core().optimizationSkipReason(suite, context.taskModel().map(ModelClient::name));
   }
 
   /** Registers and runs a test standing for the optimization that does not run. */

@@ -8,8 +8,6 @@ import io.promptunit.model.Spend;
 import io.promptunit.report.SuiteReport;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,7 +24,7 @@ final class RunContext implements EngineExecutionContext {
 
   /** What the whole run shares: every context of the run holds the same one. */
   private record Run(EngineExecutionListener listener, PromptUnit core, AtomicBoolean noModelAnnounced, AtomicReference<Spend> spend,
-      List<SuiteReport> reports, Set<String> unpricedWarned) {}
+      List<SuiteReport> reports) {}
 
   private final Run run;
   /** Inside a suite that runs: its execution; else null. */
@@ -46,7 +44,7 @@ final class RunContext implements EngineExecutionContext {
   /** The context of a run with the configuration read at discovery (its problems were reported there). */
   static RunContext start(ExecutionRequest request, Configuration configuration) {
     return new RunContext(new Run(request.getEngineExecutionListener(), PromptUnit.start(configuration), new AtomicBoolean(),
-        new AtomicReference<>(Spend.NONE), new CopyOnWriteArrayList<>(), ConcurrentHashMap.newKeySet()), null, null, null);
+        new AtomicReference<>(Spend.NONE), new CopyOnWriteArrayList<>()), null, null, null);
   }
 
   RunContext withSuite(SuiteExecution execution, SuiteReport report) {
@@ -55,17 +53,6 @@ final class RunContext implements EngineExecutionContext {
 
   RunContext withAbortReason(String reason, SuiteReport report) {
     return new RunContext(run, null, reason, report);
-  }
-
-  /**
-   * Warns once per run about a model without a price: its calls count as $0, so neither the spend
-   * figures nor a cost cap mean anything for it.
-   */
-  void warnIfUnpriced(String model, io.promptunit.model.PriceTable prices) {
-    if (prices.priceOf(model).isEmpty() && run.unpricedWarned().add(model)) {
-      Console.line("warning: no price is known for model " + model + ", so its calls count as $0 in the spend figures and cost caps;"
-          + " set promptunit.price." + model.substring(model.indexOf(':') + 1) + "=<input>,<output> (dollars per million tokens) to price it");
-    }
   }
 
   /** Adds a suite to the run's report (in the order suites start). */

@@ -1,6 +1,7 @@
 package io.promptunit.junit;
 
 import io.promptunit.config.Keys;
+import io.promptunit.core.Applied;
 import io.promptunit.model.ModelClient;
 import io.promptunit.optimize.History;
 import io.promptunit.optimize.Optimization;
@@ -8,8 +9,6 @@ import io.promptunit.optimize.RoundListener;
 import io.promptunit.optimize.OptimizationResult;
 import io.promptunit.optimize.OptimizeOptions;
 import io.promptunit.report.OptimizationReport;
-import io.promptunit.report.PromptFile;
-import io.promptunit.suite.Resource;
 import io.promptunit.suite.Suite;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,12 +38,12 @@ final class StrategyRun {
 
   static Models models(RunContext context, io.promptunit.Optimize optimize) {
     Optional<ModelClient> optimizer = context.core().models().optimizerModel(optimize.optimizerModel());
-    optimizer.ifPresent(model -> context.warnIfUnpriced(model.name(), context.core().prices()));
+    optimizer.ifPresent(model -> context.core().unpricedWarning(model.name()).ifPresent(Console::line));
     return new Models(optimizer, optimizer.orElseGet(() -> context.taskModel().orElseThrow()).name());
   }
 
   static Optimization prepare(OptimizeOptions options, Models models, RunContext context) {
-    return Optimization.prepare(context.suite().orElseThrow().session(), options, models.optimizer());
+    return context.core().optimization(context.suite().orElseThrow().session(), options, models.optimizer());
   }
 
   static boolean dryRun(RunContext context) {
@@ -77,7 +76,7 @@ final class StrategyRun {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write the optimization report to " + directory, e);
     }
-    Applied applied = mayApply ? apply(context, suite, result) : Applied.NOTHING;
+    Applied applied = mayApply ? context.core().apply(suite, result) : Applied.NOTHING;
     VerdictDescriptor verdict = new VerdictDescriptor(parent.getUniqueId(), result, files, applied);
     parent.addChild(verdict);
     executor.execute(verdict);
@@ -106,40 +105,5 @@ final class StrategyRun {
 
   static Path outputDirectory(RunContext context, Suite suite) {
     return context.configuration().outputDir().resolve(suite.anchor().getName());
-  }
-
-  /**
-   * What apply mode did.
-   *
-   * @param message a sentence for the verdict (empty when apply mode is off)
-   * @param failed whether the user asked for the prompt to be written and it could not be
-   */
-  record Applied(String message, boolean failed) {
-    static final Applied NOTHING = new Applied("", false);
-  }
-
-  /** In apply mode, writes a prompt that passed held-out over the checked-in file; says what happened. */
-  private static Applied apply(RunContext context, Suite suite, OptimizationResult result) {
-    if (!context.configuration().optimizeApply()) {
-      return Applied.NOTHING;
-    }
-    if (!result.passedHeldOut() || !result.improved()) {
-      return new Applied(" Apply mode is on, but " + (result.improved() ? "the prompt did not pass the held-out examples" : "there is no new prompt")
-          + ", so " + suite.prompt().path() + " was left unchanged.", false);
-    }
-    Optional<Path> source = Resource.find(suite.anchor().getClassLoader(), suite.prompt().path()).flatMap(Resource::sourceFile);
-    if (source.isEmpty()) {
-      return new Applied(" Apply mode is on, but " + suite.prompt().path() + " is not a plain file, so it was left unchanged.", true);
-    }
-    try {
-      Path backup = PromptFile.replace(source.get(), result.best().text());
-      return new Applied(" Applied: " + source.get() + " now holds the optimized prompt; the previous version is in " + backup + ".", false);
-    } catch (java.nio.file.AccessDeniedException e) {
-      return new Applied(" Apply mode is on, but " + source.get() + " was not replaced: "
-          + (e.getReason() != null ? e.getReason() : "permission denied (make the file and its folder writable)") + ". The file is unchanged.", true);
-    } catch (IOException e) {
-      return new Applied(" Apply mode is on, but writing " + source.get() + " failed (" + e.getClass().getSimpleName() + ": " + e.getMessage()
-          + "); the file is unchanged.", true);
-    }
   }
 }

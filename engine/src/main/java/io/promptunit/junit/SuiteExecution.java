@@ -55,7 +55,7 @@ final class SuiteExecution {
         suite.examplesFile().displayPath(), suite.options().minPassRate()));
     SuiteStart start;
     try {
-      start = context.core().open(suite, name -> context.warnIfUnpriced(name, context.core().prices()));
+      start = context.core().open(suite, name -> context.core().unpricedWarning(name).ifPresent(Console::line));
     } catch (RuntimeException unusable) {
       report.problem(unusable.getMessage());
       throw unusable;

@@ -1,5 +1,6 @@
 package io.promptunit.junit;
 
+import io.promptunit.core.Applied;
 import io.promptunit.optimize.OptimizationResult;
 import io.promptunit.report.OptimizationReport;
 import java.util.Map;
@@ -14,9 +15,9 @@ final class VerdictDescriptor extends AbstractTestDescriptor implements Node<Run
 
   private final OptimizationResult result;
   private final OptimizationReport.Outputs files;
-  private final StrategyRun.Applied applied;
+  private final Applied applied;
 
-  VerdictDescriptor(UniqueId parent, OptimizationResult result, OptimizationReport.Outputs files, StrategyRun.Applied applied) {
+  VerdictDescriptor(UniqueId parent, OptimizationResult result, OptimizationReport.Outputs files, Applied applied) {
     super(parent.append("verdict", "held-out"), "optimized prompt passes held-out " + result.splits().heldOutName() + " examples");
     this.result = result;
     this.files = files;

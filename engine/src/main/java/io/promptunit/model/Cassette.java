@@ -68,6 +68,8 @@ public final class Cassette implements AutoCloseable {
   private final DeferredRequests deferred = new DeferredRequests();
   private boolean prune;
   private boolean dirty;
+  /** Built on the first replay miss, for its message ({@link #differenceFromNearest}). */
+  private Map<String, List<JsonNode>> recordedByConversation;
   private int hits;
 
   private Cassette(Path file, CacheMode mode, PrintStream warnings) {
@@ -252,36 +254,53 @@ public final class Cassette implements AutoCloseable {
   /**
    * What differs between {@code asked} (a request in its stored form, {@link #recordedRequest}) and
    * the nearest recorded request, for the message of a replay miss: "recorded with maxOutputTokens
-   * 512, asked with none", or that no recorded request has its conversation.
+   * 512, asked with none", or that no recorded request has its conversation. The recorded requests
+   * are indexed by conversation on the first miss, so each miss costs a lookup, not a scan.
    */
-  public synchronized String differenceFromNearest(JsonNode asked) {
+  public String differenceFromNearest(JsonNode asked) {
+    JsonNode plain;
+    try {
+      // the stored form of a request holds Java values; as JSON text they compare as the recorded ones do
+      plain = JSON.readTree(asked.toString());
+    } catch (JsonProcessingException e) {
+      return "";
+    }
+    Map<String, List<JsonNode>> byConversation = recordedByConversation();
     List<String> nearest = null;
-    int sameModel = 0;
-    for (String line : lines.values()) {
-      JsonNode recorded;
-      try {
-        recorded = JSON.readTree(line).get("request");
-      } catch (JsonProcessingException | RuntimeException unreadable) {
-        continue;
-      }
-      if (recorded == null) {
-        continue;
-      }
-      if (asked.path("model").equals(recorded.path("model"))) {
-        sameModel++;
-      }
-      if (asked.path("messages").equals(recorded.path("messages"))) {
-        List<String> differences = differences(recorded, asked);
-        if (nearest == null || differences.size() < nearest.size()) {
-          nearest = differences;
-        }
+    for (JsonNode recorded : byConversation.getOrDefault(plain.path("messages").toString(), List.of())) {
+      List<String> differences = differences(recorded, plain);
+      if (nearest == null || differences.size() < nearest.size()) {
+        nearest = differences;
       }
     }
     if (nearest != null) {
-      return "The same conversation was recorded, but " + String.join(", ", nearest) + ".";
+      return nearest.isEmpty() ? "The same request is recorded under another key (a cassette written by another version?); record it again."
+          : "The same conversation was recorded, but " + String.join(", ", nearest) + ".";
     }
-    return "No recorded request has this conversation (" + sameModel + " recorded for model " + asked.path("model").asText()
+    long sameModel = byConversation.values().stream().flatMap(List::stream).filter(r -> r.path("model").equals(plain.path("model"))).count();
+    return "No recorded request has this conversation (" + sameModel + " recorded for model " + plain.path("model").asText()
         + "): the prompt, the system message or the example changed since the cassette was recorded.";
+  }
+
+  /** The recorded requests (without their messages) by their conversation's JSON text, read once. */
+  private synchronized Map<String, List<JsonNode>> recordedByConversation() {
+    if (recordedByConversation == null) {
+      Map<String, List<JsonNode>> index = new java.util.HashMap<>();
+      for (String line : lines.values()) {
+        try {
+          JsonNode request = JSON.readTree(line).get("request");
+          if (request instanceof ObjectNode object) {
+            String conversation = object.path("messages").toString();
+            object.remove("messages");
+            index.computeIfAbsent(conversation, c -> new ArrayList<>()).add(object);
+          }
+        } catch (JsonProcessingException | RuntimeException unreadable) {
+          // an entry without a readable request adds nothing to a diagnosis
+        }
+      }
+      recordedByConversation = index;
+    }
+    return recordedByConversation;
   }
 
   private static List<String> differences(JsonNode recorded, JsonNode asked) {

@@ -56,6 +56,11 @@ public final class ModelConfigurationException extends RuntimeException {
     return Optional.ofNullable(reason).map(r -> r + ", so " + consequence + "." + instructions);
   }
 
+  /** The same exception, its message in the caller's words ({@link #notRun}); itself when a model is configured. */
+  public ModelConfigurationException worded(String consequence) {
+    return reason == null ? this : new ModelConfigurationException(notRun(consequence).orElseThrow(), reason, instructions);
+  }
+
   /** How to configure a model. */
   public static final String SETUP =
       "Configure one of:\n"

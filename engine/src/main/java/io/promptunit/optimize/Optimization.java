@@ -28,11 +28,13 @@ public final class Optimization {
   private final OptimizationLoop loop;
   private final Estimate estimate;
   private final Budget budget;
+  private final boolean dryRun;
 
-  private Optimization(OptimizationLoop loop, Estimate estimate, Budget budget) {
+  private Optimization(OptimizationLoop loop, Estimate estimate, Budget budget, boolean dryRun) {
     this.loop = loop;
     this.estimate = estimate;
     this.budget = budget;
+    this.dryRun = dryRun;
   }
 
   /**
@@ -41,6 +43,14 @@ public final class Optimization {
    * @param optimizer the optimizer model, unmetered (metered into the session's spend here); empty: the task model
    */
   public static Optimization prepare(ScoringSession session, OptimizeOptions options, Optional<ModelClient> optimizer) {
+    return prepare(session, options, optimizer, false);
+  }
+
+  /**
+   * As {@link #prepare(ScoringSession, OptimizeOptions, Optional)}; a dry run
+   * ({@code promptunit.optimize.dry-run=true}) has its estimate, and {@link #run} spends nothing.
+   */
+  public static Optimization prepare(ScoringSession session, OptimizeOptions options, Optional<ModelClient> optimizer, boolean dryRun) {
     Budget budget = new Budget(options.caps());
     Suite suite = session.suite();
     ScoringSession budgeted = session.budgeted(budget, session.outputCap().orElse(options.maxOutputTokens()));
@@ -49,7 +59,7 @@ public final class Optimization {
     PromptStrategy strategy = options.strategy();
     OptimizationLoop loop = new OptimizationLoop(budgeted, strategy, options, budgetedOptimizer, budget);
     Estimate estimate = Estimate.of(loop, strategy, options, session, session.taskModel().name(), optimizerClient.name());
-    return new Optimization(loop, estimate, budget);
+    return new Optimization(loop, estimate, budget, dryRun);
   }
 
   public Estimate estimate() {
@@ -64,7 +74,21 @@ public final class Optimization {
     return budget;
   }
 
+  /** Whether this is a dry run: {@link #run} spends nothing. */
+  public boolean dryRun() {
+    return dryRun;
+  }
+
+  /**
+   * Runs the optimization.
+   *
+   * @throws IllegalStateException in a dry run, with the estimate: nothing is spent
+   */
   public OptimizationResult run(RoundListener listener) {
+    if (dryRun) {
+      throw new IllegalStateException("Dry run (" + io.promptunit.config.Keys.OPTIMIZE_DRY_RUN + "=true): the optimization spent nothing. "
+          + estimate.describe());
+    }
     return loop.run(listener);
   }
 }

@@ -96,7 +96,8 @@ class PromptUnitTest {
       assertThat(((SuiteStart.NoModel) start).notRun("the suite cannot run"))
           .startsWith("No model configured, so the suite cannot run. Configure one of:");
       assertThatThrownBy(() -> core.session(SuiteLoader.load(ConfiguredModelSuite.class)))
-          .isInstanceOf(ModelConfigurationException.class).hasMessageStartingWith("No model configured, so this example was not run.");
+          .isInstanceOf(ModelConfigurationException.class).hasMessageStartingWith("No model configured, so the suite cannot be scored.")
+          .satisfies(e -> assertThat(((ModelConfigurationException) e).noModelConfigured()).isTrue());
     }
   }
 

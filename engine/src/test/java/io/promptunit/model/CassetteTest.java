@@ -41,6 +41,25 @@ class CassetteTest {
         .isNotEqualTo(base);
   }
 
+  /** A replay miss says what differs from the nearest recorded request, and only what differs. */
+  @Test
+  void aReplayMissNamesTheDifferenceFromTheNearestRecordedRequest() throws IOException {
+    Path file = directory.resolve("suite.jsonl");
+    ChatRequest capped = ChatRequest.builder().messages(UserMessage.from("hi")).temperature(0.0).maxOutputTokens(512).build();
+    try (Cassette cassette = Cassette.open(file, CacheMode.READ_WRITE, System.err)) {
+      cassette.record(Cassette.key("openai:a", capped, 0), "openai:a", capped, 0, new Cassette.Entry("ok", 3, 1));
+    }
+    Cassette replay = Cassette.open(file, CacheMode.REPLAY, System.err);
+
+    assertThat(replay.differenceFromNearest(Cassette.recordedRequest("openai:a", request("hi", 0.0), 0)))
+        .isEqualTo("The same conversation was recorded, but recorded with maxOutputTokens 512, asked with none.");
+    assertThat(replay.differenceFromNearest(Cassette.recordedRequest("openai:a", request("hi", 0.7), 1)))
+        .isEqualTo("The same conversation was recorded, but recorded with maxOutputTokens 512, asked with none,"
+            + " recorded with temperature 0.0, asked with 0.7, recorded as sample 0, asked as sample 1.");
+    assertThat(replay.differenceFromNearest(Cassette.recordedRequest("openai:a", request("hello", 0.0), 0)))
+        .startsWith("No recorded request has this conversation (1 recorded for model openai:a)");
+  }
+
   @Test
   void secretsInMessagesAreRedactedInTheRecording() throws IOException {
     Path file = directory.resolve("suite.jsonl");

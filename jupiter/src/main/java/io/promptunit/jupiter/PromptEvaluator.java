@@ -56,7 +56,10 @@ import org.apiguardian.api.API;
 @API(status = EXPERIMENTAL, since = "0.1")
 public final class PromptEvaluator implements AutoCloseable {
 
-  /** The output cap assumed for the worst case of a call under a budget when {@code promptunit.max-output-tokens} is not set. */
+  /**
+   * The output tokens a budget reserves for a call that sets no cap ({@code promptunit.max-output-tokens}); the request itself
+   * is unchanged, so a budgeted evaluation shares its cassette entries with every other run of the suite.
+   */
   static final int BUDGET_OUTPUT_CAP = 1024;
 
   private final Class<?> anchor;
@@ -226,7 +229,7 @@ public final class PromptEvaluator implements AutoCloseable {
       String origin = "PromptEvaluator";
       ExampleSelection selection = ExampleSelection.of(splits, tags, origin + ".split");
       Suite suite = SuiteLoader.load(new SuiteDeclaration(anchor, anchor.getName(), origin, prompt, promptText, system, examples, options()));
-      List<Example> selected = selection.select(suite.examples(), suite.examplesFile().displayPath());
+      List<Example> selected = inThisShard(selection.select(suite.examples(), suite.examplesFile().displayPath()), suite);
       ScoringSession session = open(suite);
       ModelClient task = session.taskModel();
       List<ScoredExample> scored = new ArrayList<>(selected.size());
@@ -275,9 +278,24 @@ public final class PromptEvaluator implements AutoCloseable {
     }
   }
 
+  /**
+   * A shard of a CI matrix ({@code promptunit.shard}) evaluates its part of the examples, as the
+   * engine runs its part of a suite; a shard with none of them skips the evaluation, saying so.
+   */
+  private List<Example> inThisShard(List<Example> selected, Suite suite) {
+    io.promptunit.config.Shard shard = core.configuration().shard();
+    List<Example> mine = selected.stream().filter(example -> shard.contains(suite.name(), example.id())).toList();
+    if (mine.isEmpty()) {
+      String message = "None of the " + selected.size() + " selected examples of " + suite.examplesFile().displayPath() + " is in shard "
+          + shard + " (" + Keys.SHARD + "); the other shards evaluate them.";
+      throw abortWithoutModel ? new org.opentest4j.TestAbortedException(message) : new IllegalStateException(message);
+    }
+    return mine;
+  }
+
   /** The suite's session; no model means a skipped test in Jupiter (unless {@code promptunit.require-model=true}), else an error. */
   private ScoringSession open(Suite suite) {
-    SuiteStart start = core.open(suite, name -> {});
+    SuiteStart start = core.open(suite, name -> core.unpricedWarning(name).ifPresent(PromptEvaluator::line));
     if (start instanceof SuiteStart.NoModel noModel) {
       if (core.configuration().requireModel()) {
         throw ModelConfigurationException.invalid(noModel.notRun("the evaluation cannot run (" + Keys.REQUIRE_MODEL + "=true)"));
@@ -285,7 +303,7 @@ public final class PromptEvaluator implements AutoCloseable {
       if (abortWithoutModel) {
         throw new org.opentest4j.TestAbortedException(noModel.notRun("this evaluation was not run"));
       }
-      throw noModel.cause();
+      throw noModel.cause().worded("this evaluation was not run");
     }
     return ((SuiteStart.Ready) start).session();
   }
