@@ -52,12 +52,13 @@ public final class Configuration {
   private final Supplier<Set<String>> primaryKeys;
   private final Function<String, String> environment;
   private final Supplier<Set<String>> environmentNames;
-  private final String primaryLabel;
+  /** Where a key of the primary source was set, for messages (never the environment: {@link #where} says that). */
+  private final Function<String, String> primaryLabel;
   private final Map<String, Object> values = new HashMap<>();
   private final List<ConfigurationProblem> valueProblems = new ArrayList<>();
 
   private Configuration(Function<String, Optional<String>> primary, Supplier<Set<String>> primaryKeys, Function<String, String> environment,
-      Supplier<Set<String>> environmentNames, String primaryLabel) {
+      Supplier<Set<String>> environmentNames, Function<String, String> primaryLabel) {
     this.primary = primary;
     this.primaryKeys = primaryKeys;
     this.environment = environment;
@@ -69,7 +70,7 @@ public final class Configuration {
   /** The values of {@code values} only (no system properties, no environment): for tests and embedding. */
   public static Configuration of(Map<String, String> values) {
     Map<String, String> copy = Map.copyOf(values);
-    return new Configuration(key -> Optional.ofNullable(copy.get(key)), copy::keySet, name -> null, Set::of, "in the given settings");
+    return new Configuration(key -> Optional.ofNullable(copy.get(key)), copy::keySet, name -> null, Set::of, key -> "set in the given settings");
   }
 
   /** The values of {@code values}, then the variables of {@code environment}: for tests. */
@@ -77,7 +78,7 @@ public final class Configuration {
     Map<String, String> copy = Map.copyOf(values);
     Map<String, String> variables = Map.copyOf(environment);
     return new Configuration(key -> Optional.ofNullable(copy.get(key)), copy::keySet, variables::get, variables::keySet,
-        "in the given settings");
+        key -> "set in the given settings");
   }
 
   /**
@@ -88,8 +89,10 @@ public final class Configuration {
    * @param parameterKeys the keys the parameters hold (system properties are added to them)
    */
   public static Configuration fromLauncher(Function<String, Optional<String>> parameters, Supplier<Set<String>> parameterKeys) {
+    Properties file = propertiesFile(Thread.currentThread().getContextClassLoader());
     return new Configuration(parameters, () -> union(parameterKeys.get(), System.getProperties().stringPropertyNames()), System::getenv,
-        () -> System.getenv().keySet(), "in junit-platform.properties");
+        () -> System.getenv().keySet(), key -> System.getProperty(key) != null ? "set by -D" + key
+            : file.containsKey(key) ? "set in junit-platform.properties" : "set as a launcher configuration parameter");
   }
 
   /**
@@ -145,8 +148,26 @@ public final class Configuration {
     }
     for (String name : new TreeSet<>(environmentNames.get())) {
       check.environmentName(name).ifPresent(problems::add);
+      familyValueProblem(name, families).ifPresent(problems::add);
     }
     return List.copyOf(problems);
+  }
+
+  /** The problem with the value of an environment variable of a key family ({@code PROMPTUNIT_PRICE_...}), if any. */
+  private Optional<ConfigurationProblem> familyValueProblem(String name, List<KeyFamily> families) {
+    String upper = name.toUpperCase(Locale.ROOT);
+    Optional<String> value = environment(name);
+    if (value.isEmpty() || DECLARED.keySet().stream().anyMatch(key -> environmentName(key).equals(upper))) {
+      return Optional.empty();
+    }
+    for (KeyFamily family : families) {
+      if (family.coversEnvironment(upper)) {
+        String key = family.members().stream().filter(member -> environmentName(member).equals(upper)).findFirst().orElse(name);
+        return family.check(key, value.get()).map(reason -> new ConfigurationProblem(name, "Setting " + key + "=" + value.get()
+            + " (set by the environment variable " + name + ") is not accepted: " + reason));
+      }
+    }
+    return Optional.empty();
   }
 
   /** The value of a key of a family ({@code promptunit.price.<model>}, ...), blank counting as absent. */
@@ -171,7 +192,7 @@ public final class Configuration {
   /** Where {@code key} was set, for messages: {@code set by -Dpromptunit.model}, {@code set in junit-platform.properties}, .... */
   public String where(String key) {
     if (primary.apply(key).isPresent()) {
-      return System.getProperty(key) != null && primaryLabel.equals("in junit-platform.properties") ? "set by -D" + key : "set " + primaryLabel;
+      return primaryLabel.apply(key);
     }
     return "set by the environment variable " + environmentName(key);
   }

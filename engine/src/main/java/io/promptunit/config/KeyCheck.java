@@ -45,9 +45,7 @@ final class KeyCheck {
     }
     String written = asWritten(key);
     String folded = fold(written);
-    String firstSegment = folded.contains(".") ? folded.substring(0, folded.indexOf('.')) : folded;
-    boolean ours = key.startsWith(PREFIX + ".") || distance(firstSegment, PREFIX) <= 2 && firstSegment.length() > 4;
-    if (!ours) {
+    if (!key.startsWith(PREFIX + ".") && !looksLikeOurs(written, folded)) {
       return Optional.empty();
     }
     Optional<String> closest = closest(folded);
@@ -57,25 +55,29 @@ final class KeyCheck {
         + " Every setting is listed in io.promptunit.config.Keys and in the README's settings table."));
   }
 
-  /** The problem with an environment variable, if it looks meant for PromptUnit and is not one of its settings. */
+  /**
+   * The problem with an environment variable, if it looks meant for PromptUnit and is not one of its
+   * settings: an error when it resembles one (a typo), else a warning (a variable of something else
+   * that happens to share the prefix). Names are compared ignoring case, as Windows does.
+   */
   Optional<ConfigurationProblem> environmentName(String name) {
     String folded = fold(name).toUpperCase(Locale.ROOT);
-    String firstSegment = folded.contains("_") ? folded.substring(0, folded.indexOf('_')) : folded;
-    if (distance(firstSegment, "PROMPTUNIT") > 2 || firstSegment.length() <= 4) {
+    if (!looksLikeOurs(name, folded.toLowerCase(Locale.ROOT))) {
       return Optional.empty();
     }
-    boolean known = candidates.stream().anyMatch(key -> Configuration.environmentName(key).equals(name))
-        || families.stream().anyMatch(family -> family.coversEnvironment(name));
+    boolean known = candidates.stream().anyMatch(key -> Configuration.environmentName(key).equals(folded))
+        || families.stream().anyMatch(family -> family.coversEnvironment(folded));
     if (known) {
       return Optional.empty();
     }
     Optional<String> closest = candidates.stream()
         .min((a, b) -> Integer.compare(distance(folded, Configuration.environmentName(a)), distance(folded, Configuration.environmentName(b))))
         .filter(c -> distance(folded, Configuration.environmentName(c)) <= tolerance(name));
-    return Optional.of(new ConfigurationProblem(name, "Unknown environment variable " + name + lookAlikeNote(name)
+    return Optional.of(new ConfigurationProblem(name, (closest.isPresent() ? "Unknown environment variable " : "Ignored environment variable ")
+        + name + lookAlikeNote(name)
         + closest.map(c -> ": did you mean " + Configuration.environmentName(c) + " (" + c + ")?")
             .orElse(": PromptUnit has no such setting.")
-        + " Every setting is listed in io.promptunit.config.Keys and in the README's settings table."));
+        + " Every setting is listed in io.promptunit.config.Keys and in the README's settings table.", closest.isPresent()));
   }
 
   /**
@@ -93,6 +95,19 @@ final class KeyCheck {
       }
     }
     return key;
+  }
+
+  /**
+   * Whether a key not starting with {@code promptunit.} is still meant for PromptUnit: its first
+   * part (up to a dot, dash or underscore) is {@code promptunit} with one letter wrong, missing,
+   * extra or swapped, or with look-alike letters of another alphabet ({@code PROMPTUNIT_MODEL} and
+   * {@code promptunit_model} written where a key belongs, {@code promtunit.model}).
+   */
+  private static boolean looksLikeOurs(String written, String folded) {
+    String[] parts = folded.split("[._-]", 2);
+    String first = parts[0];
+    boolean lookAlike = !written.chars().allMatch(c -> c < 128) && first.equals(PREFIX);
+    return first.length() > 4 && (distance(first, PREFIX) <= 1 || lookAlike);
   }
 
   private boolean isKnown(String key) {

@@ -219,9 +219,9 @@ public final class Keys {
    * the layers that know their members (the price table, the optimizer, the provider table).
    */
   public static final List<Setting<?>> SETTINGS = List.of(
-      Setting.text(MODEL, "provider:model, e.g. openai:gpt-4o-mini"),
-      Setting.text(JUDGE_MODEL, "provider:model"),
-      Setting.text(OPTIMIZER_MODEL, "provider:model"),
+      Setting.model(MODEL),
+      Setting.model(JUDGE_MODEL),
+      Setting.model(OPTIMIZER_MODEL),
       Setting.wholeNumber(CONCURRENCY, DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY),
       Setting.wholeNumber(TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS, 1, 86_400),
       Setting.wholeNumber(MAX_RETRIES, DEFAULT_MAX_RETRIES, 0, 100),
@@ -246,7 +246,7 @@ public final class Keys {
       Setting.bool(EMBEDDED, true),
       Setting.bool(REQUIRE_MODEL, false),
       Setting.path(MODEL_CACHE, null),
-      Setting.text(EMBEDDED_MIRROR, "a URL, e.g. https://artifacts.example.com/huggingface"),
+      Setting.url(EMBEDDED_MIRROR, "https://artifacts.example.com/huggingface"),
       Setting.bool(BATCH, false),
       Setting.longNumber(BATCH_MAX_WAIT_SECONDS, DEFAULT_BATCH_MAX_WAIT_SECONDS, 0, 7 * 24 * 60 * 60L),
       Setting.longNumber(BATCH_POLL_MILLIS, DEFAULT_BATCH_POLL_MILLIS, 1, 3_600_000),

@@ -58,9 +58,30 @@ public record Setting<T>(String key, T defaultValue, String accepted, Function<S
     });
   }
 
-  /** Any text (a model name, a URL); none by default. */
-  public static Setting<String> text(String key, String accepted) {
-    return new Setting<>(key, null, accepted, Function.identity());
+  /** A model, {@code provider:model} ({@code openai:gpt-4o-mini}, {@code gguf:/models/qwen.gguf}); none by default. */
+  public static Setting<String> model(String key) {
+    return new Setting<>(key, null, "provider:model, e.g. openai:gpt-4o-mini or gguf:/path/to/model.gguf", text -> {
+      int colon = text.indexOf(':');
+      if (colon <= 0 || colon == text.length() - 1) {
+        throw new IllegalArgumentException("it names no provider");
+      }
+      return text;
+    });
+  }
+
+  /** An http or https URL; none by default. */
+  public static Setting<String> url(String key, String example) {
+    return new Setting<>(key, null, "an http or https URL, e.g. " + example, text -> {
+      try {
+        java.net.URI uri = new java.net.URI(text);
+        if (uri.getHost() == null || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
+          throw new IllegalArgumentException("it is not an http or https URL");
+        }
+        return text;
+      } catch (java.net.URISyntaxException e) {
+        throw new IllegalArgumentException("it is not a URL (" + e.getReason() + ")");
+      }
+    });
   }
 
   /** A file system path, relative to the working directory unless absolute. */

@@ -77,9 +77,20 @@ public final class PromptUnit implements AutoCloseable {
    */
   public static PromptUnit start(Configuration configuration) {
     List<ConfigurationProblem> problems = problems(configuration);
-    if (!problems.isEmpty()) {
-      throw new InvalidConfigurationException(problems);
+    List<ConfigurationProblem> errors = problems.stream().filter(ConfigurationProblem::error).toList();
+    if (!errors.isEmpty()) {
+      throw new InvalidConfigurationException(errors);
     }
+    problems.forEach(warning -> System.err.println("[PromptUnit] warning: " + warning.message()));
+    return new PromptUnit(configuration);
+  }
+
+  /**
+   * A run with {@code configuration} whose problems its caller has reported already (the engine, at
+   * discovery: a run with errors never gets this far); not checked again, so that a system property
+   * set by a test meanwhile cannot fail the run half-way.
+   */
+  public static PromptUnit startReported(Configuration configuration) {
     return new PromptUnit(configuration);
   }
 
@@ -312,12 +323,7 @@ public final class PromptUnit implements AutoCloseable {
     if (configured.isPresent() || optimize == null) {
       return configured;
     }
-    try {
-      return Optional.of(OptimizeOptions.from(optimize, configuration, suite.anchor().getClassLoader()).maxOutputTokens());
-    } catch (IllegalArgumentException broken) {
-      // the optimization reports its problem; the scoring requests keep the annotation's own value
-      return Optional.of(optimize.maxOutputTokens());
-    }
+    return OptimizeOptions.maxOutputTokens(optimize, configuration);
   }
 
   /** Whether {@code suite} will be optimized in this run (so its session remembers results from the start). */

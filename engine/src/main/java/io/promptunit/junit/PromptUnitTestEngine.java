@@ -79,8 +79,8 @@ public final class PromptUnitTestEngine implements TestEngine {
     static TestDescriptor discover(EngineDiscoveryRequest request, UniqueId uniqueId) {
       ConfigurationParameters parameters = request.getConfigurationParameters();
       Configuration configuration = Configuration.fromLauncher(parameters::get, parameters::keySet);
-      PromptUnit.problems(configuration).forEach(problem -> request.getDiscoveryListener()
-          .issueEncountered(uniqueId, DiscoveryIssue.create(DiscoveryIssue.Severity.ERROR, problem.message())));
+      PromptUnit.problems(configuration).forEach(problem -> request.getDiscoveryListener().issueEncountered(uniqueId,
+          DiscoveryIssue.create(problem.error() ? DiscoveryIssue.Severity.ERROR : DiscoveryIssue.Severity.WARNING, problem.message())));
       PromptUnitEngineDescriptor engine = new PromptUnitEngineDescriptor(uniqueId, configuration);
       EngineDiscoveryRequestResolver.<PromptUnitEngineDescriptor>builder()
           .addClassContainerSelectorResolver(SuiteResolver::isSuite)

@@ -43,7 +43,7 @@ final class RunContext implements EngineExecutionContext {
 
   /** The context of a run with the configuration read at discovery (its problems were reported there). */
   static RunContext start(ExecutionRequest request, Configuration configuration) {
-    return new RunContext(new Run(request.getEngineExecutionListener(), PromptUnit.start(configuration), new AtomicBoolean(),
+    return new RunContext(new Run(request.getEngineExecutionListener(), PromptUnit.startReported(configuration), new AtomicBoolean(),
         new AtomicReference<>(Spend.NONE), new CopyOnWriteArrayList<>()), null, null, null);
   }
 

@@ -93,7 +93,13 @@ final class UnsupportedJUnitSuite extends AbstractTestDescriptor {
 
     @Override
     public Resolution resolve(ClassSelector selector, Context context) {
-      Class<?> anchor = selector.getJavaClass();
+      Class<?> anchor;
+      try {
+        anchor = selector.getJavaClass();
+      } catch (RuntimeException | LinkageError unloadable) {
+        // a class that cannot load is no suite to refuse; the others still say why the run cannot go on
+        return Resolution.unresolved();
+      }
       if (!SuiteResolver.isSuite(anchor) || !classNameFilter.test(anchor.getName())) {
         return Resolution.unresolved();
       }

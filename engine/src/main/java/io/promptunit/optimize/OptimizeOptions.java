@@ -60,8 +60,69 @@ public record OptimizeOptions(
       }
       names.addAll(parameters.asked());
     }
+    NOT_FROM_CONFIGURATION.keySet().forEach(names::remove);
     List<String> members = names.stream().map(name -> PREFIX + name).toList();
-    return io.promptunit.config.KeyFamily.of(PREFIX + "<@Optimize attribute or strategy parameter>", members::contains, members);
+    return new io.promptunit.config.KeyFamily(PREFIX + "<@Optimize attribute or strategy parameter>",
+        key -> members.contains(key) || NOT_FROM_CONFIGURATION.containsKey(key.substring(Math.min(key.length(), PREFIX.length()))),
+        members, (key, value) -> valueProblem(key.substring(PREFIX.length()), value));
+  }
+
+  /**
+   * The output cap {@code @Optimize(maxOutputTokens)} (or {@code promptunit.optimize.maxOutputTokens})
+   * gives the suite's scoring requests, when it is usable (a whole number of at least 1); an unusable
+   * one is reported by the configuration check or the optimization, and gives no cap.
+   */
+  public static java.util.Optional<Integer> maxOutputTokens(Optimize annotation, Configuration settings) {
+    int cap = annotation.maxOutputTokens();
+    java.util.Optional<String> configured = settings.value(PREFIX + "maxOutputTokens");
+    if (configured.isPresent()) {
+      try {
+        cap = Integer.parseInt(configured.get().strip());
+      } catch (NumberFormatException reported) {
+        return java.util.Optional.empty();
+      }
+    }
+    return cap >= 1 ? java.util.Optional.of(cap) : java.util.Optional.empty();
+  }
+
+  /** {@code @Optimize} attributes that configuration does not set, with the setting that does. */
+  private static final java.util.Map<String, String> NOT_FROM_CONFIGURATION = java.util.Map.of(
+      "optimizerModel", io.promptunit.config.Keys.OPTIMIZER_MODEL,
+      "strategyName", PREFIX + "strategy",
+      "compareNames", PREFIX + "compare");
+
+  /** What is wrong with {@code value} for the attribute {@code name}, read as its {@code @Optimize} type; empty for a strategy parameter. */
+  private static java.util.Optional<String> valueProblem(String name, String value) {
+    if (NOT_FROM_CONFIGURATION.containsKey(name)) {
+      return java.util.Optional.of("it is not read from configuration; set " + NOT_FROM_CONFIGURATION.get(name) + " instead");
+    }
+    Class<?> type;
+    try {
+      type = Optimize.class.getMethod(name).getReturnType();
+    } catch (NoSuchMethodException strategyParameter) {
+      return java.util.Optional.empty();
+    }
+    String text = value.strip();
+    try {
+      if (name.equals("strategy") || name.equals("compare")) {
+        // any registered strategy, not only the enum's
+        Arrays.stream(text.split(",")).map(String::strip).filter(n -> !n.isEmpty()).forEach(n -> Strategies.named(n, PREFIX + name));
+      } else if (type == int.class) {
+        Integer.parseInt(text);
+      } else if (type == long.class) {
+        Long.parseLong(text);
+      } else if (type == double.class) {
+        Double.parseDouble(text);
+      } else if (type.isEnum()) {
+        Enum.valueOf(type.asSubclass(Enum.class), text.toUpperCase(Locale.ROOT).replace('-', '_'));
+      }
+      return java.util.Optional.empty();
+    } catch (NumberFormatException e) {
+      return java.util.Optional.of("it is not a number; use " + (type == double.class ? "a number, e.g. 0.5" : "a whole number"));
+    } catch (IllegalArgumentException e) {
+      boolean strategies = name.equals("strategy") || name.equals("compare");
+      return java.util.Optional.of(type.isEnum() && !strategies ? "use one of " + Arrays.toString(type.getEnumConstants()) : e.getMessage());
+    }
   }
 
   public OptimizeOptions {

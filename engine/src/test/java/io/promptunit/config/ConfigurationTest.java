@@ -153,6 +153,10 @@ class ConfigurationTest {
       Keys.SETTINGS.forEach(setting -> all.put(setting.key(), setting.defaultValue() == null ? "x" : Setting.class.cast(setting)
           .defaultValue().toString().toLowerCase(java.util.Locale.ROOT).replace('_', '-')));
       all.put(Keys.SHARD, "1/1");
+      all.put(Keys.MODEL, "openai:gpt-4o-mini");
+      all.put(Keys.JUDGE_MODEL, "anthropic:claude-haiku-4-5");
+      all.put(Keys.OPTIMIZER_MODEL, "gguf:/models/qwen.gguf");
+      all.put(Keys.EMBEDDED_MIRROR, "https://mirror.example.com/hf");
       all.put(Keys.MAX_OUTPUT_TOKENS, "10");
       assertThat(problems(Configuration.of(all))).isEmpty();
     }
