@@ -171,20 +171,7 @@ public final class RetryPolicy {
       return ModelCallException.Kind.INVALID_REQUEST;
     }
     if (e instanceof HttpException http) {
-      int status = http.statusCode();
-      if (status == 401 || status == 403) {
-        return ModelCallException.Kind.AUTHENTICATION;
-      }
-      if (status == 429) {
-        return ModelCallException.Kind.RATE_LIMIT;
-      }
-      if (status == 408) {
-        return ModelCallException.Kind.TIMEOUT;
-      }
-      if (status >= 500) {
-        return ModelCallException.Kind.SERVER;
-      }
-      return ModelCallException.Kind.INVALID_REQUEST;
+      return classify(http.statusCode());
     }
     if (hasCause(e, com.fasterxml.jackson.core.JsonProcessingException.class)) {
       // a body that is not JSON (a proxy's error page, a cut-off answer): the server answered, so it is running
@@ -198,6 +185,22 @@ public final class RetryPolicy {
       return ModelCallException.Kind.SERVER;
     }
     return ModelCallException.Kind.OTHER;
+  }
+
+  private static ModelCallException.Kind classify(int httpStatus) {
+    if (httpStatus == 401 || httpStatus == 403) {
+      return ModelCallException.Kind.AUTHENTICATION;
+    }
+    if (httpStatus == 429) {
+      return ModelCallException.Kind.RATE_LIMIT;
+    }
+    if (httpStatus == 408) {
+      return ModelCallException.Kind.TIMEOUT;
+    }
+    if (httpStatus >= 500) {
+      return ModelCallException.Kind.SERVER;
+    }
+    return ModelCallException.Kind.INVALID_REQUEST;
   }
 
   private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {

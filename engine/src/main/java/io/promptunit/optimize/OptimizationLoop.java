@@ -141,8 +141,7 @@ final class OptimizationLoop {
     history.add(original);
     seenTexts.add(normalize(original.text()));
     Candidate best = original;
-    OptimizationResult.Stop stop = OptimizationResult.Stop.ROUNDS;
-    String detail = "all " + options.rounds() + " rounds used";
+    Stopped stopped = new Stopped(OptimizationResult.Stop.ROUNDS, "all " + options.rounds() + " rounds used");
     try {
       scoreOriginal(original);
       if (passesHeldOut(original)) {
@@ -164,22 +163,32 @@ final class OptimizationLoop {
         }
         boolean passed = passesHeldOut(best);
         record(round, best, played, before, listener);
-        if (passed) {
-          stop = OptimizationResult.Stop.PASSED;
-          detail = "the best prompt passes the " + splits.heldOutName() + " examples after round " + round;
-          break;
-        }
-        if (withoutImprovement >= options.patience()) {
-          stop = OptimizationResult.Stop.PATIENCE;
-          detail = "no better prompt for " + withoutImprovement + " rounds (patience " + options.patience() + ")";
+        Optional<Stopped> early = stopsEarly(round, passed, withoutImprovement);
+        if (early.isPresent()) {
+          stopped = early.get();
           break;
         }
       }
     } catch (BudgetExhaustedException e) {
-      stop = OptimizationResult.Stop.BUDGET;
-      detail = e.getMessage();
+      stopped = new Stopped(OptimizationResult.Stop.BUDGET, e.getMessage());
     }
-    return finish(original, best, stop, detail, start);
+    return finish(original, best, stopped.stop(), stopped.detail(), start);
+  }
+
+  /** Why the search stopped, in a word and in a sentence. */
+  private record Stopped(OptimizationResult.Stop stop, String detail) {}
+
+  /** Stops when the best prompt passes held-out, or when {@code patience} rounds brought nothing better. */
+  private Optional<Stopped> stopsEarly(int round, boolean passed, int withoutImprovement) {
+    if (passed) {
+      return Optional.of(new Stopped(OptimizationResult.Stop.PASSED,
+          "the best prompt passes the " + splits.heldOutName() + " examples after round " + round));
+    }
+    if (withoutImprovement >= options.patience()) {
+      return Optional.of(new Stopped(OptimizationResult.Stop.PATIENCE,
+          "no better prompt for " + withoutImprovement + " rounds (patience " + options.patience() + ")"));
+    }
+    return Optional.empty();
   }
 
   /** The checked-in prompt's selection and train scores, and its held-out score when the suite run measured it. */

@@ -133,16 +133,8 @@ public final class SuiteLoader {
       return List.of();
     }
     try (BufferedReader reader = new BufferedReader(new java.io.StringReader(text))) {
-      format.get().read(shown, reader, record -> factory.create(record, problems::add).ifPresent(example -> {
-        Integer earlier = lineById.putIfAbsent(example.id(), example.line());
-        if (earlier != null) {
-          problems.add(new SuiteProblem(shown, example.line(),
-              "duplicate id \"" + example.id() + "\" (first used on line " + earlier + ")",
-              explicitIdGiven(example) ? "give each example its own id" : "remove the repeated example or give both an \"id\""));
-        } else {
-          examples.add(example);
-        }
-      }), problems::add);
+      format.get().read(shown, reader, record -> factory.create(record, problems::add)
+          .ifPresent(example -> addUnlessDuplicate(example, shown, examples, lineById, problems)), problems::add);
     } catch (IOException e) {
       problems.add(new SuiteProblem(shown, 0, "cannot be read (" + e.getMessage() + ")", "check the file exists and is readable"));
     }
@@ -151,6 +143,19 @@ public final class SuiteLoader {
           "add one example per line, e.g. {\"input\": \"...\", \"expected\": \"...\"}"));
     }
     return examples;
+  }
+
+  /** Adds {@code example} unless an earlier one has its id, which is a problem of the file. */
+  private static void addUnlessDuplicate(Example example, String shown, List<Example> examples,
+      Map<String, Integer> lineById, List<SuiteProblem> problems) {
+    Integer earlier = lineById.putIfAbsent(example.id(), example.line());
+    if (earlier == null) {
+      examples.add(example);
+      return;
+    }
+    problems.add(new SuiteProblem(shown, example.line(),
+        "duplicate id \"" + example.id() + "\" (first used on line " + earlier + ")",
+        explicitIdGiven(example) ? "give each example its own id" : "remove the repeated example or give both an \"id\""));
   }
 
   private static boolean explicitIdGiven(Example example) {

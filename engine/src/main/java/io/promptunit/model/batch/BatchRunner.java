@@ -4,7 +4,6 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.promptunit.model.Cassette;
-import io.promptunit.model.DeferredRequests;
 import io.promptunit.model.SpendMeter;
 import io.promptunit.model.batch.client.BatchApiException;
 import io.promptunit.model.batch.client.BatchClient;
@@ -210,64 +209,83 @@ public final class BatchRunner {
   /** Records what {@code batch} answered; returns whether it is done with (false: it stays in the ledger). */
   private boolean record(Tracked batch, CollectedRequests collected) throws IOException {
     String id = batch.batch.id();
-    DeferredRequests deferred = cassette.deferred();
     if (batch.problem != null) {
-      failAll(batch, collected, "Not answered: batch " + id + " (" + batch.batch.model() + ", listed in " + ledger.file() + ") cannot be read: "
-          + batch.problem + ". It is forgotten; run again to submit its requests anew.");
+      failAll(batch, collected, "Not answered: batch " + id + " (" + batch.batch.model() + ", listed in "
+          + ledger.file() + ") cannot be read: " + batch.problem
+          + ". It is forgotten; run again to submit its requests anew.");
       return true;
     }
     if (batch.status == null || !batch.status.state().finished()) {
       String state = batch.status == null ? "of unknown status" : "still " + batch.status.describe();
-      failAll(batch, collected, "Not answered yet: batch " + id + " of " + batch.batch.model() + " is " + state + " after waiting " + elapsed()
-          + " s (" + io.promptunit.config.Keys.BATCH_MAX_WAIT_SECONDS + "=" + settings.maxWait().toSeconds() + "). Its id is kept in "
-          + ledger.file() + ": run again with promptunit.batch=true to collect its answers without paying twice.");
+      failAll(batch, collected, "Not answered yet: batch " + id + " of " + batch.batch.model() + " is " + state
+          + " after waiting " + elapsed() + " s (" + io.promptunit.config.Keys.BATCH_MAX_WAIT_SECONDS + "="
+          + settings.maxWait().toSeconds() + "). Its id is kept in " + ledger.file()
+          + ": run again with promptunit.batch=true to collect its answers without paying twice.");
       return false;
     }
     BatchStatus status = batch.status;
     Set<String> seen = new HashSet<>();
     String origin = "batch " + id + " of " + batch.batch.model();
     try {
-      batch.client.results(status, new BatchClient.ResultSink() {
-        @Override
-        public void answer(String customId, BatchClient.Answer answer) {
-          seen.add(customId);
-          try {
-            Optional<JsonNode> request = collected.recordedRequest(customId);
-            if (request.isPresent()) {
-              cassette.record(customId, request.get(), new Cassette.Entry(answer.text(), answer.inputTokens(), answer.outputTokens()));
-              spend.chargeBatched(batch.batch.model(), answer.inputTokens(), answer.outputTokens());
-            }
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-
-        @Override
-        public void error(String customId, String message) {
-          seen.add(customId);
-          deferred.fail(customId, "The provider could not answer this request in " + origin + ": " + message);
-        }
-      });
+      batch.client.results(status, recorder(batch, collected, seen, origin));
     } catch (IOException | UncheckedIOException e) {
       String reason = e instanceof UncheckedIOException unchecked ? unchecked.getCause().getMessage() : e.getMessage();
-      failAll(batch, collected, "Not recorded: the results of " + origin + " (" + status.providerState() + ") could not be read: " + reason
-          + ". Its id is kept in " + ledger.file() + ": run again to download them without paying twice.");
+      failAll(batch, collected, "Not recorded: the results of " + origin + " (" + status.providerState()
+          + ") could not be read: " + reason + ". Its id is kept in " + ledger.file()
+          + ": run again to download them without paying twice.");
       return false;
     }
-    String missing = status.state() == BatchStatus.State.COMPLETED
-        ? "Not answered: " + origin + " completed without a result for this request"
-        : "Not answered: " + origin + " ended " + status.providerState() + (status.errors().isEmpty() ? "" : " (" + status.errors() + ")")
-            + " after answering " + status.completed() + " of " + status.total() + " requests; its answers are recorded, this request's is not."
-            + " Run again with promptunit.batch=true to submit the rest, or without it to call the model directly.";
+    String missing = missing(origin, status);
     for (String key : batch.batch.keys()) {
       if (!seen.contains(key) && collected.contains(key)) {
-        deferred.fail(key, missing);
+        cassette.deferred().fail(key, missing);
       }
     }
     if (status.failed() > 0 || status.state() != BatchStatus.State.COMPLETED) {
       progress.accept(label + ": " + origin + " " + status.describe());
     }
     return true;
+  }
+
+  /**
+   * Records every answer of {@code batch} in the cassette and charges it; an error becomes its
+   * request's failure. Every result's key is added to {@code seen}.
+   */
+  private BatchClient.ResultSink recorder(Tracked batch, CollectedRequests collected, Set<String> seen, String origin) {
+    return new BatchClient.ResultSink() {
+      @Override
+      public void answer(String customId, BatchClient.Answer answer) {
+        seen.add(customId);
+        try {
+          Optional<JsonNode> request = collected.recordedRequest(customId);
+          if (request.isPresent()) {
+            cassette.record(customId, request.get(),
+                new Cassette.Entry(answer.text(), answer.inputTokens(), answer.outputTokens()));
+            spend.chargeBatched(batch.batch.model(), answer.inputTokens(), answer.outputTokens());
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+
+      @Override
+      public void error(String customId, String message) {
+        seen.add(customId);
+        cassette.deferred().fail(customId, "The provider could not answer this request in " + origin + ": " + message);
+      }
+    };
+  }
+
+  /** Why a request of a finished batch has no result. */
+  private static String missing(String origin, BatchStatus status) {
+    if (status.state() == BatchStatus.State.COMPLETED) {
+      return "Not answered: " + origin + " completed without a result for this request";
+    }
+    return "Not answered: " + origin + " ended " + status.providerState()
+        + (status.errors().isEmpty() ? "" : " (" + status.errors() + ")")
+        + " after answering " + status.completed() + " of " + status.total()
+        + " requests; its answers are recorded, this request's is not."
+        + " Run again with promptunit.batch=true to submit the rest, or without it to call the model directly.";
   }
 
   private void failAll(Tracked batch, CollectedRequests collected, String reason) {
