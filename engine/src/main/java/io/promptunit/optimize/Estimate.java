@@ -42,7 +42,8 @@ import java.util.stream.Stream;
  * @param advice how to tighten the worst case, when an easy way is known
  */
 @API(status = EXPERIMENTAL, since = "0.1")
-public record Estimate(Spend computed, Spend bounded, Spend expected, int rounds, Budget.Caps caps, List<String> unpriced, Optional<String> advice) {
+public record Estimate(Spend computed, Spend bounded, Spend expected, int rounds, Budget.Caps caps,
+    List<String> unpriced, Optional<String> advice) {
 
   /** Tokens of a meta-prompt's own instructions (around the prompts and examples it quotes), at most and typically. */
   private static final long META_FRAME_WORST = 700;
@@ -101,7 +102,8 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, int rounds
       return Optional.empty();
     }
     return Optional.of(String.format(Locale.ROOT,
-        "the task model's answers average %d tokens but may reach %d: set %s=%d to bound them and tighten the worst case",
+        "the task model's answers average %d tokens but may reach %d: "
+            + "set %s=%d to bound them and tighten the worst case",
         scoring.likelyOut(), scoring.worstOut(), io.promptunit.config.Keys.MAX_OUTPUT_TOKENS,
         Math.max(16, scoring.likelyOut() * 4)));
   }
@@ -146,7 +148,8 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, int rounds
           + scoring.worstOut();
       double exampleLikely = suite.examples().stream().mapToLong(e -> meta.approximate(shown(e))).average().orElse(0)
           + scoring.likelyOut();
-      return new OptimizerCall(prompt, longestPrompt(meta, prompt, rules, original), system, exampleWorst, exampleLikely);
+      return new OptimizerCall(prompt, longestPrompt(meta, prompt, rules, original), system,
+          exampleWorst, exampleLikely);
     }
   }
 
@@ -229,7 +232,8 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, int rounds
           + likely.likelyPromptsShown() * optimizing.prompt() * LIKELY_GROWTH
           + likely.examplesShown() * optimizing.exampleLikely());
       likelyMetaOut += likely.metaCalls()
-          * Math.min(options.maxOutputTokens(), 60 + likely.likelyAnswerPrompts() * optimizing.prompt() * LIKELY_GROWTH);
+          * Math.min(options.maxOutputTokens(), 60
+              + likely.likelyAnswerPrompts() * optimizing.prompt() * LIKELY_GROWTH);
       seenLikely += likely.likelyNew();
     }
   }
@@ -239,7 +243,8 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, int rounds
     long input = Math.round(in);
     long output = Math.round(out);
     // a bound must not round down
-    return new Spend((long) Math.ceil(calls), input, output, prices.priceOf(model).map(p -> p.cost(input, output)).orElse(0.0));
+    return new Spend((long) Math.ceil(calls), input, output,
+        prices.priceOf(model).map(p -> p.cost(input, output)).orElse(0.0));
   }
 
   /** Tokens of an answer of the task model: the suite run's answers where known, else the expected outputs. */
@@ -259,8 +264,10 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, int rounds
   /** How a meta-prompt quotes an example: its variables and expected output. */
   private static String shown(Example example) {
     StringBuilder text = new StringBuilder();
-    example.variables().forEach((name, value) -> text.append(name).append(": ").append(StrategyText.cut(value.toString())).append('\n'));
-    return text.append("expected output: ").append(StrategyText.cut(example.expected())).append("\nmodel output: \nwhy it failed: \n").toString();
+    example.variables().forEach((name, value) -> text.append(name).append(": ")
+        .append(StrategyText.cut(value.toString())).append('\n'));
+    return text.append("expected output: ").append(StrategyText.cut(example.expected()))
+        .append("\nmodel output: \nwhy it failed: \n").toString();
   }
 
   private static long max(List<Long> values) {
@@ -274,9 +281,12 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, int rounds
   public String describe() {
     String warning = unpriced.isEmpty() || Double.isInfinite(caps.cost())
         ? ""
-        : "; WARNING: no price is known for " + String.join(" and ", unpriced) + ", so its calls count as $0 and the cost cap"
+        : "; WARNING: no price is known for " + String.join(" and ", unpriced)
+            + ", so its calls count as $0 and the cost cap"
             + " cannot stop them (set promptunit.price.<model>=<input>,<output> dollars per million tokens)";
-    return String.format(Locale.ROOT, "expected %s if all %d rounds run; worst case %s (from the parameters: %s); caps %s%s%s",
-        expected.describe(), rounds, bounded.describe(), computed.describe(), caps.describe(), advice.map(a -> "; " + a).orElse(""), warning);
+    return String.format(Locale.ROOT,
+        "expected %s if all %d rounds run; worst case %s (from the parameters: %s); caps %s%s%s",
+        expected.describe(), rounds, bounded.describe(), computed.describe(), caps.describe(),
+        advice.map(a -> "; " + a).orElse(""), warning);
   }
 }

@@ -29,7 +29,8 @@ import java.util.TreeSet;
  * rejections, the diff from the original to the best prompt and the spend per round.
  *
  * <pre>{@code
- * SuiteReport suite = new SuiteReport("com.acme.RouterPromptTest", "prompts/router.prompt", "prompts/router.jsonl", 1.0);
+ * SuiteReport suite =
+ *     new SuiteReport("com.acme.RouterPromptTest", "prompts/router.prompt", "prompts/router.jsonl", 1.0);
  * suite.add(SuiteReport.Row.of(result, false));
  * HtmlReport.write(Path.of("target/promptunit/report.html"), List.of(suite), spend);
  * }</pre>
@@ -50,18 +51,21 @@ public final class HtmlReport {
     StringBuilder html = new StringBuilder(16_384);
     long passing = suites.stream().filter(SuiteReport::passes).count();
     long examples = suites.stream().mapToLong(s -> s.rows().size()).sum();
-    long failing = suites.stream().flatMap(s -> s.rows().stream()).filter(r -> r.status().equals("failed") || r.status().equals("error")).count();
+    long failing = suites.stream().flatMap(s -> s.rows().stream())
+        .filter(r -> r.status().equals("failed") || r.status().equals("error")).count();
     html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
         .append("<title>PromptUnit report</title><style>").append(STYLE).append("</style></head><body>\n");
     html.append("<header><h1>PromptUnit report</h1><p class=\"summary\">")
         .append("<span class=\"").append(passing == suites.size() ? "ok" : "bad").append("\" id=\"suites-passing\">")
         .append(passing).append(" of ").append(suites.size()).append(" suites pass</span> · ")
-        .append(examples).append(" examples, ").append(failing).append(" failing · spend ").append(esc(spend.describe()))
+        .append(examples).append(" examples, ").append(failing).append(" failing · spend ")
+        .append(esc(spend.describe()))
         .append(" · ").append(esc(when.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z", Locale.ROOT))))
         .append("</p><nav>");
     for (SuiteReport suite : suites) {
-      html.append("<a href=\"#").append(anchor(suite)).append("\" class=\"").append(suite.passes() ? "ok" : "bad").append("\">")
+      html.append("<a href=\"#").append(anchor(suite)).append("\" class=\"")
+          .append(suite.passes() ? "ok" : "bad").append("\">")
           .append(esc(suite.simpleName())).append(" ").append(pct(suite.passRate())).append("</a> ");
     }
     html.append("</nav></header>\n<main>\n");
@@ -81,7 +85,8 @@ public final class HtmlReport {
         .append(" · prompt <code>").append(esc(suite.promptPath())).append("</code> · examples <code>")
         .append(esc(suite.examplesPath())).append("</code>")
         .append(suite.model().isEmpty() ? "" : " · model <code>" + esc(suite.model()) + "</code>").append("</p>\n");
-    suite.problem().ifPresent(problem -> html.append("<pre class=\"problem\">").append(esc(problem)).append("</pre>\n"));
+    suite.problem().ifPresent(problem -> html.append("<pre class=\"problem\">").append(esc(problem))
+        .append("</pre>\n"));
     if (!rows.isEmpty()) {
       figures(html, suite);
       breakdown(html, rows);
@@ -110,7 +115,8 @@ public final class HtmlReport {
         .append("</b><span>pass rate (required ").append(pct(suite.minPassRate())).append(")</span></div>")
         .append("<div class=\"figure\"><b>").append(rows.stream().filter(SuiteReport.Row::passed).count())
         .append(" / ").append(rows.size()).append("</b><span>examples passed</span></div>")
-        .append("<div class=\"figure\"><b>").append(esc(suite.spend().describe())).append("</b><span>spend</span></div>")
+        .append("<div class=\"figure\"><b>").append(esc(suite.spend().describe()))
+        .append("</b><span>spend</span></div>")
         .append("<div class=\"figure\"><b>")
         .append(latencies.isEmpty() ? "—" : latencies.get(latencies.size() / 2) + " ms").append(" / ")
         .append(latencies.isEmpty() ? "—" : percentile95(latencies) + " ms")
@@ -153,21 +159,25 @@ public final class HtmlReport {
     Map<String, List<SuiteReport.Row>> tags = new LinkedHashMap<>();
     names.stream()
         .map(tag -> Map.entry("tag: " + tag, rows.stream().filter(r -> r.tags().contains(tag)).toList()))
-        .sorted(java.util.Comparator.comparingDouble((Map.Entry<String, List<SuiteReport.Row>> e) -> SuiteReport.passRate(e.getValue())))
+        .sorted(java.util.Comparator.comparingDouble(
+            (Map.Entry<String, List<SuiteReport.Row>> e) -> SuiteReport.passRate(e.getValue())))
         .forEach(e -> tags.put(e.getKey(), e.getValue()));
     if (!splits.isEmpty()) {
       groupTable(html, "splits", splits);
     }
     if (!tags.isEmpty()) {
-      html.append("<details class=\"tags\"><summary>pass rate per tag (").append(tags.size()).append(" tags, worst first)</summary>");
+      html.append("<details class=\"tags\"><summary>pass rate per tag (").append(tags.size())
+          .append(" tags, worst first)</summary>");
       groupTable(html, "tags", tags);
       html.append("</details>\n");
     }
   }
 
   private static void groupTable(StringBuilder html, String kind, Map<String, List<SuiteReport.Row>> groups) {
-    html.append("<table class=\"breakdown ").append(kind).append("\"><thead><tr><th>group</th><th>examples</th><th>passed</th><th>pass rate</th></tr></thead><tbody>");
-    groups.forEach((name, of) -> html.append("<tr><td>").append(esc(name)).append("</td><td>").append(of.size()).append("</td><td>")
+    html.append("<table class=\"breakdown ").append(kind)
+        .append("\"><thead><tr><th>group</th><th>examples</th><th>passed</th><th>pass rate</th></tr></thead><tbody>");
+    groups.forEach((name, of) -> html.append("<tr><td>").append(esc(name)).append("</td><td>")
+        .append(of.size()).append("</td><td>")
         .append(of.stream().filter(SuiteReport.Row::passed).count()).append("</td><td>")
         .append(bar(SuiteReport.passRate(of))).append("</td></tr>"));
     html.append("</tbody></table>\n");
@@ -219,7 +229,8 @@ public final class HtmlReport {
       }
       tags.addAll(r.tags());
     });
-    html.append("<div class=\"filters\"><label><input type=\"checkbox\" class=\"only-failures\"> failures only</label> ")
+    html.append("<div class=\"filters\"><label><input type=\"checkbox\" class=\"only-failures\"> "
+        + "failures only</label> ")
         .append("<select class=\"split-filter\"><option value=\"\">every split</option>");
     splits.forEach(s -> html.append("<option>").append(esc(s)).append("</option>"));
     html.append("</select> <select class=\"tag-filter\"><option value=\"\">every tag</option>");
@@ -389,7 +400,8 @@ public final class HtmlReport {
       svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"axis\" text-anchor=\"middle\">%s</text>",
           plotX(i, n), PLOT_HEIGHT - PLOT_BOTTOM + 16, i == 0 ? "orig." : String.valueOf(i)));
     }
-    svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"axis\" text-anchor=\"middle\">round</text>",
+    svg.append(String.format(Locale.ROOT,
+        "<text x=\"%.1f\" y=\"%d\" class=\"axis\" text-anchor=\"middle\">round</text>",
         PLOT_LEFT + PLOT_INNER_WIDTH / 2, PLOT_HEIGHT - 2));
   }
 
@@ -480,7 +492,8 @@ public final class HtmlReport {
   }
 
   private static String bar(double rate) {
-    return String.format(Locale.ROOT, "<span class=\"bar\"><span style=\"width:%.0f%%\"></span></span> %s", rate * 100, pct(rate));
+    return String.format(Locale.ROOT, "<span class=\"bar\"><span style=\"width:%.0f%%\"></span></span> %s",
+        rate * 100, pct(rate));
   }
 
   static String esc(String text) {
@@ -505,45 +518,64 @@ public final class HtmlReport {
   private static final String STYLE = """
       body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2327;background:#f6f7f9}
       header{background:#1d2327;color:#fff;padding:16px 28px}header h1{margin:0 0 4px;font-size:20px}
-      header .summary{margin:0 0 8px;color:#cfd6dc}header nav a{display:inline-block;margin:2px 6px 2px 0;padding:2px 8px;border-radius:10px;
-      color:#fff;text-decoration:none;font-size:12px}header nav a.ok{background:#2e7d32}header nav a.bad{background:#c62828}
+      header .summary{margin:0 0 8px;color:#cfd6dc}
+      header nav a{display:inline-block;margin:2px 6px 2px 0;padding:2px 8px;border-radius:10px;
+      color:#fff;text-decoration:none;font-size:12px}header nav a.ok{background:#2e7d32}
+      header nav a.bad{background:#c62828}
       .ok{color:#2e7d32}.bad{color:#c62828}header .ok{color:#8fd694}header .bad{color:#ff9a9a}
-      main{padding:8px 28px 40px}section.suite{background:#fff;border:1px solid #dde2e6;border-radius:8px;padding:14px 20px;margin:18px 0}
+      main{padding:8px 28px 40px}
+      section.suite{background:#fff;border:1px solid #dde2e6;border-radius:8px;padding:14px 20px;margin:18px 0}
       h2{margin:4px 0;font-size:18px}h3{margin:22px 0 6px;font-size:16px}h4{margin:16px 0 6px;font-size:14px}
       .meta{color:#5f6b75;margin:2px 0 10px}code{font:12px ui-monospace,Menlo,Consolas,monospace}
-      .badge{font-size:11px;font-weight:700;padding:2px 7px;border-radius:9px;color:#fff;vertical-align:2px}.badge.ok{background:#2e7d32}.badge.bad{background:#c62828}
-      .figures{display:flex;gap:14px;flex-wrap:wrap;margin:8px 0}.figure{border:1px solid #e3e7ea;border-radius:6px;padding:8px 12px;min-width:120px}
+      .badge{font-size:11px;font-weight:700;padding:2px 7px;border-radius:9px;color:#fff;vertical-align:2px}
+      .badge.ok{background:#2e7d32}.badge.bad{background:#c62828}
+      .figures{display:flex;gap:14px;flex-wrap:wrap;margin:8px 0}
+      .figure{border:1px solid #e3e7ea;border-radius:6px;padding:8px 12px;min-width:120px}
       .figure b{display:block;font-size:18px}.figure span{color:#5f6b75;font-size:12px}
-      table{border-collapse:collapse;width:100%;margin:6px 0}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #edf0f2;vertical-align:top}
+      table{border-collapse:collapse;width:100%;margin:6px 0}
+      th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #edf0f2;vertical-align:top}
       th{font-size:12px;color:#5f6b75;font-weight:600}table.breakdown{width:auto}
-      .bar{display:inline-block;width:90px;height:8px;background:#f2d5d5;border-radius:4px;vertical-align:middle;overflow:hidden}
+      .bar{display:inline-block;width:90px;height:8px;background:#f2d5d5;border-radius:4px;vertical-align:middle;
+      overflow:hidden}
       .bar span{display:block;height:100%;background:#2e7d32}
-      .status{font-size:11px;font-weight:700;padding:1px 6px;border-radius:8px;color:#fff}.status.passed{background:#2e7d32}
-      .status.failed,.status.error{background:#c62828}.status.tolerated{background:#ef6c00}.status.aborted{background:#78909c}
-      tr.detail td{background:#fbfbfc}tr.detail dl{display:grid;grid-template-columns:80px 1fr;margin:4px 0;gap:2px 10px}
-      dt{color:#5f6b75;font-size:12px}dd{margin:0}pre{margin:0;white-space:pre-wrap;word-break:break-word;font:12px/1.4 ui-monospace,Menlo,Consolas,monospace}
-      del,.del{background:#ffe0e0;color:#9b1c1c}ins,.ins{background:#dff5df;color:#1b5e20;text-decoration:none}.diff .same{color:#5f6b75}
-      .filters{margin:10px 0 4px;display:flex;gap:10px;align-items:center;flex-wrap:wrap}.filters input[type=search]{min-width:240px;padding:3px 6px}
-      .shown{color:#5f6b75;font-size:12px}.problem{background:#fff3f3;border:1px solid #f2c4c4;padding:8px;border-radius:6px}
-      .optimization{border-top:2px solid #edf0f2;margin-top:16px}svg.plot{background:#fff;border:1px solid #e3e7ea;border-radius:6px}
+      .status{font-size:11px;font-weight:700;padding:1px 6px;border-radius:8px;color:#fff}
+      .status.passed{background:#2e7d32}
+      .status.failed,.status.error{background:#c62828}.status.tolerated{background:#ef6c00}
+      .status.aborted{background:#78909c}
+      tr.detail td{background:#fbfbfc}
+      tr.detail dl{display:grid;grid-template-columns:80px 1fr;margin:4px 0;gap:2px 10px}
+      dt{color:#5f6b75;font-size:12px}dd{margin:0}
+      pre{margin:0;white-space:pre-wrap;word-break:break-word;font:12px/1.4 ui-monospace,Menlo,Consolas,monospace}
+      del,.del{background:#ffe0e0;color:#9b1c1c}ins,.ins{background:#dff5df;color:#1b5e20;text-decoration:none}
+      .diff .same{color:#5f6b75}
+      .filters{margin:10px 0 4px;display:flex;gap:10px;align-items:center;flex-wrap:wrap}
+      .filters input[type=search]{min-width:240px;padding:3px 6px}
+      .shown{color:#5f6b75;font-size:12px}
+      .problem{background:#fff3f3;border:1px solid #f2c4c4;padding:8px;border-radius:6px}
+      .optimization{border-top:2px solid #edf0f2;margin-top:16px}
+      svg.plot{background:#fff;border:1px solid #e3e7ea;border-radius:6px}
       svg .grid{stroke:#edf0f2}svg .axis,svg .legend{font-size:11px;fill:#5f6b75}svg .line{fill:none;stroke-width:2.5}
       svg .line.train{stroke:#1565c0}svg .line.selection{stroke:#ef6c00}svg .line.heldout{stroke:#2e7d32}
       svg circle.train{fill:#1565c0}svg circle.selection{fill:#ef6c00}svg circle.heldout{fill:#2e7d32}
-      tr.best td{background:#eef7ee}details summary{cursor:pointer}pre.prompt{background:#f6f7f9;padding:6px;margin-top:4px}
+      tr.best td{background:#eef7ee}details summary{cursor:pointer}
+      pre.prompt{background:#f6f7f9;padding:6px;margin-top:4px}
       """;
 
   private static final String SCRIPT = """
       // report.html?suite=<class name>&failures=1 shows one suite, failures only (a link to share)
       var params = new URLSearchParams(location.search);
       if (params.get('suite')) {
-        document.querySelectorAll('section.suite').forEach(function (s) { if (s.dataset.suite !== params.get('suite')) { s.style.display = 'none'; } });
+        document.querySelectorAll('section.suite').forEach(function (s) {
+          if (s.dataset.suite !== params.get('suite')) { s.style.display = 'none'; }
+        });
       }
       if (params.get('failures')) {
         document.querySelectorAll('.only-failures').forEach(function (box) { box.checked = true; });
       }
       document.querySelectorAll('section.suite').forEach(function (suite) {
         var only = suite.querySelector('.only-failures'), split = suite.querySelector('.split-filter'),
-            tag = suite.querySelector('.tag-filter'), search = suite.querySelector('.search'), shown = suite.querySelector('.shown');
+            tag = suite.querySelector('.tag-filter'), search = suite.querySelector('.search'),
+            shown = suite.querySelector('.shown');
         if (!only) { return; }
         function apply() {
           var q = search.value.toLowerCase(), count = 0, total = 0;

@@ -39,13 +39,15 @@ public final class OptimizationReport {
 
   private OptimizationReport() {}
 
-  public static Outputs write(Path directory, String suiteName, String promptPath, OptimizationResult result) throws IOException {
+  public static Outputs write(Path directory, String suiteName, String promptPath,
+      OptimizationResult result) throws IOException {
     Files.createDirectories(directory);
     Path best = directory.resolve("best.prompt");
     Path history = directory.resolve("history.json");
     Path summary = directory.resolve("summary.md");
     Files.writeString(best, result.best().text() + "\n", StandardCharsets.UTF_8);
-    Files.writeString(history, JSON.writeValueAsString(historyJson(suiteName, promptPath, result)), StandardCharsets.UTF_8);
+    Files.writeString(history, JSON.writeValueAsString(historyJson(suiteName, promptPath, result)),
+        StandardCharsets.UTF_8);
     Files.writeString(summary, summary(suiteName, promptPath, result), StandardCharsets.UTF_8);
     return new Outputs(directory, best, history, summary);
   }

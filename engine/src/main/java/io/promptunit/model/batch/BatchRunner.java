@@ -50,7 +50,8 @@ public final class BatchRunner {
    * @param clientOfProvider the batch client of each provider id
    * @param deadline when the run stops waiting ({@code promptunit.batch.max-wait-seconds} after it started)
    */
-  public BatchRunner(String label, Cassette cassette, SpendMeter spend, BatchLedger ledger, Function<String, BatchClient> clientOfProvider,
+  public BatchRunner(String label, Cassette cassette, SpendMeter spend, BatchLedger ledger,
+      Function<String, BatchClient> clientOfProvider,
       BatchSettings settings, Consumer<String> progress, Instant deadline) {
     this.label = label;
     this.cassette = cassette;
@@ -91,8 +92,10 @@ public final class BatchRunner {
     List<BatchLedger.Batch> earlier = ledger.read();
     List<Tracked> tracked = new ArrayList<>();
     if (!earlier.isEmpty()) {
-      progress.accept(label + ": picking up " + earlier.size() + (earlier.size() == 1 ? " batch" : " batches") + " submitted by an earlier run ("
-          + earlier.stream().map(BatchLedger.Batch::id).collect(Collectors.joining(", ")) + ", listed in " + ledger.file() + ")");
+      progress.accept(label + ": picking up " + earlier.size() + (earlier.size() == 1 ? " batch" : " batches")
+          + " submitted by an earlier run ("
+          + earlier.stream().map(BatchLedger.Batch::id).collect(Collectors.joining(", ")) + ", listed in "
+          + ledger.file() + ")");
       for (BatchLedger.Batch batch : earlier) {
         tracked.add(new Tracked(batch, clientOfProvider.apply(batch.provider())));
       }
@@ -122,14 +125,17 @@ public final class BatchRunner {
       } catch (IOException e) {
         // what is submitted is followed; the rest is reported, request by request, with the reason
         for (CollectedRequests.Chunk unsent : chunks.subList(i, chunks.size())) {
-          String reason = "Not answered: PromptUnit could not submit this request as a batch to " + unsent.model() + ": " + e.getMessage()
-              + ". Nothing was charged for it; fix the cause and run again (promptunit.batch=true), or run without promptunit.batch.";
+          String reason = "Not answered: PromptUnit could not submit this request as a batch to " + unsent.model()
+              + ": " + e.getMessage()
+              + ". Nothing was charged for it; fix the cause and run again (promptunit.batch=true), "
+              + "or run without promptunit.batch.";
           unsent.keys().forEach(key -> cassette.deferred().fail(key, reason));
         }
         progress.accept(label + ": batch submission failed: " + e.getMessage());
         break;
       }
-      BatchLedger.Batch batch = new BatchLedger.Batch(provider, chunk.model(), status.id(), status.inputFileId(), Instant.now().toString(),
+      BatchLedger.Batch batch = new BatchLedger.Batch(provider, chunk.model(), status.id(), status.inputFileId(),
+          Instant.now().toString(),
           new LinkedHashSet<>(chunk.keys()));
       submitted.add(batch);
       Tracked following = new Tracked(batch, client);
@@ -137,7 +143,8 @@ public final class BatchRunner {
       tracked.add(following);
       // before any waiting: a run stopped from here on leaves the id for the next run
       ledger.write(submitted);
-      progress.accept(String.format(Locale.ROOT, "%s: submitted %d requests to %s as batch %s (request file of %s, streamed from %s)", label,
+      progress.accept(String.format(Locale.ROOT,
+          "%s: submitted %d requests to %s as batch %s (request file of %s, streamed from %s)", label,
           chunk.keys().size(), chunk.model(), status.id(), size(chunk.bytes()), chunk.file().getParent()));
     }
   }
@@ -194,12 +201,14 @@ public final class BatchRunner {
     }
     BatchStatus status = batch.status;
     long total = status.total() > 0 ? status.total() : batch.batch.keys().size();
-    return String.format(Locale.ROOT, "batch %s %s: %d submitted, %d completed, %d failed", status.id(), status.providerState(), total,
+    return String.format(Locale.ROOT, "batch %s %s: %d submitted, %d completed, %d failed", status.id(),
+        status.providerState(), total,
         status.completed(), status.failed());
   }
 
   private static String size(long bytes) {
-    return bytes >= 1_000_000 ? String.format(Locale.ROOT, "%.1f MB", bytes / 1e6) : String.format(Locale.ROOT, "%.1f kB", bytes / 1e3);
+    return bytes >= 1_000_000 ? String.format(Locale.ROOT, "%.1f MB", bytes / 1e6)
+        : String.format(Locale.ROOT, "%.1f kB", bytes / 1e3);
   }
 
   private long elapsed() {

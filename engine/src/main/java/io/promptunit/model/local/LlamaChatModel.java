@@ -267,7 +267,8 @@ public final class LlamaChatModel implements ChatModel, AutoCloseable {
   private int promptTokens(String prompt) {
     int promptTokens = model.encode(prompt).length + (metadata.addsBos() ? 1 : 0);
     if (promptTokens >= contextSize) {
-      throw new InvalidRequestException("The prompt has " + promptTokens + " tokens, but the context of the local model "
+      throw new InvalidRequestException("The prompt has " + promptTokens
+          + " tokens, but the context of the local model "
           + modelName + " holds " + contextSize
           + " tokens in all. Shorten the prompt or build the model with a larger contextSize.");
     }
@@ -400,7 +401,8 @@ public final class LlamaChatModel implements ChatModel, AutoCloseable {
     StringBuilder text = new StringBuilder();
     for (Content content : message.contents()) {
       if (!(content instanceof TextContent textContent)) {
-        throw new UnsupportedFeatureException("Only text content is supported by local llama.cpp models, not " + content.type() + ".");
+        throw new UnsupportedFeatureException("Only text content is supported by local llama.cpp models, not "
+            + content.type() + ".");
       }
       if (text.length() > 0) {
         text.append("\n");
@@ -444,7 +446,8 @@ public final class LlamaChatModel implements ChatModel, AutoCloseable {
     try {
       return GgufMetadata.read(file);
     } catch (IOException e) {
-      throw new LocalModelException("The GGUF model file " + file + " cannot be read: " + ModelDownloader.describe(e), e);
+      throw new LocalModelException("The GGUF model file " + file + " cannot be read: "
+          + ModelDownloader.describe(e), e);
     } catch (IllegalArgumentException e) {
       throw new LocalModelException(e.getMessage()
           + ". promptunit.model=gguf:<path> needs a GGUF model file, as used by llama.cpp.", e);
@@ -580,7 +583,10 @@ public final class LlamaChatModel implements ChatModel, AutoCloseable {
       return this;
     }
 
-    /** A chat template replacing the file's: Jinja source, or with {@code jinja(false)} a built-in name such as {@code chatml}. */
+    /**
+     * A chat template replacing the file's: Jinja source, or with {@code jinja(false)} a built-in name such as
+     * {@code chatml}.
+     */
     public Builder chatTemplate(String chatTemplate) {
       this.chatTemplate = chatTemplate;
       return this;

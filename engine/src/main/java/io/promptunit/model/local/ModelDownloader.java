@@ -125,7 +125,8 @@ public final class ModelDownloader {
       try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
         FileLock lock = channel.tryLock();
         if (lock == null) {
-          progress.println("Waiting for another process that is downloading " + model.fileName() + " into " + cacheDirectory + " ...");
+          progress.println("Waiting for another process that is downloading " + model.fileName() + " into "
+              + cacheDirectory + " ...");
           lock = channel.lock();
         }
         try {
@@ -136,7 +137,8 @@ public final class ModelDownloader {
       }
     } catch (IOException e) {
       throw new ModelDownloadException(Reason.LOCAL_IO, model.url(), target,
-          "Could not write the model cache directory " + cacheDirectory + ": " + describe(e) + ".\n" + howToProceed(model, target), e);
+          "Could not write the model cache directory " + cacheDirectory + ": " + describe(e) + ".\n"
+              + howToProceed(model, target), e);
     } finally {
       threadLock.unlock();
     }
@@ -154,7 +156,8 @@ public final class ModelDownloader {
       }
       Files.delete(target);
       Files.deleteIfExists(marker(model));
-      progress.println("The cached file " + target + " does not match its pin (" + problem + "); it was deleted and is downloaded again.");
+      progress.println("The cached file " + target + " does not match its pin (" + problem
+          + "); it was deleted and is downloaded again.");
     }
     Path part = partFile(model);
     fetch(model, target, part);
@@ -163,7 +166,8 @@ public final class ModelDownloader {
       Files.deleteIfExists(part);
       throw new ModelDownloadException(Reason.VERIFICATION_FAILED, model.url(), target,
           "Verification failed for " + model.fileName() + " downloaded from " + model.url() + ": " + problem
-              + ". The downloaded file was deleted; an unverified model file is never used.\n" + howToProceed(model, target), null);
+              + ". The downloaded file was deleted; an unverified model file is never used.\n"
+              + howToProceed(model, target), null);
     }
     try {
       Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
@@ -344,7 +348,8 @@ public final class ModelDownloader {
   }
 
   private static String partKept(PinnedModel model, Path target, Path part) {
-    return " The partial file is kept at " + part + " and the next run resumes from there.\n" + howToProceed(model, target);
+    return " The partial file is kept at " + part + " and the next run resumes from there.\n"
+        + howToProceed(model, target);
   }
 
   /** Closes {@code body} when nothing was read from it for the idle timeout, so that the reader stops waiting. */
@@ -424,8 +429,9 @@ public final class ModelDownloader {
 
   private ModelDownloadException unreachable(PinnedModel model, Path target, IOException e) {
     return new ModelDownloadException(Reason.OFFLINE, model.url(), target,
-        "Could not download the model " + model.name() + " (" + model.displaySize() + "): " + host(model.url()) + " cannot be reached: "
-            + reachability(e) + " (" + describe(e) + "). This machine seems to be offline, or the host is blocked.\n"
+        "Could not download the model " + model.name() + " (" + model.displaySize() + "): " + host(model.url())
+            + " cannot be reached: " + reachability(e) + " (" + describe(e)
+            + "). This machine seems to be offline, or the host is blocked.\n"
             + "  Tried: " + model.url() + "\n"
             + howToProceed(model, target), e);
   }
@@ -433,12 +439,14 @@ public final class ModelDownloader {
   /** What the person can do now; part of every error message. */
   static String howToProceed(PinnedModel model, Path target) {
     return "To go on, either:\n"
-        + "  - put the file in place by hand: download " + model.url() + " on a machine with network access and copy it to\n"
+        + "  - put the file in place by hand: download " + model.url()
+            + " on a machine with network access and copy it to\n"
         + "      " + target + "\n"
         + "    (exactly " + model.size() + " bytes, SHA-256 " + model.sha256() + "; it is verified before use);\n"
         + "  - or use any local GGUF model: promptunit.model=gguf:/path/to/model.gguf;\n"
-        + "  - or configure a hosted model: promptunit.model=openai:gpt-4o-mini with the OPENAI_API_KEY environment variable set"
-        + " (every provider and its key: README, Configuring models).\n"
+        + "  - or configure a hosted model: promptunit.model=openai:gpt-4o-mini"
+            + " with the OPENAI_API_KEY environment variable set (every provider and its key: README,"
+            + " Configuring models).\n"
         + "The model cache directory is set with promptunit.model-cache or PROMPTUNIT_MODEL_CACHE.";
   }
 
@@ -460,7 +468,8 @@ public final class ModelDownloader {
     StringBuilder text = new StringBuilder();
     String previous = null;
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      String part = t.getClass().getSimpleName() + (t.getMessage() == null || t.getMessage().isBlank() ? "" : " " + t.getMessage());
+      String part = t.getClass().getSimpleName()
+          + (t.getMessage() == null || t.getMessage().isBlank() ? "" : " " + t.getMessage());
       if (part.equals(previous) || (previous != null && previous.endsWith(part))) {
         continue;
       }
@@ -518,8 +527,9 @@ public final class ModelDownloader {
       this.out = out;
       this.total = model.size();
       this.startBytes = alreadyThere;
-      out.println((alreadyThere > 0 ? "Resuming the download of " : "Downloading ") + model.name() + " (" + model.fileName() + ", "
-          + model.displaySize() + ", " + model.licence() + ")" + (alreadyThere > 0 ? " at " + megabytes(alreadyThere) + " MB" : "")
+      out.println((alreadyThere > 0 ? "Resuming the download of " : "Downloading ") + model.name()
+          + " (" + model.fileName() + ", " + model.displaySize() + ", " + model.licence() + ")"
+          + (alreadyThere > 0 ? " at " + megabytes(alreadyThere) + " MB" : "")
           + "\n  from " + model.url());
       draw(alreadyThere);
     }
@@ -556,7 +566,8 @@ public final class ModelDownloader {
       int filled = (int) (done * WIDTH / total);
       double seconds = (System.nanoTime() - startNanos) / 1e9;
       String rate = seconds > 0.5 ? String.format(Locale.ROOT, "  %.1f MB/s", (done - startBytes) / 1e6 / seconds) : "";
-      out.print(String.format(Locale.ROOT, "\r  [%s%s] %3d%%  %s / %s MB%s", "#".repeat(filled), "-".repeat(WIDTH - filled), percent,
+      out.print(String.format(Locale.ROOT, "\r  [%s%s] %3d%%  %s / %s MB%s", "#".repeat(filled),
+          "-".repeat(WIDTH - filled), percent,
           megabytes(done), megabytes(total), rate));
       out.flush();
       lastPercent = percent;
