@@ -61,8 +61,7 @@ public final class OutputAssert extends AbstractStringAssert<OutputAssert> {
     List<String> missing = Arrays.stream(fields).filter(field -> !node.has(field)).toList();
     if (!node.isObject() || !missing.isEmpty()) {
       failWithMessage("%s", "%nExpecting the output JSON%n  %s%nto have the fields %s%nbut %s".formatted(node,
-          Arrays.toString(fields),
-          node.isObject() ? "these are missing: " + missing : "it is not an object"));
+          Arrays.toString(fields), node.isObject() ? "these are missing: " + missing : "it is not an object"));
     }
     return myself;
   }
@@ -110,8 +109,8 @@ public final class OutputAssert extends AbstractStringAssert<OutputAssert> {
     if (score >= threshold) {
       failWithMessage("%s", String.format(Locale.ROOT,
           "%nExpecting the output%n  \"%s\"%nnot to mean the same as%n  \"%s\"%n"
-          + "but their similarity is %.2f, at least the threshold %.2f (cosine of %s embeddings)", actual, other, score,
-          threshold, embeddingsName));
+              + "but their similarity is %.2f, at least the threshold %.2f (cosine of %s embeddings)",
+          actual, other, score, threshold, embeddingsName));
     }
     return myself;
   }
