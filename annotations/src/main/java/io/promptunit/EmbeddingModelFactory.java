@@ -17,7 +17,8 @@ import org.apiguardian.api.API;
  * <pre>{@code
  * @EmbeddingModelFactory
  * static EmbeddingModel embeddings() {
- *   return OpenAiEmbeddingModel.builder().apiKey(System.getenv("OPENAI_API_KEY")).modelName("text-embedding-3-small").build();
+ *   return OpenAiEmbeddingModel.builder().apiKey(System.getenv("OPENAI_API_KEY"))
+ *       .modelName("text-embedding-3-small").build();
  * }
  * }</pre>
  */

@@ -35,7 +35,9 @@ import org.apiguardian.api.API;
 @API(status = EXPERIMENTAL, since = "0.1")
 public @interface ExpectSimilar {
 
-  /** The threshold used when none is given; chosen from measured paraphrase and non-paraphrase scores (see the README). */
+  /**
+   * The threshold used when none is given; chosen from measured paraphrase and non-paraphrase scores (see the README).
+   */
   double DEFAULT_THRESHOLD = 0.7;
 
   /** The smallest cosine similarity (in (-1, 1]) that passes. */

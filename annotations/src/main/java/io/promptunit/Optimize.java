@@ -62,10 +62,14 @@ public @interface Optimize {
    */
   String[] compareNames() default {};
 
-  /** The model that critiques and rewrites prompts; empty means {@code promptunit.optimizer.model}, else the task model. */
+  /**
+   * The model that critiques and rewrites prompts; empty means {@code promptunit.optimizer.model}, else the task model.
+   */
   String optimizerModel() default "";
 
-  /** Text that every candidate must keep verbatim (e.g. the output-format section). Template variables are always kept. */
+  /**
+   * Text that every candidate must keep verbatim (e.g. the output-format section). Template variables are always kept.
+   */
   String[] frozen() default {};
 
   // ---- search ----
@@ -130,12 +134,16 @@ public @interface Optimize {
 
   // ---- APE ----
 
-  /** How instructions are generated: {@code forward} (the instruction follows the demonstrations) or {@code insert} (fill a marked blank). */
+  /**
+   * How instructions are generated: {@code forward} (the instruction follows the demonstrations) or {@code insert}
+   * (fill a marked blank).
+   */
   String generation() default "forward";
 
   /**
    * Classpath path of a custom generation template: its {@code {{demos}}} placeholder receives the
-   * demonstrations, and {@code [INSERT]} marks where the instruction goes. Empty: the built-in template of {@link #generation()}.
+   * demonstrations, and {@code [INSERT]} marks where the instruction goes. Empty: the built-in template of
+   * {@link #generation()}.
    */
   String generationTemplate() default "";
 
@@ -148,7 +156,10 @@ public @interface Optimize {
   /** Instructions generated per subsample (5 × 10 = the reference 50 candidates). */
   int promptsPerSubsample() default 10;
 
-  /** {@code accuracy} (execution accuracy) or {@code logprob} (log-probability of the expected output, where the provider returns it). */
+  /**
+   * {@code accuracy} (execution accuracy) or {@code logprob} (log-probability of the expected output, where the
+   * provider returns it).
+   */
   String scoring() default "accuracy";
 
   // ---- OPRO ----

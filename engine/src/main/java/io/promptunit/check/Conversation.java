@@ -22,7 +22,8 @@ import java.util.Optional;
 public record Conversation(Optional<String> system, String user) {
 
   public static Conversation render(Suite suite, Example example) {
-    return new Conversation(suite.system().map(t -> t.render(example.variables())), suite.prompt().render(example.variables()));
+    return new Conversation(suite.system().map(t -> t.render(example.variables())),
+        suite.prompt().render(example.variables()));
   }
 
   public List<ChatMessage> messages() {

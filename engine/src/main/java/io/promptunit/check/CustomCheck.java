@@ -39,10 +39,12 @@ final class CustomCheck implements OutputCheck {
       Throwable cause = e.getCause();
       if (cause instanceof AssertionFailedError failed && failed.isExpectedDefined() && failed.isActualDefined()) {
         return Optional.of(new CheckFailure(name(), message(failed.getMessage()),
-            String.valueOf(failed.getExpected().getEphemeralValue()), String.valueOf(failed.getActual().getEphemeralValue())));
+            String.valueOf(failed.getExpected().getEphemeralValue()),
+            String.valueOf(failed.getActual().getEphemeralValue())));
       }
       if (cause instanceof AssertionError) {
-        return Optional.of(new CheckFailure(name(), cause.getMessage() == null ? "assertion failed" : cause.getMessage().strip(),
+        return Optional.of(new CheckFailure(name(),
+            cause.getMessage() == null ? "assertion failed" : cause.getMessage().strip(),
             example.expected(), output));
       }
       throw new CheckError("Check " + method.getDeclaringClass().getSimpleName() + "." + method.getName()

@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
 final class JsonChecks {
 
   /** Text after the JSON value ("... Hope this helps!") makes an output invalid JSON. */
-  static final ObjectMapper JSON = new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  static final ObjectMapper JSON = new ObjectMapper()
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final Pattern FENCE = Pattern.compile("^```[a-zA-Z0-9_-]*\\s*\\n(.*?)\\n?```\\s*$", Pattern.DOTALL);
 
   /** Numbers compare by value (1 equals 1.0); everything else as Jackson does. */
@@ -123,7 +124,8 @@ final class JsonChecks {
       JsonSchemaFactory factory = JsonSchemaFactory.getInstance(version);
       // A schema that is JSON but not a schema ({"type": 17}) would fail every example confusingly:
       // check it against its meta-schema (bundled with the validator, no network) once, up front.
-      Set<ValidationMessage> invalid = factory.getSchema(com.networknt.schema.SchemaLocation.of(version.getId())).validate(schemaNode);
+      Set<ValidationMessage> invalid = factory.getSchema(com.networknt.schema.SchemaLocation.of(version.getId()))
+          .validate(schemaNode);
       if (!invalid.isEmpty()) {
         throw new IllegalArgumentException("it is not a valid JSON Schema: "
             + invalid.stream().map(ValidationMessage::getMessage).sorted().limit(5).collect(Collectors.joining("; ")));
@@ -140,13 +142,15 @@ final class JsonChecks {
     public Optional<CheckFailure> check(Example example, Conversation conversation, String output) {
       Optional<JsonNode> actual = parse(output);
       if (actual.isEmpty()) {
-        return Optional.of(new CheckFailure(name(), "the output is not valid JSON", "JSON valid against " + schemaPath, output));
+        return Optional.of(new CheckFailure(name(), "the output is not valid JSON",
+            "JSON valid against " + schemaPath, output));
       }
       Set<ValidationMessage> errors = schema.validate(actual.get());
       if (errors.isEmpty()) {
         return Optional.empty();
       }
-      String listed = errors.stream().map(ValidationMessage::getMessage).sorted().limit(5).collect(Collectors.joining("; "));
+      String listed = errors.stream().map(ValidationMessage::getMessage).sorted().limit(5)
+          .collect(Collectors.joining("; "));
       return Optional.of(new CheckFailure(name(), "the output violates the schema: " + listed,
           "JSON valid against " + schemaPath, pretty(actual.get())));
     }

@@ -20,13 +20,17 @@ import java.util.regex.Pattern;
  */
 final class JudgeCheck implements OutputCheck {
 
-  /** The verdict must open the answer ("PASS: ...", "**FAIL** - ...", "Verdict: PASS"), so "does not pass" is no pass. */
-  private static final Pattern VERDICT = Pattern.compile("^(?:verdict\\s*[:\\-]\\s*)?[*_`\"']*(PASS|FAIL)\\b[*_`\"']*[\\s:.\\-—]*(.*)",
+  /**
+   * The verdict must open the answer ("PASS: ...", "**FAIL** - ...", "Verdict: PASS"), so "does not pass" is no pass.
+   */
+  private static final Pattern VERDICT =
+      Pattern.compile("^(?:verdict\\s*[:\\-]\\s*)?[*_`\"']*(PASS|FAIL)\\b[*_`\"']*[\\s:.\\-—]*(.*)",
       Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
   private static final String INSTRUCTIONS =
       "You grade the output of a language model. Decide whether the OUTPUT satisfies the RUBRIC, using the"
-          + " REFERENCE as the intended answer (the output need not match it word for word unless the rubric says so).\n"
+          + " REFERENCE as the intended answer (the output need not match it word for word unless the rubric"
+          + " says so).\n"
           + "Reply with exactly one line: PASS or FAIL, then a colon and one short sentence giving the reason.";
 
   /** A verdict and one sentence: a cap keeps judge calls inside worst-case budgets. */
@@ -56,17 +60,20 @@ final class JudgeCheck implements OutputCheck {
     ModelClient model = judge.get();
     String question = "RUBRIC:\n" + rubric + "\n\nPROMPT THE MODEL WAS GIVEN:\n" + conversation.transcript()
         + "\n\nREFERENCE:\n" + example.expected() + "\n\nOUTPUT:\n" + output;
-    Reply reply = model.chat(List.of(SystemMessage.from(INSTRUCTIONS), UserMessage.from(question)), 0.0, Optional.of(JUDGE_OUTPUT_TOKENS));
+    Reply reply = model.chat(List.of(SystemMessage.from(INSTRUCTIONS), UserMessage.from(question)), 0.0,
+        Optional.of(JUDGE_OUTPUT_TOKENS));
     Matcher verdict = VERDICT.matcher(reply.text().strip());
     if (!verdict.matches()) {
-      return Optional.of(new CheckFailure(name(), "the judge " + model.name() + " did not answer PASS or FAIL: \"" + abbreviate(reply.text()) + "\"",
+      return Optional.of(new CheckFailure(name(),
+          "the judge " + model.name() + " did not answer PASS or FAIL: \"" + abbreviate(reply.text()) + "\"",
           rubric, output));
     }
     if (verdict.group(1).toUpperCase(Locale.ROOT).equals("PASS")) {
       return Optional.empty();
     }
     String reason = verdict.group(2).strip();
-    return Optional.of(new CheckFailure(name(), "the judge " + model.name() + " failed it against the rubric \"" + rubric + "\": "
+    return Optional.of(new CheckFailure(name(),
+        "the judge " + model.name() + " failed it against the rubric \"" + rubric + "\": "
         + (reason.isEmpty() ? "(no reason given)" : abbreviate(reason)), rubric, output));
   }
 

@@ -40,7 +40,8 @@ final class NumberCheck implements OutputCheck {
   public Optional<CheckFailure> check(Example example, Conversation conversation, String output) {
     Optional<BigDecimal> expected = lastNumber(example.expected());
     if (expected.isEmpty()) {
-      return Optional.of(new CheckFailure(name(), "the expected value of " + example.location() + " has no number; fix it in the examples file",
+      return Optional.of(new CheckFailure(name(),
+          "the expected value of " + example.location() + " has no number; fix it in the examples file",
           example.expected(), output));
     }
     Optional<BigDecimal> actual = lastNumber(output);
@@ -48,10 +49,12 @@ final class NumberCheck implements OutputCheck {
       return Optional.of(new CheckFailure(name(), "the output contains no number", example.expected(), output));
     }
     BigDecimal difference = actual.get().subtract(expected.get()).abs();
-    BigDecimal allowed = relative ? BigDecimal.valueOf(tolerance).multiply(expected.get().abs()) : BigDecimal.valueOf(tolerance);
+    BigDecimal allowed = relative ? BigDecimal.valueOf(tolerance).multiply(expected.get().abs())
+        : BigDecimal.valueOf(tolerance);
     return difference.compareTo(allowed) <= 0
         ? Optional.empty()
         : Optional.of(new CheckFailure(name(), "the output's number " + actual.get().toPlainString() + " is off by "
-            + difference.stripTrailingZeros().toPlainString(), expected.get().toPlainString(), actual.get().toPlainString()));
+            + difference.stripTrailingZeros().toPlainString(), expected.get().toPlainString(),
+            actual.get().toPlainString()));
   }
 }

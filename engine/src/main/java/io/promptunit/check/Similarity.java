@@ -13,7 +13,8 @@ import dev.langchain4j.store.embedding.CosineSimilarity;
  * similarity assertion.
  *
  * <pre>{@code
- * double score = Similarity.between(EmbeddingModels.bundled(), "The refund is on its way.", "We have sent your money back.");
+ * double score = Similarity.between(EmbeddingModels.bundled(),
+ *     "The refund is on its way.", "We have sent your money back.");
  * }</pre>
  */
 @API(status = INTERNAL, since = "0.1")
@@ -21,7 +22,10 @@ public final class Similarity {
 
   private Similarity() {}
 
-  /** The cosine similarity of {@code a} and {@code b}; two blank texts are identical (1), a blank and a non-blank one unrelated (0). */
+  /**
+   * The cosine similarity of {@code a} and {@code b}; two blank texts are identical (1), a blank and a non-blank one
+   * unrelated (0).
+   */
   public static double between(EmbeddingModel model, String a, String b) {
     boolean aBlank = a.isBlank();
     boolean bBlank = b.isBlank();

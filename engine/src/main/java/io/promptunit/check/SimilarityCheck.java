@@ -7,7 +7,9 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-/** {@code @ExpectSimilar}: the output's embedding is at least {@code threshold} cosine-similar to the expected value's. */
+/**
+ * {@code @ExpectSimilar}: the output's embedding is at least {@code threshold} cosine-similar to the expected value's.
+ */
 final class SimilarityCheck implements OutputCheck {
 
   private final double threshold;
@@ -32,7 +34,8 @@ final class SimilarityCheck implements OutputCheck {
     return score >= threshold
         ? Optional.empty()
         : Optional.of(new CheckFailure(name(), String.format(Locale.ROOT,
-            "the output's meaning is too far from the expected value: similarity %.2f, below the threshold %.2f (cosine of %s embeddings)",
+            "the output's meaning is too far from the expected value: similarity %.2f, "
+                + "below the threshold %.2f (cosine of %s embeddings)",
             score, threshold, modelName), example.expected(), output));
   }
 }

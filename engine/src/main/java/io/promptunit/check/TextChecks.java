@@ -41,7 +41,8 @@ final class TextChecks {
     public Optional<CheckFailure> check(Example example, Conversation conversation, String output) {
       return normalize(output).equals(normalize(example.expected()))
           ? Optional.empty()
-          : Optional.of(new CheckFailure(name(), "the output differs from the expected value (ignoring case, spacing and trailing punctuation)",
+          : Optional.of(new CheckFailure(name(),
+              "the output differs from the expected value (ignoring case, spacing and trailing punctuation)",
               example.expected(), output));
     }
   }
@@ -56,7 +57,8 @@ final class TextChecks {
     public Optional<CheckFailure> check(Example example, Conversation conversation, String output) {
       return output.equals(example.expected())
           ? Optional.empty()
-          : Optional.of(new CheckFailure(name(), "the output is not exactly the expected value", example.expected(), output));
+          : Optional.of(new CheckFailure(name(), "the output is not exactly the expected value",
+              example.expected(), output));
     }
   }
 
@@ -70,7 +72,8 @@ final class TextChecks {
     public Optional<CheckFailure> check(Example example, Conversation conversation, String output) {
       return output.strip().equalsIgnoreCase(example.expected().strip())
           ? Optional.empty()
-          : Optional.of(new CheckFailure(name(), "the output differs from the expected value (ignoring case)", example.expected(), output));
+          : Optional.of(new CheckFailure(name(), "the output differs from the expected value (ignoring case)",
+              example.expected(), output));
     }
   }
 
@@ -93,7 +96,8 @@ final class TextChecks {
           : output.contains(example.expected());
       return contains
           ? Optional.empty()
-          : Optional.of(new CheckFailure(name(), "the output does not contain \"" + example.expected() + "\"", example.expected(), output));
+          : Optional.of(new CheckFailure(name(), "the output does not contain \"" + example.expected() + "\"",
+              example.expected(), output));
     }
   }
 
@@ -116,12 +120,14 @@ final class TextChecks {
       try {
         pattern = fixed != null ? fixed : Pattern.compile(example.expected(), Pattern.DOTALL);
       } catch (PatternSyntaxException e) {
-        return Optional.of(new CheckFailure(name(), "the expected value of " + example.location() + " is not a valid regex: "
+        return Optional.of(new CheckFailure(name(),
+            "the expected value of " + example.location() + " is not a valid regex: "
             + e.getDescription() + "; fix the pattern in the examples file", example.expected(), output));
       }
       return pattern.matcher(output.strip()).matches()
           ? Optional.empty()
-          : Optional.of(new CheckFailure(name(), "the output does not match /" + pattern.pattern() + "/", pattern.pattern(), output));
+          : Optional.of(new CheckFailure(name(), "the output does not match /" + pattern.pattern() + "/",
+              pattern.pattern(), output));
     }
   }
 }

@@ -71,7 +71,8 @@ public final class Baseline {
     try {
       root = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(shownAs + ":" + e.getLocation().getLineNr() + ": not valid JSON (" + e.getOriginalMessage() + ")" + fix, e);
+      throw new IllegalArgumentException(shownAs + ":" + e.getLocation().getLineNr() + ": not valid JSON ("
+          + e.getOriginalMessage() + ")" + fix, e);
     } catch (IOException e) {
       throw new IllegalArgumentException(shownAs + ": cannot be read (" + e.getMessage() + ")" + fix, e);
     }
@@ -83,7 +84,8 @@ public final class Baseline {
     for (Map.Entry<String, JsonNode> outcome : outcomes.properties()) {
       String value = outcome.getValue().asText("");
       if (!value.equals("pass") && !value.equals("fail")) {
-        throw new IllegalArgumentException(shownAs + ": example \"" + outcome.getKey() + "\" has outcome " + outcome.getValue()
+        throw new IllegalArgumentException(shownAs + ": example \"" + outcome.getKey() + "\" has outcome "
+            + outcome.getValue()
             + "; an outcome is \"pass\" or \"fail\"" + fix);
       }
       read.put(outcome.getKey(), value.equals("pass"));
@@ -91,7 +93,10 @@ public final class Baseline {
     return Optional.of(new Baseline(root.path("suite").asText(""), read));
   }
 
-  /** This baseline with {@code run}'s outcomes replacing (or adding to) its own: examples a partial run did not run keep theirs. */
+  /**
+   * This baseline with {@code run}'s outcomes replacing (or adding to) its own: examples a partial run did not run keep
+   * theirs.
+   */
   public Baseline updatedWith(Map<String, Boolean> run) {
     Map<String, Boolean> merged = new TreeMap<>(outcomes);
     merged.putAll(run);
@@ -139,7 +144,8 @@ public final class Baseline {
    * @param pValue the exact one-sided McNemar p-value: the chance of at least this many of the
    *     discordant pairs being regressions if pass-to-fail and fail-to-pass were equally likely
    */
-  public record Comparison(int paired, int unpaired, List<String> regressions, List<String> improvements, double pValue) {
+  public record Comparison(int paired, int unpaired, List<String> regressions,
+      List<String> improvements, double pValue) {
 
     /** Worse than chance allows at {@code significance} (e.g. 0.05). */
     public boolean significantlyWorse(double significance) {
@@ -172,6 +178,7 @@ public final class Baseline {
       }
       coefficient = coefficient.multiply(BigInteger.valueOf(n - i)).divide(BigInteger.valueOf(i + 1));
     }
-    return new java.math.BigDecimal(sum).divide(new java.math.BigDecimal(BigInteger.TWO.pow(n)), java.math.MathContext.DECIMAL64).doubleValue();
+    return new java.math.BigDecimal(sum).divide(new java.math.BigDecimal(BigInteger.TWO.pow(n)),
+        java.math.MathContext.DECIMAL64).doubleValue();
   }
 }

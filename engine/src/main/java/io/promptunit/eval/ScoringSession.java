@@ -63,23 +63,40 @@ public final class ScoringSession implements AutoCloseable {
   /** Evaluations submitted and not finished: failed on {@link #close} rather than left waiting forever. */
   private final java.util.Set<CompletableFuture<ExampleResult>> pending;
 
-  private ScoringSession(Suite suite, ModelClient task, JudgeModels judges, int concurrency, SpendMeter spend, PriceTable prices,
-      Optional<Cassette> cassette,
-      Optional<Integer> outputCap, ExecutorService workers, Map<String, CompletableFuture<ExampleResult>> results, boolean owner,
-      java.util.Set<CompletableFuture<ExampleResult>> pending) {
-    this.pending = pending;
-    this.suite = suite;
+  /** The session {@code built} describes, calling the metered {@code task} and {@code judges}; it owns its workers. */
+  private ScoringSession(Builder built, SpendMeter spend, ModelClient task, JudgeModels judges) {
+    this.suite = built.suite;
     this.task = task;
     this.judges = judges;
     this.checks = Checks.of(suite, judges);
-    this.concurrency = concurrency;
+    this.concurrency = built.concurrency;
     this.spend = spend;
-    this.prices = prices;
-    this.cassette = cassette;
+    this.prices = built.prices;
+    this.cassette = built.cassette;
+    this.outputCap = built.outputCap;
+    String simpleName = suite.name().substring(suite.name().lastIndexOf('.') + 1);
+    this.workers = Executors.newFixedThreadPool(concurrency * 2, DaemonThreads.named("promptunit-" + simpleName + "-"));
+    this.results = built.remember ? new ConcurrentHashMap<>() : null;
+    this.owner = true;
+    this.pending = ConcurrentHashMap.newKeySet();
+  }
+
+  /** A view of {@code session} calling other models with another output cap; it shares the workers and results. */
+  private ScoringSession(ScoringSession session, ModelClient task, JudgeModels judges, Optional<Integer> outputCap,
+      Map<String, CompletableFuture<ExampleResult>> results) {
+    this.suite = session.suite;
+    this.task = task;
+    this.judges = judges;
+    this.checks = Checks.of(suite, judges);
+    this.concurrency = session.concurrency;
+    this.spend = session.spend;
+    this.prices = session.prices;
+    this.cassette = session.cassette;
     this.outputCap = outputCap;
-    this.workers = workers;
+    this.workers = session.workers;
     this.results = results;
-    this.owner = owner;
+    this.owner = false;
+    this.pending = session.pending;
   }
 
   /** @param task the suite's task model, unmetered: the session meters it and routes it through its cassette */
@@ -136,7 +153,8 @@ public final class ScoringSession implements AutoCloseable {
   /** The evaluator of {@code promptText}: the suite with that prompt, the session's checks, model and request shape. */
   private Evaluator evaluator(String promptText) {
     return evaluators.computeIfAbsent(promptText, text -> new Evaluator(
-        text.equals(suite.prompt().text()) ? suite : suite.withPrompt(new Template(suite.prompt().path(), text)), checks, task, outputCap));
+        text.equals(suite.prompt().text()) ? suite : suite.withPrompt(new Template(suite.prompt().path(), text)),
+        checks, task, outputCap));
   }
 
   /**
@@ -190,7 +208,8 @@ public final class ScoringSession implements AutoCloseable {
       return Optional.empty();
     }
     CompletableFuture<ExampleResult> future = results.get(key(promptText, example));
-    return future != null && future.isDone() && !future.isCompletedExceptionally() ? Optional.of(future.join()) : Optional.empty();
+    return future != null && future.isDone() && !future.isCompletedExceptionally()
+        ? Optional.of(future.join()) : Optional.empty();
   }
 
   /**
@@ -207,14 +226,17 @@ public final class ScoringSession implements AutoCloseable {
   public ScoringSession budgeted(Budget budget, int assumedOutputCap) {
     Map<String, CompletableFuture<ExampleResult>> shared = results != null ? results : new ConcurrentHashMap<>();
     ModelClient budgetedTask = budgeted(task, budget, prices, assumedOutputCap);
-    JudgeModels budgetedJudges = ((JudgeModels) spec -> budgeted(judges.judge(spec), budget, prices, assumedOutputCap)).cached();
-    return new ScoringSession(suite, budgetedTask, budgetedJudges, concurrency, spend, prices, cassette, outputCap, workers, shared, false,
-        pending);
+    JudgeModels budgetedJudges =
+        ((JudgeModels) spec -> budgeted(judges.judge(spec), budget, prices, assumedOutputCap)).cached();
+    return new ScoringSession(this, budgetedTask, budgetedJudges, outputCap, shared);
   }
 
-  /** {@code client} also charged to {@code budget}; cached answers cost nothing, as the cassette sits outside the meter. */
+  /**
+   * {@code client} also charged to {@code budget}; cached answers cost nothing, as the cassette sits outside the meter.
+   */
   public static ModelClient budgeted(ModelClient client, Budget budget, PriceTable prices, int assumedOutputCap) {
-    return client.withModel(new MeteredChatModel(client.model(), client.name(), budget, prices.priceOf(client.name()), assumedOutputCap));
+    return client.withModel(new MeteredChatModel(client.model(), client.name(), budget,
+        prices.priceOf(client.name()), assumedOutputCap));
   }
 
   private static String key(String promptText, Example example) {
@@ -228,7 +250,8 @@ public final class ScoringSession implements AutoCloseable {
       workers.shutdownNow();
       // evaluations that never started: whoever waits for them learns why instead of waiting forever
       for (CompletableFuture<ExampleResult> future : List.copyOf(pending)) {
-        future.completeExceptionally(new IllegalStateException("the session of " + suite.name() + " was closed before this example ran"));
+        future.completeExceptionally(new IllegalStateException("the session of " + suite.name()
+            + " was closed before this example ran"));
       }
       cassette.ifPresent(Cassette::close);
     }
@@ -304,10 +327,7 @@ public final class ScoringSession implements AutoCloseable {
         ModelClient judge = raw == null ? task : raw.judge(spec);
         return judge == task ? meteredTask : through(spend.meter(bounded(judge, permits)), cassette);
       }).cached();
-      return new ScoringSession(suite, meteredTask, metered, concurrency, spend, prices, cassette, outputCap,
-          Executors.newFixedThreadPool(concurrency * 2,
-              DaemonThreads.named("promptunit-" + suite.name().substring(suite.name().lastIndexOf('.') + 1) + "-")), remember ? new ConcurrentHashMap<>() : null, true,
-          ConcurrentHashMap.newKeySet());
+      return new ScoringSession(this, spend, meteredTask, metered);
     }
 
     private static ModelClient bounded(ModelClient client, Semaphore permits) {

@@ -30,7 +30,8 @@ public final class BoundedChatModel implements ChatModel {
       permits.acquire();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new ModelCallException(ModelCallException.Kind.OTHER, "interrupted while waiting for a free call slot", 0, e);
+      throw new ModelCallException(ModelCallException.Kind.OTHER,
+          "interrupted while waiting for a free call slot", 0, e);
     }
     try {
       return delegate.chat(request);

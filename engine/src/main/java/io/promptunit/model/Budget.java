@@ -21,7 +21,8 @@ public final class Budget {
     public String describe() {
       return String.format(Locale.ROOT, "%s calls, %s tokens, $%s, %s s",
           calls == Long.MAX_VALUE ? "∞" : calls, tokens == Long.MAX_VALUE ? "∞" : Spend.compact(tokens),
-          Double.isInfinite(cost) ? "∞" : String.format(Locale.ROOT, "%.2f", cost), seconds == Long.MAX_VALUE ? "∞" : seconds);
+          Double.isInfinite(cost) ? "∞" : String.format(Locale.ROOT, "%.2f", cost),
+          seconds == Long.MAX_VALUE ? "∞" : seconds);
     }
   }
 
@@ -75,14 +76,16 @@ public final class Budget {
     } else if (committed.tokens() > caps.tokens()) {
       exceeded = "the token cap of " + caps.tokens() + " tokens (this call could use up to " + call.tokens() + ")";
     } else if (committed.cost() > caps.cost() + 1e-12) {
-      exceeded = String.format(Locale.ROOT, "the cost cap of $%.2f (this call could cost up to $%.4f)", caps.cost(), worstCost);
+      exceeded = String.format(Locale.ROOT, "the cost cap of $%.2f (this call could cost up to $%.4f)",
+          caps.cost(), worstCost);
     } else if (elapsedSeconds() >= caps.seconds()) {
       exceeded = "the wall-time cap of " + caps.seconds() + " s";
     }
     if (exceeded != null) {
-      throw new BudgetExhaustedException("Budget reached: one more call could exceed " + exceeded + "; spent so far: " + spent.describe()
-          + (inFlight == 0 ? "" : "; reserved for " + inFlight + " call" + (inFlight == 1 ? "" : "s") + " still running: "
-              + Spend.compact(reserved.tokens()) + " tokens"));
+      throw new BudgetExhaustedException("Budget reached: one more call could exceed " + exceeded
+          + "; spent so far: " + spent.describe()
+          + (inFlight == 0 ? "" : "; reserved for " + inFlight + " call" + (inFlight == 1 ? "" : "s")
+              + " still running: " + Spend.compact(reserved.tokens()) + " tokens"));
     }
     reserved = reserved.plus(call);
     inFlight++;
@@ -99,9 +102,10 @@ public final class Budget {
     spent = spent.plus(actual);
     if (overrun == null && (spent.tokens() > caps.tokens() || spent.cost() > caps.cost() + 1e-12)) {
       boolean tokens = spent.tokens() > caps.tokens();
-      overrun = String.format(Locale.ROOT, "Budget crossed: the real spend (%s) is above the %s although every call was reserved within it;"
-          + " the last call used %d input and %d output tokens where %d and %d were reserved (a provider that ignores the output cap"
-          + " does this). The run stopped at once.", spent.describe(),
+      overrun = String.format(Locale.ROOT,
+          "Budget crossed: the real spend (%s) is above the %s although every call was reserved within it;"
+              + " the last call used %d input and %d output tokens where %d and %d were reserved"
+              + " (a provider that ignores the output cap does this). The run stopped at once.", spent.describe(),
           tokens ? "token cap of " + caps.tokens() : String.format(Locale.ROOT, "cost cap of $%.2f", caps.cost()),
           actual.inputTokens(), actual.outputTokens(), reservation.inputTokens(), reservation.outputTokens());
     }

@@ -52,7 +52,11 @@ public final class Cassette implements AutoCloseable {
   /** One monitor per cassette file in this JVM: file locks guard other JVMs, these guard threads of this one. */
   private static final Map<Path, Object> MONITORS = new java.util.concurrent.ConcurrentHashMap<>();
 
-  /** @param text the answer @param inputTokens input tokens of the original call @param outputTokens output tokens of the original call */
+  /**
+   * @param text the answer
+   * @param inputTokens input tokens of the original call
+   * @param outputTokens output tokens of the original call
+   */
   public record Entry(String text, long inputTokens, long outputTokens) {}
 
   private final Path file;
@@ -60,7 +64,8 @@ public final class Cassette implements AutoCloseable {
   private final PrintStream warnings;
   private final Map<String, String> lines = new TreeMap<>();
   private final Map<String, Entry> entries = new TreeMap<>();
-  private final Map<String, java.util.concurrent.CompletableFuture<Entry>> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.CompletableFuture<Entry>> inFlight =
+      new java.util.concurrent.ConcurrentHashMap<>();
   /** Keys of the entries in the file when it was opened. */
   private final java.util.Set<String> recordedBefore = new java.util.HashSet<>();
   /** Keys this run asked for (answered or not): what pruning keeps. */
@@ -78,7 +83,10 @@ public final class Cassette implements AutoCloseable {
     this.warnings = warnings;
   }
 
-  /** Opens (reading what is recorded, unless {@code mode} is OFF; RECORD only notes which requests are recorded) the cassette at {@code file}. */
+  /**
+   * Opens (reading what is recorded, unless {@code mode} is OFF; RECORD only notes which requests are recorded) the
+   * cassette at {@code file}.
+   */
   public static Cassette open(Path file, CacheMode mode, PrintStream warnings) {
     Cassette cassette = new Cassette(file, mode, warnings);
     if (mode != CacheMode.OFF && Files.isRegularFile(file)) {
@@ -115,7 +123,8 @@ public final class Cassette implements AutoCloseable {
     try {
       raw = Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      warnings.println("[PromptUnit] warning: cannot read cassette " + file + " (" + e.getMessage() + "); continuing without it");
+      warnings.println("[PromptUnit] warning: cannot read cassette " + file + " (" + e.getMessage()
+          + "); continuing without it");
       return;
     }
     int number = 0;
@@ -146,11 +155,13 @@ public final class Cassette implements AutoCloseable {
       JsonNode node = JSON.readTree(line);
       JsonNode key = node == null ? null : node.get("key");
       JsonNode response = node == null ? null : node.get("response");
-      if (key == null || !key.isTextual() || key.asText().length() != 64 || response == null || response.get("text") == null
+      if (key == null || !key.isTextual() || key.asText().length() != 64 || response == null
+          || response.get("text") == null
           || !response.get("text").isTextual()) {
         return Optional.empty();
       }
-      return Optional.of(Map.entry(key.asText(), new Entry(response.get("text").asText(), response.path("inputTokens").asLong(),
+      return Optional.of(Map.entry(key.asText(),
+          new Entry(response.get("text").asText(), response.path("inputTokens").asLong(),
           response.path("outputTokens").asLong())));
     } catch (JsonProcessingException | RuntimeException e) {
       return Optional.empty();
@@ -179,7 +190,8 @@ public final class Cassette implements AutoCloseable {
       p.stopSequences().forEach(stops::add);
     }
     putIfSet(parameters, "responseFormat", p.responseFormat() == null ? null : p.responseFormat().toString());
-    putIfSet(parameters, "toolSpecifications", p.toolSpecifications() == null || p.toolSpecifications().isEmpty() ? null : p.toolSpecifications().toString());
+    putIfSet(parameters, "toolSpecifications",
+        p.toolSpecifications() == null || p.toolSpecifications().isEmpty() ? null : p.toolSpecifications().toString());
     node.put("sample", sample);
     ArrayNode messages = node.putArray("messages");
     for (ChatMessage message : request.messages()) {
@@ -197,7 +209,8 @@ public final class Cassette implements AutoCloseable {
   }
 
   private static String role(ChatMessage message) {
-    return message instanceof SystemMessage ? "system" : message instanceof UserMessage ? "user" : message instanceof AiMessage ? "assistant"
+    return message instanceof SystemMessage ? "system" : message instanceof UserMessage ? "user"
+        : message instanceof AiMessage ? "assistant"
         : message.type().name().toLowerCase(java.util.Locale.ROOT);
   }
 
@@ -213,7 +226,8 @@ public final class Cassette implements AutoCloseable {
    * call {@link #settle}), or the answer of the same request already in flight, which the caller
    * shares instead of buying it again.
    */
-  public Optional<java.util.concurrent.CompletableFuture<Entry>> claim(String key, java.util.concurrent.CompletableFuture<Entry> mine) {
+  public Optional<java.util.concurrent.CompletableFuture<Entry>> claim(String key,
+      java.util.concurrent.CompletableFuture<Entry> mine) {
     java.util.concurrent.CompletableFuture<Entry> running = inFlight.putIfAbsent(key, mine);
     if (running != null) {
       synchronized (this) {
@@ -233,7 +247,10 @@ public final class Cassette implements AutoCloseable {
     return deferred;
   }
 
-  /** Starts counting {@link #hits()} afresh (batch mode's collecting passes read the cassette before the suite run does). */
+  /**
+   * Starts counting {@link #hits()} afresh (batch mode's collecting passes read the cassette before the suite run
+   * does).
+   */
   public synchronized void resetHits() {
     hits = 0;
   }
@@ -277,8 +294,10 @@ public final class Cassette implements AutoCloseable {
       return nearest.isEmpty() ? "The same request is recorded under another key (a cassette written by another version?); record it again."
           : "The same conversation was recorded, but " + String.join(", ", nearest) + ".";
     }
-    long sameModel = byConversation.values().stream().flatMap(List::stream).filter(r -> r.path("model").equals(plain.path("model"))).count();
-    return "No recorded request has this conversation (" + sameModel + " recorded for model " + plain.path("model").asText()
+    long sameModel = byConversation.values().stream().flatMap(List::stream)
+        .filter(r -> r.path("model").equals(plain.path("model"))).count();
+    return "No recorded request has this conversation (" + sameModel + " recorded for model "
+        + plain.path("model").asText()
         + "): the prompt, the system message or the example changed since the cassette was recorded.";
   }
 
@@ -306,7 +325,8 @@ public final class Cassette implements AutoCloseable {
   private static List<String> differences(JsonNode recorded, JsonNode asked) {
     List<String> differences = new ArrayList<>();
     if (!recorded.path("model").equals(asked.path("model"))) {
-      differences.add("recorded for model " + recorded.path("model").asText() + ", asked of " + asked.path("model").asText());
+      differences.add("recorded for model " + recorded.path("model").asText() + ", asked of "
+          + asked.path("model").asText());
     }
     java.util.Set<String> names = new java.util.TreeSet<>();
     recorded.path("parameters").fieldNames().forEachRemaining(names::add);
@@ -315,11 +335,13 @@ public final class Cassette implements AutoCloseable {
       JsonNode was = recorded.path("parameters").get(name);
       JsonNode is = asked.path("parameters").get(name);
       if (was == null || !was.equals(is)) {
-        differences.add("recorded with " + name + " " + (was == null ? "none" : was.asText()) + ", asked with " + (is == null ? "none" : is.asText()));
+        differences.add("recorded with " + name + " " + (was == null ? "none" : was.asText()) + ", asked with "
+            + (is == null ? "none" : is.asText()));
       }
     }
     if (!recorded.path("sample").equals(asked.path("sample"))) {
-      differences.add("recorded as sample " + recorded.path("sample").asText() + ", asked as sample " + asked.path("sample").asText());
+      differences.add("recorded as sample " + recorded.path("sample").asText() + ", asked as sample "
+          + asked.path("sample").asText());
     }
     return differences;
   }
@@ -355,7 +377,8 @@ public final class Cassette implements AutoCloseable {
       Files.createDirectories(file.toAbsolutePath().getParent());
       synchronized (monitor()) {
         try (FileChannel lockChannel = lockChannel(); FileLock lock = lockChannel.lock()) {
-          Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+          Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+              StandardOpenOption.APPEND);
         }
       }
     } catch (IOException e) {
@@ -389,12 +412,14 @@ public final class Cassette implements AutoCloseable {
         if (prune) {
           merged.keySet().removeIf(key -> recordedBefore.contains(key) && !used.contains(key));
         }
-        io.promptunit.config.AtomicWrite.replace(file, String.join("\n", merged.values()) + (merged.isEmpty() ? "" : "\n"));
+        io.promptunit.config.AtomicWrite.replace(file,
+            String.join("\n", merged.values()) + (merged.isEmpty() ? "" : "\n"));
       }
       }
       dirty = false;
     } catch (IOException e) {
-      warnings.println("[PromptUnit] warning: cannot rewrite the cassette " + file + " (" + e.getMessage() + "); its entries are kept as appended");
+      warnings.println("[PromptUnit] warning: cannot rewrite the cassette " + file + " (" + e.getMessage()
+          + "); its entries are kept as appended");
     }
   }
 
@@ -407,13 +432,15 @@ public final class Cassette implements AutoCloseable {
   }
 
   private FileChannel lockChannel() throws IOException {
-    Path lockFile = Path.of(System.getProperty("java.io.tmpdir"), "promptunit-" + sha256(file.toAbsolutePath().normalize().toString()).substring(0, 16) + ".lock");
+    Path lockFile = Path.of(System.getProperty("java.io.tmpdir"),
+        "promptunit-" + sha256(file.toAbsolutePath().normalize().toString()).substring(0, 16) + ".lock");
     return FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
   }
 
   private static String sha256(String text) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

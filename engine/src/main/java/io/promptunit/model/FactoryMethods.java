@@ -33,15 +33,18 @@ final class FactoryMethods {
       }
     }
     if (found.size() > 1) {
-      throw ModelConfigurationException.invalid(anchor.getName() + " has " + found.size() + " " + name + " methods; keep exactly one.");
+      throw ModelConfigurationException.invalid(anchor.getName() + " has " + found.size() + " " + name
+          + " methods; keep exactly one.");
     }
     if (found.isEmpty()) {
       return Optional.empty();
     }
     Method method = found.get(0);
     String shown = anchor.getSimpleName() + "." + method.getName() + "()";
-    if (!Modifier.isStatic(method.getModifiers()) || method.getParameterCount() != 0 || !type.isAssignableFrom(method.getReturnType())) {
-      throw ModelConfigurationException.invalid(name + " method " + shown + " must be static, take no parameters and return a "
+    if (!Modifier.isStatic(method.getModifiers()) || method.getParameterCount() != 0
+        || !type.isAssignableFrom(method.getReturnType())) {
+      throw ModelConfigurationException.invalid(name + " method " + shown
+          + " must be static, take no parameters and return a "
           + type.getName() + ".");
     }
     try {
@@ -52,7 +55,8 @@ final class FactoryMethods {
       }
       return Optional.of(type.cast(made));
     } catch (InvocationTargetException e) {
-      throw ModelConfigurationException.invalid(name + " method " + shown + " threw " + Secrets.redact(String.valueOf(e.getCause())));
+      throw ModelConfigurationException.invalid(name + " method " + shown + " threw "
+          + Secrets.redact(String.valueOf(e.getCause())));
     } catch (IllegalAccessException e) {
       throw ModelConfigurationException.invalid("Cannot call " + name + " method " + method + ": " + e.getMessage());
     }

@@ -38,7 +38,8 @@ final class HttpTransport implements HttpClient {
     }
     this.client = jdk.build();
     this.readTimeout = builder.readTimeout;
-    this.streaming = JdkHttpClient.builder().connectTimeout(builder.connectTimeout).readTimeout(builder.readTimeout).build();
+    this.streaming = JdkHttpClient.builder().connectTimeout(builder.connectTimeout)
+        .readTimeout(builder.readTimeout).build();
   }
 
   static Builder builder() {
@@ -59,9 +60,11 @@ final class HttpTransport implements HttpClient {
     HttpResponse<byte[]> response;
     // The request timeout covers only the headers: a body that stalls after them needs a deadline of
     // its own, so the whole response (headers and body) must arrive within the read timeout.
-    java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> pending = client.sendAsync(jdk.build(), HttpResponse.BodyHandlers.ofByteArray());
+    java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> pending =
+        client.sendAsync(jdk.build(), HttpResponse.BodyHandlers.ofByteArray());
     try {
-      response = readTimeout == null ? pending.get() : pending.get(readTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      response = readTimeout == null ? pending.get()
+          : pending.get(readTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
       pending.cancel(true);
       throw new dev.langchain4j.exception.TimeoutException(new HttpTimeoutException(
@@ -79,7 +82,8 @@ final class HttpTransport implements HttpClient {
     }
     String text = new String(response.body(), StandardCharsets.UTF_8);
     if (response.statusCode() < 200 || response.statusCode() >= 300) {
-      Duration retryAfter = response.headers().firstValue("Retry-After").flatMap(HttpTransport::parseRetryAfter).orElse(null);
+      Duration retryAfter = response.headers().firstValue("Retry-After")
+          .flatMap(HttpTransport::parseRetryAfter).orElse(null);
       throw new RetryAfterHttpException(response.statusCode(), text, retryAfter);
     }
     Map<String, List<String>> headers = response.headers().map();

@@ -30,7 +30,8 @@ public final class MeteredChatModel implements ChatModel {
   /**
    * @param defaultOutputCap output tokens assumed when a request sets no {@code maxOutputTokens}
    */
-  public MeteredChatModel(ChatModel delegate, String modelName, Budget budget, Optional<PriceTable.Price> price, int defaultOutputCap) {
+  public MeteredChatModel(ChatModel delegate, String modelName, Budget budget, Optional<PriceTable.Price> price,
+      int defaultOutputCap) {
     this.delegate = delegate;
     this.modelName = modelName;
     this.budget = budget;

@@ -30,7 +30,8 @@ public final class ModelChoice {
   /**
    * The task model of the suite anchored at {@code anchor}.
    *
-   * @throws ModelConfigurationException when none is configured ({@link ModelConfigurationException#noModelConfigured()})
+   * @throws ModelConfigurationException when none is configured ({@link
+   *     ModelConfigurationException#noModelConfigured()})
    *     or the configuration is unusable
    */
   public ModelClient taskModel(Class<?> anchor, Optional<String> suiteModel) {
@@ -44,7 +45,8 @@ public final class ModelChoice {
     }
     Optional<String> configured = settings.model();
     if (configured.isPresent()) {
-      return new ModelClient(resolver.resolve(configured.get(), settings.describeSource(Keys.MODEL)), configured.get(), call);
+      return new ModelClient(resolver.resolve(configured.get(), settings.describeSource(Keys.MODEL)),
+          configured.get(), call);
     }
     if (settings.embedded()) {
       return new ModelClient(resolver.embedded(), ModelResolver.EMBEDDED_NAME, call);
@@ -61,17 +63,21 @@ public final class ModelChoice {
     if (!annotated.isBlank()) {
       return Optional.of(new ModelClient(resolver.resolve(annotated, "@Optimize(optimizerModel)"), annotated, call));
     }
-    return settings.optimizerModel()
-        .map(configured -> new ModelClient(resolver.resolve(configured, settings.describeSource(Keys.OPTIMIZER_MODEL)), configured, call));
+    return settings.optimizerModel().map(configured ->
+        new ModelClient(resolver.resolve(configured, settings.describeSource(Keys.OPTIMIZER_MODEL)), configured, call));
   }
 
-  /** The judge for a check naming {@code spec} (empty: the {@code promptunit.judge.model} setting, else {@code taskModel}). */
+  /**
+   * The judge for a check naming {@code spec} (empty: the {@code promptunit.judge.model} setting, else
+   * {@code taskModel}).
+   */
   public ModelClient judgeModel(String spec, ModelClient taskModel) {
     if (!spec.isBlank()) {
       return new ModelClient(resolver.resolve(spec, "@ExpectJudge(model)"), spec, call);
     }
     return settings.judgeModel()
-        .map(configured -> new ModelClient(resolver.resolve(configured, settings.describeSource(Keys.JUDGE_MODEL)), configured, call))
+        .map(configured -> new ModelClient(resolver.resolve(configured,
+            settings.describeSource(Keys.JUDGE_MODEL)), configured, call))
         .orElse(taskModel);
   }
 }

@@ -64,13 +64,26 @@ public record ModelClient(ChatModel model, String name, RetryPolicy call, Option
     // batch mode: collected for a provider batch, or failed in one, instead of sent now
     recordings.deferred().check(key, name, request, sample);
     if (recordings.mode() == CacheMode.REPLAY) {
-      String user = Secrets.redact(messages.isEmpty() ? "" : Cassette.canonical(name, request, sample).get("messages")
-          .get(messages.size() - 1).get("text").asText());
-      throw new ModelCallException(ModelCallException.Kind.NOT_RECORDED, "Model " + name + " has no recorded answer for this request in "
-          + recordings.file() + " (promptunit.cache=replay never calls a model). Request " + key.substring(0, 12) + ", last message: \""
-          + abbreviate(user.replaceAll("\\s+", " ")) + "\". " + recordings.differenceFromNearest(Cassette.recordedRequest(name, request, sample))
-          + " Record it once with a real model and -Dpromptunit.cache=read-write (or record), then commit the cassette.", 0, null);
+      throw notRecorded(recordings, key, request, sample);
     }
+    return sendAndRecord(recordings, key, request, sample);
+  }
+
+  private ModelCallException notRecorded(Cassette recordings, String key, ChatRequest request, int sample) {
+    List<ChatMessage> messages = request.messages();
+    String user = Secrets.redact(messages.isEmpty() ? "" : Cassette.canonical(name, request, sample).get("messages")
+        .get(messages.size() - 1).get("text").asText());
+    return new ModelCallException(ModelCallException.Kind.NOT_RECORDED, "Model " + name
+        + " has no recorded answer for this request in " + recordings.file()
+        + " (promptunit.cache=replay never calls a model). Request " + key.substring(0, 12) + ", last message: \""
+        + abbreviate(user.replaceAll("\\s+", " ")) + "\". "
+        + recordings.differenceFromNearest(Cassette.recordedRequest(name, request, sample))
+        + " Record it once with a real model and -Dpromptunit.cache=read-write (or record), then commit the cassette.",
+        0, null);
+  }
+
+  /** Sends a request the cassette does not hold and records its answer, once however many ask alike at once. */
+  private Reply sendAndRecord(Cassette recordings, String key, ChatRequest request, int sample) {
     // The same request already on its way (a duplicate example, two chains asking alike): share its answer.
     CompletableFuture<Cassette.Entry> mine = new CompletableFuture<>();
     Optional<CompletableFuture<Cassette.Entry>> running = recordings.claim(key, mine);

@@ -41,7 +41,8 @@ public final class ModelConfigurationException extends RuntimeException {
    * @param instructions what to do, starting with its separator from the sentence before (a space or a new line)
    */
   public static ModelConfigurationException noModel(String reason, String instructions) {
-    return new ModelConfigurationException(reason + ", so this example was not run." + instructions, reason, instructions);
+    return new ModelConfigurationException(reason + ", so this example was not run." + instructions,
+        reason, instructions);
   }
 
   public boolean noModelConfigured() {

@@ -69,7 +69,8 @@ public final class ModelResolver implements AutoCloseable {
     String baseUrl = Providers.baseUrl(provider, settings);
     Optional<String> key = key(provider, baseUrl);
     if (key.isEmpty()) {
-      throw ModelConfigurationException.invalid("Model " + spec + " needs an API key: set the " + provider.keyVariable() + " environment variable"
+      throw ModelConfigurationException.invalid("Model " + spec + " needs an API key: set the " + provider.keyVariable()
+          + " environment variable"
           + (provider.alsoSupported().isEmpty() ? "." : ", or use " + provider.alsoSupported() + "."));
     }
     Optional<Integer> maxOutputTokens = settings.maxOutputTokens();
@@ -78,10 +79,11 @@ public final class ModelResolver implements AutoCloseable {
   }
 
   private static Provider provider(ModelSpec spec, String source) {
-    return Providers.find(spec.provider()).orElseThrow(() -> ModelConfigurationException.invalid("Unknown model provider \""
-        + spec.provider() + "\" in " + source + "=" + spec + ". Use " + Providers.ids()
-        + " (openai also for Ollama, llama.cpp server, vLLM and LM Studio through promptunit.openai.base-url),"
-        + " gguf:<path to a .gguf file>, or a static @ModelFactory method on the suite class returning any langchain4j ChatModel."));
+    return Providers.find(spec.provider()).orElseThrow(() -> ModelConfigurationException.invalid(
+        "Unknown model provider \"" + spec.provider() + "\" in " + source + "=" + spec + ". Use " + Providers.ids()
+            + " (openai also for Ollama, llama.cpp server, vLLM and LM Studio through promptunit.openai.base-url),"
+            + " gguf:<path to a .gguf file>, or a static @ModelFactory method on the suite class returning any"
+            + " langchain4j ChatModel."));
   }
 
   /**
@@ -127,7 +129,8 @@ public final class ModelResolver implements AutoCloseable {
       PinnedModel pinned = EmbeddedModels.DEFAULT;
       Optional<String> mirror = settings.embeddedMirror();
       if (mirror.isPresent()) {
-        pinned = new PinnedModel(pinned.name(), pinned.fileName(), URI.create(mirror.get().replaceAll("/+$", "") + pinned.url().getPath()),
+        pinned = new PinnedModel(pinned.name(), pinned.fileName(),
+            URI.create(mirror.get().replaceAll("/+$", "") + pinned.url().getPath()),
             pinned.sha256(), pinned.size(), pinned.licence());
       }
       try {

@@ -78,7 +78,8 @@ public final class PriceTable {
   private static Price parse(String key, String text) {
     String[] parts = text.split(",");
     if (parts.length != 2) {
-      throw ModelConfigurationException.invalid(key + "=" + text + " must be <input>,<output> in dollars per million tokens, e.g. 0.15,0.60");
+      throw ModelConfigurationException.invalid(key + "=" + text
+          + " must be <input>,<output> in dollars per million tokens, e.g. 0.15,0.60");
     }
     try {
       double input = Double.parseDouble(parts[0].strip());
@@ -88,7 +89,8 @@ public final class PriceTable {
       }
       return new Price(input, output);
     } catch (NumberFormatException e) {
-      throw ModelConfigurationException.invalid(key + "=" + text + " is not two numbers of dollars per million tokens, e.g. 0.15,0.60");
+      throw ModelConfigurationException.invalid(key + "=" + text
+          + " is not two numbers of dollars per million tokens, e.g. 0.15,0.60");
     }
   }
 

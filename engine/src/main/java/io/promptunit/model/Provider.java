@@ -26,10 +26,12 @@ import java.util.regex.Pattern;
  * @param exampleModel a model to show in examples and help, e.g. {@code gpt-4o-mini}
  * @param keyVariable the environment variable holding the API key (the only place keys are read from)
  * @param keyShape what this provider's keys look like, so that one echoed in a message or an answer is redacted
- * @param defaultBaseUrl the API's base URL when neither {@link #baseUrlSetting()} nor {@link #baseUrlVariable()} sets one
+ * @param defaultBaseUrl the API's base URL when neither {@link #baseUrlSetting()} nor {@link #baseUrlVariable()} sets
+ *     one
  * @param prices list prices in dollars per million tokens, by model-name prefix
  * @param alsoSupported extra help for the no-model message, or empty
- * @param builder builds the model; retries stay off ({@code maxRetries(0)}): {@link RetryPolicy} is the one place that retries
+ * @param builder builds the model; retries stay off ({@code maxRetries(0)}): {@link RetryPolicy} is the one place that
+ *     retries
  * @param batch the provider's batch API, when PromptUnit can send its requests as batches
  *     ({@code promptunit.batch=true})
  */
@@ -47,7 +49,10 @@ public record Provider(String id, String exampleModel, String keyVariable, Patte
     return batch.isPresent();
   }
 
-  /** The setting that points the provider elsewhere (a proxy, a compatible server, a test fake): {@code promptunit.<id>.base-url}. */
+  /**
+   * The setting that points the provider elsewhere (a proxy, a compatible server, a test fake):
+   * {@code promptunit.<id>.base-url}.
+   */
   public String baseUrlSetting() {
     return "promptunit." + id + ".base-url";
   }
@@ -92,5 +97,6 @@ public record Provider(String id, String exampleModel, String keyVariable, Patte
     }
   }
 
-  public record Connection(String model, String baseUrl, String key, Duration timeout, Optional<Integer> maxOutputTokens, HttpClientBuilder http) {}
+  public record Connection(String model, String baseUrl, String key, Duration timeout,
+      Optional<Integer> maxOutputTokens, HttpClientBuilder http) {}
 }

@@ -18,39 +18,53 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** The hosted providers PromptUnit builds models for (local GGUF files are run by {@link io.promptunit.model.local.LlamaChatModel}). */
+/**
+ * The hosted providers PromptUnit builds models for (local GGUF files are run by
+ * {@link io.promptunit.model.local.LlamaChatModel}).
+ */
 @API(status = INTERNAL, since = "0.1")
 public final class Providers {
 
   /** The table: one entry per provider. */
   public static final List<Provider> ALL = List.of(
-      new Provider("openai", "gpt-4o-mini", "OPENAI_API_KEY", Pattern.compile("\\b(sk|sk-proj)-[A-Za-z0-9_*\\-.]{6,}"), "https://api.openai.com/v1",
-          prices("gpt-4o-mini", new Price(0.15, 0.60), "gpt-4o", new Price(2.50, 10.00), "gpt-4.1-nano", new Price(0.10, 0.40), "gpt-4.1-mini", new Price(0.40, 1.60),
-              "gpt-4.1", new Price(2.00, 8.00), "gpt-5-nano", new Price(0.05, 0.40), "gpt-5-mini", new Price(0.25, 2.00), "gpt-5", new Price(1.25, 10.00),
+      new Provider("openai", "gpt-4o-mini", "OPENAI_API_KEY", Pattern.compile("\\b(sk|sk-proj)-[A-Za-z0-9_*\\-.]{6,}"),
+          "https://api.openai.com/v1",
+          prices("gpt-4o-mini", new Price(0.15, 0.60), "gpt-4o", new Price(2.50, 10.00), "gpt-4.1-nano",
+              new Price(0.10, 0.40), "gpt-4.1-mini", new Price(0.40, 1.60),
+              "gpt-4.1", new Price(2.00, 8.00), "gpt-5-nano", new Price(0.05, 0.40), "gpt-5-mini",
+              new Price(0.25, 2.00), "gpt-5", new Price(1.25, 10.00),
               "o4-mini", new Price(1.10, 4.40)),
-          "any OpenAI-compatible server (Ollama, llama.cpp server, vLLM, LM Studio) with promptunit.model=openai:<model> plus"
+          "any OpenAI-compatible server (Ollama, llama.cpp server, vLLM, LM Studio) "
+              + "with promptunit.model=openai:<model> plus"
               + " promptunit.openai.base-url=http://localhost:11434/v1 and no key",
-          c -> OpenAiChatModel.builder().baseUrl(c.baseUrl()).apiKey(c.key()).modelName(c.model()).timeout(c.timeout()).maxRetries(0)
+          c -> OpenAiChatModel.builder().baseUrl(c.baseUrl()).apiKey(c.key()).modelName(c.model())
+              .timeout(c.timeout()).maxRetries(0)
               .httpClientBuilder(c.http()).maxTokens(c.maxOutputTokens().orElse(null)).build(),
           // Batch API: half the list price (https://platform.openai.com/docs/guides/batch)
           Optional.of(new Provider.Batch(0.5, OpenAiBatchClient::new))),
       // Anthropic requires an output cap: promptunit.max-output-tokens, else 1024
-      new Provider("anthropic", "claude-3-5-haiku-latest", "ANTHROPIC_API_KEY", Pattern.compile("\\bsk-ant-[A-Za-z0-9_*\\-.]{6,}"),
+      new Provider("anthropic", "claude-3-5-haiku-latest", "ANTHROPIC_API_KEY",
+          Pattern.compile("\\bsk-ant-[A-Za-z0-9_*\\-.]{6,}"),
           "https://api.anthropic.com/v1",
-          prices("claude-3-5-haiku", new Price(0.80, 4.00), "claude-haiku-4-5", new Price(1.00, 5.00), "claude-3-7-sonnet", new Price(3.00, 15.00),
+          prices("claude-3-5-haiku", new Price(0.80, 4.00), "claude-haiku-4-5", new Price(1.00, 5.00),
+              "claude-3-7-sonnet", new Price(3.00, 15.00),
               "claude-sonnet-4", new Price(3.00, 15.00), "claude-opus-4", new Price(15.00, 75.00)),
           "",
-          c -> AnthropicChatModel.builder().baseUrl(c.baseUrl()).apiKey(c.key()).modelName(c.model()).timeout(c.timeout()).maxRetries(0)
+          c -> AnthropicChatModel.builder().baseUrl(c.baseUrl()).apiKey(c.key()).modelName(c.model())
+              .timeout(c.timeout()).maxRetries(0)
               .httpClientBuilder(c.http()).maxTokens(c.maxOutputTokens().orElse(1024)).build(),
-          // Message Batches: half the list price (https://docs.anthropic.com/en/docs/build-with-claude/batch-processing)
+          // Message Batches: half the list price
+          // (https://docs.anthropic.com/en/docs/build-with-claude/batch-processing)
           Optional.of(new Provider.Batch(0.5, AnthropicBatchClient::new))),
       // Google API keys: AIza and 35 more characters
       new Provider("gemini", "gemini-2.5-flash", "GEMINI_API_KEY", Pattern.compile("\\bAIza[0-9A-Za-z_\\-]{35}"),
           "https://generativelanguage.googleapis.com/v1beta",
-          prices("gemini-2.5-flash-lite", new Price(0.10, 0.40), "gemini-2.5-flash", new Price(0.30, 2.50), "gemini-2.5-pro", new Price(1.25, 10.00),
+          prices("gemini-2.5-flash-lite", new Price(0.10, 0.40), "gemini-2.5-flash", new Price(0.30, 2.50),
+              "gemini-2.5-pro", new Price(1.25, 10.00),
               "gemini-2.0-flash", new Price(0.10, 0.40)),
           "",
-          c -> GoogleAiGeminiChatModel.builder().baseUrl(c.baseUrl()).apiKey(c.key()).modelName(c.model()).timeout(c.timeout()).maxRetries(0)
+          c -> GoogleAiGeminiChatModel.builder().baseUrl(c.baseUrl()).apiKey(c.key()).modelName(c.model())
+              .timeout(c.timeout()).maxRetries(0)
               .httpClientBuilder(c.http()).maxOutputTokens(c.maxOutputTokens().orElse(null)).build(),
           // batch mode: half the list price (https://ai.google.dev/gemini-api/docs/batch-mode)
           Optional.of(new Provider.Batch(0.5, GeminiBatchClient::new))));
@@ -78,7 +92,8 @@ public final class Providers {
 
   /** Where calls to {@code provider} go: its base-URL setting, else its environment variable, else the API itself. */
   public static String baseUrl(Provider provider, Configuration settings) {
-    return settings.value(provider.baseUrlSetting()).or(() -> settings.environment(provider.baseUrlVariable())).orElse(provider.defaultBaseUrl());
+    return settings.value(provider.baseUrlSetting()).or(() -> settings.environment(provider.baseUrlVariable()))
+        .orElse(provider.defaultBaseUrl());
   }
 
   /** The keys {@code promptunit.<provider>.base-url}, one per provider. */
@@ -99,7 +114,9 @@ public final class Providers {
 
   /** One help line per provider: how to use it. */
   static String setupLines() {
-    return ALL.stream().map(p -> "  - promptunit.model=" + p.id() + ":" + p.exampleModel() + " in src/test/resources/junit-platform.properties, with "
-        + p.keyVariable() + " set" + (p.alsoSupported().isEmpty() ? "" : "; " + p.alsoSupported()) + ";\n").collect(Collectors.joining());
+    return ALL.stream().map(p -> "  - promptunit.model=" + p.id() + ":" + p.exampleModel()
+        + " in src/test/resources/junit-platform.properties, with "
+        + p.keyVariable() + " set" + (p.alsoSupported().isEmpty() ? "" : "; " + p.alsoSupported()) + ";\n")
+            .collect(Collectors.joining());
   }
 }

@@ -14,7 +14,8 @@ import org.apiguardian.api.API;
  * @param cached whether the answer came from the cassette (then no tokens were spent)
  */
 @API(status = INTERNAL, since = "0.1")
-public record Reply(String text, long inputTokens, long outputTokens, long latencyMillis, int attempts, boolean cached) {
+public record Reply(String text, long inputTokens, long outputTokens, long latencyMillis,
+    int attempts, boolean cached) {
 
   public Reply(String text, long inputTokens, long outputTokens, long latencyMillis, int attempts) {
     this(text, inputTokens, outputTokens, latencyMillis, attempts, false);

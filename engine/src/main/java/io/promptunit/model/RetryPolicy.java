@@ -45,7 +45,8 @@ public final class RetryPolicy {
     this(maxRetries, backoffMillis, Keys.DEFAULT_MAX_RETRY_WAIT_SECONDS * 1000L, model -> RateLimiter.perMinute(0, 0));
   }
 
-  public RetryPolicy(int maxRetries, long backoffMillis, long maxRetryWaitMillis, Function<String, RateLimiter> limiterFactory) {
+  public RetryPolicy(int maxRetries, long backoffMillis, long maxRetryWaitMillis,
+      Function<String, RateLimiter> limiterFactory) {
     this(maxRetries, backoffMillis, maxRetryWaitMillis, limiterFactory, model -> java.util.Optional.empty());
   }
 
@@ -53,7 +54,8 @@ public final class RetryPolicy {
    * @param limiterFactory the rate limiter of each model name (created once per model)
    * @param endpoints where calls to each model name go, for messages about failed connections
    */
-  public RetryPolicy(int maxRetries, long backoffMillis, long maxRetryWaitMillis, Function<String, RateLimiter> limiterFactory,
+  public RetryPolicy(int maxRetries, long backoffMillis, long maxRetryWaitMillis,
+      Function<String, RateLimiter> limiterFactory,
       Function<String, java.util.Optional<String>> endpoints) {
     this.endpoints = endpoints;
     this.maxRetries = maxRetries;
@@ -96,13 +98,15 @@ public final class RetryPolicy {
         limiter(modelName).acquire(estimatedTokens);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new ModelCallException(ModelCallException.Kind.OTHER, "interrupted while waiting for the rate limit of " + modelName, attempt, e);
+        throw new ModelCallException(ModelCallException.Kind.OTHER,
+            "interrupted while waiting for the rate limit of " + modelName, attempt, e);
       }
       long start = System.nanoTime();
       try {
         ChatResponse response = model.chat(request);
         long latency = (System.nanoTime() - start) / 1_000_000;
-        String text = response.aiMessage() == null || response.aiMessage().text() == null ? "" : response.aiMessage().text();
+        String text = response.aiMessage() == null || response.aiMessage().text() == null ? ""
+            : response.aiMessage().text();
         TokenUsage usage = response.tokenUsage();
         long in = usage == null || usage.inputTokenCount() == null ? 0 : usage.inputTokenCount();
         long out = usage == null || usage.outputTokenCount() == null ? 0 : usage.outputTokenCount();
@@ -116,10 +120,12 @@ public final class RetryPolicy {
         if (!isTransient(kind) || attempt > maxRetries) {
           String retried = attempt > 1 ? " after " + attempt + " attempts" : "";
           throw new ModelCallException(kind,
-              "Model " + modelName + " " + kind.phrase() + retried + ": " + Secrets.redact(describe(e)) + hint(kind, modelName), attempt,
+              "Model " + modelName + " " + kind.phrase() + retried + ": " + Secrets.redact(describe(e))
+                  + hint(kind, modelName), attempt,
               Secrets.redactedCopy(e));
         }
-        sleep(Math.max(backoff(attempt), retryAfter(e).map(d -> Math.min(d.toMillis(), maxRetryWaitMillis)).orElse(0L)));
+        sleep(Math.max(backoff(attempt), retryAfter(e)
+            .map(d -> Math.min(d.toMillis(), maxRetryWaitMillis)).orElse(0L)));
       }
     }
   }
@@ -155,7 +161,8 @@ public final class RetryPolicy {
     if (e instanceof RateLimitException) {
       return ModelCallException.Kind.RATE_LIMIT;
     }
-    if (e instanceof TimeoutException || hasCause(e, HttpTimeoutException.class) || hasCause(e, java.net.SocketTimeoutException.class)) {
+    if (e instanceof TimeoutException || hasCause(e, HttpTimeoutException.class)
+        || hasCause(e, java.net.SocketTimeoutException.class)) {
       return ModelCallException.Kind.TIMEOUT;
     }
     if (e instanceof ContentFilteredException) {
@@ -171,20 +178,7 @@ public final class RetryPolicy {
       return ModelCallException.Kind.INVALID_REQUEST;
     }
     if (e instanceof HttpException http) {
-      int status = http.statusCode();
-      if (status == 401 || status == 403) {
-        return ModelCallException.Kind.AUTHENTICATION;
-      }
-      if (status == 429) {
-        return ModelCallException.Kind.RATE_LIMIT;
-      }
-      if (status == 408) {
-        return ModelCallException.Kind.TIMEOUT;
-      }
-      if (status >= 500) {
-        return ModelCallException.Kind.SERVER;
-      }
-      return ModelCallException.Kind.INVALID_REQUEST;
+      return classify(http.statusCode());
     }
     if (hasCause(e, com.fasterxml.jackson.core.JsonProcessingException.class)) {
       // a body that is not JSON (a proxy's error page, a cut-off answer): the server answered, so it is running
@@ -198,6 +192,22 @@ public final class RetryPolicy {
       return ModelCallException.Kind.SERVER;
     }
     return ModelCallException.Kind.OTHER;
+  }
+
+  private static ModelCallException.Kind classify(int httpStatus) {
+    if (httpStatus == 401 || httpStatus == 403) {
+      return ModelCallException.Kind.AUTHENTICATION;
+    }
+    if (httpStatus == 429) {
+      return ModelCallException.Kind.RATE_LIMIT;
+    }
+    if (httpStatus == 408) {
+      return ModelCallException.Kind.TIMEOUT;
+    }
+    if (httpStatus >= 500) {
+      return ModelCallException.Kind.SERVER;
+    }
+    return ModelCallException.Kind.INVALID_REQUEST;
   }
 
   private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
@@ -225,7 +235,8 @@ public final class RetryPolicy {
         String key = Providers.of(modelName).map(Provider::baseUrlSetting).orElse("promptunit.openai.base-url");
         return kind == ModelCallException.Kind.CONNECTION
             ? " (tried " + url.get() + "; is that server running? Set " + key + " to change it)"
-            : " (from " + url.get() + "; is " + key + " the API's base URL, e.g. http://localhost:11434/v1, and not a web page or a proxy?)";
+            : " (from " + url.get() + "; is " + key
+                + " the API's base URL, e.g. http://localhost:11434/v1, and not a web page or a proxy?)";
       }
     }
     if (kind == ModelCallException.Kind.AUTHENTICATION) {
@@ -251,7 +262,8 @@ public final class RetryPolicy {
       case CONNECTION:
         return " (is the server at promptunit.openai.base-url running?)";
       case BAD_RESPONSE:
-        return " (is promptunit.openai.base-url the API's base URL, e.g. http://localhost:11434/v1, and not a web page or a proxy?)";
+        return " (is promptunit.openai.base-url the API's base URL, e.g. http://localhost:11434/v1, "
+            + "and not a web page or a proxy?)";
       default:
         return "";
     }

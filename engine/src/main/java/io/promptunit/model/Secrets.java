@@ -12,8 +12,12 @@ public final class Secrets {
 
   private static final List<String> KEY_VARIABLES = Providers.ALL.stream().map(Provider::keyVariable).toList();
 
-  /** Shapes of provider keys (each provider's, and generic ones), even partly masked ones that providers echo back in error messages. */
-  private static final List<Pattern> KEY_SHAPES = java.util.stream.Stream.concat(Providers.ALL.stream().map(Provider::keyShape),
+  /**
+   * Shapes of provider keys (each provider's, and generic ones), even partly masked ones that providers echo back in
+   * error messages.
+   */
+  private static final List<Pattern> KEY_SHAPES = java.util.stream.Stream.concat(
+      Providers.ALL.stream().map(Provider::keyShape),
       java.util.stream.Stream.of(Pattern.compile("\\b(sk|pk|key)-[A-Za-z0-9_*\\-.]{6,}"))).toList();
 
   private Secrets() {}
@@ -45,7 +49,8 @@ public final class Secrets {
     if (cause == null) {
       return null;
     }
-    RuntimeException copy = new RedactedCause(cause.getClass().getName() + ": " + redact(cause.getMessage()), redactedCopy(cause.getCause()));
+    RuntimeException copy = new RedactedCause(cause.getClass().getName() + ": " + redact(cause.getMessage()),
+        redactedCopy(cause.getCause()));
     copy.setStackTrace(cause.getStackTrace());
     return copy;
   }

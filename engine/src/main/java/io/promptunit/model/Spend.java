@@ -23,11 +23,13 @@ public record Spend(long calls, long inputTokens, long outputTokens, double cost
   }
 
   public Spend plus(Spend other) {
-    return new Spend(calls + other.calls, inputTokens + other.inputTokens, outputTokens + other.outputTokens, cost + other.cost);
+    return new Spend(calls + other.calls, inputTokens + other.inputTokens,
+        outputTokens + other.outputTokens, cost + other.cost);
   }
 
   public Spend minus(Spend other) {
-    return new Spend(calls - other.calls, inputTokens - other.inputTokens, outputTokens - other.outputTokens, cost - other.cost);
+    return new Spend(calls - other.calls, inputTokens - other.inputTokens,
+        outputTokens - other.outputTokens, cost - other.cost);
   }
 
   /** {@code 46 calls, 12.3k tokens, $0.0041} */

@@ -17,7 +17,8 @@ public final class SpendMeter {
   private final PriceTable prices;
   private final Budget budget = Budget.unlimited();
   private final List<MeteredChatModel> meters = new CopyOnWriteArrayList<>();
-  private final java.util.concurrent.atomic.AtomicReference<Spend> batched = new java.util.concurrent.atomic.AtomicReference<>(Spend.NONE);
+  private final java.util.concurrent.atomic.AtomicReference<Spend> batched =
+      new java.util.concurrent.atomic.AtomicReference<>(Spend.NONE);
 
   public SpendMeter(PriceTable prices) {
     this.prices = prices;
@@ -25,7 +26,8 @@ public final class SpendMeter {
 
   /** {@code client} with its calls counted here. */
   public ModelClient meter(ModelClient client) {
-    MeteredChatModel metered = new MeteredChatModel(client.model(), client.name(), budget, prices.priceOf(client.name()), 0);
+    MeteredChatModel metered = new MeteredChatModel(client.model(), client.name(), budget,
+        prices.priceOf(client.name()), 0);
     meters.add(metered);
     return client.withModel(metered);
   }

@@ -47,7 +47,8 @@ public final class Tokens {
 
   /** At least as many tokens as the model sees for {@code text}: exact when known, else its bytes. */
   public long bound(String text) {
-    return encoding.map(e -> (long) e.countTokensOrdinary(text)).orElseGet(() -> (long) text.getBytes(StandardCharsets.UTF_8).length);
+    return encoding.map(e -> (long) e.countTokensOrdinary(text))
+        .orElseGet(() -> (long) text.getBytes(StandardCharsets.UTF_8).length);
   }
 
   /** About as many tokens as the model sees for {@code text}: exact when known, else counted with o200k_base. */

@@ -17,14 +17,16 @@ import java.util.Optional;
  * @param round the round it was born in (0 for the original)
  */
 @API(status = EXPERIMENTAL, since = "0.1")
-public record Candidate(int ordinal, String id, String text, Optional<String> parent, String origin, String rationale, int round) {
+public record Candidate(int ordinal, String id, String text, Optional<String> parent, String origin,
+    String rationale, int round) {
 
   public static Candidate original(String text) {
     return made(0, text, Optional.empty(), "original", "", 0);
   }
 
   /** The candidate made {@code ordinal}-th, with its id {@code c<ordinal>}. */
-  public static Candidate made(int ordinal, String text, Optional<String> parent, String origin, String rationale, int round) {
+  public static Candidate made(int ordinal, String text, Optional<String> parent, String origin,
+      String rationale, int round) {
     return new Candidate(ordinal, "c" + ordinal, text, parent, origin, rationale, round);
   }
 }

@@ -57,7 +57,8 @@ public final class CandidateRules {
     }
     for (String passage : frozen) {
       if (!text.contains(passage)) {
-        return Optional.of("frozen passage changed: \"" + (passage.length() > 60 ? passage.substring(0, 60) + "…" : passage) + "\"");
+        return Optional.of("frozen passage changed: \""
+            + (passage.length() > 60 ? passage.substring(0, 60) + "…" : passage) + "\"");
       }
     }
     return Optional.empty();

@@ -42,7 +42,8 @@ import java.util.stream.Stream;
  * @param advice how to tighten the worst case, when an easy way is known
  */
 @API(status = EXPERIMENTAL, since = "0.1")
-public record Estimate(Spend computed, Spend bounded, Spend expected, int rounds, Budget.Caps caps, List<String> unpriced, Optional<String> advice) {
+public record Estimate(Spend computed, Spend bounded, Spend expected, int rounds, Budget.Caps caps,
+    List<String> unpriced, Optional<String> advice) {
 
   /** Tokens of a meta-prompt's own instructions (around the prompts and examples it quotes), at most and typically. */
   private static final long META_FRAME_WORST = 700;
@@ -52,92 +53,189 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, int rounds
 
   static Estimate of(OptimizationLoop loop, PromptStrategy strategy, OptimizeOptions options, ScoringSession session,
       String taskName, String optimizerName) {
-    OptimizationContext context = loop.context(Runnable::run);
-    Suite suite = session.suite();
-    Splits splits = loop.splits();
-    CandidateRules rules = loop.rules();
-    Tokens task = Tokens.of(taskName);
-    Tokens meta = Tokens.of(optimizerName);
-    String original = suite.prompt().text();
-    int beam = options.beamSize();
-    long perExample = StrategyText.scoringCallsPerExample(context);
-    long selection = splits.selection().size();
-    long heldOut = splits.heldOut().size();
-
-    // one scoring call: the rendered conversation, with the prompt part grown
-    List<Long> rendered = suite.examples().stream().map(e -> task.bound(Conversation.render(suite, e).messages())).toList();
-    long promptTokens = task.bound(original);
-    long longestPrompt = task.exact() ? Math.round((double) promptTokens * rules.maxChars() / Math.max(1, original.length())) : rules.maxChars() * 4L;
-    long worstScoringIn = max(rendered) - promptTokens + longestPrompt;
-    long likelyScoringIn = Math.round(mean(rendered) + (LIKELY_GROWTH - 1) * promptTokens);
-    long worstScoringOut = session.outputCap().orElse(options.maxOutputTokens());
-    long likelyScoringOut = Math.min(worstScoringOut, Math.round(likelyOutput(session, suite, original, task)));
-
-    // one optimizer call: its own instructions, the prompts and examples it quotes, the answer
-    long metaPrompt = meta.bound(original);
-    long metaLongest = meta.exact() ? Math.round((double) metaPrompt * rules.maxChars() / Math.max(1, original.length())) : rules.maxChars() * 4L;
-    long system = suite.system().map(s -> meta.bound(s.text())).orElse(0L);
-    long shownExampleWorst = suite.examples().stream().mapToLong(e -> meta.bound(shown(e))).max().orElse(0) + worstScoringOut;
-    double shownExampleLikely = suite.examples().stream().mapToLong(e -> meta.approximate(shown(e))).average().orElse(0) + likelyScoringOut;
-
-    // the checked-in prompt's scores, unless the suite run answered them; the final train and held-out scores
-    long unknownOriginal = Stream.of(splits.selection(), splits.heldOut(), splits.train()).flatMap(List::stream).distinct()
-        .filter(e -> session.known(original, e).isEmpty()).count();
-    double worstScoring = (unknownOriginal + splits.train().size() + heldOut) * perExample;
-    double likelyScoring = worstScoring;
-    double worstMetaCalls = 0;
-    double likelyMetaCalls = 0;
-    double worstMetaIn = 0;
-    double likelyMetaIn = 0;
-    double likelyMetaOut = 0;
-    long seenWorst = 1;
-    double seenLikely = 1;
-    for (int r = 1; r <= options.rounds(); r++) {
-      int parentsWorst = (int) Math.min(beam, seenWorst);
-      int parentsLikely = (int) Math.max(1, Math.min(beam, Math.round(seenLikely)));
-      PromptStrategy.WorstCase worst = strategy.worstCase(parentsWorst, r, context);
-      PromptStrategy.WorstCase likely = strategy.worstCase(parentsLikely, r, context);
-      long pool = parentsWorst + worst.newCandidates();
-      long selectionCalls = strategy.scoresEveryCandidate() ? worst.newCandidates() * selection
-          : pool > beam ? Math.min(loop.selectionBudget((int) Math.min(pool, Integer.MAX_VALUE)), pool * selection) : 0;
-      worstScoring += worst.scoringCalls() + (selectionCalls + Math.min(beam, pool) * selection + heldOut) * perExample;
-      double likelyPool = parentsLikely + likely.likelyNew();
-      // pulls on parents replay their remembered results; only the new candidates' pulls are calls
-      double likelySelection = strategy.scoresEveryCandidate() ? likely.likelyNew() * selection
-          : likelyPool > beam ? Math.min(loop.selectionBudget((int) Math.round(likelyPool)) * likely.likelyNew() / likelyPool,
-              likely.likelyNew() * selection) : likely.likelyNew() * selection;
-      likelyScoring += likely.scoringCalls() + (likelySelection + Math.min(beam, likely.likelyNew()) * selection * 0.5 + heldOut * 0.5) * perExample;
-      worstMetaCalls += worst.metaCalls();
-      likelyMetaCalls += likely.metaCalls();
-      // a critique quoted in an edit question is at most one answer long
-      worstMetaIn += worst.metaCalls() * (double) (META_FRAME_WORST + system + worst.promptsShown() * metaLongest + options.maxOutputTokens()
-          + worst.examplesShown() * shownExampleWorst);
-      likelyMetaIn += likely.metaCalls() * (META_FRAME_LIKELY + system + likely.likelyPromptsShown() * metaPrompt * LIKELY_GROWTH
-          + likely.examplesShown() * shownExampleLikely);
-      likelyMetaOut += likely.metaCalls() * Math.min(options.maxOutputTokens(), 60 + likely.likelyAnswerPrompts() * metaPrompt * LIKELY_GROWTH);
-      seenWorst += worst.newCandidates();
-      seenLikely += likely.likelyNew();
+    ScoringCall scoring = ScoringCall.of(session, loop.rules(), options, Tokens.of(taskName));
+    OptimizerCall optimizing = OptimizerCall.of(session.suite(), loop.rules(), scoring, Tokens.of(optimizerName));
+    Rounds rounds = new Rounds(loop, strategy, options, optimizing, uncachedScoringCalls(loop, session));
+    for (int round = 1; round <= options.rounds(); round++) {
+      rounds.add(round);
     }
 
     PriceTable prices = session.prices();
-    Spend computed = spend(worstScoring, worstScoring * worstScoringIn, worstScoring * worstScoringOut, prices, taskName)
-        .plus(spend(worstMetaCalls, worstMetaIn, worstMetaCalls * options.maxOutputTokens(), prices, optimizerName));
-    Spend expected = spend(likelyScoring, likelyScoring * likelyScoringIn, likelyScoring * likelyScoringOut, prices, taskName)
-        .plus(spend(likelyMetaCalls, likelyMetaIn, likelyMetaOut, prices, optimizerName));
+    Spend computed = spend(rounds.worstScoring, rounds.worstScoring * scoring.worstIn(),
+        rounds.worstScoring * scoring.worstOut(), prices, taskName)
+        .plus(spend(rounds.worstMetaCalls, rounds.worstMetaIn, rounds.worstMetaCalls * options.maxOutputTokens(),
+            prices, optimizerName));
+    Spend expected = spend(rounds.likelyScoring, rounds.likelyScoring * scoring.likelyIn(),
+        rounds.likelyScoring * scoring.likelyOut(), prices, taskName)
+        .plus(spend(rounds.likelyMetaCalls, rounds.likelyMetaIn, rounds.likelyMetaOut, prices, optimizerName));
+    List<String> unpriced = Stream.of(taskName, optimizerName).distinct()
+        .filter(name -> prices.priceOf(name).isEmpty()).toList();
+    return new Estimate(computed, bounded(computed, options.caps()), expected, options.rounds(), options.caps(),
+        unpriced, advice(session, scoring));
+  }
 
-    Budget.Caps caps = options.caps();
+  /**
+   * Scoring calls of the checked-in prompt, unless the suite run answered them, and of the final
+   * train and held-out scores.
+   */
+  private static long uncachedScoringCalls(OptimizationLoop loop, ScoringSession session) {
+    Splits splits = loop.splits();
+    String original = session.suite().prompt().text();
+    long unknownOriginal = Stream.of(splits.selection(), splits.heldOut(), splits.train()).flatMap(List::stream)
+        .distinct().filter(e -> session.known(original, e).isEmpty()).count();
+    return (unknownOriginal + splits.train().size() + splits.heldOut().size())
+        * StrategyText.scoringCallsPerExample(loop.context(Runnable::run));
+  }
+
+  /** The worst case cut by the run's caps: the tokens in proportion, calls and cost at the caps. */
+  private static Spend bounded(Spend computed, Budget.Caps caps) {
     long calls = Math.min(computed.calls(), caps.calls());
     long tokensCap = Math.min(computed.tokens(), caps.tokens());
     double share = computed.tokens() == 0 ? 0 : (double) tokensCap / computed.tokens();
-    Spend bounded = new Spend(calls, Math.round(computed.inputTokens() * share), Math.round(computed.outputTokens() * share),
+    return new Spend(calls, Math.round(computed.inputTokens() * share), Math.round(computed.outputTokens() * share),
         Math.min(computed.cost(), caps.cost()));
-    List<String> unpriced = Stream.of(taskName, optimizerName).distinct().filter(name -> prices.priceOf(name).isEmpty()).toList();
-    Optional<String> advice = session.outputCap().isPresent() || likelyScoringOut * 8 > worstScoringOut
-        ? Optional.empty()
-        : Optional.of(String.format(Locale.ROOT, "the task model's answers average %d tokens but may reach %d: set %s=%d to bound them and"
-            + " tighten the worst case", likelyScoringOut, worstScoringOut, io.promptunit.config.Keys.MAX_OUTPUT_TOKENS,
-            Math.max(16, likelyScoringOut * 4)));
-    return new Estimate(computed, bounded, expected, options.rounds(), caps, unpriced, advice);
+  }
+
+  /** How to tighten the worst case, when the task model's answers have no cap and are far shorter than one. */
+  private static Optional<String> advice(ScoringSession session, ScoringCall scoring) {
+    if (session.outputCap().isPresent() || scoring.likelyOut() * 8 > scoring.worstOut()) {
+      return Optional.empty();
+    }
+    return Optional.of(String.format(Locale.ROOT,
+        "the task model's answers average %d tokens but may reach %d: "
+            + "set %s=%d to bound them and tighten the worst case",
+        scoring.likelyOut(), scoring.worstOut(), io.promptunit.config.Keys.MAX_OUTPUT_TOKENS,
+        Math.max(16, scoring.likelyOut() * 4)));
+  }
+
+  /**
+   * The tokens of one scoring call, at worst and likely: the rendered conversation, with the prompt
+   * part grown.
+   */
+  private record ScoringCall(long worstIn, long likelyIn, long worstOut, long likelyOut) {
+
+    static ScoringCall of(ScoringSession session, CandidateRules rules, OptimizeOptions options, Tokens task) {
+      Suite suite = session.suite();
+      String original = suite.prompt().text();
+      List<Long> rendered = suite.examples().stream()
+          .map(e -> task.bound(Conversation.render(suite, e).messages())).toList();
+      long promptTokens = task.bound(original);
+      long worstIn = max(rendered) - promptTokens + longestPrompt(task, promptTokens, rules, original);
+      long likelyIn = Math.round(mean(rendered) + (LIKELY_GROWTH - 1) * promptTokens);
+      long worstOut = session.outputCap().orElse(options.maxOutputTokens());
+      long likelyOut = Math.min(worstOut, Math.round(likelyOutput(session, suite, original, task)));
+      return new ScoringCall(worstIn, likelyIn, worstOut, likelyOut);
+    }
+  }
+
+  /**
+   * The tokens of one optimizer call: its own instructions, the prompts and examples it quotes,
+   * the answer.
+   *
+   * @param prompt the checked-in prompt
+   * @param longest the longest prompt the candidate rules allow
+   * @param system the suite's system message
+   * @param exampleWorst a quoted example with its answer, at worst
+   * @param exampleLikely a quoted example with its answer, likely
+   */
+  private record OptimizerCall(long prompt, long longest, long system, long exampleWorst, double exampleLikely) {
+
+    static OptimizerCall of(Suite suite, CandidateRules rules, ScoringCall scoring, Tokens meta) {
+      String original = suite.prompt().text();
+      long prompt = meta.bound(original);
+      long system = suite.system().map(s -> meta.bound(s.text())).orElse(0L);
+      long exampleWorst = suite.examples().stream().mapToLong(e -> meta.bound(shown(e))).max().orElse(0)
+          + scoring.worstOut();
+      double exampleLikely = suite.examples().stream().mapToLong(e -> meta.approximate(shown(e))).average().orElse(0)
+          + scoring.likelyOut();
+      return new OptimizerCall(prompt, longestPrompt(meta, prompt, rules, original), system,
+          exampleWorst, exampleLikely);
+    }
+  }
+
+  /** Tokens of the longest prompt the candidate rules allow, from the checked-in prompt's {@code promptTokens}. */
+  private static long longestPrompt(Tokens tokens, long promptTokens, CandidateRules rules, String original) {
+    return tokens.exact()
+        ? Math.round((double) promptTokens * rules.maxChars() / Math.max(1, original.length()))
+        : rules.maxChars() * 4L;
+  }
+
+  /** The calls and the optimizer's tokens of every round, added up at worst and likely. */
+  private static final class Rounds {
+    private final OptimizationLoop loop;
+    private final PromptStrategy strategy;
+    private final OptimizeOptions options;
+    private final OptimizationContext context;
+    private final OptimizerCall optimizing;
+    private final int beam;
+    private final long perExample;
+    private final long selection;
+    private final long heldOut;
+
+    double worstScoring;
+    double likelyScoring;
+    double worstMetaCalls;
+    double likelyMetaCalls;
+    double worstMetaIn;
+    double likelyMetaIn;
+    double likelyMetaOut;
+    private long seenWorst = 1;
+    private double seenLikely = 1;
+
+    Rounds(OptimizationLoop loop, PromptStrategy strategy, OptimizeOptions options, OptimizerCall optimizing,
+        long scoringBeforeRounds) {
+      this.loop = loop;
+      this.strategy = strategy;
+      this.options = options;
+      this.context = loop.context(Runnable::run);
+      this.optimizing = optimizing;
+      this.beam = options.beamSize();
+      this.perExample = StrategyText.scoringCallsPerExample(context);
+      this.selection = loop.splits().selection().size();
+      this.heldOut = loop.splits().heldOut().size();
+      this.worstScoring = scoringBeforeRounds;
+      this.likelyScoring = scoringBeforeRounds;
+    }
+
+    void add(int round) {
+      int parentsWorst = (int) Math.min(beam, seenWorst);
+      int parentsLikely = (int) Math.max(1, Math.min(beam, Math.round(seenLikely)));
+      addWorst(parentsWorst, strategy.worstCase(parentsWorst, round, context));
+      addLikely(parentsLikely, strategy.worstCase(parentsLikely, round, context));
+    }
+
+    private void addWorst(int parents, PromptStrategy.WorstCase worst) {
+      long pool = parents + worst.newCandidates();
+      long selectionCalls = strategy.scoresEveryCandidate() ? worst.newCandidates() * selection
+          : pool > beam ? Math.min(loop.selectionBudget((int) Math.min(pool, Integer.MAX_VALUE)), pool * selection) : 0;
+      worstScoring += worst.scoringCalls() + (selectionCalls + Math.min(beam, pool) * selection + heldOut) * perExample;
+      worstMetaCalls += worst.metaCalls();
+      // a critique quoted in an edit question is at most one answer long
+      worstMetaIn += worst.metaCalls() * (double) (META_FRAME_WORST + optimizing.system()
+          + worst.promptsShown() * optimizing.longest() + options.maxOutputTokens()
+          + worst.examplesShown() * optimizing.exampleWorst());
+      seenWorst += worst.newCandidates();
+    }
+
+    private void addLikely(int parents, PromptStrategy.WorstCase likely) {
+      double likelyPool = parents + likely.likelyNew();
+      // pulls on parents replay their remembered results; only the new candidates' pulls are calls
+      double likelySelection = strategy.scoresEveryCandidate() ? likely.likelyNew() * selection
+          : likelyPool > beam
+              ? Math.min(loop.selectionBudget((int) Math.round(likelyPool)) * likely.likelyNew() / likelyPool,
+                  likely.likelyNew() * selection)
+              : likely.likelyNew() * selection;
+      likelyScoring += likely.scoringCalls()
+          + (likelySelection + Math.min(beam, likely.likelyNew()) * selection * 0.5 + heldOut * 0.5) * perExample;
+      likelyMetaCalls += likely.metaCalls();
+      likelyMetaIn += likely.metaCalls() * (META_FRAME_LIKELY + optimizing.system()
+          + likely.likelyPromptsShown() * optimizing.prompt() * LIKELY_GROWTH
+          + likely.examplesShown() * optimizing.exampleLikely());
+      likelyMetaOut += likely.metaCalls()
+          * Math.min(options.maxOutputTokens(), 60
+              + likely.likelyAnswerPrompts() * optimizing.prompt() * LIKELY_GROWTH);
+      seenLikely += likely.likelyNew();
+    }
   }
 
   /** {@code calls} calls of {@code in} input and {@code out} output tokens in all. */
@@ -145,7 +243,8 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, int rounds
     long input = Math.round(in);
     long output = Math.round(out);
     // a bound must not round down
-    return new Spend((long) Math.ceil(calls), input, output, prices.priceOf(model).map(p -> p.cost(input, output)).orElse(0.0));
+    return new Spend((long) Math.ceil(calls), input, output,
+        prices.priceOf(model).map(p -> p.cost(input, output)).orElse(0.0));
   }
 
   /** Tokens of an answer of the task model: the suite run's answers where known, else the expected outputs. */
@@ -165,8 +264,10 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, int rounds
   /** How a meta-prompt quotes an example: its variables and expected output. */
   private static String shown(Example example) {
     StringBuilder text = new StringBuilder();
-    example.variables().forEach((name, value) -> text.append(name).append(": ").append(StrategyText.cut(value.toString())).append('\n'));
-    return text.append("expected output: ").append(StrategyText.cut(example.expected())).append("\nmodel output: \nwhy it failed: \n").toString();
+    example.variables().forEach((name, value) -> text.append(name).append(": ")
+        .append(StrategyText.cut(value.toString())).append('\n'));
+    return text.append("expected output: ").append(StrategyText.cut(example.expected()))
+        .append("\nmodel output: \nwhy it failed: \n").toString();
   }
 
   private static long max(List<Long> values) {
@@ -180,9 +281,12 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, int rounds
   public String describe() {
     String warning = unpriced.isEmpty() || Double.isInfinite(caps.cost())
         ? ""
-        : "; WARNING: no price is known for " + String.join(" and ", unpriced) + ", so its calls count as $0 and the cost cap"
+        : "; WARNING: no price is known for " + String.join(" and ", unpriced)
+            + ", so its calls count as $0 and the cost cap"
             + " cannot stop them (set promptunit.price.<model>=<input>,<output> dollars per million tokens)";
-    return String.format(Locale.ROOT, "expected %s if all %d rounds run; worst case %s (from the parameters: %s); caps %s%s%s",
-        expected.describe(), rounds, bounded.describe(), computed.describe(), caps.describe(), advice.map(a -> "; " + a).orElse(""), warning);
+    return String.format(Locale.ROOT,
+        "expected %s if all %d rounds run; worst case %s (from the parameters: %s); caps %s%s%s",
+        expected.describe(), rounds, bounded.describe(), computed.describe(), caps.describe(),
+        advice.map(a -> "; " + a).orElse(""), warning);
   }
 }

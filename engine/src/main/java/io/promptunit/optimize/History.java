@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Everything an optimization run did: every candidate with its lineage and scores, every rejection, every round's spend. */
+/**
+ * Everything an optimization run did: every candidate with its lineage and scores, every rejection, every round's
+ * spend.
+ */
 @API(status = EXPERIMENTAL, since = "0.1")
 public final class History {
 
@@ -51,7 +54,8 @@ public final class History {
    * @param spend spend during this round (task + optimizer models)
    * @param total spend since the start of the run
    */
-  public record Round(int round, String bestId, Optional<Double> bestTrain, double bestSelection, Optional<Double> bestHeldOut,
+  public record Round(int round, String bestId, Optional<Double> bestTrain, double bestSelection,
+      Optional<Double> bestHeldOut,
       List<String> beam, int proposed, int accepted, Spend spend, Spend total) {}
 
   /**

@@ -21,12 +21,14 @@ public record InstructionSlot(String instruction, String separator, String frame
     String[] lines = template.split("\n", -1);
     int offset = 0;
     for (String line : lines) {
-      boolean fixed = line.contains("{{") || frozen.stream().anyMatch(passage -> !passage.isBlank() && line.contains(firstLine(passage)));
+      boolean fixed = line.contains("{{") || frozen.stream()
+          .anyMatch(passage -> !passage.isBlank() && line.contains(firstLine(passage)));
       if (fixed) {
         String before = template.substring(0, offset);
         String instruction = before.strip();
         String separator = before.substring(before.indexOf(instruction) + instruction.length());
-        return new InstructionSlot(instruction, separator.isEmpty() && !instruction.isEmpty() ? "\n" : separator, template.substring(offset));
+        return new InstructionSlot(instruction, separator.isEmpty() && !instruction.isEmpty() ? "\n" : separator,
+            template.substring(offset));
       }
       offset += line.length() + 1;
     }
@@ -66,19 +68,22 @@ public record InstructionSlot(String instruction, String separator, String frame
    * The instructions of an optimizer's answer (at most {@code most}), each put into this frame
    * without what the frame already says; an instruction that only repeated the frame is rejected.
    */
-  public Yield proposals(Answer answer, Candidate parent, String origin, int most, String rationale, List<String> frozen, int round) {
+  public Yield proposals(Answer answer, Candidate parent, String origin, int most, String rationale,
+      List<String> frozen, int round) {
     if (answer.failed()) {
       return answer.rejection(round, parent.id(), origin);
     }
     List<String> instructions = Tagged.all(answer.text().get(), "instruction");
     if (instructions.isEmpty()) {
-      return Yield.rejected(round, parent.id(), origin, "the optimizer's answer has no <instruction>...</instruction> block", answer.text().get());
+      return Yield.rejected(round, parent.id(), origin,
+          "the optimizer's answer has no <instruction>...</instruction> block", answer.text().get());
     }
     Yield yield = Yield.NONE;
     for (String instruction : instructions.subList(0, Math.min(instructions.size(), most))) {
       String own = withoutFrame(instruction, frozen);
       yield = yield.plus(own.isEmpty()
-          ? Yield.rejected(round, parent.id(), origin, "the instruction only repeats the prompt's fixed frame", instruction)
+          ? Yield.rejected(round, parent.id(), origin,
+              "the instruction only repeats the prompt's fixed frame", instruction)
           : Yield.of(new Proposal(with(own), parent.id(), origin, rationale)));
     }
     return yield;

@@ -31,7 +31,8 @@ public final class MetaModel {
    *     its own answer (and its own cassette entry), so repeated asks are real samples
    */
   public String ask(String question, int sample) {
-    return model.chat(List.of(SystemMessage.from(ROLE), UserMessage.from(question)), temperature, Optional.of(maxOutputTokens), sample).text();
+    return model.chat(List.of(SystemMessage.from(ROLE), UserMessage.from(question)), temperature,
+        Optional.of(maxOutputTokens), sample).text();
   }
 
   public String name() {

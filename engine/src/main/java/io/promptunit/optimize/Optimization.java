@@ -55,10 +55,12 @@ public final class Optimization {
     Suite suite = session.suite();
     ScoringSession budgeted = session.budgeted(budget, session.outputCap().orElse(options.maxOutputTokens()));
     ModelClient optimizerClient = optimizer.map(session::client).orElse(session.taskModel());
-    ModelClient budgetedOptimizer = ScoringSession.budgeted(optimizerClient, budget, session.prices(), options.maxOutputTokens());
+    ModelClient budgetedOptimizer = ScoringSession.budgeted(optimizerClient, budget, session.prices(),
+        options.maxOutputTokens());
     PromptStrategy strategy = options.strategy();
     OptimizationLoop loop = new OptimizationLoop(budgeted, strategy, options, budgetedOptimizer, budget);
-    Estimate estimate = Estimate.of(loop, strategy, options, session, session.taskModel().name(), optimizerClient.name());
+    Estimate estimate = Estimate.of(loop, strategy, options, session, session.taskModel().name(),
+        optimizerClient.name());
     return new Optimization(loop, estimate, budget, dryRun);
   }
 

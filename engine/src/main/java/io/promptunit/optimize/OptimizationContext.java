@@ -38,7 +38,8 @@ public final class OptimizationContext {
   private final Trace trace;
   private final Random random;
 
-  OptimizationContext(Suite suite, Splits splits, Scorer scorer, MetaModel meta, Executor metaWorkers, OptimizeOptions options,
+  OptimizationContext(Suite suite, Splits splits, Scorer scorer, MetaModel meta, Executor metaWorkers,
+      OptimizeOptions options,
       CandidateRules rules, History history, Trace trace, Random random) {
     this.suite = suite;
     this.splits = splits;
@@ -137,7 +138,8 @@ public final class OptimizationContext {
    * the order given: rejections and notes go to the history, proposals are returned. Recorded as one
    * phase of {@code depth} dependent calls, at most {@code planned}.
    */
-  public List<Proposal> collect(String phase, int depth, long planned, Supplier<List<CompletableFuture<Yield>>> launch) {
+  public List<Proposal> collect(String phase, int depth, long planned,
+      Supplier<List<CompletableFuture<Yield>>> launch) {
     Yield all = trace.meta(phase, depth, planned, () -> Yield.concat(Async.join(Async.all(launch.get()))));
     all.rejections().forEach(history::reject);
     all.notes().forEach(history::note);

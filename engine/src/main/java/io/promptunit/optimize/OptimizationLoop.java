@@ -57,7 +57,8 @@ final class OptimizationLoop {
    * @param session the suite's session, charged to {@code budget} ({@link ScoringSession#budgeted})
    * @param optimizerModel the optimizer model, charged to {@code budget}
    */
-  public OptimizationLoop(ScoringSession session, PromptStrategy strategy, OptimizeOptions options, ModelClient optimizerModel, Budget budget) {
+  public OptimizationLoop(ScoringSession session, PromptStrategy strategy, OptimizeOptions options,
+      ModelClient optimizerModel, Budget budget) {
     this.suite = session.suite();
     this.strategy = strategy;
     this.options = options;
@@ -93,25 +94,29 @@ final class OptimizationLoop {
    */
   public OptimizationResult run(RoundListener listener) {
     if (splits.train().isEmpty()) {
-      throw new IllegalStateException("No train examples to learn from: mark some examples \"split\": \"train\" or lower trainFraction's complement.");
+      throw new IllegalStateException("No train examples to learn from: mark some examples \"split\": \"train\""
+          + " or lower trainFraction's complement.");
     }
     if (splits.heldOut().isEmpty()) {
-      throw new IllegalStateException("No test examples to judge the optimized prompt on (dev chooses the prompt, so it cannot"
-          + " also judge it): mark some examples \"split\": \"test\" in " + suite.examplesFile().path()
+      throw new IllegalStateException("No test examples to judge the optimized prompt on (dev chooses the prompt,"
+          + " so it cannot also judge it): mark some examples \"split\": \"test\" in " + suite.examplesFile().path()
           + ", or leave \"split\" out of some examples so that PromptUnit assigns them.");
     }
     for (String passage : options.frozen()) {
       if (!suite.prompt().text().contains(passage)) {
-        throw new IllegalStateException("@Optimize(frozen) passage \"" + passage + "\" does not occur in " + suite.prompt().path()
-            + "; copy it verbatim from the prompt file.");
+        throw new IllegalStateException("@Optimize(frozen) passage \"" + passage + "\" does not occur in "
+            + suite.prompt().path() + "; copy it verbatim from the prompt file.");
       }
     }
     long start = System.nanoTime();
     budget.start();
-    ExecutorService metaWorkers = Executors.newFixedThreadPool(metaConcurrency, DaemonThreads.named("promptunit-optimizer-"));
-    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("promptunit-progress-"));
+    ExecutorService metaWorkers = Executors.newFixedThreadPool(metaConcurrency,
+        DaemonThreads.named("promptunit-optimizer-"));
+    ScheduledExecutorService ticker =
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("promptunit-progress-"));
     if (options.progressSeconds() > 0) {
-      ticker.scheduleAtFixedRate(() -> tick(listener, start), options.progressSeconds(), options.progressSeconds(), TimeUnit.SECONDS);
+      ticker.scheduleAtFixedRate(() -> tick(listener, start), options.progressSeconds(),
+          options.progressSeconds(), TimeUnit.SECONDS);
     }
     try {
       return search(listener, start, context(metaWorkers));
@@ -130,7 +135,8 @@ final class OptimizationLoop {
     Spend spent = budget.spent();
     try {
       listener.progress(new RoundListener.Status(strategy.name(), current.round(), options.rounds(), current.phase(),
-          spent.calls() - current.atStart().calls(), current.planned(), spent, (System.nanoTime() - start) / 1_000_000_000L));
+          spent.calls() - current.atStart().calls(), current.planned(), spent,
+          (System.nanoTime() - start) / 1_000_000_000L));
     } catch (RuntimeException e) {
       // a listener that fails must not stop the ticker or the run
     }
@@ -141,8 +147,7 @@ final class OptimizationLoop {
     history.add(original);
     seenTexts.add(normalize(original.text()));
     Candidate best = original;
-    OptimizationResult.Stop stop = OptimizationResult.Stop.ROUNDS;
-    String detail = "all " + options.rounds() + " rounds used";
+    Stopped stopped = new Stopped(OptimizationResult.Stop.ROUNDS, "all " + options.rounds() + " rounds used");
     try {
       scoreOriginal(original);
       if (passesHeldOut(original)) {
@@ -164,22 +169,32 @@ final class OptimizationLoop {
         }
         boolean passed = passesHeldOut(best);
         record(round, best, played, before, listener);
-        if (passed) {
-          stop = OptimizationResult.Stop.PASSED;
-          detail = "the best prompt passes the " + splits.heldOutName() + " examples after round " + round;
-          break;
-        }
-        if (withoutImprovement >= options.patience()) {
-          stop = OptimizationResult.Stop.PATIENCE;
-          detail = "no better prompt for " + withoutImprovement + " rounds (patience " + options.patience() + ")";
+        Optional<Stopped> early = stopsEarly(round, passed, withoutImprovement);
+        if (early.isPresent()) {
+          stopped = early.get();
           break;
         }
       }
     } catch (BudgetExhaustedException e) {
-      stop = OptimizationResult.Stop.BUDGET;
-      detail = e.getMessage();
+      stopped = new Stopped(OptimizationResult.Stop.BUDGET, e.getMessage());
     }
-    return finish(original, best, stop, detail, start);
+    return finish(original, best, stopped.stop(), stopped.detail(), start);
+  }
+
+  /** Why the search stopped, in a word and in a sentence. */
+  private record Stopped(OptimizationResult.Stop stop, String detail) {}
+
+  /** Stops when the best prompt passes held-out, or when {@code patience} rounds brought nothing better. */
+  private Optional<Stopped> stopsEarly(int round, boolean passed, int withoutImprovement) {
+    if (passed) {
+      return Optional.of(new Stopped(OptimizationResult.Stop.PASSED,
+          "the best prompt passes the " + splits.heldOutName() + " examples after round " + round));
+    }
+    if (withoutImprovement >= options.patience()) {
+      return Optional.of(new Stopped(OptimizationResult.Stop.PATIENCE,
+          "no better prompt for " + withoutImprovement + " rounds (patience " + options.patience() + ")"));
+    }
+    return Optional.empty();
   }
 
   /** The checked-in prompt's selection and train scores, and its held-out score when the suite run measured it. */
@@ -194,7 +209,8 @@ final class OptimizationLoop {
     updateTrain(original);
     // The suite run measured the checked-in prompt on every example: its held-out score is known
     // without choosing by it (and without a call).
-    scorer.fullyKnownScore(original, splits.heldOut()).ifPresent(score -> history.score(original.id(), scores -> scores.withHeldOut(score)));
+    scorer.fullyKnownScore(original, splits.heldOut())
+        .ifPresent(score -> history.score(original.id(), scores -> scores.withHeldOut(score)));
   }
 
   /** What one round did: the next beam, and how many prompts were proposed and accepted. */
@@ -223,15 +239,21 @@ final class OptimizationLoop {
   private void record(int round, Candidate best, Played played, Spend before, RoundListener listener) {
     History.Scores scores = history.scoresOf(best.id());
     Spend total = budget.spent();
-    History.Round record = new History.Round(round, best.id(), Optional.ofNullable(scores.train()), orZero(scores.selection()),
-        Optional.ofNullable(scores.heldOut()), played.beam().stream().map(Candidate::id).toList(), played.proposed(), played.accepted(),
+    History.Round record = new History.Round(round, best.id(), Optional.ofNullable(scores.train()),
+        orZero(scores.selection()),
+        Optional.ofNullable(scores.heldOut()), played.beam().stream().map(Candidate::id).toList(),
+        played.proposed(), played.accepted(),
         total.minus(before), total);
     history.round(record);
     listener.roundFinished(record, new RoundListener.Progress(strategy.name(), options.rounds(), best.text()));
   }
 
-  /** The scores the summary compares (held-out and full train of the original and the best), as far as the budget allows. */
-  private OptimizationResult finish(Candidate original, Candidate best, OptimizationResult.Stop stop, String detail, long start) {
+  /**
+   * The scores the summary compares (held-out and full train of the original and the best), as far as the budget
+   * allows.
+   */
+  private OptimizationResult finish(Candidate original, Candidate best, OptimizationResult.Stop stop,
+      String detail, long start) {
     trace.round(options.rounds() + 1);
     boolean passed = stop == OptimizationResult.Stop.PASSED;
     if (!passed) {
@@ -243,7 +265,8 @@ final class OptimizationLoop {
     return result(original, best, passed, stop, detail, start);
   }
 
-  private OptimizationResult result(Candidate original, Candidate best, boolean passed, OptimizationResult.Stop stop, String detail, long start) {
+  private OptimizationResult result(Candidate original, Candidate best, boolean passed, OptimizationResult.Stop stop,
+      String detail, long start) {
     return new OptimizationResult(original, best, passed, stop, detail, history, splits, budget.spent(),
         (System.nanoTime() - start) / 1_000_000_000L, strategy.name());
   }
@@ -263,7 +286,8 @@ final class OptimizationLoop {
       }
       int count = perParent.merge(proposal.parent(), 1, Integer::sum);
       if (count > strategy.maxNewPerParent()) {
-        history.reject(new History.Rejection(round, proposal.parent(), proposal.origin(), "over the expansion cap of this parent", text));
+        history.reject(new History.Rejection(round, proposal.parent(), proposal.origin(),
+            "over the expansion cap of this parent", text));
         continue;
       }
       Candidate candidate = Candidate.made(history.size(), text, Optional.of(proposal.parent()), proposal.origin(),
@@ -298,7 +322,8 @@ final class OptimizationLoop {
     });
     // Beyond every arm on every example, pulls only replay remembered results: they add no evidence.
     int selectionBudget = (int) Math.min(selectionBudget(pool.size()), (long) pool.size() * examples.size());
-    List<Integer> kept = trace.task("best-arm selection", selectionBudget, () -> SelectionAlgorithm.valueOf(options.selection().name()).create()
+    List<Integer> kept = trace.task("best-arm selection", selectionBudget,
+        () -> SelectionAlgorithm.valueOf(options.selection().name()).create()
         .select(pool.size(), options.beamSize(), selectionBudget, concurrency, pull, random));
     return kept.stream().map(pool::get).toList();
   }
@@ -325,7 +350,8 @@ final class OptimizationLoop {
   }
 
   private void updateTrain(Candidate candidate) {
-    scorer.knownScore(candidate, splits.train()).ifPresent(score -> history.score(candidate.id(), scores -> scores.withTrain(score)));
+    scorer.knownScore(candidate, splits.train())
+        .ifPresent(score -> history.score(candidate.id(), scores -> scores.withTrain(score)));
   }
 
   /** Measures held-out only for a prompt that passes the selection split, so the test split is not used to choose. */
@@ -363,7 +389,8 @@ final class OptimizationLoop {
   }
 
   private List<Candidate> topBySelection(int n) {
-    List<Candidate> measured = new ArrayList<>(history.candidates().stream().filter(c -> history.scoresOf(c.id()).selection() != null).toList());
+    List<Candidate> measured = new ArrayList<>(history.candidates().stream()
+        .filter(c -> history.scoresOf(c.id()).selection() != null).toList());
     measured.sort(ranking());
     return measured.subList(0, Math.min(n, measured.size()));
   }

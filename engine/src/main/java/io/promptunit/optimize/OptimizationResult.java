@@ -19,7 +19,8 @@ import java.util.Optional;
  * @param seconds wall time
  */
 @API(status = EXPERIMENTAL, since = "0.1")
-public record OptimizationResult(Candidate original, Candidate best, boolean passedHeldOut, Stop stop, String stopDetail,
+public record OptimizationResult(Candidate original, Candidate best, boolean passedHeldOut,
+    Stop stop, String stopDetail,
     History history, Splits splits, Spend spend, long seconds, String strategy) {
 
   public enum Stop { PASSED, ROUNDS, PATIENCE, BUDGET }
@@ -35,14 +36,19 @@ public record OptimizationResult(Candidate original, Candidate best, boolean pas
   /** Train score minus held-out score of the best prompt: large gaps mean overfitting. */
   public Optional<Double> gap() {
     History.Scores scores = bestScores();
-    return scores.train() == null || scores.heldOut() == null ? Optional.empty() : Optional.of(scores.train() - scores.heldOut());
+    return scores.train() == null || scores.heldOut() == null ? Optional.empty()
+        : Optional.of(scores.train() - scores.heldOut());
   }
 
-  /** How the scores moved from the checked-in prompt to the best: {@code train 50% → 100%, dev 67% → 100%, held-out 54% → 100%}. */
+  /**
+   * How the scores moved from the checked-in prompt to the best:
+   * {@code train 50% → 100%, dev 67% → 100%, held-out 54% → 100%}.
+   */
   public String movement() {
     History.Scores from = originalScores();
     History.Scores to = bestScores();
-    return "train " + arrow(from.train(), to.train()) + ", " + splits.selectionName() + " " + arrow(from.selection(), to.selection())
+    return "train " + arrow(from.train(), to.train()) + ", " + splits.selectionName() + " "
+        + arrow(from.selection(), to.selection())
         + ", held-out " + arrow(from.heldOut(), to.heldOut());
   }
 

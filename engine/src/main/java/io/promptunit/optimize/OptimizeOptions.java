@@ -52,7 +52,8 @@ public record OptimizeOptions(
       names.add(attribute.getName());
     }
     for (StrategyProvider provider : Strategies.all()) {
-      StrategyParameters parameters = new StrategyParameters(null, Configuration.of(java.util.Map.of()), OptimizeOptions.class.getClassLoader());
+      StrategyParameters parameters = new StrategyParameters(null, Configuration.of(java.util.Map.of()),
+          OptimizeOptions.class.getClassLoader());
       try {
         provider.create(parameters);
       } catch (RuntimeException unusableWithoutASuite) {
@@ -152,7 +153,10 @@ public record OptimizeOptions(
         .orElseGet(() -> Strategies.named(Strategies.declared(annotation), "@Optimize(strategyName)").name());
   }
 
-  /** As {@link #from(Optimize, Configuration, ClassLoader)}, finding files a parameter names with the thread's context class loader. */
+  /**
+   * As {@link #from(Optimize, Configuration, ClassLoader)}, finding files a parameter names with the thread's context
+   * class loader.
+   */
   public static OptimizeOptions from(Optimize annotation, Configuration settings) {
     return from(annotation, settings, Thread.currentThread().getContextClassLoader());
   }
@@ -166,13 +170,18 @@ public record OptimizeOptions(
     return from(annotation, settings, loader, strategyName(annotation, settings));
   }
 
-  /** The options of {@code annotation} for the strategy {@code strategyName} (each strategy of a comparison gets its own). */
-  public static OptimizeOptions from(Optimize annotation, Configuration settings, ClassLoader loader, String strategyName) {
+  /**
+   * The options of {@code annotation} for the strategy {@code strategyName} (each strategy of a comparison gets its
+   * own).
+   */
+  public static OptimizeOptions from(Optimize annotation, Configuration settings, ClassLoader loader,
+      String strategyName) {
     Values v = new Values(settings);
     StrategyProvider provider = Strategies.named(strategyName, PREFIX + "strategy");
     StrategyParameters parameters = new StrategyParameters(annotation, settings, loader);
     PromptStrategy strategy = provider.create(parameters);
-    List<String> frozen = settings.value(PREFIX + "frozen").map(f -> Arrays.asList(f.split("\\|\\|"))).orElse(Arrays.asList(annotation.frozen()));
+    List<String> frozen = settings.value(PREFIX + "frozen").map(f -> Arrays.asList(f.split("\\|\\|")))
+        .orElse(Arrays.asList(annotation.frozen()));
     int rounds = v.integer("rounds", annotation.rounds());
     int beam = v.integer("beamSize", annotation.beamSize());
     double metaTemperature = v.decimal("metaTemperature", annotation.metaTemperature());
@@ -192,8 +201,7 @@ public record OptimizeOptions(
         v.integer("minibatchSize", annotation.minibatchSize()),
         v.decimal("trainFraction", annotation.trainFraction()),
         v.decimal("devFraction", annotation.devFraction()),
-        new Budget.Caps(v.longValue("maxCalls", annotation.maxCalls()), v.longValue("maxTokens", annotation.maxTokens()),
-            v.decimal("maxCost", annotation.maxCost()), v.longValue("maxSeconds", annotation.maxSeconds())),
+        caps(v, annotation),
         v.integer("maxOutputTokens", annotation.maxOutputTokens()),
         compared(annotation, settings),
         settings.optimizerConcurrency(),
@@ -202,10 +210,21 @@ public record OptimizeOptions(
     List<String> problems = new ArrayList<>(options.problems());
     problems.addAll(parameters.problems());
     if (!problems.isEmpty()) {
-      throw new IllegalArgumentException("@Optimize has " + (problems.size() == 1 ? "a problem" : problems.size() + " problems") + ": "
-          + String.join("; ", problems) + ". Fix the attribute, or its promptunit.optimize.<attribute> setting.");
+      throw invalid(problems);
     }
     return options;
+  }
+
+  private static Budget.Caps caps(Values v, Optimize annotation) {
+    return new Budget.Caps(v.longValue("maxCalls", annotation.maxCalls()),
+        v.longValue("maxTokens", annotation.maxTokens()), v.decimal("maxCost", annotation.maxCost()),
+        v.longValue("maxSeconds", annotation.maxSeconds()));
+  }
+
+  private static IllegalArgumentException invalid(List<String> problems) {
+    return new IllegalArgumentException("@Optimize has "
+        + (problems.size() == 1 ? "a problem" : problems.size() + " problems") + ": "
+        + String.join("; ", problems) + ". Fix the attribute, or its promptunit.optimize.<attribute> setting.");
   }
 
   /** The loop's own parameters that are unusable. */
@@ -234,7 +253,8 @@ public record OptimizeOptions(
           + " must leave room for test examples (trainFraction in (0, 1), devFraction >= 0, their sum below 1)");
     }
     if (optimizerConcurrency < 0) {
-      problems.add(Keys.OPTIMIZER_CONCURRENCY + " = " + optimizerConcurrency + " must be 0 (the suite's concurrency) or more");
+      problems.add(Keys.OPTIMIZER_CONCURRENCY + " = " + optimizerConcurrency
+          + " must be 0 (the suite's concurrency) or more");
     }
     if (progressSeconds < 0) {
       problems.add(Keys.PROGRESS_SECONDS + " = " + progressSeconds + " must be 0 (no progress lines) or more");
@@ -277,7 +297,8 @@ public record OptimizeOptions(
       try {
         return Enum.valueOf(type, text.strip().toUpperCase(Locale.ROOT).replace('-', '_'));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(PREFIX + name + "=" + text + settings.sourceNote(PREFIX + name) + " is not one of "
+        throw new IllegalArgumentException(PREFIX + name + "=" + text
+            + settings.sourceNote(PREFIX + name) + " is not one of "
             + Arrays.toString(type.getEnumConstants()));
       }
     }
@@ -286,7 +307,8 @@ public record OptimizeOptions(
       try {
         return parser.apply(text.strip());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(PREFIX + name + "=" + text + settings.sourceNote(PREFIX + name) + " is not a number");
+        throw new IllegalArgumentException(PREFIX + name + "=" + text + settings.sourceNote(PREFIX + name)
+            + " is not a number");
       }
     }
   }

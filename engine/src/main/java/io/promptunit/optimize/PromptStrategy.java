@@ -36,7 +36,8 @@ public interface PromptStrategy {
    * @param likelyPromptsShown prompts quoted in a typical optimizer question
    * @param likelyAnswerPrompts prompt-sized texts in a typical optimizer answer (a critique counts about as one)
    */
-  record WorstCase(long metaCalls, long scoringCalls, long newCandidates, double likelyNew, long promptsShown, long examplesShown, double likelyPromptsShown,
+  record WorstCase(long metaCalls, long scoringCalls, long newCandidates, double likelyNew, long promptsShown,
+      long examplesShown, double likelyPromptsShown,
       double likelyAnswerPrompts) {}
 
   /** Whether every new candidate is scored on the whole selection split (OPRO) instead of a best-arm selection. */

@@ -37,7 +37,8 @@ public final class Strategies {
 
   /** @throws IllegalArgumentException naming the setting and the strategies there are */
   public static StrategyProvider named(String name, String where) {
-    return find(name).orElseThrow(() -> new IllegalArgumentException(where + "=" + name + " is not a strategy; use one of "
+    return find(name).orElseThrow(() -> new IllegalArgumentException(where + "=" + name
+        + " is not a strategy; use one of "
         + all().stream().map(StrategyProvider::name).collect(Collectors.joining(", "))
         + " (a strategy of your own is found through a line in META-INF/services/"
         + StrategyProvider.class.getName() + ")"));
@@ -48,7 +49,9 @@ public final class Strategies {
     return annotation.strategyName().isBlank() ? annotation.strategy().name() : annotation.strategyName().strip();
   }
 
-  /** The strategies {@code annotation} compares, as written: {@code compare}, then {@code compareNames}; empty for none. */
+  /**
+   * The strategies {@code annotation} compares, as written: {@code compare}, then {@code compareNames}; empty for none.
+   */
   public static List<String> declaredComparison(Optimize annotation) {
     Stream<String> named = Arrays.stream(annotation.compareNames()).map(String::strip).filter(name -> !name.isEmpty());
     return Stream.concat(Arrays.stream(annotation.compare()).map(Enum::name), named).toList();

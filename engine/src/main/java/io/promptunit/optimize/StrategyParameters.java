@@ -49,7 +49,8 @@ public final class StrategyParameters {
       }
     }).orElseGet(() -> attribute(name, Integer.class).orElse(referenceDefault));
     if (value < least) {
-      problem(name + " = " + value + (raw(name).isPresent() ? " (from " + OptimizeOptions.PREFIX + name + settings.sourceNote(OptimizeOptions.PREFIX + name) + ")" : "")
+      problem(name + " = " + value + (raw(name).isPresent()
+          ? " (from " + OptimizeOptions.PREFIX + name + settings.sourceNote(OptimizeOptions.PREFIX + name) + ")" : "")
           + " must be at least " + least);
     }
     return value;
@@ -59,7 +60,9 @@ public final class StrategyParameters {
   public String choice(String name, String referenceDefault, String... allowed) {
     String value = text(name, referenceDefault);
     if (!Arrays.asList(allowed).contains(value)) {
-      problem(name + " = \"" + value + "\"" + (raw(name).isPresent() ? " (from " + OptimizeOptions.PREFIX + name + ")" : "") + " must be " + String.join(" or ", Arrays.stream(allowed).map(a -> "\"" + a + "\"").toList()));
+      String from = raw(name).isPresent() ? " (from " + OptimizeOptions.PREFIX + name + ")" : "";
+      problem(name + " = \"" + value + "\"" + from + " must be "
+          + String.join(" or ", Arrays.stream(allowed).map(a -> "\"" + a + "\"").toList()));
     }
     return value;
   }
@@ -75,7 +78,8 @@ public final class StrategyParameters {
       if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
         return Boolean.parseBoolean(text);
       }
-      problem("Setting " + OptimizeOptions.PREFIX + name + "=" + text + settings.sourceNote(OptimizeOptions.PREFIX + name)
+      problem("Setting " + OptimizeOptions.PREFIX + name + "=" + text
+          + settings.sourceNote(OptimizeOptions.PREFIX + name)
           + " is not a boolean; use true or false.");
       return referenceDefault;
     }
@@ -114,7 +118,8 @@ public final class StrategyParameters {
     try {
       Method attribute = Optimize.class.getMethod(name);
       Object value = attribute.invoke(annotation);
-      return type.isInstance(value) && !value.equals(attribute.getDefaultValue()) ? Optional.of(type.cast(value)) : Optional.empty();
+      return type.isInstance(value) && !value.equals(attribute.getDefaultValue())
+          ? Optional.of(type.cast(value)) : Optional.empty();
     } catch (NoSuchMethodException e) {
       return Optional.empty();
     } catch (IllegalAccessException | InvocationTargetException e) {

@@ -40,7 +40,8 @@ public final class StrategyText {
 
   /** Scoring calls of one train minibatch ({@link OptimizationContext#trainErrors}) at most. */
   public static long minibatchScoringCalls(OptimizationContext context) {
-    return Math.min(context.options().minibatchSize(), context.splits().train().size()) * scoringCallsPerExample(context);
+    return Math.min(context.options().minibatchSize(), context.splits().train().size())
+        * scoringCallsPerExample(context);
   }
 
   public static String cut(String text) {

@@ -16,7 +16,8 @@ public final class Tagged {
 
   /** Every {@code <tag>} block's content, stripped, in order; blocks left open at the end are ignored. */
   public static List<String> all(String text, String tag) {
-    Matcher matcher = Pattern.compile("<" + tag + ">\\s*(.*?)\\s*</" + tag + ">", Pattern.DOTALL | Pattern.CASE_INSENSITIVE).matcher(text);
+    Matcher matcher = Pattern.compile("<" + tag + ">\\s*(.*?)\\s*</" + tag + ">",
+        Pattern.DOTALL | Pattern.CASE_INSENSITIVE).matcher(text);
     List<String> blocks = new ArrayList<>();
     while (matcher.find()) {
       String block = matcher.group(1).strip();

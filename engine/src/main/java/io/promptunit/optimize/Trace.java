@@ -80,7 +80,8 @@ final class Trace {
         waveLevels = -1;
       }
       if (calls > 0) {
-        history.step(new History.Step(started.round(), phase, kind, calls, levels, (System.nanoTime() - started.startNanos()) / 1_000_000));
+        history.step(new History.Step(started.round(), phase, kind, calls, levels,
+            (System.nanoTime() - started.startNanos()) / 1_000_000));
       }
     }
   }

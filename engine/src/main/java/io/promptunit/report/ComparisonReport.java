@@ -32,14 +32,18 @@ public final class ComparisonReport {
   /** The table as Markdown. */
   public static String table(List<OptimizationResult> results) {
     StringBuilder md = new StringBuilder();
-    md.append("| strategy | passes held-out | best | train | dev | held-out (original → best) | calls | tokens | cost | wall time | rounds |\n");
+    md.append("| strategy | passes held-out | best | train | dev | held-out (original → best) "
+        + "| calls | tokens | cost | wall time | rounds |\n");
     md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (OptimizationResult result : results) {
       History.Scores scores = result.bestScores();
       md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s → %s | %d | %d | $%.4f | %d s | %d |\n",
-          result.strategy(), result.passedHeldOut() ? "yes" : "no", result.best().id(), OptimizationReport.pct(scores.train()),
-          OptimizationReport.pct(scores.selection()), OptimizationReport.pct(result.originalScores().heldOut()), OptimizationReport.pct(scores.heldOut()),
-          result.spend().calls(), result.spend().tokens(), result.spend().cost(), result.seconds(), result.history().rounds().size()));
+          result.strategy(), result.passedHeldOut() ? "yes" : "no", result.best().id(),
+          OptimizationReport.pct(scores.train()),
+          OptimizationReport.pct(scores.selection()), OptimizationReport.pct(result.originalScores().heldOut()),
+          OptimizationReport.pct(scores.heldOut()),
+          result.spend().calls(), result.spend().tokens(), result.spend().cost(), result.seconds(),
+          result.history().rounds().size()));
     }
     return md.toString();
   }
@@ -47,8 +51,10 @@ public final class ComparisonReport {
   public static Path write(Path directory, String suiteName, List<OptimizationResult> results) throws IOException {
     Files.createDirectories(directory);
     Path markdown = directory.resolve("comparison.md");
-    Files.writeString(markdown, "# Strategy comparison for " + suiteName + "\n\nSame budget caps and seed for every strategy;"
-        + " each row's figures come from that strategy's history.json (in the folder named after it).\n\n" + table(results),
+    Files.writeString(markdown, "# Strategy comparison for " + suiteName
+        + "\n\nSame budget caps and seed for every strategy;"
+        + " each row's figures come from that strategy's history.json (in the folder named after it).\n\n"
+        + table(results),
         StandardCharsets.UTF_8);
     List<Map<String, Object>> rows = new ArrayList<>();
     for (OptimizationResult result : results) {
@@ -66,7 +72,8 @@ public final class ComparisonReport {
       row.put("rounds", result.history().rounds().size());
       rows.add(row);
     }
-    Files.writeString(directory.resolve("comparison.json"), JSON.writeValueAsString(Map.of("suite", suiteName, "strategies", rows)),
+    Files.writeString(directory.resolve("comparison.json"),
+        JSON.writeValueAsString(Map.of("suite", suiteName, "strategies", rows)),
         StandardCharsets.UTF_8);
     return markdown;
   }

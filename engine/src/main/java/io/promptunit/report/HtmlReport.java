@@ -29,7 +29,8 @@ import java.util.TreeSet;
  * rejections, the diff from the original to the best prompt and the spend per round.
  *
  * <pre>{@code
- * SuiteReport suite = new SuiteReport("com.acme.RouterPromptTest", "prompts/router.prompt", "prompts/router.jsonl", 1.0);
+ * SuiteReport suite =
+ *     new SuiteReport("com.acme.RouterPromptTest", "prompts/router.prompt", "prompts/router.jsonl", 1.0);
  * suite.add(SuiteReport.Row.of(result, false));
  * HtmlReport.write(Path.of("target/promptunit/report.html"), List.of(suite), spend);
  * }</pre>
@@ -50,18 +51,21 @@ public final class HtmlReport {
     StringBuilder html = new StringBuilder(16_384);
     long passing = suites.stream().filter(SuiteReport::passes).count();
     long examples = suites.stream().mapToLong(s -> s.rows().size()).sum();
-    long failing = suites.stream().flatMap(s -> s.rows().stream()).filter(r -> r.status().equals("failed") || r.status().equals("error")).count();
+    long failing = suites.stream().flatMap(s -> s.rows().stream())
+        .filter(r -> r.status().equals("failed") || r.status().equals("error")).count();
     html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
         .append("<title>PromptUnit report</title><style>").append(STYLE).append("</style></head><body>\n");
     html.append("<header><h1>PromptUnit report</h1><p class=\"summary\">")
         .append("<span class=\"").append(passing == suites.size() ? "ok" : "bad").append("\" id=\"suites-passing\">")
         .append(passing).append(" of ").append(suites.size()).append(" suites pass</span> · ")
-        .append(examples).append(" examples, ").append(failing).append(" failing · spend ").append(esc(spend.describe()))
+        .append(examples).append(" examples, ").append(failing).append(" failing · spend ")
+        .append(esc(spend.describe()))
         .append(" · ").append(esc(when.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z", Locale.ROOT))))
         .append("</p><nav>");
     for (SuiteReport suite : suites) {
-      html.append("<a href=\"#").append(anchor(suite)).append("\" class=\"").append(suite.passes() ? "ok" : "bad").append("\">")
+      html.append("<a href=\"#").append(anchor(suite)).append("\" class=\"")
+          .append(suite.passes() ? "ok" : "bad").append("\">")
           .append(esc(suite.simpleName())).append(" ").append(pct(suite.passRate())).append("</a> ");
     }
     html.append("</nav></header>\n<main>\n");
@@ -74,38 +78,23 @@ public final class HtmlReport {
 
   private static void suite(StringBuilder html, SuiteReport suite) {
     List<SuiteReport.Row> rows = suite.rows();
-    html.append("<section class=\"suite\" id=\"").append(anchor(suite)).append("\" data-suite=\"").append(esc(suite.name())).append("\">\n");
+    html.append("<section class=\"suite\" id=\"").append(anchor(suite)).append("\" data-suite=\"")
+        .append(esc(suite.name())).append("\">\n");
     html.append("<h2><span class=\"badge ").append(suite.passes() ? "ok\">PASS" : "bad\">FAIL").append("</span> ")
-        .append(esc(suite.simpleName())).append("</h2>\n<p class=\"meta\">").append(esc(suite.name())).append(" · prompt <code>")
-        .append(esc(suite.promptPath())).append("</code> · examples <code>").append(esc(suite.examplesPath())).append("</code>")
+        .append(esc(suite.simpleName())).append("</h2>\n<p class=\"meta\">").append(esc(suite.name()))
+        .append(" · prompt <code>").append(esc(suite.promptPath())).append("</code> · examples <code>")
+        .append(esc(suite.examplesPath())).append("</code>")
         .append(suite.model().isEmpty() ? "" : " · model <code>" + esc(suite.model()) + "</code>").append("</p>\n");
-    suite.problem().ifPresent(problem -> html.append("<pre class=\"problem\">").append(esc(problem)).append("</pre>\n"));
+    suite.problem().ifPresent(problem -> html.append("<pre class=\"problem\">").append(esc(problem))
+        .append("</pre>\n"));
     if (!rows.isEmpty()) {
-      List<Long> latencies = rows.stream().filter(r -> !r.status().equals("aborted")).map(SuiteReport.Row::latencyMillis).sorted().toList();
-      html.append("<div class=\"figures\"><div class=\"figure\"><b class=\"pass-rate\">").append(pct(suite.passRate()))
-          .append("</b><span>pass rate (required ").append(pct(suite.minPassRate())).append(")</span></div>")
-          .append("<div class=\"figure\"><b>").append(rows.stream().filter(SuiteReport.Row::passed).count()).append(" / ").append(rows.size())
-          .append("</b><span>examples passed</span></div>")
-          .append("<div class=\"figure\"><b>").append(esc(suite.spend().describe())).append("</b><span>spend</span></div>")
-          .append("<div class=\"figure\"><b>").append(latencies.isEmpty() ? "—" : latencies.get(latencies.size() / 2) + " ms").append(" / ")
-          .append(latencies.isEmpty() ? "—" : latencies.get(Math.min(latencies.size() - 1, (int) Math.ceil(latencies.size() * 0.95) - 1)) + " ms")
-          .append("</b><span>latency median / p95</span></div></div>\n");
+      figures(html, suite);
       breakdown(html, rows);
     }
     // how the scores moved comes before the (possibly long) table of examples
     List<OptimizationResult> optimizations = suite.optimizations();
     if (optimizations.size() > 1) {
-      html.append("<h3>Strategy comparison</h3>\n<table class=\"comparison\"><thead><tr><th>strategy</th><th>passes held-out</th><th>best</th>")
-          .append("<th>train</th><th>dev</th><th>held-out (original → best)</th><th>spend</th><th>wall time</th><th>rounds</th></tr></thead><tbody>");
-      for (OptimizationResult result : optimizations) {
-        History.Scores best = result.bestScores();
-        html.append("<tr><td>").append(esc(result.strategy())).append("</td><td>").append(result.passedHeldOut() ? "yes" : "no")
-            .append("</td><td>").append(esc(result.best().id())).append("</td><td>").append(pct(best.train())).append("</td><td>")
-            .append(pct(best.selection())).append("</td><td>").append(pct(result.originalScores().heldOut())).append(" → ").append(pct(best.heldOut()))
-            .append("</td><td>").append(esc(result.spend().describe())).append("</td><td>").append(result.seconds()).append(" s</td><td>")
-            .append(result.history().rounds().size()).append("</td></tr>");
-      }
-      html.append("</tbody></table>\n");
+      comparison(html, optimizations);
     }
     for (OptimizationResult result : optimizations) {
       optimization(html, suite, result);
@@ -115,6 +104,45 @@ public final class HtmlReport {
       examples(html, rows);
     }
     html.append("</section>\n");
+  }
+
+  /** The suite's pass rate, examples passed, spend and latency. */
+  private static void figures(StringBuilder html, SuiteReport suite) {
+    List<SuiteReport.Row> rows = suite.rows();
+    List<Long> latencies = rows.stream().filter(r -> !r.status().equals("aborted"))
+        .map(SuiteReport.Row::latencyMillis).sorted().toList();
+    html.append("<div class=\"figures\"><div class=\"figure\"><b class=\"pass-rate\">").append(pct(suite.passRate()))
+        .append("</b><span>pass rate (required ").append(pct(suite.minPassRate())).append(")</span></div>")
+        .append("<div class=\"figure\"><b>").append(rows.stream().filter(SuiteReport.Row::passed).count())
+        .append(" / ").append(rows.size()).append("</b><span>examples passed</span></div>")
+        .append("<div class=\"figure\"><b>").append(esc(suite.spend().describe()))
+        .append("</b><span>spend</span></div>")
+        .append("<div class=\"figure\"><b>")
+        .append(latencies.isEmpty() ? "—" : latencies.get(latencies.size() / 2) + " ms").append(" / ")
+        .append(latencies.isEmpty() ? "—" : percentile95(latencies) + " ms")
+        .append("</b><span>latency median / p95</span></div></div>\n");
+  }
+
+  private static long percentile95(List<Long> sorted) {
+    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * 0.95) - 1));
+  }
+
+  /** One row per strategy when a suite was optimized with several. */
+  private static void comparison(StringBuilder html, List<OptimizationResult> optimizations) {
+    html.append("<h3>Strategy comparison</h3>\n<table class=\"comparison\"><thead><tr><th>strategy</th>")
+        .append("<th>passes held-out</th><th>best</th><th>train</th><th>dev</th><th>held-out (original → best)</th>")
+        .append("<th>spend</th><th>wall time</th><th>rounds</th></tr></thead><tbody>");
+    for (OptimizationResult result : optimizations) {
+      History.Scores best = result.bestScores();
+      html.append("<tr><td>").append(esc(result.strategy())).append("</td><td>")
+          .append(result.passedHeldOut() ? "yes" : "no")
+          .append("</td><td>").append(esc(result.best().id())).append("</td><td>").append(pct(best.train()))
+          .append("</td><td>").append(pct(best.selection())).append("</td><td>")
+          .append(pct(result.originalScores().heldOut())).append(" → ").append(pct(best.heldOut()))
+          .append("</td><td>").append(esc(result.spend().describe())).append("</td><td>").append(result.seconds())
+          .append(" s</td><td>").append(result.history().rounds().size()).append("</td></tr>");
+    }
+    html.append("</tbody></table>\n");
   }
 
   /** Pass rates per split (shown) and per tag (folded, worst first: a suite may have a tag per example). */
@@ -131,43 +159,36 @@ public final class HtmlReport {
     Map<String, List<SuiteReport.Row>> tags = new LinkedHashMap<>();
     names.stream()
         .map(tag -> Map.entry("tag: " + tag, rows.stream().filter(r -> r.tags().contains(tag)).toList()))
-        .sorted(java.util.Comparator.comparingDouble((Map.Entry<String, List<SuiteReport.Row>> e) -> SuiteReport.passRate(e.getValue())))
+        .sorted(java.util.Comparator.comparingDouble(
+            (Map.Entry<String, List<SuiteReport.Row>> e) -> SuiteReport.passRate(e.getValue())))
         .forEach(e -> tags.put(e.getKey(), e.getValue()));
     if (!splits.isEmpty()) {
       groupTable(html, "splits", splits);
     }
     if (!tags.isEmpty()) {
-      html.append("<details class=\"tags\"><summary>pass rate per tag (").append(tags.size()).append(" tags, worst first)</summary>");
+      html.append("<details class=\"tags\"><summary>pass rate per tag (").append(tags.size())
+          .append(" tags, worst first)</summary>");
       groupTable(html, "tags", tags);
       html.append("</details>\n");
     }
   }
 
   private static void groupTable(StringBuilder html, String kind, Map<String, List<SuiteReport.Row>> groups) {
-    html.append("<table class=\"breakdown ").append(kind).append("\"><thead><tr><th>group</th><th>examples</th><th>passed</th><th>pass rate</th></tr></thead><tbody>");
-    groups.forEach((name, of) -> html.append("<tr><td>").append(esc(name)).append("</td><td>").append(of.size()).append("</td><td>")
+    html.append("<table class=\"breakdown ").append(kind)
+        .append("\"><thead><tr><th>group</th><th>examples</th><th>passed</th><th>pass rate</th></tr></thead><tbody>");
+    groups.forEach((name, of) -> html.append("<tr><td>").append(esc(name)).append("</td><td>")
+        .append(of.size()).append("</td><td>")
         .append(of.stream().filter(SuiteReport.Row::passed).count()).append("</td><td>")
         .append(bar(SuiteReport.passRate(of))).append("</td></tr>"));
     html.append("</tbody></table>\n");
   }
 
   private static void examples(StringBuilder html, List<SuiteReport.Row> rows) {
-    Set<String> splits = new LinkedHashSet<>();
-    Set<String> tags = new TreeSet<>();
-    rows.forEach(r -> {
-      if (!r.split().isEmpty()) {
-        splits.add(r.split());
-      }
-      tags.addAll(r.tags());
-    });
-    html.append("<div class=\"filters\"><label><input type=\"checkbox\" class=\"only-failures\"> failures only</label> ")
-        .append("<select class=\"split-filter\"><option value=\"\">every split</option>");
-    splits.forEach(s -> html.append("<option>").append(esc(s)).append("</option>"));
-    html.append("</select> <select class=\"tag-filter\"><option value=\"\">every tag</option>");
-    tags.forEach(t -> html.append("<option>").append(esc(t)).append("</option>"));
-    html.append("</select> <input type=\"search\" class=\"search\" placeholder=\"search id, input, output\"> <span class=\"shown\"></span></div>\n");
-    html.append("<table class=\"examples\"><thead><tr><th>status</th><th>id</th><th>split</th><th>tags</th><th>where</th><th>latency</th></tr></thead><tbody>\n");
-    // a suite of 100,000 examples would make a page no browser enjoys: every failure up to a bound, passes up to a smaller one
+    filters(html, rows);
+    html.append("<table class=\"examples\"><thead><tr><th>status</th><th>id</th><th>split</th><th>tags</th>")
+        .append("<th>where</th><th>latency</th></tr></thead><tbody>\n");
+    // a suite of 100,000 examples would make a page no browser enjoys: every failure up to a bound, passes up to a
+    // smaller one
     int passesShown = 0;
     int failuresShown = 0;
     int left = 0;
@@ -182,78 +203,85 @@ public final class HtmlReport {
       } else {
         passesShown++;
       }
-      html.append("<tr class=\"example ").append(row.status()).append("\" data-status=\"").append(row.status()).append("\" data-split=\"")
-          .append(esc(row.split())).append("\" data-tags=\"").append(esc(String.join(" ", row.tags()))).append("\" data-text=\"")
-          .append(esc((row.id() + " " + row.input() + " " + row.actual() + " " + row.expected()).toLowerCase(Locale.ROOT))).append("\">")
-          .append("<td><span class=\"status ").append(row.status()).append("\">").append(row.status()).append("</span></td><td>")
-          .append(esc(row.id())).append("</td><td>").append(esc(row.split())).append("</td><td>").append(esc(String.join(", ", row.tags())))
-          .append("</td><td><code>").append(esc(row.location())).append("</code></td><td>").append(row.status().equals("aborted") ? "" : row.latencyMillis() + " ms")
-          .append("</td></tr>\n");
+      exampleRow(html, row);
       if (failing) {
-        html.append("<tr class=\"detail\" data-for=\"").append(esc(row.id())).append("\"><td colspan=\"6\"><dl>")
-            .append("<dt>input</dt><dd><pre>").append(esc(row.input())).append("</pre></dd>");
-        if (!row.expected().isEmpty() || !row.actual().isEmpty()) {
-          html.append("<dt>expected</dt><dd><pre class=\"expected\">").append(esc(row.expected())).append("</pre></dd>")
-              .append("<dt>actual</dt><dd><pre class=\"actual\">").append(esc(row.actual())).append("</pre></dd>")
-              .append("<dt>diff</dt><dd><pre class=\"diff\">").append(wordDiff(row.expected(), row.actual())).append("</pre></dd>");
-        }
-        html.append("<dt>why</dt><dd class=\"reason\">").append(esc(row.reason())).append("</dd></dl></td></tr>\n");
+        failureDetail(html, row);
       }
     }
     html.append("</tbody></table>\n");
     if (left > 0) {
-      html.append("<p class=\"more\">").append(left).append(" more examples are not listed here (the first ").append(MAX_FAILURES_LISTED)
-          .append(" failures and ").append(MAX_PASSES_LISTED).append(" passes are); every example is in Surefire's XML.</p>\n");
+      html.append("<p class=\"more\">").append(left).append(" more examples are not listed here (the first ")
+          .append(MAX_FAILURES_LISTED).append(" failures and ").append(MAX_PASSES_LISTED)
+          .append(" passes are); every example is in Surefire's XML.</p>\n");
     }
   }
 
   static final int MAX_FAILURES_LISTED = 5000;
   static final int MAX_PASSES_LISTED = 2000;
 
+  /** Failures only, a split, a tag, and a search over id, input and output. */
+  private static void filters(StringBuilder html, List<SuiteReport.Row> rows) {
+    Set<String> splits = new LinkedHashSet<>();
+    Set<String> tags = new TreeSet<>();
+    rows.forEach(r -> {
+      if (!r.split().isEmpty()) {
+        splits.add(r.split());
+      }
+      tags.addAll(r.tags());
+    });
+    html.append("<div class=\"filters\"><label><input type=\"checkbox\" class=\"only-failures\"> "
+        + "failures only</label> ")
+        .append("<select class=\"split-filter\"><option value=\"\">every split</option>");
+    splits.forEach(s -> html.append("<option>").append(esc(s)).append("</option>"));
+    html.append("</select> <select class=\"tag-filter\"><option value=\"\">every tag</option>");
+    tags.forEach(t -> html.append("<option>").append(esc(t)).append("</option>"));
+    html.append("</select> <input type=\"search\" class=\"search\" placeholder=\"search id, input, output\">")
+        .append(" <span class=\"shown\"></span></div>\n");
+  }
+
+  private static void exampleRow(StringBuilder html, SuiteReport.Row row) {
+    String searched = row.id() + " " + row.input() + " " + row.actual() + " " + row.expected();
+    html.append("<tr class=\"example ").append(row.status()).append("\" data-status=\"").append(row.status())
+        .append("\" data-split=\"").append(esc(row.split()))
+        .append("\" data-tags=\"").append(esc(String.join(" ", row.tags())))
+        .append("\" data-text=\"").append(esc(searched.toLowerCase(Locale.ROOT))).append("\">")
+        .append("<td><span class=\"status ").append(row.status()).append("\">").append(row.status())
+        .append("</span></td><td>").append(esc(row.id())).append("</td><td>").append(esc(row.split()))
+        .append("</td><td>").append(esc(String.join(", ", row.tags())))
+        .append("</td><td><code>").append(esc(row.location())).append("</code></td><td>")
+        .append(row.status().equals("aborted") ? "" : row.latencyMillis() + " ms")
+        .append("</td></tr>\n");
+  }
+
+  /** Below a failing example: its input, expected and actual output with a word diff, and why it failed. */
+  private static void failureDetail(StringBuilder html, SuiteReport.Row row) {
+    html.append("<tr class=\"detail\" data-for=\"").append(esc(row.id())).append("\"><td colspan=\"6\"><dl>")
+        .append("<dt>input</dt><dd><pre>").append(esc(row.input())).append("</pre></dd>");
+    if (!row.expected().isEmpty() || !row.actual().isEmpty()) {
+      html.append("<dt>expected</dt><dd><pre class=\"expected\">").append(esc(row.expected())).append("</pre></dd>")
+          .append("<dt>actual</dt><dd><pre class=\"actual\">").append(esc(row.actual())).append("</pre></dd>")
+          .append("<dt>diff</dt><dd><pre class=\"diff\">").append(wordDiff(row.expected(), row.actual()))
+          .append("</pre></dd>");
+    }
+    html.append("<dt>why</dt><dd class=\"reason\">").append(esc(row.reason())).append("</dd></dl></td></tr>\n");
+  }
+
   private static void optimization(StringBuilder html, SuiteReport suite, OptimizationResult result) {
     History history = result.history();
-    html.append("<div class=\"optimization\" data-strategy=\"").append(esc(result.strategy())).append("\"><h3>Optimization: ")
-        .append(esc(result.strategy())).append(" <span class=\"badge ").append(result.passedHeldOut() ? "ok\">passes held-out" : "bad\">does not pass held-out")
-        .append("</span></h3>\n<p>").append(esc(result.movement())).append(". Stopped: ").append(esc(result.stopDetail())).append(". Spend ")
-        .append(esc(result.spend().describe())).append(", ").append(result.seconds()).append(" s.</p>\n");
+    html.append("<div class=\"optimization\" data-strategy=\"").append(esc(result.strategy()))
+        .append("\"><h3>Optimization: ").append(esc(result.strategy())).append(" <span class=\"badge ")
+        .append(result.passedHeldOut() ? "ok\">passes held-out" : "bad\">does not pass held-out")
+        .append("</span></h3>\n<p>").append(esc(result.movement())).append(". Stopped: ")
+        .append(esc(result.stopDetail())).append(". Spend ").append(esc(result.spend().describe())).append(", ")
+        .append(result.seconds()).append(" s.</p>\n");
     html.append(plot(result));
     if (result.improved()) {
-      html.append("<h4>What changed (original → ").append(esc(result.best().id())).append(")</h4><pre class=\"diff\">");
-      for (String line : LineDiff.of(result.original().text(), result.best().text()).split("\n", -1)) {
-        String kind = line.startsWith("+ ") ? "ins" : line.startsWith("- ") ? "del" : "same";
-        html.append("<span class=\"").append(kind).append("\">").append(esc(line)).append("</span>\n");
-      }
-      html.append("</pre>\n");
+      promptDiff(html, result);
     }
-    html.append("<h4>Rounds</h4><table class=\"rounds\"><thead><tr><th>round</th><th>best</th><th>train</th><th>dev</th><th>held-out</th>")
-        .append("<th>proposed</th><th>accepted</th><th>spend this round</th></tr></thead><tbody>");
-    for (History.Round round : history.rounds()) {
-      html.append("<tr><td>").append(round.round()).append("</td><td>").append(esc(round.bestId())).append("</td><td>")
-          .append(pct(round.bestTrain().orElse(null))).append("</td><td>").append(pct(round.bestSelection())).append("</td><td>")
-          .append(pct(round.bestHeldOut().orElse(null))).append("</td><td>").append(round.proposed()).append("</td><td>").append(round.accepted())
-          .append("</td><td>").append(esc(round.spend().describe())).append("</td></tr>");
-    }
-    html.append("</tbody></table>\n<h4>Candidates</h4><table class=\"candidates\"><thead><tr><th>id</th><th>parent</th><th>round</th>")
-        .append("<th>origin</th><th>train</th><th>dev</th><th>held-out</th><th>why</th></tr></thead><tbody>");
-    Map<String, History.Scores> scores = history.scores();
-    for (Candidate candidate : history.candidates()) {
-      History.Scores s = scores.get(candidate.id());
-      html.append("<tr").append(candidate.id().equals(result.best().id()) ? " class=\"best\"" : "").append("><td>").append(esc(candidate.id()))
-          .append("</td><td>").append(esc(candidate.parent().orElse(""))).append("</td><td>").append(candidate.round()).append("</td><td>")
-          .append(esc(candidate.origin())).append("</td><td>").append(pct(s.train())).append("</td><td>").append(pct(s.selection()))
-          .append("</td><td>").append(pct(s.heldOut())).append("</td><td><details><summary>").append(esc(firstLine(candidate.rationale(), candidate.text())))
-          .append("</summary><pre>").append(esc(candidate.rationale())).append("</pre><pre class=\"prompt\">").append(esc(candidate.text()))
-          .append("</pre></details></td></tr>");
-    }
-    html.append("</tbody></table>\n");
+    rounds(html, history);
+    candidates(html, result);
     if (!history.rejections().isEmpty()) {
-      html.append("<h4>Rejected (").append(history.rejections().size()).append(")</h4><table class=\"rejections\"><thead><tr><th>round</th>")
-          .append("<th>parent</th><th>origin</th><th>reason</th></tr></thead><tbody>");
-      for (History.Rejection rejection : history.rejections()) {
-        html.append("<tr><td>").append(rejection.round()).append("</td><td>").append(esc(rejection.parent())).append("</td><td>")
-            .append(esc(rejection.origin())).append("</td><td>").append(esc(rejection.reason())).append("</td></tr>");
-      }
-      html.append("</tbody></table>\n");
+      rejections(html, history);
     }
     if (!history.notes().isEmpty()) {
       html.append("<h4>Notes</h4><ul>");
@@ -263,68 +291,158 @@ public final class HtmlReport {
     html.append("</div>\n");
   }
 
+  private static void promptDiff(StringBuilder html, OptimizationResult result) {
+    html.append("<h4>What changed (original → ").append(esc(result.best().id())).append(")</h4><pre class=\"diff\">");
+    for (String line : LineDiff.of(result.original().text(), result.best().text()).split("\n", -1)) {
+      String kind = line.startsWith("+ ") ? "ins" : line.startsWith("- ") ? "del" : "same";
+      html.append("<span class=\"").append(kind).append("\">").append(esc(line)).append("</span>\n");
+    }
+    html.append("</pre>\n");
+  }
+
+  private static void rounds(StringBuilder html, History history) {
+    html.append("<h4>Rounds</h4><table class=\"rounds\"><thead><tr><th>round</th><th>best</th><th>train</th>")
+        .append("<th>dev</th><th>held-out</th><th>proposed</th><th>accepted</th><th>spend this round</th>")
+        .append("</tr></thead><tbody>");
+    for (History.Round round : history.rounds()) {
+      html.append("<tr><td>").append(round.round()).append("</td><td>").append(esc(round.bestId())).append("</td><td>")
+          .append(pct(round.bestTrain().orElse(null))).append("</td><td>").append(pct(round.bestSelection()))
+          .append("</td><td>").append(pct(round.bestHeldOut().orElse(null))).append("</td><td>")
+          .append(round.proposed()).append("</td><td>").append(round.accepted())
+          .append("</td><td>").append(esc(round.spend().describe())).append("</td></tr>");
+    }
+    html.append("</tbody></table>\n");
+  }
+
+  /** Every candidate with its parent, scores and reasons; the best one marked. */
+  private static void candidates(StringBuilder html, OptimizationResult result) {
+    html.append("<h4>Candidates</h4><table class=\"candidates\"><thead><tr><th>id</th><th>parent</th><th>round</th>")
+        .append("<th>origin</th><th>train</th><th>dev</th><th>held-out</th><th>why</th></tr></thead><tbody>");
+    Map<String, History.Scores> scores = result.history().scores();
+    for (Candidate candidate : result.history().candidates()) {
+      History.Scores s = scores.get(candidate.id());
+      html.append("<tr").append(candidate.id().equals(result.best().id()) ? " class=\"best\"" : "").append("><td>")
+          .append(esc(candidate.id())).append("</td><td>").append(esc(candidate.parent().orElse("")))
+          .append("</td><td>").append(candidate.round()).append("</td><td>").append(esc(candidate.origin()))
+          .append("</td><td>").append(pct(s.train())).append("</td><td>").append(pct(s.selection()))
+          .append("</td><td>").append(pct(s.heldOut())).append("</td><td><details><summary>")
+          .append(esc(firstLine(candidate.rationale(), candidate.text())))
+          .append("</summary><pre>").append(esc(candidate.rationale())).append("</pre><pre class=\"prompt\">")
+          .append(esc(candidate.text())).append("</pre></details></td></tr>");
+    }
+    html.append("</tbody></table>\n");
+  }
+
+  private static void rejections(StringBuilder html, History history) {
+    html.append("<h4>Rejected (").append(history.rejections().size())
+        .append(")</h4><table class=\"rejections\"><thead><tr><th>round</th>")
+        .append("<th>parent</th><th>origin</th><th>reason</th></tr></thead><tbody>");
+    for (History.Rejection rejection : history.rejections()) {
+      html.append("<tr><td>").append(rejection.round()).append("</td><td>").append(esc(rejection.parent()))
+          .append("</td><td>").append(esc(rejection.origin())).append("</td><td>").append(esc(rejection.reason()))
+          .append("</td></tr>");
+    }
+    html.append("</tbody></table>\n");
+  }
+
   /**
    * Scores per round as an inline SVG line plot: the best prompt's train, dev (selection) and
    * held-out scores, round 0 being the checked-in prompt.
    */
   static String plot(OptimizationResult result) {
-    List<double[]> series = new ArrayList<>(); // per round: train, selection, held-out (NaN when unknown)
-    History.Scores original = result.originalScores();
-    series.add(new double[] {nan(original.train()), nan(original.selection()), nan(original.heldOut())});
-    for (History.Round round : result.history().rounds()) {
-      series.add(new double[] {round.bestTrain().orElse(Double.NaN), round.bestSelection(), round.bestHeldOut().orElse(Double.NaN)});
-    }
-    int width = 560;
-    int height = 220;
-    int left = 44;
-    int right = 120;
-    int top = 14;
-    int bottom = 34;
-    double plotWidth = width - left - right;
-    double plotHeight = height - top - bottom;
-    int n = series.size();
+    List<double[]> series = scoresPerRound(result);
     StringBuilder svg = new StringBuilder();
-    svg.append("<svg class=\"plot\" role=\"img\" aria-label=\"scores per round\" width=\"").append(width).append("\" height=\"").append(height)
-        .append("\" viewBox=\"0 0 ").append(width).append(' ').append(height).append("\" xmlns=\"http://www.w3.org/2000/svg\">");
-    for (int p = 0; p <= 100; p += 25) {
-      double y = top + plotHeight * (1 - p / 100.0);
-      svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>", left, y, left + plotWidth, y))
-          .append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" class=\"axis\" text-anchor=\"end\">%d%%</text>", left - 6, y + 4, p));
-    }
-    for (int i = 0; i < n; i++) {
-      double x = left + (n == 1 ? plotWidth / 2 : plotWidth * i / (n - 1));
-      svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"axis\" text-anchor=\"middle\">%s</text>", x, height - bottom + 16,
-          i == 0 ? "orig." : String.valueOf(i)));
-    }
-    svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"axis\" text-anchor=\"middle\">round</text>", left + plotWidth / 2, height - 2));
+    svg.append("<svg class=\"plot\" role=\"img\" aria-label=\"scores per round\" width=\"").append(PLOT_WIDTH)
+        .append("\" height=\"").append(PLOT_HEIGHT).append("\" viewBox=\"0 0 ").append(PLOT_WIDTH).append(' ')
+        .append(PLOT_HEIGHT).append("\" xmlns=\"http://www.w3.org/2000/svg\">");
+    plotAxes(svg, series.size());
     String[] names = {"train", result.splits().selectionName(), "held-out"};
     String[] classes = {"train", "selection", "heldout"};
     for (int s = 0; s < 3; s++) {
-      StringBuilder path = new StringBuilder();
-      StringBuilder dots = new StringBuilder();
-      boolean pen = false;
-      for (int i = 0; i < n; i++) {
-        double value = series.get(i)[s];
-        if (Double.isNaN(value)) {
-          pen = false;
-          continue;
-        }
-        double x = left + (n == 1 ? plotWidth / 2 : plotWidth * i / (n - 1));
-        double y = top + plotHeight * (1 - value);
-        path.append(pen ? " L" : " M").append(String.format(Locale.ROOT, "%.1f %.1f", x, y));
-        pen = true;
-        dots.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" class=\"%s\"><title>%s round %s: %s</title></circle>",
-            x, y, classes[s], names[s], i == 0 ? "original" : String.valueOf(i), pct(value)));
-      }
-      if (path.length() > 0) {
-        svg.append("<path d=\"").append(path.toString().strip()).append("\" class=\"line ").append(classes[s]).append("\"/>").append(dots);
-      }
-      double legendY = top + 12 + s * 18;
-      svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"line %s\"/>", left + plotWidth + 14, legendY,
-          left + plotWidth + 34, legendY, classes[s]))
-          .append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" class=\"legend\">%s</text>", left + plotWidth + 40, legendY + 4, esc(names[s])));
+      plotLine(svg, series, s, names[s], classes[s]);
+      plotLegend(svg, s, names[s], classes[s]);
     }
     return svg.append("</svg>\n").toString();
+  }
+
+  // the plot's size and margins in pixels; the right margin holds the legend
+  private static final int PLOT_WIDTH = 560;
+  private static final int PLOT_HEIGHT = 220;
+  private static final int PLOT_LEFT = 44;
+  private static final int PLOT_RIGHT = 120;
+  private static final int PLOT_TOP = 14;
+  private static final int PLOT_BOTTOM = 34;
+  private static final double PLOT_INNER_WIDTH = PLOT_WIDTH - PLOT_LEFT - PLOT_RIGHT;
+  private static final double PLOT_INNER_HEIGHT = PLOT_HEIGHT - PLOT_TOP - PLOT_BOTTOM;
+
+  /** Per round (the checked-in prompt first): train, selection and held-out score, NaN when unknown. */
+  private static List<double[]> scoresPerRound(OptimizationResult result) {
+    List<double[]> series = new ArrayList<>();
+    History.Scores original = result.originalScores();
+    series.add(new double[] {nan(original.train()), nan(original.selection()), nan(original.heldOut())});
+    for (History.Round round : result.history().rounds()) {
+      series.add(new double[] {
+          round.bestTrain().orElse(Double.NaN), round.bestSelection(), round.bestHeldOut().orElse(Double.NaN)});
+    }
+    return series;
+  }
+
+  /** Horizontal grid lines at every 25%, and the rounds along the bottom. */
+  private static void plotAxes(StringBuilder svg, int n) {
+    for (int p = 0; p <= 100; p += 25) {
+      double y = PLOT_TOP + PLOT_INNER_HEIGHT * (1 - p / 100.0);
+      svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>",
+              PLOT_LEFT, y, PLOT_LEFT + PLOT_INNER_WIDTH, y))
+          .append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" class=\"axis\" text-anchor=\"end\">%d%%</text>",
+              PLOT_LEFT - 6, y + 4, p));
+    }
+    for (int i = 0; i < n; i++) {
+      svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"axis\" text-anchor=\"middle\">%s</text>",
+          plotX(i, n), PLOT_HEIGHT - PLOT_BOTTOM + 16, i == 0 ? "orig." : String.valueOf(i)));
+    }
+    svg.append(String.format(Locale.ROOT,
+        "<text x=\"%.1f\" y=\"%d\" class=\"axis\" text-anchor=\"middle\">round</text>",
+        PLOT_LEFT + PLOT_INNER_WIDTH / 2, PLOT_HEIGHT - 2));
+  }
+
+  /** The line of score {@code s} with a dot per known value; the line breaks where a value is unknown. */
+  private static void plotLine(StringBuilder svg, List<double[]> series, int s, String name, String kind) {
+    int n = series.size();
+    StringBuilder path = new StringBuilder();
+    StringBuilder dots = new StringBuilder();
+    boolean pen = false;
+    for (int i = 0; i < n; i++) {
+      double value = series.get(i)[s];
+      if (Double.isNaN(value)) {
+        pen = false;
+        continue;
+      }
+      double x = plotX(i, n);
+      double y = PLOT_TOP + PLOT_INNER_HEIGHT * (1 - value);
+      path.append(pen ? " L" : " M").append(String.format(Locale.ROOT, "%.1f %.1f", x, y));
+      pen = true;
+      dots.append(String.format(Locale.ROOT,
+          "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" class=\"%s\"><title>%s round %s: %s</title></circle>",
+          x, y, kind, name, i == 0 ? "original" : String.valueOf(i), pct(value)));
+    }
+    if (path.length() > 0) {
+      svg.append("<path d=\"").append(path.toString().strip()).append("\" class=\"line ").append(kind).append("\"/>")
+          .append(dots);
+    }
+  }
+
+  private static void plotLegend(StringBuilder svg, int s, String name, String kind) {
+    double legendY = PLOT_TOP + 12 + s * 18;
+    double x = PLOT_LEFT + PLOT_INNER_WIDTH;
+    svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"line %s\"/>",
+            x + 14, legendY, x + 34, legendY, kind))
+        .append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" class=\"legend\">%s</text>",
+            x + 40, legendY + 4, esc(name)));
+  }
+
+  /** Where round {@code i} of {@code n} sits: one round in the middle, several spread over the width. */
+  private static double plotX(int i, int n) {
+    return PLOT_LEFT + (n == 1 ? PLOT_INNER_WIDTH / 2 : PLOT_INNER_WIDTH * i / (n - 1));
   }
 
   /** Expected and actual word by word: words only in the actual output inserted, words only in the expected deleted. */
@@ -374,7 +492,8 @@ public final class HtmlReport {
   }
 
   private static String bar(double rate) {
-    return String.format(Locale.ROOT, "<span class=\"bar\"><span style=\"width:%.0f%%\"></span></span> %s", rate * 100, pct(rate));
+    return String.format(Locale.ROOT, "<span class=\"bar\"><span style=\"width:%.0f%%\"></span></span> %s",
+        rate * 100, pct(rate));
   }
 
   static String esc(String text) {
@@ -399,45 +518,64 @@ public final class HtmlReport {
   private static final String STYLE = """
       body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2327;background:#f6f7f9}
       header{background:#1d2327;color:#fff;padding:16px 28px}header h1{margin:0 0 4px;font-size:20px}
-      header .summary{margin:0 0 8px;color:#cfd6dc}header nav a{display:inline-block;margin:2px 6px 2px 0;padding:2px 8px;border-radius:10px;
-      color:#fff;text-decoration:none;font-size:12px}header nav a.ok{background:#2e7d32}header nav a.bad{background:#c62828}
+      header .summary{margin:0 0 8px;color:#cfd6dc}
+      header nav a{display:inline-block;margin:2px 6px 2px 0;padding:2px 8px;border-radius:10px;
+      color:#fff;text-decoration:none;font-size:12px}header nav a.ok{background:#2e7d32}
+      header nav a.bad{background:#c62828}
       .ok{color:#2e7d32}.bad{color:#c62828}header .ok{color:#8fd694}header .bad{color:#ff9a9a}
-      main{padding:8px 28px 40px}section.suite{background:#fff;border:1px solid #dde2e6;border-radius:8px;padding:14px 20px;margin:18px 0}
+      main{padding:8px 28px 40px}
+      section.suite{background:#fff;border:1px solid #dde2e6;border-radius:8px;padding:14px 20px;margin:18px 0}
       h2{margin:4px 0;font-size:18px}h3{margin:22px 0 6px;font-size:16px}h4{margin:16px 0 6px;font-size:14px}
       .meta{color:#5f6b75;margin:2px 0 10px}code{font:12px ui-monospace,Menlo,Consolas,monospace}
-      .badge{font-size:11px;font-weight:700;padding:2px 7px;border-radius:9px;color:#fff;vertical-align:2px}.badge.ok{background:#2e7d32}.badge.bad{background:#c62828}
-      .figures{display:flex;gap:14px;flex-wrap:wrap;margin:8px 0}.figure{border:1px solid #e3e7ea;border-radius:6px;padding:8px 12px;min-width:120px}
+      .badge{font-size:11px;font-weight:700;padding:2px 7px;border-radius:9px;color:#fff;vertical-align:2px}
+      .badge.ok{background:#2e7d32}.badge.bad{background:#c62828}
+      .figures{display:flex;gap:14px;flex-wrap:wrap;margin:8px 0}
+      .figure{border:1px solid #e3e7ea;border-radius:6px;padding:8px 12px;min-width:120px}
       .figure b{display:block;font-size:18px}.figure span{color:#5f6b75;font-size:12px}
-      table{border-collapse:collapse;width:100%;margin:6px 0}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #edf0f2;vertical-align:top}
+      table{border-collapse:collapse;width:100%;margin:6px 0}
+      th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #edf0f2;vertical-align:top}
       th{font-size:12px;color:#5f6b75;font-weight:600}table.breakdown{width:auto}
-      .bar{display:inline-block;width:90px;height:8px;background:#f2d5d5;border-radius:4px;vertical-align:middle;overflow:hidden}
+      .bar{display:inline-block;width:90px;height:8px;background:#f2d5d5;border-radius:4px;vertical-align:middle;
+      overflow:hidden}
       .bar span{display:block;height:100%;background:#2e7d32}
-      .status{font-size:11px;font-weight:700;padding:1px 6px;border-radius:8px;color:#fff}.status.passed{background:#2e7d32}
-      .status.failed,.status.error{background:#c62828}.status.tolerated{background:#ef6c00}.status.aborted{background:#78909c}
-      tr.detail td{background:#fbfbfc}tr.detail dl{display:grid;grid-template-columns:80px 1fr;margin:4px 0;gap:2px 10px}
-      dt{color:#5f6b75;font-size:12px}dd{margin:0}pre{margin:0;white-space:pre-wrap;word-break:break-word;font:12px/1.4 ui-monospace,Menlo,Consolas,monospace}
-      del,.del{background:#ffe0e0;color:#9b1c1c}ins,.ins{background:#dff5df;color:#1b5e20;text-decoration:none}.diff .same{color:#5f6b75}
-      .filters{margin:10px 0 4px;display:flex;gap:10px;align-items:center;flex-wrap:wrap}.filters input[type=search]{min-width:240px;padding:3px 6px}
-      .shown{color:#5f6b75;font-size:12px}.problem{background:#fff3f3;border:1px solid #f2c4c4;padding:8px;border-radius:6px}
-      .optimization{border-top:2px solid #edf0f2;margin-top:16px}svg.plot{background:#fff;border:1px solid #e3e7ea;border-radius:6px}
+      .status{font-size:11px;font-weight:700;padding:1px 6px;border-radius:8px;color:#fff}
+      .status.passed{background:#2e7d32}
+      .status.failed,.status.error{background:#c62828}.status.tolerated{background:#ef6c00}
+      .status.aborted{background:#78909c}
+      tr.detail td{background:#fbfbfc}
+      tr.detail dl{display:grid;grid-template-columns:80px 1fr;margin:4px 0;gap:2px 10px}
+      dt{color:#5f6b75;font-size:12px}dd{margin:0}
+      pre{margin:0;white-space:pre-wrap;word-break:break-word;font:12px/1.4 ui-monospace,Menlo,Consolas,monospace}
+      del,.del{background:#ffe0e0;color:#9b1c1c}ins,.ins{background:#dff5df;color:#1b5e20;text-decoration:none}
+      .diff .same{color:#5f6b75}
+      .filters{margin:10px 0 4px;display:flex;gap:10px;align-items:center;flex-wrap:wrap}
+      .filters input[type=search]{min-width:240px;padding:3px 6px}
+      .shown{color:#5f6b75;font-size:12px}
+      .problem{background:#fff3f3;border:1px solid #f2c4c4;padding:8px;border-radius:6px}
+      .optimization{border-top:2px solid #edf0f2;margin-top:16px}
+      svg.plot{background:#fff;border:1px solid #e3e7ea;border-radius:6px}
       svg .grid{stroke:#edf0f2}svg .axis,svg .legend{font-size:11px;fill:#5f6b75}svg .line{fill:none;stroke-width:2.5}
       svg .line.train{stroke:#1565c0}svg .line.selection{stroke:#ef6c00}svg .line.heldout{stroke:#2e7d32}
       svg circle.train{fill:#1565c0}svg circle.selection{fill:#ef6c00}svg circle.heldout{fill:#2e7d32}
-      tr.best td{background:#eef7ee}details summary{cursor:pointer}pre.prompt{background:#f6f7f9;padding:6px;margin-top:4px}
+      tr.best td{background:#eef7ee}details summary{cursor:pointer}
+      pre.prompt{background:#f6f7f9;padding:6px;margin-top:4px}
       """;
 
   private static final String SCRIPT = """
       // report.html?suite=<class name>&failures=1 shows one suite, failures only (a link to share)
       var params = new URLSearchParams(location.search);
       if (params.get('suite')) {
-        document.querySelectorAll('section.suite').forEach(function (s) { if (s.dataset.suite !== params.get('suite')) { s.style.display = 'none'; } });
+        document.querySelectorAll('section.suite').forEach(function (s) {
+          if (s.dataset.suite !== params.get('suite')) { s.style.display = 'none'; }
+        });
       }
       if (params.get('failures')) {
         document.querySelectorAll('.only-failures').forEach(function (box) { box.checked = true; });
       }
       document.querySelectorAll('section.suite').forEach(function (suite) {
         var only = suite.querySelector('.only-failures'), split = suite.querySelector('.split-filter'),
-            tag = suite.querySelector('.tag-filter'), search = suite.querySelector('.search'), shown = suite.querySelector('.shown');
+            tag = suite.querySelector('.tag-filter'), search = suite.querySelector('.search'),
+            shown = suite.querySelector('.shown');
         if (!only) { return; }
         function apply() {
           var q = search.value.toLowerCase(), count = 0, total = 0;

@@ -39,13 +39,15 @@ public final class OptimizationReport {
 
   private OptimizationReport() {}
 
-  public static Outputs write(Path directory, String suiteName, String promptPath, OptimizationResult result) throws IOException {
+  public static Outputs write(Path directory, String suiteName, String promptPath,
+      OptimizationResult result) throws IOException {
     Files.createDirectories(directory);
     Path best = directory.resolve("best.prompt");
     Path history = directory.resolve("history.json");
     Path summary = directory.resolve("summary.md");
     Files.writeString(best, result.best().text() + "\n", StandardCharsets.UTF_8);
-    Files.writeString(history, JSON.writeValueAsString(historyJson(suiteName, promptPath, result)), StandardCharsets.UTF_8);
+    Files.writeString(history, JSON.writeValueAsString(historyJson(suiteName, promptPath, result)),
+        StandardCharsets.UTF_8);
     Files.writeString(summary, summary(suiteName, promptPath, result), StandardCharsets.UTF_8);
     return new Outputs(directory, best, history, summary);
   }
@@ -64,66 +66,66 @@ public final class OptimizationReport {
         "selection", splits.selectionName(), "heldOut", splits.heldOutName()));
     root.put("spend", spend(result.spend()));
     root.put("seconds", result.seconds());
-    List<Map<String, Object>> candidates = new ArrayList<>();
-    Map<String, History.Scores> scores = result.history().scores();
-    for (Candidate candidate : result.history().candidates()) {
-      Map<String, Object> c = new LinkedHashMap<>();
-      c.put("id", candidate.id());
-      c.put("parent", candidate.parent().orElse(null));
-      c.put("round", candidate.round());
-      c.put("origin", candidate.origin());
-      c.put("rationale", candidate.rationale());
-      History.Scores s = scores.get(candidate.id());
-      Map<String, Object> sc = new LinkedHashMap<>();
-      sc.put("train", s.train());
-      sc.put("selection", s.selection());
-      sc.put("heldOut", s.heldOut());
-      c.put("scores", sc);
-      c.put("text", candidate.text());
-      candidates.add(c);
-    }
-    root.put("candidates", candidates);
-    List<Map<String, Object>> rounds = new ArrayList<>();
-    for (History.Round round : result.history().rounds()) {
-      Map<String, Object> r = new LinkedHashMap<>();
-      r.put("round", round.round());
-      r.put("best", round.bestId());
-      r.put("bestTrain", round.bestTrain().orElse(null));
-      r.put("bestSelection", round.bestSelection());
-      r.put("bestHeldOut", round.bestHeldOut().orElse(null));
-      r.put("beam", round.beam());
-      r.put("proposed", round.proposed());
-      r.put("accepted", round.accepted());
-      r.put("spend", spend(round.spend()));
-      r.put("totalSpend", spend(round.total()));
-      rounds.add(r);
-    }
-    root.put("rounds", rounds);
-    List<Map<String, Object>> rejections = new ArrayList<>();
-    for (History.Rejection rejection : result.history().rejections()) {
-      Map<String, Object> r = new LinkedHashMap<>();
-      r.put("round", rejection.round());
-      r.put("parent", rejection.parent());
-      r.put("origin", rejection.origin());
-      r.put("reason", rejection.reason());
-      r.put("text", rejection.text());
-      rejections.add(r);
-    }
-    root.put("rejections", rejections);
-    List<Map<String, Object>> steps = new ArrayList<>();
-    for (History.Step step : result.history().steps()) {
-      Map<String, Object> st = new LinkedHashMap<>();
-      st.put("round", step.round());
-      st.put("phase", step.phase());
-      st.put("kind", step.kind());
-      st.put("calls", step.calls());
-      st.put("levels", step.levels());
-      st.put("millis", step.millis());
-      steps.add(st);
-    }
-    root.put("steps", steps);
-    root.put("notes", result.history().notes());
+    History history = result.history();
+    root.put("candidates", history.candidates().stream().map(c -> candidateJson(c, history.scores())).toList());
+    root.put("rounds", history.rounds().stream().map(OptimizationReport::roundJson).toList());
+    root.put("rejections", history.rejections().stream().map(OptimizationReport::rejectionJson).toList());
+    root.put("steps", history.steps().stream().map(OptimizationReport::stepJson).toList());
+    root.put("notes", history.notes());
     return root;
+  }
+
+  private static Map<String, Object> candidateJson(Candidate candidate, Map<String, History.Scores> scores) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("id", candidate.id());
+    c.put("parent", candidate.parent().orElse(null));
+    c.put("round", candidate.round());
+    c.put("origin", candidate.origin());
+    c.put("rationale", candidate.rationale());
+    History.Scores s = scores.get(candidate.id());
+    Map<String, Object> sc = new LinkedHashMap<>();
+    sc.put("train", s.train());
+    sc.put("selection", s.selection());
+    sc.put("heldOut", s.heldOut());
+    c.put("scores", sc);
+    c.put("text", candidate.text());
+    return c;
+  }
+
+  private static Map<String, Object> roundJson(History.Round round) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("round", round.round());
+    r.put("best", round.bestId());
+    r.put("bestTrain", round.bestTrain().orElse(null));
+    r.put("bestSelection", round.bestSelection());
+    r.put("bestHeldOut", round.bestHeldOut().orElse(null));
+    r.put("beam", round.beam());
+    r.put("proposed", round.proposed());
+    r.put("accepted", round.accepted());
+    r.put("spend", spend(round.spend()));
+    r.put("totalSpend", spend(round.total()));
+    return r;
+  }
+
+  private static Map<String, Object> rejectionJson(History.Rejection rejection) {
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("round", rejection.round());
+    r.put("parent", rejection.parent());
+    r.put("origin", rejection.origin());
+    r.put("reason", rejection.reason());
+    r.put("text", rejection.text());
+    return r;
+  }
+
+  private static Map<String, Object> stepJson(History.Step step) {
+    Map<String, Object> st = new LinkedHashMap<>();
+    st.put("round", step.round());
+    st.put("phase", step.phase());
+    st.put("kind", step.kind());
+    st.put("calls", step.calls());
+    st.put("levels", step.levels());
+    st.put("millis", step.millis());
+    return st;
   }
 
   public static Map<String, Object> spend(Spend spend) {
@@ -136,8 +138,6 @@ public final class OptimizationReport {
   }
 
   static String summary(String suiteName, String promptPath, OptimizationResult result) {
-    History.Scores original = result.originalScores();
-    History.Scores best = result.bestScores();
     Splits splits = result.splits();
     StringBuilder md = new StringBuilder();
     md.append("# Optimization of ").append(suiteName).append(" (").append(result.strategy()).append(")\n\n");
@@ -146,42 +146,63 @@ public final class OptimizationReport {
         : "**No prompt passed the suite on the held-out " + splits.heldOutName() + " examples.**\n\n");
     md.append("Stopped: ").append(result.stopDetail()).append(".\n\n");
     md.append("Original → best: ").append(result.movement()).append(".\n\n");
-    md.append("| prompt | train | ").append(splits.selectionName()).append(" (selection) | ").append(splits.heldOutName()).append(" (held out) |\n");
+    appendScores(md, result);
+    appendSplitsAndSpend(md, result);
+    appendChanges(md, result);
+    if (!result.history().notes().isEmpty()) {
+      md.append("## Notes\n\n");
+      result.history().notes().forEach(note -> md.append("- ").append(note).append('\n'));
+      md.append('\n');
+    }
+    md.append("## Applying it\n\nThe best prompt is in `best.prompt` beside this file. To write it over `")
+        .append(promptPath)
+        .append("` (the previous version is kept as a `.bak` file),")
+        .append(" run the suite again with `-Dpromptunit.optimize.apply=true`, or copy the file by hand.\n");
+    return md.toString();
+  }
+
+  /** The original's and the best prompt's scores on each split, and the best prompt's train vs held-out gap. */
+  private static void appendScores(StringBuilder md, OptimizationResult result) {
+    History.Scores original = result.originalScores();
+    History.Scores best = result.bestScores();
+    Splits splits = result.splits();
+    md.append("| prompt | train | ").append(splits.selectionName()).append(" (selection) | ")
+        .append(splits.heldOutName()).append(" (held out) |\n");
     md.append("|---|---|---|---|\n");
     md.append("| original (").append(result.original().id()).append(") | ").append(pct(original.train())).append(" | ")
         .append(pct(original.selection())).append(" | ").append(pct(original.heldOut())).append(" |\n");
     md.append("| best (").append(result.best().id()).append(") | ").append(pct(best.train())).append(" | ")
         .append(pct(best.selection())).append(" | ").append(pct(best.heldOut())).append(" |\n\n");
     result.gap().ifPresent(gap -> md.append(String.format(Locale.ROOT,
-        "Train vs held-out gap of the best prompt: %+.1f points%s.\n\n", gap * 100, gap > 0.15 ? " — a large gap suggests the prompt fits the train examples only" : "")));
+        "Train vs held-out gap of the best prompt: %+.1f points%s.\n\n", gap * 100,
+        gap > 0.15 ? " — a large gap suggests the prompt fits the train examples only" : "")));
+  }
+
+  private static void appendSplitsAndSpend(StringBuilder md, OptimizationResult result) {
+    Splits splits = result.splits();
     md.append("Splits: ").append(splits.train().size()).append(" train, ").append(splits.dev().size()).append(" dev, ")
         .append(splits.test().size()).append(" test. Spend: ").append(result.spend().describe()).append(", ")
         .append(result.seconds()).append(" s, ").append(result.history().rounds().size()).append(" rounds, ")
-        .append(result.history().candidates().size()).append(" candidates, ").append(result.history().rejections().size())
-        .append(" rejected.\n\n");
-    if (result.improved()) {
-      md.append("## What changed\n\n```diff\n").append(LineDiff.of(result.original().text(), result.best().text())).append("\n```\n\n");
-      md.append("## Why\n\n");
-      List<Candidate> lineage = lineage(result);
-      for (Candidate step : lineage) {
-        if (!step.rationale().isBlank()) {
-          md.append("- ").append(step.id()).append(" (round ").append(step.round()).append(", ").append(step.origin()).append("): ")
-              .append(step.rationale().strip().replace("\n", " ")).append('\n');
-        }
-      }
-      md.append('\n');
-    } else {
+        .append(result.history().candidates().size()).append(" candidates, ")
+        .append(result.history().rejections().size()).append(" rejected.\n\n");
+  }
+
+  /** The diff from the checked-in prompt to the best one, and the rationale of each step in between. */
+  private static void appendChanges(StringBuilder md, OptimizationResult result) {
+    if (!result.improved()) {
       md.append("The best prompt is the checked-in prompt: nothing to apply.\n\n");
+      return;
     }
-    if (!result.history().notes().isEmpty()) {
-      md.append("## Notes\n\n");
-      result.history().notes().forEach(note -> md.append("- ").append(note).append('\n'));
-      md.append('\n');
+    md.append("## What changed\n\n```diff\n").append(LineDiff.of(result.original().text(), result.best().text()))
+        .append("\n```\n\n");
+    md.append("## Why\n\n");
+    for (Candidate step : lineage(result)) {
+      if (!step.rationale().isBlank()) {
+        md.append("- ").append(step.id()).append(" (round ").append(step.round()).append(", ").append(step.origin())
+            .append("): ").append(step.rationale().strip().replace("\n", " ")).append('\n');
+      }
     }
-    md.append("## Applying it\n\nThe best prompt is in `best.prompt` beside this file. To write it over `").append(promptPath)
-        .append("` (the previous version is kept as a `.bak` file), run the suite again with `-Dpromptunit.optimize.apply=true`,")
-        .append(" or copy the file by hand.\n");
-    return md.toString();
+    md.append('\n');
   }
 
   private static List<Candidate> lineage(OptimizationResult result) {

@@ -25,26 +25,36 @@ public final class SuiteReport {
   /** How much of an input, expected or actual output a failure row keeps. */
   static final int MAX_TEXT = 4000;
 
-  /** @param status {@code passed}, {@code failed}, {@code tolerated} (failed within minPassRate), {@code error} or {@code aborted} */
-  public record Row(String id, String status, String split, List<String> tags, String location, long latencyMillis, String input,
-      String expected, String actual, String reason) {
+  /**
+   * @param status {@code passed}, {@code failed}, {@code tolerated} (failed within minPassRate), {@code error} or
+   *     {@code aborted}
+   */
+  public record Row(String id, String status, String split, List<String> tags, String location, long latencyMillis,
+      String input, String expected, String actual, String reason) {
 
     /** A row for {@code result}; {@code tolerated} when the suite lets failures pass up to its pass rate. */
     public static Row of(ExampleResult result, boolean tolerated) {
       Example example = result.example();
       String split = example.split().map(s -> s.name().toLowerCase(java.util.Locale.ROOT)).orElse("");
-      String input = cut(example.variables().size() == 1 ? String.valueOf(example.variables().values().iterator().next())
-          : String.join("\n", example.variables().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList()));
+      String input = cut(example.variables().size() == 1
+          ? String.valueOf(example.variables().values().iterator().next())
+          : String.join("\n", example.variables().entrySet().stream()
+              .map(e -> e.getKey() + ": " + e.getValue()).toList()));
       return switch (result.status()) {
-        case PASSED -> new Row(example.id(), "passed", split, example.tags(), example.location(), result.latencyMillis(), input, "", "", "");
-        case ERROR -> new Row(example.id(), "error", split, example.tags(), example.location(), result.latencyMillis(), input,
-            cut(example.expected()), result.attempts().stream().map(Attempt::output).filter(o -> !o.isEmpty()).findFirst().orElse(""),
+        case PASSED -> new Row(example.id(), "passed", split, example.tags(), example.location(),
+            result.latencyMillis(), input, "", "", "");
+        case ERROR -> new Row(example.id(), "error", split, example.tags(), example.location(),
+            result.latencyMillis(), input,
+            cut(example.expected()), result.attempts().stream().map(Attempt::output).filter(o -> !o.isEmpty())
+                .findFirst().orElse(""),
             cut(result.firstError().map(Throwable::getMessage).orElse("error")));
         default -> {
           Attempt attempt = result.firstFailedAttempt().orElseThrow();
           CheckFailure first = attempt.failures().get(0);
-          String reasons = String.join("; ", attempt.failures().stream().map(f -> f.check() + ": " + f.reason()).toList());
-          yield new Row(example.id(), tolerated ? "tolerated" : "failed", split, example.tags(), example.location(), result.latencyMillis(),
+          String reasons = String.join("; ", attempt.failures().stream()
+              .map(f -> f.check() + ": " + f.reason()).toList());
+          yield new Row(example.id(), tolerated ? "tolerated" : "failed", split, example.tags(), example.location(),
+              result.latencyMillis(),
               input, cut(first.expected()), cut(first.actual()), cut(reasons));
         }
       };
@@ -52,7 +62,8 @@ public final class SuiteReport {
 
     /** A row for an example that could not run (no model, a broken suite). */
     public static Row aborted(Example example, String reason) {
-      return new Row(example.id(), "aborted", example.split().map(s -> s.name().toLowerCase(java.util.Locale.ROOT)).orElse(""),
+      return new Row(example.id(), "aborted", example.split()
+          .map(s -> s.name().toLowerCase(java.util.Locale.ROOT)).orElse(""),
           example.tags(), example.location(), 0, "", "", "", cut(reason));
     }
 
@@ -62,7 +73,8 @@ public final class SuiteReport {
 
     /** {@code id [split] (file:line) expected "…", got "…"}, or {@code … error: why}: a failing example on one line. */
     public String failureSummary() {
-      String what = status.equals("error") ? "error: " + oneLine(reason, 140) : "expected " + quote(expected) + ", got " + quote(actual);
+      String what = status.equals("error") ? "error: " + oneLine(reason, 140)
+          : "expected " + quote(expected) + ", got " + quote(actual);
       return id + (split.isEmpty() ? "" : " [" + split + "]") + " (" + location + ") " + what;
     }
   }
@@ -202,7 +214,10 @@ public final class SuiteReport {
     return text.toString();
   }
 
-  /** One console line per failing example (tolerated ones marked), at most {@value #MAX_FAILURES_SHOWN}, then how many more. */
+  /**
+   * One console line per failing example (tolerated ones marked), at most {@value #MAX_FAILURES_SHOWN}, then how many
+   * more.
+   */
   public synchronized List<String> failureLines() {
     List<Row> failing = rows.stream().filter(r -> !r.passed() && !r.status().equals("aborted")).toList();
     List<String> lines = new ArrayList<>();

@@ -38,33 +38,42 @@ final class CsvFormat implements ExampleFormat {
         continue;
       }
       if (header == null) {
-        header = new ArrayList<>();
-        for (String name : row) {
-          header.add(name.strip().replace("\uFEFF", ""));
-        }
+        header = header(row);
         if (!header.contains("expected")) {
-          problems.accept(new SuiteProblem(file, startLine + 1, "the header row has no \"expected\" column (it has: " + String.join(", ", header) + ")",
+          problems.accept(new SuiteProblem(file, startLine + 1,
+              "the header row has no \"expected\" column (it has: " + String.join(", ", header) + ")",
               "add an expected column with the output each example should produce, e.g. id,input,expected"));
           return;
         }
-        continue;
-      }
-      if (row.size() != header.size()) {
+      } else if (row.size() != header.size()) {
         problems.accept(new SuiteProblem(file, startLine + 1,
             "the row has " + row.size() + " fields but the header has " + header.size(),
             "quote fields that contain commas, and give every row the header's " + header.size() + " columns"));
-        continue;
+      } else {
+        records.accept(new ExampleRecord(startLine + 1, fields(header, row)));
       }
-      Map<String, JsonNode> fields = new LinkedHashMap<>();
-      for (int i = 0; i < header.size(); i++) {
-        fields.put(header.get(i), TextNode.valueOf(row.get(i)));
-      }
-      records.accept(new ExampleRecord(startLine + 1, fields));
     }
     if (header == null) {
       problems.accept(new SuiteProblem(file, 1, "the CSV file is empty",
           "start with a header row such as: id,input,expected,split"));
     }
+  }
+
+  /** The column names, without surrounding blanks or a byte order mark. */
+  private static List<String> header(List<String> row) {
+    List<String> header = new ArrayList<>();
+    for (String name : row) {
+      header.add(name.strip().replace("\uFEFF", ""));
+    }
+    return header;
+  }
+
+  private static Map<String, JsonNode> fields(List<String> header, List<String> row) {
+    Map<String, JsonNode> fields = new LinkedHashMap<>();
+    for (int i = 0; i < header.size(); i++) {
+      fields.put(header.get(i), TextNode.valueOf(row.get(i)));
+    }
+    return fields;
   }
 
   private static final class MalformedCsv extends Exception {
@@ -91,51 +100,68 @@ final class CsvFormat implements ExampleFormat {
         return null;
       }
       int rowStart = ++line;
-      List<String> fields = new ArrayList<>();
-      StringBuilder field = new StringBuilder();
-      boolean quoted = false;
-      boolean fieldWasQuoted = false;
+      Row row = new Row();
       int i = 0;
       while (true) {
         if (i >= physical.length()) {
-          if (quoted) {
-            String next = reader.readLine();
-            if (next == null) {
-              throw new MalformedCsv(rowStart, "a quoted field opened on this line is never closed");
-            }
-            line++;
-            field.append('\n');
-            physical = next;
-            i = 0;
-            continue;
+          if (!row.quoted) {
+            return row.end();
           }
-          fields.add(fieldWasQuoted ? field.toString() : field.toString().strip());
-          return fields;
+          physical = reader.readLine();
+          if (physical == null) {
+            throw new MalformedCsv(rowStart, "a quoted field opened on this line is never closed");
+          }
+          line++;
+          row.field.append('\n');
+          i = 0;
+          continue;
         }
         char c = physical.charAt(i++);
-        if (quoted) {
-          if (c == '"') {
-            if (i < physical.length() && physical.charAt(i) == '"') {
-              field.append('"');
-              i++;
-            } else {
-              quoted = false;
-            }
-          } else {
-            field.append(c);
-          }
-        } else if (c == ',') {
-          fields.add(fieldWasQuoted ? field.toString() : field.toString().strip());
-          field.setLength(0);
-          fieldWasQuoted = false;
-        } else if (c == '"' && field.toString().isBlank()) {
-          field.setLength(0);
-          quoted = true;
-          fieldWasQuoted = true;
+        if (row.quoted && c == '"' && i < physical.length() && physical.charAt(i) == '"') {
+          row.field.append('"');
+          i++;
+        } else {
+          row.accept(c);
+        }
+      }
+    }
+  }
+
+  /** The fields of a row read so far, and the one being read. */
+  private static final class Row {
+    private final List<String> fields = new ArrayList<>();
+    final StringBuilder field = new StringBuilder();
+    boolean quoted;
+    private boolean fieldWasQuoted;
+
+    /** A character, but for a doubled quote inside a quoted field (the lexer reads that as one quote). */
+    void accept(char c) {
+      if (quoted) {
+        if (c == '"') {
+          quoted = false;
         } else {
           field.append(c);
         }
+      } else if (c == ',') {
+        endField();
+        field.setLength(0);
+        fieldWasQuoted = false;
+      } else if (c == '"' && field.toString().isBlank()) {
+        field.setLength(0);
+        quoted = true;
+        fieldWasQuoted = true;
+      } else {
+        field.append(c);
       }
+    }
+
+    List<String> end() {
+      endField();
+      return fields;
+    }
+
+    private void endField() {
+      fields.add(fieldWasQuoted ? field.toString() : field.toString().strip());
     }
   }
 }

@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  */
 final class ExampleFactory {
 
-  private static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
   private static final Set<String> RESERVED = Set.of("id", "input", "expected", "split", "tags", "metadata");
 
   private final String file;
@@ -47,8 +48,10 @@ final class ExampleFactory {
     Map<String, Object> metadata = metadata(fields);
     for (String variable : templateVariables) {
       if (!variables.containsKey(variable)) {
-        found.add(new SuiteProblem(file, line, "the template uses {{" + variable + "}} but this example does not provide it",
-            "add \"" + variable + "\" to the example (as a field, or inside \"input\": {...}); the template needs " + templateNames));
+        found.add(new SuiteProblem(file, line, "the template uses {{" + variable
+            + "}} but this example does not provide it",
+            "add \"" + variable + "\" to the example (as a field, or inside \"input\": {...}); the template needs "
+                + templateNames));
       }
     }
     Expected expected = expected(fields.get("expected"), line, found);
@@ -58,10 +61,14 @@ final class ExampleFactory {
       found.forEach(problems);
       return Optional.empty();
     }
-    return Optional.of(new Example(id, variables, expected.text(), expected.json(), split, tags(fields.get("tags")), metadata, file, line));
+    return Optional.of(new Example(id, variables, expected.text(), expected.json(), split, tags(fields.get("tags")),
+        metadata, file, line));
   }
 
-  /** {@code input} (text for {@code {{input}}}, or an object of variables), then the template's variables given as fields. */
+  /**
+   * {@code input} (text for {@code {{input}}}, or an object of variables), then the template's variables given as
+   * fields.
+   */
   private Map<String, Object> variables(Map<String, JsonNode> fields) {
     Map<String, Object> variables = new LinkedHashMap<>();
     JsonNode input = fields.get("input");
@@ -113,7 +120,8 @@ final class ExampleFactory {
     }
     if (node.isNull()) {
       found.add(new SuiteProblem(file, line, "\"expected\" is null",
-          "write the output the prompt should produce, e.g. \"expected\": \"billing\"; for an empty answer write \"expected\": \"\""));
+          "write the output the prompt should produce, e.g. \"expected\": \"billing\"; "
+              + "for an empty answer write \"expected\": \"\""));
       return new Expected(null, false);
     }
     return node.isTextual() ? new Expected(node.textValue(), false) : new Expected(node.toString(), true);
@@ -125,7 +133,8 @@ final class ExampleFactory {
     }
     Optional<Split> split = Split.parse(node.asText());
     if (split.isEmpty()) {
-      found.add(new SuiteProblem(file, line, "unknown split \"" + node.asText() + "\"", "use \"train\", \"dev\" or \"test\", or leave the split out"));
+      found.add(new SuiteProblem(file, line, "unknown split \"" + node.asText() + "\"",
+          "use \"train\", \"dev\" or \"test\", or leave the split out"));
     }
     return split;
   }
@@ -137,7 +146,8 @@ final class ExampleFactory {
     }
     String id = node.asText().strip();
     if (id.contains("/") || id.contains("[") || id.contains("]")) {
-      found.add(new SuiteProblem(file, line, "the id \"" + id + "\" contains '/', '[' or ']'", "use letters, digits, '-', '_', '.' or ':' in ids"));
+      found.add(new SuiteProblem(file, line, "the id \"" + id + "\" contains '/', '[' or ']'",
+          "use letters, digits, '-', '_', '.' or ':' in ids"));
     }
     return id;
   }

@@ -19,7 +19,8 @@ public final class ExampleName {
 
   /** {@code id: input} (several variables are joined with {@code |}); the id alone for an example without input. */
   public static String of(Example example) {
-    String input = example.variables().size() == 1 ? example.variables().values().iterator().next().toString() : preview(example);
+    String input = example.variables().size() == 1
+        ? example.variables().values().iterator().next().toString() : preview(example);
     String shown = oneLinePreview(input);
     return shown.isEmpty() ? example.id() : example.id() + ": " + shown;
   }

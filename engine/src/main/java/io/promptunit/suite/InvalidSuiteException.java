@@ -31,7 +31,8 @@ public final class InvalidSuiteException extends RuntimeException {
     if (problems.size() == 1) {
       return problems.get(0).describe();
     }
-    String listed = problems.stream().limit(MAX_LISTED).map(p -> "  - " + p.describe()).collect(Collectors.joining("\n"));
+    String listed = problems.stream().limit(MAX_LISTED).map(p -> "  - " + p.describe())
+        .collect(Collectors.joining("\n"));
     String more = problems.size() > MAX_LISTED ? "\n  ... and " + (problems.size() - MAX_LISTED) + " more" : "";
     return problems.size() + " problems in this suite:\n" + listed + more;
   }

@@ -95,7 +95,9 @@ public record Resource(String path, URL url) {
   public static Optional<String> inWorkingDirectory(Path file) {
     Path cwd = Path.of("").toAbsolutePath();
     Path absolute = file.toAbsolutePath().normalize();
-    return absolute.startsWith(cwd) ? Optional.of(cwd.relativize(absolute).toString().replace('\\', '/')) : Optional.empty();
+    return absolute.startsWith(cwd)
+        ? Optional.of(cwd.relativize(absolute).toString().replace('\\', '/'))
+        : Optional.empty();
   }
 
   public InputStream open() throws IOException {

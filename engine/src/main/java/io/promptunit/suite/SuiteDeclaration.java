@@ -22,7 +22,8 @@ import java.util.Optional;
  */
 @API(status = INTERNAL, since = "0.1")
 public record SuiteDeclaration(
-    Class<?> anchor, String name, String origin, String prompt, Optional<String> promptText, String system, String examples,
+    Class<?> anchor, String name, String origin, String prompt, Optional<String> promptText,
+    String system, String examples,
     SuiteOptions options) {
 
   public SuiteDeclaration {

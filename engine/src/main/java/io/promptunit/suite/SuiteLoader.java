@@ -36,7 +36,8 @@ public final class SuiteLoader {
     }
     List<SuiteProblem> problems = new ArrayList<>();
     SuiteOptions options = options(declaration, anchor.getName(), problems);
-    return load(new SuiteDeclaration(anchor, anchor.getName(), "@PromptTest", declaration.prompt(), Optional.empty(), declaration.system(),
+    return load(new SuiteDeclaration(anchor, anchor.getName(), "@PromptTest", declaration.prompt(), Optional.empty(),
+        declaration.system(),
         declaration.examples(), options), problems);
   }
 
@@ -71,14 +72,16 @@ public final class SuiteLoader {
     system.ifPresent(s -> variables.addAll(s.variables()));
     List<Example> examples = readExamples(examplesFile.get(), variables, problems);
     if (variables.isEmpty() && examples.stream().anyMatch(e -> !e.variables().isEmpty())) {
-      problems.add(new SuiteProblem(declaration.promptText().isPresent() ? declaration.prompt() : promptDisplay(loader, declaration.prompt()), 0,
+      problems.add(new SuiteProblem(declaration.promptText().isPresent() ? declaration.prompt()
+          : promptDisplay(loader, declaration.prompt()), 0,
           "the template has no {{variable}}, so no example's input ever reaches the model",
           "put the input where it belongs, e.g. Ticket: {{input}}"));
     }
     if (!problems.isEmpty()) {
       throw new InvalidSuiteException(problems);
     }
-    return new Suite(declaration.name(), anchor, prompt.get(), system, examplesFile.get(), examples, declaration.options());
+    return new Suite(declaration.name(), anchor, prompt.get(), system, examplesFile.get(), examples,
+        declaration.options());
   }
 
   /**
@@ -133,18 +136,11 @@ public final class SuiteLoader {
       return List.of();
     }
     try (BufferedReader reader = new BufferedReader(new java.io.StringReader(text))) {
-      format.get().read(shown, reader, record -> factory.create(record, problems::add).ifPresent(example -> {
-        Integer earlier = lineById.putIfAbsent(example.id(), example.line());
-        if (earlier != null) {
-          problems.add(new SuiteProblem(shown, example.line(),
-              "duplicate id \"" + example.id() + "\" (first used on line " + earlier + ")",
-              explicitIdGiven(example) ? "give each example its own id" : "remove the repeated example or give both an \"id\""));
-        } else {
-          examples.add(example);
-        }
-      }), problems::add);
+      format.get().read(shown, reader, record -> factory.create(record, problems::add)
+          .ifPresent(example -> addUnlessDuplicate(example, shown, examples, lineById, problems)), problems::add);
     } catch (IOException e) {
-      problems.add(new SuiteProblem(shown, 0, "cannot be read (" + e.getMessage() + ")", "check the file exists and is readable"));
+      problems.add(new SuiteProblem(shown, 0, "cannot be read (" + e.getMessage() + ")",
+          "check the file exists and is readable"));
     }
     if (examples.isEmpty() && problems.isEmpty()) {
       problems.add(new SuiteProblem(shown, 0, "the file has no examples",
@@ -153,11 +149,26 @@ public final class SuiteLoader {
     return examples;
   }
 
+  /** Adds {@code example} unless an earlier one has its id, which is a problem of the file. */
+  private static void addUnlessDuplicate(Example example, String shown, List<Example> examples,
+      Map<String, Integer> lineById, List<SuiteProblem> problems) {
+    Integer earlier = lineById.putIfAbsent(example.id(), example.line());
+    if (earlier == null) {
+      examples.add(example);
+      return;
+    }
+    problems.add(new SuiteProblem(shown, example.line(),
+        "duplicate id \"" + example.id() + "\" (first used on line " + earlier + ")",
+        explicitIdGiven(example) ? "give each example its own id"
+            : "remove the repeated example or give both an \"id\""));
+  }
+
   private static boolean explicitIdGiven(Example example) {
     return !example.id().equals(ExampleFactory.contentHash(example.variables(), example.expected()));
   }
 
-  private static Optional<Template> template(ClassLoader loader, String path, String origin, String attribute, String where,
+  private static Optional<Template> template(ClassLoader loader, String path, String origin,
+      String attribute, String where,
       List<SuiteProblem> problems) {
     Optional<Resource> resource = find(loader, path, origin, attribute, where, problems);
     if (resource.isEmpty()) {
@@ -186,12 +197,14 @@ public final class SuiteLoader {
       List<SuiteProblem> problems) {
     if (path.isBlank()) {
       problems.add(new SuiteProblem(where, 0, origin + "(" + attribute + ") is empty",
-          "name a classpath resource, e.g. " + attribute + " = \"prompts/router." + (attribute.equals("examples") ? "jsonl" : "prompt") + "\""));
+          "name a classpath resource, e.g. " + attribute + " = \"prompts/router."
+              + (attribute.equals("examples") ? "jsonl" : "prompt") + "\""));
       return Optional.empty();
     }
     Optional<Resource> resource = Resource.find(loader, path);
     if (resource.isEmpty()) {
-      problems.add(new SuiteProblem(where, 0, origin + "(" + attribute + " = \"" + path + "\") not found on the classpath",
+      problems.add(new SuiteProblem(where, 0, origin + "(" + attribute + " = \"" + path
+          + "\") not found on the classpath",
           "create src/test/resources/" + (path.startsWith("/") ? path.substring(1) : path) + " or correct the path"));
     }
     return resource;
@@ -200,28 +213,35 @@ public final class SuiteLoader {
   private static SuiteOptions options(PromptTest declaration, String where, List<SuiteProblem> problems) {
     int repeats = declaration.repeats();
     if (repeats < 1) {
-      problems.add(new SuiteProblem(where, 0, "@PromptTest(repeats = " + repeats + ") must be at least 1", "use repeats = 1 or more"));
+      problems.add(new SuiteProblem(where, 0, "@PromptTest(repeats = " + repeats + ") must be at least 1",
+          "use repeats = 1 or more"));
       repeats = 1;
     }
     int minPasses = declaration.minPasses() == 0 ? repeats : declaration.minPasses();
     if (minPasses < 1 || minPasses > repeats) {
-      problems.add(new SuiteProblem(where, 0, "@PromptTest(minPasses = " + declaration.minPasses() + ") must be between 1 and repeats (" + repeats + ")",
+      problems.add(new SuiteProblem(where, 0, "@PromptTest(minPasses = " + declaration.minPasses()
+          + ") must be between 1 and repeats (" + repeats + ")",
           "choose minPasses in 1.." + repeats + ", or 0 for all"));
     }
     double rate = declaration.minPassRate();
     if (!(rate > 0.0 && rate <= 1.0)) {
-      problems.add(new SuiteProblem(where, 0, "@PromptTest(minPassRate = " + rate + ") must be in (0, 1]", "use e.g. minPassRate = 0.9"));
+      problems.add(new SuiteProblem(where, 0, "@PromptTest(minPassRate = " + rate + ") must be in (0, 1]",
+          "use e.g. minPassRate = 0.9"));
     }
     double temperature = declaration.temperature();
     if (!(temperature >= 0.0 && temperature <= 2.0)) {
-      problems.add(new SuiteProblem(where, 0, "@PromptTest(temperature = " + temperature + ") must be in [0, 2]", "use 0 for deterministic scoring"));
+      problems.add(new SuiteProblem(where, 0, "@PromptTest(temperature = " + temperature + ") must be in [0, 2]",
+          "use 0 for deterministic scoring"));
     }
-    if (declaration.concurrency() < 0 || declaration.concurrency() > io.promptunit.config.Keys.MAX_CONCURRENCY) {
+    int most = io.promptunit.config.Keys.MAX_CONCURRENCY;
+    if (declaration.concurrency() < 0 || declaration.concurrency() > most) {
       problems.add(new SuiteProblem(where, 0, "@PromptTest(concurrency = " + declaration.concurrency() + ") must be from 0 to "
-          + io.promptunit.config.Keys.MAX_CONCURRENCY, "use 0 for the configured default, or a bound from 1 to " + io.promptunit.config.Keys.MAX_CONCURRENCY));
+          + most, "use 0 for the configured default, or a bound from 1 to " + most));
     }
-    Optional<String> model = declaration.model().isBlank() ? Optional.empty() : Optional.of(declaration.model().strip());
-    Optional<Integer> concurrency = declaration.concurrency() > 0 ? Optional.of(declaration.concurrency()) : Optional.empty();
+    Optional<String> model = declaration.model().isBlank() ? Optional.empty()
+        : Optional.of(declaration.model().strip());
+    Optional<Integer> concurrency = declaration.concurrency() > 0
+        ? Optional.of(declaration.concurrency()) : Optional.empty();
     return new SuiteOptions(model, temperature, repeats, minPasses, rate, concurrency);
   }
 }

@@ -17,7 +17,8 @@ import java.util.Optional;
  */
 @API(status = INTERNAL, since = "0.1")
 public record SuiteOptions(
-    Optional<String> model, double temperature, int repeats, int minPasses, double minPassRate, Optional<Integer> concurrency) {
+    Optional<String> model, double temperature, int repeats, int minPasses, double minPassRate,
+    Optional<Integer> concurrency) {
 
   public static SuiteOptions defaults() {
     return new SuiteOptions(Optional.empty(), 0.0, 1, 1, 1.0, Optional.empty());

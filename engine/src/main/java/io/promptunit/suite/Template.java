@@ -82,7 +82,8 @@ public final class Template {
         int reopen = rest.indexOf("{{", open + 2);
         if (close < 0 || (reopen >= 0 && reopen < close)) {
           String fragment = rest.substring(open, Math.min(rest.length(), open + 30)).strip();
-          problems.add(new SuiteProblem(file, i + 1, "the variable \"" + fragment + "\" is opened with {{ but not closed with }} on this line",
+          problems.add(new SuiteProblem(file, i + 1,
+              "the variable \"" + fragment + "\" is opened with {{ but not closed with }} on this line",
               "write it as {{name}}, e.g. {{input}}"));
           break;
         }

@@ -35,7 +35,8 @@ public final class Evaluation {
   private final Spend spend;
   private final long cachedAnswers;
 
-  Evaluation(String prompt, String examplesFile, String scope, List<ScoredExample> examples, String model, Spend spend, long cachedAnswers) {
+  Evaluation(String prompt, String examplesFile, String scope, List<ScoredExample> examples, String model, Spend spend,
+      long cachedAnswers) {
     this.prompt = prompt;
     this.examplesFile = examplesFile;
     this.scope = scope;
@@ -45,7 +46,10 @@ public final class Evaluation {
     this.cachedAnswers = cachedAnswers;
   }
 
-  /** The prompt template as the user knows it ({@code src/test/resources/prompts/router.prompt}, or the name of an inline one). */
+  /**
+   * The prompt template as the user knows it ({@code src/test/resources/prompts/router.prompt}, or the name of an
+   * inline one).
+   */
   public String prompt() {
     return prompt;
   }
@@ -121,7 +125,10 @@ public final class Evaluation {
     return model;
   }
 
-  /** What the whole evaluation's model calls cost (answers from the cassette cost nothing); the same for its splits and tags. */
+  /**
+   * What the whole evaluation's model calls cost (answers from the cassette cost nothing); the same for its splits and
+   * tags.
+   */
   public Spend spend() {
     return spend;
   }
@@ -131,17 +138,25 @@ public final class Evaluation {
     return cachedAnswers;
   }
 
-  /** What was evaluated: {@code src/test/resources/prompts/router.prompt on src/test/resources/prompts/router.jsonl (split test)}. */
+  /**
+   * What was evaluated: {@code src/test/resources/prompts/router.prompt on src/test/resources/prompts/router.jsonl
+   * (split test)}.
+   */
   public String scope() {
     return prompt + " on " + examplesFile + (scope.isEmpty() ? "" : " (" + scope + ")");
   }
 
-  /** {@code 9/11 passed (81.8%; train 90.0%, test 72.7%); model ...; spend 11 calls, 1.2k tokens, $0.0003, 0 answers from the cassette}. */
+  /**
+   * {@code 9/11 passed (81.8%; train 90.0%, test 72.7%); model ...;
+   * spend 11 calls, 1.2k tokens, $0.0003, 0 answers from the cassette}.
+   */
   @Override
   public String toString() {
     StringBuilder splits = new StringBuilder();
-    passRateBySplit().forEach((split, rate) -> splits.append(splits.length() == 0 ? "; " : ", ").append(split).append(' ').append(percent(rate)));
-    return scope() + ": " + passed() + "/" + examples.size() + " passed (" + percent(passRate()) + splits + "); model " + model + "; spend "
+    passRateBySplit().forEach((split, rate) -> splits.append(splits.length() == 0 ? "; " : ", ").append(split)
+        .append(' ').append(percent(rate)));
+    return scope() + ": " + passed() + "/" + examples.size() + " passed (" + percent(passRate()) + splits + "); model "
+        + model + "; spend "
         + spend.describe() + ", " + cachedAnswers + " answers from the cassette";
   }
 

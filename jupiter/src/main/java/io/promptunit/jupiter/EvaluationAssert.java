@@ -32,9 +32,9 @@ public final class EvaluationAssert extends AbstractAssert<EvaluationAssert, Eva
     isNotNull();
     requireExamples();
     if (actual.passRate() < minimum) {
-      failWithMessage("%s", "%nExpecting the pass rate of%n  %s%nto be at least %s%nbut it was %s (%d of %d examples passed).%s".formatted(
-          actual.scope(), Evaluation.percent(minimum), Evaluation.percent(actual.passRate()), actual.passed(), actual.examples().size(),
-          failingList()));
+      failWithMessage("%s", ("%nExpecting the pass rate of%n  %s%nto be at least %s%nbut it was %s"
+          + " (%d of %d examples passed).%s").formatted(actual.scope(), Evaluation.percent(minimum),
+          Evaluation.percent(actual.passRate()), actual.passed(), actual.examples().size(), failingList()));
     }
     return myself;
   }
@@ -44,7 +44,8 @@ public final class EvaluationAssert extends AbstractAssert<EvaluationAssert, Eva
     isNotNull();
     requireExamples();
     if (!actual.failures().isEmpty()) {
-      failWithMessage("%s", "%nExpecting every example of%n  %s%nto pass%nbut %d of %d did not.%s".formatted(actual.scope(),
+      failWithMessage("%s",
+          "%nExpecting every example of%n  %s%nto pass%nbut %d of %d did not.%s".formatted(actual.scope(),
           actual.failures().size(), actual.examples().size(), failingList()));
     }
     return myself;
@@ -68,13 +69,17 @@ public final class EvaluationAssert extends AbstractAssert<EvaluationAssert, Eva
     ScoredExample example = actual.example(id).orElse(null);
     if (example == null) {
       String known = actual.examples().stream().limit(LISTED).map(ScoredExample::id).collect(Collectors.joining(", "));
-      failWithMessage("%s", "%nExpecting an example with id%n  \"%s\"%nin%n  %s%nbut there is none; its examples are: %s%s".formatted(id,
+      failWithMessage("%s",
+          "%nExpecting an example with id%n  \"%s\"%nin%n  %s%nbut there is none; its examples are: %s%s".formatted(id,
           actual.scope(), known, actual.examples().size() > LISTED ? ", …" : ""));
     }
     return inherit(new ScoredExampleAssert(example), this);
   }
 
-  /** The examples that did not pass, as a list to assert on ({@code failures().isEmpty()}, {@code extracting(ScoredExample::id)}...). */
+  /**
+   * The examples that did not pass, as a list to assert on ({@code failures().isEmpty()},
+   * {@code extracting(ScoredExample::id)}...).
+   */
   public ListAssert<ScoredExample> failures() {
     isNotNull();
     return Assertions.assertThat(actual.failures()).as("failing examples of %s", actual.scope());
@@ -91,8 +96,10 @@ public final class EvaluationAssert extends AbstractAssert<EvaluationAssert, Eva
     if (failing.isEmpty()) {
       return "";
     }
-    String listed = failing.stream().limit(LISTED).map(ScoredExample::describe).collect(Collectors.joining(System.lineSeparator()));
-    String more = failing.size() > LISTED ? "%n  … and %d more failing examples".formatted(failing.size() - LISTED) : "";
+    String listed = failing.stream().limit(LISTED).map(ScoredExample::describe)
+        .collect(Collectors.joining(System.lineSeparator()));
+    String more =
+        failing.size() > LISTED ? "%n  … and %d more failing examples".formatted(failing.size() - LISTED) : "";
     return String.format(Locale.ROOT, "%nFailing examples:%n") + listed + more;
   }
 

@@ -33,10 +33,12 @@ record ExampleSelection(Set<Split> splits, Set<String> tags) {
   static ExampleSelection of(String[] splits, String[] tags, String origin) {
     Set<Split> parsed = new LinkedHashSet<>();
     for (String name : splits) {
-      parsed.add(Split.parse(name).orElseThrow(() -> new IllegalArgumentException("unknown split \"" + name + "\" in " + origin
-          + ". Fix: use \"train\", \"dev\" or \"test\" (the values of the examples' \"split\" field), or leave split out for every example")));
+      parsed.add(Split.parse(name).orElseThrow(() -> new IllegalArgumentException("unknown split \"" + name
+          + "\" in " + origin + ". Fix: use \"train\", \"dev\" or \"test\" (the values of the examples' \"split\""
+          + " field), or leave split out for every example")));
     }
-    return new ExampleSelection(parsed, Arrays.stream(tags).map(String::strip).collect(Collectors.toCollection(LinkedHashSet::new)));
+    return new ExampleSelection(parsed, Arrays.stream(tags).map(String::strip)
+        .collect(Collectors.toCollection(LinkedHashSet::new)));
   }
 
   boolean includes(Example example) {
@@ -60,7 +62,8 @@ record ExampleSelection(Set<Split> splits, Set<String> tags) {
     if (selected.isEmpty()) {
       Set<String> present = examples.stream().flatMap(e -> e.split().stream()).map(ExampleSelection::name)
           .collect(Collectors.toCollection(java.util.TreeSet::new));
-      Set<String> presentTags = examples.stream().flatMap(e -> e.tags().stream()).collect(Collectors.toCollection(java.util.TreeSet::new));
+      Set<String> presentTags = examples.stream().flatMap(e -> e.tags().stream())
+          .collect(Collectors.toCollection(java.util.TreeSet::new));
       throw new IllegalArgumentException("no example of " + file + " is selected by " + describe() + " (the file's "
           + examples.size() + " examples have splits " + present + " and tags " + presentTags + ")."
           + " Fix: choose a split or tag the file uses, or add examples with it");

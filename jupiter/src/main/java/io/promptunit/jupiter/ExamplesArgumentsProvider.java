@@ -20,11 +20,14 @@ import org.junit.jupiter.params.support.ParameterDeclarations;
 final class ExamplesArgumentsProvider extends AnnotationBasedArgumentsProvider<ExamplesSource> {
 
   @Override
-  protected Stream<? extends Arguments> provideArguments(ParameterDeclarations parameters, ExtensionContext context, ExamplesSource source) {
+  protected Stream<? extends Arguments> provideArguments(ParameterDeclarations parameters, ExtensionContext context,
+      ExamplesSource source) {
     Class<?> testClass = context.getRequiredTestClass();
-    String where = testClass.getSimpleName() + context.getTestMethod().map(method -> "." + method.getName() + "()").orElse("");
+    String where = testClass.getSimpleName()
+        + context.getTestMethod().map(method -> "." + method.getName() + "()").orElse("");
     String origin = "@ExamplesSource of " + where;
-    ClassLoader loader = testClass.getClassLoader() != null ? testClass.getClassLoader() : ClassLoader.getSystemClassLoader();
+    ClassLoader loader = testClass.getClassLoader() != null ? testClass.getClassLoader()
+        : ClassLoader.getSystemClassLoader();
     ExampleSelection selection = ExampleSelection.of(source.split(), source.tags(), origin);
     List<Example> examples = SuiteLoader.readExamples(loader, source.value(), "@ExamplesSource", where);
     List<Example> selected = selection.select(examples, examples.get(0).file());
@@ -35,7 +38,8 @@ final class ExamplesArgumentsProvider extends AnnotationBasedArgumentsProvider<E
       arguments.add(Arguments.argumentSet(ExampleName.of(example), values(example, bound, origin, problems)));
     }
     if (!problems.isEmpty()) {
-      // before any invocation: a parameter the file cannot fill is a mistake in the test or the file, not one example's failure
+      // before any invocation: a parameter the file cannot fill is a mistake in the test or the file, not one example's
+      // failure
       throw new InvalidSuiteException(problems);
     }
     return arguments.stream();
@@ -54,7 +58,8 @@ final class ExamplesArgumentsProvider extends AnnotationBasedArgumentsProvider<E
     return bound;
   }
 
-  private static Object[] values(Example example, List<ParameterDeclaration> parameters, String origin, List<SuiteProblem> problems) {
+  private static Object[] values(Example example, List<ParameterDeclaration> parameters, String origin,
+      List<SuiteProblem> problems) {
     Object[] values = new Object[parameters.size()];
     for (int i = 0; i < values.length; i++) {
       ParameterDeclaration parameter = parameters.get(i);
@@ -62,14 +67,16 @@ final class ExamplesArgumentsProvider extends AnnotationBasedArgumentsProvider<E
         values[i] = example;
         continue;
       }
-      String name = parameter.getParameterName().orElseThrow(() -> new IllegalArgumentException("parameter " + parameter.getParameterIndex()
-          + " of " + origin + " is a " + parameter.getParameterType().getSimpleName() + " whose name is not in the class file, so"
-          + " no example field can be matched to it. Fix: compile with the -parameters flag (maven-compiler-plugin <parameters>true</parameters>),"
-          + " or take the whole Example"));
+      String name = parameter.getParameterName().orElseThrow(() -> new IllegalArgumentException("parameter "
+          + parameter.getParameterIndex() + " of " + origin + " is a " + parameter.getParameterType().getSimpleName()
+          + " whose name is not in the class file, so no example field can be matched to it. Fix: compile with the"
+          + " -parameters flag (maven-compiler-plugin <parameters>true</parameters>), or take the whole Example"));
       Optional<String> value = field(example, name);
       if (value.isEmpty()) {
-        problems.add(new SuiteProblem(example.file(), example.line(), "the example has no field \"" + name + "\" for the parameter " + name
-            + " of " + origin + " (it has " + fields(example) + ")", "add \"" + name + "\" to the example, rename the parameter, or take the whole Example"));
+        problems.add(new SuiteProblem(example.file(), example.line(),
+            "the example has no field \"" + name + "\" for the parameter " + name + " of " + origin
+                + " (it has " + fields(example) + ")",
+            "add \"" + name + "\" to the example, rename the parameter, or take the whole Example"));
       }
       values[i] = value.orElse(null);
     }
@@ -86,7 +93,8 @@ final class ExamplesArgumentsProvider extends AnnotationBasedArgumentsProvider<E
       case "split":
         return Optional.of(example.split().map(ExampleSelection::name).orElse(""));
       default:
-        Object value = example.variables().containsKey(name) ? example.variables().get(name) : example.metadata().get(name);
+        Object value = example.variables().containsKey(name) ? example.variables().get(name)
+            : example.metadata().get(name);
         return Optional.ofNullable(value).map(ExamplesArgumentsProvider::text);
     }
   }
@@ -103,7 +111,8 @@ final class ExamplesArgumentsProvider extends AnnotationBasedArgumentsProvider<E
     }
   }
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private static String fields(Example example) {
     List<String> names = new ArrayList<>(List.of("id", "expected"));

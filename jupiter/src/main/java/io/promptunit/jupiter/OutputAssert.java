@@ -41,7 +41,10 @@ public final class OutputAssert extends AbstractStringAssert<OutputAssert> {
     return myself;
   }
 
-  /** The output is JSON valid against the JSON Schema at classpath {@code schemaPath} (e.g. {@code prompts/contact.schema.json}). */
+  /**
+   * The output is JSON valid against the JSON Schema at classpath {@code schemaPath} (e.g.
+   * {@code prompts/contact.schema.json}).
+   */
   public OutputAssert matchesJsonSchema(String schemaPath) {
     isNotNull();
     ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
@@ -57,8 +60,8 @@ public final class OutputAssert extends AbstractStringAssert<OutputAssert> {
     JsonNode node = OutputChecks.json(actual).orElseThrow();
     List<String> missing = Arrays.stream(fields).filter(field -> !node.has(field)).toList();
     if (!node.isObject() || !missing.isEmpty()) {
-      failWithMessage("%s", "%nExpecting the output JSON%n  %s%nto have the fields %s%nbut %s".formatted(node, Arrays.toString(fields),
-          node.isObject() ? "these are missing: " + missing : "it is not an object"));
+      failWithMessage("%s", "%nExpecting the output JSON%n  %s%nto have the fields %s%nbut %s".formatted(node,
+          Arrays.toString(fields), node.isObject() ? "these are missing: " + missing : "it is not an object"));
     }
     return myself;
   }
@@ -80,15 +83,22 @@ public final class OutputAssert extends AbstractStringAssert<OutputAssert> {
     return myself;
   }
 
-  /** The output means about the same as {@code expected}: cosine similarity at least {@value ExpectSimilar#DEFAULT_THRESHOLD}. */
+  /**
+   * The output means about the same as {@code expected}: cosine similarity at least
+   * {@value ExpectSimilar#DEFAULT_THRESHOLD}.
+   */
   public OutputAssert isSimilarTo(String expected) {
     return isSimilarTo(expected, ExpectSimilar.DEFAULT_THRESHOLD);
   }
 
-  /** The output's embedding has a cosine similarity of at least {@code threshold} with {@code expected}'s, as {@code @ExpectSimilar}. */
+  /**
+   * The output's embedding has a cosine similarity of at least {@code threshold} with {@code expected}'s, as
+   * {@code @ExpectSimilar}.
+   */
   public OutputAssert isSimilarTo(String expected, double threshold) {
     isNotNull();
-    fail(OutputChecks.similarity(threshold, model(), embeddingsName).check(OutputChecks.expecting(expected), null, actual));
+    fail(OutputChecks.similarity(threshold, model(), embeddingsName)
+        .check(OutputChecks.expecting(expected), null, actual));
     return myself;
   }
 
@@ -97,8 +107,10 @@ public final class OutputAssert extends AbstractStringAssert<OutputAssert> {
     isNotNull();
     double score = Similarity.between(model(), other, actual);
     if (score >= threshold) {
-      failWithMessage("%s", String.format(Locale.ROOT, "%nExpecting the output%n  \"%s\"%nnot to mean the same as%n  \"%s\"%n"
-          + "but their similarity is %.2f, at least the threshold %.2f (cosine of %s embeddings)", actual, other, score, threshold, embeddingsName));
+      failWithMessage("%s", String.format(Locale.ROOT,
+          "%nExpecting the output%n  \"%s\"%nnot to mean the same as%n  \"%s\"%n"
+              + "but their similarity is %.2f, at least the threshold %.2f (cosine of %s embeddings)",
+          actual, other, score, threshold, embeddingsName));
     }
     return myself;
   }
@@ -108,7 +120,8 @@ public final class OutputAssert extends AbstractStringAssert<OutputAssert> {
   }
 
   private void fail(Optional<CheckFailure> failure) {
-    failure.ifPresent(f -> failWithMessage("%s", "%nExpecting the output%n  %s%nto pass %s%nbut %s.%nexpected: %s%nactual:   %s".formatted(
+    failure.ifPresent(f -> failWithMessage("%s",
+        "%nExpecting the output%n  %s%nto pass %s%nbut %s.%nexpected: %s%nactual:   %s".formatted(
         indent(actual), f.check(), f.reason(), indent(f.expected()), indent(f.actual()))));
   }
 

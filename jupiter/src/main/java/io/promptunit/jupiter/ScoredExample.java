@@ -45,7 +45,8 @@ public record ScoredExample(ExampleResult result) {
 
   /** The output of the first failing run, else of the last run; empty when the model never answered. */
   public String output() {
-    return result.firstFailedAttempt().or(() -> result.attempts().stream().reduce((a, b) -> b)).map(Attempt::output).orElse("");
+    return result.firstFailedAttempt().or(() -> result.attempts().stream().reduce((a, b) -> b))
+        .map(Attempt::output).orElse("");
   }
 
   /** The failed checks of the first failing run. */
@@ -78,15 +79,18 @@ public record ScoredExample(ExampleResult result) {
     StringBuilder text = new StringBuilder();
     text.append(passed() ? "  ✔ " : "  ✘ ").append(id()).append(" (").append(location()).append(')');
     example().split().ifPresent(split -> text.append(" [").append(ExampleSelection.name(split)).append(']'));
-    example().variables().forEach((name, value) -> text.append('\n').append(label(name)).append(oneLine(String.valueOf(value))));
+    example().variables().forEach((name, value) -> text.append('\n').append(label(name))
+        .append(oneLine(String.valueOf(value))));
     if (status() == ExampleResult.Status.ERROR) {
       text.append('\n').append(label("error")).append(oneLine(error().orElse("")));
       return text.toString();
     }
     List<CheckFailure> failures = failures();
-    text.append('\n').append(label("expected")).append('"').append(oneLine(failures.isEmpty() ? example().expected() : failures.get(0).expected()))
+    text.append('\n').append(label("expected")).append('"')
+        .append(oneLine(failures.isEmpty() ? example().expected() : failures.get(0).expected()))
         .append('"');
-    text.append('\n').append(label("actual")).append('"').append(oneLine(failures.isEmpty() ? output() : failures.get(0).actual())).append('"');
+    text.append('\n').append(label("actual")).append('"')
+        .append(oneLine(failures.isEmpty() ? output() : failures.get(0).actual())).append('"');
     for (CheckFailure failure : failures) {
       text.append("\n      ").append(failure.check()).append(": ").append(failure.reason());
     }

@@ -30,8 +30,9 @@ public final class BatchClients {
   public static BatchClient of(String id, Configuration settings, ModelResolver resolver) {
     Provider provider = Providers.find(id).filter(Provider::batches).orElseThrow(() -> unsupported(id + ":"));
     String baseUrl = Providers.baseUrl(provider, settings);
-    String key = resolver.key(provider, baseUrl).orElseThrow(() -> ModelConfigurationException.invalid("Batch mode (" + Keys.BATCH
-        + "=true) for " + id + " needs an API key: set the " + provider.keyVariable() + " environment variable"));
+    String key = resolver.key(provider, baseUrl).orElseThrow(() -> ModelConfigurationException.invalid(
+        "Batch mode (" + Keys.BATCH + "=true) for " + id + " needs an API key: set the " + provider.keyVariable()
+            + " environment variable"));
     Duration timeout = settings.timeout();
     BatchClient.Endpoint endpoint = new BatchClient.Endpoint(baseUrl, key, timeout, Secrets::redact);
     return provider.batch().orElseThrow().client().open(endpoint);
@@ -39,9 +40,13 @@ public final class BatchClients {
 
   /** The error for a model whose requests cannot be batched. */
   public static ModelConfigurationException unsupported(String model) {
-    String batching = Providers.ALL.stream().filter(Provider::batches).map(p -> p.id() + ":<model>").collect(java.util.stream.Collectors.joining(", "));
-    return ModelConfigurationException.invalid("Batch mode (" + Keys.BATCH + "=true) cannot send the requests of model " + model
-        + ": PromptUnit sends batches only to " + batching + " (a @ModelFactory model, a gguf: file, the embedded model and the other providers"
-        + " have no batch API it can use). Run this suite without " + Keys.BATCH + ", or give it a model of a batching provider.");
+    String batching = Providers.ALL.stream().filter(Provider::batches).map(p -> p.id() + ":<model>")
+        .collect(java.util.stream.Collectors.joining(", "));
+    return ModelConfigurationException.invalid("Batch mode (" + Keys.BATCH
+        + "=true) cannot send the requests of model " + model
+        + ": PromptUnit sends batches only to " + batching
+        + " (a @ModelFactory model, a gguf: file, the embedded model and the other providers"
+        + " have no batch API it can use). Run this suite without " + Keys.BATCH
+        + ", or give it a model of a batching provider.");
   }
 }

@@ -38,7 +38,8 @@ public final class BatchLedger {
    * @param submitted when, ISO-8601
    * @param keys the cassette keys of its requests (its custom ids)
    */
-  public record Batch(String provider, String model, String id, String inputFileId, String submitted, Set<String> keys) {}
+  public record Batch(String provider, String model, String id, String inputFileId, String submitted,
+      Set<String> keys) {}
 
   private final Path file;
 
@@ -49,7 +50,8 @@ public final class BatchLedger {
   /** {@code src/test/cassettes/RouterPromptTest.jsonl} → {@code src/test/cassettes/RouterPromptTest.batch.json}. */
   public static BatchLedger beside(Path cassette) {
     String name = cassette.getFileName().toString();
-    return new BatchLedger(cassette.resolveSibling((name.endsWith(".jsonl") ? name.substring(0, name.length() - 6) : name) + ".batch.json"));
+    String stem = name.endsWith(".jsonl") ? name.substring(0, name.length() - 6) : name;
+    return new BatchLedger(cassette.resolveSibling(stem + ".batch.json"));
   }
 
   public Path file() {
@@ -92,11 +94,14 @@ public final class BatchLedger {
   }
 
   private String unreadable(String why) {
-    return "The batch file " + file + " cannot be read (" + why + "). It names batches submitted by an earlier run; fix or delete it"
+    return "The batch file " + file + " cannot be read (" + why
+        + "). It names batches submitted by an earlier run; fix or delete it"
         + " (deleting it forgets those batches: their requests are submitted and paid for again)";
   }
 
-  /** Writes {@code batches} (streamed: a batch of 50,000 requests lists 50,000 keys), atomically; none deletes the file. */
+  /**
+   * Writes {@code batches} (streamed: a batch of 50,000 requests lists 50,000 keys), atomically; none deletes the file.
+   */
   public void write(List<Batch> batches) throws IOException {
     if (batches.isEmpty()) {
       Files.deleteIfExists(file);
@@ -104,11 +109,14 @@ public final class BatchLedger {
     }
     Files.createDirectories(file.toAbsolutePath().getParent());
     Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-    try (OutputStream out = Files.newOutputStream(temporary); JsonGenerator json = JSON.getFactory().createGenerator(out)) {
+    try (OutputStream out = Files.newOutputStream(temporary);
+         JsonGenerator json = JSON.getFactory().createGenerator(out)) {
       json.useDefaultPrettyPrinter();
       json.writeStartObject();
-      json.writeStringField("about", "Provider batches submitted by PromptUnit (promptunit.batch=true) and not yet recorded in the cassette;"
-          + " the next run picks them up. Deleting this file forgets them (their requests are then submitted and paid for again).");
+      json.writeStringField("about",
+          "Provider batches submitted by PromptUnit (promptunit.batch=true) and not yet recorded in the cassette;"
+          + " the next run picks them up. Deleting this file forgets them (their requests are then submitted "
+          + "and paid for again).");
       json.writeArrayFieldStart("batches");
       for (Batch batch : batches) {
         json.writeStartObject();

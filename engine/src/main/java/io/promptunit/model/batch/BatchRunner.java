@@ -4,7 +4,6 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.promptunit.model.Cassette;
-import io.promptunit.model.DeferredRequests;
 import io.promptunit.model.SpendMeter;
 import io.promptunit.model.batch.client.BatchApiException;
 import io.promptunit.model.batch.client.BatchClient;
@@ -51,7 +50,8 @@ public final class BatchRunner {
    * @param clientOfProvider the batch client of each provider id
    * @param deadline when the run stops waiting ({@code promptunit.batch.max-wait-seconds} after it started)
    */
-  public BatchRunner(String label, Cassette cassette, SpendMeter spend, BatchLedger ledger, Function<String, BatchClient> clientOfProvider,
+  public BatchRunner(String label, Cassette cassette, SpendMeter spend, BatchLedger ledger,
+      Function<String, BatchClient> clientOfProvider,
       BatchSettings settings, Consumer<String> progress, Instant deadline) {
     this.label = label;
     this.cassette = cassette;
@@ -92,8 +92,10 @@ public final class BatchRunner {
     List<BatchLedger.Batch> earlier = ledger.read();
     List<Tracked> tracked = new ArrayList<>();
     if (!earlier.isEmpty()) {
-      progress.accept(label + ": picking up " + earlier.size() + (earlier.size() == 1 ? " batch" : " batches") + " submitted by an earlier run ("
-          + earlier.stream().map(BatchLedger.Batch::id).collect(Collectors.joining(", ")) + ", listed in " + ledger.file() + ")");
+      progress.accept(label + ": picking up " + earlier.size() + (earlier.size() == 1 ? " batch" : " batches")
+          + " submitted by an earlier run ("
+          + earlier.stream().map(BatchLedger.Batch::id).collect(Collectors.joining(", ")) + ", listed in "
+          + ledger.file() + ")");
       for (BatchLedger.Batch batch : earlier) {
         tracked.add(new Tracked(batch, clientOfProvider.apply(batch.provider())));
       }
@@ -123,14 +125,17 @@ public final class BatchRunner {
       } catch (IOException e) {
         // what is submitted is followed; the rest is reported, request by request, with the reason
         for (CollectedRequests.Chunk unsent : chunks.subList(i, chunks.size())) {
-          String reason = "Not answered: PromptUnit could not submit this request as a batch to " + unsent.model() + ": " + e.getMessage()
-              + ". Nothing was charged for it; fix the cause and run again (promptunit.batch=true), or run without promptunit.batch.";
+          String reason = "Not answered: PromptUnit could not submit this request as a batch to " + unsent.model()
+              + ": " + e.getMessage()
+              + ". Nothing was charged for it; fix the cause and run again (promptunit.batch=true), "
+              + "or run without promptunit.batch.";
           unsent.keys().forEach(key -> cassette.deferred().fail(key, reason));
         }
         progress.accept(label + ": batch submission failed: " + e.getMessage());
         break;
       }
-      BatchLedger.Batch batch = new BatchLedger.Batch(provider, chunk.model(), status.id(), status.inputFileId(), Instant.now().toString(),
+      BatchLedger.Batch batch = new BatchLedger.Batch(provider, chunk.model(), status.id(), status.inputFileId(),
+          Instant.now().toString(),
           new LinkedHashSet<>(chunk.keys()));
       submitted.add(batch);
       Tracked following = new Tracked(batch, client);
@@ -138,7 +143,8 @@ public final class BatchRunner {
       tracked.add(following);
       // before any waiting: a run stopped from here on leaves the id for the next run
       ledger.write(submitted);
-      progress.accept(String.format(Locale.ROOT, "%s: submitted %d requests to %s as batch %s (request file of %s, streamed from %s)", label,
+      progress.accept(String.format(Locale.ROOT,
+          "%s: submitted %d requests to %s as batch %s (request file of %s, streamed from %s)", label,
           chunk.keys().size(), chunk.model(), status.id(), size(chunk.bytes()), chunk.file().getParent()));
     }
   }
@@ -195,12 +201,14 @@ public final class BatchRunner {
     }
     BatchStatus status = batch.status;
     long total = status.total() > 0 ? status.total() : batch.batch.keys().size();
-    return String.format(Locale.ROOT, "batch %s %s: %d submitted, %d completed, %d failed", status.id(), status.providerState(), total,
+    return String.format(Locale.ROOT, "batch %s %s: %d submitted, %d completed, %d failed", status.id(),
+        status.providerState(), total,
         status.completed(), status.failed());
   }
 
   private static String size(long bytes) {
-    return bytes >= 1_000_000 ? String.format(Locale.ROOT, "%.1f MB", bytes / 1e6) : String.format(Locale.ROOT, "%.1f kB", bytes / 1e3);
+    return bytes >= 1_000_000 ? String.format(Locale.ROOT, "%.1f MB", bytes / 1e6)
+        : String.format(Locale.ROOT, "%.1f kB", bytes / 1e3);
   }
 
   private long elapsed() {
@@ -210,64 +218,83 @@ public final class BatchRunner {
   /** Records what {@code batch} answered; returns whether it is done with (false: it stays in the ledger). */
   private boolean record(Tracked batch, CollectedRequests collected) throws IOException {
     String id = batch.batch.id();
-    DeferredRequests deferred = cassette.deferred();
     if (batch.problem != null) {
-      failAll(batch, collected, "Not answered: batch " + id + " (" + batch.batch.model() + ", listed in " + ledger.file() + ") cannot be read: "
-          + batch.problem + ". It is forgotten; run again to submit its requests anew.");
+      failAll(batch, collected, "Not answered: batch " + id + " (" + batch.batch.model() + ", listed in "
+          + ledger.file() + ") cannot be read: " + batch.problem
+          + ". It is forgotten; run again to submit its requests anew.");
       return true;
     }
     if (batch.status == null || !batch.status.state().finished()) {
       String state = batch.status == null ? "of unknown status" : "still " + batch.status.describe();
-      failAll(batch, collected, "Not answered yet: batch " + id + " of " + batch.batch.model() + " is " + state + " after waiting " + elapsed()
-          + " s (" + io.promptunit.config.Keys.BATCH_MAX_WAIT_SECONDS + "=" + settings.maxWait().toSeconds() + "). Its id is kept in "
-          + ledger.file() + ": run again with promptunit.batch=true to collect its answers without paying twice.");
+      failAll(batch, collected, "Not answered yet: batch " + id + " of " + batch.batch.model() + " is " + state
+          + " after waiting " + elapsed() + " s (" + io.promptunit.config.Keys.BATCH_MAX_WAIT_SECONDS + "="
+          + settings.maxWait().toSeconds() + "). Its id is kept in " + ledger.file()
+          + ": run again with promptunit.batch=true to collect its answers without paying twice.");
       return false;
     }
     BatchStatus status = batch.status;
     Set<String> seen = new HashSet<>();
     String origin = "batch " + id + " of " + batch.batch.model();
     try {
-      batch.client.results(status, new BatchClient.ResultSink() {
-        @Override
-        public void answer(String customId, BatchClient.Answer answer) {
-          seen.add(customId);
-          try {
-            Optional<JsonNode> request = collected.recordedRequest(customId);
-            if (request.isPresent()) {
-              cassette.record(customId, request.get(), new Cassette.Entry(answer.text(), answer.inputTokens(), answer.outputTokens()));
-              spend.chargeBatched(batch.batch.model(), answer.inputTokens(), answer.outputTokens());
-            }
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-
-        @Override
-        public void error(String customId, String message) {
-          seen.add(customId);
-          deferred.fail(customId, "The provider could not answer this request in " + origin + ": " + message);
-        }
-      });
+      batch.client.results(status, recorder(batch, collected, seen, origin));
     } catch (IOException | UncheckedIOException e) {
       String reason = e instanceof UncheckedIOException unchecked ? unchecked.getCause().getMessage() : e.getMessage();
-      failAll(batch, collected, "Not recorded: the results of " + origin + " (" + status.providerState() + ") could not be read: " + reason
-          + ". Its id is kept in " + ledger.file() + ": run again to download them without paying twice.");
+      failAll(batch, collected, "Not recorded: the results of " + origin + " (" + status.providerState()
+          + ") could not be read: " + reason + ". Its id is kept in " + ledger.file()
+          + ": run again to download them without paying twice.");
       return false;
     }
-    String missing = status.state() == BatchStatus.State.COMPLETED
-        ? "Not answered: " + origin + " completed without a result for this request"
-        : "Not answered: " + origin + " ended " + status.providerState() + (status.errors().isEmpty() ? "" : " (" + status.errors() + ")")
-            + " after answering " + status.completed() + " of " + status.total() + " requests; its answers are recorded, this request's is not."
-            + " Run again with promptunit.batch=true to submit the rest, or without it to call the model directly.";
+    String missing = missing(origin, status);
     for (String key : batch.batch.keys()) {
       if (!seen.contains(key) && collected.contains(key)) {
-        deferred.fail(key, missing);
+        cassette.deferred().fail(key, missing);
       }
     }
     if (status.failed() > 0 || status.state() != BatchStatus.State.COMPLETED) {
       progress.accept(label + ": " + origin + " " + status.describe());
     }
     return true;
+  }
+
+  /**
+   * Records every answer of {@code batch} in the cassette and charges it; an error becomes its
+   * request's failure. Every result's key is added to {@code seen}.
+   */
+  private BatchClient.ResultSink recorder(Tracked batch, CollectedRequests collected, Set<String> seen, String origin) {
+    return new BatchClient.ResultSink() {
+      @Override
+      public void answer(String customId, BatchClient.Answer answer) {
+        seen.add(customId);
+        try {
+          Optional<JsonNode> request = collected.recordedRequest(customId);
+          if (request.isPresent()) {
+            cassette.record(customId, request.get(),
+                new Cassette.Entry(answer.text(), answer.inputTokens(), answer.outputTokens()));
+            spend.chargeBatched(batch.batch.model(), answer.inputTokens(), answer.outputTokens());
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+
+      @Override
+      public void error(String customId, String message) {
+        seen.add(customId);
+        cassette.deferred().fail(customId, "The provider could not answer this request in " + origin + ": " + message);
+      }
+    };
+  }
+
+  /** Why a request of a finished batch has no result. */
+  private static String missing(String origin, BatchStatus status) {
+    if (status.state() == BatchStatus.State.COMPLETED) {
+      return "Not answered: " + origin + " completed without a result for this request";
+    }
+    return "Not answered: " + origin + " ended " + status.providerState()
+        + (status.errors().isEmpty() ? "" : " (" + status.errors() + ")")
+        + " after answering " + status.completed() + " of " + status.total()
+        + " requests; its answers are recorded, this request's is not."
+        + " Run again with promptunit.batch=true to submit the rest, or without it to call the model directly.";
   }
 
   private void failAll(Tracked batch, CollectedRequests collected, String reason) {

@@ -87,7 +87,8 @@ public final class CollectedRequests implements DeferredRequests.Sink, AutoClose
    * @param wires the request encoder of each model
    * @throws UncheckedIOException when the directory cannot be written
    */
-  public CollectedRequests(Path directory, int maxRequests, Function<String, BatchClient> clients, Function<String, ProviderWire> wires) {
+  public CollectedRequests(Path directory, int maxRequests, Function<String, BatchClient> clients,
+      Function<String, ProviderWire> wires) {
     this.directory = directory;
     this.maxRequests = maxRequests;
     this.clients = clients;
@@ -112,9 +113,11 @@ public final class CollectedRequests implements DeferredRequests.Sink, AutoClose
       Chunk chunk = chunk(model, client);
       chunk.writer.add(key, wire);
       chunk.keys.add(key);
-      byte[] line = (Cassette.recordedRequest(model, request, sample).toString() + "\n").getBytes(StandardCharsets.UTF_8);
+      byte[] line = (Cassette.recordedRequest(model, request, sample).toString() + "\n")
+          .getBytes(StandardCharsets.UTF_8);
       if (line.length >= 1 << 24) {
-        throw new IllegalArgumentException("a request of " + line.length + " bytes is too large for a batch (16 MB at most)");
+        throw new IllegalArgumentException("a request of " + line.length
+            + " bytes is too large for a batch (16 MB at most)");
       }
       recorded.write(line);
       places.put(key, recordedBytes << 24 | (line.length - 1));
@@ -173,7 +176,9 @@ public final class CollectedRequests implements DeferredRequests.Sink, AutoClose
     return all;
   }
 
-  /** The request of {@code key} as the cassette stores it, read back from disk; empty when this pass did not collect it. */
+  /**
+   * The request of {@code key} as the cassette stores it, read back from disk; empty when this pass did not collect it.
+   */
   public synchronized Optional<JsonNode> recordedRequest(String key) throws IOException {
     Long place = places.get(key);
     if (place == null) {
@@ -209,7 +214,8 @@ public final class CollectedRequests implements DeferredRequests.Sink, AutoClose
       }
       Files.deleteIfExists(directory);
     } catch (IOException e) {
-      System.err.println("[PromptUnit] warning: cannot delete the batch request files in " + directory + ": " + e.getMessage());
+      System.err.println("[PromptUnit] warning: cannot delete the batch request files in " + directory
+          + ": " + e.getMessage());
     }
   }
 }

@@ -46,7 +46,8 @@ public final class ProviderWire {
     HttpRequest captured = CAPTURED.get();
     CAPTURED.remove();
     if (captured == null) {
-      throw new IllegalStateException("the provider's client sent no request for " + request.messages().size() + " messages");
+      throw new IllegalStateException("the provider's client sent no request for "
+          + request.messages().size() + " messages");
     }
     String url = captured.url();
     String path = url.startsWith(baseUrl) ? url.substring(baseUrl.length()) : java.net.URI.create(url).getPath();

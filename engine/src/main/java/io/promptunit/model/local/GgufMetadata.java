@@ -56,7 +56,8 @@ final class GgufMetadata {
       try {
         int version = u32(in);
         if (version < 2 || version > 3) {
-          throw new IllegalArgumentException(file + " is GGUF version " + version + "; llama.cpp reads versions 2 and 3");
+          throw new IllegalArgumentException(file + " is GGUF version " + version
+              + "; llama.cpp reads versions 2 and 3");
         }
         long tensorCount = u64(in);
         long kvCount = u64(in);
@@ -90,7 +91,8 @@ final class GgufMetadata {
       case 10:
       case 11: return u64(in);
       case 12: return Double.longBitsToDouble(u64(in));
-      default: throw new IllegalArgumentException(file + " is a corrupt GGUF file (unknown value type " + type + " of " + key + ")");
+      default: throw new IllegalArgumentException(file + " is a corrupt GGUF file (unknown value type " + type
+          + " of " + key + ")");
     }
   }
 
@@ -158,7 +160,8 @@ final class GgufMetadata {
 
   public Optional<Long> number(String key) {
     Object value = values.get(key);
-    return value instanceof Number n && !(value instanceof Float || value instanceof Double) ? Optional.of(n.longValue()) : Optional.empty();
+    return value instanceof Number n && !(value instanceof Float || value instanceof Double)
+        ? Optional.of(n.longValue()) : Optional.empty();
   }
 
   public Optional<Boolean> bool(String key) {

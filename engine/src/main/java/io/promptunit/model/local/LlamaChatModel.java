@@ -13,6 +13,7 @@ import de.kherud.llama.LlamaOutput;
 import de.kherud.llama.ModelParameters;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.ChatMessageType;
 import dev.langchain4j.data.message.Content;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.TextContent;
@@ -225,46 +226,18 @@ public final class LlamaChatModel implements ChatModel, AutoCloseable {
   @Override
   public ChatResponse doChat(ChatRequest request) {
     ChatRequestParameters parameters = request.parameters();
-    if (parameters.toolSpecifications() != null && !parameters.toolSpecifications().isEmpty()) {
-      throw new UnsupportedFeatureException("Tools are not supported by the local llama.cpp model " + modelName + ".");
-    }
-    if (parameters.responseFormat() != null && parameters.responseFormat().type() == ResponseFormatType.JSON) {
-      throw new UnsupportedFeatureException("JSON response formats are not supported by the local llama.cpp model " + modelName
-          + "; ask for JSON in the prompt instead.");
-    }
+    rejectUnsupported(parameters);
     lock.lock();
     try {
       ensureLoaded();
       String prompt = render(request.messages());
-      int promptTokens = model.encode(prompt).length + (metadata.addsBos() ? 1 : 0);
-      if (promptTokens >= contextSize) {
-        throw new InvalidRequestException("The prompt has " + promptTokens + " tokens, but the context of the local model " + modelName
-            + " holds " + contextSize + " tokens in all. Shorten the prompt or build the model with a larger contextSize.");
-      }
-      int cap = parameters.maxOutputTokens() != null ? parameters.maxOutputTokens()
-          : defaults.maxOutputTokens() != null ? defaults.maxOutputTokens() : DEFAULT_MAX_OUTPUT_TOKENS;
-      if (cap < 1) {
-        throw new InvalidRequestException("maxOutputTokens must be at least 1, not " + cap + ".");
-      }
-      int nPredict = Math.min(cap, contextSize - promptTokens);
-      InferenceParameters inference = inference(prompt, nPredict, parameters);
-
-      StringBuilder text = new StringBuilder();
-      int results = 0;
-      LlamaIterator stream = model.generate(inference).iterator();
-      while (stream.hasNext()) {
-        LlamaOutput output = stream.next();
-        text.append(output.text);
-        results++;
-        if (Thread.currentThread().isInterrupted() && stream.hasNext()) {
-          stream.cancel();
-          throw new LangChain4jException("The local model " + modelName + " was interrupted while generating.", new InterruptedException());
-        }
-      }
+      int promptTokens = promptTokens(prompt);
+      int nPredict = Math.min(outputCap(parameters), contextSize - promptTokens);
+      Generated answer = generate(inference(prompt, nPredict, parameters));
       // In streaming mode llama.cpp sends one result per generated token, then a final one.
-      int generated = Math.max(0, results - 1);
+      int generated = Math.max(0, answer.results() - 1);
       return ChatResponse.builder()
-          .aiMessage(AiMessage.from(text.toString()))
+          .aiMessage(AiMessage.from(answer.text()))
           .id("llama-" + IDS.incrementAndGet())
           .modelName(modelName)
           .tokenUsage(new TokenUsage(promptTokens, generated))
@@ -278,6 +251,58 @@ public final class LlamaChatModel implements ChatModel, AutoCloseable {
     } finally {
       lock.unlock();
     }
+  }
+
+  private void rejectUnsupported(ChatRequestParameters parameters) {
+    if (parameters.toolSpecifications() != null && !parameters.toolSpecifications().isEmpty()) {
+      throw new UnsupportedFeatureException("Tools are not supported by the local llama.cpp model " + modelName + ".");
+    }
+    if (parameters.responseFormat() != null && parameters.responseFormat().type() == ResponseFormatType.JSON) {
+      throw new UnsupportedFeatureException("JSON response formats are not supported by the local llama.cpp model "
+          + modelName + "; ask for JSON in the prompt instead.");
+    }
+  }
+
+  /** The tokens of {@code prompt} as the model reads it; they must leave room in the context for an answer. */
+  private int promptTokens(String prompt) {
+    int promptTokens = model.encode(prompt).length + (metadata.addsBos() ? 1 : 0);
+    if (promptTokens >= contextSize) {
+      throw new InvalidRequestException("The prompt has " + promptTokens
+          + " tokens, but the context of the local model "
+          + modelName + " holds " + contextSize
+          + " tokens in all. Shorten the prompt or build the model with a larger contextSize.");
+    }
+    return promptTokens;
+  }
+
+  /** The request's output cap, else the model's default one, else {@link #DEFAULT_MAX_OUTPUT_TOKENS}. */
+  private int outputCap(ChatRequestParameters parameters) {
+    int cap = parameters.maxOutputTokens() != null ? parameters.maxOutputTokens()
+        : defaults.maxOutputTokens() != null ? defaults.maxOutputTokens() : DEFAULT_MAX_OUTPUT_TOKENS;
+    if (cap < 1) {
+      throw new InvalidRequestException("maxOutputTokens must be at least 1, not " + cap + ".");
+    }
+    return cap;
+  }
+
+  /** An answer's text and the number of results llama.cpp streamed for it. */
+  private record Generated(String text, int results) {}
+
+  private Generated generate(InferenceParameters inference) {
+    StringBuilder text = new StringBuilder();
+    int results = 0;
+    LlamaIterator stream = model.generate(inference).iterator();
+    while (stream.hasNext()) {
+      LlamaOutput output = stream.next();
+      text.append(output.text);
+      results++;
+      if (Thread.currentThread().isInterrupted() && stream.hasNext()) {
+        stream.cancel();
+        throw new LangChain4jException("The local model " + modelName + " was interrupted while generating.",
+            new InterruptedException());
+      }
+    }
+    return new Generated(text.toString(), results);
   }
 
   private InferenceParameters inference(String prompt, int nPredict, ChatRequestParameters parameters) {
@@ -333,37 +358,21 @@ public final class LlamaChatModel implements ChatModel, AutoCloseable {
     List<String[]> turns = new ArrayList<>();
     for (ChatMessage message : messages) {
       Objects.requireNonNull(message, "message");
-      String role;
-      String content;
-      switch (message.type()) {
-        case SYSTEM:
-          system.add(((SystemMessage) message).text());
-          continue;
-        case USER:
-          role = "user";
-          content = text((UserMessage) message);
-          break;
-        case AI:
-          AiMessage ai = (AiMessage) message;
-          if (ai.hasToolExecutionRequests()) {
-            throw new UnsupportedFeatureException("Tool calls are not supported by local llama.cpp models.");
-          }
-          role = "assistant";
-          content = ai.text() == null ? "" : ai.text();
-          break;
-        default:
-          throw new UnsupportedFeatureException("Messages of type " + message.type() + " are not supported by local llama.cpp models.");
+      if (message.type() == ChatMessageType.SYSTEM) {
+        system.add(((SystemMessage) message).text());
+        continue;
       }
+      String[] turn = turn(message);
       String[] last = turns.isEmpty() ? null : turns.get(turns.size() - 1);
-      if (last != null && last[0].equals(role)) {
-        last[1] = last[1] + "\n\n" + content;
+      if (last != null && last[0].equals(turn[0])) {
+        last[1] = last[1] + "\n\n" + turn[1];
       } else {
-        turns.add(new String[] {role, content});
+        turns.add(turn);
       }
     }
     if (!turns.isEmpty() && turns.get(0)[0].equals("assistant")) {
-      throw new InvalidRequestException("The conversation must start with a user message (after any system message): most chat templates"
-          + " reject a conversation that starts with the assistant.");
+      throw new InvalidRequestException("The conversation must start with a user message (after any system message):"
+          + " most chat templates reject a conversation that starts with the assistant.");
     }
     if (!system.isEmpty()) {
       turns.add(0, new String[] {"system", String.join("\n\n", system)});
@@ -371,11 +380,29 @@ public final class LlamaChatModel implements ChatModel, AutoCloseable {
     return turns;
   }
 
+  /** The role and text of a user or assistant message. */
+  private static String[] turn(ChatMessage message) {
+    switch (message.type()) {
+      case USER:
+        return new String[] {"user", text((UserMessage) message)};
+      case AI:
+        AiMessage ai = (AiMessage) message;
+        if (ai.hasToolExecutionRequests()) {
+          throw new UnsupportedFeatureException("Tool calls are not supported by local llama.cpp models.");
+        }
+        return new String[] {"assistant", ai.text() == null ? "" : ai.text()};
+      default:
+        throw new UnsupportedFeatureException("Messages of type " + message.type()
+            + " are not supported by local llama.cpp models.");
+    }
+  }
+
   private static String text(UserMessage message) {
     StringBuilder text = new StringBuilder();
     for (Content content : message.contents()) {
       if (!(content instanceof TextContent textContent)) {
-        throw new UnsupportedFeatureException("Only text content is supported by local llama.cpp models, not " + content.type() + ".");
+        throw new UnsupportedFeatureException("Only text content is supported by local llama.cpp models, not "
+            + content.type() + ".");
       }
       if (text.length() > 0) {
         text.append("\n");
@@ -393,20 +420,41 @@ public final class LlamaChatModel implements ChatModel, AutoCloseable {
     if (model != null) {
       return;
     }
-    if (!Files.isRegularFile(file)) {
-      throw new LocalModelException("The GGUF model file " + file + " does not exist. Check the path in promptunit.model=gguf:<path>.", null);
-    }
-    GgufMetadata meta;
-    try {
-      meta = GgufMetadata.read(file);
-    } catch (IOException e) {
-      throw new LocalModelException("The GGUF model file " + file + " cannot be read: " + ModelDownloader.describe(e), e);
-    } catch (IllegalArgumentException e) {
-      throw new LocalModelException(e.getMessage() + ". promptunit.model=gguf:<path> needs a GGUF model file, as used by llama.cpp.", e);
-    }
+    GgufMetadata meta = readMetadata();
     NativeLlama.prepare();
     int trained = (int) Math.min(Integer.MAX_VALUE, meta.contextLength().orElse((long) DEFAULT_CONTEXT_SIZE));
     int context = requestedContextSize != null ? requestedContextSize : Math.min(DEFAULT_CONTEXT_SIZE, trained);
+    ModelParameters parameters = modelParameters(context);
+    // The seed goes with each request (see inference()).
+    try {
+      model = new LlamaModel(parameters);
+    } catch (RuntimeException e) {
+      throw new LocalModelException("llama.cpp could not load " + file + " (architecture "
+          + meta.architecture().orElse("unknown") + ", " + ModelDownloader.megabytes(sizeOf(file)) + " MB): "
+          + e.getMessage() + ". The bundled llama.cpp (build " + NativeLlama.LLAMA_CPP_BUILD
+          + ") may not support this architecture or quantisation, or the file is damaged.", e);
+    }
+    metadata = meta;
+    contextSize = context;
+  }
+
+  private GgufMetadata readMetadata() {
+    if (!Files.isRegularFile(file)) {
+      throw new LocalModelException("The GGUF model file " + file
+          + " does not exist. Check the path in promptunit.model=gguf:<path>.", null);
+    }
+    try {
+      return GgufMetadata.read(file);
+    } catch (IOException e) {
+      throw new LocalModelException("The GGUF model file " + file + " cannot be read: "
+          + ModelDownloader.describe(e), e);
+    } catch (IllegalArgumentException e) {
+      throw new LocalModelException(e.getMessage()
+          + ". promptunit.model=gguf:<path> needs a GGUF model file, as used by llama.cpp.", e);
+    }
+  }
+
+  private ModelParameters modelParameters(int context) {
     ModelParameters parameters = new ModelParameters()
         .setModel(file.toString())
         .setCtxSize(context)
@@ -425,16 +473,7 @@ public final class LlamaChatModel implements ChatModel, AutoCloseable {
     if (chatTemplate != null) {
       parameters.setChatTemplate(chatTemplate);
     }
-    // The seed goes with each request (see inference()).
-    try {
-      model = new LlamaModel(parameters);
-    } catch (RuntimeException e) {
-      throw new LocalModelException("llama.cpp could not load " + file + " (architecture " + meta.architecture().orElse("unknown") + ", "
-          + ModelDownloader.megabytes(sizeOf(file)) + " MB): " + e.getMessage() + ". The bundled llama.cpp (build " + NativeLlama.LLAMA_CPP_BUILD
-          + ") may not support this architecture or quantisation, or the file is damaged.", e);
-    }
-    metadata = meta;
-    contextSize = context;
+    return parameters;
   }
 
   private static long sizeOf(Path file) {
@@ -544,7 +583,10 @@ public final class LlamaChatModel implements ChatModel, AutoCloseable {
       return this;
     }
 
-    /** A chat template replacing the file's: Jinja source, or with {@code jinja(false)} a built-in name such as {@code chatml}. */
+    /**
+     * A chat template replacing the file's: Jinja source, or with {@code jinja(false)} a built-in name such as
+     * {@code chatml}.
+     */
     public Builder chatTemplate(String chatTemplate) {
       this.chatTemplate = chatTemplate;
       return this;

@@ -27,6 +27,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -124,7 +125,8 @@ public final class ModelDownloader {
       try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
         FileLock lock = channel.tryLock();
         if (lock == null) {
-          progress.println("Waiting for another process that is downloading " + model.fileName() + " into " + cacheDirectory + " ...");
+          progress.println("Waiting for another process that is downloading " + model.fileName() + " into "
+              + cacheDirectory + " ...");
           lock = channel.lock();
         }
         try {
@@ -135,7 +137,8 @@ public final class ModelDownloader {
       }
     } catch (IOException e) {
       throw new ModelDownloadException(Reason.LOCAL_IO, model.url(), target,
-          "Could not write the model cache directory " + cacheDirectory + ": " + describe(e) + ".\n" + howToProceed(model, target), e);
+          "Could not write the model cache directory " + cacheDirectory + ": " + describe(e) + ".\n"
+              + howToProceed(model, target), e);
     } finally {
       threadLock.unlock();
     }
@@ -153,7 +156,8 @@ public final class ModelDownloader {
       }
       Files.delete(target);
       Files.deleteIfExists(marker(model));
-      progress.println("The cached file " + target + " does not match its pin (" + problem + "); it was deleted and is downloaded again.");
+      progress.println("The cached file " + target + " does not match its pin (" + problem
+          + "); it was deleted and is downloaded again.");
     }
     Path part = partFile(model);
     fetch(model, target, part);
@@ -162,7 +166,8 @@ public final class ModelDownloader {
       Files.deleteIfExists(part);
       throw new ModelDownloadException(Reason.VERIFICATION_FAILED, model.url(), target,
           "Verification failed for " + model.fileName() + " downloaded from " + model.url() + ": " + problem
-              + ". The downloaded file was deleted; an unverified model file is never used.\n" + howToProceed(model, target), null);
+              + ". The downloaded file was deleted; an unverified model file is never used.\n"
+              + howToProceed(model, target), null);
     }
     try {
       Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
@@ -175,98 +180,127 @@ public final class ModelDownloader {
 
   private void fetch(PinnedModel model, Path target, Path part) throws IOException {
     for (int attempt = 0; ; attempt++) {
-      long have = Files.exists(part) ? Files.size(part) : 0;
-      if (have > model.size()) {
-        Files.delete(part);
-        have = 0;
-      }
+      long have = partSize(model, part);
       if (have == model.size()) {
         return;
       }
-      HttpRequest.Builder request = HttpRequest.newBuilder(model.url()).GET().header("User-Agent", "PromptUnit model downloader");
-      if (have > 0) {
-        request.header("Range", "bytes=" + have + "-");
+      HttpResponse<InputStream> response = send(model, target, have);
+      Optional<Start> start = start(model, target, part, response, have, attempt);
+      if (start.isPresent()) {
+        transfer(model, target, part, response.body(), start.get().append(), start.get().have());
+        return;
       }
-      HttpResponse<InputStream> response;
-      try {
-        response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-      } catch (IOException e) {
-        throw unreachable(model, target, e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ModelDownloadException(Reason.INTERRUPTED, model.url(), target,
-            "The download of " + model.fileName() + " from " + model.url() + " was interrupted before it started.\n" + howToProceed(model, target), e);
-      }
-      int status = response.statusCode();
-      boolean append;
-      if (status == 206) {
-        long start = contentRangeStart(response);
-        if (start != have) {
-          response.body().close();
-          Files.deleteIfExists(part);
-          if (attempt == 0) {
-            progress.println("The server answered the resume request with a different range (" + response.headers().firstValue("Content-Range").orElse("none")
-                + "); downloading " + model.fileName() + " from the start.");
-            continue;
-          }
-          throw new ModelDownloadException(Reason.HTTP_STATUS, model.url(), target,
-              "The server sent a range of " + model.fileName() + " that was not asked for (" + response.headers().firstValue("Content-Range").orElse("no Content-Range")
-                  + ") from " + model.url() + ".\n" + howToProceed(model, target), null);
-        }
-        append = true;
-      } else if (status == 200) {
-        if (have > 0) {
-          progress.println("The server does not resume downloads (it answered 200 to a range request); downloading " + model.fileName() + " from the start.");
-        }
-        long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-        if (length >= 0 && length != model.size()) {
-          response.body().close();
-          throw new ModelDownloadException(Reason.VERIFICATION_FAILED, model.url(), target,
-              "The server offers " + length + " bytes for " + model.fileName() + " at " + model.url() + ", but the pinned file has " + model.size()
-                  + " bytes, so it was not downloaded: the file behind the URL is not the pinned one.\n" + howToProceed(model, target), null);
-        }
-        have = 0;
-        append = false;
-      } else if (status == 416 && have > 0 && attempt == 0) {
-        response.body().close();
-        Files.deleteIfExists(part);
-        continue;
-      } else {
-        response.body().close();
-        throw new ModelDownloadException(Reason.HTTP_STATUS, model.url(), target,
-            "Downloading " + model.fileName() + " failed: " + model.url() + " answered HTTP " + status + statusHint(status) + ".\n" + howToProceed(model, target), null);
-      }
-      transfer(model, target, part, response.body(), append, have);
-      return;
     }
   }
 
-  private void transfer(PinnedModel model, Path target, Path part, InputStream body, boolean append, long have) throws IOException {
+  /** Where a transfer starts: appended to the {@code have} bytes of the partial file, or from the beginning. */
+  private record Start(boolean append, long have) {}
+
+  /** The bytes of the partial file, none when it is longer than the pinned file (it is deleted then). */
+  private static long partSize(PinnedModel model, Path part) throws IOException {
+    long have = Files.exists(part) ? Files.size(part) : 0;
+    if (have > model.size()) {
+      Files.delete(part);
+      return 0;
+    }
+    return have;
+  }
+
+  /** Asks for the file, from byte {@code have} on when part of it is there. */
+  private HttpResponse<InputStream> send(PinnedModel model, Path target, long have) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(model.url()).GET()
+        .header("User-Agent", "PromptUnit model downloader");
+    if (have > 0) {
+      request.header("Range", "bytes=" + have + "-");
+    }
+    try {
+      return client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      throw unreachable(model, target, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ModelDownloadException(Reason.INTERRUPTED, model.url(), target,
+          "The download of " + model.fileName() + " from " + model.url() + " was interrupted before it started.\n"
+              + howToProceed(model, target), e);
+    }
+  }
+
+  /**
+   * Where the transfer of {@code response} starts, or empty when the download is to start again from
+   * the beginning (once: on the first attempt).
+   */
+  private Optional<Start> start(PinnedModel model, Path target, Path part, HttpResponse<InputStream> response,
+      long have, int attempt) throws IOException {
+    int status = response.statusCode();
+    if (status == 206) {
+      return resumed(model, target, part, response, have, attempt);
+    }
+    if (status == 200) {
+      return Optional.of(whole(model, target, response, have));
+    }
+    response.body().close();
+    if (status == 416 && have > 0 && attempt == 0) {
+      Files.deleteIfExists(part);
+      return Optional.empty();
+    }
+    throw new ModelDownloadException(Reason.HTTP_STATUS, model.url(), target,
+        "Downloading " + model.fileName() + " failed: " + model.url() + " answered HTTP " + status + statusHint(status)
+            + ".\n" + howToProceed(model, target), null);
+  }
+
+  /** A {@code 206} answer: it continues the partial file unless the server sent another range than asked for. */
+  private Optional<Start> resumed(PinnedModel model, Path target, Path part, HttpResponse<InputStream> response,
+      long have, int attempt) throws IOException {
+    if (contentRangeStart(response) == have) {
+      return Optional.of(new Start(true, have));
+    }
+    response.body().close();
+    Files.deleteIfExists(part);
+    if (attempt == 0) {
+      progress.println("The server answered the resume request with a different range ("
+          + response.headers().firstValue("Content-Range").orElse("none") + "); downloading " + model.fileName()
+          + " from the start.");
+      return Optional.empty();
+    }
+    throw new ModelDownloadException(Reason.HTTP_STATUS, model.url(), target,
+        "The server sent a range of " + model.fileName() + " that was not asked for ("
+            + response.headers().firstValue("Content-Range").orElse("no Content-Range") + ") from " + model.url()
+            + ".\n" + howToProceed(model, target), null);
+  }
+
+  /** A {@code 200} answer: the whole file, which replaces a partial one, unless its length is not the pinned one. */
+  private Start whole(PinnedModel model, Path target, HttpResponse<InputStream> response, long have)
+      throws IOException {
+    if (have > 0) {
+      progress.println("The server does not resume downloads (it answered 200 to a range request); downloading "
+          + model.fileName() + " from the start.");
+    }
+    long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+    if (length >= 0 && length != model.size()) {
+      response.body().close();
+      throw new ModelDownloadException(Reason.VERIFICATION_FAILED, model.url(), target,
+          "The server offers " + length + " bytes for " + model.fileName() + " at " + model.url()
+              + ", but the pinned file has " + model.size()
+              + " bytes, so it was not downloaded: the file behind the URL is not the pinned one.\n"
+              + howToProceed(model, target), null);
+    }
+    return new Start(false, 0);
+  }
+
+  private void transfer(PinnedModel model, Path target, Path part, InputStream body, boolean append, long have)
+      throws IOException {
     ProgressBar bar = new ProgressBar(progress, model, have);
     AtomicLong lastRead = new AtomicLong(System.nanoTime());
     AtomicBoolean stalled = new AtomicBoolean();
-    ScheduledFuture<?> watchdog = WATCHDOG.scheduleAtFixedRate(() -> {
-      if (System.nanoTime() - lastRead.get() > idleTimeout.toNanos() && stalled.compareAndSet(false, true)) {
-        try {
-          body.close();
-        } catch (IOException ignored) {
-          // the reader sees the closed stream
-        }
-      }
-    }, 250, 250, TimeUnit.MILLISECONDS);
+    ScheduledFuture<?> watchdog = closeWhenIdle(body, lastRead, stalled);
     long done = have;
-    try (InputStream in = body;
-         OutputStream out = append
-             ? Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)
-             : Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (InputStream in = body; OutputStream out = openPart(part, append)) {
       byte[] buffer = new byte[1 << 16];
       int n;
       while ((n = in.read(buffer)) >= 0) {
         lastRead.set(System.nanoTime());
         if (done + n > model.size()) {
-          throw new ModelDownloadException(Reason.VERIFICATION_FAILED, model.url(), target,
-              "The server sent more than the pinned " + model.size() + " bytes of " + model.fileName() + " from " + model.url()
-                  + ", so the file behind the URL is not the pinned one. The partial file was deleted.\n" + howToProceed(model, target), null);
+          throw sentTooMuch(model, target);
         }
         out.write(buffer, 0, n);
         done += n;
@@ -282,19 +316,58 @@ public final class ModelDownloader {
     } catch (IOException e) {
       bar.abort();
       String why = stalled.get() ? "no data arrived for " + idleTimeout.toSeconds() + " s" : describe(e);
-      throw new ModelDownloadException(Reason.INTERRUPTED, model.url(), target,
-          "The download of " + model.fileName() + " from " + model.url() + " broke off after " + megabytes(done) + " of " + megabytes(model.size())
-              + " MB (" + why + "). The partial file is kept at " + part + " and the next run resumes from there.\n" + howToProceed(model, target), e);
+      throw brokeOff(model, target, part, done, why, e);
     } finally {
       watchdog.cancel(false);
     }
     if (done < model.size()) {
       bar.abort();
-      throw new ModelDownloadException(Reason.INTERRUPTED, model.url(), target,
-          "The server closed the connection after " + megabytes(done) + " of " + megabytes(model.size()) + " MB of " + model.fileName()
-              + " from " + model.url() + ". The partial file is kept at " + part + " and the next run resumes from there.\n" + howToProceed(model, target), null);
+      throw closedEarly(model, target, part, done);
     }
     bar.finish(done);
+  }
+
+  private static ModelDownloadException sentTooMuch(PinnedModel model, Path target) {
+    return new ModelDownloadException(Reason.VERIFICATION_FAILED, model.url(), target,
+        "The server sent more than the pinned " + model.size() + " bytes of " + model.fileName() + " from "
+            + model.url() + ", so the file behind the URL is not the pinned one. The partial file was deleted.\n"
+            + howToProceed(model, target), null);
+  }
+
+  private static ModelDownloadException brokeOff(PinnedModel model, Path target, Path part, long done, String why,
+      IOException e) {
+    return new ModelDownloadException(Reason.INTERRUPTED, model.url(), target, "The download of " + model.fileName()
+        + " from " + model.url() + " broke off after " + megabytes(done) + " of " + megabytes(model.size()) + " MB ("
+        + why + ")." + partKept(model, target, part), e);
+  }
+
+  private static ModelDownloadException closedEarly(PinnedModel model, Path target, Path part, long done) {
+    return new ModelDownloadException(Reason.INTERRUPTED, model.url(), target, "The server closed the connection after "
+        + megabytes(done) + " of " + megabytes(model.size()) + " MB of " + model.fileName() + " from " + model.url()
+        + "." + partKept(model, target, part), null);
+  }
+
+  private static String partKept(PinnedModel model, Path target, Path part) {
+    return " The partial file is kept at " + part + " and the next run resumes from there.\n"
+        + howToProceed(model, target);
+  }
+
+  /** Closes {@code body} when nothing was read from it for the idle timeout, so that the reader stops waiting. */
+  private ScheduledFuture<?> closeWhenIdle(InputStream body, AtomicLong lastRead, AtomicBoolean stalled) {
+    return WATCHDOG.scheduleAtFixedRate(() -> {
+      if (System.nanoTime() - lastRead.get() > idleTimeout.toNanos() && stalled.compareAndSet(false, true)) {
+        try {
+          body.close();
+        } catch (IOException ignored) {
+          // the reader sees the closed stream
+        }
+      }
+    }, 250, 250, TimeUnit.MILLISECONDS);
+  }
+
+  private static OutputStream openPart(Path part, boolean append) throws IOException {
+    return Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
   }
 
   private static long contentRangeStart(HttpResponse<?> response) {
@@ -356,8 +429,9 @@ public final class ModelDownloader {
 
   private ModelDownloadException unreachable(PinnedModel model, Path target, IOException e) {
     return new ModelDownloadException(Reason.OFFLINE, model.url(), target,
-        "Could not download the model " + model.name() + " (" + model.displaySize() + "): " + host(model.url()) + " cannot be reached: "
-            + reachability(e) + " (" + describe(e) + "). This machine seems to be offline, or the host is blocked.\n"
+        "Could not download the model " + model.name() + " (" + model.displaySize() + "): " + host(model.url())
+            + " cannot be reached: " + reachability(e) + " (" + describe(e)
+            + "). This machine seems to be offline, or the host is blocked.\n"
             + "  Tried: " + model.url() + "\n"
             + howToProceed(model, target), e);
   }
@@ -365,12 +439,14 @@ public final class ModelDownloader {
   /** What the person can do now; part of every error message. */
   static String howToProceed(PinnedModel model, Path target) {
     return "To go on, either:\n"
-        + "  - put the file in place by hand: download " + model.url() + " on a machine with network access and copy it to\n"
+        + "  - put the file in place by hand: download " + model.url()
+            + " on a machine with network access and copy it to\n"
         + "      " + target + "\n"
         + "    (exactly " + model.size() + " bytes, SHA-256 " + model.sha256() + "; it is verified before use);\n"
         + "  - or use any local GGUF model: promptunit.model=gguf:/path/to/model.gguf;\n"
-        + "  - or configure a hosted model: promptunit.model=openai:gpt-4o-mini with the OPENAI_API_KEY environment variable set"
-        + " (every provider and its key: README, Configuring models).\n"
+        + "  - or configure a hosted model: promptunit.model=openai:gpt-4o-mini"
+            + " with the OPENAI_API_KEY environment variable set (every provider and its key: README,"
+            + " Configuring models).\n"
         + "The model cache directory is set with promptunit.model-cache or PROMPTUNIT_MODEL_CACHE.";
   }
 
@@ -392,7 +468,8 @@ public final class ModelDownloader {
     StringBuilder text = new StringBuilder();
     String previous = null;
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      String part = t.getClass().getSimpleName() + (t.getMessage() == null || t.getMessage().isBlank() ? "" : " " + t.getMessage());
+      String part = t.getClass().getSimpleName()
+          + (t.getMessage() == null || t.getMessage().isBlank() ? "" : " " + t.getMessage());
       if (part.equals(previous) || (previous != null && previous.endsWith(part))) {
         continue;
       }
@@ -450,8 +527,9 @@ public final class ModelDownloader {
       this.out = out;
       this.total = model.size();
       this.startBytes = alreadyThere;
-      out.println((alreadyThere > 0 ? "Resuming the download of " : "Downloading ") + model.name() + " (" + model.fileName() + ", "
-          + model.displaySize() + ", " + model.licence() + ")" + (alreadyThere > 0 ? " at " + megabytes(alreadyThere) + " MB" : "")
+      out.println((alreadyThere > 0 ? "Resuming the download of " : "Downloading ") + model.name()
+          + " (" + model.fileName() + ", " + model.displaySize() + ", " + model.licence() + ")"
+          + (alreadyThere > 0 ? " at " + megabytes(alreadyThere) + " MB" : "")
           + "\n  from " + model.url());
       draw(alreadyThere);
     }
@@ -488,7 +566,8 @@ public final class ModelDownloader {
       int filled = (int) (done * WIDTH / total);
       double seconds = (System.nanoTime() - startNanos) / 1e9;
       String rate = seconds > 0.5 ? String.format(Locale.ROOT, "  %.1f MB/s", (done - startBytes) / 1e6 / seconds) : "";
-      out.print(String.format(Locale.ROOT, "\r  [%s%s] %3d%%  %s / %s MB%s", "#".repeat(filled), "-".repeat(WIDTH - filled), percent,
+      out.print(String.format(Locale.ROOT, "\r  [%s%s] %3d%%  %s / %s MB%s", "#".repeat(filled),
+          "-".repeat(WIDTH - filled), percent,
           megabytes(done), megabytes(total), rate));
       out.flush();
       lastPercent = percent;

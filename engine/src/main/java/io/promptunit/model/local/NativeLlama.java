@@ -39,11 +39,14 @@ final class NativeLlama {
       Class.forName("de.kherud.llama.LlamaModel", true, NativeLlama.class.getClassLoader());
     } catch (ClassNotFoundException | LinkageError e) {
       Throwable cause = e instanceof ExceptionInInitializerError && e.getCause() != null ? e.getCause() : e;
-      throw new LocalModelException("The llama.cpp native library (de.kherud:llama 4.2.0) cannot be loaded on this machine (os.name="
-          + System.getProperty("os.name") + ", os.arch=" + System.getProperty("os.arch") + "): " + ModelDownloader.describe(cause)
-          + ". It ships builds for Linux x86_64/aarch64, macOS x86_64/aarch64 and Windows x86/x86_64; on Linux it needs glibc,"
-          + " libstdc++ and libgomp (OpenMP, e.g. the libgomp1 package). Without it, configure a hosted or server model instead:"
-          + " a hosted model, e.g. promptunit.model=openai:<model> (with promptunit.openai.base-url for Ollama or llama.cpp server).", cause);
+      throw new LocalModelException("The llama.cpp native library (de.kherud:llama 4.2.0) cannot be loaded on this"
+          + " machine (os.name=" + System.getProperty("os.name") + ", os.arch=" + System.getProperty("os.arch")
+          + "): " + ModelDownloader.describe(cause)
+          + ". It ships builds for Linux x86_64/aarch64, macOS x86_64/aarch64 and Windows x86/x86_64;"
+          + " on Linux it needs glibc, libstdc++ and libgomp (OpenMP, e.g. the libgomp1 package)."
+          + " Without it, configure a hosted or server model instead: a hosted model, e.g."
+          + " promptunit.model=openai:<model> (with promptunit.openai.base-url for Ollama or llama.cpp server).",
+          cause);
     }
     ready = true;
   }

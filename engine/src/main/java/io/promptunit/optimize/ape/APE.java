@@ -29,9 +29,11 @@ final class APE implements PromptStrategy {
   /**
    * APE's own parameters (see {@code @Optimize} for each one's meaning).
    *
-   * @param customTemplate the text of a custom generation template (with {@code {{demos}}} and {@code [INSERT]}), or null
+   * @param customTemplate the text of a custom generation template (with {@code {{demos}}} and {@code [INSERT]}), or
+   *     null
    */
-  public record Options(String generation, String customTemplate, int subsamples, int demos, int promptsPerSubsample, String scoring,
+  public record Options(String generation, String customTemplate, int subsamples, int demos,
+      int promptsPerSubsample, String scoring,
       int proposals) {}
 
   private final Options options;
@@ -72,8 +74,10 @@ final class APE implements PromptStrategy {
   public List<Proposal> propose(List<Candidate> parents, OptimizationContext context, int round) {
     Options o = options;
     if (round == 1 && o.scoring().equals("logprob")) {
-      context.note("APE scoring = \"logprob\" was requested, but langchain4j's ChatModel API returns no log-probabilities of a given"
-          + " expected output for " + context.meta().name() + " or the task model; candidates were scored by execution accuracy instead.");
+      context.note("APE scoring = \"logprob\" was requested, "
+          + "but langchain4j's ChatModel API returns no log-probabilities of a given"
+          + " expected output for " + context.meta().name()
+          + " or the task model; candidates were scored by execution accuracy instead.");
     }
     return round == 1 ? generate(parents.get(0), context, round) : resample(parents, context, round);
   }
@@ -87,8 +91,9 @@ final class APE implements PromptStrategy {
       for (int s = 0; s < o.subsamples(); s++) {
         List<Example> demos = context.sample(context.splits().train(), o.demos());
         String ids = demos.stream().map(Example::id).toList().toString();
-        asks.add(context.ask(round, s, generationQuestion(demos, o)).thenApply(answer -> slot.proposals(answer, original, origin,
-            o.promptsPerSubsample(), "induced from demonstrations " + ids, context.options().frozen(), round)));
+        asks.add(context.ask(round, s, generationQuestion(demos, o))
+            .thenApply(answer -> slot.proposals(answer, original, origin, o.promptsPerSubsample(),
+                "induced from demonstrations " + ids, context.options().frozen(), round)));
       }
       return asks;
     });
@@ -100,10 +105,12 @@ final class APE implements PromptStrategy {
       List<CompletableFuture<Yield>> asks = new ArrayList<>();
       for (Candidate parent : parents) {
         InstructionSlot slot = InstructionSlot.of(parent.text(), context.options().frozen());
-        asks.add(context.ask(round, 0, "Generate " + o.proposals() + " variations of the following instruction. Keep its meaning"
+        asks.add(context.ask(round, 0, "Generate " + o.proposals()
+          + " variations of the following instruction. Keep its meaning"
           + " and every rule in it; vary the wording.\n\n<instruction>\n" + slot.instruction() + "\n</instruction>\n\n"
           + "Put each variation inside its own <instruction></instruction> block and write nothing else.")
-            .thenApply(answer -> slot.proposals(answer, parent, "ape-resample", o.proposals(), "a variation of " + parent.id(), context.options().frozen(), round)));
+            .thenApply(answer -> slot.proposals(answer, parent, "ape-resample", o.proposals(),
+                "a variation of " + parent.id(), context.options().frozen(), round)));
       }
       return asks;
     });
@@ -112,16 +119,19 @@ final class APE implements PromptStrategy {
   String generationQuestion(List<Example> demos, Options o) {
     String pairs = demonstrations(demos);
     int n = o.promptsPerSubsample();
-    String ask = "Give " + n + " different candidate instruction" + (n == 1 ? "" : "s") + ", each inside its own <instruction></instruction> block.";
+    String ask = "Give " + n + " different candidate instruction" + (n == 1 ? "" : "s")
+        + ", each inside its own <instruction></instruction> block.";
     if (o.customTemplate() != null) {
       return o.customTemplate().replace("{{demos}}", pairs)
           + "\n\nWrite the text that belongs where " + INSERT + " stands. " + ask;
     }
     if (o.generation().equals("insert")) {
-      return "I gave a friend an instruction: " + INSERT + "\nBased on the instruction they produced the following input-output pairs:\n\n"
+      return "I gave a friend an instruction: " + INSERT
+          + "\nBased on the instruction they produced the following input-output pairs:\n\n"
           + pairs + "\nWhat text belongs where " + INSERT + " stands? " + ask;
     }
-    return "I gave a friend an instruction and some inputs. The friend read the instruction and wrote an output for every one of"
+    return "I gave a friend an instruction and some inputs. "
+        + "The friend read the instruction and wrote an output for every one of"
         + " the inputs. Here are the input-output pairs:\n\n" + pairs
         + "\nThe instruction was: ...\nState the instruction completely, including any rule the outputs follow. " + ask;
   }
@@ -134,7 +144,8 @@ final class APE implements PromptStrategy {
         text.append(' ').append(StrategyText.cut(demo.variables().values().iterator().next().toString())).append('\n');
       } else {
         text.append('\n');
-        demo.variables().forEach((name, value) -> text.append("  ").append(name).append(": ").append(StrategyText.cut(value.toString())).append('\n'));
+        demo.variables().forEach((name, value) -> text.append("  ").append(name).append(": ")
+            .append(StrategyText.cut(value.toString())).append('\n'));
       }
       text.append("Output: ").append(StrategyText.cut(demo.expected())).append("\n\n");
     }

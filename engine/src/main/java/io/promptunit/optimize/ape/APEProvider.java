@@ -57,7 +57,8 @@ public final class APEProvider implements StrategyProvider {
     }
     Optional<String> text = Resource.find(parameters.classLoader(), path).map(Resource::readText);
     if (text.isEmpty()) {
-      parameters.problem("generationTemplate = \"" + path + "\" is not on the classpath; create src/test/resources/" + path);
+      parameters.problem("generationTemplate = \"" + path
+          + "\" is not on the classpath; create src/test/resources/" + path);
       return null;
     }
     if (!text.get().contains("{{demos}}") || !text.get().contains(APE.INSERT)) {

@@ -57,7 +57,8 @@ final class OPRO implements PromptStrategy {
   @Override
   public WorstCase worstCase(int parents, int round, OptimizationContext context) {
     Options o = options;
-    // the trajectory grows by up to candidatesPerStep a step until it holds trajectorySize; each exemplar shows the frame
+    // the trajectory grows by up to candidatesPerStep a step until it holds trajectorySize; each exemplar shows the
+    // frame
     double trajectory = Math.min(o.trajectorySize(), 1 + o.candidatesPerStep() * (round - 1));
     return new WorstCase(o.candidatesPerStep(), 0, o.candidatesPerStep(), o.candidatesPerStep() * 0.75,
         Math.min(o.trajectorySize(), 1 + (long) o.candidatesPerStep() * (round - 1)) + o.exemplars(), o.exemplars(),
@@ -75,13 +76,18 @@ final class OPRO implements PromptStrategy {
       for (int i = 0; i < o.candidatesPerStep(); i++) {
         String rationale = "step " + round + " sample " + (i + 1);
         // the same question, sampled again: each sample is its own call with its own recorded answer
-        samples.add(context.ask(round, i, question).thenApply(answer -> slot.proposals(answer, best, "opro", 1, rationale, context.options().frozen(), round)));
+        samples.add(context.ask(round, i, question)
+            .thenApply(answer -> slot.proposals(answer, best, "opro", 1, rationale, context.options().frozen(),
+                round)));
       }
       return samples;
     });
   }
 
-  /** The trajectory shown to the optimizer: scored candidates above the floor, the best {@code trajectorySize}, ascending. */
+  /**
+   * The trajectory shown to the optimizer: scored candidates above the floor, the best {@code trajectorySize},
+   * ascending.
+   */
   public List<Candidate> trajectory(OptimizationContext context) {
     Options o = options;
     List<Candidate> scored = new ArrayList<>(context.candidates().stream()
@@ -97,22 +103,27 @@ final class OPRO implements PromptStrategy {
   String metaPrompt(OptimizationContext context, InstructionSlot slot) {
     Options o = options;
     StringBuilder q = new StringBuilder();
-    q.append("Your task is to write an instruction for a language model. Below are earlier instructions with their scores"
+    q.append("Your task is to write an instruction for a language model. "
+        + "Below are earlier instructions with their scores"
         + " (the percentage of examples answered correctly, 0-100), from lowest to highest.\n\n");
     for (Candidate candidate : trajectory(context)) {
       String instruction = InstructionSlot.of(candidate.text(), context.options().frozen()).instruction();
       q.append("text:\n").append(instruction).append("\nscore:\n")
-          .append(String.format(Locale.ROOT, "%d", Math.round(context.selectionScore(candidate.id()) * 100))).append("\n\n");
+          .append(String.format(Locale.ROOT, "%d",
+              Math.round(context.selectionScore(candidate.id()) * 100))).append("\n\n");
     }
-    q.append("Below are examples of the task. ").append(SLOT).append(" shows where the instruction goes; the output is the correct answer.\n\n");
+    q.append("Below are examples of the task. ").append(SLOT)
+        .append(" shows where the instruction goes; the output is the correct answer.\n\n");
     for (Example exemplar : context.sample(context.splits().train(), o.exemplars())) {
       String input = slot.with(SLOT);
       for (var variable : exemplar.variables().entrySet()) {
         input = input.replace("{{" + variable.getKey() + "}}", StrategyText.cut(variable.getValue().toString()));
       }
-      q.append("input:\n").append(input).append("\noutput:\n").append(StrategyText.cut(exemplar.expected())).append("\n\n");
+      q.append("input:\n").append(input).append("\noutput:\n")
+          .append(StrategyText.cut(exemplar.expected())).append("\n\n");
     }
-    q.append("Write a new instruction that is different from all the instructions above and scores higher than all of them."
+    q.append("Write a new instruction that is different from all the instructions above and scores "
+        + "higher than all of them."
         + " Write only the instruction, inside <instruction></instruction>.");
     return q.toString();
   }

@@ -36,7 +36,8 @@ final class PE2 implements PromptStrategy {
   }
 
   private static final Pattern DISPUTED_LABEL = Pattern.compile(
-      "(label|expected output)[^.\\n]{0,60}\\b(is|seems|looks|might be)\\b[^.\\n]{0,20}\\b(wrong|incorrect|mislabel)", Pattern.CASE_INSENSITIVE);
+      "(label|expected output)[^.\\n]{0,60}\\b(is|seems|looks|might be)\\b[^.\\n]{0,20}\\b(wrong|incorrect|mislabel)",
+      Pattern.CASE_INSENSITIVE);
 
   @Override
   public String name() {
@@ -59,7 +60,8 @@ final class PE2 implements PromptStrategy {
     long scoring = StrategyText.minibatchScoringCalls(context);
     long history = o.history() ? (long) context.options().rounds() * context.options().beamSize() * o.proposals() : 0;
     // the answer holds the new prompt plus a paragraph of reasoning per example
-    return new WorstCase((long) parents * o.proposals(), parents * scoring, (long) parents * o.proposals(), parents * o.proposals() * 0.75,
+    return new WorstCase((long) parents * o.proposals(), parents * scoring, (long) parents * o.proposals(),
+        parents * o.proposals() * 0.75,
         1 + history, o.batchSize(), 1 + history / 2.0,
         1.5 + 0.5 * o.batchSize());
   }
@@ -79,14 +81,16 @@ final class PE2 implements PromptStrategy {
         Candidate parent = parents.get(p);
         for (int i = 0; i < o.proposals(); i++) {
           List<ExampleResult> batch = context.sample(errors, o.batchSize());
-          asks.add(context.ask(round, i, question(parent, batch, context)).thenApply(answer -> proposal(parent, batch, answer, context, round)));
+          asks.add(context.ask(round, i, question(parent, batch, context))
+              .thenApply(answer -> proposal(parent, batch, answer, context, round)));
         }
       }
       return asks;
     });
   }
 
-  private Yield proposal(Candidate parent, List<ExampleResult> batch, io.promptunit.optimize.Answer asked, OptimizationContext context, int round) {
+  private Yield proposal(Candidate parent, List<ExampleResult> batch, io.promptunit.optimize.Answer asked,
+      OptimizationContext context, int round) {
     Options o = options;
     if (asked.failed()) {
       return asked.rejection(round, parent.id(), "pe2");
@@ -100,13 +104,15 @@ final class PE2 implements PromptStrategy {
     }
     List<String> prompts = Tagged.all(answer, "prompt");
     if (prompts.isEmpty()) {
-      return yield.plus(Yield.rejected(round, parent.id(), "pe2", "the optimizer's answer has no <prompt>...</prompt> block", answer));
+      return yield.plus(Yield.rejected(round, parent.id(), "pe2",
+          "the optimizer's answer has no <prompt>...</prompt> block", answer));
     }
     String prompt = prompts.get(prompts.size() - 1);
     if (o.stepSize() > 0) {
       int changed = wordsChanged(parent.text(), prompt);
       if (changed > o.stepSize()) {
-        return yield.plus(Yield.rejected(round, parent.id(), "pe2", "changed " + changed + " words, more than the step size of " + o.stepSize(), prompt));
+        return yield.plus(Yield.rejected(round, parent.id(), "pe2",
+            "changed " + changed + " words, more than the step size of " + o.stepSize(), prompt));
       }
     }
     List<String> reasoning = Tagged.all(answer, "reasoning");
@@ -119,40 +125,56 @@ final class PE2 implements PromptStrategy {
     Options o = options;
     StringBuilder q = new StringBuilder();
     q.append("You will improve a prompt in two steps.\n")
-        .append("Step 1: examine the current prompt and a batch of examples on which the model's output was wrong, and reason")
-        .append(" about each example with the questions below.\n")
-        .append("Step 2: based on that reasoning, write a new prompt that makes the model produce the expected outputs.\n\n");
-    q.append("## How the prompt is used\n")
-        .append("For every example, the placeholders in {{double braces}} are replaced by the example's values and the result is")
-        .append(" sent to the model as the user message");
-    context.suite().system().ifPresent(system -> q.append(", after this system message:\n<system>\n").append(system.text()).append("\n</system>\n"));
-    q.append(context.suite().system().isPresent() ? "" : ".\n");
-    q.append("The current prompt (the part you will rewrite):\n<current_prompt>\n").append(parent.text()).append("\n</current_prompt>\n");
-    Double score = context.selectionScore(parent.id());
-    if (score != null) {
-      q.append(String.format(Locale.ROOT, "It passes %.0f%% of the %s examples.\n", score * 100, context.splits().selectionName()));
-    }
+        .append("Step 1: examine the current prompt and a batch of examples on which the model's output was wrong,")
+        .append(" and reason about each example with the questions below.\n")
+        .append("Step 2: based on that reasoning, write a new prompt that makes the model produce the expected")
+        .append(" outputs.\n\n");
+    appendPromptInUse(q, parent, context);
     if (o.history()) {
-      q.append("\n## Earlier prompts and their scores (best last)\n");
-      context.candidates().stream()
-          .filter(c -> context.selectionScore(c.id()) != null)
-          .sorted(Comparator.comparingDouble(c -> context.selectionScore(c.id())))
-          .forEach(c -> q.append(String.format(Locale.ROOT, "<prompt score=\"%.0f\">\n%s\n</prompt>\n", context.selectionScore(c.id()) * 100, c.text()))
-              .append(c.rationale().isEmpty() ? "" : "edit summary: " + firstLine(c.rationale()) + "\n"));
+      appendEarlierPrompts(q, context);
     }
-    q.append("\n## Examples the model got wrong (the expected outputs are correct)\n").append(StrategyText.errors(batch));
+    q.append("\n## Examples the model got wrong (the expected outputs are correct)\n")
+        .append(StrategyText.errors(batch));
     q.append("\n## Step 1\nFor each example, answer inside <reasoning></reasoning>:\n")
         .append("1. Is the output correct? (No: explain how it differs from the expected output.)\n")
         .append("2. Did the model follow the prompt?\n")
         .append("3. Does the prompt describe the task correctly and completely for this example?\n")
         .append("4. Is an edit to the prompt needed?\n")
         .append("5. If so, what concrete edit would lead to the expected output?\n");
-    q.append("\n## Step 2\nWrite the complete new prompt inside <prompt></prompt> and a one-sentence summary of your edit inside <summary></summary>.\n");
+    q.append("\n## Step 2\nWrite the complete new prompt inside <prompt></prompt> and a one-sentence summary")
+        .append(" of your edit inside <summary></summary>.\n");
     if (o.stepSize() > 0) {
       q.append("Change at most ").append(o.stepSize()).append(" words of the current prompt.\n");
     }
     q.append(StrategyText.keepRules(context.rules()));
     return q.toString();
+  }
+
+  /** How the prompt reaches the model (with the system message, if any), the prompt itself and its score. */
+  private static void appendPromptInUse(StringBuilder q, Candidate parent, OptimizationContext context) {
+    q.append("## How the prompt is used\n")
+        .append("For every example, the placeholders in {{double braces}} are replaced by the example's values")
+        .append(" and the result is sent to the model as the user message");
+    context.suite().system().ifPresent(system -> q.append(", after this system message:\n<system>\n")
+        .append(system.text()).append("\n</system>\n"));
+    q.append(context.suite().system().isPresent() ? "" : ".\n");
+    q.append("The current prompt (the part you will rewrite):\n<current_prompt>\n").append(parent.text())
+        .append("\n</current_prompt>\n");
+    Double score = context.selectionScore(parent.id());
+    if (score != null) {
+      q.append(String.format(Locale.ROOT, "It passes %.0f%% of the %s examples.\n", score * 100,
+          context.splits().selectionName()));
+    }
+  }
+
+  private static void appendEarlierPrompts(StringBuilder q, OptimizationContext context) {
+    q.append("\n## Earlier prompts and their scores (best last)\n");
+    context.candidates().stream()
+        .filter(c -> context.selectionScore(c.id()) != null)
+        .sorted(Comparator.comparingDouble(c -> context.selectionScore(c.id())))
+        .forEach(c -> q.append(String.format(Locale.ROOT, "<prompt score=\"%.0f\">\n%s\n</prompt>\n",
+                context.selectionScore(c.id()) * 100, c.text()))
+            .append(c.rationale().isEmpty() ? "" : "edit summary: " + firstLine(c.rationale()) + "\n"));
   }
 
   private static String firstLine(String text) {

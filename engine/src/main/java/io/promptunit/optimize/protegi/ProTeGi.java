@@ -22,7 +22,8 @@ import java.util.List;
 final class ProTeGi implements PromptStrategy {
 
   /** ProTeGi's own parameters (see {@code @Optimize} for each one's meaning). */
-  public record Options(int gradients, int errorsPerGradient, int editsPerGradient, int paraphrases, int maxExpansion) {}
+  public record Options(int gradients, int errorsPerGradient, int editsPerGradient, int paraphrases,
+      int maxExpansion) {}
 
   private final Options options;
 
@@ -51,9 +52,11 @@ final class ProTeGi implements PromptStrategy {
     long scoring = StrategyText.minibatchScoringCalls(context);
     long meta = o.gradients() + (long) o.gradients() * (o.paraphrases() > 0 ? 1 + o.editsPerGradient() : 1);
     // critique (a short text), edit (editsPerGradient prompts), paraphrase (paraphrases prompts): per call on average
-    double answer = (0.5 + o.editsPerGradient() + (o.paraphrases() > 0 ? o.paraphrases() : 0)) / (o.paraphrases() > 0 ? 3.0 : 2.0);
+    double answer = (0.5 + o.editsPerGradient() + (o.paraphrases() > 0 ? o.paraphrases() : 0))
+        / (o.paraphrases() > 0 ? 3.0 : 2.0);
     long expansion = Math.min(o.maxExpansion(), (long) o.gradients() * o.editsPerGradient() * (1 + o.paraphrases()));
-    return new WorstCase(parents * meta, parents * scoring, (long) parents * expansion, parents * expansion * 0.75, 1, o.errorsPerGradient(),
+    return new WorstCase(parents * meta, parents * scoring, (long) parents * expansion, parents * expansion * 0.75, 1,
+        o.errorsPerGradient(),
         1, answer);
   }
 
@@ -64,7 +67,8 @@ final class ProTeGi implements PromptStrategy {
     boolean paraphrase = o.paraphrases() > 0;
     long withErrors = errorsByParent.stream().filter(errors -> !errors.isEmpty()).count();
     long planned = withErrors * o.gradients() * (2L + (paraphrase ? o.editsPerGradient() : 0));
-    return context.collect(paraphrase ? "critique → edit → paraphrase" : "critique → edit", paraphrase ? 3 : 2, planned, () -> {
+    String phase = paraphrase ? "critique → edit → paraphrase" : "critique → edit";
+    return context.collect(phase, paraphrase ? 3 : 2, planned, () -> {
       List<CompletableFuture<Yield>> chains = new ArrayList<>();
       for (int p = 0; p < parents.size(); p++) {
         List<ExampleResult> errors = errorsByParent.get(p);
@@ -80,7 +84,8 @@ final class ProTeGi implements PromptStrategy {
   }
 
   /** One textual gradient: the critique, as soon as it arrives the edit, as soon as that arrives its paraphrases. */
-  private CompletableFuture<Yield> gradient(Candidate parent, List<ExampleResult> shown, int g, OptimizationContext context, int round) {
+  private CompletableFuture<Yield> gradient(Candidate parent, List<ExampleResult> shown, int g,
+      OptimizationContext context, int round) {
     Options o = options;
     return context.ask(round, g, gradientQuestion(parent, shown, context)).thenCompose(answer -> {
       if (answer.failed()) {
@@ -92,7 +97,8 @@ final class ProTeGi implements PromptStrategy {
             "the optimizer's answer has no <critique>...</critique> block", answer.text().get()));
       }
       String critique = critiques.get(0);
-      return context.ask(round, g, editQuestion(parent, shown, critique, o.editsPerGradient(), context)).thenCompose(editAnswer -> {
+      return context.ask(round, g, editQuestion(parent, shown, critique, o.editsPerGradient(), context))
+          .thenCompose(editAnswer -> {
         if (editAnswer.failed()) {
           return OptimizationContext.done(editAnswer.rejection(round, parent.id(), "edit"));
         }
@@ -105,9 +111,11 @@ final class ProTeGi implements PromptStrategy {
         List<String> kept = edits.subList(0, Math.min(edits.size(), o.editsPerGradient()));
         for (int e = 0; e < kept.size(); e++) {
           String edit = kept.get(e);
-          CompletableFuture<Yield> part = OptimizationContext.done(Yield.of(new Proposal(edit, parent.id(), "edit", critique)));
+          CompletableFuture<Yield> part =
+              OptimizationContext.done(Yield.of(new Proposal(edit, parent.id(), "edit", critique)));
           if (o.paraphrases() > 0) {
-            part = part.thenCombine(paraphrases(parent, edit, critique, g * o.editsPerGradient() + e, context, round), Yield::plus);
+            int index = g * o.editsPerGradient() + e;
+            part = part.thenCombine(paraphrases(parent, edit, critique, index, context, round), Yield::plus);
           }
           parts.add(part);
         }
@@ -116,7 +124,8 @@ final class ProTeGi implements PromptStrategy {
     });
   }
 
-  private CompletableFuture<Yield> paraphrases(Candidate parent, String edit, String critique, int index, OptimizationContext context, int round) {
+  private CompletableFuture<Yield> paraphrases(Candidate parent, String edit, String critique, int index,
+      OptimizationContext context, int round) {
     Options o = options;
     return context.ask(round, index, paraphraseQuestion(edit, o.paraphrases(), context)).thenApply(answer -> {
       if (answer.failed()) {
@@ -124,7 +133,8 @@ final class ProTeGi implements PromptStrategy {
       }
       List<String> variants = Tagged.all(answer.text().get(), "prompt");
       if (variants.isEmpty()) {
-        return Yield.rejected(round, parent.id(), "paraphrase", "the optimizer's answer has no <prompt>...</prompt> block", answer.text().get());
+        return Yield.rejected(round, parent.id(), "paraphrase",
+            "the optimizer's answer has no <prompt>...</prompt> block", answer.text().get());
       }
       Yield yield = Yield.NONE;
       for (String variant : variants.subList(0, Math.min(variants.size(), o.paraphrases()))) {
@@ -135,7 +145,8 @@ final class ProTeGi implements PromptStrategy {
   }
 
   static String gradientQuestion(Candidate parent, List<ExampleResult> errors, OptimizationContext context) {
-    return "A language model is given the prompt below (placeholders in {{double braces}} are filled in per example).\n\n"
+    return "A language model is given the prompt below (placeholders in {{double braces}} are filled "
+        + "in per example).\n\n"
         + "<prompt>\n" + parent.text() + "\n</prompt>\n\n"
         + "With this prompt the model got the following examples wrong. The expected outputs are correct.\n\n"
         + StrategyText.errors(errors) + "\n"
@@ -144,12 +155,15 @@ final class ProTeGi implements PromptStrategy {
         + " Answer with the critique inside <critique></critique>.";
   }
 
-  static String editQuestion(Candidate parent, List<ExampleResult> errors, String critique, int edits, OptimizationContext context) {
-    return "A language model is given the prompt below (placeholders in {{double braces}} are filled in per example).\n\n"
+  static String editQuestion(Candidate parent, List<ExampleResult> errors, String critique, int edits,
+      OptimizationContext context) {
+    return "A language model is given the prompt below (placeholders in {{double braces}} are filled "
+        + "in per example).\n\n"
         + "<prompt>\n" + parent.text() + "\n</prompt>\n\n"
         + "It got these examples wrong:\n\n" + StrategyText.errors(errors) + "\n"
         + "A reviewer found this problem with the prompt:\n<critique>\n" + critique + "\n</critique>\n\n"
-        + "Write " + edits + " improved version" + (edits == 1 ? "" : "s") + " of the whole prompt that fix" + (edits == 1 ? "es" : "")
+        + "Write " + edits + " improved version" + (edits == 1 ? "" : "s") + " of the whole prompt that fix"
+        + (edits == 1 ? "es" : "")
         + " this problem, so that these examples and others like them are handled correctly.\n"
         + StrategyText.keepRules(context.rules())
         + "Put each complete new prompt inside its own <prompt></prompt> block and write nothing else.";

@@ -69,7 +69,8 @@ public final class AnthropicBatchClient implements BatchClient {
 
   @Override
   public BatchStatus submit(Path requests) throws IOException {
-    HttpRequest create = http.request("/messages/batches").header("Content-Type", "application/json").POST(BodyPublishers.ofFile(requests)).build();
+    HttpRequest create = http.request("/messages/batches").header("Content-Type", "application/json")
+        .POST(BodyPublishers.ofFile(requests)).build();
     return status(http.upload(create, "create a message batch from " + requests.getFileName()));
   }
 
@@ -78,33 +79,42 @@ public final class AnthropicBatchClient implements BatchClient {
     return status(http.json(http.request("/messages/batches/" + id).GET().build(), "read message batch " + id));
   }
 
-  /** {@code in_progress}, {@code canceling} or {@code ended}; the per-request outcomes are in the counts and the results. */
+  /**
+   * {@code in_progress}, {@code canceling} or {@code ended}; the per-request outcomes are in the counts and the
+   * results.
+   */
   private static BatchStatus status(JsonNode batch) throws IOException {
     String state = batch.path("processing_status").asText();
     BatchStatus.State parsed = switch (state) {
       case "in_progress" -> BatchStatus.State.IN_PROGRESS;
       case "canceling" -> BatchStatus.State.CANCELLING;
       case "ended" -> BatchStatus.State.COMPLETED;
-      default -> throw new IOException("Anthropic answered a message batch with unknown processing_status \"" + state + "\": "
+      default -> throw new IOException("Anthropic answered a message batch with unknown processing_status \"" + state
+          + "\": "
           + BatchHttp.abbreviate(batch.toString()));
     };
     JsonNode counts = batch.path("request_counts");
     long succeeded = counts.path("succeeded").asLong();
     long failed = counts.path("errored").asLong() + counts.path("canceled").asLong() + counts.path("expired").asLong();
-    Optional<String> results = batch.hasNonNull("results_url") ? Optional.of(batch.get("results_url").asText()) : Optional.empty();
-    return new BatchStatus(batch.path("id").asText(), "", parsed, state, succeeded + failed + counts.path("processing").asLong(), succeeded, failed,
+    Optional<String> results = batch.hasNonNull("results_url")
+        ? Optional.of(batch.get("results_url").asText()) : Optional.empty();
+    return new BatchStatus(batch.path("id").asText(), "", parsed, state,
+        succeeded + failed + counts.path("processing").asLong(), succeeded, failed,
         results, Optional.empty(), "");
   }
 
   @Override
   public void results(BatchStatus finished, ResultSink sink) throws IOException {
     if (finished.outputFileId().isPresent()) {
-      http.lines(http.request(finished.outputFileId().get()).GET().build(), "download the results of message batch " + finished.id(),
+      http.lines(http.request(finished.outputFileId().get()).GET().build(),
+          "download the results of message batch " + finished.id(),
           line -> result(line, sink));
     }
   }
 
-  /** One result line: {@code {"custom_id", "result": {"type": "succeeded" | "errored" | "canceled" | "expired", ...}}}. */
+  /**
+   * One result line: {@code {"custom_id", "result": {"type": "succeeded" | "errored" | "canceled" | "expired", ...}}}.
+   */
   private void result(String line, ResultSink sink) throws IOException {
     JsonNode node = BatchHttp.JSON.readTree(line);
     String id = node.path("custom_id").asText();
@@ -124,15 +134,18 @@ public final class AnthropicBatchClient implements BatchClient {
         }
         JsonNode usage = message.path("usage");
         // as an interactive call: an answer may echo a key, which must reach no cassette
-        sink.answer(id, new Answer(http.redact(text.toString()), usage.path("input_tokens").asLong(), usage.path("output_tokens").asLong()));
+        sink.answer(id, new Answer(http.redact(text.toString()), usage.path("input_tokens").asLong(),
+            usage.path("output_tokens").asLong()));
       }
       case "errored" -> {
         JsonNode error = result.path("error").path("error");
-        sink.error(id, http.redact(error.path("type").asText("error") + ": " + BatchHttp.abbreviate(error.path("message").asText(result.toString()))));
+        sink.error(id, http.redact(error.path("type").asText("error") + ": "
+            + BatchHttp.abbreviate(error.path("message").asText(result.toString()))));
       }
       case "canceled" -> sink.error(id, "canceled: the message batch was canceled before this request was processed");
       case "expired" -> sink.error(id, "expired: the message batch ended (24 hours) before this request was processed");
-      default -> sink.error(id, http.redact("an unknown result type \"" + type + "\": " + BatchHttp.abbreviate(result.toString())));
+      default -> sink.error(id, http.redact("an unknown result type \"" + type + "\": "
+          + BatchHttp.abbreviate(result.toString())));
     }
   }
 }

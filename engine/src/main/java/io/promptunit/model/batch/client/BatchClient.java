@@ -22,7 +22,10 @@ public interface BatchClient {
   /** The provider id, e.g. {@code openai}. */
   String provider();
 
-  /** A new request file at {@code file}, in this provider's format, written as requests are added (never held in memory). */
+  /**
+   * A new request file at {@code file}, in this provider's format, written as requests are added (never held in
+   * memory).
+   */
   RequestFile requestFile(Path file) throws IOException;
 
   /** Uploads the finished request file and creates a batch of its requests; the returned status names the batch. */
@@ -55,7 +58,10 @@ public interface BatchClient {
 
   /** A request file being written. */
   interface RequestFile extends Closeable {
-    /** Adds the request {@code body} (a JSON object, as the provider's interactive endpoint takes it) under {@code customId}. */
+    /**
+     * Adds the request {@code body} (a JSON object, as the provider's interactive endpoint takes it) under
+     * {@code customId}.
+     */
     void add(String customId, WireRequest request) throws IOException;
 
     /** Requests added so far. */

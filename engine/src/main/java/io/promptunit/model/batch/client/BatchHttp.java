@@ -61,13 +61,18 @@ final class BatchHttp {
 
   /** A request to {@code path} under the base URL, or to an absolute URL the provider gave. */
   HttpRequest.Builder request(String pathOrUrl) {
-    URI uri = URI.create(pathOrUrl.startsWith("http://") || pathOrUrl.startsWith("https://") ? pathOrUrl : baseUrl + pathOrUrl);
+    URI uri = URI.create(pathOrUrl.startsWith("http://") || pathOrUrl.startsWith("https://") ? pathOrUrl
+        : baseUrl + pathOrUrl);
     return authenticate.apply(HttpRequest.newBuilder(uri));
   }
 
-  /** Sends a small call (it must start answering within the timeout) and reads its JSON answer; a non-2xx status is a failure. */
+  /**
+   * Sends a small call (it must start answering within the timeout) and reads its JSON answer; a non-2xx status is a
+   * failure.
+   */
   JsonNode json(HttpRequest request, String what) throws IOException {
-    HttpResponse<String> response = send(HttpRequest.newBuilder(request, (name, value) -> true).timeout(timeout).build(),
+    HttpResponse<String> response = send(HttpRequest.newBuilder(request, (name, value) -> true)
+        .timeout(timeout).build(),
         HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), what);
     if (response.statusCode() / 100 != 2) {
       throw failure(what, response.statusCode(), response.body());
@@ -86,7 +91,8 @@ final class BatchHttp {
 
   /** Sends a small call and returns the response itself (its headers matter); a non-2xx status is a failure. */
   HttpResponse<String> raw(HttpRequest request, String what) throws IOException {
-    HttpResponse<String> response = send(HttpRequest.newBuilder(request, (name, value) -> true).timeout(timeout).build(),
+    HttpResponse<String> response = send(HttpRequest.newBuilder(request, (name, value) -> true)
+        .timeout(timeout).build(),
         HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), what);
     if (response.statusCode() / 100 != 2) {
       throw failure(what, response.statusCode(), response.body());
@@ -110,14 +116,16 @@ final class BatchHttp {
     }
   }
 
-  private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler, String what) throws IOException {
+  private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler,
+      String what) throws IOException {
     try {
       return http.send(request, handler);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("interrupted while trying to " + what);
     } catch (IOException e) {
-      throw new IOException("could not " + what + " at " + redact(baseUrl) + ": " + redact(String.valueOf(e.getMessage())), e);
+      throw new IOException("could not " + what + " at " + redact(baseUrl) + ": "
+          + redact(String.valueOf(e.getMessage())), e);
     }
   }
 
@@ -128,7 +136,8 @@ final class BatchHttp {
     } catch (IOException notJson) {
       // the body as it is
     }
-    return new BatchApiException(provider + "'s batch API could not " + what + " (HTTP " + status + " from " + redact(baseUrl) + "): "
+    return new BatchApiException(provider + "'s batch API could not " + what + " (HTTP " + status + " from "
+        + redact(baseUrl) + "): "
         + redact(abbreviate(message)), status);
   }
 
@@ -147,7 +156,8 @@ final class BatchHttp {
     private int count;
 
     JsonRequestFile(java.nio.file.Path file) throws IOException {
-      this.out = new CountingStream(new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(file), 1 << 16));
+      this.out =
+          new CountingStream(new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(file), 1 << 16));
       this.generator = JSON.getFactory().createGenerator(out, com.fasterxml.jackson.core.JsonEncoding.UTF8);
     }
 

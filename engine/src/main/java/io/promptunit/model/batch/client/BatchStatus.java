@@ -21,7 +21,8 @@ import org.apiguardian.api.API;
  * @param errors the provider's errors about the batch as a whole (e.g. a malformed request file), or empty
  */
 @API(status = INTERNAL, since = "0.1")
-public record BatchStatus(String id, String inputFileId, State state, String providerState, long total, long completed, long failed,
+public record BatchStatus(String id, String inputFileId, State state, String providerState, long total,
+    long completed, long failed,
     Optional<String> outputFileId, Optional<String> errorFileId, String errors) {
 
   /** The states PromptUnit tells apart; providers name them differently. */
@@ -50,7 +51,8 @@ public record BatchStatus(String id, String inputFileId, State state, String pro
 
   /** {@code in_progress: 3 of 5 done, 1 failed} */
   public String describe() {
-    return String.format(Locale.ROOT, "%s: %d of %s done, %d failed", providerState, completed + failed, total == 0 ? "?" : Long.toString(total),
+    return String.format(Locale.ROOT, "%s: %d of %s done, %d failed", providerState, completed + failed,
+        total == 0 ? "?" : Long.toString(total),
         failed);
   }
 }

@@ -26,7 +26,10 @@ import java.util.Optional;
 public final class GeminiBatchClient implements BatchClient {
 
   private final BatchHttp http;
-  /** The scheme, host and port of the base URL: uploads and downloads live beside the API, under {@code /upload} and {@code /download}. */
+  /**
+   * The scheme, host and port of the base URL: uploads and downloads live beside the API, under {@code /upload} and
+   * {@code /download}.
+   */
   private final String root;
   /** The API path of the base URL, e.g. {@code /v1beta}. */
   private final String apiPath;
@@ -89,19 +92,24 @@ public final class GeminiBatchClient implements BatchClient {
     ObjectNode batch = create.putObject("batch");
     batch.put("display_name", "promptunit " + requests.getFileName());
     batch.putObject("input_config").put("file_name", fileName);
-    JsonNode operation = http.json(http.request("/models/" + model + ":batchGenerateContent").header("Content-Type", "application/json")
+    JsonNode operation = http.json(http.request("/models/" + model + ":batchGenerateContent")
+        .header("Content-Type", "application/json")
         .POST(BodyPublishers.ofString(create.toString())).build(), "create a batch of " + fileName);
     return status(operation, fileName);
   }
 
-  /** The Files API's resumable upload: start (metadata), then the bytes in one finalizing request, streamed from disk. */
+  /**
+   * The Files API's resumable upload: start (metadata), then the bytes in one finalizing request, streamed from disk.
+   */
   private String upload(Path requests) throws IOException {
     long size = Files.size(requests);
-    String metadata = BatchHttp.JSON.createObjectNode().set("file", BatchHttp.JSON.createObjectNode().put("display_name", requests.getFileName().toString()))
+    String metadata = BatchHttp.JSON.createObjectNode()
+        .set("file", BatchHttp.JSON.createObjectNode().put("display_name", requests.getFileName().toString()))
         .toString();
     HttpRequest start = http.request(root + "/upload" + apiPath + "/files")
         .header("X-Goog-Upload-Protocol", "resumable").header("X-Goog-Upload-Command", "start")
-        .header("X-Goog-Upload-Header-Content-Length", Long.toString(size)).header("X-Goog-Upload-Header-Content-Type", "application/jsonl")
+        .header("X-Goog-Upload-Header-Content-Length", Long.toString(size))
+        .header("X-Goog-Upload-Header-Content-Type", "application/jsonl")
         .header("Content-Type", "application/json").POST(BodyPublishers.ofString(metadata)).build();
     HttpResponse<String> started = http.raw(start, "start the upload of " + requests.getFileName());
     String uploadUrl = started.headers().firstValue("X-Goog-Upload-URL").orElseThrow(() -> new IOException(
@@ -109,9 +117,11 @@ public final class GeminiBatchClient implements BatchClient {
     HttpRequest bytes = HttpRequest.newBuilder(URI.create(uploadUrl)).header("x-goog-api-key", key)
         .header("X-Goog-Upload-Offset", "0").header("X-Goog-Upload-Command", "upload, finalize")
         .POST(BodyPublishers.ofFile(requests)).build();
-    String name = http.upload(bytes, "upload the request file " + requests.getFileName()).path("file").path("name").asText();
+    String name = http.upload(bytes, "upload the request file " + requests.getFileName()).path("file")
+        .path("name").asText();
     if (name.isEmpty()) {
-      throw new IOException("Gemini's Files API answered the upload of " + requests.getFileName() + " without a file name");
+      throw new IOException("Gemini's Files API answered the upload of " + requests.getFileName()
+          + " without a file name");
     }
     return name;
   }
@@ -121,7 +131,9 @@ public final class GeminiBatchClient implements BatchClient {
     return status(http.json(http.request("/" + id).GET().build(), "read batch " + id), "");
   }
 
-  /** A batch operation: {@code {"name", "metadata": {"state", "batchStats"}, "done", "response": {"responsesFile"}}}. */
+  /**
+   * A batch operation: {@code {"name", "metadata": {"state", "batchStats"}, "done", "response": {"responsesFile"}}}.
+   */
   private BatchStatus status(JsonNode operation, String inputFile) throws IOException {
     JsonNode metadata = operation.path("metadata");
     String state = metadata.path("state").asText();
@@ -132,27 +144,37 @@ public final class GeminiBatchClient implements BatchClient {
       case "BATCH_STATE_FAILED" -> BatchStatus.State.FAILED;
       case "BATCH_STATE_CANCELLED" -> BatchStatus.State.CANCELLED;
       case "BATCH_STATE_EXPIRED" -> BatchStatus.State.EXPIRED;
-      default -> throw new IOException("Gemini answered a batch with unknown state \"" + state + "\": " + BatchHttp.abbreviate(operation.toString()));
+      default -> throw new IOException("Gemini answered a batch with unknown state \"" + state + "\": "
+          + BatchHttp.abbreviate(operation.toString()));
     };
     JsonNode stats = metadata.path("batchStats");
     JsonNode output = operation.path("response").isMissingNode() ? metadata.path("output") : operation.path("response");
-    Optional<String> responses = output.hasNonNull("responsesFile") ? Optional.of(output.get("responsesFile").asText()) : Optional.empty();
-    String errors = operation.path("error").isMissingNode() ? "" : http.redact(operation.path("error").path("message").asText(""));
-    return new BatchStatus(operation.path("name").asText(), inputFile.isEmpty() ? metadata.path("inputConfig").path("fileName").asText("") : inputFile,
-        parsed, state.replace("BATCH_STATE_", "").toLowerCase(java.util.Locale.ROOT), stats.path("requestCount").asLong(),
-        stats.path("successfulRequestCount").asLong(), stats.path("failedRequestCount").asLong(), responses, Optional.empty(), errors);
+    Optional<String> responses = output.hasNonNull("responsesFile")
+        ? Optional.of(output.get("responsesFile").asText()) : Optional.empty();
+    String errors = operation.path("error").isMissingNode() ? ""
+        : http.redact(operation.path("error").path("message").asText(""));
+    return new BatchStatus(operation.path("name").asText(),
+        inputFile.isEmpty() ? metadata.path("inputConfig").path("fileName").asText("") : inputFile,
+        parsed, state.replace("BATCH_STATE_", "").toLowerCase(java.util.Locale.ROOT),
+        stats.path("requestCount").asLong(),
+        stats.path("successfulRequestCount").asLong(), stats.path("failedRequestCount").asLong(), responses,
+        Optional.empty(), errors);
   }
 
   @Override
   public void results(BatchStatus finished, ResultSink sink) throws IOException {
     if (finished.outputFileId().isPresent()) {
       String file = finished.outputFileId().get();
-      http.lines(http.request(root + "/download" + apiPath + "/" + file + ":download?alt=media").GET().build(), "download " + file,
-          line -> result(line, sink));
+      HttpRequest download = http.request(root + "/download" + apiPath + "/" + file + ":download?alt=media").GET()
+          .build();
+      http.lines(download, "download " + file, line -> result(line, sink));
     }
   }
 
-  /** One line: {@code {"key", "response": {generateContent answer}}} or {@code {"key", "error"|"status": {"code", "message"}}}. */
+  /**
+   * One line: {@code {"key", "response": {generateContent answer}}} or
+   * {@code {"key", "error"|"status": {"code", "message"}}}.
+   */
   private void result(String line, ResultSink sink) throws IOException {
     JsonNode node = BatchHttp.JSON.readTree(line);
     String id = node.path("key").asText();
@@ -179,6 +201,7 @@ public final class GeminiBatchClient implements BatchClient {
     }
     JsonNode usage = response.path("usageMetadata");
     // as an interactive call: an answer may echo a key, which must reach no cassette
-    sink.answer(id, new Answer(http.redact(text.toString()), usage.path("promptTokenCount").asLong(), usage.path("candidatesTokenCount").asLong()));
+    sink.answer(id, new Answer(http.redact(text.toString()), usage.path("promptTokenCount").asLong(),
+        usage.path("candidatesTokenCount").asLong()));
   }
 }

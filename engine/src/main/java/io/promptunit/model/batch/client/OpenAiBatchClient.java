@@ -29,7 +29,8 @@ public final class OpenAiBatchClient implements BatchClient {
 
   /** @param endpoint e.g. {@code https://api.openai.com/v1}; the key goes as a bearer token only */
   public OpenAiBatchClient(Endpoint endpoint) {
-    this.http = new BatchHttp("OpenAI", endpoint, request -> request.header("Authorization", "Bearer " + endpoint.key()));
+    this.http = new BatchHttp("OpenAI", endpoint,
+        request -> request.header("Authorization", "Bearer " + endpoint.key()));
   }
 
   @Override
@@ -64,20 +65,23 @@ public final class OpenAiBatchClient implements BatchClient {
   @Override
   public BatchStatus submit(Path requests) throws IOException {
     String boundary = "promptunit-" + UUID.randomUUID();
-    byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n--" + boundary
-        + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + requests.getFileName() + "\"\r\nContent-Type: application/jsonl\r\n\r\n")
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n"
+        + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + requests.getFileName()
+        + "\"\r\nContent-Type: application/jsonl\r\n\r\n").getBytes(StandardCharsets.UTF_8);
     byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
     // the file goes up as it is read from disk: a request file of any size needs no memory
     HttpRequest upload = http.request("/files").header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .POST(BodyPublishers.concat(BodyPublishers.ofByteArray(head), BodyPublishers.ofFile(requests), BodyPublishers.ofByteArray(tail))).build();
+        .POST(BodyPublishers.concat(BodyPublishers.ofByteArray(head), BodyPublishers.ofFile(requests),
+            BodyPublishers.ofByteArray(tail))).build();
     String fileId = http.upload(upload, "upload the request file " + requests.getFileName()).path("id").asText();
     if (fileId.isEmpty()) {
       throw new IOException("OpenAI's POST " + http.baseUrl() + "/files answered without a file id");
     }
-    String create = JSON.createObjectNode().put("input_file_id", fileId).put("endpoint", "/v1/chat/completions").put("completion_window", "24h")
+    String create = JSON.createObjectNode().put("input_file_id", fileId).put("endpoint", "/v1/chat/completions")
+        .put("completion_window", "24h")
         .toString();
-    return status(http.json(http.request("/batches").header("Content-Type", "application/json").POST(BodyPublishers.ofString(create)).build(),
+    return status(http.json(http.request("/batches").header("Content-Type", "application/json")
+        .POST(BodyPublishers.ofString(create)).build(),
         "create a batch of file " + fileId));
   }
 
@@ -97,23 +101,28 @@ public final class OpenAiBatchClient implements BatchClient {
     JsonNode counts = batch.path("request_counts");
     StringBuilder errors = new StringBuilder();
     for (JsonNode error : batch.path("errors").path("data")) {
-      errors.append(errors.length() == 0 ? "" : "; ").append(error.path("code").asText("error")).append(": ").append(error.path("message").asText())
+      errors.append(errors.length() == 0 ? "" : "; ").append(error.path("code").asText("error")).append(": ")
+          .append(error.path("message").asText())
           .append(error.hasNonNull("line") ? " (line " + error.get("line").asText() + ")" : "");
     }
-    return new BatchStatus(batch.path("id").asText(), batch.path("input_file_id").asText(""), parsed, state, counts.path("total").asLong(),
-        counts.path("completed").asLong(), counts.path("failed").asLong(), text(batch, "output_file_id"), text(batch, "error_file_id"),
+    return new BatchStatus(batch.path("id").asText(), batch.path("input_file_id").asText(""), parsed, state,
+        counts.path("total").asLong(),
+        counts.path("completed").asLong(), counts.path("failed").asLong(), text(batch, "output_file_id"),
+        text(batch, "error_file_id"),
         http.redact(errors.toString()));
   }
 
   private static Optional<String> text(JsonNode node, String field) {
-    return node.hasNonNull(field) && !node.get(field).asText().isEmpty() ? Optional.of(node.get(field).asText()) : Optional.empty();
+    return node.hasNonNull(field) && !node.get(field).asText().isEmpty()
+        ? Optional.of(node.get(field).asText()) : Optional.empty();
   }
 
   @Override
   public void results(BatchStatus finished, ResultSink sink) throws IOException {
     for (Optional<String> file : java.util.List.of(finished.outputFileId(), finished.errorFileId())) {
       if (file.isPresent()) {
-        http.lines(http.request("/files/" + file.get() + "/content").GET().build(), "download file " + file.get(), line -> result(line, sink));
+        http.lines(http.request("/files/" + file.get() + "/content").GET().build(), "download file " + file.get(),
+            line -> result(line, sink));
       }
     }
   }
@@ -130,10 +139,12 @@ public final class OpenAiBatchClient implements BatchClient {
     int status = response.path("status_code").asInt(0);
     JsonNode body = response.path("body");
     if (!error.isMissingNode() && !error.isNull()) {
-      sink.error(id, http.redact(error.path("code").asText("error") + ": " + error.path("message").asText(error.toString())));
+      sink.error(id, http.redact(error.path("code").asText("error") + ": "
+          + error.path("message").asText(error.toString())));
     } else if (status != 200) {
       String message = body.path("error").path("message").asText(body.toString());
-      sink.error(id, http.redact("HTTP " + status + (body.path("error").hasNonNull("type") ? " " + body.path("error").get("type").asText() : "")
+      sink.error(id, http.redact("HTTP " + status
+          + (body.path("error").hasNonNull("type") ? " " + body.path("error").get("type").asText() : "")
           + ": " + abbreviate(message)));
     } else {
       JsonNode choice = body.path("choices").path(0);
@@ -144,7 +155,8 @@ public final class OpenAiBatchClient implements BatchClient {
         return;
       }
       // as an interactive call: an answer may echo a key, which must reach no cassette
-      sink.answer(id, new Answer(http.redact(content.isNull() ? "" : content.asText()), usage.path("prompt_tokens").asLong(),
+      sink.answer(id, new Answer(http.redact(content.isNull() ? "" : content.asText()),
+          usage.path("prompt_tokens").asLong(),
           usage.path("completion_tokens").asLong()));
     }
   }
