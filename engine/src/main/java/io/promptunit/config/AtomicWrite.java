@@ -32,7 +32,8 @@ public final class AtomicWrite {
     try {
       Files.writeString(temporary, text, StandardCharsets.UTF_8);
       try {
-        Files.setPosixFilePermissions(temporary, Files.isRegularFile(absolute) ? Files.getPosixFilePermissions(absolute) : NEW_FILE);
+        Files.setPosixFilePermissions(temporary, Files.isRegularFile(absolute) ? Files.getPosixFilePermissions(absolute)
+            : NEW_FILE);
       } catch (UnsupportedOperationException notPosix) {
         // Windows: the new file gets the folder's default permissions
       }

@@ -24,7 +24,8 @@ public enum CacheMode {
         return mode;
       }
     }
-    throw new IllegalArgumentException("promptunit.cache=" + text + " is not a cache mode; use off, read-write, replay or record.");
+    throw new IllegalArgumentException("promptunit.cache=" + text
+        + " is not a cache mode; use off, read-write, replay or record.");
   }
 
   public boolean reads() {

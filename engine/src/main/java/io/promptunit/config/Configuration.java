@@ -57,7 +57,8 @@ public final class Configuration {
   private final Map<String, Object> values = new HashMap<>();
   private final List<ConfigurationProblem> valueProblems = new ArrayList<>();
 
-  private Configuration(Function<String, Optional<String>> primary, Supplier<Set<String>> primaryKeys, Function<String, String> environment,
+  private Configuration(Function<String, Optional<String>> primary, Supplier<Set<String>> primaryKeys, Function<String,
+      String> environment,
       Supplier<Set<String>> environmentNames, Function<String, String> primaryLabel) {
     this.primary = primary;
     this.primaryKeys = primaryKeys;
@@ -70,7 +71,8 @@ public final class Configuration {
   /** The values of {@code values} only (no system properties, no environment): for tests and embedding. */
   public static Configuration of(Map<String, String> values) {
     Map<String, String> copy = Map.copyOf(values);
-    return new Configuration(key -> Optional.ofNullable(copy.get(key)), copy::keySet, name -> null, Set::of, key -> "set in the given settings");
+    return new Configuration(key -> Optional.ofNullable(copy.get(key)), copy::keySet, name -> null, Set::of, key ->
+        "set in the given settings");
   }
 
   /** The values of {@code values}, then the variables of {@code environment}: for tests. */
@@ -88,9 +90,11 @@ public final class Configuration {
    * @param parameters JUnit's configuration parameters
    * @param parameterKeys the keys the parameters hold (system properties are added to them)
    */
-  public static Configuration fromLauncher(Function<String, Optional<String>> parameters, Supplier<Set<String>> parameterKeys) {
+  public static Configuration fromLauncher(Function<String, Optional<String>> parameters,
+      Supplier<Set<String>> parameterKeys) {
     Properties file = propertiesFile(Thread.currentThread().getContextClassLoader());
-    return new Configuration(parameters, () -> union(parameterKeys.get(), System.getProperties().stringPropertyNames()), System::getenv,
+    return new Configuration(parameters, () -> union(parameterKeys.get(), System.getProperties().stringPropertyNames()),
+        System::getenv,
         () -> System.getenv().keySet(), key -> System.getProperty(key) != null ? "set by -D" + key
             : file.containsKey(key) ? "set in junit-platform.properties" : "set as a launcher configuration parameter");
   }
@@ -102,7 +106,8 @@ public final class Configuration {
    */
   public static Configuration forClassPath(ClassLoader loader) {
     Properties file = propertiesFile(loader);
-    return fromLauncher(key -> Optional.ofNullable(System.getProperty(key)).or(() -> Optional.ofNullable(file.getProperty(key))),
+    return fromLauncher(key -> Optional.ofNullable(System.getProperty(key)).or(() ->
+        Optional.ofNullable(file.getProperty(key))),
         file::stringPropertyNames);
   }
 
@@ -142,7 +147,8 @@ public final class Configuration {
       if (!DECLARED.containsKey(key)) {
         value(key).flatMap(value -> families.stream().filter(f -> f.covers(key)).findFirst()
             .flatMap(family -> family.check(key, value)))
-            .ifPresent(reason -> problems.add(new ConfigurationProblem(key, "Setting " + key + "=" + value(key).orElseThrow() + " ("
+            .ifPresent(reason -> problems.add(new ConfigurationProblem(key, "Setting " + key + "=" + value(key)
+                .orElseThrow() + " ("
                 + where(key) + ") is not accepted: " + reason)));
       }
     }
@@ -162,8 +168,10 @@ public final class Configuration {
     }
     for (KeyFamily family : families) {
       if (family.coversEnvironment(upper)) {
-        String key = family.members().stream().filter(member -> environmentName(member).equals(upper)).findFirst().orElse(name);
-        return family.check(key, value.get()).map(reason -> new ConfigurationProblem(name, "Setting " + key + "=" + value.get()
+        String key = family.members().stream().filter(member -> environmentName(member).equals(upper)).findFirst()
+            .orElse(name);
+        return family.check(key, value.get()).map(reason -> new ConfigurationProblem(name, "Setting " + key + "="
+            + value.get()
             + " (set by the environment variable " + name + ") is not accepted: " + reason));
       }
     }
@@ -189,7 +197,10 @@ public final class Configuration {
     return Optional.ofNullable(environment.apply(name)).map(String::strip).filter(v -> !v.isEmpty());
   }
 
-  /** Where {@code key} was set, for messages: {@code set by -Dpromptunit.model}, {@code set in junit-platform.properties}, .... */
+  /**
+   * Where {@code key} was set, for messages: {@code set by -Dpromptunit.model}, {@code set in
+   * junit-platform.properties}, ....
+   */
   public String where(String key) {
     if (primary.apply(key).isPresent()) {
       return primaryLabel.apply(key);
@@ -203,7 +214,8 @@ public final class Configuration {
    * ({@code PROMPTUNIT_MODEL (environment)}).
    */
   public String describeSource(String key) {
-    return primary.apply(key).map(String::strip).filter(v -> !v.isEmpty()).isPresent() ? key : environmentName(key) + " (environment)";
+    return primary.apply(key).map(String::strip).filter(v -> !v.isEmpty()).isPresent() ? key : environmentName(key)
+        + " (environment)";
   }
 
   /**
@@ -397,7 +409,8 @@ public final class Configuration {
       values.put(setting.key(), setting.reader().apply(text.get()));
     } catch (IllegalArgumentException e) {
       String reason = e instanceof NumberFormatException ? "it is not a number" : e.getMessage();
-      valueProblems.add(new ConfigurationProblem(setting.key(), "Setting " + setting.key() + "=" + text.get() + " (" + where(setting.key())
+      valueProblems.add(new ConfigurationProblem(setting.key(), "Setting " + setting.key() + "=" + text.get() + " ("
+          + where(setting.key())
           + ") is not accepted: " + reason + "; use " + setting.accepted() + "."));
       if (setting.defaultValue() != null) {
         values.put(setting.key(), setting.defaultValue());

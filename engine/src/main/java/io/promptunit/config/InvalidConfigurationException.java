@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.apiguardian.api.API;
 
-/** The configuration has problems; the message lists every one, each naming its key, where it was set and what is accepted. */
+/**
+ * The configuration has problems; the message lists every one, each naming its key, where it was set and what is
+ * accepted.
+ */
 @API(status = EXPERIMENTAL, since = "0.1")
 public final class InvalidConfigurationException extends IllegalArgumentException {
 

@@ -23,11 +23,16 @@ final class KeyCheck {
 
   /** Letters of other scripts that look like Latin ones, as they are commonly confused. */
   private static final Map<Character, Character> LOOK_ALIKES = Map.ofEntries(
-      Map.entry('а', 'a'), Map.entry('е', 'e'), Map.entry('о', 'o'), Map.entry('р', 'p'), Map.entry('с', 'c'), Map.entry('у', 'y'),
-      Map.entry('х', 'x'), Map.entry('і', 'i'), Map.entry('ј', 'j'), Map.entry('ѕ', 's'), Map.entry('ԁ', 'd'), Map.entry('һ', 'h'),
-      Map.entry('к', 'k'), Map.entry('м', 'm'), Map.entry('т', 't'), Map.entry('н', 'h'), Map.entry('в', 'b'), Map.entry('ɡ', 'g'),
-      Map.entry('ο', 'o'), Map.entry('α', 'a'), Map.entry('ν', 'v'), Map.entry('ρ', 'p'), Map.entry('τ', 't'), Map.entry('ι', 'i'),
-      Map.entry('κ', 'k'), Map.entry('ε', 'e'), Map.entry('υ', 'u'), Map.entry('‐', '-'), Map.entry('‑', '-'), Map.entry('–', '-'));
+      Map.entry('а', 'a'), Map.entry('е', 'e'), Map.entry('о', 'o'), Map.entry('р', 'p'), Map.entry('с', 'c'),
+          Map.entry('у', 'y'),
+      Map.entry('х', 'x'), Map.entry('і', 'i'), Map.entry('ј', 'j'), Map.entry('ѕ', 's'), Map.entry('ԁ', 'd'),
+          Map.entry('һ', 'h'),
+      Map.entry('к', 'k'), Map.entry('м', 'm'), Map.entry('т', 't'), Map.entry('н', 'h'), Map.entry('в', 'b'),
+          Map.entry('ɡ', 'g'),
+      Map.entry('ο', 'o'), Map.entry('α', 'a'), Map.entry('ν', 'v'), Map.entry('ρ', 'p'), Map.entry('τ', 't'),
+          Map.entry('ι', 'i'),
+      Map.entry('κ', 'k'), Map.entry('ε', 'e'), Map.entry('υ', 'u'), Map.entry('‐', '-'), Map.entry('‑', '-'),
+          Map.entry('–', '-'));
 
   private final List<KeyFamily> families;
   private final List<String> candidates = new ArrayList<>();
@@ -71,13 +76,16 @@ final class KeyCheck {
       return Optional.empty();
     }
     Optional<String> closest = candidates.stream()
-        .min((a, b) -> Integer.compare(distance(folded, Configuration.environmentName(a)), distance(folded, Configuration.environmentName(b))))
+        .min((a, b) -> Integer.compare(distance(folded, Configuration.environmentName(a)), distance(folded,
+            Configuration.environmentName(b))))
         .filter(c -> distance(folded, Configuration.environmentName(c)) <= tolerance(name));
-    return Optional.of(new ConfigurationProblem(name, (closest.isPresent() ? "Unknown environment variable " : "Ignored environment variable ")
+    return Optional.of(new ConfigurationProblem(name, (closest.isPresent() ? "Unknown environment variable "
+        : "Ignored environment variable ")
         + name + lookAlikeNote(name)
         + closest.map(c -> ": did you mean " + Configuration.environmentName(c) + " (" + c + ")?")
             .orElse(": PromptUnit has no such setting.")
-        + " Every setting is listed in io.promptunit.config.Keys and in the README's settings table.", closest.isPresent()));
+        + " Every setting is listed in io.promptunit.config.Keys and in the README's settings table.",
+            closest.isPresent()));
   }
 
   /**

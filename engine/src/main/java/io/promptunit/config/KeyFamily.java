@@ -19,7 +19,8 @@ import org.apiguardian.api.API;
  * @param checker the problem with a member's value, if any (a reason, e.g. "it is not two numbers")
  */
 @API(status = INTERNAL, since = "0.1")
-public record KeyFamily(String pattern, Predicate<String> covers, List<String> members, BiFunction<String, String, Optional<String>> checker) {
+public record KeyFamily(String pattern, Predicate<String> covers, List<String> members, BiFunction<String, String,
+    Optional<String>> checker) {
 
   public KeyFamily {
     members = List.copyOf(members);

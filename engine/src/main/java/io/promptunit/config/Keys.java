@@ -59,7 +59,9 @@ public final class Keys {
 
   public static final int DEFAULT_MAX_RETRIES = 3;
 
-  /** First retry delay in milliseconds; doubles per retry, with jitter. Default {@value #DEFAULT_RETRY_BACKOFF_MILLIS}. */
+  /**
+   * First retry delay in milliseconds; doubles per retry, with jitter. Default {@value #DEFAULT_RETRY_BACKOFF_MILLIS}.
+   */
   public static final String RETRY_BACKOFF_MILLIS = "promptunit.retry-backoff-millis";
 
   public static final long DEFAULT_RETRY_BACKOFF_MILLIS = 1000;
@@ -69,7 +71,10 @@ public final class Keys {
 
   private Keys() {}
 
-  /** Set to {@code false} to turn every {@code @Optimize} off (e.g. in CI); their containers are reported skipped. Default true. */
+  /**
+   * Set to {@code false} to turn every {@code @Optimize} off (e.g. in CI); their containers are reported skipped.
+   * Default true.
+   */
   public static final String OPTIMIZE = "promptunit.optimize";
 
   /** Print each optimization's worst-case spend and stop before spending anything. Default false. */
@@ -90,7 +95,10 @@ public final class Keys {
    */
   public static final String OPTIMIZER_CONCURRENCY = "promptunit.optimizer.concurrency";
 
-  /** Seconds between progress lines while a long optimization phase runs; 0 for none. Default {@value #DEFAULT_PROGRESS_SECONDS}. */
+  /**
+   * Seconds between progress lines while a long optimization phase runs; 0 for none. Default {@value
+   * #DEFAULT_PROGRESS_SECONDS}.
+   */
   public static final String PROGRESS_SECONDS = "promptunit.progress-seconds";
 
   public static final int DEFAULT_PROGRESS_SECONDS = 10;
@@ -113,7 +121,10 @@ public final class Keys {
    */
   public static final String CACHE = "promptunit.cache";
 
-  /** Folder of the cassettes, one {@code <suite class>.jsonl} per suite, relative to the module. Default {@value #DEFAULT_CACHE_DIR}. */
+  /**
+   * Folder of the cassettes, one {@code <suite class>.jsonl} per suite, relative to the module. Default {@value
+   * #DEFAULT_CACHE_DIR}.
+   */
   public static final String CACHE_DIR = "promptunit.cache-dir";
 
   public static final String DEFAULT_CACHE_DIR = "src/test/cassettes";
@@ -139,7 +150,10 @@ public final class Keys {
    */
   public static final String SHARD = "promptunit.shard";
 
-  /** Significance level of the baseline gate's exact paired (McNemar) test. Default {@value #DEFAULT_BASELINE_SIGNIFICANCE}. */
+  /**
+   * Significance level of the baseline gate's exact paired (McNemar) test. Default {@value
+   * #DEFAULT_BASELINE_SIGNIFICANCE}.
+   */
   public static final String BASELINE_SIGNIFICANCE = "promptunit.baseline.significance";
 
   public static final double DEFAULT_BASELINE_SIGNIFICANCE = 0.05;
@@ -147,7 +161,10 @@ public final class Keys {
   /** Requests per minute allowed to each model; 0 (default) for no limit. Callers wait rather than fail. */
   public static final String REQUESTS_PER_MINUTE = "promptunit.rate.requests-per-minute";
 
-  /** Tokens per minute (estimated: request bytes / 4 plus the output cap) allowed to each model; 0 (default) for no limit. */
+  /**
+   * Tokens per minute (estimated: request bytes / 4 plus the output cap) allowed to each model; 0 (default) for no
+   * limit.
+   */
   public static final String TOKENS_PER_MINUTE = "promptunit.rate.tokens-per-minute";
 
   /** The longest a provider's Retry-After is honoured, in seconds. Default {@value #DEFAULT_MAX_RETRY_WAIT_SECONDS}. */
@@ -194,20 +211,31 @@ public final class Keys {
 
   public static final long DEFAULT_BATCH_MAX_WAIT_SECONDS = 24 * 60 * 60;
 
-  /** The first pause between batch status checks, in milliseconds; it doubles up to a minute. Default {@value #DEFAULT_BATCH_POLL_MILLIS}. */
+  /**
+   * The first pause between batch status checks, in milliseconds; it doubles up to a minute. Default {@value
+   * #DEFAULT_BATCH_POLL_MILLIS}.
+   */
   public static final String BATCH_POLL_MILLIS = "promptunit.batch.poll-millis";
 
   public static final long DEFAULT_BATCH_POLL_MILLIS = 5000;
 
-  /** Requests per batch at most (OpenAI takes 50,000); more make several batches. Default {@value #DEFAULT_BATCH_MAX_REQUESTS}. */
+  /**
+   * Requests per batch at most (OpenAI takes 50,000); more make several batches. Default {@value
+   * #DEFAULT_BATCH_MAX_REQUESTS}.
+   */
   public static final String BATCH_MAX_REQUESTS = "promptunit.batch.max-requests";
 
   public static final int DEFAULT_BATCH_MAX_REQUESTS = 50_000;
 
-  /** The family of per-model prices: {@code promptunit.price.<model>=<input>,<output>} in dollars per million tokens. */
+  /**
+   * The family of per-model prices: {@code promptunit.price.<model>=<input>,<output>} in dollars per million tokens.
+   */
   public static final String PRICE_PREFIX = "promptunit.price.";
 
-  /** The family of {@code @Optimize} attributes and strategy parameters set from configuration: {@code promptunit.optimize.<name>}. */
+  /**
+   * The family of {@code @Optimize} attributes and strategy parameters set from configuration: {@code
+   * promptunit.optimize.<name>}.
+   */
   public static final String OPTIMIZE_PREFIX = "promptunit.optimize.";
 
   /** The family of provider endpoints: {@code promptunit.<provider>.base-url}. */

@@ -74,7 +74,8 @@ public record Setting<T>(String key, T defaultValue, String accepted, Function<S
     return new Setting<>(key, null, "an http or https URL, e.g. " + example, text -> {
       try {
         java.net.URI uri = new java.net.URI(text);
-        if (uri.getHost() == null || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
+        if (uri.getHost() == null || !("http".equalsIgnoreCase(uri.getScheme())
+            || "https".equalsIgnoreCase(uri.getScheme()))) {
           throw new IllegalArgumentException("it is not an http or https URL");
         }
         return text;

@@ -24,7 +24,8 @@ public record Shard(int index, int count) {
 
   public Shard {
     if (count < 1 || index < 1 || index > count) {
-      throw new IllegalArgumentException("shard " + index + "/" + count + " does not exist: use i/n with 1 <= i <= n, e.g. 2/4");
+      throw new IllegalArgumentException("shard " + index + "/" + count
+          + " does not exist: use i/n with 1 <= i <= n, e.g. 2/4");
     }
   }
 
@@ -55,8 +56,11 @@ public record Shard(int index, int count) {
       return true;
     }
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest((suiteName + "\n" + exampleId).getBytes(StandardCharsets.UTF_8));
-      long bucket = ((digest[0] & 0xFFL) << 24 | (digest[1] & 0xFFL) << 16 | (digest[2] & 0xFFL) << 8 | (digest[3] & 0xFFL)) % count;
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest((suiteName + "\n" + exampleId)
+          .getBytes(StandardCharsets.UTF_8));
+      long first4 = (digest[0] & 0xFFL) << 24 | (digest[1] & 0xFFL) << 16 | (digest[2] & 0xFFL) << 8
+          | (digest[3] & 0xFFL);
+      long bucket = first4 % count;
       return bucket == index - 1;
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

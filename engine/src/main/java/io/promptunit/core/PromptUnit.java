@@ -73,7 +73,8 @@ public final class PromptUnit implements AutoCloseable {
   /**
    * A run with {@code configuration}.
    *
-   * @throws InvalidConfigurationException listing every problem of the configuration (unknown keys, values not accepted)
+   * @throws InvalidConfigurationException listing every problem of the configuration (unknown keys, values not
+   * accepted)
    */
   public static PromptUnit start(Configuration configuration) {
     List<ConfigurationProblem> problems = problems(configuration);
@@ -103,7 +104,10 @@ public final class PromptUnit implements AutoCloseable {
     return start(Configuration.forClassPath(loader));
   }
 
-  /** Every problem of {@code configuration}, its key families included (prices, providers' base URLs, optimizer attributes). */
+  /**
+   * Every problem of {@code configuration}, its key families included (prices, providers' base URLs, optimizer
+   * attributes).
+   */
   public static List<ConfigurationProblem> problems(Configuration configuration) {
     return configuration.problems(keyFamilies());
   }
@@ -145,7 +149,8 @@ public final class PromptUnit implements AutoCloseable {
     }
     String key = Keys.PRICE_PREFIX + model.substring(model.indexOf(':') + 1);
     String escaped = key.replace(":", "\\:").replace("=", "\\=");
-    return Optional.of("warning: no price is known for model " + model + ", so its calls count as $0 in the spend figures and cost caps;"
+    return Optional.of("warning: no price is known for model " + model
+        + ", so its calls count as $0 in the spend figures and cost caps;"
         + " set " + key + "=<input>,<output> (dollars per million tokens) to price it"
         + (escaped.equals(key) ? "" : " (in junit-platform.properties write the key as " + escaped + ")"));
   }
@@ -153,7 +158,8 @@ public final class PromptUnit implements AutoCloseable {
   /**
    * Opens {@code suite}: its task model, judges, cassette, concurrency and output cap.
    *
-   * @param modelUsed told the name of every model the session comes to use (task and judges), e.g. to warn about unpriced ones
+   * @param modelUsed told the name of every model the session comes to use (task and judges), e.g. to warn about
+   * unpriced ones
    * @return the session, or why there is no model to score with
    * @throws ModelConfigurationException when a model is configured but cannot be used
    */
@@ -196,7 +202,8 @@ public final class PromptUnit implements AutoCloseable {
     ScoringSession session = ((SuiteStart.Ready) start).session();
     if (configuration.batch()) {
       try {
-        fillByBatch(session, suite.examples().stream().filter(e -> configuration.shard().contains(suite.name(), e.id())).toList(),
+        fillByBatch(session, suite.examples().stream().filter(e -> configuration.shard().contains(suite.name(), e.id()))
+            .toList(),
             PromptUnit::line);
       } catch (RuntimeException e) {
         session.close();
@@ -222,7 +229,8 @@ public final class PromptUnit implements AutoCloseable {
    * {@code configuration().batch()} is on.
    *
    * @param progress takes progress lines (submission, status while waiting)
-   * @throws ModelConfigurationException when batch mode cannot run (no read-write cassette, a model without a batch API)
+   * @throws ModelConfigurationException when batch mode cannot run (no read-write cassette, a model without a batch
+   * API)
    */
   public void fillByBatch(ScoringSession session, List<Example> examples, Consumer<String> progress) {
     BatchFill.fill(session, examples, configuration, resolver, progress);
@@ -244,14 +252,19 @@ public final class PromptUnit implements AutoCloseable {
     }
     Optional<String> skip = optimizationSkipReason(session.suite(), Optional.of(session.taskModel().name()));
     if (skip.isPresent()) {
-      throw new IllegalStateException("The optimization of " + session.suite().anchor().getSimpleName() + " does not run: " + skip.get()
+      throw new IllegalStateException("The optimization of " + session.suite().anchor().getSimpleName()
+          + " does not run: " + skip.get()
           + "; nothing was spent.");
     }
-    OptimizeOptions options = OptimizeOptions.from(annotation, configuration, session.suite().anchor().getClassLoader());
+    OptimizeOptions options = OptimizeOptions.from(annotation, configuration, session.suite().anchor()
+        .getClassLoader());
     return optimization(session, options, models.optimizerModel(annotation.optimizerModel()));
   }
 
-  /** The optimization of {@code session}'s suite with {@code options} (one strategy of a comparison, say), honouring a dry run. */
+  /**
+   * The optimization of {@code session}'s suite with {@code options} (one strategy of a comparison, say), honouring a
+   * dry run.
+   */
   public Optimization optimization(ScoringSession session, OptimizeOptions options, Optional<ModelClient> optimizer) {
     return Optimization.prepare(session, options, optimizer, configuration.optimizeDryRun());
   }
@@ -273,10 +286,12 @@ public final class PromptUnit implements AutoCloseable {
     }
     Optimize optimize = suite.anchor().getAnnotation(Optimize.class);
     boolean embedded = taskModel.filter(ModelResolver.EMBEDDED_NAME::equals).isPresent();
-    boolean optimizerNamed = optimize != null && !optimize.optimizerModel().isBlank() || configuration.optimizerModel().isPresent();
+    boolean optimizerNamed = optimize != null && !optimize.optimizerModel().isBlank() || configuration.optimizerModel()
+        .isPresent();
     if (embedded && !optimizerNamed && !configuration.optimizeIsSet()) {
-      return Optional.of("optimization is not run by default with the embedded CPU model (it would be slow, and a 0.5B model is a"
-          + " weak optimizer): set -D" + Keys.OPTIMIZE + "=true to run it anyway, or name a stronger " + Keys.OPTIMIZER_MODEL);
+      return Optional.of("optimization is not run by default with the embedded CPU model (it would be slow, and a 0.5B"
+          + " model is a weak optimizer): set -D" + Keys.OPTIMIZE + "=true to run it anyway, or name a stronger "
+              + Keys.OPTIMIZER_MODEL);
     }
     return Optional.empty();
   }
@@ -291,22 +306,28 @@ public final class PromptUnit implements AutoCloseable {
       return Applied.NOTHING;
     }
     if (!result.passedHeldOut() || !result.improved()) {
-      return new Applied(" Apply mode is on, but " + (result.improved() ? "the prompt did not pass the held-out examples"
+      return new Applied(" Apply mode is on, but " + (result.improved()
+          ? "the prompt did not pass the held-out examples"
           : "there is no new prompt") + ", so " + suite.prompt().path() + " was left unchanged.", false);
     }
-    Optional<Path> source = Resource.find(suite.anchor().getClassLoader(), suite.prompt().path()).flatMap(Resource::sourceFile);
+    Optional<Path> source = Resource.find(suite.anchor().getClassLoader(), suite.prompt().path())
+        .flatMap(Resource::sourceFile);
     if (source.isEmpty()) {
-      return new Applied(" Apply mode is on, but " + suite.prompt().path() + " is not a plain file, so it was left unchanged.", true);
+      return new Applied(" Apply mode is on, but " + suite.prompt().path()
+          + " is not a plain file, so it was left unchanged.", true);
     }
     try {
       Path backup = PromptFile.replace(source.get(), result.best().text());
-      return new Applied(" Applied: " + source.get() + " now holds the optimized prompt; the previous version is in " + backup + ".",
+      return new Applied(" Applied: " + source.get() + " now holds the optimized prompt; the previous version is in "
+          + backup + ".",
           false);
     } catch (AccessDeniedException e) {
-      return new Applied(" Apply mode is on, but " + source.get() + " was not replaced: " + (e.getReason() != null ? e.getReason()
+      return new Applied(" Apply mode is on, but " + source.get() + " was not replaced: " + (e.getReason() != null
+          ? e.getReason()
           : "permission denied (make the file and its folder writable)") + ". The file is unchanged.", true);
     } catch (IOException e) {
-      return new Applied(" Apply mode is on, but writing " + source.get() + " failed (" + e.getClass().getSimpleName() + ": "
+      return new Applied(" Apply mode is on, but writing " + source.get() + " failed (" + e.getClass().getSimpleName()
+          + ": "
           + e.getMessage() + "); the file is unchanged.", true);
     }
   }

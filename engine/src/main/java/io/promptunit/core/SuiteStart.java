@@ -6,7 +6,9 @@ import io.promptunit.eval.ScoringSession;
 import io.promptunit.model.ModelConfigurationException;
 import org.apiguardian.api.API;
 
-/** How opening a suite went: a session to score with, or no model to score with (each caller decides what that means). */
+/**
+ * How opening a suite went: a session to score with, or no model to score with (each caller decides what that means).
+ */
 @API(status = EXPERIMENTAL, since = "0.1")
 public sealed interface SuiteStart {
 

@@ -50,7 +50,8 @@ public final class SupportedJUnit {
 
   /** The JUnit jars PromptUnit links against: a class every version has, and one that arrived with the minimum. */
   enum Jar {
-    PLATFORM("junit-platform-engine", "org.junit.platform.engine.TestEngine", "org.junit.platform.engine.DiscoveryIssue"),
+    PLATFORM("junit-platform-engine", "org.junit.platform.engine.TestEngine",
+        "org.junit.platform.engine.DiscoveryIssue"),
     JUPITER("junit-jupiter-api", "org.junit.jupiter.api.Test", "org.junit.jupiter.api.ClassTemplate"),
     JUPITER_PARAMS("junit-jupiter-params", "org.junit.jupiter.params.ParameterizedTest",
         "org.junit.jupiter.params.support.ParameterDeclarations");
@@ -65,9 +66,13 @@ public final class SupportedJUnit {
       this.minimumVersionClass = minimumVersionClass;
     }
 
-    /** The JUnit release a version of this jar belongs to: Platform 1.N shipped with JUnit 5.N; from 6 on they share numbers. */
+    /**
+     * The JUnit release a version of this jar belongs to: Platform 1.N shipped with JUnit 5.N; from 6 on they share
+     * numbers.
+     */
     Version release(Version jarVersion) {
-      return this == PLATFORM && jarVersion.major() == 1 ? new Version(5, jarVersion.minor(), jarVersion.patch()) : jarVersion;
+      return this == PLATFORM && jarVersion.major() == 1 ? new Version(5, jarVersion.minor(), jarVersion.patch())
+          : jarVersion;
     }
   }
 
@@ -123,10 +128,12 @@ public final class SupportedJUnit {
         + " (" + found.jar().artifact + " " + jarVersion + ").\n"
         + found.location().map(location -> "  found:     " + location + "\n").orElse("")
         + "  supported: JUnit " + MINIMUM.line() + ", 5.14 and 6.x (tested with " + TESTED + ")\n"
-        + "  fix:       import org.junit:junit-bom:" + NEWEST_JUNIT_6 + " (or " + NEWEST_JUNIT_5 + " to stay on JUnit 5)"
+        + "  fix:       import org.junit:junit-bom:" + NEWEST_JUNIT_6 + " (or " + NEWEST_JUNIT_5
+            + " to stay on JUnit 5)"
         + " in <dependencyManagement> (type pom, scope import), above any other BOM;\n"
         + "             with spring-boot-starter-parent, set the property"
-        + " <junit-jupiter.version>" + NEWEST_JUNIT_5 + "</junit-jupiter.version> instead (Spring Boot 3 manages an older JUnit 5)";
+        + " <junit-jupiter.version>" + NEWEST_JUNIT_5
+            + "</junit-jupiter.version> instead (Spring Boot 3 manages an older JUnit 5)";
   }
 
   /** The jar as the running JUnit has it, or empty when it is not on the class path at all. */
@@ -166,7 +173,8 @@ public final class SupportedJUnit {
     try {
       CodeSource source = type.getProtectionDomain().getCodeSource();
       URL url = source == null ? null : source.getLocation();
-      return url == null ? Optional.empty() : Optional.of(url.getProtocol().equals("file") ? Path.of(url.toURI()).toString() : url.toString());
+      return url == null ? Optional.empty() : Optional.of(url.getProtocol().equals("file") ? Path.of(url.toURI())
+          .toString() : url.toString());
     } catch (SecurityException | URISyntaxException | IllegalArgumentException e) {
       return Optional.empty();
     }

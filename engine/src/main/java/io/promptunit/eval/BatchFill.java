@@ -45,7 +45,10 @@ import org.apiguardian.api.API;
 @API(status = INTERNAL, since = "0.1")
 public final class BatchFill {
 
-  /** A safety net: every round records or fails what it sent, so a suite needs as many rounds as its longest chain of calls. */
+  /**
+   * A safety net: every round records or fails what it sent, so a suite needs as many rounds as its longest chain of
+   * calls.
+   */
   private static final int MAX_ROUNDS = 1000;
 
   private BatchFill() {}
@@ -61,7 +64,8 @@ public final class BatchFill {
    * @param progress takes progress lines (submission, status while waiting)
    * @throws ModelConfigurationException when batch mode cannot run: no read-write cassette, a model without a batch API
    */
-  public static void fill(ScoringSession session, List<Example> examples, Configuration settings, ModelResolver resolver,
+  public static void fill(ScoringSession session, List<Example> examples, Configuration settings,
+      ModelResolver resolver,
       Consumer<String> progress) {
     Cassette cassette = readWriteCassette(session, settings);
     String task = session.taskModel().name();
@@ -71,7 +75,8 @@ public final class BatchFill {
     BatchSettings batch = BatchSettings.from(settings);
     String label = session.suite().name().substring(session.suite().name().lastIndexOf('.') + 1);
     Wiring wiring = new Wiring(settings, resolver);
-    BatchRunner runner = new BatchRunner(label, cassette, session.spend(), BatchLedger.beside(cassette.file()), wiring::clientOfProvider,
+    BatchRunner runner = new BatchRunner(label, cassette, session.spend(), BatchLedger.beside(cassette.file()),
+        wiring::clientOfProvider,
         batch, progress, Instant.now().plus(batch.maxWait()));
     try {
       rounds(session, examples, cassette, batch, wiring, runner);
@@ -79,8 +84,10 @@ public final class BatchFill {
       throw new UncheckedIOException("Batch mode of " + label + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("Batch mode of " + label + " was interrupted while waiting for its batches; their ids are kept in "
-          + BatchLedger.beside(cassette.file()).file() + " and the next run with " + Keys.BATCH + "=true collects their answers", e);
+      throw new IllegalStateException("Batch mode of " + label
+          + " was interrupted while waiting for its batches; their ids are kept in "
+          + BatchLedger.beside(cassette.file()).file() + " and the next run with " + Keys.BATCH
+              + "=true collects their answers", e);
     } finally {
       // the collecting passes read the cassette; its count of answers given is the suite run's
       cassette.resetHits();
@@ -89,9 +96,12 @@ public final class BatchFill {
 
   /** Batch mode records into the suite's cassette, so it needs one that is read and written. */
   private static Cassette readWriteCassette(ScoringSession session, Configuration settings) {
-    return session.cassette().filter(c -> c.mode() == CacheMode.READ_WRITE).orElseThrow(() -> ModelConfigurationException.invalid(
-        "Batch mode (" + Keys.BATCH + "=true) records the provider's answers in the suite's cassette and runs the suite from it, so it"
-            + " needs " + Keys.CACHE + "=read-write (the default); this run has " + Keys.CACHE + "=" + Setting.spelled(settings.cache())
+    return session.cassette().filter(c -> c.mode() == CacheMode.READ_WRITE).orElseThrow(() ->
+        ModelConfigurationException.invalid(
+        "Batch mode (" + Keys.BATCH
+            + "=true) records the provider's answers in the suite's cassette and runs the suite from it, so it"
+            + " needs " + Keys.CACHE + "=read-write (the default); this run has " + Keys.CACHE + "="
+                + Setting.spelled(settings.cache())
             + ". Remove that setting, or run without " + Keys.BATCH + "."));
   }
 
@@ -99,19 +109,22 @@ public final class BatchFill {
    * Collecting passes, each followed by a batch round for what it put aside, until a pass puts
    * nothing aside (or a batch is still running: its follow-ups wait for the run that collects it).
    */
-  private static void rounds(ScoringSession session, List<Example> examples, Cassette cassette, BatchSettings batch, Wiring wiring,
+  private static void rounds(ScoringSession session, List<Example> examples, Cassette cassette, BatchSettings batch,
+      Wiring wiring,
       BatchRunner runner) throws IOException, InterruptedException {
     boolean settled = true;
     for (int round = 1; ; round++) {
       Path directory = Files.createTempDirectory("promptunit-batch-");
-      try (CollectedRequests collected = new CollectedRequests(directory, batch.maxRequests(), wiring::clientOfModel, wiring::wireOfModel)) {
+      try (CollectedRequests collected = new CollectedRequests(directory, batch.maxRequests(), wiring::clientOfModel,
+          wiring::wireOfModel)) {
         collectPass(session, examples, cassette, collected);
         if (collected.isEmpty()) {
           return;
         }
         if (!settled || round > MAX_ROUNDS) {
-          String reason = "Not sent: this request follows from answers of a batch that has not finished (see the other errors of this"
-              + " suite). Run again with " + Keys.BATCH + "=true once it has: the next run collects that batch and sends this request.";
+          String reason = "Not sent: this request follows from answers of a batch that has not finished (see the other"
+              + " errors of this suite). Run again with " + Keys.BATCH
+                  + "=true once it has: the next run collects that batch and sends this request.";
           collected.keys().forEach(key -> cassette.deferred().fail(key, reason));
           return;
         }
@@ -121,7 +134,8 @@ public final class BatchFill {
   }
 
   /** One pass of the suite run, with the cassette's misses put aside into {@code collected} instead of sent. */
-  private static void collectPass(ScoringSession session, List<Example> examples, Cassette cassette, CollectedRequests collected)
+  private static void collectPass(ScoringSession session, List<Example> examples, Cassette cassette,
+      CollectedRequests collected)
       throws InterruptedException {
     cassette.deferred().collectInto(collected);
     try {
@@ -151,11 +165,13 @@ public final class BatchFill {
     }
 
     BatchClient clientOfModel(String model) {
-      return clientOfProvider(Providers.of(model).filter(Provider::batches).orElseThrow(() -> BatchClients.unsupported(model)).id());
+      return clientOfProvider(Providers.of(model).filter(Provider::batches).orElseThrow(() ->
+          BatchClients.unsupported(model)).id());
     }
 
     ProviderWire wireOfModel(String model) {
-      return wires.computeIfAbsent(model, m -> new ProviderWire(resolver, m, Providers.baseUrl(Providers.of(m).orElseThrow(), settings)));
+      return wires.computeIfAbsent(model, m -> new ProviderWire(resolver, m, Providers.baseUrl(Providers.of(m)
+          .orElseThrow(), settings)));
     }
   }
 

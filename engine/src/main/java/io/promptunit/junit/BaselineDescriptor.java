@@ -42,7 +42,8 @@ final class BaselineDescriptor extends AbstractTestDescriptor implements Node<Ru
   /** A malformed setting, reported by this test rather than breaking discovery. */
   private final IllegalArgumentException problem;
 
-  private BaselineDescriptor(UniqueId suiteId, Suite suite, Path file, boolean update, IllegalArgumentException problem) {
+  private BaselineDescriptor(UniqueId suiteId, Suite suite, Path file, boolean update,
+      IllegalArgumentException problem) {
     super(suiteId.append(SEGMENT_TYPE, "regression"),
         update ? "baseline updated (promptunit.baseline=update)" : "no significant regression against the baseline",
         ClassSource.from(suite.anchor()));
@@ -93,27 +94,31 @@ final class BaselineDescriptor extends AbstractTestDescriptor implements Node<Ru
     List<SuiteReport.Row> rows = context.suiteReport().orElseThrow().rows().stream()
         .filter(row -> List.of("passed", "failed", "tolerated").contains(row.status()))
         .toList();
-    Map<String, Boolean> outcomes = rows.stream().collect(Collectors.toMap(SuiteReport.Row::id, SuiteReport.Row::passed, (a, b) -> a, LinkedHashMap::new));
+    Map<String, Boolean> outcomes = rows.stream().collect(Collectors.toMap(SuiteReport.Row::id, SuiteReport.Row::passed,
+        (a, b) -> a, LinkedHashMap::new));
     String shown = shown(file);
     return update ? update(context, outcomes, shown) : check(context, rows, outcomes, shown);
   }
 
   private RunContext update(RunContext context, Map<String, Boolean> outcomes, String shown) {
-    Baseline updated = Baseline.read(file, shown).map(old -> old.updatedWith(outcomes)).orElseGet(() -> new Baseline(suite.name(), outcomes));
+    Baseline updated = Baseline.read(file, shown).map(old -> old.updatedWith(outcomes)).orElseGet(() ->
+        new Baseline(suite.name(), outcomes));
     try {
       updated.write(file);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write the baseline " + shown + ": " + e.getMessage(), e);
     }
     long passing = outcomes.values().stream().filter(Boolean::booleanValue).count();
-    String line = String.format(Locale.ROOT, "baseline %s written: %d examples of this run (%d passing); commit it beside the cassettes",
+    String line = String.format(Locale.ROOT,
+        "baseline %s written: %d examples of this run (%d passing); commit it beside the cassettes",
         shown, outcomes.size(), passing) + tooFew(updated.outcomes().size(), significance(context.configuration()));
     Console.line(suite.anchor().getSimpleName() + ": " + line);
     context.listener().reportingEntryPublished(this, ReportEntry.from(ReportEntryKeys.BASELINE, line));
     return context;
   }
 
-  private RunContext check(RunContext context, List<SuiteReport.Row> rows, Map<String, Boolean> outcomes, String shown) {
+  private RunContext check(RunContext context, List<SuiteReport.Row> rows, Map<String, Boolean> outcomes,
+      String shown) {
     double significance = significance(context.configuration());
     Optional<Baseline> baseline = Baseline.read(file, shown);
     if (baseline.isEmpty()) {
@@ -121,18 +126,22 @@ final class BaselineDescriptor extends AbstractTestDescriptor implements Node<Ru
     }
     Baseline.Comparison comparison = baseline.get().compare(outcomes);
     String summary = String.format(Locale.ROOT,
-        "%d of %d paired examples flipped from pass to fail, %d from fail to pass (exact McNemar test, one-sided p = %.3g %s %s)%s",
+        "%d of %d paired examples flipped from pass to fail, %d from fail to pass"
+            + " (exact McNemar test, one-sided p = %.3g %s %s)%s",
         comparison.regressions().size(), comparison.paired(), comparison.improvements().size(), comparison.pValue(),
         comparison.significantlyWorse(significance) ? "<" : ">=", significance,
         comparison.unpaired() == 0 ? "" : "; " + comparison.unpaired() + " examples are not in the baseline yet");
     if (comparison.significantlyWorse(significance)) {
-      Map<String, SuiteReport.Row> byId = rows.stream().collect(Collectors.toMap(SuiteReport.Row::id, Function.identity(), (a, b) -> a));
-      StringBuilder message = new StringBuilder("Suite " + suite.anchor().getSimpleName() + " is significantly worse than its baseline " + shown
+      Map<String, SuiteReport.Row> byId = rows.stream().collect(Collectors.toMap(SuiteReport.Row::id,
+          Function.identity(), (a, b) -> a));
+      StringBuilder message = new StringBuilder("Suite " + suite.anchor().getSimpleName()
+          + " is significantly worse than its baseline " + shown
           + ": " + summary + ". Examples that passed in the baseline and fail now:");
       for (String id : comparison.regressions()) {
         message.append("\n  ✘ ").append(byId.get(id).failureSummary());
       }
-      message.append("\nIf the change is intended, accept it with -D").append(Keys.BASELINE).append("=update and commit ").append(shown).append('.');
+      message.append("\nIf the change is intended, accept it with -D").append(Keys.BASELINE)
+          .append("=update and commit ").append(shown).append('.');
       throw new AssertionFailedError(message.toString());
     }
     String verdict = (comparison.regressions().isEmpty() && comparison.improvements().isEmpty()
@@ -146,15 +155,18 @@ final class BaselineDescriptor extends AbstractTestDescriptor implements Node<Ru
   /** A warning when {@code paired} examples are too few for the gate ever to fail at {@code significance}. */
   private static String tooFew(int paired, double significance) {
     int needed = Baseline.flipsNeeded(significance);
-    return paired >= needed ? "" : String.format(Locale.ROOT, "; note: with %d paired examples the gate can never fail at significance %s"
-        + " (it takes at least %d examples flipping from pass to fail); add examples or raise %s", paired, significance, needed,
+    return paired >= needed ? "" : String.format(Locale.ROOT,
+        "; note: with %d paired examples the gate can never fail at significance %s"
+        + " (it takes at least %d examples flipping from pass to fail); add examples or raise %s", paired, significance,
+            needed,
         Keys.BASELINE_SIGNIFICANCE);
   }
 
   static double significance(Configuration settings) {
     double value = settings.baselineSignificance();
     if (!(value > 0 && value < 1)) {
-      throw new IllegalArgumentException("Setting " + Keys.BASELINE_SIGNIFICANCE + "=" + value + " must be between 0 and 1 (exclusive), e.g. 0.05");
+      throw new IllegalArgumentException("Setting " + Keys.BASELINE_SIGNIFICANCE + "=" + value
+          + " must be between 0 and 1 (exclusive), e.g. 0.05");
     }
     return value;
   }

@@ -51,7 +51,8 @@ final class ExampleDescriptor extends AbstractTestDescriptor implements Node<Run
         tags.add(TestTag.create(tag.strip()));
       }
     }
-    example.split().ifPresent(split -> tags.add(TestTag.create("split-" + split.name().toLowerCase(java.util.Locale.ROOT))));
+    example.split().ifPresent(split -> tags.add(TestTag.create("split-" + split.name()
+        .toLowerCase(java.util.Locale.ROOT))));
     return tags;
   }
 
@@ -69,7 +70,8 @@ final class ExampleDescriptor extends AbstractTestDescriptor implements Node<Run
     }
     SuiteRun run = context.suiteRun().orElseThrow();
     ExampleResult result = run.await(example);
-    context.suiteReport().ifPresent(report -> report.add(SuiteReport.Row.of(result, run.suite().options().toleratesFailures())));
+    context.suiteReport().ifPresent(report -> report.add(SuiteReport.Row.of(result, run.suite().options()
+        .toleratesFailures())));
     ExampleOutcome.publishEntries(this, result, context.listener());
     ExampleOutcome.raise(result, run.suite().options().toleratesFailures());
     return context;

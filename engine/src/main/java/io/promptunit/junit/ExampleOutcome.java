@@ -31,7 +31,8 @@ final class ExampleOutcome {
     entries.put(ReportEntryKeys.INPUT_TOKENS, String.valueOf(result.inputTokens()));
     entries.put(ReportEntryKeys.OUTPUT_TOKENS, String.valueOf(result.outputTokens()));
     entries.put(ReportEntryKeys.MODEL_CALLS, String.valueOf(result.modelCalls()));
-    long cached = result.attempts().stream().filter(a -> a.reply().map(io.promptunit.model.Reply::cached).orElse(false)).count();
+    long cached = result.attempts().stream().filter(a -> a.reply().map(io.promptunit.model.Reply::cached).orElse(false))
+        .count();
     if (cached > 0) {
       entries.put(ReportEntryKeys.CACHED_ANSWERS, String.valueOf(cached));
     }
@@ -52,7 +53,8 @@ final class ExampleOutcome {
         AssertionFailedError failure = failure(result);
         if (tolerated) {
           TestAbortedException aborted = new TestAbortedException(
-              "FAILED, but tolerated by the suite's minPassRate (the suite container carries the verdict): " + failure.getMessage(), failure);
+              "FAILED, but tolerated by the suite's minPassRate (the suite container carries the verdict): "
+                  + failure.getMessage(), failure);
           aborted.setStackTrace(at(result.example()));
           throw aborted;
         }
@@ -66,14 +68,16 @@ final class ExampleOutcome {
     CheckFailure first = attempt.failures().get(0);
     StringBuilder message = new StringBuilder();
     // the test's name already carries the id: the message starts with what failed and where
-    message.append("failed ").append(attempt.failures().stream().map(CheckFailure::check).collect(Collectors.joining(", ")));
+    message.append("failed ").append(attempt.failures().stream().map(CheckFailure::check)
+        .collect(Collectors.joining(", ")));
     message.append(" at ").append(example.location());
     if (result.attempts().size() > 1 || result.requiredPasses() > 1) {
       message.append(" — ").append(result.passedRuns()).append(" of ").append(result.attempts().size())
           .append(" runs passed, ").append(result.requiredPasses()).append(" needed; first failing run");
     }
     message.append('\n');
-    example.variables().forEach((name, value) -> message.append(label(name)).append(shorten(value.toString())).append('\n'));
+    example.variables().forEach((name, value) -> message.append(label(name)).append(shorten(value.toString()))
+        .append('\n'));
     message.append(label("expected")).append(shorten(first.expected())).append('\n');
     message.append(label("actual")).append(shorten(first.actual()));
     for (CheckFailure failure : attempt.failures()) {
@@ -90,7 +94,8 @@ final class ExampleOutcome {
    */
   static StackTraceElement[] at(Example example) {
     String file = example.file().substring(example.file().lastIndexOf('/') + 1);
-    return new StackTraceElement[] {new StackTraceElement(example.file().replace('/', '.'), example.id(), file, example.line())};
+    return new StackTraceElement[] {new StackTraceElement(example.file().replace('/', '.'), example.id(), file,
+        example.line())};
   }
 
   private static String label(String name) {
@@ -100,6 +105,7 @@ final class ExampleOutcome {
 
   private static String shorten(String text) {
     String indented = text.replace("\n", "\n            ");
-    return indented.length() > MAX_SHOWN ? indented.substring(0, MAX_SHOWN) + "… (" + text.length() + " chars)" : indented;
+    return indented.length() > MAX_SHOWN ? indented.substring(0, MAX_SHOWN) + "… (" + text.length() + " chars)"
+        : indented;
   }
 }

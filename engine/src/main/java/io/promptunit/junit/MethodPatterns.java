@@ -63,7 +63,8 @@ final class MethodPatterns {
 
   /** Whether the patterns choose examples of {@code className} (an include naming ids), not only leave some out. */
   boolean names(String className) {
-    return entries.stream().anyMatch(entry -> !entry.exclude() && !entry.ids().isEmpty() && matches(entry.type(), className));
+    return entries.stream().anyMatch(entry -> !entry.exclude() && !entry.ids().isEmpty() && matches(entry.type(),
+        className));
   }
 
   /** Whether the example {@code id} of suite {@code className} is selected. */

@@ -36,7 +36,8 @@ final class NotRunDescriptor extends AbstractTestDescriptor implements Node<RunC
 
   /** A suite whose files or declaration are broken: one failing test listing every problem. */
   static NotRunDescriptor brokenSuite(UniqueId parent, RuntimeException failure) {
-    return new NotRunDescriptor(parent, "suite cannot run: its files or declaration have problems", Outcome.FAILED, failure.getMessage(), failure);
+    return new NotRunDescriptor(parent, "suite cannot run: its files or declaration have problems", Outcome.FAILED,
+        failure.getMessage(), failure);
   }
 
   static NotRunDescriptor failed(UniqueId parent, String name, RuntimeException failure) {

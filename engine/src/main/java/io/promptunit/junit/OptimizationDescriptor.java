@@ -73,7 +73,8 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
 
   /** Tells the suite that the optimization ran (asked its models), so its cassette entries are in use. */
   private void markRan() {
-    getParent().filter(SuiteDescriptor.class::isInstance).map(SuiteDescriptor.class::cast).ifPresent(SuiteDescriptor::optimizationRan);
+    getParent().filter(SuiteDescriptor.class::isInstance).map(SuiteDescriptor.class::cast)
+        .ifPresent(SuiteDescriptor::optimizationRan);
   }
 
   /** Why the optimization should not run, if it should not (the core decides, as for every caller). */
@@ -82,7 +83,8 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
   }
 
   /** Registers and runs a test standing for the optimization that does not run. */
-  private RunContext notRun(NotRunDescriptor test, DynamicTestExecutor executor, RunContext context) throws InterruptedException {
+  private RunContext notRun(NotRunDescriptor test, DynamicTestExecutor executor,
+      RunContext context) throws InterruptedException {
     addChild(test);
     executor.execute(test);
     executor.awaitFinished();
@@ -108,7 +110,8 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
     StrategyRun.Models models = StrategyRun.models(context, optimize);
     if (options.compare().isEmpty()) {
       Optimization optimization = StrategyRun.prepare(options, models, context);
-      StrategyRun.abortIfDryRun(StrategyRun.announce(suite, options.strategy().name(), models, optimization, this, context), context);
+      StrategyRun.abortIfDryRun(StrategyRun.announce(suite, options.strategy().name(), models, optimization, this,
+          context), context);
       markRan();
       StrategyRun.run(this, executor, suite, optimization, context, true);
       executor.awaitFinished();
@@ -118,15 +121,18 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
     return context;
   }
 
-  private void compare(List<String> strategies, StrategyRun.Models models, RunContext context, DynamicTestExecutor executor)
+  private void compare(List<String> strategies, StrategyRun.Models models, RunContext context,
+      DynamicTestExecutor executor)
       throws InterruptedException {
     List<Optimization> prepared = new ArrayList<>();
     StringBuilder estimates = new StringBuilder();
     for (String strategy : strategies) {
-      Optimization optimization = StrategyRun.prepare(OptimizeOptions.from(optimize, context.configuration(), suite.anchor().getClassLoader(), strategy),
+      Optimization optimization = StrategyRun.prepare(OptimizeOptions.from(optimize, context.configuration(),
+          suite.anchor().getClassLoader(), strategy),
           models, context);
       prepared.add(optimization);
-      estimates.append(strategy).append(": ").append(StrategyRun.announce(suite, strategy, models, optimization, this, context)).append(". ");
+      estimates.append(strategy).append(": ").append(StrategyRun.announce(suite, strategy, models, optimization, this,
+          context)).append(". ");
     }
     StrategyRun.abortIfDryRun(estimates.toString().strip(), context);
     markRan();
@@ -144,7 +150,8 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
     try {
       Path file = ComparisonReport.write(directory, suite.name(), results);
       Console.line(suite.anchor().getSimpleName() + ": strategy comparison (" + file.toAbsolutePath() + ")\n" + table);
-      context.listener().reportingEntryPublished(this, ReportEntry.from(Map.of(ReportEntryKeys.COMPARISON, file.toAbsolutePath().toString(),
+      context.listener().reportingEntryPublished(this, ReportEntry.from(Map.of(ReportEntryKeys.COMPARISON,
+          file.toAbsolutePath().toString(),
           ReportEntryKeys.COMPARISON_TABLE, table)));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write the comparison to " + directory, e);

@@ -42,7 +42,8 @@ final class PassRateDescriptor extends AbstractTestDescriptor implements Node<Ru
     }
     SuiteRun.Tally tally = context.suiteRun().orElseThrow().tally();
     double required = suite.options().minPassRate();
-    String measured = String.format(Locale.ROOT, "%d of %d examples (%s)", tally.passed(), tally.total(), SuiteExecution.percent(tally.passRate()));
+    String measured = String.format(Locale.ROOT, "%d of %d examples (%s)", tally.passed(), tally.total(),
+        SuiteExecution.percent(tally.passRate()));
     if (tally.passRate() + 1e-9 < required) {
       throw new AssertionFailedError(String.format(Locale.ROOT,
           "Suite %s passed %s, below its required pass rate of %s (@PromptTest(minPassRate = %s)); "

@@ -40,7 +40,8 @@ final class PromptUnitEngineDescriptor extends EngineDescriptor implements Node<
         try {
           Console.line("report: " + HtmlReport.write(file, suites, total).toUri());
         } catch (IOException | RuntimeException e) {
-          Console.line("the HTML report could not be written to " + file.toAbsolutePath() + " (" + e.getMessage() + ")");
+          Console.line("the HTML report could not be written to " + file.toAbsolutePath() + " (" + e.getMessage()
+              + ")");
         }
       }
     } finally {

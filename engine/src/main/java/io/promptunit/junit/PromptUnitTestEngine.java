@@ -30,7 +30,10 @@ import org.junit.platform.engine.support.hierarchical.HierarchicalTestEngine;
 @API(status = INTERNAL, since = "0.1")
 public final class PromptUnitTestEngine implements TestEngine {
 
-  /** The engine id; unique ids look like {@code [engine:promptunit]/[suite:com.acme.RouterPromptTest]/[example:refund-1]}. */
+  /**
+   * The engine id; unique ids look like {@code
+   * [engine:promptunit]/[suite:com.acme.RouterPromptTest]/[example:refund-1]}.
+   */
   public static final String ENGINE_ID = "promptunit";
 
   private final Supplier<Optional<String>> junitProblem;
@@ -80,7 +83,8 @@ public final class PromptUnitTestEngine implements TestEngine {
       ConfigurationParameters parameters = request.getConfigurationParameters();
       Configuration configuration = Configuration.fromLauncher(parameters::get, parameters::keySet);
       PromptUnit.problems(configuration).forEach(problem -> request.getDiscoveryListener().issueEncountered(uniqueId,
-          DiscoveryIssue.create(problem.error() ? DiscoveryIssue.Severity.ERROR : DiscoveryIssue.Severity.WARNING, problem.message())));
+          DiscoveryIssue.create(problem.error() ? DiscoveryIssue.Severity.ERROR : DiscoveryIssue.Severity.WARNING,
+              problem.message())));
       PromptUnitEngineDescriptor engine = new PromptUnitEngineDescriptor(uniqueId, configuration);
       EngineDiscoveryRequestResolver.<PromptUnitEngineDescriptor>builder()
           .addClassContainerSelectorResolver(SuiteResolver::isSuite)

@@ -21,8 +21,10 @@ final class RoundDescriptor extends AbstractTestDescriptor implements Node<RunCo
 
   private static String name(History.Round round, String selectionName) {
     return String.format(Locale.ROOT, "round %d: best %s train %s, %s %.0f%%%s — %s", round.round(), round.bestId(),
-        round.bestTrain().map(t -> String.format(Locale.ROOT, "%.0f%%", t * 100)).orElse("—"), selectionName, round.bestSelection() * 100,
-        round.bestHeldOut().map(h -> String.format(Locale.ROOT, ", held-out %.0f%%", h * 100)).orElse(""), round.total().describe());
+        round.bestTrain().map(t -> String.format(Locale.ROOT, "%.0f%%", t * 100)).orElse("—"), selectionName,
+            round.bestSelection() * 100,
+        round.bestHeldOut().map(h -> String.format(Locale.ROOT, ", held-out %.0f%%", h * 100)).orElse(""), round.total()
+            .describe());
   }
 
   String summary() {

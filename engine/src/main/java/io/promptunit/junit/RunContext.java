@@ -23,7 +23,8 @@ import org.junit.platform.engine.support.hierarchical.EngineExecutionContext;
 final class RunContext implements EngineExecutionContext {
 
   /** What the whole run shares: every context of the run holds the same one. */
-  private record Run(EngineExecutionListener listener, PromptUnit core, AtomicBoolean noModelAnnounced, AtomicReference<Spend> spend,
+  private record Run(EngineExecutionListener listener, PromptUnit core, AtomicBoolean noModelAnnounced,
+      AtomicReference<Spend> spend,
       List<SuiteReport> reports) {}
 
   private final Run run;
@@ -43,7 +44,8 @@ final class RunContext implements EngineExecutionContext {
 
   /** The context of a run with the configuration read at discovery (its problems were reported there). */
   static RunContext start(ExecutionRequest request, Configuration configuration) {
-    return new RunContext(new Run(request.getEngineExecutionListener(), PromptUnit.startReported(configuration), new AtomicBoolean(),
+    return new RunContext(new Run(request.getEngineExecutionListener(), PromptUnit.startReported(configuration),
+        new AtomicBoolean(),
         new AtomicReference<>(Spend.NONE), new CopyOnWriteArrayList<>()), null, null, null);
   }
 

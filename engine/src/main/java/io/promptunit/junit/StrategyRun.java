@@ -51,16 +51,19 @@ final class StrategyRun {
   }
 
   /** Runs {@code optimization} under {@code parent}, registering round tests and the verdict test. */
-  static OptimizationResult run(TestDescriptor parent, DynamicTestExecutor executor, Suite suite, Optimization optimization,
+  static OptimizationResult run(TestDescriptor parent, DynamicTestExecutor executor, Suite suite,
+      Optimization optimization,
       RunContext context, boolean mayApply) {
     String name = suite.anchor().getSimpleName();
     OptimizationResult result = optimization.run(new RoundListener() {
       @Override
       public void roundFinished(History.Round round, Progress progress) {
-        RoundDescriptor descriptor = new RoundDescriptor(parent.getUniqueId(), round, optimization.splits().selectionName());
+        RoundDescriptor descriptor = new RoundDescriptor(parent.getUniqueId(), round, optimization.splits()
+            .selectionName());
         parent.addChild(descriptor);
         executor.execute(descriptor);
-        Console.line(name + " " + progress.strategy() + " round " + round.round() + "/" + progress.rounds() + ": " + descriptor.summary());
+        Console.line(name + " " + progress.strategy() + " round " + round.round() + "/" + progress.rounds() + ": "
+            + descriptor.summary());
       }
 
       @Override
@@ -83,7 +86,8 @@ final class StrategyRun {
     return result;
   }
 
-  static String announce(Suite suite, String strategy, Models models, Optimization optimization, TestDescriptor descriptor, RunContext context) {
+  static String announce(Suite suite, String strategy, Models models, Optimization optimization,
+      TestDescriptor descriptor, RunContext context) {
     String estimate = optimization.estimate().describe();
     Console.line(suite.anchor().getSimpleName() + ": " + strategy.toLowerCase(Locale.ROOT) + " with optimizer "
         + models.name() + "; " + estimate);
@@ -98,7 +102,8 @@ final class StrategyRun {
 
   static void abortIfDryRun(String estimate, RunContext context) {
     if (dryRun(context)) {
-      throw new TestAbortedException("Dry run (" + Keys.OPTIMIZE_DRY_RUN + "=true): the optimization spent nothing (the suite's"
+      throw new TestAbortedException("Dry run (" + Keys.OPTIMIZE_DRY_RUN
+          + "=true): the optimization spent nothing (the suite's"
           + " examples were scored as in any run). " + estimate);
     }
   }

@@ -111,12 +111,14 @@ final class SuiteDescriptor extends AbstractTestDescriptor implements Node<RunCo
   /** The {@code @Optimize} container, for suites that have one. */
   Optional<OptimizationDescriptor> createOptimization() {
     Optimize optimize = anchor.getAnnotation(Optimize.class);
-    return suite == null || optimize == null ? Optional.empty() : Optional.of(new OptimizationDescriptor(getUniqueId(), suite, optimize));
+    return suite == null || optimize == null ? Optional.empty() : Optional.of(new OptimizationDescriptor(getUniqueId(),
+        suite, optimize));
   }
 
   /** The pass-rate verdict, for suites that tolerate failures up to a minPassRate. */
   Optional<PassRateDescriptor> createPassRate() {
-    return suite == null || !suite.options().toleratesFailures() ? Optional.empty() : Optional.of(new PassRateDescriptor(getUniqueId(), suite));
+    return suite == null || !suite.options().toleratesFailures() ? Optional.empty()
+        : Optional.of(new PassRateDescriptor(getUniqueId(), suite));
   }
 
   /** The regression gate against the committed baseline, when updating or when the suite has one. */
@@ -125,7 +127,8 @@ final class SuiteDescriptor extends AbstractTestDescriptor implements Node<RunCo
   }
 
   ExampleDescriptor createChild(Example example) {
-    return new ExampleDescriptor(getUniqueId().append(ExampleDescriptor.SEGMENT_TYPE, example.id()), example, suite, examplesSource);
+    return new ExampleDescriptor(getUniqueId().append(ExampleDescriptor.SEGMENT_TYPE, example.id()), example, suite,
+        examplesSource);
   }
 
   @Override

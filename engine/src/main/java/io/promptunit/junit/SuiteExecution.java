@@ -48,7 +48,10 @@ final class SuiteExecution {
     return run;
   }
 
-  /** Opens the suite through the core and starts its examples; without a model they are reported not run (or the suite fails). */
+  /**
+   * Opens the suite through the core and starts its examples; without a model they are reported not run (or the suite
+   * fails).
+   */
   static RunContext start(SuiteDescriptor descriptor, RunContext context) {
     Suite suite = descriptor.suite().orElseThrow();
     SuiteReport report = context.report(new SuiteReport(suite.name(), display(suite, suite.prompt().path()),
@@ -69,7 +72,8 @@ final class SuiteExecution {
       batch(descriptor, session, context, report);
     }
     publishSetUp(descriptor, session, context);
-    return context.withSuite(new SuiteExecution(descriptor, session, context.configuration().progressSeconds()), report);
+    return context.withSuite(new SuiteExecution(descriptor, session, context.configuration().progressSeconds()),
+        report);
   }
 
   /**
@@ -90,7 +94,8 @@ final class SuiteExecution {
   }
 
   /** Batch mode: the cassette is filled through the provider's batch API before the suite runs from it. */
-  private static void batch(SuiteDescriptor descriptor, ScoringSession session, RunContext context, SuiteReport report) {
+  private static void batch(SuiteDescriptor descriptor, ScoringSession session, RunContext context,
+      SuiteReport report) {
     try {
       context.core().fillByBatch(session, descriptor.selectedExamples(), Console::line);
     } catch (RuntimeException e) {
@@ -116,14 +121,16 @@ final class SuiteExecution {
    */
   private ScheduledExecutorService progress(int every) {
     String name = descriptor.anchor().getSimpleName();
-    ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("promptunit-progress-" + name + "-"));
+    ScheduledExecutorService progress =
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("promptunit-progress-" + name + "-"));
     int total = descriptor.selectedExamples().size();
     long start = System.nanoTime();
     if (every > 0) {
       progress.scheduleAtFixedRate(() -> {
         SuiteRun.Tally tally = run.tally();
         if (tally.total() < total) {
-          Console.line(String.format(Locale.ROOT, "%s: %d/%d examples, %d passing so far; spend %s; %d s", name, tally.total(), total,
+          Console.line(String.format(Locale.ROOT, "%s: %d/%d examples, %d passing so far; spend %s; %d s", name,
+              tally.total(), total,
               tally.passed(), session.spend().total().describe(), (System.nanoTime() - start) / 1_000_000_000L));
         }
       }, every, every, TimeUnit.SECONDS);
@@ -151,7 +158,8 @@ final class SuiteExecution {
     context.suiteReport().ifPresent(report -> report.spend(spend));
     publishOutcome(tally, spend, context);
     Console.line(descriptor.anchor().getSimpleName() + ": " + tally.passed() + "/" + tally.total() + " passed ("
-        + percent(tally.passRate()) + context.suiteReport().map(SuiteReport::perSplit).orElse("") + "); spend " + spend.describe()
+        + percent(tally.passRate()) + context.suiteReport().map(SuiteReport::perSplit).orElse("") + "); spend "
+            + spend.describe()
         + session.cassette().map(c -> ", " + c.hits() + " answers from " + c.file()).orElse(""));
     context.suiteReport().ifPresent(report -> report.failureLines().forEach(Console::line));
   }

@@ -45,7 +45,9 @@ final class SuiteResolver implements SelectorResolver {
   private final MethodPatterns methodPatterns;
   private final Configuration settings;
   private final java.util.function.Consumer<DiscoveryIssue> issues;
-  /** {@code promptunit.shard}; a malformed value selects everything here (the engine reports it as a discovery error). */
+  /**
+   * {@code promptunit.shard}; a malformed value selects everything here (the engine reports it as a discovery error).
+   */
   private final Shard shard;
   /** The suites on the class path, found once, when a file or classpath-resource selector asks for them. */
   private List<Class<?>> allSuites;
@@ -90,7 +92,10 @@ final class SuiteResolver implements SelectorResolver {
         .orElse(unresolved());
   }
 
-  /** {@code Class#exampleId} (the console launcher's {@code --select-method}): that example; an unknown id is a discovery error. */
+  /**
+   * {@code Class#exampleId} (the console launcher's {@code --select-method}): that example; an unknown id is a
+   * discovery error.
+   */
   @Override
   public Resolution resolve(MethodSelector selector, Context context) {
     Optional<Class<?>> anchor = suiteClass(selector.getClassName());
@@ -153,7 +158,9 @@ final class SuiteResolver implements SelectorResolver {
     return selectors.isEmpty() ? unresolved() : Resolution.selectors(selectors);
   }
 
-  /** The example whose record covers {@code line} (a CSV record may span lines); none on the header or before the first. */
+  /**
+   * The example whose record covers {@code line} (a CSV record may span lines); none on the header or before the first.
+   */
   private static Optional<String> exampleAtLine(Class<?> anchor, int line) {
     List<Example> examples;
     try {
@@ -185,7 +192,8 @@ final class SuiteResolver implements SelectorResolver {
   /** The copy of a resource in the build output ({@code target/test-classes/...}), when it is a plain file. */
   private static Optional<Path> builtFile(Resource resource) {
     try {
-      return "file".equals(resource.url().getProtocol()) ? Optional.of(Path.of(resource.url().toURI()).toAbsolutePath().normalize()) : Optional.empty();
+      return "file".equals(resource.url().getProtocol()) ? Optional.of(Path.of(resource.url().toURI()).toAbsolutePath()
+          .normalize()) : Optional.empty();
     } catch (java.net.URISyntaxException | IllegalArgumentException e) {
       return Optional.empty();
     }
@@ -201,7 +209,8 @@ final class SuiteResolver implements SelectorResolver {
     List<UniqueId.Segment> segments = uniqueId.getSegments();
     UniqueId.Segment last = uniqueId.getLastSegment();
     if (last.getType().equals(SuiteDescriptor.SEGMENT_TYPE) && segments.size() == 2) {
-      return suiteClass(last.getValue()).map(type -> Resolution.selectors(Set.of(DiscoverySelectors.selectClass(type)))).orElse(unresolved());
+      return suiteClass(last.getValue()).map(type -> Resolution.selectors(Set.of(DiscoverySelectors.selectClass(type))))
+          .orElse(unresolved());
     }
     if (last.getType().equals(ExampleDescriptor.SEGMENT_TYPE) && segments.size() == 3) {
       UniqueId suiteId = uniqueId.removeLastSegment();
@@ -231,13 +240,15 @@ final class SuiteResolver implements SelectorResolver {
   }
 
   /** A suite's child that exists once per suite (its pass-rate verdict, its optimization), selected by unique id. */
-  private Resolution suiteChild(UniqueId uniqueId, Context context, java.util.function.Function<SuiteDescriptor, Optional<? extends TestDescriptor>> create) {
+  private Resolution suiteChild(UniqueId uniqueId, Context context, java.util.function.Function<SuiteDescriptor,
+      Optional<? extends TestDescriptor>> create) {
     Optional<Class<?>> anchor = suiteClass(uniqueId.removeLastSegment().getLastSegment().getValue());
     if (anchor.isEmpty()) {
       return unresolved();
     }
     return context.<TestDescriptor>addToParent(() -> DiscoverySelectors.selectClass(anchor.get()),
-            parent -> parent instanceof SuiteDescriptor suite ? create.apply(suite).map(TestDescriptor.class::cast) : Optional.empty())
+            parent -> parent instanceof SuiteDescriptor suite ? create.apply(suite).map(TestDescriptor.class::cast)
+                : Optional.empty())
         .map(child -> Resolution.match(Match.exact(child)))
         .orElse(unresolved());
   }
@@ -261,15 +272,19 @@ final class SuiteResolver implements SelectorResolver {
     Set<DiscoverySelector> selectors = examples.stream()
         .filter(example -> !restricted || methodPatterns.selects(className, example.id()))
         .filter(example -> shard.contains(className, example.id()))
-        .map(example -> DiscoverySelectors.selectUniqueId(suite.getUniqueId().append(ExampleDescriptor.SEGMENT_TYPE, example.id())))
+        .map(example -> DiscoverySelectors.selectUniqueId(suite.getUniqueId().append(ExampleDescriptor.SEGMENT_TYPE,
+            example.id())))
         .collect(Collectors.toCollection(LinkedHashSet::new));
     // the verdicts judge the examples that run (a tolerated failure must still be able to fail the run)
-    suite.createPassRate().ifPresent(verdict -> selectors.add(DiscoverySelectors.selectUniqueId(verdict.getUniqueId())));
-    suite.createBaseline(settings).ifPresent(gate -> selectors.add(DiscoverySelectors.selectUniqueId(gate.getUniqueId())));
+    suite.createPassRate().ifPresent(verdict ->
+        selectors.add(DiscoverySelectors.selectUniqueId(verdict.getUniqueId())));
+    suite.createBaseline(settings).ifPresent(gate ->
+        selectors.add(DiscoverySelectors.selectUniqueId(gate.getUniqueId())));
     if (methodPatterns.names(className)) {
       return selectors; // naming examples is not asking for an optimization
     }
-    suite.createOptimization().ifPresent(optimization -> selectors.add(DiscoverySelectors.selectUniqueId(optimization.getUniqueId())));
+    suite.createOptimization().ifPresent(optimization ->
+        selectors.add(DiscoverySelectors.selectUniqueId(optimization.getUniqueId())));
     return selectors;
   }
 }

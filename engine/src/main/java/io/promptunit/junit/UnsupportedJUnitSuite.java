@@ -37,7 +37,8 @@ final class UnsupportedJUnitSuite extends AbstractTestDescriptor {
   private final Class<?> anchor;
 
   private UnsupportedJUnitSuite(UniqueId parent, Class<?> anchor, String problem) {
-    super(parent.append(SuiteDescriptor.SEGMENT_TYPE, anchor.getName()), anchor.getSimpleName(), ClassSource.from(anchor));
+    super(parent.append(SuiteDescriptor.SEGMENT_TYPE, anchor.getName()), anchor.getSimpleName(),
+        ClassSource.from(anchor));
     this.anchor = anchor;
     addChild(new Refusal(getUniqueId(), problem));
   }
@@ -80,7 +81,9 @@ final class UnsupportedJUnitSuite extends AbstractTestDescriptor {
     return anchor.getName();
   }
 
-  /** Suites from class selectors (packages and class path roots arrive as those) and from unique ids of earlier runs. */
+  /**
+   * Suites from class selectors (packages and class path roots arrive as those) and from unique ids of earlier runs.
+   */
   private static final class Resolver implements SelectorResolver {
 
     private final Predicate<String> classNameFilter;
@@ -103,7 +106,8 @@ final class UnsupportedJUnitSuite extends AbstractTestDescriptor {
       if (!SuiteResolver.isSuite(anchor) || !classNameFilter.test(anchor.getName())) {
         return Resolution.unresolved();
       }
-      return context.addToParent(parent -> Optional.of(new UnsupportedJUnitSuite(parent.getUniqueId(), anchor, problem)))
+      return context.addToParent(parent -> Optional.of(new UnsupportedJUnitSuite(parent.getUniqueId(), anchor,
+          problem)))
           .map(suite -> Resolution.match(Match.exact(suite)))
           .orElse(Resolution.unresolved());
     }

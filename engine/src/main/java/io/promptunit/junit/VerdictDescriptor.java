@@ -18,7 +18,8 @@ final class VerdictDescriptor extends AbstractTestDescriptor implements Node<Run
   private final Applied applied;
 
   VerdictDescriptor(UniqueId parent, OptimizationResult result, OptimizationReport.Outputs files, Applied applied) {
-    super(parent.append("verdict", "held-out"), "optimized prompt passes held-out " + result.splits().heldOutName() + " examples");
+    super(parent.append("verdict", "held-out"), "optimized prompt passes held-out " + result.splits().heldOutName()
+        + " examples");
     this.result = result;
     this.files = files;
     this.applied = applied;
@@ -37,24 +38,28 @@ final class VerdictDescriptor extends AbstractTestDescriptor implements Node<Run
         ReportEntryKeys.SUMMARY, files.summary().toAbsolutePath().toString(),
         ReportEntryKeys.SPEND, result.spend().describe())));
     String scores = result.movement() + " (original " + result.original().id() + " → best " + result.best().id() + ")";
-    String where = " Best prompt: " + files.bestPrompt().toAbsolutePath() + "; what changed and why: " + files.summary().toAbsolutePath()
+    String where = " Best prompt: " + files.bestPrompt().toAbsolutePath() + "; what changed and why: " + files.summary()
+        .toAbsolutePath()
         + "; full history: " + files.history().toAbsolutePath() + ".";
     if (result.passedHeldOut() && applied.failed()) {
-      String message = "The optimized prompt passes held-out (" + scores + "), but" + applied.message().replaceFirst("^ Apply mode is on, but", "")
+      String message = "The optimized prompt passes held-out (" + scores + "), but" + applied.message()
+          .replaceFirst("^ Apply mode is on, but", "")
           + where;
       Console.line(message);
       throw new AssertionFailedError(message);
     }
     if (result.passedHeldOut()) {
       String how = applied.message().isEmpty()
-          ? " To apply it, run again with -Dpromptunit.optimize.apply=true (the prompt file is replaced atomically and the previous"
-              + " version kept as .bak), or copy the file by hand."
+          ? " To apply it, run again with -Dpromptunit.optimize.apply=true (the prompt file is replaced atomically"
+              + " and the previous version kept as .bak), or copy the file by hand."
           : applied.message();
       Console.line("optimization passed held-out (" + scores + ")." + where + how);
-      context.listener().reportingEntryPublished(this, ReportEntry.from(ReportEntryKeys.VERDICT, "passed: " + scores + "." + where + how));
+      context.listener().reportingEntryPublished(this, ReportEntry.from(ReportEntryKeys.VERDICT, "passed: " + scores
+          + "." + where + how));
       return context;
     }
-    String message = "The optimized prompt does not pass the suite on the held-out " + result.splits().heldOutName() + " examples ("
+    String message = "The optimized prompt does not pass the suite on the held-out " + result.splits().heldOutName()
+        + " examples ("
         + scores + "). Stopped: " + result.stopDetail() + "." + where + applied;
     Console.line(message);
     throw new AssertionFailedError(message);

@@ -291,7 +291,8 @@ public final class Cassette implements AutoCloseable {
       }
     }
     if (nearest != null) {
-      return nearest.isEmpty() ? "The same request is recorded under another key (a cassette written by another version?); record it again."
+      return nearest.isEmpty()
+          ? "The same request is recorded under another key (a cassette written by another version?); record it again."
           : "The same conversation was recorded, but " + String.join(", ", nearest) + ".";
     }
     long sameModel = byConversation.values().stream().flatMap(List::stream)

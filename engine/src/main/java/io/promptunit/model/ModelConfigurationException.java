@@ -59,7 +59,8 @@ public final class ModelConfigurationException extends RuntimeException {
 
   /** The same exception, its message in the caller's words ({@link #notRun}); itself when a model is configured. */
   public ModelConfigurationException worded(String consequence) {
-    return reason == null ? this : new ModelConfigurationException(notRun(consequence).orElseThrow(), reason, instructions);
+    return reason == null ? this : new ModelConfigurationException(notRun(consequence).orElseThrow(), reason,
+        instructions);
   }
 
   /** How to configure a model. */

@@ -50,7 +50,8 @@ public final class Optimization {
    * As {@link #prepare(ScoringSession, OptimizeOptions, Optional)}; a dry run
    * ({@code promptunit.optimize.dry-run=true}) has its estimate, and {@link #run} spends nothing.
    */
-  public static Optimization prepare(ScoringSession session, OptimizeOptions options, Optional<ModelClient> optimizer, boolean dryRun) {
+  public static Optimization prepare(ScoringSession session, OptimizeOptions options, Optional<ModelClient> optimizer,
+      boolean dryRun) {
     Budget budget = new Budget(options.caps());
     Suite suite = session.suite();
     ScoringSession budgeted = session.budgeted(budget, session.outputCap().orElse(options.maxOutputTokens()));
@@ -88,7 +89,8 @@ public final class Optimization {
    */
   public OptimizationResult run(RoundListener listener) {
     if (dryRun) {
-      throw new IllegalStateException("Dry run (" + io.promptunit.config.Keys.OPTIMIZE_DRY_RUN + "=true): the optimization spent nothing. "
+      throw new IllegalStateException("Dry run (" + io.promptunit.config.Keys.OPTIMIZE_DRY_RUN
+          + "=true): the optimization spent nothing. "
           + estimate.describe());
     }
     return loop.run(listener);

@@ -64,7 +64,8 @@ public record OptimizeOptions(
     NOT_FROM_CONFIGURATION.keySet().forEach(names::remove);
     List<String> members = names.stream().map(name -> PREFIX + name).toList();
     return new io.promptunit.config.KeyFamily(PREFIX + "<@Optimize attribute or strategy parameter>",
-        key -> members.contains(key) || NOT_FROM_CONFIGURATION.containsKey(key.substring(Math.min(key.length(), PREFIX.length()))),
+        key -> members.contains(key)
+            || key.startsWith(PREFIX) && NOT_FROM_CONFIGURATION.containsKey(key.substring(PREFIX.length())),
         members, (key, value) -> valueProblem(key.substring(PREFIX.length()), value));
   }
 
@@ -92,10 +93,14 @@ public record OptimizeOptions(
       "strategyName", PREFIX + "strategy",
       "compareNames", PREFIX + "compare");
 
-  /** What is wrong with {@code value} for the attribute {@code name}, read as its {@code @Optimize} type; empty for a strategy parameter. */
+  /**
+   * What is wrong with {@code value} for the attribute {@code name}, read as its {@code @Optimize}
+   * type; empty for a strategy parameter.
+   */
   private static java.util.Optional<String> valueProblem(String name, String value) {
     if (NOT_FROM_CONFIGURATION.containsKey(name)) {
-      return java.util.Optional.of("it is not read from configuration; set " + NOT_FROM_CONFIGURATION.get(name) + " instead");
+      return java.util.Optional.of("it is not read from configuration; set " + NOT_FROM_CONFIGURATION.get(name)
+          + " instead");
     }
     Class<?> type;
     try {
@@ -107,7 +112,8 @@ public record OptimizeOptions(
     try {
       if (name.equals("strategy") || name.equals("compare")) {
         // any registered strategy, not only the enum's
-        Arrays.stream(text.split(",")).map(String::strip).filter(n -> !n.isEmpty()).forEach(n -> Strategies.named(n, PREFIX + name));
+        Arrays.stream(text.split(",")).map(String::strip).filter(n -> !n.isEmpty())
+            .forEach(n -> Strategies.named(n, PREFIX + name));
       } else if (type == int.class) {
         Integer.parseInt(text);
       } else if (type == long.class) {
@@ -119,10 +125,12 @@ public record OptimizeOptions(
       }
       return java.util.Optional.empty();
     } catch (NumberFormatException e) {
-      return java.util.Optional.of("it is not a number; use " + (type == double.class ? "a number, e.g. 0.5" : "a whole number"));
+      return java.util.Optional.of("it is not a number; use " + (type == double.class ? "a number, e.g. 0.5"
+          : "a whole number"));
     } catch (IllegalArgumentException e) {
       boolean strategies = name.equals("strategy") || name.equals("compare");
-      return java.util.Optional.of(type.isEnum() && !strategies ? "use one of " + Arrays.toString(type.getEnumConstants()) : e.getMessage());
+      return java.util.Optional.of(type.isEnum() && !strategies ? "use one of "
+          + Arrays.toString(type.getEnumConstants()) : e.getMessage());
     }
   }
 

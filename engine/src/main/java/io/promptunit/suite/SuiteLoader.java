@@ -235,7 +235,8 @@ public final class SuiteLoader {
     }
     int most = io.promptunit.config.Keys.MAX_CONCURRENCY;
     if (declaration.concurrency() < 0 || declaration.concurrency() > most) {
-      problems.add(new SuiteProblem(where, 0, "@PromptTest(concurrency = " + declaration.concurrency() + ") must be from 0 to "
+      problems.add(new SuiteProblem(where, 0, "@PromptTest(concurrency = " + declaration.concurrency()
+          + ") must be from 0 to "
           + most, "use 0 for the configured default, or a bound from 1 to " + most));
     }
     Optional<String> model = declaration.model().isBlank() ? Optional.empty()

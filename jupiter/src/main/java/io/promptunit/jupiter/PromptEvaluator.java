@@ -46,7 +46,8 @@ import org.apiguardian.api.API;
  *
  * <pre>{@code
  * try (PromptEvaluator evaluator = PromptEvaluator.builder(RouterChecks.class).build()) {
- *   Evaluation evaluation = evaluator.prompt("prompts/router.prompt").examples("prompts/router.jsonl").split("test").evaluate();
+ * Evaluation evaluation =
+ * evaluator.prompt("prompts/router.prompt").examples("prompts/router.jsonl").split("test").evaluate();
  *   System.out.println(evaluation);
  * }
  * }</pre>
@@ -57,7 +58,8 @@ import org.apiguardian.api.API;
 public final class PromptEvaluator implements AutoCloseable {
 
   /**
-   * The output tokens a budget reserves for a call that sets no cap ({@code promptunit.max-output-tokens}); the request itself
+   * The output tokens a budget reserves for a call that sets no cap ({@code promptunit.max-output-tokens}); the request
+   * itself
    * is unchanged, so a budgeted evaluation shares its cassette entries with every other run of the suite.
    */
   static final int BUDGET_OUTPUT_CAP = 1024;
@@ -84,7 +86,10 @@ public final class PromptEvaluator implements AutoCloseable {
     return new Builder(anchor);
   }
 
-  /** In a Jupiter test: JUnit's configuration, and no model configured means the test is skipped (like the engine's examples). */
+  /**
+   * In a Jupiter test: JUnit's configuration, and no model configured means the test is skipped (like the engine's
+   * examples).
+   */
   static PromptEvaluator forJupiter(Class<?> testClass, Configuration settings) {
     return new PromptEvaluator(testClass, settings, true);
   }
@@ -101,7 +106,8 @@ public final class PromptEvaluator implements AutoCloseable {
 
   /** An evaluation of {@code template}, given as text ({@code {{variable}}} syntax). */
   public Request promptText(String template) {
-    return new Request("prompt text of " + anchor.getSimpleName(), Optional.of(Objects.requireNonNull(template, "template")));
+    return new Request("prompt text of " + anchor.getSimpleName(), Optional.of(Objects.requireNonNull(template,
+        "template")));
   }
 
   /** The template at classpath {@code promptPath} on every example of {@code examplesPath}. */
@@ -174,7 +180,10 @@ public final class PromptEvaluator implements AutoCloseable {
       return this;
     }
 
-    /** Runs each example up to {@code repeats} times; it passes when {@code minPasses} runs pass (as {@code @PromptTest(repeats, minPasses)}). */
+    /**
+     * Runs each example up to {@code repeats} times; it passes when {@code minPasses} runs pass (as {@code
+     * @PromptTest(repeats, minPasses)}).
+     */
     public Request repeats(int repeats, int minPasses) {
       this.repeats = repeats;
       this.minPasses = minPasses;
@@ -190,7 +199,8 @@ public final class PromptEvaluator implements AutoCloseable {
     /** Concurrent model calls; default {@code promptunit.concurrency}. */
     public Request concurrency(int concurrency) {
       if (concurrency < 1 || concurrency > Keys.MAX_CONCURRENCY) {
-        throw new IllegalArgumentException("concurrency(" + concurrency + ") must be from 1 to " + Keys.MAX_CONCURRENCY);
+        throw new IllegalArgumentException("concurrency(" + concurrency + ") must be from 1 to "
+            + Keys.MAX_CONCURRENCY);
       }
       this.concurrency = concurrency;
       return this;
@@ -214,9 +224,11 @@ public final class PromptEvaluator implements AutoCloseable {
     /**
      * Runs the evaluation: every selected example through the model (or the cassette), checked.
      *
-     * @throws io.promptunit.suite.InvalidSuiteException when a file is missing or broken, naming {@code file:line} and the fix
+     * @throws io.promptunit.suite.InvalidSuiteException when a file is missing or broken, naming {@code file:line} and
+     * the fix
      * @throws IllegalArgumentException for an unknown split or a selection without examples
-     * @throws ModelConfigurationException when no usable model is configured (in a Jupiter test: the test is skipped instead,
+     * @throws ModelConfigurationException when no usable model is configured (in a Jupiter test: the test is skipped
+     * instead,
      *     unless {@code promptunit.require-model=true})
      */
     public Evaluation evaluate() {
@@ -224,12 +236,15 @@ public final class PromptEvaluator implements AutoCloseable {
         throw new IllegalStateException("no examples file: call examples(\"prompts/....jsonl\") before evaluate()");
       }
       if (closed) {
-        throw new IllegalStateException("this PromptEvaluator of " + anchor.getSimpleName() + " is closed (its test class has finished)");
+        throw new IllegalStateException("this PromptEvaluator of " + anchor.getSimpleName()
+            + " is closed (its test class has finished)");
       }
       String origin = "PromptEvaluator";
       ExampleSelection selection = ExampleSelection.of(splits, tags, origin + ".split");
-      Suite suite = SuiteLoader.load(new SuiteDeclaration(anchor, anchor.getName(), origin, prompt, promptText, system, examples, options()));
-      List<Example> selected = inThisShard(selection.select(suite.examples(), suite.examplesFile().displayPath()), suite);
+      Suite suite = SuiteLoader.load(new SuiteDeclaration(anchor, anchor.getName(), origin, prompt, promptText, system,
+          examples, options()));
+      List<Example> selected = inThisShard(selection.select(suite.examples(), suite.examplesFile().displayPath()),
+          suite);
       ScoringSession session = open(suite);
       ModelClient task = session.taskModel();
       List<ScoredExample> scored = new ArrayList<>(selected.size());
@@ -240,7 +255,8 @@ public final class PromptEvaluator implements AutoCloseable {
         Budget budget = new Budget(new Budget.Caps(maxCalls, Long.MAX_VALUE, maxCost, Long.MAX_VALUE));
         budget.start();
         boolean budgeted = maxCalls != Long.MAX_VALUE || maxCost != Double.POSITIVE_INFINITY;
-        SuiteRun run = new SuiteRun(budgeted ? session.budgeted(budget, session.outputCap().orElse(BUDGET_OUTPUT_CAP)) : session, selected);
+        SuiteRun run = new SuiteRun(budgeted ? session.budgeted(budget, session.outputCap().orElse(BUDGET_OUTPUT_CAP))
+            : session, selected);
         for (Example example : selected) {
           scored.add(new ScoredExample(await(run, suite, example)));
         }
@@ -248,7 +264,8 @@ public final class PromptEvaluator implements AutoCloseable {
       String promptShown = promptText.isPresent() ? prompt
           : Resource.find(loader(), prompt).map(Resource::displayPath).orElse(prompt);
       Evaluation evaluation = new Evaluation(promptShown, suite.examplesFile().displayPath(),
-          selection.equals(ExampleSelection.ALL) ? "" : selection.describe(), scored, task.name(), session.spend().total(),
+          selection.equals(ExampleSelection.ALL) ? "" : selection.describe(), scored, task.name(), session.spend()
+              .total(),
           session.cassette().map(c -> (long) c.hits()).orElse(0L));
       report(evaluation, promptShown, suite);
       return evaluation;
@@ -256,7 +273,8 @@ public final class PromptEvaluator implements AutoCloseable {
 
     /** A console line for the evaluation and its failing examples, and its part of the class's HTML report. */
     private void report(Evaluation evaluation, String promptShown, Suite suite) {
-      SuiteReport report = new SuiteReport(anchor.getName() + " (" + promptShown + ")", promptShown, suite.examplesFile().displayPath(), 1.0);
+      SuiteReport report = new SuiteReport(anchor.getName() + " (" + promptShown + ")", promptShown,
+          suite.examplesFile().displayPath(), 1.0);
       report.model(evaluation.model());
       evaluation.examples().forEach(example -> report.add(SuiteReport.Row.of(example.result(), false)));
       report.spend(evaluation.spend());
@@ -267,11 +285,13 @@ public final class PromptEvaluator implements AutoCloseable {
 
     private SuiteOptions options() {
       if (repeats < 1 || minPasses < 0 || minPasses > repeats) {
-        throw new IllegalArgumentException("repeats(" + repeats + ", " + minPasses + "): repeats must be at least 1 and minPasses in 0.." + repeats
+        throw new IllegalArgumentException("repeats(" + repeats + ", " + minPasses
+            + "): repeats must be at least 1 and minPasses in 0.." + repeats
             + " (0 for all)");
       }
       if (!(temperature >= 0.0 && temperature <= 2.0)) {
-        throw new IllegalArgumentException("temperature(" + temperature + ") must be in [0, 2]; use 0 for deterministic scoring");
+        throw new IllegalArgumentException("temperature(" + temperature
+            + ") must be in [0, 2]; use 0 for deterministic scoring");
       }
       return new SuiteOptions(Optional.empty(), temperature, repeats, minPasses == 0 ? repeats : minPasses, 1.0,
           concurrency > 0 ? Optional.of(concurrency) : Optional.empty());
@@ -286,19 +306,24 @@ public final class PromptEvaluator implements AutoCloseable {
     io.promptunit.config.Shard shard = core.configuration().shard();
     List<Example> mine = selected.stream().filter(example -> shard.contains(suite.name(), example.id())).toList();
     if (mine.isEmpty()) {
-      String message = "None of the " + selected.size() + " selected examples of " + suite.examplesFile().displayPath() + " is in shard "
+      String message = "None of the " + selected.size() + " selected examples of " + suite.examplesFile().displayPath()
+          + " is in shard "
           + shard + " (" + Keys.SHARD + "); the other shards evaluate them.";
       throw abortWithoutModel ? new org.opentest4j.TestAbortedException(message) : new IllegalStateException(message);
     }
     return mine;
   }
 
-  /** The suite's session; no model means a skipped test in Jupiter (unless {@code promptunit.require-model=true}), else an error. */
+  /**
+   * The suite's session; no model means a skipped test in Jupiter (unless {@code promptunit.require-model=true}), else
+   * an error.
+   */
   private ScoringSession open(Suite suite) {
     SuiteStart start = core.open(suite, name -> core.unpricedWarning(name).ifPresent(PromptEvaluator::line));
     if (start instanceof SuiteStart.NoModel noModel) {
       if (core.configuration().requireModel()) {
-        throw ModelConfigurationException.invalid(noModel.notRun("the evaluation cannot run (" + Keys.REQUIRE_MODEL + "=true)"));
+        throw ModelConfigurationException.invalid(noModel.notRun("the evaluation cannot run (" + Keys.REQUIRE_MODEL
+            + "=true)"));
       }
       if (abortWithoutModel) {
         throw new org.opentest4j.TestAbortedException(noModel.notRun("this evaluation was not run"));
@@ -313,7 +338,8 @@ public final class PromptEvaluator implements AutoCloseable {
     try {
       return run.await(example);
     } catch (BudgetExhaustedException e) {
-      return new ExampleResult(example, Conversation.render(suite, example), List.of(new Attempt(Optional.empty(), List.of(), Optional.of(e))), 1);
+      return new ExampleResult(example, Conversation.render(suite, example), List.of(new Attempt(Optional.empty(),
+          List.of(), Optional.of(e))), 1);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while evaluating " + example.location(), e);
@@ -343,7 +369,8 @@ public final class PromptEvaluator implements AutoCloseable {
      * @throws io.promptunit.config.InvalidConfigurationException listing every problem of the configuration
      */
     public PromptEvaluator build() {
-      ClassLoader loader = anchor.getClassLoader() != null ? anchor.getClassLoader() : ClassLoader.getSystemClassLoader();
+      ClassLoader loader = anchor.getClassLoader() != null ? anchor.getClassLoader()
+          : ClassLoader.getSystemClassLoader();
       return new PromptEvaluator(anchor, settings != null ? settings : Configuration.forClassPath(loader), false);
     }
   }

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 @API(status = EXPERIMENTAL, since = "0.1")
 public final class PromptUnitExtension implements BeforeAllCallback, ParameterResolver {
 
-  private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(PromptUnitExtension.class);
+  private static final ExtensionContext.Namespace NAMESPACE =
+      ExtensionContext.Namespace.create(PromptUnitExtension.class);
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -49,7 +50,8 @@ public final class PromptUnitExtension implements BeforeAllCallback, ParameterRe
   }
 
   @Override
-  @SuppressWarnings("deprecation") // JUnit 6's computeIfAbsent is not in JUnit 5.13 and 5.14, which PromptUnit supports too
+  // JUnit 6's computeIfAbsent is not in JUnit 5.13 and 5.14, which PromptUnit supports too
+  @SuppressWarnings("deprecation")
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
     // registered on a field or a method, the extension is asked for parameters without beforeAll
     SupportedJUnit.requireJupiter();
