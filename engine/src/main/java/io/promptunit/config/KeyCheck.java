@@ -115,7 +115,7 @@ final class KeyCheck {
     String[] parts = folded.split("[._-]", 2);
     String first = parts[0];
     boolean lookAlike = !written.chars().allMatch(c -> c < 128) && first.equals(PREFIX);
-    return first.length() > 4 && (distance(first, PREFIX) <= 1 || lookAlike);
+    return parts.length == 2 && (distance(first, PREFIX) <= 1 || lookAlike);
   }
 
   private boolean isKnown(String key) {
@@ -135,8 +135,9 @@ final class KeyCheck {
     return bestDistance <= tolerance(folded) ? Optional.ofNullable(best) : Optional.empty();
   }
 
+  /** How many edits a key may be from a valid one and still be taken for it: one per four letters after the prefix, at least one. */
   private static int tolerance(String key) {
-    return Math.max(3, key.length() / 4);
+    return Math.max(1, (key.length() - PREFIX.length() - 1) / 4);
   }
 
   /** " (it contains 'о', U+043E CYRILLIC SMALL LETTER O, which looks like 'o')" for each look-alike, else empty. */

@@ -148,6 +148,58 @@ class ConfigurationTest {
     }
 
     @Test
+    void aKeyWrittenAsItsEnvironmentVariableOrWithAnotherSeparatorIsCaught() {
+      assertThat(problems(Configuration.of(Map.of("PROMPTUNIT_MODEL", "openai:gpt-4o-mini")))).singleElement().asString()
+          .contains("Unknown setting PROMPTUNIT_MODEL").contains("did you mean promptunit.model?");
+      assertThat(problems(Configuration.of(Map.of("promptunit_concurrency", "4")))).singleElement().asString()
+          .contains("did you mean promptunit.concurrency?");
+    }
+
+    @Test
+    void neighboursOfThePrefixAreNotOurs() {
+      assertThat(problems(Configuration.of(Map.of("promptui.theme", "dark", "prompt.unit", "x", "promptunits", "x")))).isEmpty();
+    }
+
+    @Test
+    void anUnrelatedVariableSharingThePrefixIsAWarningATypoAnError() {
+      List<ConfigurationProblem> problems = PromptUnit.problems(Configuration.of(Map.of(),
+          Map.of("PROMPTUNIT_HOME", "/opt/promptunit", "promptunit_concurency", "4")));
+
+      assertThat(problems).filteredOn(ConfigurationProblem::error).singleElement()
+          .satisfies(p -> assertThat(p.message()).contains("did you mean PROMPTUNIT_CONCURRENCY (promptunit.concurrency)?"));
+      assertThat(problems).filteredOn(p -> !p.error()).singleElement()
+          .satisfies(p -> assertThat(p.message()).startsWith("Ignored environment variable PROMPTUNIT_HOME"));
+    }
+
+    @Test
+    void familyValuesFromTheEnvironmentAndOptimizerAttributesAreCheckedAtStart() {
+      assertThat(problems(Configuration.of(Map.of("promptunit.optimize.rounds", "abc", "promptunit.optimize.selection", "best"),
+          Map.of("PROMPTUNIT_PRICE_GPT_4O_MINI", "cheap", "PROMPTUNIT_OPTIMIZE_PATIENCE", "many"))))
+          .anySatisfy(p -> assertThat(p).startsWith("Setting promptunit.optimize.rounds=abc (set in the given settings) is not accepted:"
+              + " it is not a number"))
+          .anySatisfy(p -> assertThat(p).contains("promptunit.optimize.selection=best").contains("use one of"))
+          .anySatisfy(p -> assertThat(p).contains("(set by the environment variable PROMPTUNIT_PRICE_GPT_4O_MINI)")
+              .contains("use <input>,<output>"))
+          .anySatisfy(p -> assertThat(p).contains("promptunit.optimize.patience=many (set by the environment variable"
+              + " PROMPTUNIT_OPTIMIZE_PATIENCE)"))
+          .hasSize(4);
+    }
+
+    @Test
+    void anOptimizeAttributeThatConfigurationDoesNotSetNamesTheSettingThatDoes() {
+      assertThat(problems(Configuration.of(Map.of("promptunit.optimize.optimizerModel", "openai:gpt-4o")))).singleElement().asString()
+          .contains("it is not read from configuration; set promptunit.optimizer.model instead");
+    }
+
+    @Test
+    void aModelWithoutProviderAndAMirrorThatIsNoUrlAreProblems() {
+      assertThat(problems(Configuration.of(Map.of(Keys.MODEL, "gpt-4o", Keys.EMBEDDED_MIRROR, "not a url"))))
+          .anySatisfy(p -> assertThat(p).contains("promptunit.model=gpt-4o").contains("it names no provider"))
+          .anySatisfy(p -> assertThat(p).contains("promptunit.embedded.mirror=not a url"))
+          .hasSize(2);
+    }
+
+    @Test
     void everyDeclaredKeyIsKnown() {
       Map<String, String> all = new java.util.HashMap<>();
       Keys.SETTINGS.forEach(setting -> all.put(setting.key(), setting.defaultValue() == null ? "x" : Setting.class.cast(setting)

@@ -132,6 +132,28 @@ class PromptUnitTest {
     assertThat(cassettes.resolve(TicketsSuite.class.getName() + ".jsonl")).exists();
   }
 
+  @Test
+  void plainJavaHonoursTheOptimizationSwitchesAsTheEngineDoes() {
+    Models.use(ScriptedChatModel.answering(Tickets::taskAnswer));
+    try (PromptUnit off = PromptUnit.start(configuration(Map.of("promptunit.optimize", "false")));
+        ScoringSession session = off.session(TicketsSuite.class)) {
+      assertThatThrownBy(() -> off.optimization(session)).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("optimization is off (promptunit.optimize=false)").hasMessageContaining("nothing was spent");
+    }
+    try (PromptUnit shard = PromptUnit.start(configuration(Map.of("promptunit.shard", "2/3")));
+        ScoringSession session = shard.session(TicketsSuite.class)) {
+      assertThatThrownBy(() -> shard.optimization(session)).hasMessageContaining("runs in shard 1 only");
+    }
+    try (PromptUnit dryRun = PromptUnit.start(configuration(Map.of("promptunit.optimize.dry-run", "true")));
+        ScoringSession session = dryRun.session(TicketsSuite.class)) {
+      Optimization optimization = dryRun.optimization(session);
+      assertThat(optimization.dryRun()).isTrue();
+      assertThatThrownBy(() -> optimization.run((round, progress) -> {})).hasMessageStartingWith("Dry run")
+          .hasMessageContaining("spent nothing");
+      assertThat(session.spend().total().calls()).isZero();
+    }
+  }
+
   private int concurrency(Class<?> anchor, Map<String, String> settings) {
     Models.use(ScriptedChatModel.answering(prompt -> "billing"));
     try (PromptUnit core = PromptUnit.start(configuration(settings)); ScoringSession session = core.session(SuiteLoader.load(anchor))) {

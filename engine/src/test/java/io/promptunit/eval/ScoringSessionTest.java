@@ -59,14 +59,21 @@ class ScoringSessionTest {
     }
   }
 
+  /** A budget changes what is reserved, never what is asked: a budgeted run shares the cassette entries of any other run. */
   @Test
-  void scoringUnderABudgetCarriesAnOutputCapSoTheReservationIsARealBound() {
-    ScriptedChatModel task = Tickets.taskModel();
-    try (ScoringSession session = ScoringSession.builder(suite, new ModelClient(task, "task", call)).concurrency(1).build()) {
+  void scoringUnderABudgetAsksWhatAnUnbudgetedRunAsks() {
+    ScriptedChatModel uncapped = Tickets.taskModel();
+    try (ScoringSession session = ScoringSession.builder(suite, new ModelClient(uncapped, "task", call)).concurrency(1).build()) {
+      session.budgeted(Budget.unlimited(), 64).evaluate(suite.prompt().text(), suite.examples().get(0)).join();
+    }
+    ScriptedChatModel capped = Tickets.taskModel();
+    try (ScoringSession session = ScoringSession.builder(suite, new ModelClient(capped, "task", call)).concurrency(1)
+        .outputCap(java.util.Optional.of(512)).build()) {
       session.budgeted(Budget.unlimited(), 64).evaluate(suite.prompt().text(), suite.examples().get(0)).join();
     }
 
-    assertThat(task.requests()).singleElement().satisfies(r -> assertThat(r.parameters().maxOutputTokens()).isEqualTo(64));
+    assertThat(uncapped.requests()).singleElement().satisfies(r -> assertThat(r.parameters().maxOutputTokens()).isNull());
+    assertThat(capped.requests()).singleElement().satisfies(r -> assertThat(r.parameters().maxOutputTokens()).isEqualTo(512));
   }
 
   @Test

@@ -135,4 +135,21 @@ class PromptEvaluatorTest {
       assertThat(cassettes.resolve(RouterFixture.class.getName() + ".jsonl")).as("cassette in the system property's folder").exists();
     }
   }
+
+  /** A budget changes what is reserved, never what is asked: an evaluation under a budget replays what one without recorded. */
+  @Test
+  void aBudgetedEvaluationReplaysTheCassetteOfAnUnbudgetedOne() {
+    RouterModel.install(false);
+    Evaluation recorded = evaluator.evaluate("prompts/router.prompt", "prompts/router.jsonl");
+    try (PromptEvaluator replay = PromptEvaluator.builder(RouterFixture.class)
+        .configuration(Configuration.of(Map.of("promptunit.cache-dir", cassettes.toString(), "promptunit.cache", "replay",
+            "promptunit.embedded", "false"))).build()) {
+      Evaluation budgeted = replay.prompt("prompts/router.prompt").examples("prompts/router.jsonl").maxCalls(100).evaluate();
+
+      assertThat(budgeted.passed()).isEqualTo(recorded.passed());
+      assertThat(budgeted.cachedAnswers()).isEqualTo(budgeted.examples().size());
+      assertThat(budgeted.spend().calls()).isZero();
+    }
+  }
+
 }
