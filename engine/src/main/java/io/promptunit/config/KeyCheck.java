@@ -135,7 +135,10 @@ final class KeyCheck {
     return bestDistance <= tolerance(folded) ? Optional.ofNullable(best) : Optional.empty();
   }
 
-  /** How many edits a key may be from a valid one and still be taken for it: one per four letters after the prefix, at least one. */
+  /**
+   * How many edits a key may be from a valid one and still be taken for it: one per four letters
+   * after the prefix, at least one.
+   */
   private static int tolerance(String key) {
     return Math.max(1, (key.length() - PREFIX.length() - 1) / 4);
   }
