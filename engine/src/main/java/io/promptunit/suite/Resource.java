@@ -203,7 +203,7 @@ public record Resource(String path, URL url) {
             + "), so apply mode cannot tell which one the build copies; keep one of them");
   }
 
-  /** The module whose build output {@code classpathRoot} is ({@code <module>/target/test-classes}, ...), if it is one. */
+  /** The module whose build output {@code classpathRoot} is ({@code <module>/target/test-classes}, ...), if any. */
   private static Optional<Path> moduleOfBuildOutput(Path classpathRoot) {
     Path folder = classpathRoot;
     for (int up = 0; up < 4 && folder != null && folder.getParent() != null; up++, folder = folder.getParent()) {
