@@ -299,7 +299,10 @@ public final class PromptUnit implements AutoCloseable {
   /**
    * Apply mode ({@code promptunit.optimize.apply=true}): writes the best prompt of {@code result}
    * over {@code suite}'s checked-in prompt file when it passed the held-out examples (atomically,
-   * keeping the previous version, with the file's permissions). Does nothing when apply mode is off.
+   * keeping the previous version, with the file's permissions). The file is the prompt's source, never the build's
+   * copy the run read ({@link Resource#editableFile()}: found in the module's folders by path and content, so a
+   * custom test-resource folder works); when no single source is found, nothing is written and the result says
+   * why. Does nothing when apply mode is off.
    */
   public Applied apply(Suite suite, OptimizationResult result) {
     if (!configuration.optimizeApply()) {
@@ -310,25 +313,28 @@ public final class PromptUnit implements AutoCloseable {
           ? "the prompt did not pass the held-out examples"
           : "there is no new prompt") + ", so " + suite.prompt().path() + " was left unchanged.", false);
     }
-    Optional<Path> source = Resource.find(suite.anchor().getClassLoader(), suite.prompt().path())
-        .flatMap(Resource::sourceFile);
-    if (source.isEmpty()) {
-      return new Applied(" Apply mode is on, but " + suite.prompt().path()
-          + " is not a plain file, so it was left unchanged.", true);
+    Resource.Editable editable = Resource.find(suite.anchor().getClassLoader(), suite.prompt().path())
+        .map(Resource::editableFile)
+        .orElseGet(() -> new Resource.Editable(Optional.empty(), "it is no longer on the class path"));
+    if (editable.file().isEmpty()) {
+      return new Applied(" Apply mode is on, but " + suite.prompt().path() + " was not replaced: "
+          + editable.refusal() + ". Nothing was written; copy the best prompt into the file by hand.", true);
     }
+    return write(editable.file().get(), result.best().text());
+  }
+
+  private static Applied write(Path source, String text) {
     try {
-      Path backup = PromptFile.replace(source.get(), result.best().text());
-      return new Applied(" Applied: " + source.get() + " now holds the optimized prompt; the previous version is in "
-          + backup + ".",
-          false);
+      Path backup = PromptFile.replace(source, text);
+      return new Applied(" Applied: " + source + " now holds the optimized prompt; the previous version is in "
+          + backup + ".", false);
     } catch (AccessDeniedException e) {
-      return new Applied(" Apply mode is on, but " + source.get() + " was not replaced: " + (e.getReason() != null
+      return new Applied(" Apply mode is on, but " + source + " was not replaced: " + (e.getReason() != null
           ? e.getReason()
           : "permission denied (make the file and its folder writable)") + ". The file is unchanged.", true);
     } catch (IOException e) {
-      return new Applied(" Apply mode is on, but writing " + source.get() + " failed (" + e.getClass().getSimpleName()
-          + ": "
-          + e.getMessage() + "); the file is unchanged.", true);
+      return new Applied(" Apply mode is on, but writing " + source + " failed (" + e.getClass().getSimpleName()
+          + ": " + e.getMessage() + "); the file is unchanged.", true);
     }
   }
 

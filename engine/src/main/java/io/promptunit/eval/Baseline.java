@@ -51,6 +51,16 @@ public final class Baseline {
     this.outcomes = java.util.Collections.unmodifiableMap(new TreeMap<>(outcomes));
   }
 
+  /** The suite the baseline was written for (its anchor class), or "" when the file does not say. */
+  public String suite() {
+    return suite;
+  }
+
+  /** Whether the file was written for another suite than {@code name} (a file that names no suite is not). */
+  public boolean writtenForAnotherSuite(String name) {
+    return !suite.isEmpty() && !suite.equals(name);
+  }
+
   /** Whether each example passed, by id. */
   public Map<String, Boolean> outcomes() {
     return outcomes;

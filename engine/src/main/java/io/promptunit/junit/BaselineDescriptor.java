@@ -101,8 +101,14 @@ final class BaselineDescriptor extends AbstractTestDescriptor implements Node<Ru
   }
 
   private RunContext update(RunContext context, Map<String, Boolean> outcomes, String shown) {
-    Baseline updated = Baseline.read(file, shown).map(old -> old.updatedWith(outcomes)).orElseGet(() ->
-        new Baseline(suite.name(), outcomes));
+    if (outcomes.isEmpty()) {
+      throw new TestAbortedException("The baseline " + shown + " was not written: no example of this run passed or"
+          + " failed (examples that errored or did not run say nothing about the prompt)");
+    }
+    Optional<Baseline> old = Baseline.read(file, shown);
+    Optional<String> foreign = old.map(Baseline::suite).filter(name -> old.get().writtenForAnotherSuite(suite.name()));
+    Baseline updated = new Baseline(suite.name(), old.filter(b -> foreign.isEmpty())
+        .map(b -> b.updatedWith(outcomes).outcomes()).orElse(outcomes));
     try {
       updated.write(file);
     } catch (IOException e) {
@@ -111,7 +117,9 @@ final class BaselineDescriptor extends AbstractTestDescriptor implements Node<Ru
     long passing = outcomes.values().stream().filter(Boolean::booleanValue).count();
     String line = String.format(Locale.ROOT,
         "baseline %s written: %d examples of this run (%d passing); commit it beside the cassettes",
-        shown, outcomes.size(), passing) + tooFew(updated.outcomes().size(), significance(context.configuration()));
+        shown, outcomes.size(), passing) + foreign.map(name -> "; it held the outcomes of suite " + name
+            + ", which were replaced").orElse("") + tooFew(updated.outcomes().size(),
+            significance(context.configuration()));
     Console.line(suite.anchor().getSimpleName() + ": " + line);
     context.listener().reportingEntryPublished(this, ReportEntry.from(ReportEntryKeys.BASELINE, line));
     return context;
@@ -124,7 +132,7 @@ final class BaselineDescriptor extends AbstractTestDescriptor implements Node<Ru
     if (baseline.isEmpty()) {
       throw new TestAbortedException("The baseline " + shown + " was removed during the run");
     }
-    Baseline.Comparison comparison = baseline.get().compare(outcomes);
+    Baseline.Comparison comparison = comparable(baseline.get(), outcomes, shown);
     String summary = String.format(Locale.ROOT,
         "%d of %d paired examples flipped from pass to fail, %d from fail to pass"
             + " (exact McNemar test, one-sided p = %.3g %s %s)%s",
@@ -150,6 +158,33 @@ final class BaselineDescriptor extends AbstractTestDescriptor implements Node<Ru
     Console.line(suite.anchor().getSimpleName() + ": " + verdict);
     context.listener().reportingEntryPublished(this, ReportEntry.from(ReportEntryKeys.BASELINE, verdict));
     return context;
+  }
+
+  /**
+   * The comparison of {@code outcomes} with {@code baseline}, when there is something to compare: a baseline written
+   * for another suite fails the gate, and so does one that shares no example with the run; a run in which no example
+   * passed or failed (all errored, or none ran) compares nothing and is aborted.
+   */
+  private Baseline.Comparison comparable(Baseline baseline, Map<String, Boolean> outcomes, String shown) {
+    String update = " If this run's outcomes are the ones to keep, write them with -D" + Keys.BASELINE + "=update and"
+        + " commit " + shown + ".";
+    if (baseline.writtenForAnotherSuite(suite.name())) {
+      throw new AssertionFailedError("Nothing could be compared: the baseline " + shown + " was written for suite "
+          + baseline.suite() + ", not for " + suite.name() + " (a copied or renamed file?)." + update);
+    }
+    if (outcomes.isEmpty()) {
+      throw new TestAbortedException("Nothing could be compared with the baseline " + shown + ": no example of this"
+          + " run passed or failed (examples that errored or did not run are left out of the pairing)");
+    }
+    Baseline.Comparison comparison = baseline.compare(outcomes);
+    if (comparison.paired() == 0) {
+      List<String> known = List.copyOf(baseline.outcomes().keySet());
+      throw new AssertionFailedError("Nothing could be compared with the baseline " + shown + ": none of the "
+          + outcomes.size() + " examples of this run is in it (" + (known.isEmpty() ? "it holds no outcomes"
+          : "it holds " + known.size() + " other ids: " + String.join(", ", known.subList(0, Math.min(10,
+              known.size()))) + (known.size() > 10 ? ", …" : "")) + "; were the examples' ids changed?)." + update);
+    }
+    return comparison;
   }
 
   /** A warning when {@code paired} examples are too few for the gate ever to fail at {@code significance}. */

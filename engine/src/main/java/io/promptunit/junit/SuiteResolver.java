@@ -51,6 +51,8 @@ final class SuiteResolver implements SelectorResolver {
   private final Shard shard;
   /** The suites on the class path, found once, when a file or classpath-resource selector asks for them. */
   private List<Class<?>> allSuites;
+  /** The {@code -Dtest} id patterns already reported as matching nothing. */
+  private final Set<String> reportedPatterns = new java.util.HashSet<>();
 
   SuiteResolver(Predicate<String> classNameFilter, Configuration settings, ConfigurationParameters configuration,
       java.util.function.Consumer<DiscoveryIssue> issues) {
@@ -103,18 +105,99 @@ final class SuiteResolver implements SelectorResolver {
       return unresolved();
     }
     String id = selector.getMethodName();
-    boolean known;
-    try {
-      known = SuiteLoader.load(anchor.get()).examples().stream().anyMatch(example -> example.id().equals(id));
-    } catch (RuntimeException broken) {
-      known = true; // the suite reports its own problems when it runs
-    }
-    if (!known) {
+    Optional<List<String>> ids = exampleIds(anchor.get());
+    if (ids.isPresent() && !ids.get().contains(id)) {
       issues.accept(DiscoveryIssue.create(DiscoveryIssue.Severity.ERROR, "No example with id \"" + id + "\" in "
-          + anchor.get().getName() + "; select one of the ids in its examples file, or the class to run all of them"));
+          + anchor.get().getName() + closestId(id, ids.get()) + " Its ids: " + listed(ids.get())
+          + ". Select one of them, or the class to run all of them."));
       return unresolved();
     }
     return Resolution.selectors(Set.of(exampleSelector(anchor.get(), id)));
+  }
+
+  /** The ids of {@code anchor}'s examples; empty when the suite cannot load (it reports its own problems). */
+  private static Optional<List<String>> exampleIds(Class<?> anchor) {
+    try {
+      return Optional.of(SuiteLoader.load(anchor).examples().stream().map(Example::id).toList());
+    } catch (RuntimeException broken) {
+      return Optional.empty();
+    }
+  }
+
+  /** The first ids of a suite, for a message. */
+  private static String listed(List<String> ids) {
+    int shown = Math.min(ids.size(), 20);
+    return String.join(", ", ids.subList(0, shown)) + (ids.size() > shown ? ", … (" + ids.size() + " in all)" : "");
+  }
+
+  /** {@code "; did you mean \"login-loop\"?"} for the id one edit per four letters from {@code id}, else ".". */
+  private static String closestId(String id, List<String> ids) {
+    String closest = null;
+    int best = Math.max(1, id.length() / 4) + 1;
+    for (String candidate : ids) {
+      int distance = distance(id, candidate);
+      if (distance < best) {
+        best = distance;
+        closest = candidate;
+      }
+    }
+    return closest == null ? "." : "; did you mean \"" + closest + "\"?";
+  }
+
+  /** Optimal string alignment distance: insertions, deletions, substitutions and transpositions of neighbours. */
+  private static int distance(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      d[i][0] = i;
+    }
+    for (int j = 0; j <= b.length(); j++) {
+      d[0][j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length()][b.length()];
+  }
+
+  /**
+   * Surefire's {@code -Dtest} naming {@code suite} (its class part without wildcards) with an id pattern that matches
+   * none of its examples, nor of another suite the same entry names (a simple name in several packages): a discovery
+   * error naming the suite's ids, as for a method selector, rather than a run of nothing that passes.
+   */
+  private void reportUnmatchedIds(SuiteDescriptor suite) {
+    Class<?> anchor = suite.anchor();
+    List<String> ids = suite.examples().stream().map(Example::id).toList();
+    for (MethodPatterns.NamedIds named : methodPatterns.namedIds(anchor.getName())) {
+      if (ids.stream().anyMatch(named::matches) || matchedElsewhere(named, anchor)
+          || !reportedPatterns.add(named.entry() + "\n" + named.pattern())) {
+        continue;
+      }
+      String where = "\" in " + anchor.getName() + " (-D" + MethodPatterns.PROPERTY + "=" + named.entry() + ")";
+      issues.accept(DiscoveryIssue.create(DiscoveryIssue.Severity.ERROR, (named.literal()
+          ? "No example with id \"" + named.pattern() + where + closestId(named.pattern(), ids)
+          : "No example matches \"" + named.pattern() + where + ".")
+          + " Its ids: " + listed(ids) + ". Name one of them, or the class alone to run all of them."));
+    }
+  }
+
+  /**
+   * Whether {@code named} may mean something else: a method of the anchor class (a Java test beside the suite), or an
+   * example of another suite its entry names (or one that cannot be loaded).
+   */
+  private boolean matchedElsewhere(MethodPatterns.NamedIds named, Class<?> anchor) {
+    if (!ReflectionSupport.findMethods(anchor, method -> named.matches(method.getName()),
+        org.junit.platform.commons.support.HierarchyTraversalMode.TOP_DOWN).isEmpty()) {
+      return true;
+    }
+    return named.bySimpleName() && allSuites().stream()
+        .filter(other -> !other.equals(anchor) && named.names(other.getName()))
+        .anyMatch(other -> exampleIds(other).map(ids -> ids.stream().anyMatch(named::matches)).orElse(true));
   }
 
   /** An examples, prompt or system file of suites: those suites; a line of an examples file: its example. */
@@ -268,6 +351,9 @@ final class SuiteResolver implements SelectorResolver {
   private Set<? extends DiscoverySelector> exampleSelectors(SuiteDescriptor suite) {
     String className = suite.anchor().getName();
     boolean restricted = methodPatterns.restricts(className);
+    if (restricted && suite.suite().isPresent()) {
+      reportUnmatchedIds(suite);
+    }
     List<Example> examples = suite.examples();
     Set<DiscoverySelector> selectors = examples.stream()
         .filter(example -> !restricted || methodPatterns.selects(className, example.id()))

@@ -42,7 +42,9 @@ import java.util.TreeMap;
  * parameter, every message, and the sample index of repeated runs. New entries are appended as
  * they arrive (so a crash loses nothing), under a file lock so concurrent writers in several JVMs
  * do not interleave; {@link #close()} rewrites the file sorted and deduplicated, atomically. A line
- * that cannot be read (a partial write, a merge conflict) is skipped with a warning.
+ * that cannot be read (a partial write, a merge conflict) is skipped with a warning. A key on several lines
+ * with different answers (a union merge of two recordings) is answered from the last of them in the file,
+ * with a warning naming the lines; a run that writes the cassette keeps only that line.
  */
 @API(status = INTERNAL, since = "0.1")
 public final class Cassette implements AutoCloseable {
@@ -127,6 +129,7 @@ public final class Cassette implements AutoCloseable {
           + "); continuing without it");
       return;
     }
+    Sightings sightings = new Sightings();
     int number = 0;
     for (String line : raw) {
       number++;
@@ -135,6 +138,8 @@ public final class Cassette implements AutoCloseable {
       }
       Optional<Map.Entry<String, Entry>> parsed = parse(line);
       if (parsed.isPresent()) {
+        // a key seen again replaces the earlier line: the last line in the file wins (an appended answer is newer)
+        dirty |= sightings.saw(parsed.get().getKey(), parsed.get().getValue(), number);
         recordedBefore.add(parsed.get().getKey());
         if (mode.reads()) {
           entries.put(parsed.get().getKey(), parsed.get().getValue());
@@ -145,6 +150,49 @@ public final class Cassette implements AutoCloseable {
             ? "; it is dropped from the cassette at the end of this run and re-recorded when needed"
             : "; run once with promptunit.cache=read-write to drop it and re-record what is missing"));
         dirty = true;
+      }
+    }
+    sightings.warn(file, mode, warnings);
+  }
+
+  /**
+   * The lines on which each key of a cassette file was seen, to tell of a request recorded more than once with
+   * different answers (two recordings joined by a union merge, an answer appended by a run that was killed): the
+   * last line in the file wins, and a run that writes the cassette keeps only that one.
+   */
+  private static final class Sightings {
+
+    private static final int MAX_WARNINGS = 5;
+    private final Map<String, Entry> latest = new java.util.HashMap<>();
+    private final Map<String, List<Integer>> numbers = new java.util.HashMap<>();
+    private final java.util.Set<String> conflicting = new java.util.LinkedHashSet<>();
+
+    /** Notes {@code key} on line {@code number}; whether it was seen before. */
+    boolean saw(String key, Entry entry, int number) {
+      Entry before = latest.put(key, entry);
+      numbers.computeIfAbsent(key, k -> new ArrayList<>(1)).add(number);
+      if (before != null && !before.equals(entry)) {
+        conflicting.add(key);
+      }
+      return before != null;
+    }
+
+    void warn(Path file, CacheMode mode, PrintStream warnings) {
+      int shown = 0;
+      for (String key : conflicting) {
+        if (++shown > MAX_WARNINGS) {
+          warnings.println("[PromptUnit] warning: cassette " + file + " records " + (conflicting.size() - MAX_WARNINGS)
+              + " more requests more than once with different answers; the last line of each is used");
+          return;
+        }
+        List<Integer> at = numbers.get(key);
+        String lines = at.subList(0, at.size() - 1).stream().map(String::valueOf)
+            .collect(java.util.stream.Collectors.joining(", ")) + " and " + at.get(at.size() - 1);
+        warnings.println("[PromptUnit] warning: cassette " + file + " records one request (key " + key.substring(0, 12)
+            + "…) " + (at.size() == 2 ? "twice" : at.size() + " times") + " with different answers, at lines " + lines
+            + "; line " + at.get(at.size() - 1) + " (the last in the file) is used" + (mode.writes()
+            ? " and the others are dropped at the end of this run"
+            : "; run once with promptunit.cache=read-write to keep only it, or delete the line you do not want"));
       }
     }
   }

@@ -11,7 +11,16 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.FileVisitResult;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * A suite file found on the classpath. {@link #sourceFile()} is the file a user edits — the copy
@@ -104,18 +113,18 @@ public record Resource(String path, URL url) {
     return url.openStream();
   }
 
-  /** The editable file behind this resource, when it is a plain file. */
+  /**
+   * The editable file behind this resource, when it is a plain file: the copy under {@code src/test/resources}
+   * (or {@code src/main/resources}) of a build output's file, else the one file of its module with the same path
+   * and content ({@link #editableFile()}; a prompt in a custom resource folder such as {@code src/test/prompts}),
+   * else the file the class loader found.
+   */
   public Optional<Path> sourceFile() {
-    if (!"file".equals(url.getProtocol())) {
+    Optional<Path> found = file();
+    if (found.isEmpty()) {
       return Optional.empty();
     }
-    Path found;
-    try {
-      found = Path.of(url.toURI());
-    } catch (URISyntaxException | IllegalArgumentException e) {
-      return Optional.empty();
-    }
-    String text = found.toString().replace('\\', '/');
+    String text = found.get().toString().replace('\\', '/');
     for (String[] mapping : BUILD_TO_SOURCE) {
       int at = text.lastIndexOf("/" + mapping[0] + "/");
       if (at >= 0) {
@@ -125,6 +134,108 @@ public record Resource(String path, URL url) {
         }
       }
     }
-    return Optional.of(found);
+    return Optional.of(SOURCES.computeIfAbsent(found.get(), built -> editableFile().file().orElse(built)));
+  }
+
+  /** The sources found by {@link #sourceFile()} for files of build outputs, by build output file. */
+  private static final Map<Path, Path> SOURCES = new ConcurrentHashMap<>();
+
+  /** The file the class loader found, when it is a plain file. */
+  private Optional<Path> file() {
+    if (!"file".equals(url.getProtocol())) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Path.of(url.toURI()).toAbsolutePath().normalize());
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Where this resource may be written for its user to keep (apply mode), or why nowhere.
+   *
+   * @param file the file to write, when there is one
+   * @param refusal why there is none (a clause: "it is ...")
+   */
+  @API(status = INTERNAL, since = "0.1")
+  public record Editable(Optional<Path> file, String refusal) {}
+
+  /**
+   * The file to write when this resource is to be changed for good: a file outside any build output is itself;
+   * a copy in a module's build output ({@code target/}, {@code build/}, {@code out/}) stands for the one file of
+   * that module (any folder up to four levels down, outside build outputs and hidden folders) with the same path
+   * below its folder and the same content: {@code src/test/resources/prompts/router.prompt}, or
+   * {@code src/test/prompts/prompts/router.prompt} for a custom test-resource folder. The build decides which
+   * folders are resource folders and the engine cannot ask it, but the copy it made names its source by path and
+   * content. None, or several, is a refusal: a build copy is never the file to write (the next build replaces it).
+   */
+  public Editable editableFile() {
+    Optional<Path> found = file();
+    if (found.isEmpty()) {
+      return new Editable(Optional.empty(), "it is not a plain file (it was read from " + url + ")");
+    }
+    Path classpathRoot = found.get();
+    for (int segments = Path.of(path).getNameCount(); segments > 0 && classpathRoot != null; segments--) {
+      classpathRoot = classpathRoot.getParent();
+    }
+    Optional<Path> module = moduleOfBuildOutput(classpathRoot);
+    if (module.isEmpty()) {
+      return new Editable(found, "");
+    }
+    List<Path> sources;
+    try {
+      sources = sameFileIn(module.get(), found.get());
+    } catch (IOException | UncheckedIOException e) {
+      return new Editable(Optional.empty(), "it was read from the build output " + found.get() + ", and the module "
+          + module.get() + " could not be searched for its source (" + e.getMessage() + ")");
+    }
+    if (sources.size() == 1) {
+      return new Editable(Optional.of(sources.get(0)), "");
+    }
+    String where = "it was read from the build output " + found.get() + ", and ";
+    return new Editable(Optional.empty(), sources.isEmpty()
+        ? where + "no file of the module " + module.get() + " has the same path and content (a resource folder outside"
+            + " the module, or a file the build filtered or that was edited since the build?)"
+        : where + sources.size() + " files of the module " + module.get() + " have the same path and content ("
+            + sources.stream().map(source -> module.get().relativize(source).toString().replace('\\', '/'))
+                .collect(Collectors.joining(", "))
+            + "), so apply mode cannot tell which one the build copies; keep one of them");
+  }
+
+  /** The module whose build output {@code classpathRoot} is ({@code <module>/target/test-classes}, ...), if any. */
+  private static Optional<Path> moduleOfBuildOutput(Path classpathRoot) {
+    Path folder = classpathRoot;
+    for (int up = 0; up < 4 && folder != null && folder.getParent() != null; up++, folder = folder.getParent()) {
+      if (BUILD_OUTPUTS.contains(folder.getFileName().toString())) {
+        return Optional.of(folder.getParent());
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static final java.util.Set<String> BUILD_OUTPUTS = java.util.Set.of("target", "build", "out");
+
+  /** The files of {@code module} (up to four folders down) with the same path below their folder and content. */
+  private List<Path> sameFileIn(Path module, Path built) throws IOException {
+    byte[] content = Files.readAllBytes(built);
+    List<Path> same = new ArrayList<>();
+    Files.walkFileTree(module, java.util.EnumSet.noneOf(java.nio.file.FileVisitOption.class), 4,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path folder, BasicFileAttributes attributes) throws IOException {
+            String name = folder.getFileName() == null ? "" : folder.getFileName().toString();
+            if (!folder.equals(module) && (name.startsWith(".") || BUILD_OUTPUTS.contains(name)
+                || name.equals("node_modules"))) {
+              return FileVisitResult.SKIP_SUBTREE;
+            }
+            Path candidate = folder.resolve(path);
+            if (Files.isRegularFile(candidate) && Arrays.equals(Files.readAllBytes(candidate), content)) {
+              same.add(candidate.normalize());
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
+    return same;
   }
 }

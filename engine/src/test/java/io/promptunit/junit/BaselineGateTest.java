@@ -153,4 +153,78 @@ class BaselineGateTest {
     String written = Files.readString(folder.resolve(file.getFileName()));
     assertThat(written).contains("\"item-02\" : \"fail\"", "\"item-03\" : \"fail\"", "\"item-04\" : \"pass\"", "\"item-01\" : \"fail\"");
   }
+
+  /** Checks a run in which every example passes against a hand-written baseline file. */
+  private EngineExecutionResults checkAgainst(String baseline, java.util.function.Function<String, String> answers)
+      throws IOException {
+    Models.use(ScriptedChatModel.answering(answers));
+    Path folder = cassettes.resolve("hand-written");
+    Files.createDirectories(folder);
+    Files.writeString(folder.resolve(FortySuite.class.getName() + ".baseline.json"), baseline);
+    return EngineRuns.run(Map.of("promptunit.cache-dir", folder.toString()), selectClass(FortySuite.class));
+  }
+
+  @Test
+  void aBaselineWrittenForAnotherSuiteFailsTheGateNamingBothSuites() throws IOException {
+    StringBuilder outcomes = new StringBuilder();
+    for (int item = 1; item <= 40; item++) {
+      outcomes.append(item == 1 ? "" : ", ").append(String.format("\"item-%02d\" : \"pass\"", item));
+    }
+    EngineExecutionResults results = checkAgainst("{ \"suite\" : \"com.acme.OtherPromptTest\", \"outcomes\" : { "
+        + outcomes + " } }", prompt -> "ok");
+
+    TestExecutionResult verdict = result(gate(results));
+    assertThat(verdict.getStatus()).isEqualTo(TestExecutionResult.Status.FAILED);
+    assertThat(verdict.getThrowable().orElseThrow().getMessage())
+        .contains("was written for suite com.acme.OtherPromptTest", "not for " + FortySuite.class.getName())
+        .contains("-Dpromptunit.baseline=update")
+        .doesNotContain("same outcomes");
+  }
+
+  @Test
+  void aBaselineSharingNoExampleWithTheRunSaysNothingCouldBeComparedAndFails() throws IOException {
+    EngineExecutionResults results = checkAgainst("{ \"suite\" : \"" + FortySuite.class.getName()
+        + "\", \"outcomes\" : { \"refund-1\" : \"pass\", \"crash-2\" : \"fail\" } }", prompt -> "ok");
+
+    TestExecutionResult verdict = result(gate(results));
+    assertThat(verdict.getStatus()).isEqualTo(TestExecutionResult.Status.FAILED);
+    assertThat(verdict.getThrowable().orElseThrow().getMessage())
+        .contains("Nothing could be compared", "none of the 40 examples of this run is in it", "crash-2, refund-1")
+        .contains("-Dpromptunit.baseline=update")
+        .doesNotContain("same outcomes");
+  }
+
+  @Test
+  void aRunWhoseExamplesAllErroredComparesNothingAndIsNoPass() throws IOException {
+    run("update", Set.of(), "v1");
+    String baseline = Files.readString(cassettes.resolve(FortySuite.class.getName() + ".baseline.json"));
+
+    EngineExecutionResults results = checkAgainst(baseline, prompt -> {
+      throw new IllegalStateException("the model is down");
+    });
+
+    TestExecutionResult verdict = result(gate(results));
+    assertThat(verdict.getStatus()).isEqualTo(TestExecutionResult.Status.ABORTED);
+    assertThat(verdict.getThrowable().orElseThrow().getMessage())
+        .contains("Nothing could be compared", "no example of this run passed or failed").doesNotContain("same outcomes");
+  }
+
+  @Test
+  void updatingABaselineWrittenForAnotherSuiteReplacesItsOutcomesAndSaysSo() throws IOException {
+    Models.use(ScriptedChatModel.answering(prompt -> "ok"));
+    Path file = cassettes.resolve(FortySuite.class.getName() + ".baseline.json");
+    Files.writeString(file, "{ \"suite\" : \"com.acme.OtherPromptTest\", \"outcomes\" : { \"refund-1\" : \"fail\" } }");
+
+    EngineExecutionResults results = EngineRuns.run(Map.of("promptunit.cache-dir", cassettes.toString(),
+        "promptunit.baseline", "update"), selectClass(FortySuite.class));
+
+    assertThat(result(gate(results)).getStatus()).isEqualTo(TestExecutionResult.Status.SUCCESSFUL);
+    assertThat(Files.readString(file)).contains(FortySuite.class.getName(), "\"item-01\" : \"pass\"")
+        .doesNotContain("OtherPromptTest", "refund-1");
+    assertThat(results.allEvents().reportingEntryPublished().stream()
+        .map(e -> e.getRequiredPayload(org.junit.platform.engine.reporting.ReportEntry.class).getKeyValuePairs()
+            .get("promptunit.baseline"))
+        .filter(java.util.Objects::nonNull))
+        .singleElement().asString().contains("it held the outcomes of suite com.acme.OtherPromptTest, which were replaced");
+  }
 }

@@ -201,6 +201,35 @@ class CacheTest {
   }
 
   @Test
+  void aRequestRecordedTwiceWithDifferentAnswersWarnsNamingTheLinesUsesTheLastAndTheRunKeepsOne() throws IOException {
+    run("read-write", selectClass(RouterSuite.class));
+    List<String> lines = Files.readAllLines(cassette());
+    int crash = 0;
+    while (!lines.get(crash).contains("crash")) {
+      crash++;
+    }
+    String changed = lines.get(crash).replace("\"text\":\"technical\"", "\"text\":\"billing\"");
+    // a union merge of two recordings: the other recording's line lands at the end
+    Files.writeString(cassette(), changed + "\n", java.nio.file.StandardOpenOption.APPEND);
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream original = System.err;
+    EngineExecutionResults again;
+    System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      again = run("read-write", selectClass(RouterSuite.class));
+    } finally {
+      System.setErr(original);
+    }
+
+    assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8)).contains(cassette() + " records one request",
+        "twice with different answers, at lines " + (crash + 1) + " and 6; line 6 (the last in the file) is used");
+    again.testEvents().assertThatEvents().haveExactly(1, event(test("crash"), finishedWithFailure(message(m ->
+        m.contains("actual:   billing")))));
+    assertThat(model.calls()).as("every answer replayed").isEqualTo(5);
+    assertThat(Files.readAllLines(cassette())).hasSize(5).contains(changed).isSorted();
+  }
+
+  @Test
   void offNeitherReadsNorWrites() {
     run("off", selectClass(RouterSuite.class));
     run("off", selectClass(RouterSuite.class));

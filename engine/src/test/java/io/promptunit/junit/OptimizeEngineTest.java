@@ -151,6 +151,100 @@ class OptimizeEngineTest {
     }
   }
 
+  /**
+   * A module in {@code root} whose build copied {@code custom/tickets.prompt} to {@code target/test-classes} from
+   * each of {@code sources} (folders of the module); returns {@link io.promptunit.fixtures.optimize.CustomFolderSuite}
+   * as a class of that module's test class path.
+   */
+  private static Class<?> customFolderSuite(Path root, String... sources) throws Exception {
+    String original = Files.readString(Path.of("src/test/resources/fixtures/tickets.prompt"));
+    Path classes = root.resolve("target/test-classes");
+    Files.createDirectories(classes.resolve("custom"));
+    Files.writeString(classes.resolve("custom/tickets.prompt"), original);
+    for (String source : sources) {
+      Files.createDirectories(root.resolve(source).resolve("custom"));
+      Files.writeString(root.resolve(source).resolve("custom/tickets.prompt"), original);
+    }
+    String name = io.promptunit.fixtures.optimize.CustomFolderSuite.class.getName();
+    ClassLoader parent = OptimizeEngineTest.class.getClassLoader();
+    ClassLoader module = new java.net.URLClassLoader(new java.net.URL[] {classes.toUri().toURL()}, parent) {
+      @Override
+      protected Class<?> loadClass(String className, boolean resolve) throws ClassNotFoundException {
+        if (!className.equals(name)) {
+          return super.loadClass(className, resolve);
+        }
+        synchronized (getClassLoadingLock(className)) {
+          Class<?> loaded = findLoadedClass(className);
+          if (loaded == null) {
+            try (var in = parent.getResourceAsStream(className.replace('.', '/') + ".class")) {
+              byte[] bytes = in.readAllBytes();
+              loaded = defineClass(className, bytes, 0, bytes.length);
+            } catch (IOException e) {
+              throw new ClassNotFoundException(className, e);
+            }
+          }
+          return loaded;
+        }
+      }
+    };
+    return Class.forName(name, true, module);
+  }
+
+  @Test
+  void applyModeWritesThePromptInACustomTestResourceFolderNotItsBuildCopy(@TempDir Path module) throws Exception {
+    Class<?> suite = customFolderSuite(module, "src/test/prompts");
+    Path source = module.resolve("src/test/prompts/custom/tickets.prompt");
+    Path built = module.resolve("target/test-classes/custom/tickets.prompt");
+    String original = Files.readString(built);
+
+    EngineExecutionResults results = run(suite, Map.of("promptunit.optimize.apply", "true"));
+
+    results.testEvents().assertThatEvents().haveExactly(1, event(test("verdict"), finishedSuccessfully()));
+    assertThat(Files.readString(source)).contains(Tickets.SECURITY_RULE, Tickets.OUTAGE_RULE);
+    assertThat(Files.readString(built)).as("the build copy is the build's to refresh").isEqualTo(original);
+    assertThat(results.allEvents().reportingEntryPublished().stream()
+        .map(e -> e.getRequiredPayload(org.junit.platform.engine.reporting.ReportEntry.class).getKeyValuePairs()
+            .get("promptunit.verdict"))
+        .filter(java.util.Objects::nonNull))
+        .singleElement().asString().contains("Applied: " + source).doesNotContain("target/test-classes");
+    try (var files = Files.list(source.getParent())) {
+      assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("tickets.prompt.") && n.endsWith(".bak"));
+    }
+  }
+
+  @Test
+  void applyModeRefusesToWriteABuildCopyWhoseSourceItCannotFindAndSaysWhy(@TempDir Path module) throws Exception {
+    Class<?> suite = customFolderSuite(module);
+    Files.createDirectories(module.resolve("src/test/prompts/custom"));
+    Files.writeString(module.resolve("src/test/prompts/custom/tickets.prompt"), "an older prompt\n");
+    Path built = module.resolve("target/test-classes/custom/tickets.prompt");
+    String original = Files.readString(built);
+
+    EngineExecutionResults results = run(suite, Map.of("promptunit.optimize.apply", "true"));
+
+    results.testEvents().assertThatEvents().haveExactly(1, event(test("verdict"), finishedWithFailure(message(m ->
+        m.startsWith("The optimized prompt passes held-out") && !m.contains("Applied")
+            && m.contains("custom/tickets.prompt was not replaced: it was read from the build output " + built)
+            && m.contains("no file of the module " + module + " has the same path and content")
+            && m.contains("best.prompt")))));
+    assertThat(Files.readString(built)).isEqualTo(original);
+    assertThat(Files.readString(module.resolve("src/test/prompts/custom/tickets.prompt"))).isEqualTo("an older prompt\n");
+    try (var files = Files.walk(module)) {
+      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".bak"));
+    }
+  }
+
+  @Test
+  void applyModeRefusesWhenTwoFoldersOfTheModuleHoldThePrompt(@TempDir Path module) throws Exception {
+    Class<?> suite = customFolderSuite(module, "src/test/prompts", "src/test/resources");
+
+    EngineExecutionResults results = run(suite, Map.of("promptunit.optimize.apply", "true"));
+
+    results.testEvents().assertThatEvents().haveExactly(1, event(test("verdict"), finishedWithFailure(message(m ->
+        m.contains("was not replaced") && m.contains("src/test/prompts/custom/tickets.prompt")
+            && m.contains("src/test/resources/custom/tickets.prompt")))));
+  }
+
   @Test
   void aComparisonRunsEveryStrategyAndWritesOneTableTraceableToTheHistories() throws IOException {
     EngineExecutionResults results = run(io.promptunit.fixtures.optimize.ComparedSuite.class, Map.of());

@@ -79,6 +79,48 @@ class SelectorTest {
     });
   }
 
+  private static List<org.junit.platform.engine.DiscoveryIssue> issues(String test, DiscoverySelector... selectors) {
+    return EngineTestKit.engine(PromptUnitTestEngine.ENGINE_ID).selectors(selectors)
+        .configurationParameters(Map.of("test", test)).discover().getDiscoveryIssues();
+  }
+
+  @Test
+  void aSurefirePatternNamingAnUnknownIdOfASuiteItNamesIsADiscoveryErrorNamingTheIds() {
+    var discovery = EngineTestKit.engine(PromptUnitTestEngine.ENGINE_ID).selectors(selectClass(RouterSuite.class))
+        .configurationParameters(Map.of("test", "RouterSuite#pasword")).discover();
+
+    assertThat(tests(discovery.getEngineDescriptor())).isEmpty();
+    assertThat(discovery.getDiscoveryIssues()).singleElement().satisfies(issue -> {
+      assertThat(issue.severity()).isEqualTo(org.junit.platform.engine.DiscoveryIssue.Severity.ERROR);
+      assertThat(issue.message()).contains("No example with id \"pasword\" in " + RouterSuite.class.getName(),
+          "-Dtest=RouterSuite#pasword", "did you mean \"password\"?", "refund, crash, password, h2d6ff2d01535, login-loop");
+    });
+    assertThat(issues("io.promptunit.fixtures.valid.RouterSuite#password+crsh", selectClass(RouterSuite.class)))
+        .singleElement().satisfies(issue -> assertThat(issue.message()).contains("No example with id \"crsh\"",
+            "did you mean \"crash\"?"));
+    assertThat(issues("RouterSuite#nothing-*", selectClass(RouterSuite.class)))
+        .singleElement().satisfies(issue -> assertThat(issue.message())
+            .contains("No example matches \"nothing-*\" in " + RouterSuite.class.getName() + " (-Dtest=RouterSuite#nothing-*). Its ids: refund"));
+  }
+
+  @Test
+  void aPatternThatMatchesNothingInOneSuiteButSomethingInAnotherItNamesIsNoError() {
+    assertThat(issues("*Suite#password", selectClass(RouterSuite.class), selectClass(SentimentCsvSuite.class))).isEmpty();
+    assertThat(issues("*Suite#pass*", selectClass(SentimentCsvSuite.class))).as("may name a Jupiter test's method").isEmpty();
+    assertThat(issues("RouterSuite#password, SentimentCsvSuite#great", selectClass(RouterSuite.class),
+        selectClass(SentimentCsvSuite.class))).isEmpty();
+    assertThat(issues("RouterSuite, !RouterSuite#crash", selectClass(RouterSuite.class))).isEmpty();
+    assertThat(issues("RouterSuite#model", selectClass(RouterSuite.class))).as("a method of the class").isEmpty();
+  }
+
+  @Test
+  void aMethodSelectorNamingAnUnknownExampleNamesTheIds() {
+    assertThat(EngineTestKit.engine(PromptUnitTestEngine.ENGINE_ID)
+        .selectors(selectMethod(RouterSuite.class.getName(), "login-lop")).discover().getDiscoveryIssues())
+        .singleElement().satisfies(issue -> assertThat(issue.message()).contains("did you mean \"login-loop\"?",
+            "refund, crash, password, h2d6ff2d01535, login-loop"));
+  }
+
   @Test
   void aClasspathResourceSelectorOnAnExamplesFileSelectsEverySuiteThatReadsIt() {
     TestDescriptor engine = discover(Map.of(), new String[] {".*valid.*"}, selectClasspathResource("fixtures/sentiment.csv"));

@@ -116,4 +116,64 @@ class CassetteTest {
 
     assertThat(warnings.toString()).contains("ignoring unreadable entry at " + file + ":1");
   }
+
+  private static String line(String key, String answer) {
+    return "{\"key\":\"" + key + "\",\"request\":{\"model\":\"m\"},\"response\":{\"text\":\"" + answer
+        + "\",\"inputTokens\":3,\"outputTokens\":1}}";
+  }
+
+  @Test
+  void theSameKeyTwiceWithDifferentAnswersWarnsNamingTheLinesAndTheLastLineWins() throws IOException {
+    Path file = directory.resolve("suite.jsonl");
+    String key = Cassette.key("m", request("hi", 0.0), 0);
+    String other = Cassette.key("m", request("other", 0.0), 0);
+    // what a union merge of two recordings of the same request leaves
+    Files.writeString(file, String.join("\n", line(key, "billing"), line(other, "ok"), line(key, "technical")) + "\n");
+    ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+
+    Cassette replay = Cassette.open(file, CacheMode.REPLAY, new PrintStream(warnings));
+
+    assertThat(replay.find(key)).hasValueSatisfying(entry -> assertThat(entry.text()).isEqualTo("technical"));
+    assertThat(warnings.toString()).contains(file + " records one request (key " + key.substring(0, 12)
+        + "…) twice with different answers, at lines 1 and 3; line 3 (the last in the file) is used")
+        .contains("promptunit.cache=read-write");
+
+    try (Cassette cassette = Cassette.open(file, CacheMode.READ_WRITE, new PrintStream(warnings))) {
+      assertThat(cassette.find(key)).hasValueSatisfying(entry -> assertThat(entry.text()).isEqualTo("technical"));
+    }
+    assertThat(Files.readAllLines(file)).containsExactlyInAnyOrder(line(other, "ok"), line(key, "technical"));
+  }
+
+  @Test
+  void theSameKeyTwiceWithTheSameAnswerIsKeptOnceWithoutAWarning() throws IOException {
+    Path file = directory.resolve("suite.jsonl");
+    String key = Cassette.key("m", request("hi", 0.0), 0);
+    Files.writeString(file, line(key, "ok") + "\n" + line(key, "ok") + "\n");
+    ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+
+    Cassette.open(file, CacheMode.READ_WRITE, new PrintStream(warnings)).close();
+
+    assertThat(warnings.toString()).isEmpty();
+    assertThat(Files.readAllLines(file)).containsExactly(line(key, "ok"));
+  }
+
+  @Test
+  void recordingAndPruningLeaveOneLinePerKey() throws IOException {
+    Path file = directory.resolve("suite.jsonl");
+    ChatRequest asked = request("hi", 0.0);
+    String key = Cassette.key("m", asked, 0);
+    Files.writeString(file, line(key, "billing") + "\n" + line(key, "technical") + "\n");
+
+    try (Cassette cassette = Cassette.open(file, CacheMode.RECORD, new PrintStream(new ByteArrayOutputStream()))) {
+      cassette.pruneUnused();
+    }
+    assertThat(Files.readAllLines(file)).as("nothing asked, so the pruned cassette is empty").isEmpty();
+
+    Files.writeString(file, line(key, "billing") + "\n" + line(key, "technical") + "\n");
+    try (Cassette cassette = Cassette.open(file, CacheMode.READ_WRITE, new PrintStream(new ByteArrayOutputStream()))) {
+      cassette.pruneUnused();
+      cassette.find(key);
+    }
+    assertThat(Files.readAllLines(file)).containsExactly(line(key, "technical"));
+  }
 }
