@@ -54,6 +54,7 @@ public final class Checks {
     structureChecks(anchor, where, problems, checks);
     meaningChecks(anchor, judges, where, problems, checks);
     customChecks(anchor, where, problems, checks);
+    expectedValues(suite, problems);
 
     if (!problems.isEmpty()) {
       throw new InvalidSuiteException(problems);
@@ -171,10 +172,22 @@ public final class Checks {
   }
 
   static Optional<OutputCheck> schemaCheck(ClassLoader loader, String path, String where, List<SuiteProblem> problems) {
+    String declared = "@ExpectJsonSchema(\"" + path + "\")";
+    if (path.isBlank()) {
+      problems.add(new SuiteProblem(where, 0, declared + " is empty",
+          "name the schema's classpath path, e.g. @ExpectJsonSchema(\"schemas/contact.schema.json\")"));
+      return Optional.empty();
+    }
     Optional<Resource> resource = Resource.find(loader, path);
     if (resource.isEmpty()) {
-      problems.add(new SuiteProblem(where, 0, "@ExpectJsonSchema(\"" + path + "\") not found on the classpath",
-          "create src/test/resources/" + path + " or correct the path"));
+      problems.add(new SuiteProblem(where, 0, declared + " not found on the classpath",
+          Resource.missingFileFix(path, "@ExpectJsonSchema(\"%s\")")));
+      return Optional.empty();
+    }
+    if (resource.get().isDirectory()) {
+      problems.add(new SuiteProblem(resource.get().displayPath(), 0, declared + " names a directory, not a file",
+          "name the schema file, e.g. @ExpectJsonSchema(\""
+              + resource.get().firstFileInside().orElse("schemas/contact.schema.json") + "\")"));
       return Optional.empty();
     }
     String shown = resource.get().displayPath();
@@ -238,11 +251,48 @@ public final class Checks {
       Constructor<?> constructor = anchor.getDeclaredConstructor();
       constructor.setAccessible(true);
       return constructor.newInstance();
-    } catch (ReflectiveOperationException | RuntimeException e) {
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      // a constructor or static initializer that throws is told by what it threw
+      Throwable shown = (e instanceof java.lang.reflect.InvocationTargetException
+          || e instanceof ExceptionInInitializerError) && e.getCause() != null ? e.getCause() : e;
       problems.add(new SuiteProblem(where, 0, "cannot create an instance of " + anchor.getSimpleName()
-          + " for its @Check methods (" + e + ")",
-          "give the class a no-argument constructor, or make the @Check methods static"));
+          + " for its @Check methods (" + shown + ")",
+          "give the class a no-argument constructor that does not throw, or make the @Check methods static"));
       return null;
+    }
+  }
+
+  /**
+   * The examples' expected values, read as the checks that take them as a pattern, JSON or a number
+   * will read them: one that cannot be is a problem of its line, not a failure of the prompt.
+   */
+  private static void expectedValues(Suite suite, List<SuiteProblem> problems) {
+    Class<?> anchor = suite.anchor();
+    ExpectRegex regex = anchor.getAnnotation(ExpectRegex.class);
+    boolean patterns = regex != null && regex.value().isEmpty();
+    boolean json = anchor.isAnnotationPresent(ExpectJson.class);
+    boolean number = anchor.isAnnotationPresent(ExpectNumber.class);
+    for (Example example : suite.examples()) {
+      String shown = "the expected value \"" + io.promptunit.suite.ExampleName.oneLinePreview(example.expected())
+          + "\"";
+      if (patterns) {
+        try {
+          Pattern.compile(example.expected(), Pattern.DOTALL);
+        } catch (PatternSyntaxException e) {
+          problems.add(new SuiteProblem(example.file(), example.line(), shown + " is not a valid regular expression ("
+              + e.getDescription() + "), which @ExpectRegex needs", "fix the pattern on this line "
+              + "(java.util.regex.Pattern syntax), or give @ExpectRegex a pattern of its own"));
+        }
+      }
+      if (json && JsonChecks.parse(example.expected()).isEmpty()) {
+        problems.add(new SuiteProblem(example.file(), example.line(), shown + " is not JSON, which @ExpectJson needs",
+            "write the expected value as JSON, e.g. \"expected\": {\"team\": \"billing\"}"));
+      }
+      if (number && NumberCheck.lastNumber(example.expected()).isEmpty()) {
+        problems.add(new SuiteProblem(example.file(), example.line(), shown
+            + " has no number, which @ExpectNumber needs", "write the number the output should give, "
+            + "e.g. \"expected\": 10"));
+      }
     }
   }
 

@@ -55,9 +55,12 @@ final class SuiteDescriptor extends AbstractTestDescriptor implements Node<RunCo
     } catch (InvalidSuiteException e) {
       return new SuiteDescriptor(uniqueId, anchor, null, e);
     } catch (RuntimeException | LinkageError e) {
+      // the suite's own problem, never the run's: its cause is kept, and the other suites still run
+      String why = e instanceof ExceptionInInitializerError && e.getCause() != null
+          ? e + ", caused by " + e.getCause() : e.toString();
       InvalidSuiteException wrapped = new InvalidSuiteException(new SuiteProblem(anchor.getName(), 0,
-          "the suite cannot be loaded (" + e + ")", "check the @PromptTest declaration and the files it names"));
-      wrapped.initCause(e);
+          "the suite cannot be loaded (" + why + ")", "check the @PromptTest declaration, the class's static "
+              + "initializer and the files it names"), e);
       return new SuiteDescriptor(uniqueId, anchor, null, wrapped);
     }
   }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -22,13 +23,15 @@ final class CsvFormat implements ExampleFormat {
     Lexer lexer = new Lexer(reader);
     List<String> header = null;
     while (true) {
-      int startLine = lexer.line;
+      int line = lexer.line + 1;
       List<String> row;
       try {
         row = lexer.nextRow();
       } catch (MalformedCsv e) {
-        problems.accept(new SuiteProblem(file, e.line, e.getMessage(),
-            "close the quoted field with \" and write a quote inside a quoted field as \"\""));
+        problems.accept(new SuiteProblem(file, e.line, e.getMessage(), e.fix));
+        if (e.rowSkipped && header != null) {
+          continue;
+        }
         return;
       }
       if (row == null) {
@@ -37,26 +40,57 @@ final class CsvFormat implements ExampleFormat {
       if (row.size() == 1 && row.get(0).isBlank()) {
         continue;
       }
-      if (header == null) {
-        header = header(row);
-        if (!header.contains("expected")) {
-          problems.accept(new SuiteProblem(file, startLine + 1,
-              "the header row has no \"expected\" column (it has: " + String.join(", ", header) + ")",
-              "add an expected column with the output each example should produce, e.g. id,input,expected"));
-          return;
-        }
-      } else if (row.size() != header.size()) {
-        problems.accept(new SuiteProblem(file, startLine + 1,
-            "the row has " + row.size() + " fields but the header has " + header.size(),
-            "quote fields that contain commas, and give every row the header's " + header.size() + " columns"));
-      } else {
-        records.accept(new ExampleRecord(startLine + 1, fields(header, row)));
+      if (header != null) {
+        record(file, line, header, row, records, problems);
+        continue;
+      }
+      header = header(row);
+      Optional<SuiteProblem> unusable = headerProblem(file, line, header);
+      if (unusable.isPresent()) {
+        problems.accept(unusable.get());
+        return;
       }
     }
     if (header == null) {
       problems.accept(new SuiteProblem(file, 1, "the CSV file is empty",
           "start with a header row such as: id,input,expected,split"));
     }
+  }
+
+  /** A row under the header: a record, or a problem when its number of fields is not the header's. */
+  private static void record(String file, int line, List<String> header, List<String> row,
+      Consumer<ExampleRecord> records, Consumer<SuiteProblem> problems) {
+    if (row.size() != header.size()) {
+      problems.accept(new SuiteProblem(file, line,
+          "the row has " + row.size() + " fields but the header has " + header.size(),
+          "quote fields that contain commas, and give every row the header's " + header.size() + " columns"));
+    } else {
+      records.accept(new ExampleRecord(line, fields(header, row)));
+    }
+  }
+
+  /**
+   * A header the rows cannot be read by: without an {@code expected} column, or naming a column
+   * twice (only one of its cells could count).
+   */
+  private static Optional<SuiteProblem> headerProblem(String file, int line, List<String> header) {
+    if (!header.contains("expected")) {
+      boolean semicolons = header.size() == 1 && header.get(0).contains(";");
+      return Optional.of(new SuiteProblem(file, line,
+          "the header row has no \"expected\" column (it has: " + String.join(", ", header) + ")",
+          semicolons ? "separate the columns with commas: this file uses semicolons, as some spreadsheet programs "
+              + "save CSV files, e.g. id,input,expected"
+              : "add an expected column with the output each example should produce, e.g. id,input,expected"));
+    }
+    for (int i = 0; i < header.size(); i++) {
+      int again = header.subList(i + 1, header.size()).indexOf(header.get(i));
+      if (again >= 0) {
+        return Optional.of(new SuiteProblem(file, line, "the header names the column \"" + header.get(i)
+            + "\" twice (columns " + (i + 1) + " and " + (i + 2 + again) + ")",
+            "keep one \"" + header.get(i) + "\" column: with two, only one of the cells could count"));
+      }
+    }
+    return Optional.empty();
   }
 
   /** The column names, without surrounding blanks or a byte order mark. */
@@ -78,10 +112,15 @@ final class CsvFormat implements ExampleFormat {
 
   private static final class MalformedCsv extends Exception {
     final int line;
+    final String fix;
+    /** Whether the lexer has read past the broken row, so that the next row can still be read. */
+    final boolean rowSkipped;
 
-    MalformedCsv(int line, String message) {
+    MalformedCsv(int line, String message, String fix, boolean rowSkipped) {
       super(message, null, false, false);
       this.line = line;
+      this.fix = fix;
+      this.rowSkipped = rowSkipped;
     }
   }
 
@@ -105,11 +144,12 @@ final class CsvFormat implements ExampleFormat {
       while (true) {
         if (i >= physical.length()) {
           if (!row.quoted) {
-            return row.end();
+            return row.end(rowStart);
           }
           physical = reader.readLine();
           if (physical == null) {
-            throw new MalformedCsv(rowStart, "a quoted field opened on this line is never closed");
+            throw new MalformedCsv(rowStart, "a quoted field opened on this line is never closed",
+                "close the quoted field with \" and write a quote inside a quoted field as \"\"", false);
           }
           line++;
           row.field.append('\n');
@@ -134,6 +174,10 @@ final class CsvFormat implements ExampleFormat {
     boolean quoted;
     private boolean fieldWasQuoted;
 
+    /** Text after the closing quote of a field, the first time a row has any. */
+    private final StringBuilder afterQuote = new StringBuilder();
+    private int afterQuoteField;
+
     /** A character, but for a doubled quote inside a quoted field (the lexer reads that as one quote). */
     void accept(char c) {
       if (quoted) {
@@ -150,13 +194,31 @@ final class CsvFormat implements ExampleFormat {
         field.setLength(0);
         quoted = true;
         fieldWasQuoted = true;
+      } else if (fieldWasQuoted) {
+        textAfterQuote(c);
       } else {
         field.append(c);
       }
     }
 
-    List<String> end() {
+    /** Blanks after a closing quote are ignored; anything else makes the row malformed. */
+    private void textAfterQuote(char c) {
+      if (!Character.isWhitespace(c) && afterQuote.isEmpty()) {
+        afterQuoteField = fields.size() + 1;
+      }
+      if (afterQuoteField == fields.size() + 1 && afterQuote.length() < 40) {
+        afterQuote.append(c);
+      }
+    }
+
+    List<String> end(int line) throws MalformedCsv {
       endField();
+      if (afterQuoteField > 0) {
+        throw new MalformedCsv(line, "field " + afterQuoteField + " has text after the closing quote (\""
+            + fields.get(afterQuoteField - 1) + "\" " + afterQuote.toString().strip() + ")",
+            "put the whole field inside the quotes, e.g. \"" + fields.get(afterQuoteField - 1) + " "
+                + afterQuote.toString().strip() + "\", and write a quote inside it as \"\"", true);
+      }
       return fields;
     }
 

@@ -54,6 +54,7 @@ final class ExampleFactory {
                 + templateNames));
       }
     }
+    nullVariables(fields.get("input"), variables, line, found);
     Expected expected = expected(fields.get("expected"), line, found);
     Optional<Split> split = split(fields.get("split"), line, found);
     String id = id(fields.get("id"), variables, expected.text(), line, found);
@@ -83,6 +84,25 @@ final class ExampleFactory {
       }
     });
     return variables;
+  }
+
+  /**
+   * A variable given as JSON {@code null} would reach the model as the text "null": a problem of its
+   * line, like a missing one.
+   */
+  private void nullVariables(JsonNode input, Map<String, Object> variables, int line, List<SuiteProblem> found) {
+    variables.forEach((name, value) -> {
+      if (value != null) {
+        return;
+      }
+      boolean plainInput = name.equals("input") && input != null && input.isNull();
+      found.add(plainInput
+          ? new SuiteProblem(file, line, "\"input\" is null",
+              "write the input the prompt gets, e.g. \"input\": \"I was charged twice\"; for an empty input write "
+                  + "\"input\": \"\"")
+          : new SuiteProblem(file, line, "the variable \"" + name + "\" is null",
+              "give \"" + name + "\" a value; for an empty one write \"" + name + "\": \"\""));
+    });
   }
 
   /**
@@ -141,6 +161,11 @@ final class ExampleFactory {
 
   /** The given id, or a hash of the example's content (never its position). */
   private String id(JsonNode node, Map<String, Object> variables, String expected, int line, List<SuiteProblem> found) {
+    if (node != null && node.isContainerNode()) {
+      found.add(new SuiteProblem(file, line, "the id is " + (node.isObject() ? "an object" : "an array"),
+          "write the id as text, e.g. \"id\": \"refund-1\", or leave it out for an id made from the content"));
+      return "";
+    }
     if (node == null || node.isNull() || node.asText().isBlank()) {
       return contentHash(variables, expected);
     }
@@ -169,8 +194,11 @@ final class ExampleFactory {
     return tags;
   }
 
-  /** Template values are text: strings as they are, other JSON values as compact JSON. */
+  /** Template values are text: strings as they are, other JSON values as compact JSON; null stays null. */
   private static String text(JsonNode value) {
+    if (value.isNull()) {
+      return null;
+    }
     return value.isTextual() ? value.textValue() : value.toString();
   }
 

@@ -23,6 +23,12 @@ public final class InvalidSuiteException extends RuntimeException {
     this(List.of(problem));
   }
 
+  /** One problem found because loading threw {@code cause}, which is kept for the stack trace. */
+  public InvalidSuiteException(SuiteProblem problem, Throwable cause) {
+    super(render(List.of(problem)), cause, false, false);
+    this.problems = List.of(problem);
+  }
+
   public List<SuiteProblem> problems() {
     return problems;
   }

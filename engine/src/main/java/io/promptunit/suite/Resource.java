@@ -109,6 +109,59 @@ public record Resource(String path, URL url) {
         : Optional.empty();
   }
 
+  /**
+   * Whether the path names a directory rather than a file: a class loader finds directories too, and
+   * reading one gives its listing (or nothing, in a jar), never what the user meant.
+   */
+  public boolean isDirectory() {
+    try {
+      if ("file".equals(url.getProtocol())) {
+        return Files.isDirectory(Path.of(url.toURI()));
+      }
+      if ("jar".equals(url.getProtocol())) {
+        java.util.jar.JarEntry entry = ((java.net.JarURLConnection) url.openConnection()).getJarEntry();
+        return entry != null && entry.isDirectory();
+      }
+    } catch (IOException | URISyntaxException | IllegalArgumentException | ClassCastException e) {
+      return false;
+    }
+    return false;
+  }
+
+  /** The classpath path of the first file (by name) in this directory, when it is a plain folder with files. */
+  public Optional<String> firstFileInside() {
+    try (java.util.stream.Stream<Path> files = Files.list(Path.of(url.toURI()))) {
+      return files.filter(Files::isRegularFile).map(f -> f.getFileName().toString()).sorted().findFirst()
+          .map(name -> path.replaceAll("/+$", "") + "/" + name);
+    } catch (IOException | URISyntaxException | IllegalArgumentException
+        | java.nio.file.FileSystemNotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * What to do about a classpath path that finds nothing: paths written with backslashes or from
+   * the project's folder ({@code src/test/resources/...}) are classpath paths written wrongly.
+   *
+   * @param declared how the path is declared, with {@code %s} for the path, e.g. {@code examples = "%s"}
+   */
+  public static String missingFileFix(String path, String declared) {
+    String slashes = path.replace('\\', '/');
+    String relative = slashes.startsWith("/") ? slashes.substring(1) : slashes;
+    for (String[] mapping : BUILD_TO_SOURCE) {
+      for (String folder : mapping) {
+        if (relative.startsWith(folder + "/")) {
+          return "name the file by its classpath path, without " + folder + "/: "
+              + String.format(declared, relative.substring(folder.length() + 1));
+        }
+      }
+    }
+    if (!slashes.equals(path)) {
+      return "write the classpath path with '/', e.g. " + String.format(declared, relative);
+    }
+    return "create src/test/resources/" + relative + " or correct the path";
+  }
+
   public InputStream open() throws IOException {
     return url.openStream();
   }
@@ -129,7 +182,7 @@ public record Resource(String path, URL url) {
       int at = text.lastIndexOf("/" + mapping[0] + "/");
       if (at >= 0) {
         Path source = Path.of(text.substring(0, at + 1) + mapping[1] + text.substring(at + 1 + mapping[0].length()));
-        if (Files.isRegularFile(source)) {
+        if (Files.exists(source)) {
           return Optional.of(source);
         }
       }

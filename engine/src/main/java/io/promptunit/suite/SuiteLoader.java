@@ -77,11 +77,43 @@ public final class SuiteLoader {
           "the template has no {{variable}}, so no example's input ever reaches the model",
           "put the input where it belongs, e.g. Ticket: {{input}}"));
     }
+    if (problems.isEmpty()) {
+      emptyMessages(prompt.get(), system, examples, problems);
+    }
     if (!problems.isEmpty()) {
       throw new InvalidSuiteException(problems);
     }
     return new Suite(declaration.name(), anchor, prompt.get(), system, examplesFile.get(), examples,
         declaration.options());
+  }
+
+  /**
+   * Examples whose values leave the user or system message without text (a template that is only
+   * {@code {{input}}}, an input of blanks): a model would be sent an empty message.
+   */
+  private static void emptyMessages(Template prompt, Optional<Template> system, List<Example> examples,
+      List<SuiteProblem> problems) {
+    for (Example example : examples) {
+      if (blank(prompt, example)) {
+        problems.add(new SuiteProblem(example.file(), example.line(), "the prompt for this example has no text "
+            + "(the template gives none with the example's values)",
+            "give the example an input with text, or put text of its own around the template's variables"));
+      }
+      if (system.isPresent() && blank(system.get(), example)) {
+        problems.add(new SuiteProblem(example.file(), example.line(), "the system message for this example has no "
+            + "text (the system template gives none with the example's values)",
+            "give the example values with text, or put text of its own around the system template's variables"));
+      }
+    }
+  }
+
+  /** Whether {@code template} renders to blanks; a rendering that fails is left to the run, which reports it. */
+  private static boolean blank(Template template, Example example) {
+    try {
+      return template.rendersBlank(example.variables());
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   /**
@@ -106,7 +138,7 @@ public final class SuiteLoader {
   }
 
   private static Optional<Template> inline(String name, String text, List<SuiteProblem> problems) {
-    List<SuiteProblem> broken = Template.unclosedVariables(name, text.stripTrailing());
+    List<SuiteProblem> broken = Template.problems(name, "template", text.stripTrailing());
     if (!broken.isEmpty()) {
       problems.addAll(broken);
       return Optional.empty();
@@ -118,8 +150,10 @@ public final class SuiteLoader {
     String shown = file.displayPath();
     Optional<ExampleFormat> format = ExampleFormat.forFile(file.path());
     if (format.isEmpty()) {
-      problems.add(new SuiteProblem(shown, 0, "unknown examples format",
-          "name the file *.jsonl (one JSON object per line) or *.csv (with a header row)"));
+      problems.add(new SuiteProblem(shown, 0, "unknown examples format", file.path().endsWith(".json")
+          ? "a JSON array of examples is not read: write one JSON object per line in a *.jsonl file, "
+              + "or use *.csv with a header row"
+          : "name the file *.jsonl (one JSON object per line) or *.csv (with a header row)"));
       return List.of();
     }
     String templateNames = variables.isEmpty()
@@ -176,12 +210,14 @@ public final class SuiteLoader {
     }
     String text;
     try {
-      text = resource.get().readStrictText().stripTrailing();
+      text = resource.get().readStrictText();
     } catch (InvalidSuiteException e) {
       problems.addAll(e.problems());
       return Optional.empty();
     }
-    List<SuiteProblem> broken = Template.unclosedVariables(resource.get().displayPath(), text);
+    List<SuiteProblem> broken = Template.problems(resource.get().displayPath(),
+        attribute.equals("system") ? "system template" : "template", text);
+    text = text.stripTrailing();
     if (!broken.isEmpty()) {
       problems.addAll(broken);
       return Optional.empty();
@@ -202,12 +238,24 @@ public final class SuiteLoader {
       return Optional.empty();
     }
     Optional<Resource> resource = Resource.find(loader, path);
+    String declared = origin + "(" + attribute + " = \"" + path + "\")";
     if (resource.isEmpty()) {
-      problems.add(new SuiteProblem(where, 0, origin + "(" + attribute + " = \"" + path
-          + "\") not found on the classpath",
-          "create src/test/resources/" + (path.startsWith("/") ? path.substring(1) : path) + " or correct the path"));
+      problems.add(new SuiteProblem(where, 0, declared + " not found on the classpath",
+          Resource.missingFileFix(path, attribute + " = \"%s\"")));
+    } else if (resource.get().isDirectory()) {
+      problems.add(directory(resource.get(), declared, attribute));
+      return Optional.empty();
     }
     return resource;
+  }
+
+  /** A path that names a directory: reading it would give its listing (or nothing), never a suite file. */
+  private static SuiteProblem directory(Resource directory, String declared, String attribute) {
+    String example = attribute + " = \"%s\"";
+    return new SuiteProblem(directory.displayPath(), 0, declared + " names a directory, not a file",
+        directory.firstFileInside().map(file -> "name a file inside it, e.g. " + String.format(example, file))
+            .orElse("name a file, e.g. " + String.format(example, "prompts/router."
+                + (attribute.equals("examples") ? "jsonl" : "prompt"))));
   }
 
   private static SuiteOptions options(PromptTest declaration, String where, List<SuiteProblem> problems) {

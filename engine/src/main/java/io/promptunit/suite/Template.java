@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
 public final class Template {
 
   private static final Pattern VARIABLE = Pattern.compile("\\{\\{(.+?)}}");
+  /** As {@link #VARIABLE}, and also {@code {{}}}, which langchain4j sends as it is. */
+  private static final Pattern ANY_VARIABLE = Pattern.compile("\\{\\{(.*?)}}");
 
   /** Variables langchain4j fills in by itself. */
   private static final Set<String> BUILT_IN = Set.of("current_date", "current_time", "current_date_time");
@@ -29,6 +31,8 @@ public final class Template {
   private final String text;
   private final PromptTemplate compiled;
   private final Set<String> variables;
+  /** The template with a character after it, made when {@link #rendersBlank} is first asked. */
+  private volatile PromptTemplate probe;
 
   /**
    * @param path where the template came from (for messages)
@@ -93,6 +97,54 @@ public final class Template {
     return problems;
   }
 
+  /**
+   * Everything that keeps a template from being sent as its author meant, each at its line: no text
+   * at all, variables never closed ({@link #unclosedVariables}), and variables without a name
+   * ({@code {{ }}}) or with a brace too many ({@code {{{input}}}}), which langchain4j would take for
+   * variables named {@code ""} or {@code {input}} that no example provides.
+   *
+   * @param file the template as the user knows it, for messages
+   * @param kind {@code "template"} or {@code "system template"}, for messages
+   */
+  public static List<SuiteProblem> problems(String file, String kind, String text) {
+    if (text.isBlank()) {
+      return List.of(new SuiteProblem(file, 1, "the " + kind + " is empty"
+          + (text.isEmpty() ? "" : " (it holds only whitespace)"),
+          kind.equals("template") ? "write the prompt the model gets for each example, e.g. Ticket: {{input}}"
+              : "write the system message, or declare no system template"));
+    }
+    List<SuiteProblem> problems = new java.util.ArrayList<>(unclosedVariables(file, text));
+    if (problems.isEmpty()) {
+      problems.addAll(unnamedVariables(file, text));
+    }
+    return problems;
+  }
+
+  /** Variables without a name, and variables with more than two braces on a side. */
+  private static List<SuiteProblem> unnamedVariables(String file, String text) {
+    List<SuiteProblem> problems = new java.util.ArrayList<>();
+    Matcher matcher = ANY_VARIABLE.matcher(text);
+    while (matcher.find()) {
+      String name = matcher.group(1).strip();
+      if (!name.isEmpty() && name.indexOf('{') < 0 && name.indexOf('}') < 0) {
+        continue;
+      }
+      int end = matcher.end();
+      while (end < text.length() && text.charAt(end) == '}') {
+        end++;
+      }
+      String written = text.substring(matcher.start(), Math.min(end, matcher.start() + 40));
+      int line = 1 + (int) text.substring(0, matcher.start()).chars().filter(c -> c == '\n').count();
+      problems.add(name.isEmpty()
+          ? new SuiteProblem(file, line, "the variable \"" + written + "\" has no name",
+              "write a variable as {{name}}, e.g. {{input}}, or remove the braces")
+          : new SuiteProblem(file, line, "the variable \"" + written + "\" has a brace too many",
+              "write a variable with two braces on each side, e.g. {{input}}; for a brace of your own next to a "
+                  + "variable, put a space between them: { {{input}} }"));
+    }
+    return problems;
+  }
+
   /** Line of the first occurrence of {@code variable} (1-based), for messages. */
   public int lineOf(String variable) {
     Matcher matcher = VARIABLE.matcher(text);
@@ -106,6 +158,23 @@ public final class Template {
 
   public String render(Map<String, Object> variables) {
     return compiled == null ? text : compiled.apply(variables).text();
+  }
+
+  /**
+   * Whether {@code variables} leave this template without text. (langchain4j refuses to render such a
+   * message, so the check renders the template with a character of its own after it.)
+   *
+   * @throws IllegalArgumentException when a variable of the template has no value
+   */
+  public boolean rendersBlank(Map<String, Object> variables) {
+    if (compiled == null) {
+      return text.isBlank();
+    }
+    if (probe == null) {
+      probe = PromptTemplate.from(text + "#");
+    }
+    String rendered = probe.apply(variables).text();
+    return rendered.substring(0, rendered.length() - 1).isBlank();
   }
 
   @Override

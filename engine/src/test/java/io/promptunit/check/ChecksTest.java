@@ -16,7 +16,10 @@ import io.promptunit.ExpectJudge;
 import io.promptunit.PromptTest;
 import io.promptunit.model.RetryPolicy;
 import io.promptunit.model.ModelClient;
+import io.promptunit.fixtures.catalogue.ExpectedValueCases;
+import io.promptunit.suite.InvalidSuiteException;
 import io.promptunit.suite.Suite;
+import io.promptunit.suite.SuiteProblem;
 import io.promptunit.suite.SuiteLoader;
 import io.promptunit.testing.ScriptedChatModel;
 import java.util.List;
@@ -445,6 +448,46 @@ class ChecksTest {
           example("We refunded 20 EUR."), "Refunded. Stop asking.");
 
       assertThat(failure).isPresent();
+    }
+  }
+
+  @Nested
+  class ExpectedValuesCheckedAtLoad {
+
+    private static final String FILES = "src/test/resources/fixtures/catalogue/";
+
+    private SuiteProblem onlyProblem(Class<?> anchor) {
+      Suite suite = SuiteLoader.load(anchor);
+      InvalidSuiteException thrown = org.assertj.core.api.Assertions.catchThrowableOfType(InvalidSuiteException.class,
+          () -> Checks.of(suite, JudgeModels.unavailable()));
+      assertThat(thrown).as("a bad expected value is a problem of the suite, not a failure of the prompt").isNotNull();
+      assertThat(thrown.problems()).hasSize(1);
+      return thrown.problems().get(0);
+    }
+
+    @Test
+    void anExpectedValueThatIsNotARegexUnderExpectRegexIsAProblemOfItsLine() {
+      SuiteProblem problem = onlyProblem(ExpectedValueCases.BadRegexExpected.class);
+
+      assertThat(problem.location()).isEqualTo(FILES + "bad-regex-expected.jsonl:2");
+      assertThat(problem.message()).startsWith("the expected value \"[unclosed\" is not a valid regular expression");
+      assertThat(problem.fix()).contains("@ExpectRegex");
+    }
+
+    @Test
+    void anExpectedValueThatIsNotJsonUnderExpectJsonIsAProblemOfItsLine() {
+      SuiteProblem problem = onlyProblem(ExpectedValueCases.NotJsonExpected.class);
+
+      assertThat(problem.location()).isEqualTo(FILES + "not-json-expected.jsonl:2");
+      assertThat(problem.message()).isEqualTo("the expected value \"team: billing\" is not JSON, which @ExpectJson needs");
+    }
+
+    @Test
+    void anExpectedValueWithoutANumberUnderExpectNumberIsAProblemOfItsLine() {
+      SuiteProblem problem = onlyProblem(ExpectedValueCases.NoNumberExpected.class);
+
+      assertThat(problem.location()).isEqualTo(FILES + "no-number-expected.jsonl:2");
+      assertThat(problem.message()).isEqualTo("the expected value \"about ten\" has no number, which @ExpectNumber needs");
     }
   }
 

@@ -211,6 +211,91 @@ class ExampleFilesTest {
     }
 
     @Test
+    void aNullInputIsAProblemOnItsLineNeverTheTextNull() {
+      Read read = jsonl("""
+          {"id": "a", "input": "refund me", "expected": "billing"}
+          {"id": "b", "input": null, "expected": "billing"}
+          """);
+
+      assertThat(read.examples()).extracting(Example::id).containsExactly("a");
+      SuiteProblem problem = read.onlyProblem();
+      assertThat(problem.location()).isEqualTo("x.jsonl:2");
+      assertThat(problem.message()).isEqualTo("\"input\" is null");
+      assertThat(problem.fix()).contains("\"input\": \"\"");
+    }
+
+    @Test
+    void aNullVariableInsideTheInputObjectOrAsAFieldIsAProblem() {
+      Read read = jsonl("""
+          {"input": {"subject": null, "body": "502"}, "expected": "P2"}
+          {"subject": "Site down", "body": null, "expected": "P2"}
+          """, Set.of("subject", "body"));
+
+      assertThat(read.examples()).isEmpty();
+      assertThat(read.problems()).extracting(SuiteProblem::describe).satisfiesExactly(
+          first -> assertThat(first).startsWith("x.jsonl:1: the variable \"subject\" is null"),
+          second -> assertThat(second).startsWith("x.jsonl:2: the variable \"body\" is null"));
+    }
+
+    @Test
+    void aKeyGivenTwiceIsAProblemOnItsLineNeverTheLastValue() {
+      Read read = jsonl("""
+          {"id": "a", "input": "refund me", "expected": "technical", "expected": "billing"}
+          {"id": "b", "input": {"input": "x", "input": "y"}, "expected": "billing"}
+          """);
+
+      assertThat(read.examples()).isEmpty();
+      assertThat(read.problems()).extracting(SuiteProblem::location).containsExactly("x.jsonl:1", "x.jsonl:2");
+      assertThat(read.problems().get(0).message()).startsWith("the field \"expected\" is given twice");
+      assertThat(read.problems().get(1).message()).startsWith("the field \"input\" is given twice");
+      assertThat(read.problems().get(0).fix()).contains("keep one");
+    }
+
+    @Test
+    void anIdThatIsAnObjectOrAnArrayIsAProblemNotAHash() {
+      Read read = jsonl("""
+          {"id": {"n": 1}, "input": "x", "expected": "y"}
+          {"id": ["r", 2], "input": "z", "expected": "y"}
+          {"id": 7, "input": "w", "expected": "y"}
+          """);
+
+      assertThat(read.examples()).extracting(Example::id).containsExactly("7");
+      assertThat(read.problems()).extracting(SuiteProblem::describe).satisfiesExactly(
+          first -> assertThat(first).startsWith("x.jsonl:1: the id is an object"),
+          second -> assertThat(second).startsWith("x.jsonl:2: the id is an array"));
+    }
+
+    @Test
+    void aLineNestedDeeperThanJacksonAllowsIsAProblemOnItsLine() {
+      String deep = "[".repeat(1_001) + "]".repeat(1_001);
+      Read read = jsonl("{\"id\": \"a\", \"input\": \"x\", \"expected\": \"y\"}\n"
+          + "{\"id\": \"b\", \"input\": \"x\", \"expected\": " + deep + "}\n");
+
+      assertThat(read.examples()).extracting(Example::id).containsExactly("a");
+      SuiteProblem problem = read.onlyProblem();
+      assertThat(problem.location()).isEqualTo("x.jsonl:2");
+      assertThat(problem.message()).contains("nested").contains("1000");
+    }
+
+    @Test
+    void aStringLongerThanJacksonAllowsIsAProblemOnItsLine() {
+      String huge = "a".repeat(25_000_000);
+      SuiteProblem problem = jsonl("{\"input\": \"" + huge + "\", \"expected\": \"y\"}\n").onlyProblem();
+
+      assertThat(problem.location()).isEqualTo("x.jsonl:1");
+      assertThat(problem.message()).contains("characters");
+      assertThat(problem.describe()).hasSizeLessThan(1_000);
+    }
+
+    @Test
+    void aNumberLongerThanJacksonAllowsIsAProblemOnItsLine() {
+      SuiteProblem problem = jsonl("{\"input\": \"x\", \"expected\": " + "9".repeat(1_500) + "}\n").onlyProblem();
+
+      assertThat(problem.location()).isEqualTo("x.jsonl:1");
+      assertThat(problem.message()).contains("digits");
+    }
+
+    @Test
     void textAfterTheObjectOnALineIsAProblem() {
       Read read = jsonl("{\"id\": \"a\", \"input\": \"x\", \"expected\": \"y\"} {\"id\": \"b\", \"input\": \"z\", \"expected\": \"w\"}\n");
 
@@ -330,6 +415,33 @@ class ExampleFilesTest {
       SuiteProblem problem = read.onlyProblem();
       assertThat(problem.location()).isEqualTo("x.csv:3");
       assertThat(problem.message()).contains("never closed");
+    }
+
+    @Test
+    void aColumnNamedTwiceIsAProblemOfTheHeaderNeverTheLastValue() {
+      Read read = csv("""
+          id,input,expected,expected
+          r1,refund me,technical,billing
+          """);
+
+      assertThat(read.examples()).isEmpty();
+      SuiteProblem problem = read.onlyProblem();
+      assertThat(problem.location()).isEqualTo("x.csv:1");
+      assertThat(problem.message()).isEqualTo("the header names the column \"expected\" twice (columns 3 and 4)");
+    }
+
+    @Test
+    void textAfterTheClosingQuoteOfACellIsAProblemOnItsLine() {
+      Read read = csv("""
+          id,input,expected
+          r1,refund me,"billing" ajunk
+          r2,"a, b" ,billing
+          """);
+
+      SuiteProblem problem = read.onlyProblem();
+      assertThat(problem.location()).isEqualTo("x.csv:2");
+      assertThat(problem.message()).contains("after the closing quote").contains("ajunk");
+      assertThat(read.examples()).extracting(Example::id, Example::input).containsExactly(tuple("r2", "a, b"));
     }
 
     @Test

@@ -117,6 +117,14 @@ class PromptEvaluatorTest {
   }
 
   @Test
+  void aLineBeyondTheJsonReadersLimitsIsAProblemOfItsLineNotANullPointerException() {
+    assertThatThrownBy(() -> evaluator.evaluate("prompts/router.prompt", "prompts/deep.jsonl"))
+        .isInstanceOf(InvalidSuiteException.class)
+        .hasMessageStartingWith("src/test/resources/prompts/deep.jsonl:2: ")
+        .hasMessageContaining("nested");
+  }
+
+  @Test
   void settingsComeFromSystemPropertiesThenTheClasspathPropertiesFileThenTheEnvironment() throws Exception {
     RouterModel.install(false);
     Path fromFile = Path.of("target/test-cassettes", RouterFixture.class.getName() + ".jsonl");
