@@ -195,7 +195,7 @@ public final class Budget {
    */
   synchronized Hold hold(String model, long worstInputTokens, long outputCap, CostOf costOf) {
     Seen seen = models.computeIfAbsent(model, m -> new Seen());
-    while (capsSpend() && seen.probing && !timeUp() && overrunText().isEmpty()) {
+    while (capsSpend() && seen.probing && !timeUp() && overrunText().isEmpty() && !holding()) {
       try {
         wait();
       } catch (InterruptedException e) {
@@ -214,6 +214,12 @@ public final class Budget {
     reserved = reserved.plus(call);
     inFlight++;
     return hold;
+  }
+
+  /** Whether this thread has a call running already (a model metered twice by one budget must not wait for itself). */
+  private boolean holding() {
+    Thread current = Thread.currentThread();
+    return holds.stream().anyMatch(hold -> hold.thread == current);
   }
 
   private void refuseIfOver(Spend call) {
