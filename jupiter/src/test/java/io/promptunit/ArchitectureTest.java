@@ -59,7 +59,7 @@ class ArchitectureTest {
       .whereLayer("Adapter").mayNotBeAccessedByAnyLayer()
       .whereLayer("Jupiter").mayNotBeAccessedByAnyLayer()
       .whereLayer("Core").mayOnlyBeAccessedByLayers("Adapter", "Jupiter")
-      .whereLayer("Report").mayOnlyBeAccessedByLayers("Adapter", "Jupiter")
+      .whereLayer("Report").mayOnlyBeAccessedByLayers("Adapter", "Jupiter", "Core")
       .whereLayer("Optimize").mayOnlyBeAccessedByLayers("Adapter", "Jupiter", "Core", "Report")
       .whereLayer("Eval").mayOnlyBeAccessedByLayers("Adapter", "Jupiter", "Core", "Report", "Optimize")
       .whereLayer("Check").mayOnlyBeAccessedByLayers("Adapter", "Jupiter", "Core", "Report", "Optimize", "Eval")
