@@ -53,9 +53,10 @@ final class VerdictDescriptor extends AbstractTestDescriptor implements Node<Run
           ? " To apply it, run again with -Dpromptunit.optimize.apply=true (the prompt file is replaced atomically"
               + " and the previous version kept as .bak), or copy the file by hand."
           : applied.message();
-      Console.line("optimization passed held-out (" + scores + ")." + where + how);
+      String crossed = result.budgetCrossed().map(text -> " " + text + ".").orElse("");
+      Console.line("optimization passed held-out (" + scores + ")." + crossed + where + how);
       context.listener().reportingEntryPublished(this, ReportEntry.from(ReportEntryKeys.VERDICT, "passed: " + scores
-          + "." + where + how));
+          + "." + crossed + where + how));
       return context;
     }
     String message = "The optimized prompt does not pass the suite on the held-out " + result.splits().heldOutName()

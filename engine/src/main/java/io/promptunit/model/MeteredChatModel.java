@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * A {@link ChatModel} that charges every call to a {@link Budget} and a running {@link Spend}:
  * the worst case is reserved before the call (and the call refused if it could cross a cap), the
  * real usage recorded after. The worst input is the request's token count where the model's
- * encoding is known, its bytes elsewhere ({@link Tokens#bound}).
+ * encoding is known, its bytes elsewhere ({@link Tokens#bound}); the worst output is the call's cap,
+ * or the longest answer the model gave once it has answered beyond a cap. A call the budget's
+ * wall-time cap cancelled ends in a {@link BudgetExhaustedException} saying so.
  */
 @API(status = INTERNAL, since = "0.1")
 public final class MeteredChatModel implements ChatModel {
@@ -48,21 +50,25 @@ public final class MeteredChatModel implements ChatModel {
   public ChatResponse doChat(ChatRequest request) {
     long worstIn = tokens.bound(request.messages());
     Integer cap = request.parameters().maxOutputTokens();
-    long worstOut = cap != null ? cap : defaultOutputCap;
-    Spend reservation = budget.reserve(worstIn, worstOut, worstCost(worstIn, worstOut));
+    long outputCap = cap != null ? cap : defaultOutputCap;
+    Budget.Hold hold = budget.hold(modelName, worstIn, outputCap, this::worstCost);
     ChatResponse response;
     try {
       response = delegate.chat(request);
     } catch (RuntimeException e) {
-      budget.release(reservation);
+      boolean cancelled = budget.release(hold);
       add(new Spend(1, 0, 0, 0.0));
+      if (cancelled) {
+        // what the interrupted call threw says only that it was interrupted
+        throw budget.cancelledAtDeadline(modelName);
+      }
       throw e;
     }
     TokenUsage usage = response.tokenUsage();
     long in = usage != null && usage.inputTokenCount() != null ? usage.inputTokenCount() : worstIn;
-    long out = usage != null && usage.outputTokenCount() != null ? usage.outputTokenCount() : worstOut;
+    long out = usage != null && usage.outputTokenCount() != null ? usage.outputTokenCount() : outputCap;
     Spend actual = new Spend(1, in, out, worstCost(in, out));
-    budget.settle(reservation, actual);
+    budget.settle(hold, actual);
     add(actual);
     return response;
   }

@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * <ul>
  *   <li><b>worst case</b>: every round runs and makes every call its strategy may make, every new
  *       prompt is as long as the candidate rules allow, every answer is as long as its output cap;
- *       then cut by the run's caps. The real spend never exceeds it.
+ *       then cut by the run's caps. The real spend never exceeds it while the provider keeps to the
+ *       output cap (one that does not can cross a cap by one call's overrun: {@link io.promptunit.model.Budget}).
  *   <li><b>expected</b>: every round runs, with the calls the strategy typically makes, prompts a
  *       quarter longer than the checked-in one, and answers as long as the suite run's answers were
  *       (optimizer answers: the prompts they typically hold). Runs that pass held-out early spend less.

@@ -267,8 +267,28 @@ final class OptimizationLoop {
 
   private OptimizationResult result(Candidate original, Candidate best, boolean passed, OptimizationResult.Stop stop,
       String detail, long start) {
-    return new OptimizationResult(original, best, passed, stop, detail, history, splits, budget.spent(),
-        (System.nanoTime() - start) / 1_000_000_000L, strategy.name());
+    return new OptimizationResult(original, best, passed, stop, stopDetail(stop, detail), history, splits,
+        budget.spent(), (System.nanoTime() - start) / 1_000_000_000L, strategy.name(), budget.overrun());
+  }
+
+  /**
+   * Why the run stopped, told once every call has settled: a budget stop with the exact total spent (the refusal that
+   * stopped the loop saw the spend of its moment, before the calls then running answered), a crossed cap as the
+   * budget tells it now, whatever else stopped the run.
+   */
+  private String stopDetail(OptimizationResult.Stop stop, String detail) {
+    Optional<String> crossed = budget.overrun();
+    if (crossed.isPresent()) {
+      String told = budget.cancelledCalls() == 0 ? crossed.get() : crossed.get() + "; " + budget.account();
+      return stop == OptimizationResult.Stop.BUDGET ? told : detail + ". " + told;
+    }
+    return stop == OptimizationResult.Stop.BUDGET ? withoutSpentSoFar(detail) + "; " + budget.account() : detail;
+  }
+
+  /** A refusal's message without the figure of its moment, which the closing account replaces. */
+  private static String withoutSpentSoFar(String refusal) {
+    int at = refusal.indexOf("; spent so far: ");
+    return at < 0 ? refusal : refusal.substring(0, at);
   }
 
   private List<Candidate> accept(List<Proposal> proposals, int round) {

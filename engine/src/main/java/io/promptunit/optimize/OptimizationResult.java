@@ -15,13 +15,16 @@ import java.util.Optional;
  * @param stop why the run stopped
  * @param stopDetail a sentence about the stop (e.g. which cap was reached)
  * @param history everything that happened
- * @param spend total spend
+ * @param spend total spend, every call of the run settled
  * @param seconds wall time
+ * @param strategy the strategy's name
+ * @param budgetCrossed how the real spend crossed a cap, with the true total, when a provider returned more than its
+ *     calls were reserved ({@link io.promptunit.model.Budget#overrun()}); empty when every cap held
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public record OptimizationResult(Candidate original, Candidate best, boolean passedHeldOut,
     Stop stop, String stopDetail,
-    History history, Splits splits, Spend spend, long seconds, String strategy) {
+    History history, Splits splits, Spend spend, long seconds, String strategy, Optional<String> budgetCrossed) {
 
   public enum Stop { PASSED, ROUNDS, PATIENCE, BUDGET }
 

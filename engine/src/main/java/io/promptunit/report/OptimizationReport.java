@@ -59,6 +59,7 @@ public final class OptimizationReport {
     root.put("strategy", result.strategy());
     root.put("stop", result.stop().name().toLowerCase(Locale.ROOT));
     root.put("stopDetail", result.stopDetail());
+    root.put("budgetCrossed", result.budgetCrossed().orElse(null));
     root.put("passedHeldOut", result.passedHeldOut());
     root.put("best", result.best().id());
     Splits splits = result.splits();

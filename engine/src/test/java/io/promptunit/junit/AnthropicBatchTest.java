@@ -50,6 +50,12 @@ class AnthropicBatchTest {
   private final AtomicInteger statusFailures = new AtomicInteger();
   /** Whether the provider has forgotten every batch (a stale batch file). */
   private volatile boolean forgotten;
+  /** Whether status reads are refused with 401 (a key revoked or mistyped between runs). */
+  private volatile boolean unauthorized;
+  /** Run when a batch is created, before the answer goes out. */
+  private volatile Runnable onCreate = () -> {};
+  /** When each batch was created, RFC 3339. */
+  private final List<String> createdAt = new CopyOnWriteArrayList<>();
   /** Status reads before a batch ends. */
   private volatile int readsBeforeEnd = 2;
   /** Counted down at the first status read: the run is then waiting for its batch. */
@@ -77,11 +83,21 @@ class AnthropicBatchTest {
     if (exchange.getRequestMethod().equals("POST") && path.equals("/v1/messages/batches")) {
       JsonNode body = JSON.readTree(exchange.getRequestBody());
       created.add(body);
+      createdAt.add(java.time.Instant.now().toString());
       statusReads.set(0);
+      onCreate.run();
       reply(exchange, 200, batch(created.size(), "in_progress", body.path("requests").size(), 0, false).toString());
+    } else if (exchange.getRequestMethod().equals("GET") && path.equals("/v1/messages/batches")) {
+      ObjectNode list = JSON.createObjectNode().put("has_more", false);
+      for (int number = created.size(); number >= 1; number--) {
+        list.withArray("data").add(batch(number, "in_progress", created.get(number - 1).path("requests").size(), 0, false));
+      }
+      reply(exchange, 200, list.toString());
     } else if (exchange.getRequestMethod().equals("GET") && status.matches()) {
       int number = Integer.parseInt(status.group(1));
-      if (forgotten || number > created.size()) {
+      if (unauthorized) {
+        reply(exchange, 401, "{\"type\":\"error\",\"error\":{\"type\":\"authentication_error\",\"message\":\"invalid x-api-key\"}}");
+      } else if (forgotten || number > created.size()) {
         reply(exchange, 404, "{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\",\"message\":\"no batch msgbatch_" + number + "\"}}");
       } else if (statusFailures.getAndDecrement() > 0) {
         reply(exchange, 503, "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}");
@@ -118,7 +134,8 @@ class AnthropicBatchTest {
   }
 
   private ObjectNode batch(int number, String status, int total, int done, boolean ended) {
-    ObjectNode batch = JSON.createObjectNode().put("id", "msgbatch_" + number).put("type", "message_batch").put("processing_status", status);
+    ObjectNode batch = JSON.createObjectNode().put("id", "msgbatch_" + number).put("type", "message_batch").put("processing_status", status)
+        .put("created_at", createdAt.get(number - 1));
     long failed = ended ? outcomes.size() : 0;
     batch.putObject("request_counts").put("processing", total - done).put("succeeded", done - failed).put("errored", failed)
         .put("canceled", 0).put("expired", 0);
@@ -234,6 +251,55 @@ class AnthropicBatchTest {
     fresh.testEvents().assertStatistics(stats -> stats.started(5).succeeded(5));
     assertThat(created).hasSize(2);
     assertThat(ledger).doesNotExist();
+  }
+
+  @Test
+  void finding15_aRefusedKeyWhileResumingKeepsTheBatchAndSaysWhichKeyToCheck() throws IOException {
+    readsBeforeEnd = Integer.MAX_VALUE;
+    Path ledger = cassettes.resolve(ConfiguredModelSuite.class.getName() + ".batch.json");
+    run(true, "promptunit.batch.max-wait-seconds", "0");
+    assertThat(ledger).isRegularFile();
+
+    unauthorized = true;
+    EngineExecutionResults refused = run(true, "promptunit.batch.max-wait-seconds", "0");
+
+    assertThat(refused.testEvents().failed().stream().map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow().getMessage()))
+        .hasSize(5).allSatisfy(message -> assertThat(message).contains("msgbatch_1", "HTTP 401", "invalid x-api-key", "ANTHROPIC_API_KEY",
+            "kept in " + ledger).doesNotContain("forgotten"));
+    assertThat(ledger).isRegularFile();
+
+    unauthorized = false;
+    readsBeforeEnd = 1;
+    EngineExecutionResults resumed = run(true);
+    resumed.testEvents().assertStatistics(stats -> stats.started(5).succeeded(5));
+    assertThat(created).as("not paid for twice").hasSize(1);
+    assertThat(ledger).doesNotExist();
+  }
+
+  @Test
+  void finding14_aRunStoppedRightAfterTheCreateCallLeavesItsIntentAndTheNextRunFindsTheBatch() throws IOException {
+    Path obstacle = cassettes.resolve(ConfiguredModelSuite.class.getName() + ".batch.json.tmp");
+    onCreate = () -> {
+      try {
+        Files.createDirectories(obstacle);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+
+    EngineExecutionResults stopped = run(true);
+
+    assertThat(created).hasSize(1);
+    assertThat(stopped.testEvents().succeeded().count()).isZero();
+    onCreate = () -> {};
+    Files.delete(obstacle);
+    readsBeforeEnd = 1;
+
+    EngineExecutionResults next = run(true);
+
+    next.testEvents().assertStatistics(stats -> stats.started(5).succeeded(5));
+    assertThat(created).as("the message batch created before the stop is found, not created again").hasSize(1);
+    assertThat(cassettes.resolve(ConfiguredModelSuite.class.getName() + ".batch.json")).doesNotExist();
   }
 
   @Test

@@ -241,6 +241,84 @@ class BatchModeTest {
   }
 
   @Test
+  void finding14_aRunStoppedRightAfterTheBatchWasCreatedLeavesItsIntentAndTheNextRunFindsTheBatch() throws IOException {
+    Path obstacle = cassettes.resolve(ConfiguredModelSuite.class.getName() + ".batch.json.tmp");
+    // the run stops the moment the provider has created the batch: nothing it would write after that reaches the disk
+    server.onCreate(() -> {
+      try {
+        Files.createDirectories(obstacle);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+
+    EngineExecutionResults stopped = run(ConfiguredModelSuite.class);
+
+    assertThat(server.batchesCreated()).isEqualTo(1);
+    assertThat(stopped.testEvents().succeeded().count()).isZero();
+    server.onCreate(() -> {});
+    Files.delete(obstacle);
+
+    EngineExecutionResults next = run(ConfiguredModelSuite.class);
+
+    next.testEvents().assertStatistics(stats -> stats.started(5).succeeded(5));
+    assertThat(server.batchesCreated()).as("the batch created before the stop is found, not created again").isEqualTo(1);
+    assertThat(server.uploads()).isEqualTo(1);
+    assertThat(console.toString()).contains("found batch batch_2");
+    assertThat(ledger(ConfiguredModelSuite.class)).doesNotExist();
+    assertThat(cassetteEntries(ConfiguredModelSuite.class)).isEqualTo(5);
+  }
+
+  @Test
+  void finding14_aCreateCallWhoseAnswerIsLostKeepsItsIntentAndTheNextRunFindsTheBatch() throws IOException {
+    // the provider creates the batch, and the connection breaks before its answer arrives
+    server.onCreate(() -> {
+      throw new OpenAiBatchServer.ConnectionLost();
+    });
+
+    EngineExecutionResults lost = run(ConfiguredModelSuite.class);
+
+    assertThat(server.batchesCreated()).isEqualTo(1);
+    assertThat(errorsByExample(lost).values()).hasSize(5).allSatisfy(message -> assertThat(message)
+        .contains("may have created the batch all the same", "kept in " + ledger(ConfiguredModelSuite.class),
+            "not paid for twice")
+        .doesNotContain("Nothing was charged"));
+    server.onCreate(() -> {});
+
+    EngineExecutionResults next = run(ConfiguredModelSuite.class);
+
+    next.testEvents().assertStatistics(stats -> stats.started(5).succeeded(5));
+    assertThat(server.batchesCreated()).as("found by its client id, not created again").isEqualTo(1);
+    assertThat(ledger(ConfiguredModelSuite.class)).doesNotExist();
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({"401, check OPENAI_API_KEY", "503, The server is overloaded"})
+  void finding15_aStatusCheckRefusedForAnotherReasonThanNotFoundKeepsTheLedgerAndSaysWhatToFix(int status,
+      String whatToFix) {
+    server.script("validating", "in_progress");
+    run(ConfiguredModelSuite.class, "promptunit.batch.max-wait-seconds", "0");
+    Path ledger = ledger(ConfiguredModelSuite.class);
+    assertThat(ledger).isRegularFile();
+
+    server.statusError(status);
+    EngineExecutionResults refused = run(ConfiguredModelSuite.class, "promptunit.batch.max-wait-seconds", "0");
+
+    assertThat(errorsByExample(refused).values()).hasSize(5).allSatisfy(message -> assertThat(message)
+        .contains("batch_2", "HTTP " + status, whatToFix, "kept in " + ledger, "without paying twice")
+        .doesNotContain("forgotten", "sk-wrong"));
+    assertThat(ledger).isRegularFile();
+
+    server.statusError(0);
+    server.script("validating", "in_progress", "finalizing", "completed");
+    EngineExecutionResults resumed = run(ConfiguredModelSuite.class);
+
+    resumed.testEvents().assertStatistics(stats -> stats.started(5).succeeded(5));
+    assertThat(server.batchesCreated()).as("the kept batch is collected, not paid for again").isEqualTo(1);
+    assertThat(ledger).doesNotExist();
+  }
+
+  @Test
   void repeatsAndAJudgeTakeOneRoundPerStepOfTheirChain() throws IOException {
     server.responder(body -> {
       String system = body.at("/messages/0/content").asText();

@@ -47,6 +47,8 @@ class GeminiBatchTest {
   private final AtomicInteger otherRequests = new AtomicInteger();
   /** Tickets containing this phrase are answered with an error line. */
   private volatile String failing = "";
+  /** Run when a batch is created, before the answer goes out. */
+  private volatile Runnable onCreate = () -> {};
 
   @BeforeEach
   void start() {
@@ -74,7 +76,14 @@ class GeminiBatchTest {
       reply(exchange, 200, "{\"file\": {\"name\": \"files/requests-1\", \"mimeType\": \"application/jsonl\"}}");
     } else if (method.equals("POST") && path.equals("/v1beta/models/gemini-2.5-flash:batchGenerateContent")) {
       created.add(JSON.readTree(exchange.getRequestBody()));
+      onCreate.run();
       reply(exchange, 200, operation("BATCH_STATE_PENDING").toString());
+    } else if (method.equals("GET") && path.equals("/v1beta/batches")) {
+      ObjectNode list = JSON.createObjectNode();
+      if (!created.isEmpty()) {
+        list.putArray("operations").add(operation("BATCH_STATE_RUNNING"));
+      }
+      reply(exchange, 200, list.toString());
     } else if (method.equals("GET") && path.equals("/v1beta/batches/1")) {
       int reads = statusReads.incrementAndGet();
       reply(exchange, 200, operation(reads < 2 ? "BATCH_STATE_RUNNING" : "BATCH_STATE_SUCCEEDED").toString());
@@ -105,7 +114,9 @@ class GeminiBatchTest {
     int total = uploaded.isEmpty() ? 0 : uploaded.get(0).split("\n").length;
     boolean done = state.equals("BATCH_STATE_SUCCEEDED");
     ObjectNode operation = JSON.createObjectNode().put("name", "batches/1").put("done", done);
-    ObjectNode metadata = operation.putObject("metadata").put("state", state);
+    ObjectNode metadata = operation.putObject("metadata").put("state", state)
+        .put("displayName", created.isEmpty() ? "" : created.get(0).at("/batch/display_name").asText())
+        .put("createTime", java.time.Instant.now().toString());
     metadata.putObject("batchStats").put("requestCount", String.valueOf(total)).put("successfulRequestCount", String.valueOf(done ? total : 0))
         .put("pendingRequestCount", String.valueOf(done ? 0 : total));
     if (done) {
@@ -154,6 +165,32 @@ class GeminiBatchTest {
     EngineExecutionResults interactive = run(false);
     interactive.testEvents().assertStatistics(stats -> stats.started(5).succeeded(5));
     assertThat(otherRequests).as("the batch answers are the interactive requests' answers").hasValue(0);
+  }
+
+  @Test
+  void finding14_aRunStoppedRightAfterTheCreateCallLeavesItsIntentAndTheNextRunFindsTheBatch() throws IOException {
+    Path obstacle = cassettes.resolve(ConfiguredModelSuite.class.getName() + ".batch.json.tmp");
+    onCreate = () -> {
+      try {
+        java.nio.file.Files.createDirectories(obstacle);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+
+    EngineExecutionResults stopped = run(true);
+
+    assertThat(created).hasSize(1);
+    assertThat(created.get(0).at("/batch/display_name").asText()).startsWith("promptunit ");
+    assertThat(stopped.testEvents().succeeded().count()).isZero();
+    onCreate = () -> {};
+    java.nio.file.Files.delete(obstacle);
+
+    EngineExecutionResults next = run(true);
+
+    next.testEvents().assertStatistics(stats -> stats.started(5).succeeded(5));
+    assertThat(created).as("the batch created before the stop is found, not created again").hasSize(1);
+    assertThat(uploaded).hasSize(1);
   }
 
   @Test

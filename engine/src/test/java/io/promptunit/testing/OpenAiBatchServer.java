@@ -54,6 +54,13 @@ public final class OpenAiBatchServer implements AutoCloseable {
     record Failed(String code, String message) implements Outcome {}
   }
 
+  /** Thrown by an {@link #onCreate} hook: the connection closes without an answer, as a broken network does. */
+  public static final class ConnectionLost extends RuntimeException {
+    public ConnectionLost() {
+      super("the connection is lost before the answer", null, false, false);
+    }
+  }
+
   /** Decides the outcome of a request from its body (a chat-completions request). */
   @FunctionalInterface
   public interface Responder {
@@ -67,6 +74,10 @@ public final class OpenAiBatchServer implements AutoCloseable {
   private volatile Duration processingDelay = Duration.ZERO;
   /** How many requests an expired or cancelled batch answered. */
   public volatile int answeredBeforeEnd;
+  /** Run when a batch has been created, before the answer goes out (e.g. to stop the client right after it). */
+  private volatile Runnable onCreate = () -> {};
+  /** An HTTP status every status check answers instead of the batch (0: none), e.g. 401 or 503. */
+  private volatile int statusError;
 
   private final Map<String, Path> files = new ConcurrentHashMap<>();
   private final Map<String, Batch> batches = new ConcurrentHashMap<>();
@@ -81,6 +92,8 @@ public final class OpenAiBatchServer implements AutoCloseable {
     final String id;
     final String inputFileId;
     final long created = System.nanoTime();
+    final long createdAt = System.currentTimeMillis() / 1000;
+    JsonNode metadata;
     final int total;
     int step;
     boolean answered;
@@ -148,6 +161,16 @@ public final class OpenAiBatchServer implements AutoCloseable {
     this.processingDelay = delay;
   }
 
+  /** Runs {@code hook} each time a batch has been created, before its creation is answered. */
+  public void onCreate(Runnable hook) {
+    this.onCreate = hook;
+  }
+
+  /** Status checks answer {@code status} (with an error body) instead of the batch; 0 answers them again. */
+  public void statusError(int status) {
+    this.statusError = status;
+  }
+
   public int uploads() {
     return uploads.get();
   }
@@ -195,9 +218,14 @@ public final class OpenAiBatchServer implements AutoCloseable {
         upload(exchange);
       } else if (method.equals("POST") && path.equals("/v1/batches")) {
         create(exchange);
+      } else if (method.equals("GET") && path.equals("/v1/batches")) {
+        list(exchange);
       } else if (method.equals("GET") && path.startsWith("/v1/batches/")) {
         Batch batch = batches.get(path.substring("/v1/batches/".length()));
-        if (batch == null) {
+        if (statusError != 0) {
+          send(exchange, statusError, error(statusError == 401 ? "Incorrect API key provided: sk-wrong."
+              : "The server is overloaded."));
+        } else if (batch == null) {
           send(exchange, 404, error("No batch found with id '" + path + "'."));
         } else {
           statusChecks.incrementAndGet();
@@ -219,6 +247,8 @@ public final class OpenAiBatchServer implements AutoCloseable {
         otherRequests.incrementAndGet();
         send(exchange, 404, error("Unknown request URL: " + method + " " + path));
       }
+    } catch (ConnectionLost lost) {
+      // the exchange closes with no answer: the client sees its connection break
     } catch (RuntimeException | IOException e) {
       // a broken fake must be loud: the client under test would take it for a network hiccup
       e.printStackTrace();
@@ -276,8 +306,36 @@ public final class OpenAiBatchServer implements AutoCloseable {
       total = (int) lines.count();
     }
     Batch batch = new Batch("batch_" + ids.incrementAndGet(), fileId, total);
+    batch.metadata = body.path("metadata");
     batches.put(batch.id, batch);
+    onCreate.run();
     send(exchange, 200, json(batch));
+  }
+
+  /** {@code GET /v1/batches}: every batch, newest first, in pages of {@code limit} after the id {@code after}. */
+  private void list(HttpExchange exchange) throws IOException {
+    Map<String, String> query = new java.util.HashMap<>();
+    String raw = exchange.getRequestURI().getRawQuery();
+    for (String pair : raw == null ? new String[0] : raw.split("&")) {
+      String[] parts = pair.split("=", 2);
+      query.put(parts[0], parts.length > 1 ? parts[1] : "");
+    }
+    List<Batch> newestFirst = new ArrayList<>(batches.values());
+    newestFirst.sort(java.util.Comparator.comparingInt((Batch b) -> Integer.parseInt(b.id.substring(6))).reversed());
+    int from = 0;
+    if (query.containsKey("after")) {
+      for (int i = 0; i < newestFirst.size(); i++) {
+        if (newestFirst.get(i).id.equals(query.get("after"))) {
+          from = i + 1;
+        }
+      }
+    }
+    int limit = Integer.parseInt(query.getOrDefault("limit", "20"));
+    List<Batch> page = newestFirst.subList(Math.min(from, newestFirst.size()), Math.min(from + limit, newestFirst.size()));
+    ObjectNode body = JSON.createObjectNode().put("object", "list");
+    page.forEach(batch -> body.withArray("data").add(json(batch)));
+    body.put("has_more", from + limit < newestFirst.size());
+    send(exchange, 200, body);
   }
 
   private synchronized void advance(Batch batch) throws IOException {
@@ -357,7 +415,13 @@ public final class OpenAiBatchServer implements AutoCloseable {
 
   private ObjectNode json(Batch batch) {
     ObjectNode node = JSON.createObjectNode().put("id", batch.id).put("object", "batch").put("endpoint", "/v1/chat/completions")
-        .put("input_file_id", batch.inputFileId).put("completion_window", "24h").put("status", batch.status);
+        .put("input_file_id", batch.inputFileId).put("completion_window", "24h").put("status", batch.status)
+        .put("created_at", batch.createdAt);
+    if (batch.metadata != null && batch.metadata.isObject()) {
+      node.set("metadata", batch.metadata);
+    } else {
+      node.putNull("metadata");
+    }
     node.put("output_file_id", batch.outputFileId);
     node.put("error_file_id", batch.errorFileId);
     if (batch.status.equals("failed")) {

@@ -18,10 +18,12 @@ import org.apiguardian.api.API;
 
 /**
  * The batches a suite has submitted and not yet recorded: {@code <cassette dir>/<suite>.batch.json}
- * beside the cassette. Written before the first status check, so that a run stopped while it waits
- * (Ctrl-C, a CI timeout) leaves it behind and the next run collects those batches' answers instead
- * of paying for them again; deleted once every batch in it is recorded. It holds ids and cassette
- * keys only: no request text, no key.
+ * beside the cassette. Each batch is entered before it is created — its client id, the provider and
+ * the cassette keys of its requests, no provider id yet — and its provider id is added as soon as the
+ * create call answers; so a run stopped at any point (Ctrl-C, a CI timeout, a kill right after the
+ * create call) leaves the file behind, and the next run collects those batches' answers instead of
+ * paying for them again, finding by its client id a batch whose provider id it never noted. Deleted
+ * once every batch in it is recorded. It holds ids and cassette keys only: no request text, no key.
  */
 @API(status = INTERNAL, since = "0.1")
 public final class BatchLedger {
@@ -29,17 +31,35 @@ public final class BatchLedger {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
-   * One submitted batch.
+   * One batch, submitted or about to be.
    *
    * @param provider e.g. {@code openai}
    * @param model e.g. {@code openai:gpt-4o-mini}
-   * @param id the provider's batch id
+   * @param clientId the id PromptUnit gave the batch before creating it (in its metadata or display name where the
+   *     provider keeps one); empty in a ledger written before there were client ids
+   * @param id the provider's batch id; empty while the create call has not answered
    * @param inputFileId the uploaded request file
-   * @param submitted when, ISO-8601
+   * @param submitted when it was entered, ISO-8601: the batch was created after this
    * @param keys the cassette keys of its requests (its custom ids)
    */
-  public record Batch(String provider, String model, String id, String inputFileId, String submitted,
-      Set<String> keys) {}
+  public record Batch(String provider, String model, String clientId, String id, String inputFileId, String submitted,
+      Set<String> keys) {
+
+    /** Whether the provider's create call answered with its id (else only the intent to create it is known). */
+    public boolean created() {
+      return !id.isEmpty();
+    }
+
+    /** This batch as the provider created it. */
+    public Batch createdAs(String providerId, String uploadedFileId) {
+      return new Batch(provider, model, clientId, providerId, uploadedFileId, submitted, keys);
+    }
+
+    /** {@code batch_abc}, or {@code the submission promptunit-…} while its id is not known. */
+    public String name() {
+      return created() ? id : "the submission " + clientId;
+    }
+  }
 
   private final Path file;
 
@@ -84,11 +104,13 @@ public final class BatchLedger {
     for (JsonNode batch : root.get("batches")) {
       Set<String> keys = new HashSet<>();
       batch.path("keys").forEach(key -> keys.add(key.asText()));
-      if (batch.path("id").asText().isEmpty() || batch.path("provider").asText().isEmpty()) {
-        throw new IOException(unreadable("a batch without \"id\" or \"provider\""));
+      if (batch.path("id").asText().isEmpty() && batch.path("clientId").asText().isEmpty()
+          || batch.path("provider").asText().isEmpty()) {
+        throw new IOException(unreadable("a batch without \"id\" or \"clientId\", or without \"provider\""));
       }
-      batches.add(new Batch(batch.path("provider").asText(), batch.path("model").asText(), batch.path("id").asText(),
-          batch.path("inputFileId").asText(), batch.path("submitted").asText(), keys));
+      batches.add(new Batch(batch.path("provider").asText(), batch.path("model").asText(),
+          batch.path("clientId").asText(), batch.path("id").asText(), batch.path("inputFileId").asText(),
+          batch.path("submitted").asText(), keys));
     }
     return batches;
   }
@@ -115,27 +137,33 @@ public final class BatchLedger {
       json.writeStartObject();
       json.writeStringField("about",
           "Provider batches submitted by PromptUnit (promptunit.batch=true) and not yet recorded in the cassette;"
-          + " the next run picks them up. Deleting this file forgets them (their requests are then submitted "
-          + "and paid for again).");
+          + " the next run picks them up (one without an \"id\" was being created: the next run looks for it by"
+          + " its clientId). Deleting this file forgets them (their requests are then submitted and paid for"
+          + " again).");
       json.writeArrayFieldStart("batches");
       for (Batch batch : batches) {
-        json.writeStartObject();
-        json.writeStringField("provider", batch.provider());
-        json.writeStringField("model", batch.model());
-        json.writeStringField("id", batch.id());
-        json.writeStringField("inputFileId", batch.inputFileId());
-        json.writeStringField("submitted", batch.submitted());
-        json.writeNumberField("requests", batch.keys().size());
-        json.writeArrayFieldStart("keys");
-        for (String key : batch.keys().stream().sorted().toList()) {
-          json.writeString(key);
-        }
-        json.writeEndArray();
-        json.writeEndObject();
+        write(json, batch);
       }
       json.writeEndArray();
       json.writeEndObject();
     }
     Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static void write(JsonGenerator json, Batch batch) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("provider", batch.provider());
+    json.writeStringField("model", batch.model());
+    json.writeStringField("clientId", batch.clientId());
+    json.writeStringField("id", batch.id());
+    json.writeStringField("inputFileId", batch.inputFileId());
+    json.writeStringField("submitted", batch.submitted());
+    json.writeNumberField("requests", batch.keys().size());
+    json.writeArrayFieldStart("keys");
+    for (String key : batch.keys().stream().sorted().toList()) {
+      json.writeString(key);
+    }
+    json.writeEndArray();
+    json.writeEndObject();
   }
 }

@@ -3,7 +3,10 @@ package io.promptunit.model.batch;
 import static org.apiguardian.api.API.Status.INTERNAL;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.promptunit.config.Keys;
 import io.promptunit.model.Cassette;
+import io.promptunit.model.Provider;
+import io.promptunit.model.Providers;
 import io.promptunit.model.SpendMeter;
 import io.promptunit.model.batch.client.BatchApiException;
 import io.promptunit.model.batch.client.BatchClient;
@@ -19,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -65,10 +69,15 @@ public final class BatchRunner {
 
   /** A batch this run follows. */
   private static final class Tracked {
-    final BatchLedger.Batch batch;
+    BatchLedger.Batch batch;
     final BatchClient client;
     BatchStatus status;
+    /** Why the batch cannot be followed in this run, as its requests' failure says it; null while it can. */
     String problem;
+    /** Whether a batch with a problem is done with: only when the provider says it does not exist. */
+    boolean forget;
+    /** Why the last status check failed, while the batch's status is not known. */
+    String lastError;
 
     Tracked(BatchLedger.Batch batch, BatchClient client) {
       this.batch = batch;
@@ -84,7 +93,7 @@ public final class BatchRunner {
    * Sends what {@code collected} holds (unless the ledger names batches of an earlier run: those are
    * picked up instead), waits and records.
    *
-   * @return whether every batch finished (false: some are still running; their ids stay in the ledger)
+   * @return whether every batch finished (false: some are still running or cannot be read now; they stay in the ledger)
    * @throws InterruptedException when the run is stopped while it waits; the ledger stays for the next run
    */
   public boolean round(CollectedRequests collected) throws IOException, InterruptedException {
@@ -92,13 +101,7 @@ public final class BatchRunner {
     List<BatchLedger.Batch> earlier = ledger.read();
     List<Tracked> tracked = new ArrayList<>();
     if (!earlier.isEmpty()) {
-      progress.accept(label + ": picking up " + earlier.size() + (earlier.size() == 1 ? " batch" : " batches")
-          + " submitted by an earlier run ("
-          + earlier.stream().map(BatchLedger.Batch::id).collect(Collectors.joining(", ")) + ", listed in "
-          + ledger.file() + ")");
-      for (BatchLedger.Batch batch : earlier) {
-        tracked.add(new Tracked(batch, clientOfProvider.apply(batch.provider())));
-      }
+      pickUp(earlier, tracked);
     } else {
       submit(chunks, tracked);
     }
@@ -113,40 +116,133 @@ public final class BatchRunner {
     return open.isEmpty();
   }
 
+  /**
+   * Follows the batches an earlier run left in the ledger. One it entered but whose create call it did not see answer
+   * is looked for by its client id: followed when the provider has it, dropped when not (its requests are collected
+   * again and submitted in the next round).
+   */
+  private void pickUp(List<BatchLedger.Batch> earlier, List<Tracked> tracked) throws IOException,
+      InterruptedException {
+    progress.accept(label + ": picking up " + earlier.size() + (earlier.size() == 1 ? " batch" : " batches")
+        + " submitted by an earlier run ("
+        + earlier.stream().map(BatchLedger.Batch::name).collect(Collectors.joining(", ")) + ", listed in "
+        + ledger.file() + ")");
+    for (BatchLedger.Batch batch : earlier) {
+      Tracked following = new Tracked(batch, clientOfProvider.apply(batch.provider()));
+      if (batch.created() || found(following)) {
+        tracked.add(following);
+      }
+    }
+    // the ids found are noted before any waiting
+    ledger.write(tracked.stream().map(t -> t.batch).toList());
+  }
+
+  /** Looks for the batch {@code intent} was creating; false when the provider has none (it was never created). */
+  private boolean found(Tracked intent) throws InterruptedException {
+    BatchLedger.Batch batch = intent.batch;
+    Optional<BatchStatus> found;
+    try {
+      found = intent.client.find(batch.clientId(), entered(batch), batch.keys().size());
+    } catch (java.io.InterruptedIOException e) {
+      throw new InterruptedException(e.getMessage());
+    } catch (IOException e) {
+      intent.problem = "Not answered: " + batch.name() + " of " + batch.model() + " (listed in " + ledger.file()
+          + ") was being created when an earlier run stopped, and PromptUnit could not look for it: "
+          + e.getMessage() + "." + whatToFix(batch, e) + " It is kept: run again with " + Keys.BATCH
+          + "=true once that is fixed; the run looks for it before submitting its requests anew.";
+      return true;
+    }
+    if (found.isEmpty()) {
+      progress.accept(label + ": " + batch.name() + " of " + batch.model() + " was not created before the earlier"
+          + " run stopped; its " + batch.keys().size() + " requests are submitted anew");
+      return false;
+    }
+    intent.batch = batch.createdAs(found.get().id(), found.get().inputFileId());
+    intent.status = found.get();
+    progress.accept(label + ": found batch " + found.get().id() + " of " + batch.model() + ", created by an earlier"
+        + " run that stopped before it could note its id (" + batch.clientId() + "); collecting it, not paying twice");
+    return true;
+  }
+
+  private static Instant entered(BatchLedger.Batch batch) {
+    try {
+      return Instant.parse(batch.submitted());
+    } catch (java.time.format.DateTimeParseException e) {
+      return Instant.EPOCH;
+    }
+  }
+
+  /** What to do about a refusal: a refused key names its variable. */
+  private static String whatToFix(BatchLedger.Batch batch, IOException e) {
+    if (e instanceof BatchApiException api && (api.status() == 401 || api.status() == 403)) {
+      String variable = Providers.find(batch.provider()).map(Provider::keyVariable).orElse("the API key");
+      return " The provider refused the key: check " + variable + " (it must belong to the account that created"
+          + " the batch).";
+    }
+    return "";
+  }
+
+  /**
+   * Submits each chunk as a batch. Each is entered in the ledger before its create call (with a client id the provider
+   * keeps with the batch where it can), and its provider id added as soon as the call answers.
+   */
   private void submit(List<CollectedRequests.Chunk> chunks, List<Tracked> tracked) throws IOException {
-    List<BatchLedger.Batch> submitted = new ArrayList<>();
+    List<BatchLedger.Batch> entered = new ArrayList<>();
     for (int i = 0; i < chunks.size(); i++) {
       CollectedRequests.Chunk chunk = chunks.get(i);
       String provider = chunk.model().substring(0, chunk.model().indexOf(':'));
       BatchClient client = clientOfProvider.apply(provider);
+      BatchLedger.Batch intent = new BatchLedger.Batch(provider, chunk.model(), "promptunit-" + UUID.randomUUID(),
+          "", "", Instant.now().toString(), new LinkedHashSet<>(chunk.keys()));
+      entered.add(intent);
+      // before the create call: a run stopped from here on leaves the intent, and the next run looks for the batch
+      ledger.write(entered);
       BatchStatus status;
       try {
-        status = client.submit(chunk.file());
+        status = client.submit(chunk.file(), intent.clientId());
       } catch (IOException e) {
-        // what is submitted is followed; the rest is reported, request by request, with the reason
-        for (CollectedRequests.Chunk unsent : chunks.subList(i, chunks.size())) {
-          String reason = "Not answered: PromptUnit could not submit this request as a batch to " + unsent.model()
-              + ": " + e.getMessage()
-              + ". Nothing was charged for it; fix the cause and run again (promptunit.batch=true), "
-              + "or run without promptunit.batch.";
-          unsent.keys().forEach(key -> cassette.deferred().fail(key, reason));
-        }
-        progress.accept(label + ": batch submission failed: " + e.getMessage());
+        unsent(chunks.subList(i, chunks.size()), intent, client, e, entered, tracked);
         break;
       }
-      BatchLedger.Batch batch = new BatchLedger.Batch(provider, chunk.model(), status.id(), status.inputFileId(),
-          Instant.now().toString(),
-          new LinkedHashSet<>(chunk.keys()));
-      submitted.add(batch);
+      BatchLedger.Batch batch = intent.createdAs(status.id(), status.inputFileId());
+      entered.set(entered.size() - 1, batch);
       Tracked following = new Tracked(batch, client);
       following.status = status;
       tracked.add(following);
-      // before any waiting: a run stopped from here on leaves the id for the next run
-      ledger.write(submitted);
+      ledger.write(entered);
       progress.accept(String.format(Locale.ROOT,
           "%s: submitted %d requests to %s as batch %s (request file of %s, streamed from %s)", label,
           chunk.keys().size(), chunk.model(), status.id(), size(chunk.bytes()), chunk.file().getParent()));
     }
+  }
+
+  /**
+   * A submission failed: the provider refused it (nothing was created, the intent leaves the ledger), or the call
+   * failed on the way (the batch may exist: the intent stays, and the next run looks for it). The chunks after it are
+   * not sent; every request says why.
+   */
+  private void unsent(List<CollectedRequests.Chunk> unsent, BatchLedger.Batch intent, BatchClient client,
+      IOException e, List<BatchLedger.Batch> entered, List<Tracked> tracked) throws IOException {
+    boolean refused = e instanceof BatchApiException api && !api.transientFailure();
+    if (refused) {
+      entered.remove(intent);
+      ledger.write(entered);
+    } else {
+      Tracked kept = new Tracked(intent, client);
+      kept.problem = "Not answered: PromptUnit could not submit this request as a batch to " + intent.model() + ": "
+          + e.getMessage() + ". The provider may have created the batch all the same: it is kept in " + ledger.file()
+          + " as " + intent.clientId() + ", and the next run with " + Keys.BATCH + "=true looks for it before"
+          + " submitting anew, so it is not paid for twice.";
+      tracked.add(kept);
+    }
+    for (CollectedRequests.Chunk chunk : refused ? unsent : unsent.subList(1, unsent.size())) {
+      String reason = "Not answered: PromptUnit could not submit this request as a batch to " + chunk.model()
+          + ": " + e.getMessage()
+          + ". Nothing was charged for it; fix the cause and run again (promptunit.batch=true), "
+          + "or run without promptunit.batch.";
+      chunk.keys().forEach(key -> cassette.deferred().fail(key, reason));
+    }
+    progress.accept(label + ": batch submission failed: " + e.getMessage());
   }
 
   private void poll(List<Tracked> tracked) throws InterruptedException {
@@ -179,22 +275,43 @@ public final class BatchRunner {
       if (!batch.finished()) {
         try {
           batch.status = batch.client.status(batch.batch.id());
+          batch.lastError = null;
         } catch (java.io.InterruptedIOException e) {
           throw new InterruptedException(e.getMessage());
         } catch (BatchApiException e) {
-          if (!e.transientFailure()) {
-            batch.problem = e.getMessage();
-          }
+          refused(batch, e);
         } catch (IOException e) {
-          // the network or the provider hiccupped: ask again at the next check
+          // the network hiccupped: ask again at the next check
+          batch.lastError = e.getMessage();
         }
       }
     }
   }
 
+  /**
+   * A status check the provider refused. Only a batch it says does not exist is forgotten; a busy provider is asked
+   * again at the next check; any other refusal (a key refused, a bad request) keeps the batch for a later run.
+   */
+  private void refused(Tracked batch, BatchApiException e) {
+    if (e.transientFailure()) {
+      batch.lastError = e.getMessage();
+      return;
+    }
+    String name = "batch " + batch.batch.id() + " (" + batch.batch.model() + ", listed in " + ledger.file() + ")";
+    if (e.status() == 404 || e.status() == 410) {
+      batch.problem = "Not answered: " + name + " does not exist at the provider any more: " + e.getMessage()
+          + ". It is forgotten; run again to submit its requests anew.";
+      batch.forget = true;
+      return;
+    }
+    batch.problem = "Not answered: " + name + " could not be read: " + e.getMessage() + "."
+        + whatToFix(batch.batch, e) + " Its id is kept in " + ledger.file() + ": run again with " + Keys.BATCH
+        + "=true once that is fixed, to collect its answers without paying twice.";
+  }
+
   private String describe(Tracked batch) {
     if (batch.problem != null) {
-      return "batch " + batch.batch.id() + " unreadable";
+      return batch.batch.name() + " unreadable";
     }
     if (batch.status == null) {
       return "batch " + batch.batch.id() + " status unknown";
@@ -219,16 +336,16 @@ public final class BatchRunner {
   private boolean record(Tracked batch, CollectedRequests collected) throws IOException {
     String id = batch.batch.id();
     if (batch.problem != null) {
-      failAll(batch, collected, "Not answered: batch " + id + " (" + batch.batch.model() + ", listed in "
-          + ledger.file() + ") cannot be read: " + batch.problem
-          + ". It is forgotten; run again to submit its requests anew.");
-      return true;
+      failAll(batch, collected, batch.problem);
+      return batch.forget;
     }
     if (batch.status == null || !batch.status.state().finished()) {
       String state = batch.status == null ? "of unknown status" : "still " + batch.status.describe();
       failAll(batch, collected, "Not answered yet: batch " + id + " of " + batch.batch.model() + " is " + state
-          + " after waiting " + elapsed() + " s (" + io.promptunit.config.Keys.BATCH_MAX_WAIT_SECONDS + "="
-          + settings.maxWait().toSeconds() + "). Its id is kept in " + ledger.file()
+          + " after waiting " + elapsed() + " s (" + Keys.BATCH_MAX_WAIT_SECONDS + "="
+          + settings.maxWait().toSeconds() + ")"
+          + (batch.lastError == null ? "" : "; the last status check failed: " + batch.lastError)
+          + ". Its id is kept in " + ledger.file()
           + ": run again with promptunit.batch=true to collect its answers without paying twice.");
       return false;
     }

@@ -10,13 +10,17 @@ import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
  * Anthropic's Message Batches API: the request file is the body of {@code POST /messages/batches},
  * {@code {"requests": [{"custom_id", "params"}, ...]}}, written a request at a time and uploaded from
  * disk; {@code GET /messages/batches/{id}} says where it is, and its {@code results_url} streams one
- * JSON line per request: succeeded (a message), errored, canceled or expired.
+ * JSON line per request: succeeded (a message), errored, canceled or expired. A message batch carries no metadata,
+ * so a batch created by a run that was stopped before noting its id is found by its creation time and its number
+ * of requests ({@code GET /messages/batches}).
  */
 @API(status = INTERNAL, since = "0.1")
 public final class AnthropicBatchClient implements BatchClient {
@@ -67,11 +71,66 @@ public final class AnthropicBatchClient implements BatchClient {
     };
   }
 
+  /** Message batches carry no metadata: {@code clientId} stays with PromptUnit ({@link #find} does without it). */
   @Override
-  public BatchStatus submit(Path requests) throws IOException {
+  public BatchStatus submit(Path requests, String clientId) throws IOException {
     HttpRequest create = http.request("/messages/batches").header("Content-Type", "application/json")
         .POST(BodyPublishers.ofFile(requests)).build();
     return status(http.upload(create, "create a message batch from " + requests.getFileName()));
+  }
+
+  /**
+   * {@code GET /messages/batches}, newest first: the batch of {@code requests} requests created closest to
+   * {@code createdFrom}, as message batches carry no mark of their client.
+   */
+  @Override
+  public Optional<BatchStatus> find(String clientId, Instant createdFrom, int requests) throws IOException {
+    JsonNode closest = closest(createdFrom, requests);
+    return closest == null ? Optional.empty() : Optional.of(status(closest));
+  }
+
+  /** The listed batch of {@code requests} requests created closest to {@code createdFrom}, or null. */
+  private JsonNode closest(Instant createdFrom, int requests) throws IOException {
+    Instant oldest = createdFrom.minus(CLOCK_SKEW);
+    JsonNode closest = null;
+    String after = "";
+    for (int page = 0; page < MOST_PAGES; page++) {
+      JsonNode list = http.json(http.request("/messages/batches?limit=100" + (after.isEmpty() ? "" : "&after_id="
+          + after)).GET().build(), "list message batches");
+      for (JsonNode batch : list.path("data")) {
+        Instant created = createdAt(batch);
+        if (created != null && created.isBefore(oldest)) {
+          return closest;
+        }
+        if (created != null && total(batch.path("request_counts")) == requests && (closest == null
+            || distance(created, createdFrom) < distance(createdAt(closest), createdFrom))) {
+          closest = batch;
+        }
+        after = batch.path("id").asText();
+      }
+      if (!list.path("has_more").asBoolean(false) || after.isEmpty()) {
+        return closest;
+      }
+    }
+    return closest;
+  }
+
+  /** When {@code batch} was created; null when the provider did not say in a form PromptUnit reads. */
+  private static Instant createdAt(JsonNode batch) {
+    try {
+      return java.time.OffsetDateTime.parse(batch.path("created_at").asText()).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  private static long distance(Instant a, Instant b) {
+    return Math.abs(Duration.between(a, b).toMillis());
+  }
+
+  private static long total(JsonNode counts) {
+    return counts.path("processing").asLong() + counts.path("succeeded").asLong() + counts.path("errored").asLong()
+        + counts.path("canceled").asLong() + counts.path("expired").asLong();
   }
 
   @Override

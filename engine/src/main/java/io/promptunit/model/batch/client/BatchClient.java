@@ -6,6 +6,8 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.apiguardian.api.API;
 
@@ -28,8 +30,23 @@ public interface BatchClient {
    */
   RequestFile requestFile(Path file) throws IOException;
 
-  /** Uploads the finished request file and creates a batch of its requests; the returned status names the batch. */
-  BatchStatus submit(Path requests) throws IOException;
+  /**
+   * Uploads the finished request file and creates a batch of its requests, marked with {@code clientId} where the
+   * provider keeps such a mark (a metadata field, a display name), so that {@link #find} finds the batch again; the
+   * returned status names the batch.
+   */
+  BatchStatus submit(Path requests, String clientId) throws IOException;
+
+  /**
+   * The batch a run created with {@code clientId} and could not note (it was stopped right after the create call), if
+   * the provider has one: looked up among the batches created since {@code createdFrom} (less {@link #CLOCK_SKEW}). A
+   * provider whose batches carry no mark of the client is asked for the batch of {@code requests} requests created
+   * closest to {@code createdFrom}; results are matched to requests by their custom ids, so a wrong match records
+   * nothing wrong.
+   *
+   * @return empty when no such batch was created: its requests may be submitted anew
+   */
+  Optional<BatchStatus> find(String clientId, Instant createdFrom, int requests) throws IOException;
 
   /** Where the batch {@code id} is. */
   BatchStatus status(String id) throws IOException;
@@ -45,6 +62,12 @@ public interface BatchClient {
   interface Factory {
     BatchClient open(Endpoint endpoint);
   }
+
+  /** How far before a run's own clock a batch it created is looked for: a provider's clock differs from ours. */
+  Duration CLOCK_SKEW = Duration.ofMinutes(10);
+
+  /** The most pages of a provider's batch list (newest first) {@link #find} reads. */
+  int MOST_PAGES = 20;
 
   /**
    * Where and how a batch client reaches its provider.

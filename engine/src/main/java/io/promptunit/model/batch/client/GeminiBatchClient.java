@@ -13,12 +13,14 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
  * Gemini's batch mode: the request file is JSON lines of {@code {"key", "request"}} (a
  * {@code generateContent} body each), uploaded streaming through the Files API's resumable upload
- * ({@code /upload/v1beta/files}); {@code POST /models/{model}:batchGenerateContent} creates the batch,
+ * ({@code /upload/v1beta/files}); {@code POST /models/{model}:batchGenerateContent} creates the batch (its
+ * display name holds PromptUnit's client id, by which {@code GET /batches} finds it again),
  * {@code GET /batches/{id}} says where it is, and its responses file is downloaded from
  * {@code /download/v1beta/files/{id}:download?alt=media}, one JSON line per request.
  */
@@ -84,13 +86,13 @@ public final class GeminiBatchClient implements BatchClient {
   private final java.util.Map<Path, String> models = new java.util.concurrent.ConcurrentHashMap<>();
 
   @Override
-  public BatchStatus submit(Path requests) throws IOException {
+  public BatchStatus submit(Path requests, String clientId) throws IOException {
     String model = Optional.ofNullable(models.get(requests.toAbsolutePath().normalize()))
         .orElseThrow(() -> new IOException("no requests were written to " + requests));
     String fileName = upload(requests);
     ObjectNode create = BatchHttp.JSON.createObjectNode();
     ObjectNode batch = create.putObject("batch");
-    batch.put("display_name", "promptunit " + requests.getFileName());
+    batch.put("display_name", displayName(clientId));
     batch.putObject("input_config").put("file_name", fileName);
     JsonNode operation = http.json(http.request("/models/" + model + ":batchGenerateContent")
         .header("Content-Type", "application/json")
@@ -124,6 +126,45 @@ public final class GeminiBatchClient implements BatchClient {
           + " without a file name");
     }
     return name;
+  }
+
+  /** The display name of the batch PromptUnit creates as {@code clientId}: how {@link #find} knows it. */
+  static String displayName(String clientId) {
+    return "promptunit " + clientId;
+  }
+
+  /** {@code GET /batches}, newest first, page after page until the batches are older than {@code createdFrom}. */
+  @Override
+  public Optional<BatchStatus> find(String clientId, Instant createdFrom, int requests) throws IOException {
+    Instant oldest = createdFrom.minus(CLOCK_SKEW);
+    String token = "";
+    for (int page = 0; page < MOST_PAGES; page++) {
+      JsonNode list = http.json(http.request("/batches?pageSize=100" + (token.isEmpty() ? "" : "&pageToken="
+          + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8))).GET().build(),
+          "list batches");
+      for (JsonNode operation : list.path("operations")) {
+        JsonNode metadata = operation.path("metadata");
+        if (displayName(clientId).equals(metadata.path("displayName").asText())) {
+          return Optional.of(status(operation, ""));
+        }
+        if (olderThan(metadata.path("createTime").asText(), oldest)) {
+          return Optional.empty();
+        }
+      }
+      token = list.path("nextPageToken").asText("");
+      if (token.isEmpty()) {
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean olderThan(String time, Instant oldest) {
+    try {
+      return java.time.OffsetDateTime.parse(time).toInstant().isBefore(oldest);
+    } catch (java.time.format.DateTimeParseException e) {
+      return false;
+    }
   }
 
   @Override

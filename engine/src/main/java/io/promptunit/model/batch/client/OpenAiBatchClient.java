@@ -6,24 +6,30 @@ import org.apiguardian.api.API;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
  * OpenAI's Batch API (also served by compatible gateways): the request file is JSON lines of
  * {@code {"custom_id", "method", "url", "body"}}, uploaded streaming with {@code POST /files}
- * ({@code purpose=batch}); {@code POST /batches} creates the batch, {@code GET /batches/{id}} says
- * where it is, and {@code GET /files/{id}/content} streams its output and error files.
+ * ({@code purpose=batch}); {@code POST /batches} creates the batch (its metadata holds PromptUnit's client id,
+ * by which {@code GET /batches} finds it again), {@code GET /batches/{id}} says where it is, and
+ * {@code GET /files/{id}/content} streams its output and error files.
  */
 @API(status = INTERNAL, since = "0.1")
 public final class OpenAiBatchClient implements BatchClient {
 
   private static final ObjectMapper JSON = BatchHttp.JSON;
+
+  /** The metadata field of a batch that holds the id PromptUnit gave it before creating it. */
+  static final String CLIENT_ID = "promptunit_id";
 
   private final BatchHttp http;
 
@@ -63,7 +69,7 @@ public final class OpenAiBatchClient implements BatchClient {
   }
 
   @Override
-  public BatchStatus submit(Path requests) throws IOException {
+  public BatchStatus submit(Path requests, String clientId) throws IOException {
     String boundary = "promptunit-" + UUID.randomUUID();
     byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n"
         + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + requests.getFileName()
@@ -77,12 +83,37 @@ public final class OpenAiBatchClient implements BatchClient {
     if (fileId.isEmpty()) {
       throw new IOException("OpenAI's POST " + http.baseUrl() + "/files answered without a file id");
     }
-    String create = JSON.createObjectNode().put("input_file_id", fileId).put("endpoint", "/v1/chat/completions")
-        .put("completion_window", "24h")
-        .toString();
+    ObjectNode body = JSON.createObjectNode().put("input_file_id", fileId).put("endpoint", "/v1/chat/completions")
+        .put("completion_window", "24h");
+    body.putObject("metadata").put(CLIENT_ID, clientId);
+    String create = body.toString();
     return status(http.json(http.request("/batches").header("Content-Type", "application/json")
         .POST(BodyPublishers.ofString(create)).build(),
         "create a batch of file " + fileId));
+  }
+
+  /** {@code GET /batches}, newest first, page after page until the batches are older than {@code createdFrom}. */
+  @Override
+  public Optional<BatchStatus> find(String clientId, Instant createdFrom, int requests) throws IOException {
+    long oldest = createdFrom.minus(CLOCK_SKEW).getEpochSecond();
+    String after = "";
+    for (int page = 0; page < MOST_PAGES; page++) {
+      JsonNode list = http.json(http.request("/batches?limit=100" + (after.isEmpty() ? "" : "&after=" + after))
+          .GET().build(), "list batches");
+      for (JsonNode batch : list.path("data")) {
+        if (clientId.equals(batch.path("metadata").path(CLIENT_ID).asText())) {
+          return Optional.of(status(batch));
+        }
+        if (batch.path("created_at").asLong(Long.MAX_VALUE) < oldest) {
+          return Optional.empty();
+        }
+        after = batch.path("id").asText();
+      }
+      if (!list.path("has_more").asBoolean(false) || after.isEmpty()) {
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
   }
 
   @Override
