@@ -61,7 +61,7 @@ final class VerdictDescriptor extends AbstractTestDescriptor implements Node<Run
     }
     String message = "The optimized prompt does not pass the suite on the held-out " + result.splits().heldOutName()
         + " examples ("
-        + scores + "). Stopped: " + result.stopDetail() + "." + where + applied;
+        + scores + "). Stopped: " + result.stopDetail() + "." + where + applied.message();
     Console.line(message);
     throw new AssertionFailedError(message);
   }
