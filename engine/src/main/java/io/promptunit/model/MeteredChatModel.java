@@ -54,8 +54,7 @@ public final class MeteredChatModel implements ChatModel {
     try {
       response = delegate.chat(request);
     } catch (RuntimeException e) {
-      budget.release(reservation);
-      add(new Spend(1, 0, 0, 0.0));
+      chargeFailed(reservation, worstIn, e);
       throw e;
     }
     TokenUsage usage = response.tokenUsage();
@@ -65,6 +64,24 @@ public final class MeteredChatModel implements ChatModel {
     budget.settle(reservation, actual);
     add(actual);
     return response;
+  }
+
+  /**
+   * A call that failed costs nothing but the call, except an answer too long to use: it was paid for, so it
+   * costs what the server reported, else its size at four bytes a token.
+   */
+  private void chargeFailed(Spend reservation, long worstIn, RuntimeException e) {
+    Optional<AnswerTooLongException> tooLong = AnswerTooLongException.in(e);
+    if (tooLong.isEmpty()) {
+      budget.release(reservation);
+      add(new Spend(1, 0, 0, 0.0));
+      return;
+    }
+    long in = tooLong.get().inputTokens().orElse(worstIn);
+    long out = tooLong.get().outputTokens().orElse(tooLong.get().bytes() / 4);
+    Spend actual = new Spend(1, in, out, worstCost(in, out));
+    budget.settle(reservation, actual);
+    add(actual);
   }
 
   private void add(Spend spend) {
