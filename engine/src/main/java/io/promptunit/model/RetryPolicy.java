@@ -187,12 +187,7 @@ public final class RetryPolicy {
 
   /** What the provider asked us to wait, when it said (a Retry-After header). */
   static Optional<Duration> retryAfter(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof RetryAfterHttpException withHeader) {
-        return withHeader.retryAfter();
-      }
-    }
-    return Optional.empty();
+    return cause(e, RetryAfterHttpException.class).flatMap(RetryAfterHttpException::retryAfter);
   }
 
   private static boolean isTransient(ModelCallException.Kind kind) {
@@ -272,12 +267,17 @@ public final class RetryPolicy {
   }
 
   private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+    return cause(e, type).isPresent();
+  }
+
+  /** The first of {@code e} and its causes that is a {@code type}. */
+  private static <T extends Throwable> Optional<T> cause(Throwable e, Class<T> type) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (type.isInstance(t)) {
-        return true;
+        return Optional.of(type.cast(t));
       }
     }
-    return false;
+    return Optional.empty();
   }
 
   /** Whether the call found no server: refused, unreachable, or a host name that does not resolve. */
@@ -297,12 +297,7 @@ public final class RetryPolicy {
 
   /** The HTTP status the server answered with, 0 when the failure has none. */
   private static int httpStatus(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof HttpException http) {
-        return http.statusCode();
-      }
-    }
-    return 0;
+    return cause(e, HttpException.class).map(HttpException::statusCode).orElse(0);
   }
 
   private String describe(Throwable e, String modelName) {
