@@ -7,9 +7,9 @@ import org.apiguardian.api.API;
 
 /**
  * Every configuration key PromptUnit reads: the fixed keys, each declared with its default and
- * accepted values in {@link #SETTINGS}, and the three key families ({@link #PRICE_PREFIX},
- * {@link #OPTIMIZE_PREFIX}, {@link #BASE_URL_SUFFIX}), whose members the layers that know them
- * declare. Each may be set in {@code junit-platform.properties}, as a system property
+ * accepted values in {@link #SETTINGS}, and the key families ({@link #PRICE_PREFIX},
+ * {@link #OPTIMIZE_PREFIX}, {@link #BASE_URL_SUFFIX}, {@link #API_KEY_ENV_SUFFIX}), whose members the
+ * layers that know them declare. Each may be set in {@code junit-platform.properties}, as a system property
  * ({@code -Dpromptunit.model=...}) or as an environment variable named like the key in upper case
  * with dots and dashes turned into underscores ({@code PROMPTUNIT_MODEL}). Explicit launcher
  * parameters and system properties win over the properties file, which wins over the environment.
@@ -242,9 +242,17 @@ public final class Keys {
   public static final String BASE_URL_SUFFIX = ".base-url";
 
   /**
+   * The family of key variables for custom endpoints: {@code promptunit.<provider>.api-key-env=NAME}, the
+   * environment variable whose key that provider's calls carry. Without it, a provider's own key variable
+   * ({@code OPENAI_API_KEY}, ...) is sent only to the provider's own API, never to a
+   * {@code promptunit.<provider>.base-url} elsewhere.
+   */
+  public static final String API_KEY_ENV_SUFFIX = ".api-key-env";
+
+  /**
    * Every setting with a fixed key: its default and the values it accepts. The families above
-   * ({@link #PRICE_PREFIX}, {@link #OPTIMIZE_PREFIX}, {@link #BASE_URL_SUFFIX}) are checked by
-   * the layers that know their members (the price table, the optimizer, the provider table).
+   * ({@link #PRICE_PREFIX}, {@link #OPTIMIZE_PREFIX}, {@link #BASE_URL_SUFFIX}, {@link #API_KEY_ENV_SUFFIX}) are
+   * checked by the layers that know their members (the price table, the optimizer, the provider table).
    */
   public static final List<Setting<?>> SETTINGS = List.of(
       Setting.model(MODEL),

@@ -13,6 +13,7 @@ import io.promptunit.config.Shard;
 import io.promptunit.eval.BatchFill;
 import io.promptunit.eval.ScoringSession;
 import io.promptunit.model.Cassette;
+import io.promptunit.model.ConsoleText;
 import io.promptunit.model.ModelChoice;
 import io.promptunit.model.ModelClient;
 import io.promptunit.model.ModelConfigurationException;
@@ -20,6 +21,7 @@ import io.promptunit.model.ModelResolver;
 import io.promptunit.model.PriceTable;
 import io.promptunit.model.Providers;
 import io.promptunit.model.RetryPolicy;
+import io.promptunit.model.Secrets;
 import io.promptunit.optimize.Optimization;
 import io.promptunit.optimize.OptimizationResult;
 import io.promptunit.optimize.OptimizeOptions;
@@ -109,12 +111,16 @@ public final class PromptUnit implements AutoCloseable {
    * attributes).
    */
   public static List<ConfigurationProblem> problems(Configuration configuration) {
-    return configuration.problems(keyFamilies());
+    // a problem quotes the value it rejects: a key written where a variable's name belongs must not be printed
+    return configuration.problems(keyFamilies()).stream()
+        .map(problem -> new ConfigurationProblem(problem.key(), Secrets.redact(problem.message()), problem.error()))
+        .toList();
   }
 
   /** The key families beyond the fixed keys, each declared by the layer that knows its members. */
   static List<KeyFamily> keyFamilies() {
-    return List.of(PriceTable.keyFamily(), Providers.baseUrlKeys(), OptimizeOptions.keyFamily());
+    return List.of(PriceTable.keyFamily(), Providers.baseUrlKeys(), Providers.apiKeyEnvKeys(),
+        OptimizeOptions.keyFamily());
   }
 
   public Configuration configuration() {
@@ -214,7 +220,7 @@ public final class PromptUnit implements AutoCloseable {
   }
 
   private static void line(String text) {
-    System.out.println("[PromptUnit] " + text);
+    System.out.println("[PromptUnit] " + ConsoleText.escape(text));
   }
 
   /** Loads the suite anchored at {@code anchor} and opens it ({@link #session(Suite)}). */

@@ -4,6 +4,7 @@ import io.promptunit.Example;
 import io.promptunit.eval.Attempt;
 import io.promptunit.check.CheckFailure;
 import io.promptunit.eval.ExampleResult;
+import io.promptunit.model.ConsoleText;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -83,7 +84,9 @@ final class ExampleOutcome {
     for (CheckFailure failure : attempt.failures()) {
       message.append("\n  ").append(failure.check()).append(": ").append(failure.reason());
     }
-    AssertionFailedError failure = new AssertionFailedError(message.toString(), first.expected(), first.actual());
+    // the message is what consoles print: an answer's control characters shown escaped; the diff keeps them
+    AssertionFailedError failure = new AssertionFailedError(ConsoleText.escape(message.toString()), first.expected(),
+        first.actual());
     failure.setStackTrace(at(example));
     return failure;
   }

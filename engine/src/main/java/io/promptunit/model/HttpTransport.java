@@ -23,7 +23,8 @@ import java.util.Optional;
  * The HTTP client PromptUnit gives langchain4j's providers. It behaves like langchain4j's JDK
  * client, except that an error response keeps its {@code Retry-After} header
  * ({@link RetryAfterHttpException}): langchain4j's own error types drop headers, and honouring
- * Retry-After is what a provider asks of a polite client.
+ * Retry-After is what a provider asks of a polite client; and that a body longer than
+ * {@link AnswerBody#LIMIT} is not held but refused ({@link AnswerTooLongException}) with the usage it reports.
  */
 final class HttpTransport implements HttpClient {
 
@@ -57,13 +58,30 @@ final class HttpTransport implements HttpClient {
     jdk.method(request.method().name(), body == null
         ? java.net.http.HttpRequest.BodyPublishers.noBody()
         : java.net.http.HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-    HttpResponse<byte[]> response;
-    // The request timeout covers only the headers: a body that stalls after them needs a deadline of
-    // its own, so the whole response (headers and body) must arrive within the read timeout.
-    java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> pending =
-        client.sendAsync(jdk.build(), HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<AnswerBody> response = send(jdk.build());
+    if (response.body().tooLong()) {
+      // not parsed, not retried: the caller counts the tokens the server says it spent
+      throw new AnswerTooLongException(response.body().size(), response.body().edges());
+    }
+    String text = response.body().text();
+    if (response.statusCode() < 200 || response.statusCode() >= 300) {
+      Duration retryAfter = response.headers().firstValue("Retry-After")
+          .flatMap(HttpTransport::parseRetryAfter).orElse(null);
+      throw new RetryAfterHttpException(response.statusCode(), text, retryAfter);
+    }
+    Map<String, List<String>> headers = response.headers().map();
+    return SuccessfulHttpResponse.builder().statusCode(response.statusCode()).headers(headers).body(text).build();
+  }
+
+  /**
+   * The whole response, headers and body, within the read timeout: the request timeout covers only the headers,
+   * and a body that stalls after them needs a deadline of its own.
+   */
+  private HttpResponse<AnswerBody> send(java.net.http.HttpRequest request) {
+    java.util.concurrent.CompletableFuture<HttpResponse<AnswerBody>> pending =
+        client.sendAsync(request, info -> new AnswerBody());
     try {
-      response = readTimeout == null ? pending.get()
+      return readTimeout == null ? pending.get()
           : pending.get(readTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
       pending.cancel(true);
@@ -80,14 +98,6 @@ final class HttpTransport implements HttpClient {
       Thread.currentThread().interrupt();
       throw new RuntimeException(e);
     }
-    String text = new String(response.body(), StandardCharsets.UTF_8);
-    if (response.statusCode() < 200 || response.statusCode() >= 300) {
-      Duration retryAfter = response.headers().firstValue("Retry-After")
-          .flatMap(HttpTransport::parseRetryAfter).orElse(null);
-      throw new RetryAfterHttpException(response.statusCode(), text, retryAfter);
-    }
-    Map<String, List<String>> headers = response.headers().map();
-    return SuccessfulHttpResponse.builder().statusCode(response.statusCode()).headers(headers).body(text).build();
   }
 
   @Override

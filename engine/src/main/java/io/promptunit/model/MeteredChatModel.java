@@ -56,12 +56,7 @@ public final class MeteredChatModel implements ChatModel {
     try {
       response = delegate.chat(request);
     } catch (RuntimeException e) {
-      boolean cancelled = budget.release(hold);
-      add(new Spend(1, 0, 0, 0.0));
-      if (cancelled) {
-        // what the interrupted call threw says only that it was interrupted
-        throw budget.cancelledAtDeadline(modelName);
-      }
+      chargeFailed(hold, worstIn, e);
       throw e;
     }
     TokenUsage usage = response.tokenUsage();
@@ -71,6 +66,28 @@ public final class MeteredChatModel implements ChatModel {
     budget.settle(hold, actual);
     add(actual);
     return response;
+  }
+
+  /**
+   * A call that failed costs nothing but the call, except an answer too long to use: it was paid for, so it
+   * costs what the server reported, else its size at four bytes a token.
+   */
+  private void chargeFailed(Budget.Hold hold, long worstIn, RuntimeException e) {
+    Optional<AnswerTooLongException> tooLong = AnswerTooLongException.in(e);
+    if (tooLong.isEmpty()) {
+      boolean cancelled = budget.release(hold);
+      add(new Spend(1, 0, 0, 0.0));
+      if (cancelled) {
+        // what the interrupted call threw says only that it was interrupted
+        throw budget.cancelledAtDeadline(modelName);
+      }
+      return;
+    }
+    long in = tooLong.get().inputTokens().orElse(worstIn);
+    long out = tooLong.get().outputTokens().orElse(tooLong.get().bytes() / 4);
+    Spend actual = new Spend(1, in, out, worstCost(in, out));
+    budget.settle(hold, actual);
+    add(actual);
   }
 
   private void add(Spend spend) {

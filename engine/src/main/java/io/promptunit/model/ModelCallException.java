@@ -21,6 +21,7 @@ public final class ModelCallException extends RuntimeException {
     SERVER("provider error"),
     CONNECTION("connection failed"),
     BAD_RESPONSE("answered with a response that is not the provider's format"),
+    TOO_LONG("answered with more than PromptUnit accepts"),
     NOT_RECORDED("has no recorded answer"),
     OTHER("call failed");
 

@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Builds langchain4j {@link ChatModel}s from provider strings and settings, one instance per
- * distinct string. API keys are read only from the usual environment variables and never logged.
+ * distinct string. API keys are read only from environment variables, never logged, and a provider's
+ * own key goes only to its own API ({@link #key}).
  *
  * <p>Provider retries are turned off ({@code maxRetries(0)}): {@link RetryPolicy} is the one place that
  * retries, so that retries are counted and bounded the same way for every provider.
@@ -66,16 +67,30 @@ public final class ModelResolver implements AutoCloseable {
 
   private ChatModel build(ModelSpec spec, String source, dev.langchain4j.http.client.HttpClientBuilder http) {
     Provider provider = provider(spec, source);
-    String baseUrl = Providers.baseUrl(provider, settings);
+    String baseUrl = checkedBaseUrl(provider, spec);
     Optional<String> key = key(provider, baseUrl);
     if (key.isEmpty()) {
-      throw ModelConfigurationException.invalid("Model " + spec + " needs an API key: set the " + provider.keyVariable()
-          + " environment variable"
-          + (provider.alsoSupported().isEmpty() ? "." : ", or use " + provider.alsoSupported() + "."));
+      throw ModelConfigurationException.invalid("Model " + spec + " needs an API key: " + keyHelp(provider)
+          + (provider.alsoSupported().isEmpty() || settings.isSet(provider.apiKeyEnvSetting()) ? "."
+              : ", or use " + provider.alsoSupported() + "."));
     }
     Optional<Integer> maxOutputTokens = settings.maxOutputTokens();
     return provider.build(new Provider.Connection(spec.model(), baseUrl, key.get(),
         settings.timeout(), maxOutputTokens, http));
+  }
+
+  /** The provider's base URL, refused with a message naming where it was set when it is not an http(s) URL. */
+  private String checkedBaseUrl(Provider provider, ModelSpec spec) {
+    String baseUrl = Providers.baseUrl(provider, settings);
+    Optional<String> problem = Providers.urlProblem(baseUrl);
+    if (problem.isPresent()) {
+      String where = settings.isSet(provider.baseUrlSetting())
+          ? provider.baseUrlSetting() + "=" + baseUrl + " (" + settings.where(provider.baseUrlSetting()) + ")"
+          : provider.baseUrlVariable() + "=" + baseUrl + " (environment variable)";
+      throw ModelConfigurationException.invalid(Secrets.redact("Model " + spec + " cannot be used: " + where
+          + " is not accepted: " + problem.get()));
+    }
+    return baseUrl;
   }
 
   private static Provider provider(ModelSpec spec, String source) {
@@ -87,13 +102,30 @@ public final class ModelResolver implements AutoCloseable {
   }
 
   /**
-   * The API key calls to {@code provider} at {@code baseUrl} carry: its environment variable, else a
-   * placeholder where none is needed (replay mode, a local server); empty when one is needed and not set.
+   * The API key calls to {@code provider} at {@code baseUrl} carry. With {@code promptunit.<provider>.api-key-env},
+   * the variable it names, wherever the calls go. Without it, the provider's own variable, but only for its own API
+   * ({@link Provider#isOwnApi}): any other base URL gets a placeholder ({@value #NO_KEY}), never that key. In
+   * replay mode a missing key is a placeholder too (no call leaves the machine); empty when a key is needed and
+   * not set ({@link #keyHelp} says what to set). Every key read is redacted from then on.
    */
   public Optional<String> key(Provider provider, String baseUrl) {
-    return settings.environment(provider.keyVariable())
-        .or(() -> replayOnly() ? Optional.of("replay-only") : Optional.empty())
-        .or(() -> provider.keyOptional(baseUrl) ? Optional.of("not-needed") : Optional.empty());
+    Optional<String> named = settings.value(provider.apiKeyEnvSetting());
+    if (named.isEmpty() && !provider.isOwnApi(baseUrl)) {
+      return Optional.of(NO_KEY);
+    }
+    return settings.environment(named.orElse(provider.keyVariable())).map(Secrets::remember)
+        .or(() -> replayOnly() ? Optional.of("replay-only") : Optional.empty());
+  }
+
+  /** The key of calls to a server that gets none: the providers' clients require some value. */
+  static final String NO_KEY = "not-needed";
+
+  /** What to set when {@link #key} finds no key for {@code provider}: "set the OPENAI_API_KEY environment variable". */
+  public String keyHelp(Provider provider) {
+    return settings.value(provider.apiKeyEnvSetting())
+        .map(name -> Secrets.redact(provider.apiKeyEnvSetting() + " names the environment variable " + name
+            + ", which is not set"))
+        .orElse("set the " + provider.keyVariable() + " environment variable");
   }
 
   private ChatModel gguf(ModelSpec spec) {

@@ -6,6 +6,8 @@ import org.apiguardian.api.API;
 import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.model.chat.ChatModel;
 import io.promptunit.model.batch.client.BatchClient;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +26,8 @@ import java.util.regex.Pattern;
  *
  * @param id {@code openai}, {@code anthropic}, {@code gemini}: the prefix of {@code promptunit.model=<id>:<model>}
  * @param exampleModel a model to show in examples and help, e.g. {@code gpt-4o-mini}
- * @param keyVariable the environment variable holding the API key (the only place keys are read from)
+ * @param keyVariable the environment variable holding the API key, sent only to the provider's own API
+ *     ({@link #isOwnApi}); {@link #apiKeyEnvSetting()} names another variable
  * @param keyShape what this provider's keys look like, so that one echoed in a message or an answer is redacted
  * @param defaultBaseUrl the API's base URL when neither {@link #baseUrlSetting()} nor {@link #baseUrlVariable()} sets
  *     one
@@ -54,7 +57,16 @@ public record Provider(String id, String exampleModel, String keyVariable, Patte
    * {@code promptunit.<id>.base-url}.
    */
   public String baseUrlSetting() {
-    return "promptunit." + id + ".base-url";
+    return "promptunit." + id + io.promptunit.config.Keys.BASE_URL_SUFFIX;
+  }
+
+  /**
+   * The setting naming the environment variable whose key calls to this provider carry, wherever they go
+   * ({@code promptunit.<id>.api-key-env=GATEWAY_KEY}): how a gateway or proxy at {@link #baseUrlSetting()} gets a
+   * key.
+   */
+  public String apiKeyEnvSetting() {
+    return "promptunit." + id + io.promptunit.config.Keys.API_KEY_ENV_SUFFIX;
   }
 
   /** The environment variable the provider's own SDKs read for the base URL, e.g. {@code OPENAI_BASE_URL}. */
@@ -63,11 +75,19 @@ public record Provider(String id, String exampleModel, String keyVariable, Patte
   }
 
   /**
-   * Whether a call to {@code baseUrl} may go without a key: only the provider's own API requires one
-   * (a local OpenAI-compatible server, or a gateway that adds the key itself, needs none).
+   * Whether {@code baseUrl} is the provider's own API, the only place its key ({@link #keyVariable()}) is sent:
+   * {@code https}, the host of {@link #defaultBaseUrl()} (in any case), its default port. A local server, a
+   * gateway or a look-alike host gets no key unless {@link #apiKeyEnvSetting()} names one for it.
    */
-  public boolean keyOptional(String baseUrl) {
-    return !baseUrl.equals(defaultBaseUrl);
+  public boolean isOwnApi(String baseUrl) {
+    try {
+      URI uri = new URI(baseUrl.strip());
+      return "https".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null
+          && uri.getHost().equalsIgnoreCase(URI.create(defaultBaseUrl).getHost())
+          && (uri.getPort() == -1 || uri.getPort() == 443);
+    } catch (URISyntaxException e) {
+      return false;
+    }
   }
 
   public ChatModel build(Connection connection) {

@@ -3,14 +3,23 @@ package io.promptunit.model;
 import static org.apiguardian.api.API.Status.INTERNAL;
 
 import org.apiguardian.api.API;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.model.anthropic.AnthropicChatModel;
+import dev.langchain4j.model.anthropic.AnthropicChatResponseMetadata;
+import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.googleai.GoogleAiGeminiChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.output.FinishReason;
 import io.promptunit.config.Configuration;
+import io.promptunit.config.KeyFamily;
+import io.promptunit.config.Keys;
 import io.promptunit.model.PriceTable.Price;
 import io.promptunit.model.batch.client.AnthropicBatchClient;
 import io.promptunit.model.batch.client.GeminiBatchClient;
 import io.promptunit.model.batch.client.OpenAiBatchClient;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -96,11 +105,68 @@ public final class Providers {
         .orElse(provider.defaultBaseUrl());
   }
 
-  /** The keys {@code promptunit.<provider>.base-url}, one per provider. */
-  public static io.promptunit.config.KeyFamily baseUrlKeys() {
+  /** The keys {@code promptunit.<provider>.base-url}, one per provider; each value an http(s) URL. */
+  public static KeyFamily baseUrlKeys() {
     List<String> members = ALL.stream().map(Provider::baseUrlSetting).toList();
-    return io.promptunit.config.KeyFamily.of("promptunit.<provider>.base-url", members::contains, members);
+    return new KeyFamily("promptunit.<provider>" + Keys.BASE_URL_SUFFIX, members::contains, members,
+        (key, value) -> urlProblem(value));
   }
+
+  /** The keys {@code promptunit.<provider>.api-key-env}, one per provider; each value names an environment variable. */
+  public static KeyFamily apiKeyEnvKeys() {
+    List<String> members = ALL.stream().map(Provider::apiKeyEnvSetting).toList();
+    return new KeyFamily("promptunit.<provider>" + Keys.API_KEY_ENV_SUFFIX, members::contains, members,
+        (key, value) -> VARIABLE_NAME.matcher(value).matches() ? Optional.empty()
+            : Optional.of("it is the name of an environment variable that holds the key, e.g. GATEWAY_API_KEY"
+                + " (letters, digits and underscores), never the key itself"));
+  }
+
+  private static final Pattern VARIABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  /**
+   * What is wrong with {@code value} as a provider's base URL, if anything: it must be an {@code http://} or
+   * {@code https://} URL with a host, e.g. {@code http://localhost:11434/v1}.
+   */
+  static Optional<String> urlProblem(String value) {
+    String url = value.strip();
+    try {
+      URI uri = new URI(url);
+      if (("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+          && uri.getHost() != null && !uri.getHost().isEmpty()) {
+        return Optional.empty();
+      }
+    } catch (URISyntaxException e) {
+      // said below
+    }
+    boolean noScheme = !url.contains("://");
+    return Optional.of("it is not an http:// or https:// URL with a host; write the API's base URL"
+        + (noScheme ? " with its scheme, e.g. http://" + url : ", e.g. http://localhost:11434/v1"));
+  }
+
+  /**
+   * Why {@code response} holds no answer though the call succeeded, if so: the provider's content filter withheld
+   * it (any provider's {@code content_filter} or safety finish), or the model refused (Anthropic's
+   * {@code stop_reason: refusal}). Such a response is an error of its example, never an empty output.
+   */
+  static Optional<String> withheld(ChatResponse response) {
+    FinishReason finish = response.finishReason();
+    if (finish == FinishReason.CONTENT_FILTER) {
+      return Optional.of("the answer was withheld (finish reason: content filter)");
+    }
+    if (finish == FinishReason.OTHER && response.metadata() instanceof AnthropicChatResponseMetadata anthropic
+        && anthropic.rawHttpResponse() != null) {
+      try {
+        if ("refusal".equals(JSON.readTree(anthropic.rawHttpResponse().body()).path("stop_reason").asText())) {
+          return Optional.of("the model refused to answer (stop reason: refusal)");
+        }
+      } catch (JsonProcessingException e) {
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** {@code openai:<model>, anthropic:<model>, gemini:<model>}, for messages. */
   public static String ids() {

@@ -12,6 +12,7 @@ import dev.langchain4j.exception.ModelNotFoundException;
 import dev.langchain4j.exception.RateLimitException;
 import dev.langchain4j.exception.RetriableException;
 import dev.langchain4j.exception.TimeoutException;
+import dev.langchain4j.exception.UnresolvedModelServerException;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
@@ -19,10 +20,12 @@ import dev.langchain4j.model.output.TokenUsage;
 import io.promptunit.config.Keys;
 import io.promptunit.config.Configuration;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -40,6 +43,7 @@ public final class RetryPolicy {
   private final Function<String, RateLimiter> limiterFactory;
   private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
   private final Function<String, java.util.Optional<String>> endpoints;
+  private final Map<String, AtomicInteger> connectFailures = new ConcurrentHashMap<>();
 
   public RetryPolicy(int maxRetries, long backoffMillis) {
     this(maxRetries, backoffMillis, Keys.DEFAULT_MAX_RETRY_WAIT_SECONDS * 1000L, model -> RateLimiter.perMinute(0, 0));
@@ -84,50 +88,95 @@ public final class RetryPolicy {
    * Sends {@code request} to {@code model}.
    *
    * @param modelName how to name the model in messages
-   * @throws ModelCallException when no answer could be had after retries
+   * @throws ModelCallException when no answer could be had after retries, or the provider withheld it
    */
   public Reply send(ChatModel model, String modelName, ChatRequest request) {
+    long estimatedTokens = estimatedTokens(modelName, request);
     int attempt = 0;
-    Tokens tokens = Tokens.of(modelName);
-    // a byte bound is about four times the tokens of English text: a rate limit wants the likely figure
-    long estimatedTokens = tokens.bound(request.messages()) / (tokens.exact() ? 1 : 4)
-        + (request.parameters().maxOutputTokens() == null ? 256 : request.parameters().maxOutputTokens());
     while (true) {
       attempt++;
-      try {
-        limiter(modelName).acquire(estimatedTokens);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ModelCallException(ModelCallException.Kind.OTHER,
-            "interrupted while waiting for the rate limit of " + modelName, attempt, e);
-      }
+      refuseIfUnreachable(modelName, attempt);
+      acquire(modelName, estimatedTokens, attempt);
       long start = System.nanoTime();
+      ChatResponse response;
       try {
-        ChatResponse response = model.chat(request);
-        long latency = (System.nanoTime() - start) / 1_000_000;
-        String text = response.aiMessage() == null || response.aiMessage().text() == null ? ""
-            : response.aiMessage().text();
-        TokenUsage usage = response.tokenUsage();
-        long in = usage == null || usage.inputTokenCount() == null ? 0 : usage.inputTokenCount();
-        long out = usage == null || usage.outputTokenCount() == null ? 0 : usage.outputTokenCount();
-        // an answer may echo a key (a proxy reflecting headers, a model quoting its prompt): it must not
-        // reach a cassette, a report or the console
-        return new Reply(Secrets.redact(text), in, out, latency, attempt);
+        response = model.chat(request);
       } catch (BudgetExhaustedException e) {
         throw e;
       } catch (RuntimeException e) {
         ModelCallException.Kind kind = classify(e);
-        if (!isTransient(kind) || attempt > maxRetries) {
-          String retried = attempt > 1 ? " after " + attempt + " attempts" : "";
-          throw new ModelCallException(kind,
-              "Model " + modelName + " " + kind.phrase() + retried + ": " + Secrets.redact(describe(e))
-                  + hint(kind, modelName), attempt,
-              Secrets.redactedCopy(e));
+        connectFailures(modelName).updateAndGet(n -> couldNotConnect(e) ? n + 1 : 0);
+        if (!isTransient(kind) || unknownHost(e) || attempt > maxRetries) {
+          throw failure(kind, modelName, attempt, e);
         }
         sleep(Math.max(backoff(attempt), retryAfter(e)
             .map(d -> Math.min(d.toMillis(), maxRetryWaitMillis)).orElse(0L)));
+        continue;
       }
+      connectFailures(modelName).set(0);
+      return reply(modelName, response, attempt, (System.nanoTime() - start) / 1_000_000);
     }
+  }
+
+  private static long estimatedTokens(String modelName, ChatRequest request) {
+    Tokens tokens = Tokens.of(modelName);
+    // a byte bound is about four times the tokens of English text: a rate limit wants the likely figure
+    return tokens.bound(request.messages()) / (tokens.exact() ? 1 : 4)
+        + (request.parameters().maxOutputTokens() == null ? 256 : request.parameters().maxOutputTokens());
+  }
+
+  private void acquire(String modelName, long estimatedTokens, int attempt) {
+    try {
+      limiter(modelName).acquire(estimatedTokens);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ModelCallException(ModelCallException.Kind.OTHER,
+          "interrupted while waiting for the rate limit of " + modelName, attempt, e);
+    }
+  }
+
+  /** The answer of {@code response}, unless the provider withheld it (a content filter, a refusal). */
+  private static Reply reply(String modelName, ChatResponse response, int attempt, long latency) {
+    Optional<String> withheld = Providers.withheld(response);
+    if (withheld.isPresent()) {
+      throw new ModelCallException(ModelCallException.Kind.CONTENT_FILTER, "Model " + modelName + " "
+          + ModelCallException.Kind.CONTENT_FILTER.phrase() + ": " + withheld.get()
+          + "; a withheld answer is an error of its example, never an empty output", attempt, null);
+    }
+    String text = response.aiMessage() == null || response.aiMessage().text() == null ? ""
+        : response.aiMessage().text();
+    TokenUsage usage = response.tokenUsage();
+    long in = usage == null || usage.inputTokenCount() == null ? 0 : usage.inputTokenCount();
+    long out = usage == null || usage.outputTokenCount() == null ? 0 : usage.outputTokenCount();
+    // an answer may echo a key (a proxy reflecting headers, a model quoting its prompt): it must not
+    // reach a cassette, a report or the console
+    return new Reply(Secrets.redact(text), in, out, latency, attempt);
+  }
+
+  /**
+   * Connection attempts in a row that found no server, per endpoint (or model, where the endpoint is not known):
+   * once one call's worth of attempts ({@code maxRetries + 1}) has failed so, the rest of the run's calls there
+   * fail at once instead of each spending its own.
+   */
+  private AtomicInteger connectFailures(String modelName) {
+    return connectFailures.computeIfAbsent(endpoints.apply(modelName).orElse(modelName), k -> new AtomicInteger());
+  }
+
+  private void refuseIfUnreachable(String modelName, int attempt) {
+    if (connectFailures(modelName).get() > maxRetries) {
+      throw new ModelCallException(ModelCallException.Kind.CONNECTION, "Model " + modelName + " "
+          + ModelCallException.Kind.CONNECTION.phrase() + ": " + (attempt == 1 ? "not tried" : "not tried again")
+          + ", as " + (maxRetries + 1) + " attempts in a row could not connect"
+          + hint(ModelCallException.Kind.CONNECTION, modelName, null),
+          attempt - 1, null);
+    }
+  }
+
+  private ModelCallException failure(ModelCallException.Kind kind, String modelName, int attempt, RuntimeException e) {
+    String retried = attempt > 1 ? " after " + attempt + " attempts" : "";
+    return new ModelCallException(kind, "Model " + modelName + " " + kind.phrase() + retried + ": "
+        + ConsoleText.escape(Secrets.redact(describe(e, modelName))) + hint(kind, modelName, e), attempt,
+        Secrets.redactedCopy(e));
   }
 
   private long backoff(int attempt) {
@@ -138,12 +187,7 @@ public final class RetryPolicy {
 
   /** What the provider asked us to wait, when it said (a Retry-After header). */
   static Optional<Duration> retryAfter(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof RetryAfterHttpException withHeader) {
-        return withHeader.retryAfter();
-      }
-    }
-    return Optional.empty();
+    return cause(e, RetryAfterHttpException.class).flatMap(RetryAfterHttpException::retryAfter);
   }
 
   private static boolean isTransient(ModelCallException.Kind kind) {
@@ -155,6 +199,13 @@ public final class RetryPolicy {
   }
 
   static ModelCallException.Kind classify(Throwable e) {
+    if (AnswerTooLongException.in(e).isPresent()) {
+      return ModelCallException.Kind.TOO_LONG;
+    }
+    if (notServed(e)) {
+      // 501, 505: a server that does not implement this API says so every time
+      return ModelCallException.Kind.INVALID_REQUEST;
+    }
     if (e instanceof AuthenticationException) {
       return ModelCallException.Kind.AUTHENTICATION;
     }
@@ -180,12 +231,17 @@ public final class RetryPolicy {
     if (e instanceof HttpException http) {
       return classify(http.statusCode());
     }
+    return classifyByCause(e);
+  }
+
+  /** A failure without a status of its own: what its causes say (a body that is not JSON, a dropped connection). */
+  private static ModelCallException.Kind classifyByCause(Throwable e) {
     if (hasCause(e, com.fasterxml.jackson.core.JsonProcessingException.class)) {
       // a body that is not JSON (a proxy's error page, a cut-off answer): the server answered, so it is running
       return ModelCallException.Kind.BAD_RESPONSE;
     }
-    if (hasCause(e, java.io.IOException.class)) {
-      // refused, reset or dropped connections: worth another try
+    if (unknownHost(e) || hasCause(e, java.io.IOException.class)) {
+      // refused, reset or dropped connections: worth another try (not an unknown host: see send)
       return ModelCallException.Kind.CONNECTION;
     }
     if (e instanceof RetriableException) {
@@ -211,12 +267,61 @@ public final class RetryPolicy {
   }
 
   private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+    return cause(e, type).isPresent();
+  }
+
+  /** The first of {@code e} and its causes that is a {@code type}. */
+  private static <T extends Throwable> Optional<T> cause(Throwable e, Class<T> type) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (type.isInstance(t)) {
-        return true;
+        return Optional.of(type.cast(t));
       }
     }
-    return false;
+    return Optional.empty();
+  }
+
+  /** Whether the call found no server: refused, unreachable, or a host name that does not resolve. */
+  private static boolean couldNotConnect(Throwable e) {
+    return unknownHost(e) || hasCause(e, java.net.ConnectException.class);
+  }
+
+  private static boolean unknownHost(Throwable e) {
+    return e instanceof UnresolvedModelServerException || hasCause(e, UnresolvedAddressException.class)
+        || hasCause(e, java.net.UnknownHostException.class);
+  }
+
+  /** Whether the server answered that it does not implement the request (HTTP 501 or 505): asking again is no use. */
+  private static boolean notServed(Throwable e) {
+    return httpStatus(e) == 501 || httpStatus(e) == 505;
+  }
+
+  /** The HTTP status the server answered with, 0 when the failure has none. */
+  private static int httpStatus(Throwable e) {
+    return cause(e, HttpException.class).map(HttpException::statusCode).orElse(0);
+  }
+
+  private String describe(Throwable e, String modelName) {
+    Optional<AnswerTooLongException> tooLong = AnswerTooLongException.in(e);
+    if (tooLong.isPresent()) {
+      AnswerTooLongException answer = tooLong.get();
+      return answer.bytes() + " bytes, where at most " + (AnswerBody.LIMIT >> 20) + " MB are read; not retried, and"
+          + " counted: " + answer.outputTokens().map(n -> n + " output tokens, as the server reported")
+              .orElse("about " + answer.bytes() / 4 + " output tokens, estimated from its size");
+    }
+    if (unknownHost(e)) {
+      return "unknown host" + endpoints.apply(modelName).map(RetryPolicy::host).orElse("");
+    }
+    String message = describe(e);
+    return notServed(e) ? "HTTP " + httpStatus(e) + ": " + message : message;
+  }
+
+  private static String host(String url) {
+    try {
+      String host = new java.net.URI(url).getHost();
+      return host == null ? "" : " " + host;
+    } catch (java.net.URISyntaxException e) {
+      return "";
+    }
   }
 
   private static String describe(Throwable e) {
@@ -224,23 +329,36 @@ public final class RetryPolicy {
     while ((root.getMessage() == null || root.getMessage().isBlank()) && root.getCause() != null) {
       root = root.getCause();
     }
-    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    String message = root.getMessage() != null ? root.getMessage()
+        : root instanceof java.net.ConnectException ? "connection refused" : root.getClass().getSimpleName();
     return message.length() > 500 ? message.substring(0, 500) + "..." : message;
   }
 
-  private String hint(ModelCallException.Kind kind, String modelName) {
-    if (kind == ModelCallException.Kind.CONNECTION || kind == ModelCallException.Kind.BAD_RESPONSE) {
-      java.util.Optional<String> url = endpoints.apply(modelName).map(RetryPolicy::withoutCredentials);
-      if (url.isPresent()) {
-        String key = Providers.of(modelName).map(Provider::baseUrlSetting).orElse("promptunit.openai.base-url");
-        return kind == ModelCallException.Kind.CONNECTION
-            ? " (tried " + url.get() + "; is that server running? Set " + key + " to change it)"
-            : " (from " + url.get() + "; is " + key
-                + " the API's base URL, e.g. http://localhost:11434/v1, and not a web page or a proxy?)";
-      }
+  /** What to check, naming the URL tried and the setting that changes it where the model's endpoint is known. */
+  private String hint(ModelCallException.Kind kind, String modelName, Throwable e) {
+    Optional<String> url = endpoints.apply(modelName).map(RetryPolicy::withoutCredentials);
+    Optional<Provider> provider = Providers.of(modelName);
+    String key = provider.map(Provider::baseUrlSetting).orElse("promptunit.openai.base-url");
+    if (url.isPresent() && kind == ModelCallException.Kind.CONNECTION) {
+      return " (tried " + url.get() + "; " + (e != null && unknownHost(e) ? "is its host name right?"
+          : "is that server running?") + " Set " + key + " to change it)";
+    }
+    if (url.isPresent() && kind == ModelCallException.Kind.BAD_RESPONSE) {
+      return " (from " + url.get() + "; is " + key
+          + " the API's base URL, e.g. http://localhost:11434/v1, and not a web page or a proxy?)";
+    }
+    if (e != null && notServed(e)) {
+      return url.map(u -> " (from " + u + ": that server does not implement this API; is " + key
+          + " the base URL of an LLM API, e.g. http://localhost:11434/v1?)")
+          .orElse(" (the server does not implement this API)");
+    }
+    if (kind == ModelCallException.Kind.AUTHENTICATION && provider.isPresent() && url.isPresent()
+        && !provider.get().isOwnApi(url.get())) {
+      return " (a server at " + url.get() + " gets no " + provider.get().keyVariable() + "; a key it needs is the one"
+          + " in the variable named by " + provider.get().apiKeyEnvSetting() + ")";
     }
     if (kind == ModelCallException.Kind.AUTHENTICATION) {
-      return " (check the API key in " + Providers.of(modelName).map(Provider::keyVariable)
+      return " (check the API key in " + provider.map(Provider::keyVariable)
           .orElse(String.join(" / ", Providers.ALL.stream().map(Provider::keyVariable).toList())) + ")";
     }
     return hint(kind);
@@ -264,6 +382,8 @@ public final class RetryPolicy {
       case BAD_RESPONSE:
         return " (is promptunit.openai.base-url the API's base URL, e.g. http://localhost:11434/v1, "
             + "and not a web page or a proxy?)";
+      case TOO_LONG:
+        return " (does the server honour the output cap? Set promptunit.max-output-tokens)";
       default:
         return "";
     }

@@ -44,8 +44,12 @@ public final class OpenAiBatchServer implements AutoCloseable {
 
   /** What the provider does with one request. */
   public sealed interface Outcome {
-    /** Answered with {@code text}. */
-    record Answer(String text) implements Outcome {}
+    /** Answered with {@code text} (null: none), finishing for {@code finishReason} ({@code stop}, {@code content_filter}). */
+    record Answer(String text, String finishReason) implements Outcome {
+      public Answer(String text) {
+        this(text, "stop");
+      }
+    }
 
     /** An output line with a non-200 status, e.g. 400 {@code invalid_request_error}. */
     record Rejected(int status, String message) implements Outcome {}
@@ -382,7 +386,7 @@ public final class OpenAiBatchServer implements AutoCloseable {
           ObjectNode response = result.putObject("response").put("status_code", 200).put("request_id", "req_" + customId.substring(0, 8));
           ObjectNode body = response.putObject("body").put("id", "chatcmpl-" + customId.substring(0, 8)).put("object", "chat.completion")
               .put("created", 1_700_000_000L).put("model", request.path("body").path("model").asText());
-          body.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop").putObject("message").put("role", "assistant")
+          body.putArray("choices").addObject().put("index", 0).put("finish_reason", answer.finishReason()).putObject("message").put("role", "assistant")
               .put("content", answer.text());
           body.putObject("usage").put("prompt_tokens", 30).put("completion_tokens", 2).put("total_tokens", 32);
           result.putNull("error");

@@ -14,6 +14,7 @@ import io.promptunit.eval.SuiteRun;
 import io.promptunit.eval.ScoringSession;
 import io.promptunit.model.Budget;
 import io.promptunit.model.BudgetExhaustedException;
+import io.promptunit.model.ConsoleText;
 import io.promptunit.model.ModelClient;
 import io.promptunit.model.ModelConfigurationException;
 import io.promptunit.model.Spend;
@@ -132,7 +133,7 @@ public final class PromptEvaluator implements AutoCloseable {
   }
 
   private static void line(String text) {
-    System.out.println("[PromptUnit] " + text);
+    System.out.println("[PromptUnit] " + ConsoleText.escape(text));
     System.out.flush();
   }
 

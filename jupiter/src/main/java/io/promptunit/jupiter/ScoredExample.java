@@ -6,6 +6,7 @@ import io.promptunit.Example;
 import io.promptunit.eval.Attempt;
 import io.promptunit.check.CheckFailure;
 import io.promptunit.eval.ExampleResult;
+import io.promptunit.model.ConsoleText;
 import io.promptunit.model.Secrets;
 import java.util.List;
 import java.util.Optional;
@@ -102,8 +103,9 @@ public record ScoredExample(ExampleResult result) {
     return padded.length() < 17 ? padded + " ".repeat(17 - padded.length()) : padded + " ";
   }
 
+  /** One line of an answer or input: its control characters escaped, as failure messages are printed. */
   private static String oneLine(String text) {
-    String line = text.strip().replaceAll("\\s+", " ");
+    String line = ConsoleText.escape(text.strip().replaceAll("\\s+", " "));
     return line.length() > SHOWN ? line.substring(0, SHOWN - 1) + "…" : line;
   }
 }

@@ -26,6 +26,6 @@ class ReadmeSettingsTest {
     assertThat(keys).hasSizeGreaterThan(30);
     assertThat(keys).allSatisfy(key -> assertThat(readme).as("a row for %s", key).contains("| `" + key + "` |"));
     assertThat(readme).contains("| `" + Keys.PRICE_PREFIX + "<model>` |", "| `" + Keys.OPTIMIZE_PREFIX + "<attribute>` |",
-        "| `promptunit.openai" + Keys.BASE_URL_SUFFIX + "` |");
+        "| `promptunit.openai" + Keys.BASE_URL_SUFFIX + "` |", "| `promptunit.<provider>" + Keys.API_KEY_ENV_SUFFIX + "` |");
   }
 }

@@ -31,8 +31,7 @@ public final class BatchClients {
     Provider provider = Providers.find(id).filter(Provider::batches).orElseThrow(() -> unsupported(id + ":"));
     String baseUrl = Providers.baseUrl(provider, settings);
     String key = resolver.key(provider, baseUrl).orElseThrow(() -> ModelConfigurationException.invalid(
-        "Batch mode (" + Keys.BATCH + "=true) for " + id + " needs an API key: set the " + provider.keyVariable()
-            + " environment variable"));
+        "Batch mode (" + Keys.BATCH + "=true) for " + id + " needs an API key: " + resolver.keyHelp(provider)));
     Duration timeout = settings.timeout();
     BatchClient.Endpoint endpoint = new BatchClient.Endpoint(baseUrl, key, timeout, Secrets::redact);
     return provider.batch().orElseThrow().client().open(endpoint);

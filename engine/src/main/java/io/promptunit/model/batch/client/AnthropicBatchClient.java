@@ -185,6 +185,12 @@ public final class AnthropicBatchClient implements BatchClient {
     switch (type) {
       case "succeeded" -> {
         JsonNode message = result.path("message");
+        if (message.path("stop_reason").asText().equals("refusal")) {
+          // as an interactive call: a refusal is an error of its example, never an empty answer
+          sink.error(id, "blocked by the provider's content filter: the model refused to answer (stop reason:"
+              + " refusal)");
+          return;
+        }
         StringBuilder text = new StringBuilder();
         for (JsonNode block : message.path("content")) {
           if (block.path("type").asText().equals("text")) {

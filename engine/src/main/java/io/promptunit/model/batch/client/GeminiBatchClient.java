@@ -27,6 +27,13 @@ import java.util.Optional;
 @API(status = INTERNAL, since = "0.1")
 public final class GeminiBatchClient implements BatchClient {
 
+  /**
+   * Finish reasons of an answer the provider withheld (safety filters, recitation, block lists): those the
+   * interactive client reports as a content filter.
+   */
+  private static final java.util.Set<String> WITHHELD = java.util.Set.of("SAFETY", "RECITATION", "BLOCKLIST",
+      "PROHIBITED_CONTENT", "SPII", "LANGUAGE", "IMAGE_SAFETY", "IMAGE_RECITATION", "IMAGE_PROHIBITED_CONTENT");
+
   private final BatchHttp http;
   /**
    * The scheme, host and port of the base URL: uploads and downloads live beside the API, under {@code /upload} and
@@ -232,6 +239,12 @@ public final class GeminiBatchClient implements BatchClient {
     JsonNode candidate = response.path("candidates").path(0);
     if (candidate.isMissingNode()) {
       sink.error(id, http.redact("an answer without candidates: " + BatchHttp.abbreviate(response.toString())));
+      return;
+    }
+    if (WITHHELD.contains(candidate.path("finishReason").asText())) {
+      // as an interactive call: a withheld answer is an error of its example, never an empty answer
+      sink.error(id, "blocked by the provider's content filter: the answer was withheld (finish reason: "
+          + candidate.path("finishReason").asText() + ")");
       return;
     }
     StringBuilder text = new StringBuilder();

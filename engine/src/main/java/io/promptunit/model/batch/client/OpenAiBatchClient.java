@@ -185,6 +185,14 @@ public final class OpenAiBatchClient implements BatchClient {
         sink.error(id, http.redact("an answer without choices: " + abbreviate(body.toString())));
         return;
       }
+      if (choice.path("finish_reason").asText().equals("content_filter")
+          || !choice.path("message").path("refusal").asText("").isEmpty()) {
+        // as an interactive call: a withheld answer is an error of its example, never an empty answer
+        sink.error(id, http.redact("blocked by the provider's content filter: " + (choice.path("message")
+            .path("refusal").asText("").isEmpty() ? "the answer was withheld (finish reason: content filter)"
+                : "the model refused: " + abbreviate(choice.path("message").path("refusal").asText()))));
+        return;
+      }
       // as an interactive call: an answer may echo a key, which must reach no cassette
       sink.answer(id, new Answer(http.redact(content.isNull() ? "" : content.asText()),
           usage.path("prompt_tokens").asLong(),
