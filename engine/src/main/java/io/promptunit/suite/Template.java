@@ -71,9 +71,9 @@ public final class Template {
   }
 
   /**
-   * Variables opened with {@code {{} and never closed with {@code }}} on the same line (e.g.
-   * {@code {{input}}): langchain4j would send them as plain text, so the example's value would never
-   * reach the model.
+   * Variables opened with <code>{{</code> and never closed with <code>}}</code> on the same line
+   * (e.g. <code>{{input</code>): langchain4j would send them as plain text, so the example's value
+   * would never reach the model.
    */
   public static List<SuiteProblem> unclosedVariables(String file, String text) {
     List<SuiteProblem> problems = new java.util.ArrayList<>();
