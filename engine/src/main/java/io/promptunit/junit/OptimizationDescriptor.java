@@ -110,8 +110,11 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
     StrategyRun.Models models = StrategyRun.models(context, optimize);
     if (options.compare().isEmpty()) {
       Optimization optimization = StrategyRun.prepare(options, models, context);
-      StrategyRun.abortIfDryRun(StrategyRun.announce(suite, options.strategy().name(), models, optimization, this,
-          context), context);
+      Optional<NotRunDescriptor> without = withoutSpending(optimization, () -> StrategyRun.announce(suite,
+          options.strategy().name(), models, optimization, this, context));
+      if (without.isPresent()) {
+        return notRun(without.get(), executor, context);
+      }
       markRan();
       StrategyRun.run(this, executor, suite, optimization, context, true);
       executor.awaitFinished();
@@ -121,20 +124,47 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
     return context;
   }
 
+  /**
+   * The test standing for an optimization that spends nothing, said on the console too: the checked-in prompt already
+   * passes (checked before {@code estimate} is made and printed), or a dry run that prints {@code estimate}.
+   */
+  private Optional<NotRunDescriptor> withoutSpending(Optimization optimization,
+      java.util.function.Supplier<String> estimate) {
+    String name = suite.anchor().getSimpleName();
+    Optional<String> passes = optimization.alreadyPasses();
+    if (passes.isPresent()) {
+      Console.line(name + ": " + passes.get() + ".");
+      return Optional.of(NotRunDescriptor.alreadyPasses(getUniqueId(), getDisplayName(), passes.get() + "."));
+    }
+    String told = estimate.get();
+    if (!optimization.dryRun()) {
+      return Optional.empty();
+    }
+    String reason = StrategyRun.dryRunReason(told);
+    Console.line(name + ": " + reason);
+    return Optional.of(NotRunDescriptor.dryRun(getUniqueId(), getDisplayName(), reason));
+  }
+
   private void compare(List<String> strategies, StrategyRun.Models models, RunContext context,
       DynamicTestExecutor executor)
       throws InterruptedException {
     List<Optimization> prepared = new ArrayList<>();
-    StringBuilder estimates = new StringBuilder();
     for (String strategy : strategies) {
-      Optimization optimization = StrategyRun.prepare(OptimizeOptions.from(optimize, context.configuration(),
-          suite.anchor().getClassLoader(), strategy),
-          models, context);
-      prepared.add(optimization);
-      estimates.append(strategy).append(": ").append(StrategyRun.announce(suite, strategy, models, optimization, this,
-          context)).append(". ");
+      prepared.add(StrategyRun.prepare(OptimizeOptions.from(optimize, context.configuration(),
+          suite.anchor().getClassLoader(), strategy), models, context));
     }
-    StrategyRun.abortIfDryRun(estimates.toString().strip(), context);
+    Optional<NotRunDescriptor> without = withoutSpending(prepared.get(0), () -> {
+      StringBuilder estimates = new StringBuilder();
+      for (int i = 0; i < strategies.size(); i++) {
+        estimates.append(strategies.get(i)).append(": ").append(StrategyRun.announce(suite, strategies.get(i), models,
+            prepared.get(i), this, context)).append(". ");
+      }
+      return estimates.toString().strip();
+    });
+    if (without.isPresent()) {
+      notRun(without.get(), executor, context);
+      return;
+    }
     markRan();
     List<StrategyDescriptor> runs = new ArrayList<>();
     for (int i = 0; i < strategies.size(); i++) {

@@ -43,6 +43,10 @@ final class ReportEntryKeys {
   public static final String ROUND_CALLS = "promptunit.roundCalls";
   public static final String ROUND_COST = "promptunit.roundCost";
   public static final String ROUND_TOKENS = "promptunit.roundTokens";
+  public static final String ROUND_SUMMARY = "promptunit.roundSummary";
+  public static final String ROUND_TRAIN = "promptunit.roundTrain";
+  public static final String ROUND_SELECTION = "promptunit.roundSelection";
+  public static final String ROUND_HELD_OUT = "promptunit.roundHeldOut";
   public static final String RUNS_PASSED = "promptunit.runsPassed";
   public static final String SPEND = "promptunit.spend";
   public static final String SUMMARY = "promptunit.summary";

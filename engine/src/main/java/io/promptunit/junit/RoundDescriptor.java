@@ -9,26 +9,40 @@ import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.engine.support.descriptor.AbstractTestDescriptor;
 import org.junit.platform.engine.support.hierarchical.Node;
 
-/** One finished optimization round, reported as a passed test whose name carries the scores and spend. */
+/**
+ * One finished optimization round, reported as a passed test named {@code round N} (stable between runs, so an IDE
+ * can rerun it by name); its scores and spend are report entries and the console line.
+ */
 final class RoundDescriptor extends AbstractTestDescriptor implements Node<RunContext> {
 
   private final History.Round round;
+  private final String selectionName;
 
   RoundDescriptor(UniqueId parent, History.Round round, String selectionName) {
-    super(parent.append("round", String.valueOf(round.round())), name(round, selectionName));
+    super(parent.append("round", String.valueOf(round.round())), "round " + round.round());
     this.round = round;
+    this.selectionName = selectionName;
   }
 
-  private static String name(History.Round round, String selectionName) {
-    return String.format(Locale.ROOT, "round %d: best %s train %s, %s %.0f%%%s — %s", round.round(), round.bestId(),
-        round.bestTrain().map(t -> String.format(Locale.ROOT, "%.0f%%", t * 100)).orElse("—"), selectionName,
-            round.bestSelection() * 100,
-        round.bestHeldOut().map(h -> String.format(Locale.ROOT, ", held-out %.0f%%", h * 100)).orElse(""), round.total()
-            .describe());
+  /**
+   * The round's figures: {@code best c3 dev 67%, held-out 50%, train 75% — 12 calls, ...}. Selection scores are
+   * measured every round; a train score only where the strategy ran the prompt on train examples (the final train
+   * score of the original and the best is measured at the end), which the line says.
+   */
+  static String figures(History.Round round, String selectionName) {
+    String train = round.bestTrain().map(t -> ", train " + percent(t))
+        .orElse(", train not run this round (scored at the end)");
+    return "best " + round.bestId() + " " + selectionName + " " + percent(round.bestSelection())
+        + round.bestHeldOut().map(h -> ", held-out " + percent(h)).orElse("") + train + " — "
+        + round.total().describe();
+  }
+
+  private static String percent(double fraction) {
+    return String.format(Locale.ROOT, "%.0f%%", fraction * 100);
   }
 
   String summary() {
-    return getDisplayName().substring(getDisplayName().indexOf(':') + 2);
+    return figures(round, selectionName);
   }
 
   @Override
@@ -41,6 +55,10 @@ final class RoundDescriptor extends AbstractTestDescriptor implements Node<RunCo
     Map<String, String> entries = new LinkedHashMap<>();
     entries.put(ReportEntryKeys.ROUND, String.valueOf(round.round()));
     entries.put(ReportEntryKeys.BEST, round.bestId());
+    entries.put(ReportEntryKeys.ROUND_SUMMARY, summary());
+    round.bestTrain().ifPresent(train -> entries.put(ReportEntryKeys.ROUND_TRAIN, score(train)));
+    entries.put(ReportEntryKeys.ROUND_SELECTION, score(round.bestSelection()));
+    round.bestHeldOut().ifPresent(heldOut -> entries.put(ReportEntryKeys.ROUND_HELD_OUT, score(heldOut)));
     entries.put(ReportEntryKeys.BEAM, String.join(",", round.beam()));
     entries.put(ReportEntryKeys.PROPOSED, String.valueOf(round.proposed()));
     entries.put(ReportEntryKeys.ACCEPTED, String.valueOf(round.accepted()));
@@ -49,5 +67,9 @@ final class RoundDescriptor extends AbstractTestDescriptor implements Node<RunCo
     entries.put(ReportEntryKeys.ROUND_COST, String.format(Locale.ROOT, "%.6f", round.spend().cost()));
     context.listener().reportingEntryPublished(this, ReportEntry.from(entries));
     return context;
+  }
+
+  private static String score(double fraction) {
+    return String.format(Locale.ROOT, "%.4f", fraction);
   }
 }

@@ -19,7 +19,6 @@ import java.util.Optional;
 import org.junit.platform.engine.TestDescriptor;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.engine.support.hierarchical.Node.DynamicTestExecutor;
-import org.opentest4j.TestAbortedException;
 
 /**
  * One strategy's optimization under a container: the estimate, the loop (one dynamic test per
@@ -44,10 +43,6 @@ final class StrategyRun {
 
   static Optimization prepare(OptimizeOptions options, Models models, RunContext context) {
     return context.core().optimization(context.suite().orElseThrow().session(), options, models.optimizer());
-  }
-
-  static boolean dryRun(RunContext context) {
-    return context.configuration().optimizeDryRun();
   }
 
   /** Runs {@code optimization} under {@code parent}, registering round tests and the verdict test. */
@@ -100,12 +95,10 @@ final class StrategyRun {
     return estimate;
   }
 
-  static void abortIfDryRun(String estimate, RunContext context) {
-    if (dryRun(context)) {
-      throw new TestAbortedException("Dry run (" + Keys.OPTIMIZE_DRY_RUN
-          + "=true): the optimization spent nothing (the suite's"
-          + " examples were scored as in any run). " + estimate);
-    }
+  /** What a dry run says, on the console and as its skipped test's reason, with the {@code estimate}. */
+  static String dryRunReason(String estimate) {
+    return "Dry run (" + Keys.OPTIMIZE_DRY_RUN + "=true): the optimization spent nothing (the suite's"
+        + " examples were scored as in any run). " + estimate;
   }
 
   static Path outputDirectory(RunContext context, Suite suite) {

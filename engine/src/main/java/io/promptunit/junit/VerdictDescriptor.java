@@ -49,7 +49,9 @@ final class VerdictDescriptor extends AbstractTestDescriptor implements Node<Run
       throw new AssertionFailedError(message);
     }
     if (result.passedHeldOut()) {
-      String how = applied.message().isEmpty()
+      String how = !result.improved()
+          ? " The checked-in prompt already passes: nothing to apply."
+          : applied.message().isEmpty()
           ? " To apply it, run again with -Dpromptunit.optimize.apply=true (the prompt file is replaced atomically"
               + " and the previous version kept as .bak), or copy the file by hand."
           : applied.message();

@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  *       output cap (one that does not can cross a cap by one call's overrun: {@link io.promptunit.model.Budget}).
  *   <li><b>expected</b>: every round runs, with the calls the strategy typically makes, prompts a
  *       quarter longer than the checked-in one, and answers as long as the suite run's answers were
- *       (optimizer answers: the prompts they typically hold). Runs that pass held-out early spend less.
+ *       (optimizer answers: the prompts they typically hold); cut by the run's caps, since the run stops
+ *       at them ({@code uncapped} keeps the figure before the cut). Runs that pass held-out early spend less.
  * </ul>
  *
  * Inputs are counted with the model's tokenizer where its encoding is known, and bounded by bytes
@@ -37,13 +38,15 @@ import java.util.stream.Stream;
  *
  * @param computed the worst case from the parameters alone
  * @param bounded the worst case after the caps: what the run can spend at most
- * @param expected the likely spend if every round runs
+ * @param expected the likely spend if every round runs, cut by the caps (the run stops at them)
+ * @param uncapped the likely spend if every round runs, before the caps: larger than {@code expected} when the caps
+ *     end the run before its last round
  * @param rounds rounds the figures assume
  * @param unpriced models without a known price (counted as $0)
  * @param advice how to tighten the worst case, when an easy way is known
  */
 @API(status = EXPERIMENTAL, since = "0.1")
-public record Estimate(Spend computed, Spend bounded, Spend expected, int rounds, Budget.Caps caps,
+public record Estimate(Spend computed, Spend bounded, Spend expected, Spend uncapped, int rounds, Budget.Caps caps,
     List<String> unpriced, Optional<String> advice) {
 
   /** Tokens of a meta-prompt's own instructions (around the prompts and examples it quotes), at most and typically. */
@@ -71,7 +74,8 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, int rounds
         .plus(spend(rounds.likelyMetaCalls, rounds.likelyMetaIn, rounds.likelyMetaOut, prices, optimizerName));
     List<String> unpriced = Stream.of(taskName, optimizerName).distinct()
         .filter(name -> prices.priceOf(name).isEmpty()).toList();
-    return new Estimate(computed, bounded(computed, options.caps()), expected, options.rounds(), options.caps(),
+    return new Estimate(computed, bounded(computed, options.caps()), capped(expected, options.caps()), expected,
+        options.rounds(), options.caps(),
         unpriced, advice(session, scoring));
   }
 
@@ -95,6 +99,22 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, int rounds
     double share = computed.tokens() == 0 ? 0 : (double) tokensCap / computed.tokens();
     return new Spend(calls, Math.round(computed.inputTokens() * share), Math.round(computed.outputTokens() * share),
         Math.min(computed.cost(), caps.cost()));
+  }
+
+  /** The likely spend cut where the first cap would stop the run: every figure in the same proportion. */
+  private static Spend capped(Spend likely, Budget.Caps caps) {
+    double share = Math.min(1.0, Math.min(ratio(caps.calls(), likely.calls()),
+        Math.min(ratio(caps.tokens(), likely.tokens()), likely.cost() <= 0 ? 1.0 : caps.cost() / likely.cost())));
+    if (share >= 1.0) {
+      return likely;
+    }
+    return new Spend(Math.min(caps.calls(), (long) Math.ceil(likely.calls() * share)),
+        Math.round(likely.inputTokens() * share), Math.round(likely.outputTokens() * share),
+        Math.min(caps.cost(), likely.cost() * share));
+  }
+
+  private static double ratio(long cap, long figure) {
+    return figure <= 0 ? 1.0 : (double) cap / figure;
   }
 
   /** How to tighten the worst case, when the task model's answers have no cap and are far shorter than one. */
@@ -285,9 +305,12 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, int rounds
         : "; WARNING: no price is known for " + String.join(" and ", unpriced)
             + ", so its calls count as $0 and the cost cap"
             + " cannot stop them (set promptunit.price.<model>=<input>,<output> dollars per million tokens)";
-    return String.format(Locale.ROOT,
-        "expected %s if all %d rounds run; worst case %s (from the parameters: %s); caps %s%s%s",
-        expected.describe(), rounds, bounded.describe(), computed.describe(), caps.describe(),
-        advice.map(a -> "; " + a).orElse(""), warning);
+    String likely = expected.equals(uncapped)
+        ? String.format(Locale.ROOT, "expected %s if all %d rounds run", expected.describe(), rounds)
+        : String.format(Locale.ROOT, "expected %s, where a cap stops the run (all %d rounds would take %s)",
+            expected.describe(), rounds, uncapped.describe());
+    return String.format(Locale.ROOT, "%s; worst case %s (from the parameters: %s); caps %s%s%s",
+        likely, bounded.describe(), computed.describe(), caps.describe(), advice.map(a -> "; " + a).orElse(""),
+        warning);
   }
 }

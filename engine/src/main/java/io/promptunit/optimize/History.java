@@ -124,6 +124,32 @@ public final class History {
     return List.copyOf(rejections);
   }
 
+  /** How many proposals were rejected for each reason, most frequent first (ties in order of first occurrence). */
+  public synchronized Map<String, Long> rejectionsByReason() {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    rejections.forEach(rejection -> counts.merge(rejection.reason(), 1L, Long::sum));
+    Map<String, Long> sorted = new LinkedHashMap<>();
+    counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(entry -> sorted.put(entry.getKey(), entry.getValue()));
+    return sorted;
+  }
+
+  /**
+   * The rejections in words, counted by reason, with how many new prompts were accepted: {@code 12 proposals
+   * rejected, 0 accepted (12: the optimizer's answer has no <prompt>...</prompt> block)}; empty when none was rejected.
+   */
+  public synchronized Optional<String> rejectionSummary() {
+    if (rejections.isEmpty()) {
+      return Optional.empty();
+    }
+    StringBuilder reasons = new StringBuilder();
+    rejectionsByReason().forEach((reason, count) -> reasons.append(reasons.length() == 0 ? "" : "; ")
+        .append(count).append(": ").append(reason));
+    long accepted = candidates.values().stream().filter(c -> c.parent().isPresent()).count();
+    return Optional.of(rejections.size() + (rejections.size() == 1 ? " proposal" : " proposals") + " rejected, "
+        + accepted + " accepted (" + reasons + ")");
+  }
+
   public synchronized List<Round> rounds() {
     return List.copyOf(rounds);
   }

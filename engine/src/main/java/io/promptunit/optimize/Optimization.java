@@ -77,6 +77,16 @@ public final class Optimization {
     return budget;
   }
 
+  /**
+   * Why there is nothing to optimize, when the suite run's answers show the checked-in prompt passing the suite on
+   * the selection and held-out examples (e.g. {@code The checked-in prompt already passes the suite (dev 100%,
+   * held-out test 100%) ...}): callers then say so and spend nothing, no estimate needed.
+   */
+  public Optional<String> alreadyPasses() {
+    return loop.originalKnownToPass().map(scores -> "The checked-in prompt already passes the suite (" + scores
+        + ", from the suite run's answers): nothing to optimize, nothing spent, nothing to apply");
+  }
+
   /** Whether this is a dry run: {@link #run} spends nothing. */
   public boolean dryRun() {
     return dryRun;

@@ -82,6 +82,22 @@ final class OptimizationLoop {
     return rules;
   }
 
+  /**
+   * The checked-in prompt's scores in words ({@code dev 100%, held-out test 100%}) when the suite run's answers show
+   * it passing the suite on the selection and the held-out splits: then there is nothing to optimize.
+   */
+  Optional<String> originalKnownToPass() {
+    Candidate original = Candidate.original(suite.prompt().text());
+    Optional<Double> selection = scorer.fullyKnownScore(original, splits.selection());
+    Optional<Double> heldOut = scorer.fullyKnownScore(original, splits.heldOut());
+    if (selection.isEmpty() || heldOut.isEmpty() || selection.get() + 1e-9 < threshold
+        || heldOut.get() + 1e-9 < threshold) {
+      return Optional.empty();
+    }
+    return Optional.of(splits.selectionName() + " " + OptimizationResult.percent(selection.get()) + ", held-out "
+        + splits.heldOutName() + " " + OptimizationResult.percent(heldOut.get()));
+  }
+
   OptimizationContext context(Executor metaWorkers) {
     return new OptimizationContext(suite, splits, scorer, meta, metaWorkers, options, rules, history, trace, random);
   }
@@ -267,7 +283,8 @@ final class OptimizationLoop {
 
   private OptimizationResult result(Candidate original, Candidate best, boolean passed, OptimizationResult.Stop stop,
       String detail, long start) {
-    return new OptimizationResult(original, best, passed, stop, stopDetail(stop, detail), history, splits,
+    String told = stopDetail(stop, detail) + (passed ? "" : history.rejectionSummary().map(r -> "; " + r).orElse(""));
+    return new OptimizationResult(original, best, passed, stop, told, history, splits,
         budget.spent(), (System.nanoTime() - start) / 1_000_000_000L, strategy.name(), budget.overrun());
   }
 

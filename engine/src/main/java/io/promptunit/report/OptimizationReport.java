@@ -71,6 +71,7 @@ public final class OptimizationReport {
     root.put("candidates", history.candidates().stream().map(c -> candidateJson(c, history.scores())).toList());
     root.put("rounds", history.rounds().stream().map(OptimizationReport::roundJson).toList());
     root.put("rejections", history.rejections().stream().map(OptimizationReport::rejectionJson).toList());
+    root.put("rejectionsByReason", history.rejectionsByReason());
     root.put("steps", history.steps().stream().map(OptimizationReport::stepJson).toList());
     root.put("notes", history.notes());
     return root;
@@ -155,11 +156,23 @@ public final class OptimizationReport {
       result.history().notes().forEach(note -> md.append("- ").append(note).append('\n'));
       md.append('\n');
     }
-    md.append("## Applying it\n\nThe best prompt is in `best.prompt` beside this file. To write it over `")
-        .append(promptPath)
-        .append("` (the previous version is kept as a `.bak` file),")
-        .append(" run the suite again with `-Dpromptunit.optimize.apply=true`, or copy the file by hand.\n");
+    appendApplying(md, promptPath, result);
     return md.toString();
+  }
+
+  /** How to apply the best prompt: only when there is a new one; apply mode writes it only when it passed held-out. */
+  private static void appendApplying(StringBuilder md, String promptPath, OptimizationResult result) {
+    if (!result.improved()) {
+      return;
+    }
+    md.append("## Applying it\n\nThe best prompt is in `best.prompt` beside this file. ");
+    if (result.passedHeldOut()) {
+      md.append("To write it over `").append(promptPath).append("` (the previous version is kept as a `.bak` file),")
+          .append(" run the suite again with `-Dpromptunit.optimize.apply=true`, or copy the file by hand.\n");
+    } else {
+      md.append("It does not pass the held-out examples, so apply mode will not write it over `").append(promptPath)
+          .append("`; copy it by hand only if you judge it better.\n");
+    }
   }
 
   /** The original's and the best prompt's scores on each split, and the best prompt's train vs held-out gap. */

@@ -3,12 +3,10 @@ package io.promptunit.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectUniqueId;
-import static org.junit.platform.testkit.engine.EventConditions.container;
 import static org.junit.platform.testkit.engine.EventConditions.event;
 import static org.junit.platform.testkit.engine.EventConditions.finishedSuccessfully;
 import static org.junit.platform.testkit.engine.EventConditions.finishedWithFailure;
 import static org.junit.platform.testkit.engine.EventConditions.skippedWithReason;
-import static org.junit.platform.testkit.engine.EventConditions.abortedWithReason;
 import static org.junit.platform.testkit.engine.EventConditions.test;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
@@ -78,7 +76,7 @@ class OptimizeEngineTest {
         .haveExactly(2, event(test("round"), finishedSuccessfully()))
         .haveExactly(1, event(test("verdict"), finishedSuccessfully()));
     assertThat(results.testEvents().succeeded().stream().map(e -> e.getTestDescriptor().getDisplayName()))
-        .anySatisfy(name -> assertThat(name).startsWith("round 1: best c").contains("train", "dev", "calls", "tokens", "$"))
+        .contains("round 1", "round 2")
         .contains("optimized prompt passes held-out test examples");
 
     Path folder = output.resolve(TicketsSuite.class.getName()).resolve("protegi");
@@ -291,9 +289,9 @@ class OptimizeEngineTest {
   void aDryRunPrintsTheWorstCaseAndSpendsNothing() {
     EngineExecutionResults results = run(TicketsSuite.class, Map.of("promptunit.optimize.dry-run", "true"));
 
-    results.containerEvents().assertThatEvents().haveExactly(1, event(container("optimization"),
-        abortedWithReason(message(m -> m.startsWith("Dry run (promptunit.optimize.dry-run=true): the optimization spent nothing (the suite's examples were scored"
-            + " as in any run). expected ") && m.contains("; worst case ")))));
+    results.testEvents().assertThatEvents().haveExactly(1, event(test("dry-run"),
+        skippedWithReason(m -> m.startsWith("Dry run (promptunit.optimize.dry-run=true): the optimization spent nothing (the suite's examples were scored"
+            + " as in any run). expected ") && m.contains("; worst case "))));
     assertThat(optimizer.calls()).isZero();
     assertThat(task.calls()).isEqualTo(24); // only the examples themselves
   }
