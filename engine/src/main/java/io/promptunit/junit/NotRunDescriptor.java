@@ -10,8 +10,8 @@ import org.opentest4j.TestAbortedException;
  * Stands for an optimization that does not run, as a test with an honest name ("optimize (PROTEGI):
  * not run", "optimize (PROTEGI): dry run", "optimize (PROTEGI): the checked-in prompt already passes")
  * carrying the reason: skipped (switched off, a dry run), aborted (no model), failed (unusable
- * options) or passed (the checked-in prompt already passes: nothing to optimize). A container that is skipped or fails itself shows up in Surefire as a test named
- * {@code initializationError}.
+ * options) or passed (the checked-in prompt already passes: nothing to optimize). A container that
+ * is skipped or fails itself shows up in Surefire as a test named {@code initializationError}.
  */
 final class NotRunDescriptor extends AbstractTestDescriptor implements Node<RunContext> {
 
