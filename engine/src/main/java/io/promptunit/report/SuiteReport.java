@@ -96,8 +96,16 @@ public final class SuiteReport {
    * @param examplesPath the examples file as the user knows it
    */
   public SuiteReport(String name, String promptPath, String examplesPath, double minPassRate) {
+    this(name, name.substring(name.lastIndexOf('.') + 1), promptPath, examplesPath, minPassRate);
+  }
+
+  /**
+   * A report titled {@code title} rather than by its class's simple name: a Jupiter evaluation, named by
+   * its test method and display name.
+   */
+  public SuiteReport(String name, String title, String promptPath, String examplesPath, double minPassRate) {
     this.name = name;
-    this.simpleName = name.substring(name.lastIndexOf('.') + 1);
+    this.simpleName = title;
     this.promptPath = promptPath;
     this.examplesPath = examplesPath;
     this.minPassRate = minPassRate;
