@@ -32,6 +32,7 @@ import io.promptunit.suite.SuiteLoader;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -150,13 +151,29 @@ public final class PromptUnit implements AutoCloseable {
    * neither the spend figures nor a cost cap mean anything for it.
    */
   public Optional<String> unpricedWarning(String model) {
+    return unpricedWarning(model, "its calls count");
+  }
+
+  /**
+   * The once-per-run warnings for the models of {@code session} that made calls without a price ("its
+   * 12 calls counted as $0"): a model that only answered from the cassette, or was never called, cost
+   * nothing and is not worth a warning. Call it when the session's calls are done.
+   */
+  public List<String> unpricedWarnings(ScoringSession session) {
+    List<String> warnings = new ArrayList<>();
+    session.spend().unpricedCalls().forEach((model, calls) -> unpricedWarning(model,
+        "its " + calls + (calls == 1 ? " call" : " calls") + " counted").ifPresent(warnings::add));
+    return warnings;
+  }
+
+  private Optional<String> unpricedWarning(String model, String itsCalls) {
     if (prices.priceOf(model).isPresent() || !unpricedWarned.add(model)) {
       return Optional.empty();
     }
     String key = Keys.PRICE_PREFIX + model.substring(model.indexOf(':') + 1);
     String escaped = key.replace(":", "\\:").replace("=", "\\=");
     return Optional.of("warning: no price is known for model " + model
-        + ", so its calls count as $0 in the spend figures and cost caps;"
+        + ", so " + itsCalls + " as $0 in the spend figures and cost caps;"
         + " set " + key + "=<input>,<output> (dollars per million tokens) to price it"
         + (escaped.equals(key) ? "" : " (in junit-platform.properties write the key as " + escaped + ")"));
   }

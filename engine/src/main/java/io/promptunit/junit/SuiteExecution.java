@@ -3,6 +3,7 @@ package io.promptunit.junit;
 import io.promptunit.config.CacheMode;
 import io.promptunit.config.Keys;
 import io.promptunit.config.Setting;
+import io.promptunit.config.Shard;
 import io.promptunit.core.SuiteStart;
 import io.promptunit.eval.ScoringSession;
 import io.promptunit.eval.SuiteRun;
@@ -16,6 +17,7 @@ import io.promptunit.suite.Suite;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -56,9 +58,11 @@ final class SuiteExecution {
     Suite suite = descriptor.suite().orElseThrow();
     SuiteReport report = context.report(new SuiteReport(suite.name(), display(suite, suite.prompt().path()),
         suite.examplesFile().displayPath(), suite.options().minPassRate()));
+    shardNote(suite, context.configuration().shard()).ifPresent(report::shard);
     SuiteStart start;
     try {
-      start = context.core().open(suite, name -> context.core().unpricedWarning(name).ifPresent(Console::line));
+      // an unpriced model is worth a warning only once its calls were counted as $0: at the end
+      start = context.core().open(suite, name -> { });
     } catch (RuntimeException unusable) {
       report.problem(unusable.getMessage());
       throw unusable;
@@ -157,11 +161,28 @@ final class SuiteExecution {
     context.addToRunSpend(spend);
     context.suiteReport().ifPresent(report -> report.spend(spend));
     publishOutcome(tally, spend, context);
-    Console.line(descriptor.anchor().getSimpleName() + ": " + tally.passed() + "/" + tally.total() + " passed ("
+    Console.line(descriptor.anchor().getSimpleName()
+        + shardNote(descriptor.suite().orElseThrow(), context.configuration().shard()).map(n -> " (" + n + ")")
+            .orElse("") + ": " + tally.passed() + "/" + tally.total() + " passed ("
         + percent(tally.passRate()) + context.suiteReport().map(SuiteReport::perSplit).orElse("") + "); spend "
             + spend.describe()
-        + session.cassette().map(c -> ", " + c.hits() + " answers from " + c.file()).orElse(""));
+        + session.cassette().map(c -> ", " + answers(c.hits()) + " from " + c.file()).orElse(""));
     context.suiteReport().ifPresent(report -> report.failureLines().forEach(Console::line));
+    context.core().unpricedWarnings(session).forEach(Console::line);
+  }
+
+  /** {@code shard 2/4: 11 of 40 examples} in a sharded run ({@code promptunit.shard}). */
+  static Optional<String> shardNote(Suite suite, Shard shard) {
+    if (shard.isAll()) {
+      return Optional.empty();
+    }
+    long mine = suite.examples().stream().filter(example -> shard.contains(suite.name(), example.id())).count();
+    return Optional.of("shard " + shard + ": " + mine + " of " + suite.examples().size() + " examples");
+  }
+
+  /** {@code 1 answer}, {@code 2 answers}. */
+  static String answers(long count) {
+    return count + (count == 1 ? " answer" : " answers");
   }
 
   /** The suite's tally and spend, as report entries. */

@@ -286,12 +286,12 @@ public final class PromptEvaluator implements AutoCloseable {
           selection.equals(ExampleSelection.ALL) ? "" : selection.describe(), scored, task.name(), session.spend()
               .total(),
           session.cassette().map(c -> (long) c.hits()).orElse(0L));
-      report(evaluation, promptShown, suite);
+      report(evaluation, promptShown, suite, session);
       return evaluation;
     }
 
     /** A console line for the evaluation and its failing examples, and its part of the class's HTML report. */
-    private void report(Evaluation evaluation, String promptShown, Suite suite) {
+    private void report(Evaluation evaluation, String promptShown, Suite suite, ScoringSession session) {
       String title = title(promptShown);
       SuiteReport report = new SuiteReport(anchor.getName() + " " + title, title, promptShown,
           suite.examplesFile().displayPath(), 1.0);
@@ -301,6 +301,7 @@ public final class PromptEvaluator implements AutoCloseable {
       reports.add(report);
       line(title + ": " + evaluation);
       report.failureLines().forEach(PromptEvaluator::line);
+      core.unpricedWarnings(session).forEach(PromptEvaluator::line);
     }
 
     /**
@@ -351,7 +352,8 @@ public final class PromptEvaluator implements AutoCloseable {
    * an error.
    */
   private ScoringSession open(Suite suite) {
-    SuiteStart start = core.open(suite, name -> core.unpricedWarning(name).ifPresent(PromptEvaluator::line));
+    // an unpriced model is worth a warning only once its calls were counted as $0 (report)
+    SuiteStart start = core.open(suite, name -> { });
     if (start instanceof SuiteStart.NoModel noModel) {
       if (core.configuration().requireModel()) {
         throw ModelConfigurationException.invalid(noModel.notRun("the evaluation cannot run (" + Keys.REQUIRE_MODEL
