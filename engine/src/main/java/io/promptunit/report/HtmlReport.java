@@ -453,32 +453,9 @@ public final class HtmlReport {
     return PLOT_LEFT + (n == 1 ? PLOT_INNER_WIDTH / 2 : PLOT_INNER_WIDTH * i / (n - 1));
   }
 
-  /** Expected and actual word by word: words only in the actual output inserted, words only in the expected deleted. */
+  /** Expected and actual word by word, or as whole values when they share little: {@link WordDiff}. */
   static String wordDiff(String expected, String actual) {
-    List<String> a = tokens(expected);
-    List<String> b = tokens(actual);
-    if ((long) a.size() * b.size() > 4_000_000L) {
-      return "<span class=\"del\">" + esc(expected) + "</span><span class=\"ins\">" + esc(actual) + "</span>";
-    }
-    StringBuilder out = new StringBuilder();
-    for (Diff.Edit edit : Diff.of(a, b)) {
-      String text = esc(edit.token());
-      out.append(switch (edit.kind()) {
-        case SAME -> text;
-        case DELETED -> "<del>" + text + "</del>";
-        case INSERTED -> "<ins>" + text + "</ins>";
-      });
-    }
-    return out.toString();
-  }
-
-  private static List<String> tokens(String text) {
-    List<String> tokens = new ArrayList<>();
-    java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("\\s+|[^\\s]+").matcher(text);
-    while (matcher.find()) {
-      tokens.add(matcher.group());
-    }
-    return tokens;
+    return WordDiff.html(expected, actual);
   }
 
   private static String firstLine(String rationale, String text) {
