@@ -293,7 +293,8 @@ public final class PromptEvaluator implements AutoCloseable {
     /** A console line for the evaluation and its failing examples, and its part of the class's HTML report. */
     private void report(Evaluation evaluation, String promptShown, Suite suite, ScoringSession session) {
       String title = title(promptShown);
-      SuiteReport report = new SuiteReport(anchor.getName() + " " + title, title, promptShown,
+      String where = anchor.getPackageName().isEmpty() ? "" : anchor.getPackageName() + ".";
+      SuiteReport report = new SuiteReport(where + title, title, promptShown,
           suite.examplesFile().displayPath(), 1.0);
       report.model(evaluation.model());
       evaluation.examples().forEach(example -> report.add(SuiteReport.Row.of(example.result(), false)));

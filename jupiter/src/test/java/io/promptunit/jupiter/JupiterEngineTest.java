@@ -217,7 +217,7 @@ class JupiterEngineTest {
     Path report = output.resolve("jupiter").resolve(RouterFixture.class.getName() + ".html");
     assertThat(report).isRegularFile();
     assertThat(Files.readString(report))
-        .contains(RouterFixture.class.getName() + " RouterFixture.theRouterPromptPassesTheTestSplit()")
+        .contains(RouterFixture.class.getName() + ".theRouterPromptPassesTheTestSplit()")
         .contains("password-reset", "src/test/resources/prompts/router.jsonl:3", "account");
 
     run(Map.of("promptunit.output-dir", output.resolve("off").toString(), "promptunit.report", "false"),
