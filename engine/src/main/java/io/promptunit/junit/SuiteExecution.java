@@ -177,7 +177,8 @@ final class SuiteExecution {
       return Optional.empty();
     }
     long mine = suite.examples().stream().filter(example -> shard.contains(suite.name(), example.id())).count();
-    return Optional.of("shard " + shard + ": " + mine + " of " + suite.examples().size() + " examples");
+    int all = suite.examples().size();
+    return Optional.of("shard " + shard + ": " + mine + " of " + all + (all == 1 ? " example" : " examples"));
   }
 
   /** {@code 1 answer}, {@code 2 answers}. */
