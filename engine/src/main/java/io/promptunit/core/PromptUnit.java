@@ -179,6 +179,20 @@ public final class PromptUnit implements AutoCloseable {
   }
 
   /**
+   * In a sharded run ({@code promptunit.shard}), which shard this is and how many of the suite's
+   * examples it holds: {@code shard 2/4: 11 of 40 examples}.
+   */
+  public Optional<String> shardNote(Suite suite) {
+    Shard shard = configuration.shard();
+    if (shard.isAll()) {
+      return Optional.empty();
+    }
+    long mine = suite.examples().stream().filter(example -> shard.contains(suite.name(), example.id())).count();
+    int all = suite.examples().size();
+    return Optional.of("shard " + shard + ": " + mine + " of " + all + (all == 1 ? " example" : " examples"));
+  }
+
+  /**
    * Opens {@code suite}: its task model, judges, cassette, concurrency and output cap.
    *
    * @param modelUsed told the name of every model the session comes to use (task and judges), e.g. to warn about

@@ -3,7 +3,6 @@ package io.promptunit.junit;
 import io.promptunit.config.CacheMode;
 import io.promptunit.config.Keys;
 import io.promptunit.config.Setting;
-import io.promptunit.config.Shard;
 import io.promptunit.core.SuiteStart;
 import io.promptunit.eval.ScoringSession;
 import io.promptunit.eval.SuiteRun;
@@ -17,7 +16,6 @@ import io.promptunit.suite.Suite;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +56,7 @@ final class SuiteExecution {
     Suite suite = descriptor.suite().orElseThrow();
     SuiteReport report = context.report(new SuiteReport(suite.name(), display(suite, suite.prompt().path()),
         suite.examplesFile().displayPath(), suite.options().minPassRate()));
-    shardNote(suite, context.configuration().shard()).ifPresent(report::shard);
+    context.core().shardNote(suite).ifPresent(report::shard);
     SuiteStart start;
     try {
       // an unpriced model is worth a warning only once its calls were counted as $0: at the end
@@ -162,23 +160,13 @@ final class SuiteExecution {
     context.suiteReport().ifPresent(report -> report.spend(spend));
     publishOutcome(tally, spend, context);
     Console.line(descriptor.anchor().getSimpleName()
-        + shardNote(descriptor.suite().orElseThrow(), context.configuration().shard()).map(n -> " (" + n + ")")
+        + context.core().shardNote(descriptor.suite().orElseThrow()).map(n -> " (" + n + ")")
             .orElse("") + ": " + tally.passed() + "/" + tally.total() + " passed ("
         + percent(tally.passRate()) + context.suiteReport().map(SuiteReport::perSplit).orElse("") + "); spend "
             + spend.describe()
         + session.cassette().map(c -> ", " + answers(c.hits()) + " from " + c.file()).orElse(""));
     context.suiteReport().ifPresent(report -> report.failureLines().forEach(Console::line));
     context.core().unpricedWarnings(session).forEach(Console::line);
-  }
-
-  /** {@code shard 2/4: 11 of 40 examples} in a sharded run ({@code promptunit.shard}). */
-  static Optional<String> shardNote(Suite suite, Shard shard) {
-    if (shard.isAll()) {
-      return Optional.empty();
-    }
-    long mine = suite.examples().stream().filter(example -> shard.contains(suite.name(), example.id())).count();
-    int all = suite.examples().size();
-    return Optional.of("shard " + shard + ": " + mine + " of " + all + (all == 1 ? " example" : " examples"));
   }
 
   /** {@code 1 answer}, {@code 2 answers}. */

@@ -299,8 +299,10 @@ public final class PromptEvaluator implements AutoCloseable {
       report.model(evaluation.model());
       evaluation.examples().forEach(example -> report.add(SuiteReport.Row.of(example.result(), false)));
       report.spend(evaluation.spend());
+      Optional<String> shard = core.shardNote(suite);
+      shard.ifPresent(report::shard);
       reports.add(report);
-      line(title + ": " + evaluation);
+      line(title + shard.map(note -> " (" + note + ")").orElse("") + ": " + evaluation);
       report.failureLines().forEach(PromptEvaluator::line);
       core.unpricedWarnings(session).forEach(PromptEvaluator::line);
     }

@@ -253,6 +253,25 @@ class JupiterEngineTest {
   }
 
   @Test
+  void aShardedEvaluationSaysWhichShardRanAndHowManyExamplesItHolds(@TempDir Path output) throws Exception {
+    RouterModel.install(true);
+    java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream out = System.out;
+    System.setOut(new java.io.PrintStream(console, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      run(Map.of("promptunit.output-dir", output.toString(), "promptunit.shard", "1/2"),
+          selectMethod(RouterFixture.class, "theRouterPromptPassesTheTestSplit", PromptEvaluator.class.getName()));
+    } finally {
+      System.setOut(out);
+    }
+
+    assertThat(console.toString(java.nio.charset.StandardCharsets.UTF_8)).containsPattern(
+        "\\[PromptUnit\\] RouterFixture.theRouterPromptPassesTheTestSplit\\(\\) \\(shard 1/2: \\d of 6 examples\\): ");
+    assertThat(org.jsoup.Jsoup.parse(output.resolve("jupiter").resolve(RouterFixture.class.getName() + ".html")
+        .toFile()).select("section.suite .meta .shard").text()).matches("shard 1/2: \\d of 6 examples");
+  }
+
+  @Test
   void withoutAnyModelTheEvaluationIsSkippedWithInstructionsAsTheEnginesExamplesAre() {
     run(selectClass(NoModelFixture.class)).testEvents().assertThatEvents()
         .haveExactly(1, event(test(), abortedWithReason(message(m -> m.startsWith("No model configured, so this evaluation was not run.")))));
