@@ -64,6 +64,8 @@ public final class PromptUnit implements AutoCloseable {
   private final ModelChoice models;
   /** Models this run has warned about, so that each is warned about once. */
   private final Set<String> unpricedWarned = ConcurrentHashMap.newKeySet();
+  /** The sessions opened from plain Java ({@link #session}), whose unpriced calls are told on {@link #close}. */
+  private final List<ScoringSession> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private PromptUnit(Configuration configuration) {
     this.configuration = configuration;
@@ -227,16 +229,19 @@ public final class PromptUnit implements AutoCloseable {
   }
 
   /**
-   * Opens {@code suite} for plain-Java use.
+   * Opens {@code suite} for plain-Java use. A model without a price that the session came to call is
+   * warned about when this closes.
    *
    * @throws ModelConfigurationException when no model is configured, or the configured one cannot be used
    */
   public ScoringSession session(Suite suite) {
-    SuiteStart start = open(suite, name -> unpricedWarning(name).ifPresent(PromptUnit::line));
+    // an unpriced model is worth a warning only once its calls were counted as $0: when this closes
+    SuiteStart start = open(suite, name -> { });
     if (start instanceof SuiteStart.NoModel noModel) {
       throw noModel.cause().worded("the suite cannot be scored");
     }
     ScoringSession session = ((SuiteStart.Ready) start).session();
+    opened.add(session);
     if (configuration.batch()) {
       try {
         fillByBatch(session, suite.examples().stream().filter(e -> configuration.shard().contains(suite.name(), e.id()))
@@ -409,5 +414,7 @@ public final class PromptUnit implements AutoCloseable {
   @Override
   public void close() {
     resolver.close();
+    opened.forEach(session -> unpricedWarnings(session).forEach(PromptUnit::line));
+    opened.clear();
   }
 }

@@ -96,4 +96,30 @@ class ConsoleWordingTest {
     assertThat(console).containsPattern("\\[PromptUnit\\] RouterSuite \\(shard 1/2: \\d of 5 examples\\): ");
     assertThat(report().select("section.suite .meta .shard").text()).matches("shard 1/2: \\d of 5 examples");
   }
+
+  @Test
+  void plainJavaWarnsAboutAnUnpricedModelWhenItClosesAndOnlyAfterCalls() throws Exception {
+    Models.use(Routers.model());
+    io.promptunit.suite.Suite suite = io.promptunit.suite.SuiteLoader.load(RouterSuite.class);
+    io.promptunit.config.Configuration settings = io.promptunit.config.Configuration.of(
+        Map.of("promptunit.cache", "off", "promptunit.embedded", "false"));
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(console, true, StandardCharsets.UTF_8));
+    try (io.promptunit.core.PromptUnit core = io.promptunit.core.PromptUnit.start(settings);
+        io.promptunit.eval.ScoringSession session = core.session(suite)) {
+      assertThat(session.taskModel().name()).isEqualTo("RouterSuite.model()");
+    }
+    String idle = console.toString(StandardCharsets.UTF_8);
+    try (io.promptunit.core.PromptUnit core = io.promptunit.core.PromptUnit.start(settings);
+        io.promptunit.eval.ScoringSession session = core.session(suite)) {
+      new io.promptunit.eval.SuiteRun(session, suite.examples().subList(0, 1)).await(suite.examples().get(0));
+      assertThat(console.toString(StandardCharsets.UTF_8)).as("not before the calls are done")
+          .doesNotContain("no price is known");
+    }
+    System.setOut(originalOut);
+
+    assertThat(idle).doesNotContain("no price is known");
+    assertThat(console.toString(StandardCharsets.UTF_8))
+        .contains("warning: no price is known for model RouterSuite.model(), so its 1 call counted as $0");
+  }
 }
