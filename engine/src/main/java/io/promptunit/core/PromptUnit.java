@@ -32,6 +32,7 @@ import io.promptunit.suite.SuiteLoader;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -63,6 +64,8 @@ public final class PromptUnit implements AutoCloseable {
   private final ModelChoice models;
   /** Models this run has warned about, so that each is warned about once. */
   private final Set<String> unpricedWarned = ConcurrentHashMap.newKeySet();
+  /** The sessions opened from plain Java ({@link #session}), whose unpriced calls are told on {@link #close}. */
+  private final List<ScoringSession> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private PromptUnit(Configuration configuration) {
     this.configuration = configuration;
@@ -150,15 +153,45 @@ public final class PromptUnit implements AutoCloseable {
    * neither the spend figures nor a cost cap mean anything for it.
    */
   public Optional<String> unpricedWarning(String model) {
+    return unpricedWarning(model, "its calls count");
+  }
+
+  /**
+   * The once-per-run warnings for the models of {@code session} that made calls without a price ("its
+   * 12 calls counted as $0"): a model that only answered from the cassette, or was never called, cost
+   * nothing and is not worth a warning. Call it when the session's calls are done.
+   */
+  public List<String> unpricedWarnings(ScoringSession session) {
+    List<String> warnings = new ArrayList<>();
+    session.spend().unpricedCalls().forEach((model, calls) -> unpricedWarning(model,
+        "its " + calls + (calls == 1 ? " call" : " calls") + " counted").ifPresent(warnings::add));
+    return warnings;
+  }
+
+  private Optional<String> unpricedWarning(String model, String itsCalls) {
     if (prices.priceOf(model).isPresent() || !unpricedWarned.add(model)) {
       return Optional.empty();
     }
     String key = Keys.PRICE_PREFIX + model.substring(model.indexOf(':') + 1);
     String escaped = key.replace(":", "\\:").replace("=", "\\=");
     return Optional.of("warning: no price is known for model " + model
-        + ", so its calls count as $0 in the spend figures and cost caps;"
+        + ", so " + itsCalls + " as $0 in the spend figures and cost caps;"
         + " set " + key + "=<input>,<output> (dollars per million tokens) to price it"
         + (escaped.equals(key) ? "" : " (in junit-platform.properties write the key as " + escaped + ")"));
+  }
+
+  /**
+   * In a sharded run ({@code promptunit.shard}), which shard this is and how many of the suite's
+   * examples it holds: {@code shard 2/4: 11 of 40 examples}.
+   */
+  public Optional<String> shardNote(Suite suite) {
+    Shard shard = configuration.shard();
+    if (shard.isAll()) {
+      return Optional.empty();
+    }
+    long mine = suite.examples().stream().filter(example -> shard.contains(suite.name(), example.id())).count();
+    int all = suite.examples().size();
+    return Optional.of("shard " + shard + ": " + mine + " of " + all + (all == 1 ? " example" : " examples"));
   }
 
   /**
@@ -196,16 +229,19 @@ public final class PromptUnit implements AutoCloseable {
   }
 
   /**
-   * Opens {@code suite} for plain-Java use.
+   * Opens {@code suite} for plain-Java use. A model without a price that the session came to call is
+   * warned about when this closes.
    *
    * @throws ModelConfigurationException when no model is configured, or the configured one cannot be used
    */
   public ScoringSession session(Suite suite) {
-    SuiteStart start = open(suite, name -> unpricedWarning(name).ifPresent(PromptUnit::line));
+    // an unpriced model is worth a warning only once its calls were counted as $0: when this closes
+    SuiteStart start = open(suite, name -> { });
     if (start instanceof SuiteStart.NoModel noModel) {
       throw noModel.cause().worded("the suite cannot be scored");
     }
     ScoringSession session = ((SuiteStart.Ready) start).session();
+    opened.add(session);
     if (configuration.batch()) {
       try {
         fillByBatch(session, suite.examples().stream().filter(e -> configuration.shard().contains(suite.name(), e.id()))
@@ -378,5 +414,7 @@ public final class PromptUnit implements AutoCloseable {
   @Override
   public void close() {
     resolver.close();
+    opened.forEach(session -> unpricedWarnings(session).forEach(PromptUnit::line));
+    opened.clear();
   }
 }

@@ -59,6 +59,12 @@ public record ExampleResult(Example example, Conversation conversation, List<Att
     return attempts.stream().flatMap(a -> a.reply().stream()).mapToLong(Reply::latencyMillis).sum();
   }
 
+  /** Every answer came from the cassette: no call was made, so there is no latency to speak of. */
+  public boolean cached() {
+    List<Reply> replies = attempts.stream().flatMap(a -> a.reply().stream()).toList();
+    return !replies.isEmpty() && replies.stream().allMatch(Reply::cached);
+  }
+
   public long modelCalls() {
     return attempts.stream().flatMap(a -> a.reply().stream()).mapToLong(Reply::attempts).sum();
   }

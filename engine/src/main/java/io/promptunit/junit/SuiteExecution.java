@@ -56,9 +56,11 @@ final class SuiteExecution {
     Suite suite = descriptor.suite().orElseThrow();
     SuiteReport report = context.report(new SuiteReport(suite.name(), display(suite, suite.prompt().path()),
         suite.examplesFile().displayPath(), suite.options().minPassRate()));
+    context.core().shardNote(suite).ifPresent(report::shard);
     SuiteStart start;
     try {
-      start = context.core().open(suite, name -> context.core().unpricedWarning(name).ifPresent(Console::line));
+      // an unpriced model is worth a warning only once its calls were counted as $0: at the end
+      start = context.core().open(suite, name -> { });
     } catch (RuntimeException unusable) {
       report.problem(unusable.getMessage());
       throw unusable;
@@ -157,11 +159,19 @@ final class SuiteExecution {
     context.addToRunSpend(spend);
     context.suiteReport().ifPresent(report -> report.spend(spend));
     publishOutcome(tally, spend, context);
-    Console.line(descriptor.anchor().getSimpleName() + ": " + tally.passed() + "/" + tally.total() + " passed ("
+    Console.line(descriptor.anchor().getSimpleName()
+        + context.core().shardNote(descriptor.suite().orElseThrow()).map(n -> " (" + n + ")")
+            .orElse("") + ": " + tally.passed() + "/" + tally.total() + " passed ("
         + percent(tally.passRate()) + context.suiteReport().map(SuiteReport::perSplit).orElse("") + "); spend "
             + spend.describe()
-        + session.cassette().map(c -> ", " + c.hits() + " answers from " + c.file()).orElse(""));
+        + session.cassette().map(c -> ", " + answers(c.hits()) + " from " + c.file()).orElse(""));
     context.suiteReport().ifPresent(report -> report.failureLines().forEach(Console::line));
+    context.core().unpricedWarnings(session).forEach(Console::line);
+  }
+
+  /** {@code 1 answer}, {@code 2 answers}. */
+  static String answers(long count) {
+    return count + (count == 1 ? " answer" : " answers");
   }
 
   /** The suite's tally and spend, as report entries. */

@@ -34,7 +34,8 @@ public record Spend(long calls, long inputTokens, long outputTokens, double cost
 
   /** {@code 46 calls, 12.3k tokens, $0.0041} */
   public String describe() {
-    return String.format(Locale.ROOT, "%d calls, %s tokens, $%.4f", calls, compact(tokens()), cost);
+    return String.format(Locale.ROOT, "%d %s, %s tokens, $%.4f", calls, calls == 1 ? "call" : "calls",
+        compact(tokens()), cost);
   }
 
   static String compact(long n) {

@@ -46,6 +46,20 @@ public final class SpendMeter {
     batched.accumulateAndGet(new Spend(1, inputTokens, outputTokens, cost), Spend::plus);
   }
 
+  /**
+   * The models without a known price that made at least one call through this meter, each with its
+   * calls: those calls were counted as $0. Answers from a cassette are no calls.
+   */
+  public java.util.Map<String, Long> unpricedCalls() {
+    java.util.Map<String, Long> calls = new java.util.TreeMap<>();
+    for (MeteredChatModel meter : meters) {
+      if (meter.spent().calls() > 0 && prices.priceOf(meter.modelName()).isEmpty()) {
+        calls.merge(meter.modelName(), meter.spent().calls(), Long::sum);
+      }
+    }
+    return calls;
+  }
+
   /** The estimated cost of tokens of {@code model}, when its price is known. */
   public Optional<Double> cost(String model, long inputTokens, long outputTokens) {
     return prices.priceOf(model).map(price -> price.cost(inputTokens, outputTokens));

@@ -84,7 +84,9 @@ public final class HtmlReport {
         .append(esc(suite.simpleName())).append("</h2>\n<p class=\"meta\">").append(esc(suite.name()))
         .append(" · prompt <code>").append(esc(suite.promptPath())).append("</code> · examples <code>")
         .append(esc(suite.examplesPath())).append("</code>")
-        .append(suite.model().isEmpty() ? "" : " · model <code>" + esc(suite.model()) + "</code>").append("</p>\n");
+        .append(suite.model().isEmpty() ? "" : " · model <code>" + esc(suite.model()) + "</code>")
+        .append(suite.shard().map(shard -> " · <span class=\"shard\">" + esc(shard) + "</span>").orElse(""))
+        .append("</p>\n");
     suite.problem().ifPresent(problem -> html.append("<pre class=\"problem\">").append(esc(problem))
         .append("</pre>\n"));
     if (!rows.isEmpty()) {
@@ -109,8 +111,9 @@ public final class HtmlReport {
   /** The suite's pass rate, examples passed, spend and latency. */
   private static void figures(StringBuilder html, SuiteReport suite) {
     List<SuiteReport.Row> rows = suite.rows();
+    // answers from the cassette took no time worth a figure
     List<Long> latencies = rows.stream().filter(r -> !r.status().equals("aborted"))
-        .map(SuiteReport.Row::latencyMillis).sorted().toList();
+        .map(SuiteReport.Row::latencyMillis).filter(ms -> ms != SuiteReport.Row.CACHED).sorted().toList();
     html.append("<div class=\"figures\"><div class=\"figure\"><b class=\"pass-rate\">").append(pct(suite.passRate()))
         .append("</b><span>pass rate (required ").append(pct(suite.minPassRate())).append(")</span></div>")
         .append("<div class=\"figure\"><b>").append(rows.stream().filter(SuiteReport.Row::passed).count())
@@ -118,9 +121,14 @@ public final class HtmlReport {
         .append("<div class=\"figure\"><b>").append(esc(suite.spend().describe()))
         .append("</b><span>spend</span></div>")
         .append("<div class=\"figure\"><b>")
-        .append(latencies.isEmpty() ? "—" : latencies.get(latencies.size() / 2) + " ms").append(" / ")
-        .append(latencies.isEmpty() ? "—" : percentile95(latencies) + " ms")
+        .append(latencies.isEmpty() ? noLatency(rows) : latencies.get(latencies.size() / 2) + " ms").append(" / ")
+        .append(latencies.isEmpty() ? noLatency(rows) : percentile95(latencies) + " ms")
         .append("</b><span>latency median / p95</span></div></div>\n");
+  }
+
+  /** "cached" when every example that ran was answered from the cassette, else a dash. */
+  private static String noLatency(List<SuiteReport.Row> rows) {
+    return rows.stream().anyMatch(r -> r.latencyMillis() == SuiteReport.Row.CACHED) ? "cached" : "—";
   }
 
   private static long percentile95(List<Long> sorted) {
@@ -249,7 +257,7 @@ public final class HtmlReport {
         .append("</span></td><td>").append(esc(row.id())).append("</td><td>").append(esc(row.split()))
         .append("</td><td>").append(esc(String.join(", ", row.tags())))
         .append("</td><td><code>").append(esc(row.location())).append("</code></td><td>")
-        .append(row.status().equals("aborted") ? "" : row.latencyMillis() + " ms")
+        .append(row.latency())
         .append("</td></tr>\n");
   }
 
@@ -445,32 +453,9 @@ public final class HtmlReport {
     return PLOT_LEFT + (n == 1 ? PLOT_INNER_WIDTH / 2 : PLOT_INNER_WIDTH * i / (n - 1));
   }
 
-  /** Expected and actual word by word: words only in the actual output inserted, words only in the expected deleted. */
+  /** Expected and actual word by word, or as whole values when they share little: {@link WordDiff}. */
   static String wordDiff(String expected, String actual) {
-    List<String> a = tokens(expected);
-    List<String> b = tokens(actual);
-    if ((long) a.size() * b.size() > 4_000_000L) {
-      return "<span class=\"del\">" + esc(expected) + "</span><span class=\"ins\">" + esc(actual) + "</span>";
-    }
-    StringBuilder out = new StringBuilder();
-    for (Diff.Edit edit : Diff.of(a, b)) {
-      String text = esc(edit.token());
-      out.append(switch (edit.kind()) {
-        case SAME -> text;
-        case DELETED -> "<del>" + text + "</del>";
-        case INSERTED -> "<ins>" + text + "</ins>";
-      });
-    }
-    return out.toString();
-  }
-
-  private static List<String> tokens(String text) {
-    List<String> tokens = new ArrayList<>();
-    java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("\\s+|[^\\s]+").matcher(text);
-    while (matcher.find()) {
-      tokens.add(matcher.group());
-    }
-    return tokens;
+    return WordDiff.html(expected, actual);
   }
 
   private static String firstLine(String rationale, String text) {

@@ -32,9 +32,13 @@ public final class SuiteReport {
   public record Row(String id, String status, String split, List<String> tags, String location, long latencyMillis,
       String input, String expected, String actual, String reason) {
 
+    /** The latency of a row whose answers all came from the cassette: shown as "cached", not as "0 ms". */
+    public static final long CACHED = -1;
+
     /** A row for {@code result}; {@code tolerated} when the suite lets failures pass up to its pass rate. */
     public static Row of(ExampleResult result, boolean tolerated) {
       Example example = result.example();
+      long latency = result.cached() ? CACHED : result.latencyMillis();
       String split = example.split().map(s -> s.name().toLowerCase(java.util.Locale.ROOT)).orElse("");
       String input = cut(example.variables().size() == 1
           ? String.valueOf(example.variables().values().iterator().next())
@@ -42,9 +46,9 @@ public final class SuiteReport {
               .map(e -> e.getKey() + ": " + e.getValue()).toList()));
       return switch (result.status()) {
         case PASSED -> new Row(example.id(), "passed", split, example.tags(), example.location(),
-            result.latencyMillis(), input, "", "", "");
+            latency, input, "", "", "");
         case ERROR -> new Row(example.id(), "error", split, example.tags(), example.location(),
-            result.latencyMillis(), input,
+            latency, input,
             cut(example.expected()), result.attempts().stream().map(Attempt::output).filter(o -> !o.isEmpty())
                 .findFirst().orElse(""),
             cut(result.firstError().map(Throwable::getMessage).orElse("error")));
@@ -54,7 +58,7 @@ public final class SuiteReport {
           String reasons = String.join("; ", attempt.failures().stream()
               .map(f -> f.check() + ": " + f.reason()).toList());
           yield new Row(example.id(), tolerated ? "tolerated" : "failed", split, example.tags(), example.location(),
-              result.latencyMillis(),
+              latency,
               input, cut(first.expected()), cut(first.actual()), cut(reasons));
         }
       };
@@ -69,6 +73,11 @@ public final class SuiteReport {
 
     public boolean passed() {
       return status.equals("passed");
+    }
+
+    /** {@code 120 ms}, {@code cached} (answered from the cassette), or nothing for an example that did not run. */
+    public String latency() {
+      return status.equals("aborted") ? "" : latencyMillis == CACHED ? "cached" : latencyMillis + " ms";
     }
 
     /** {@code id [split] (file:line) expected "…", got "…"}, or {@code … error: why}: a failing example on one line. */
@@ -89,6 +98,7 @@ public final class SuiteReport {
   private String model = "";
   private Spend spend = Spend.NONE;
   private String problem;
+  private String shard;
 
   /**
    * @param name the suite's class name
@@ -96,8 +106,16 @@ public final class SuiteReport {
    * @param examplesPath the examples file as the user knows it
    */
   public SuiteReport(String name, String promptPath, String examplesPath, double minPassRate) {
+    this(name, name.substring(name.lastIndexOf('.') + 1), promptPath, examplesPath, minPassRate);
+  }
+
+  /**
+   * A report titled {@code title} rather than by its class's simple name: a Jupiter evaluation, named by
+   * its test method and display name.
+   */
+  public SuiteReport(String name, String title, String promptPath, String examplesPath, double minPassRate) {
     this.name = name;
-    this.simpleName = name.substring(name.lastIndexOf('.') + 1);
+    this.simpleName = title;
     this.promptPath = promptPath;
     this.examplesPath = examplesPath;
     this.minPassRate = minPassRate;
@@ -117,6 +135,15 @@ public final class SuiteReport {
 
   public synchronized void spend(Spend spend) {
     this.spend = spend;
+  }
+
+  /** A sharded run ({@code promptunit.shard}): which shard this is and how many examples it holds. */
+  public synchronized void shard(String shard) {
+    this.shard = shard;
+  }
+
+  public synchronized Optional<String> shard() {
+    return Optional.ofNullable(shard);
   }
 
   /** The suite could not run at all (broken files, no model): why. */

@@ -157,7 +157,8 @@ public final class Evaluation {
         .append(' ').append(percent(rate)));
     return scope() + ": " + passed() + "/" + examples.size() + " passed (" + percent(passRate()) + splits + "); model "
         + model + "; spend "
-        + spend.describe() + ", " + cachedAnswers + " answers from the cassette";
+        + spend.describe() + ", " + cachedAnswers + (cachedAnswers == 1 ? " answer" : " answers")
+        + " from the cassette";
   }
 
   static String percent(double fraction) {

@@ -102,6 +102,14 @@ public final class OutputAssert extends AbstractStringAssert<OutputAssert> {
     return myself;
   }
 
+  /**
+   * The output does not mean the same as {@code other}: cosine similarity below
+   * {@value ExpectSimilar#DEFAULT_THRESHOLD}, the threshold {@link #isSimilarTo(String)} passes at.
+   */
+  public OutputAssert isNotSimilarTo(String other) {
+    return isNotSimilarTo(other, ExpectSimilar.DEFAULT_THRESHOLD);
+  }
+
   /** The output does not mean the same as {@code other}: cosine similarity below {@code threshold}. */
   public OutputAssert isNotSimilarTo(String other, double threshold) {
     isNotNull();

@@ -71,6 +71,24 @@ public final class PromptEvaluator implements AutoCloseable {
   /** Every evaluation so far, for the HTML report written when the evaluator closes. */
   private final List<SuiteReport> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean closed;
+  /** How many evaluations so far carry each title, so that two of one test can be told apart. */
+  private final java.util.Map<String, Integer> titles = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The Jupiter test running on this thread, set by {@link PromptUnitExtension}. */
+  static final ThreadLocal<TestName> CURRENT_TEST = new ThreadLocal<>();
+
+  /** A Jupiter test: its method's name and its display name. */
+  record TestName(String method, String displayName) {
+
+    /**
+     * {@code method()}, followed by the display name when it says more than the method's name
+     * ({@code @DisplayName}, a parameterized invocation's {@code [n] ...}).
+     */
+    String describe() {
+      boolean plain = displayName.equals(method) || displayName.startsWith(method + "(");
+      return method + "()" + (plain ? "" : ": " + displayName);
+    }
+  }
 
   private PromptEvaluator(Class<?> anchor, Configuration configuration, boolean abortWithoutModel) {
     this.anchor = anchor;
@@ -268,20 +286,37 @@ public final class PromptEvaluator implements AutoCloseable {
           selection.equals(ExampleSelection.ALL) ? "" : selection.describe(), scored, task.name(), session.spend()
               .total(),
           session.cassette().map(c -> (long) c.hits()).orElse(0L));
-      report(evaluation, promptShown, suite);
+      report(evaluation, promptShown, suite, session);
       return evaluation;
     }
 
     /** A console line for the evaluation and its failing examples, and its part of the class's HTML report. */
-    private void report(Evaluation evaluation, String promptShown, Suite suite) {
-      SuiteReport report = new SuiteReport(anchor.getName() + " (" + promptShown + ")", promptShown,
+    private void report(Evaluation evaluation, String promptShown, Suite suite, ScoringSession session) {
+      String title = title(promptShown);
+      String where = anchor.getPackageName().isEmpty() ? "" : anchor.getPackageName() + ".";
+      SuiteReport report = new SuiteReport(where + title, title, promptShown,
           suite.examplesFile().displayPath(), 1.0);
       report.model(evaluation.model());
       evaluation.examples().forEach(example -> report.add(SuiteReport.Row.of(example.result(), false)));
       report.spend(evaluation.spend());
+      Optional<String> shard = core.shardNote(suite);
+      shard.ifPresent(report::shard);
       reports.add(report);
-      line(anchor.getSimpleName() + ": " + evaluation);
+      line(title + shard.map(note -> " (" + note + ")").orElse("") + ": " + evaluation);
       report.failureLines().forEach(PromptEvaluator::line);
+      core.unpricedWarnings(session).forEach(PromptEvaluator::line);
+    }
+
+    /**
+     * {@code RouterTest.routesWell()} (with the display name when it says more) in a Jupiter test, else
+     * {@code RouterTest: router.prompt}; a second evaluation under the same name is {@code ... #2}.
+     */
+    private String title(String promptShown) {
+      TestName test = CURRENT_TEST.get();
+      String base = anchor.getSimpleName() + (test != null ? "." + test.describe()
+          : ": " + promptShown.substring(promptShown.lastIndexOf('/') + 1));
+      int n = titles.merge(base, 1, Integer::sum);
+      return n == 1 ? base : base + " #" + n;
     }
 
     private SuiteOptions options() {
@@ -320,7 +355,8 @@ public final class PromptEvaluator implements AutoCloseable {
    * an error.
    */
   private ScoringSession open(Suite suite) {
-    SuiteStart start = core.open(suite, name -> core.unpricedWarning(name).ifPresent(PromptEvaluator::line));
+    // an unpriced model is worth a warning only once its calls were counted as $0 (report)
+    SuiteStart start = core.open(suite, name -> { });
     if (start instanceof SuiteStart.NoModel noModel) {
       if (core.configuration().requireModel()) {
         throw ModelConfigurationException.invalid(noModel.notRun("the evaluation cannot run (" + Keys.REQUIRE_MODEL

@@ -5,7 +5,9 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 import io.promptunit.config.Configuration;
 import org.apiguardian.api.API;
 import io.promptunit.core.SupportedJUnit;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -34,7 +36,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }</pre>
  */
 @API(status = EXPERIMENTAL, since = "0.1")
-public final class PromptUnitExtension implements BeforeAllCallback, ParameterResolver {
+public final class PromptUnitExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
+    ParameterResolver {
 
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(PromptUnitExtension.class);
@@ -42,6 +45,18 @@ public final class PromptUnitExtension implements BeforeAllCallback, ParameterRe
   @Override
   public void beforeAll(ExtensionContext context) {
     SupportedJUnit.requireJupiter();
+  }
+
+  /** Evaluations made during a test are named, in the console and the report, by its method and display name. */
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    context.getTestMethod().ifPresent(method ->
+        PromptEvaluator.CURRENT_TEST.set(new PromptEvaluator.TestName(method.getName(), context.getDisplayName())));
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    PromptEvaluator.CURRENT_TEST.remove();
   }
 
   @Override

@@ -217,12 +217,58 @@ class JupiterEngineTest {
     Path report = output.resolve("jupiter").resolve(RouterFixture.class.getName() + ".html");
     assertThat(report).isRegularFile();
     assertThat(Files.readString(report))
-        .contains(RouterFixture.class.getName() + " (src/test/resources/prompts/router.prompt)")
+        .contains(RouterFixture.class.getName() + ".theRouterPromptPassesTheTestSplit()")
         .contains("password-reset", "src/test/resources/prompts/router.jsonl:3", "account");
 
     run(Map.of("promptunit.output-dir", output.resolve("off").toString(), "promptunit.report", "false"),
         selectMethod(RouterFixture.class, "theRouterPromptPassesTheTestSplit", PromptEvaluator.class.getName()));
     assertThat(output.resolve("off")).doesNotExist();
+  }
+
+  @Test
+  void eachEvaluationIsTitledByItsTestMethodAndDisplayNameAndTwoOfOneTestAreToldApart(@TempDir Path output)
+      throws Exception {
+    RouterModel.install(true);
+    java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream out = System.out;
+    System.setOut(new java.io.PrintStream(console, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      run(Map.of("promptunit.output-dir", output.toString()), selectClass(RouterFixture.class));
+    } finally {
+      System.setOut(out);
+    }
+
+    org.jsoup.nodes.Document page = org.jsoup.Jsoup.parse(
+        output.resolve("jupiter").resolve(RouterFixture.class.getName() + ".html").toFile());
+    List<String> titles = page.select("section.suite h2").stream()
+        .map(h -> h.ownText().strip()).toList();
+    assertThat(titles).contains("RouterFixture.theRouterPromptPassesTheTestSplit()",
+        "RouterFixture.twoEvaluations(): test split and refunds",
+        "RouterFixture.twoEvaluations(): test split and refunds #2");
+    assertThat(titles).noneMatch(title -> title.endsWith(")") && !title.endsWith("()"));
+    assertThat(page.select("section.suite").eachAttr("id")).doesNotHaveDuplicates();
+    assertThat(console.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .contains("[PromptUnit] RouterFixture.twoEvaluations(): test split and refunds: ")
+        .contains("[PromptUnit] RouterFixture.twoEvaluations(): test split and refunds #2: ");
+  }
+
+  @Test
+  void aShardedEvaluationSaysWhichShardRanAndHowManyExamplesItHolds(@TempDir Path output) throws Exception {
+    RouterModel.install(true);
+    java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream out = System.out;
+    System.setOut(new java.io.PrintStream(console, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      run(Map.of("promptunit.output-dir", output.toString(), "promptunit.shard", "1/2"),
+          selectMethod(RouterFixture.class, "theRouterPromptPassesTheTestSplit", PromptEvaluator.class.getName()));
+    } finally {
+      System.setOut(out);
+    }
+
+    assertThat(console.toString(java.nio.charset.StandardCharsets.UTF_8)).containsPattern(
+        "\\[PromptUnit\\] RouterFixture.theRouterPromptPassesTheTestSplit\\(\\) \\(shard 1/2: \\d of 6 examples\\): ");
+    assertThat(org.jsoup.Jsoup.parse(output.resolve("jupiter").resolve(RouterFixture.class.getName() + ".html")
+        .toFile()).select("section.suite .meta .shard").text()).matches("shard 1/2: \\d of 6 examples");
   }
 
   @Test
@@ -256,7 +302,7 @@ class JupiterEngineTest {
 
     EngineExecutionResults results = run(selectClass(RouterFixture.class));
 
-    results.testEvents().assertStatistics(stats -> stats.succeeded(6 + 3 + 2 + 2 + 1).failed(0));
+    results.testEvents().assertStatistics(stats -> stats.succeeded(6 + 3 + 2 + 2 + 1 + 1).failed(0));
     // the fixture's five broken sources (a missing field, a bad file, a missing file, an unknown split, an empty selection)
     results.containerEvents().assertStatistics(stats -> stats.failed(5));
   }

@@ -140,4 +140,15 @@ class PromptAssertionsTest {
         .hasMessageContaining("below the threshold 0.70 (cosine of all-MiniLM-L6-v2 embeddings)")
         .hasMessageContaining("expected: Your refund has been issued");
   }
+
+  @Test
+  void isNotSimilarToTakesTheSameDefaultThresholdAsIsSimilarTo() {
+    assertThatOutput("The capital of France is Paris.")
+        .isNotSimilarTo("Your refund has been issued and should arrive within 5 business days.");
+
+    assertThatThrownBy(() -> assertThatOutput("Logging into my account doesn't work.")
+        .isNotSimilarTo("I cannot log in to my account."))
+        .hasMessageContaining("not to mean the same as")
+        .hasMessageContaining("at least the threshold 0.70 (cosine of all-MiniLM-L6-v2 embeddings)");
+  }
 }
