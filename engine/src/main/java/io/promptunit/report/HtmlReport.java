@@ -66,8 +66,9 @@ public final class HtmlReport {
           .append(suite.notRun().isPresent() ? "not run" : pct(suite.passRate())).append("</a> ");
     }
     html.append("</nav></header>\n<main>\n");
+    Map<String, SuiteReport> whyFirstGiven = new LinkedHashMap<>();
     for (SuiteReport suite : suites) {
-      suite(html, suite);
+      suite(html, suite, whyFirstGiven);
     }
     html.append("</main><script>").append(SCRIPT).append("</script></body></html>\n");
     return html.toString();
@@ -94,7 +95,8 @@ public final class HtmlReport {
     return suite.notRun().isPresent() ? "skip" : suite.passes() ? "ok" : "bad";
   }
 
-  private static void suite(StringBuilder html, SuiteReport suite) {
+  /** A suite's section; {@code whyFirstGiven}: the suite that first gave each reason for not running. */
+  private static void suite(StringBuilder html, SuiteReport suite, Map<String, SuiteReport> whyFirstGiven) {
     html.append("<section class=\"suite\" id=\"").append(anchor(suite)).append("\" data-suite=\"")
         .append(esc(suite.name())).append("\">\n");
     String outcome = outcome(suite);
@@ -111,14 +113,30 @@ public final class HtmlReport {
         .append("</pre>\n"));
     Optional<String> notRun = suite.notRun();
     if (notRun.isPresent()) {
-      // said once, with why: no figures, bars or rows for examples that did not run
-      html.append("<div class=\"not-run\"><p>").append(suite.rows().size())
-          .append(" examples were not run.</p><pre class=\"why\">").append(esc(notRun.get()))
-          .append("</pre></div>\n</section>\n");
+      notRun(html, suite, notRun.get(), whyFirstGiven);
       return;
     }
     runs(html, suite);
     html.append("</section>\n");
+  }
+
+  /**
+   * A suite that did not run says so once, with why: no figures, bars or rows. A reason already given in full by an
+   * earlier suite is given by its first sentence and a link there.
+   */
+  private static void notRun(StringBuilder html, SuiteReport suite, String why,
+      Map<String, SuiteReport> whyFirstGiven) {
+    html.append("<div class=\"not-run\"><p>").append(suite.rows().size()).append(" examples were not run.</p>");
+    SuiteReport first = whyFirstGiven.putIfAbsent(why, suite);
+    if (first == null) {
+      html.append("<pre class=\"why\">").append(esc(why)).append("</pre>");
+    } else {
+      String line = why.strip().split("\n", 2)[0];
+      String sentence = line.contains(". ") ? line.substring(0, line.indexOf(". ") + 1) : line;
+      html.append("<p class=\"why\">").append(esc(sentence)).append(" The details are under <a href=\"#")
+          .append(anchor(first)).append("\">").append(esc(first.simpleName())).append("</a>.</p>");
+    }
+    html.append("</div>\n</section>\n");
   }
 
   /**

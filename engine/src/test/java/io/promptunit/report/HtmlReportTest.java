@@ -155,6 +155,22 @@ class HtmlReportTest {
   }
 
   @Test
+  void suitesNotRunForTheSameReasonGiveItInFullOnce() {
+    List<SuiteReport> suites = List.of(new SuiteReport("com.acme.ATest", "a.prompt", "a.jsonl", 1.0),
+        new SuiteReport("com.acme.BTest", "b.prompt", "b.jsonl", 1.0));
+    suites.forEach(suite -> suite.notRun("No model configured, so the examples were not run. Configure one of:\n  x"));
+
+    Document html = Jsoup.parse(HtmlReport.render(suites, io.promptunit.model.Spend.NONE,
+        java.time.ZonedDateTime.now()));
+
+    assertThat(html.select(".not-run pre.why")).hasSize(1);
+    Element second = html.selectFirst("section.suite[data-suite=com.acme.BTest] .not-run .why");
+    assertThat(second.text())
+        .isEqualTo("No model configured, so the examples were not run. The details are under ATest.");
+    assertThat(second.selectFirst("a").attr("href")).isEqualTo("#suite-com-acme-ATest");
+  }
+
+  @Test
   void eachModelsRunOfASuiteIsItsOwnPartOfTheSuitesSection() {
     SuiteReport suite = new SuiteReport("com.acme.XTest", "prompts/x.prompt", "prompts/x.jsonl", 1.0);
     suite.model("openai:gpt-4o-mini");
