@@ -91,7 +91,7 @@ final class SuiteExecution {
     if (context.firstNoModelNotice()) {
       System.err.println("[PromptUnit] " + noModel.notRun("examples are not run"));
     }
-    report.problem("Not run: " + noModel.notRun("the examples were not run"));
+    report.notRun(noModel.notRun("the examples were not run"));
     return context.withAbortReason(noModel.notRun("this example was not run"), report);
   }
 

@@ -17,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -26,7 +27,9 @@ import java.util.TreeSet;
  * and per tag, model, spend and latency, and a table of examples that can be filtered and searched,
  * each failure with input, expected, actual, a word-level diff and its {@code file:line}; per
  * optimization a plot of the scores per round, the candidates with their lineage and reasons, the
- * rejections, the diff from the original to the best prompt and the spend per round.
+ * rejections, the diff from the original to the best prompt and the spend per round. A suite that
+ * did not run says so once, with why, and shows no rates; a suite's figures and examples sit under
+ * the model that produced them ({@code div.run[data-model]}, {@code div.run-examples[data-model]}).
  *
  * <pre>{@code
  * SuiteReport suite =
@@ -49,50 +52,114 @@ public final class HtmlReport {
 
   public static String render(List<SuiteReport> suites, Spend spend, ZonedDateTime when) {
     StringBuilder html = new StringBuilder(16_384);
-    long passing = suites.stream().filter(SuiteReport::passes).count();
-    long examples = suites.stream().mapToLong(s -> s.rows().size()).sum();
-    long failing = suites.stream().flatMap(s -> s.rows().stream())
-        .filter(r -> r.status().equals("failed") || r.status().equals("error")).count();
     html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
         .append("<title>PromptUnit report</title><style>").append(STYLE).append("</style></head><body>\n");
-    html.append("<header><h1>PromptUnit report</h1><p class=\"summary\">")
-        .append("<span class=\"").append(passing == suites.size() ? "ok" : "bad").append("\" id=\"suites-passing\">")
-        .append(passing).append(" of ").append(suites.size()).append(" suites pass</span> · ")
-        .append(examples).append(" examples, ").append(failing).append(" failing · spend ")
-        .append(esc(spend.describe()))
+    html.append("<header><h1>PromptUnit report</h1><p class=\"summary\">");
+    summary(html, suites);
+    html.append(" · spend ").append(esc(spend.describe()))
         .append(" · ").append(esc(when.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z", Locale.ROOT))))
         .append("</p><nav>");
     for (SuiteReport suite : suites) {
-      html.append("<a href=\"#").append(anchor(suite)).append("\" class=\"")
-          .append(suite.passes() ? "ok" : "bad").append("\">")
-          .append(esc(suite.simpleName())).append(" ").append(pct(suite.passRate())).append("</a> ");
+      html.append("<a href=\"#").append(anchor(suite)).append("\" class=\"").append(outcome(suite)).append("\">")
+          .append(esc(suite.simpleName())).append(" ")
+          .append(suite.notRun().isPresent() ? "not run" : pct(suite.passRate())).append("</a> ");
     }
     html.append("</nav></header>\n<main>\n");
+    Map<String, SuiteReport> whyFirstGiven = new LinkedHashMap<>();
     for (SuiteReport suite : suites) {
-      suite(html, suite);
+      suite(html, suite, whyFirstGiven);
     }
     html.append("</main><script>").append(SCRIPT).append("</script></body></html>\n");
     return html.toString();
   }
 
-  private static void suite(StringBuilder html, SuiteReport suite) {
-    List<SuiteReport.Row> rows = suite.rows();
+  /** How many suites pass of those that ran, how many did not run, and the examples that ran and failed. */
+  private static void summary(StringBuilder html, List<SuiteReport> suites) {
+    long notRun = suites.stream().filter(s -> s.notRun().isPresent()).count();
+    long ran = suites.size() - notRun;
+    long passing = suites.stream().filter(SuiteReport::passes).count();
+    List<SuiteReport.Row> rows = suites.stream().flatMap(s -> s.rows().stream()).toList();
+    long aborted = rows.stream().filter(r -> r.status().equals("aborted")).count();
+    long failing = rows.stream().filter(r -> r.status().equals("failed") || r.status().equals("error")).count();
+    html.append("<span class=\"").append(ran == 0 ? "skip" : passing == ran ? "ok" : "bad")
+        .append("\" id=\"suites-passing\">")
+        .append(ran == 0 ? "no suite ran" : passing + " of " + ran + " suites pass")
+        .append(notRun == 0 ? "" : ran == 0 ? " (" + notRun + " not run)" : ", " + notRun + " not run")
+        .append("</span> · ").append(rows.size() - aborted).append(" examples ran, ").append(failing)
+        .append(" failing").append(aborted == 0 ? "" : ", " + aborted + " not run");
+  }
+
+  /** {@code ok}, {@code bad} or {@code skip} (did not run): the suite's colour. */
+  private static String outcome(SuiteReport suite) {
+    return suite.notRun().isPresent() ? "skip" : suite.passes() ? "ok" : "bad";
+  }
+
+  /** A suite's section; {@code whyFirstGiven}: the suite that first gave each reason for not running. */
+  private static void suite(StringBuilder html, SuiteReport suite, Map<String, SuiteReport> whyFirstGiven) {
     html.append("<section class=\"suite\" id=\"").append(anchor(suite)).append("\" data-suite=\"")
         .append(esc(suite.name())).append("\">\n");
-    html.append("<h2><span class=\"badge ").append(suite.passes() ? "ok\">PASS" : "bad\">FAIL").append("</span> ")
+    String outcome = outcome(suite);
+    html.append("<h2><span class=\"badge ").append(outcome).append("\">")
+        .append(switch (outcome) {
+          case "ok" -> "PASS";
+          case "bad" -> "FAIL";
+          default -> "NOT RUN";
+        }).append("</span> ")
         .append(esc(suite.simpleName())).append("</h2>\n<p class=\"meta\">").append(esc(suite.name()))
         .append(" · prompt <code>").append(esc(suite.promptPath())).append("</code> · examples <code>")
         .append(esc(suite.examplesPath())).append("</code>")
-        .append(suite.model().isEmpty() ? "" : " · model <code>" + esc(suite.model()) + "</code>")
         .append(suite.shard().map(shard -> " · <span class=\"shard\">" + esc(shard) + "</span>").orElse(""))
         .append("</p>\n");
     suite.problem().ifPresent(problem -> html.append("<pre class=\"problem\">").append(esc(problem))
         .append("</pre>\n"));
-    if (!rows.isEmpty()) {
-      figures(html, suite);
-      breakdown(html, rows);
+    Optional<String> notRun = suite.notRun();
+    if (notRun.isPresent()) {
+      notRun(html, suite, notRun.get(), whyFirstGiven);
+      return;
     }
+    runs(html, suite);
+    html.append("</section>\n");
+  }
+
+  /**
+   * A suite that did not run says so once, with why: no figures, bars or rows. A reason already given in full by an
+   * earlier suite is given by its first sentence and a link there.
+   */
+  private static void notRun(StringBuilder html, SuiteReport suite, String why,
+      Map<String, SuiteReport> whyFirstGiven) {
+    html.append("<div class=\"not-run\"><p>").append(suite.rows().size()).append(" examples were not run.</p>");
+    SuiteReport first = whyFirstGiven.putIfAbsent(why, suite);
+    if (first == null) {
+      html.append("<pre class=\"why\">").append(esc(why)).append("</pre>");
+    } else {
+      String line = why.strip().split("\n", 2)[0];
+      String sentence = line.contains(". ") ? line.substring(0, line.indexOf(". ") + 1) : line;
+      html.append("<p class=\"why\">").append(esc(sentence)).append(" The details are under <a href=\"#")
+          .append(anchor(first)).append("\">").append(esc(first.simpleName())).append("</a>.</p>");
+    }
+    html.append("</div>\n</section>\n");
+  }
+
+  /**
+   * Per model (today one): its figures and pass rates per split and tag, then the optimizations, then its examples.
+   * Each model's part is a {@code div.run[data-model]}, so that several models can stand side by side.
+   */
+  private static void runs(StringBuilder html, SuiteReport suite) {
+    List<SuiteReport.ModelRun> runs = suite.runs();
+    html.append("<div class=\"runs\">");
+    for (SuiteReport.ModelRun run : runs) {
+      html.append("<div class=\"run\" data-model=\"").append(esc(run.model())).append("\">");
+      if (!run.model().isEmpty()) {
+        html.append("<p class=\"model\">model <code>").append(esc(run.model())).append("</code></p>");
+      }
+      if (!run.rows().isEmpty()) {
+        figures(html, suite, run);
+        breakdown(html, run.rows());
+      }
+      html.append("</div>");
+    }
+    html.append("</div>\n");
     // how the scores moved comes before the (possibly long) table of examples
     List<OptimizationResult> optimizations = suite.optimizations();
     if (optimizations.size() > 1) {
@@ -101,24 +168,27 @@ public final class HtmlReport {
     for (OptimizationResult result : optimizations) {
       optimization(html, suite, result);
     }
-    if (!rows.isEmpty()) {
-      html.append("<h3>Examples</h3>\n");
-      examples(html, rows);
+    for (SuiteReport.ModelRun run : runs) {
+      if (!run.rows().isEmpty()) {
+        html.append("<div class=\"run-examples\" data-model=\"").append(esc(run.model())).append("\">")
+            .append("<h3>Examples</h3>\n");
+        examples(html, run.rows());
+        html.append("</div>\n");
+      }
     }
-    html.append("</section>\n");
   }
 
   /** The suite's pass rate, examples passed, spend and latency. */
-  private static void figures(StringBuilder html, SuiteReport suite) {
-    List<SuiteReport.Row> rows = suite.rows();
+  private static void figures(StringBuilder html, SuiteReport suite, SuiteReport.ModelRun run) {
+    List<SuiteReport.Row> rows = run.rows();
     // answers from the cassette took no time worth a figure
     List<Long> latencies = rows.stream().filter(r -> !r.status().equals("aborted"))
         .map(SuiteReport.Row::latencyMillis).filter(ms -> ms != SuiteReport.Row.CACHED).sorted().toList();
-    html.append("<div class=\"figures\"><div class=\"figure\"><b class=\"pass-rate\">").append(pct(suite.passRate()))
+    html.append("<div class=\"figures\"><div class=\"figure\"><b class=\"pass-rate\">").append(pct(run.passRate()))
         .append("</b><span>pass rate (required ").append(pct(suite.minPassRate())).append(")</span></div>")
         .append("<div class=\"figure\"><b>").append(rows.stream().filter(SuiteReport.Row::passed).count())
         .append(" / ").append(rows.size()).append("</b><span>examples passed</span></div>")
-        .append("<div class=\"figure\"><b>").append(esc(suite.spend().describe()))
+        .append("<div class=\"figure\"><b>").append(esc(run.spend().describe()))
         .append("</b><span>spend</span></div>")
         .append("<div class=\"figure\"><b>")
         .append(latencies.isEmpty() ? noLatency(rows) : latencies.get(latencies.size() / 2) + " ms").append(" / ")
@@ -506,14 +576,16 @@ public final class HtmlReport {
       header .summary{margin:0 0 8px;color:#cfd6dc}
       header nav a{display:inline-block;margin:2px 6px 2px 0;padding:2px 8px;border-radius:10px;
       color:#fff;text-decoration:none;font-size:12px}header nav a.ok{background:#2e7d32}
-      header nav a.bad{background:#c62828}
+      header nav a.bad{background:#c62828}header nav a.skip{background:#78909c}
       .ok{color:#2e7d32}.bad{color:#c62828}header .ok{color:#8fd694}header .bad{color:#ff9a9a}
       main{padding:8px 28px 40px}
       section.suite{background:#fff;border:1px solid #dde2e6;border-radius:8px;padding:14px 20px;margin:18px 0}
       h2{margin:4px 0;font-size:18px}h3{margin:22px 0 6px;font-size:16px}h4{margin:16px 0 6px;font-size:14px}
       .meta{color:#5f6b75;margin:2px 0 10px}code{font:12px ui-monospace,Menlo,Consolas,monospace}
       .badge{font-size:11px;font-weight:700;padding:2px 7px;border-radius:9px;color:#fff;vertical-align:2px}
-      .badge.ok{background:#2e7d32}.badge.bad{background:#c62828}
+      .badge.ok{background:#2e7d32}.badge.bad{background:#c62828}.badge.skip{background:#78909c}
+      header .skip{color:#cfd6dc}.not-run{background:#f4f6f7;border:1px solid #dde2e6;padding:8px;border-radius:6px}
+      .not-run p{margin:0 0 6px}
       .figures{display:flex;gap:14px;flex-wrap:wrap;margin:8px 0}
       .figure{border:1px solid #e3e7ea;border-radius:6px;padding:8px 12px;min-width:120px}
       .figure b{display:block;font-size:18px}.figure span{color:#5f6b75;font-size:12px}

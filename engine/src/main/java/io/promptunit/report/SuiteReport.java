@@ -10,14 +10,18 @@ import io.promptunit.eval.ExampleResult;
 import io.promptunit.model.Spend;
 import io.promptunit.optimize.OptimizationResult;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * What one suite's run leaves for the report: one compact row per example (failures keep their
  * input, expected and actual output, cut to a readable length; passes keep only their id, split,
- * tags and latency, so a long suite stays small), the suite's model and spend, and its
- * optimizations. Rows arrive from the suite's worker threads; the class is thread-safe.
+ * tags and latency, so a long suite stays small) with the spend, per model ({@link ModelRun}: today
+ * one, so that several can be shown side by side), its optimizations, and whether it was broken
+ * ({@link #problem()}) or did not run ({@link #notRun()}). Rows arrive from the suite's worker
+ * threads; the class is thread-safe.
  */
 @API(status = INTERNAL, since = "0.1")
 public final class SuiteReport {
@@ -93,12 +97,53 @@ public final class SuiteReport {
   private final String promptPath;
   private final String examplesPath;
   private final double minPassRate;
-  private final List<Row> rows = new ArrayList<>();
+  /** The suite's runs keyed by model, in the order they started; today a suite runs with one model. */
+  private final Map<String, ModelRun> runs = new LinkedHashMap<>();
   private final List<OptimizationResult> optimizations = new ArrayList<>();
-  private String model = "";
-  private Spend spend = Spend.NONE;
   private String problem;
   private String shard;
+  private String notRun;
+
+  /**
+   * What one model did with the suite's examples: its rows and spend. A suite keeps one per model, so that a report
+   * can show several models side by side.
+   */
+  @API(status = INTERNAL, since = "0.1")
+  public static final class ModelRun {
+    private final String model;
+    private final List<Row> rows = new ArrayList<>();
+    private Spend spend = Spend.NONE;
+
+    ModelRun(String model) {
+      this.model = model;
+    }
+
+    /** The model's name; empty when the suite had none (it did not run). */
+    public String model() {
+      return model;
+    }
+
+    public synchronized List<Row> rows() {
+      return List.copyOf(rows);
+    }
+
+    public synchronized Spend spend() {
+      return spend;
+    }
+
+    /** Passed rows over rows that ran (aborted ones did not); 1.0 when none ran. */
+    public synchronized double passRate() {
+      return SuiteReport.passRate(rows);
+    }
+
+    synchronized void add(Row row) {
+      rows.add(row);
+    }
+
+    synchronized void spend(Spend spend) {
+      this.spend = spend;
+    }
+  }
 
   /**
    * @param name the suite's class name
@@ -121,20 +166,30 @@ public final class SuiteReport {
     this.minPassRate = minPassRate;
   }
 
+  /** Adds a row to the run of the suite's model (the one model named so far). */
   public synchronized void add(Row row) {
-    rows.add(row);
+    current().add(row);
   }
 
   public synchronized void add(OptimizationResult result) {
     optimizations.add(result);
   }
 
+  /** Names the suite's model: the rows that follow are its run's (rows added before it move with it). */
   public synchronized void model(String model) {
-    this.model = model;
+    ModelRun unnamed = runs.get("");
+    if (unnamed != null && !model.isEmpty()) {
+      runs.remove("");
+      ModelRun named = runs.computeIfAbsent(model, ModelRun::new);
+      unnamed.rows().forEach(named::add);
+      named.spend(named.spend().plus(unnamed.spend()));
+    } else {
+      runs.computeIfAbsent(model, ModelRun::new);
+    }
   }
 
   public synchronized void spend(Spend spend) {
-    this.spend = spend;
+    current().spend(spend);
   }
 
   /** A sharded run ({@code promptunit.shard}): which shard this is and how many examples it holds. */
@@ -146,9 +201,34 @@ public final class SuiteReport {
     return Optional.ofNullable(shard);
   }
 
-  /** The suite could not run at all (broken files, no model): why. */
+  /** The suite is broken and fails (its files, its declaration, its model's set-up): why. */
   public synchronized void problem(String problem) {
     this.problem = problem;
+  }
+
+  /** The suite did not run (no model): why, as several lines if need be. Not a failure. */
+  public synchronized void notRun(String why) {
+    this.notRun = why;
+  }
+
+  /** The suite's run with each model, in the order they started (today one). */
+  public synchronized List<ModelRun> runs() {
+    if (runs.isEmpty()) {
+      return List.of(new ModelRun(""));
+    }
+    return List.copyOf(runs.values());
+  }
+
+  /** The run rows go to: the last model named, or one without a model. */
+  private ModelRun current() {
+    if (runs.isEmpty()) {
+      runs.put("", new ModelRun(""));
+    }
+    ModelRun last = null;
+    for (ModelRun run : runs.values()) {
+      last = run;
+    }
+    return last;
   }
 
   public String name() {
@@ -171,29 +251,49 @@ public final class SuiteReport {
     return minPassRate;
   }
 
+  /** Every row of every model's run. */
   public synchronized List<Row> rows() {
-    return List.copyOf(rows);
+    List<Row> all = new ArrayList<>();
+    runs.values().forEach(run -> all.addAll(run.rows()));
+    return all;
   }
 
   public synchronized List<OptimizationResult> optimizations() {
     return List.copyOf(optimizations);
   }
 
+  /** The model of the suite's run ({@code ""} without one; the models joined by ", " when there are several). */
   public synchronized String model() {
-    return model;
+    return String.join(", ", runs.keySet());
   }
 
+  /** What every model's run of the suite spent. */
   public synchronized Spend spend() {
-    return spend;
+    return runs.values().stream().map(ModelRun::spend).reduce(Spend.NONE, Spend::plus);
   }
 
   public synchronized Optional<String> problem() {
     return Optional.ofNullable(problem);
   }
 
+  /**
+   * Why the suite did not run, when it did not: the reason given, else (no example ran, and it is not broken) the
+   * reason its examples were not run.
+   */
+  public synchronized Optional<String> notRun() {
+    if (notRun != null) {
+      return Optional.of(notRun);
+    }
+    List<Row> rows = rows();
+    if (problem != null || rows.isEmpty() || rows.stream().anyMatch(r -> !r.status().equals("aborted"))) {
+      return Optional.empty();
+    }
+    return Optional.of(rows.get(0).reason().isEmpty() ? "no example ran" : rows.get(0).reason());
+  }
+
   /** Passed rows over rows that ran (aborted ones did not); 1.0 when none ran. */
   public synchronized double passRate() {
-    return passRate(rows);
+    return passRate(rows());
   }
 
   static double passRate(List<Row> rows) {
@@ -203,10 +303,10 @@ public final class SuiteReport {
 
   /** Whether the suite's examples meet its bar (every example, or its minPassRate). */
   public synchronized boolean passes() {
-    if (problem != null) {
+    if (problem != null || notRun != null) {
       return false;
     }
-    boolean ran = rows.stream().anyMatch(r -> !r.status().equals("aborted"));
+    boolean ran = rows().stream().anyMatch(r -> !r.status().equals("aborted"));
     return ran && passRate() + 1e-9 >= minPassRate;
   }
 
@@ -232,7 +332,8 @@ public final class SuiteReport {
   public synchronized String perSplit() {
     StringBuilder text = new StringBuilder();
     for (String split : List.of("train", "dev", "test")) {
-      List<Row> ofSplit = rows.stream().filter(r -> r.split().equals(split) && !r.status().equals("aborted")).toList();
+      List<Row> ofSplit = rows().stream()
+          .filter(r -> r.split().equals(split) && !r.status().equals("aborted")).toList();
       if (!ofSplit.isEmpty()) {
         text.append(text.length() == 0 ? "; " : ", ").append(split).append(' ')
             .append(OptimizationReport.pct(ofSplit.stream().filter(Row::passed).count() / (double) ofSplit.size()));
@@ -246,7 +347,7 @@ public final class SuiteReport {
    * more.
    */
   public synchronized List<String> failureLines() {
-    List<Row> failing = rows.stream().filter(r -> !r.passed() && !r.status().equals("aborted")).toList();
+    List<Row> failing = rows().stream().filter(r -> !r.passed() && !r.status().equals("aborted")).toList();
     List<String> lines = new ArrayList<>();
     for (Row row : failing.subList(0, Math.min(failing.size(), MAX_FAILURES_SHOWN))) {
       lines.add("  " + (row.status().equals("tolerated") ? "~ " : "✘ ") + row.failureSummary()

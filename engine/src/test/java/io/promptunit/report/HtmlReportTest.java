@@ -7,6 +7,7 @@ import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import io.promptunit.fixtures.optimize.TicketsSuite;
+import io.promptunit.fixtures.valid.ConfiguredModelSuite;
 import io.promptunit.fixtures.valid.RouterSuite;
 import io.promptunit.testing.Models;
 import io.promptunit.testing.ScriptedChatModel;
@@ -129,6 +130,61 @@ class HtmlReportTest {
     // an unpriced model: one warning per run naming the key to set, however many suites and calls use it
     assertThat(printed.split("warning: no price is known for model TicketsSuite.model\\(\\)", -1)).hasSize(2);
     assertThat(printed).contains("set promptunit.price.TicketsSuite.model()=<input>,<output>");
+  }
+
+  @Test
+  void aSuiteThatDidNotRunSaysSoOnceWithWhyAndShowsNoFailureNorRates() throws IOException {
+    Map<String, String> settings = Map.of("promptunit.output-dir", output.toString(), "promptunit.model", "",
+        "promptunit.embedded", "false", "promptunit.progress-seconds", "0");
+    EngineTestKit.engine("promptunit").selectors(selectClass(ConfiguredModelSuite.class))
+        .configurationParameters(settings).execute();
+    Document html = Jsoup.parse(Files.readString(output.resolve("report.html")));
+
+    Element suite = html.selectFirst("section.suite[data-suite=" + ConfiguredModelSuite.class.getName() + "]");
+    assertThat(suite.selectFirst("h2").text()).isEqualTo("NOT RUN ConfiguredModelSuite");
+    assertThat(html.select(".badge.bad, .bad")).as("nothing is drawn as a failure").isEmpty();
+    assertThat(suite.select(".pass-rate, .bar, table.breakdown, tr.example, tr.detail")).isEmpty();
+    assertThat(suite.selectFirst(".not-run p").text()).isEqualTo("5 examples were not run.");
+    assertThat(suite.selectFirst(".not-run pre.why").wholeText()).as("its lines kept")
+        .startsWith("No model configured, so the examples were not run.").contains("\n");
+    assertThat(html.body().text().split("No model configured", -1)).as("why, said once").hasSize(2);
+    assertThat(html.selectFirst("header nav a").text()).isEqualTo("ConfiguredModelSuite not run");
+    assertThat(html.selectFirst("header nav a").hasClass("skip")).isTrue();
+    assertThat(html.selectFirst("#suites-passing").text()).isEqualTo("no suite ran (1 not run)");
+    assertThat(html.selectFirst(".summary").text()).contains("0 examples ran, 0 failing, 5 not run");
+  }
+
+  @Test
+  void suitesNotRunForTheSameReasonGiveItInFullOnce() {
+    List<SuiteReport> suites = List.of(new SuiteReport("com.acme.ATest", "a.prompt", "a.jsonl", 1.0),
+        new SuiteReport("com.acme.BTest", "b.prompt", "b.jsonl", 1.0));
+    suites.forEach(suite -> suite.notRun("No model configured, so the examples were not run. Configure one of:\n  x"));
+
+    Document html = Jsoup.parse(HtmlReport.render(suites, io.promptunit.model.Spend.NONE,
+        java.time.ZonedDateTime.now()));
+
+    assertThat(html.select(".not-run pre.why")).hasSize(1);
+    Element second = html.selectFirst("section.suite[data-suite=com.acme.BTest] .not-run .why");
+    assertThat(second.text())
+        .isEqualTo("No model configured, so the examples were not run. The details are under ATest.");
+    assertThat(second.selectFirst("a").attr("href")).isEqualTo("#suite-com-acme-ATest");
+  }
+
+  @Test
+  void eachModelsRunOfASuiteIsItsOwnPartOfTheSuitesSection() {
+    SuiteReport suite = new SuiteReport("com.acme.XTest", "prompts/x.prompt", "prompts/x.jsonl", 1.0);
+    suite.model("openai:gpt-4o-mini");
+    suite.add(new SuiteReport.Row("x-1", "passed", "test", List.of(), "prompts/x.jsonl:1", 3, "", "", "", ""));
+    suite.add(new SuiteReport.Row("x-2", "failed", "test", List.of(), "prompts/x.jsonl:2", 3, "in", "a", "b", "why"));
+
+    Document html = Jsoup.parse(HtmlReport.render(List.of(suite), io.promptunit.model.Spend.NONE,
+        java.time.ZonedDateTime.now()));
+
+    assertThat(suite.runs()).extracting(SuiteReport.ModelRun::model).containsExactly("openai:gpt-4o-mini");
+    Element run = html.selectFirst("section.suite div.runs > div.run[data-model=openai:gpt-4o-mini]");
+    assertThat(run.selectFirst(".model").text()).isEqualTo("model openai:gpt-4o-mini");
+    assertThat(run.selectFirst(".pass-rate").text()).isEqualTo("50.0%");
+    assertThat(html.select("section.suite div.run-examples[data-model=openai:gpt-4o-mini] tr.example")).hasSize(2);
   }
 
   @Test

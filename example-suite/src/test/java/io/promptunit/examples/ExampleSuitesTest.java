@@ -19,13 +19,18 @@ import io.promptunit.model.RetryPolicy;
 import io.promptunit.model.ModelClient;
 import io.promptunit.suite.Suite;
 import io.promptunit.suite.SuiteLoader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
-import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 /**
  * Keeps the example suites honest without a model: their files load, every split is used, and an
@@ -75,12 +80,35 @@ class ExampleSuitesTest {
     // every example, plus one test standing for the priority suite's optimization ("optimize (PROTEGI): not run")
     long examples = suites().mapToLong(anchor -> SuiteLoader.load(anchor).examples().size()).sum() + 1;
 
-    EngineTestKit.engine("promptunit")
-        .selectors(selectPackage("io.promptunit.examples"))
-        .configurationParameter("promptunit.model", "")
-        .configurationParameter("promptunit.embedded", "false")
-        .execute()
-        .testEvents()
-        .assertStatistics(stats -> stats.started(examples).aborted(examples));
+    runWithoutAModel().testEvents().assertStatistics(stats -> stats.started(examples).aborted(examples));
+  }
+
+  @Test
+  void theRunWithoutAModelLeavesTheMainRunsReportAndConsoleAlone() throws IOException {
+    byte[] before = Files.exists(NestedRun.MAIN_REPORT) ? Files.readAllBytes(NestedRun.MAIN_REPORT) : null;
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(console, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(console, true, StandardCharsets.UTF_8));
+    try {
+      runWithoutAModel();
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+
+    assertThat(console.toString(StandardCharsets.UTF_8)).as("the main run's console").doesNotContain("[PromptUnit]");
+    if (before == null) {
+      assertThat(NestedRun.MAIN_REPORT).doesNotExist();
+    } else {
+      assertThat(Files.readAllBytes(NestedRun.MAIN_REPORT)).as("the main run's report").isEqualTo(before);
+    }
+  }
+
+  /** The example suites run with no model, as a test of what that looks like (not the main run's result). */
+  private static EngineExecutionResults runWithoutAModel() {
+    return NestedRun.of().execute("promptunit", Map.of("promptunit.model", "", "promptunit.embedded", "false"),
+        selectPackage("io.promptunit.examples"));
   }
 }

@@ -7,11 +7,11 @@ import io.promptunit.suite.SuiteLoader;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.platform.testkit.engine.EngineTestKit;
 
 /**
  * Runs the Jupiter example classes through Jupiter's own engine: from their committed cassettes
- * without any model call, and against the scripted model with the cassette off.
+ * without any model call, and against the scripted model with the cassette off. These are nested
+ * runs ({@link NestedRun}): their console lines and reports stay out of the module's own.
  */
 class JupiterExamplesReplayTest {
 
@@ -26,9 +26,8 @@ class JupiterExamplesReplayTest {
 
   @Test
   void theReplyDraftsAreJudgedByMeaningFromTheirCassetteWithoutAModelCall() {
-    EngineTestKit.engine("junit-jupiter").selectors(selectClass(ReplyDraftJupiterTest.class))
-        .configurationParameters(Map.of("promptunit.cache", "replay"))
-        .execute()
+    NestedRun.of().execute("junit-jupiter", Map.of("promptunit.cache", "replay"),
+            selectClass(ReplyDraftJupiterTest.class))
         .testEvents().assertStatistics(stats -> stats.started(2).succeeded(2));
 
     assertThat(ReplyDeskModel.CALLS).hasValue(0);
@@ -36,9 +35,8 @@ class JupiterExamplesReplayTest {
 
   @Test
   void theCommittedCassetteAnswersEverythingWithoutAModelCall() {
-    EngineTestKit.engine("junit-jupiter").selectors(selectClass(SupportRouterJupiterTest.class))
-        .configurationParameters(Map.of("promptunit.cache", "replay"))
-        .execute()
+    NestedRun.of().execute("junit-jupiter", Map.of("promptunit.cache", "replay"),
+            selectClass(SupportRouterJupiterTest.class))
         .testEvents().assertStatistics(stats -> stats.started(TESTS).succeeded(TESTS));
 
     assertThat(SupportDeskModel.CALLS).hasValue(0);
@@ -46,9 +44,8 @@ class JupiterExamplesReplayTest {
 
   @Test
   void withTheCassetteOffTheScriptedModelAnswersEveryExampleConcurrently() {
-    EngineTestKit.engine("junit-jupiter").selectors(selectClass(SupportRouterJupiterTest.class))
-        .configurationParameters(Map.of("promptunit.cache", "off", "promptunit.concurrency", "4"))
-        .execute()
+    NestedRun.of().execute("junit-jupiter", Map.of("promptunit.cache", "off", "promptunit.concurrency", "4"),
+            selectClass(SupportRouterJupiterTest.class))
         .testEvents().assertStatistics(stats -> stats.started(TESTS).succeeded(TESTS));
 
     assertThat(SupportDeskModel.CALLS).hasValue(44);
