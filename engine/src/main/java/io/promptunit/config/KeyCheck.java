@@ -6,6 +6,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -75,10 +76,10 @@ final class KeyCheck {
     if (known) {
       return Optional.empty();
     }
-    Optional<String> closest = candidates.stream()
-        .min((a, b) -> Integer.compare(distance(folded, Configuration.environmentName(a)), distance(folded,
-            Configuration.environmentName(b))))
-        .filter(c -> distance(folded, Configuration.environmentName(c)) <= tolerance(name));
+    Map<String, String> keyOfVariable = new LinkedHashMap<>();
+    candidates.forEach(key -> keyOfVariable.putIfAbsent(Configuration.environmentName(key), key));
+    Optional<String> closest =
+        EditDistance.closest(folded, keyOfVariable.keySet(), tolerance(name)).map(keyOfVariable::get);
     return Optional.of(new ConfigurationProblem(name, (closest.isPresent() ? "Unknown environment variable "
         : "Ignored environment variable ")
         + name + lookAlikeNote(name)
@@ -115,7 +116,7 @@ final class KeyCheck {
     String[] parts = folded.split("[._-]", 2);
     String first = parts[0];
     boolean lookAlike = !written.chars().allMatch(c -> c < 128) && first.equals(PREFIX);
-    return parts.length == 2 && (distance(first, PREFIX) <= 1 || lookAlike);
+    return parts.length == 2 && (EditDistance.between(first, PREFIX) <= 1 || lookAlike);
   }
 
   private boolean isKnown(String key) {
@@ -123,17 +124,9 @@ final class KeyCheck {
   }
 
   private Optional<String> closest(String folded) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String candidate : candidates) {
-      int d = distance(folded, candidate);
-      if (d < bestDistance) {
-        best = candidate;
-        bestDistance = d;
-      }
-    }
-    return bestDistance <= tolerance(folded) ? Optional.ofNullable(best) : Optional.empty();
+    return EditDistance.closest(folded, candidates, tolerance(folded));
   }
+
 
   /**
    * How many edits a key may be from a valid one and still be taken for it: one per four letters
@@ -168,24 +161,4 @@ final class KeyCheck {
     return folded.toString();
   }
 
-  /** Optimal string alignment distance: insertions, deletions, substitutions and transpositions of neighbours. */
-  static int distance(String a, String b) {
-    int[][] d = new int[a.length() + 1][b.length() + 1];
-    for (int i = 0; i <= a.length(); i++) {
-      d[i][0] = i;
-    }
-    for (int j = 0; j <= b.length(); j++) {
-      d[0][j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-      }
-    }
-    return d[a.length()][b.length()];
-  }
 }

@@ -18,6 +18,7 @@ import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.TestDescriptor;
 import org.junit.platform.engine.UniqueId;
 import io.promptunit.config.Configuration;
+import io.promptunit.config.EditDistance;
 import io.promptunit.config.Shard;
 import io.promptunit.suite.Resource;
 import io.promptunit.suite.SuiteLoader;
@@ -132,38 +133,11 @@ final class SuiteResolver implements SelectorResolver {
 
   /** {@code "; did you mean \"login-loop\"?"} for the id one edit per four letters from {@code id}, else ".". */
   private static String closestId(String id, List<String> ids) {
-    String closest = null;
-    int best = Math.max(1, id.length() / 4) + 1;
-    for (String candidate : ids) {
-      int distance = distance(id, candidate);
-      if (distance < best) {
-        best = distance;
-        closest = candidate;
-      }
-    }
-    return closest == null ? "." : "; did you mean \"" + closest + "\"?";
+    return EditDistance.closest(id, ids, Math.max(1, id.length() / 4))
+        .map(c -> "; did you mean \"" + c + "\"?").orElse(".");
   }
 
-  /** Optimal string alignment distance: insertions, deletions, substitutions and transpositions of neighbours. */
-  private static int distance(String a, String b) {
-    int[][] d = new int[a.length() + 1][b.length() + 1];
-    for (int i = 0; i <= a.length(); i++) {
-      d[i][0] = i;
-    }
-    for (int j = 0; j <= b.length(); j++) {
-      d[0][j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-      }
-    }
-    return d[a.length()][b.length()];
-  }
+
 
   /**
    * Surefire's {@code -Dtest} naming {@code suite} (its class part without wildcards) with an id pattern that matches
