@@ -59,7 +59,6 @@ public final class PromptUnit implements AutoCloseable {
 
   private final Configuration configuration;
   private final ModelResolver resolver;
-  private final RetryPolicy retries;
   private final PriceTable prices;
   private final ModelChoice models;
   /** Models this run has warned about, so that each is warned about once. */
@@ -70,9 +69,8 @@ public final class PromptUnit implements AutoCloseable {
   private PromptUnit(Configuration configuration) {
     this.configuration = configuration;
     this.resolver = new ModelResolver(configuration);
-    this.retries = RetryPolicy.from(configuration);
     this.prices = new PriceTable(configuration);
-    this.models = new ModelChoice(resolver, configuration, retries);
+    this.models = new ModelChoice(resolver, configuration, RetryPolicy.from(configuration));
   }
 
   /**
@@ -134,18 +132,9 @@ public final class PromptUnit implements AutoCloseable {
     return prices;
   }
 
-  /** The run's model resolver (models are built once per run and closed with it). */
-  public ModelResolver resolver() {
-    return resolver;
-  }
-
   /** The models a suite is scored and judged by. */
   public ModelChoice models() {
     return models;
-  }
-
-  public RetryPolicy retries() {
-    return retries;
   }
 
   /**
@@ -401,7 +390,7 @@ public final class PromptUnit implements AutoCloseable {
   }
 
   /** {@code <promptunit.cache-dir>/<suite name>.jsonl}. */
-  public Path cassettePath(Suite suite) {
+  private Path cassettePath(Suite suite) {
     return configuration.cacheDir().resolve(suite.name() + ".jsonl");
   }
 

@@ -53,11 +53,6 @@ public final class BatchFill {
 
   private BatchFill() {}
 
-  /** Whether {@code promptunit.batch} is on. */
-  public static boolean enabled(Configuration settings) {
-    return settings.batch();
-  }
-
   /**
    * Fills {@code session}'s cassette with the answers its run of {@code examples} needs.
    *
