@@ -436,9 +436,13 @@ public final class HtmlReport {
     plotAxes(svg, series.size());
     String[] names = {"train", result.splits().selectionName(), "held-out"};
     String[] classes = {"train", "selection", "heldout"};
+    boolean dashed = false;
     for (int s = 0; s < 3; s++) {
-      plotLine(svg, series, s, names[s], classes[s]);
+      dashed |= plotLine(svg, series, s, names[s], classes[s]);
       plotLegend(svg, s, names[s], classes[s]);
+    }
+    if (dashed) {
+      plotDashNote(svg);
     }
     return svg.append("</svg>\n").toString();
   }
@@ -458,9 +462,16 @@ public final class HtmlReport {
     List<double[]> series = new ArrayList<>();
     History.Scores original = result.originalScores();
     series.add(new double[] {nan(original.train()), nan(original.selection()), nan(original.heldOut())});
-    for (History.Round round : result.history().rounds()) {
+    List<History.Round> rounds = result.history().rounds();
+    for (History.Round round : rounds) {
       series.add(new double[] {
           round.bestTrain().orElse(Double.NaN), round.bestSelection(), round.bestHeldOut().orElse(Double.NaN)});
+    }
+    // the full train score of the best prompt is measured after the last round: it belongs to that round's point
+    if (!rounds.isEmpty() && rounds.get(rounds.size() - 1).bestId().equals(result.best().id())) {
+      double[] last = series.get(series.size() - 1);
+      last[0] = Double.isNaN(last[0]) ? nan(result.bestScores().train()) : last[0];
+      last[2] = Double.isNaN(last[2]) ? nan(result.bestScores().heldOut()) : last[2];
     }
     return series;
   }
@@ -483,30 +494,46 @@ public final class HtmlReport {
         PLOT_LEFT + PLOT_INNER_WIDTH / 2, PLOT_HEIGHT - 2));
   }
 
-  /** The line of score {@code s} with a dot per known value; the line breaks where a value is unknown. */
-  private static void plotLine(StringBuilder svg, List<double[]> series, int s, String name, String kind) {
+  /**
+   * The line of score {@code s} with a dot per measured value: consecutive measurements are joined by a solid line,
+   * measurements with unmeasured rounds between them by a dashed one (a strategy that scores train only at the start
+   * and the end draws two dots and a dashed line, not one lonely dot). Returns whether a dashed part was drawn.
+   */
+  private static boolean plotLine(StringBuilder svg, List<double[]> series, int s, String name, String kind) {
     int n = series.size();
-    StringBuilder path = new StringBuilder();
+    StringBuilder solid = new StringBuilder();
+    StringBuilder dashed = new StringBuilder();
     StringBuilder dots = new StringBuilder();
-    boolean pen = false;
+    int previous = -1;
     for (int i = 0; i < n; i++) {
       double value = series.get(i)[s];
       if (Double.isNaN(value)) {
-        pen = false;
         continue;
       }
-      double x = plotX(i, n);
-      double y = PLOT_TOP + PLOT_INNER_HEIGHT * (1 - value);
-      path.append(pen ? " L" : " M").append(String.format(Locale.ROOT, "%.1f %.1f", x, y));
-      pen = true;
+      if (previous >= 0) {
+        String segment = String.format(Locale.ROOT, " M%.1f %.1f L%.1f %.1f", plotX(previous, n),
+            plotY(series.get(previous)[s]), plotX(i, n), plotY(value));
+        (i == previous + 1 ? solid : dashed).append(segment);
+      }
+      previous = i;
       dots.append(String.format(Locale.ROOT,
           "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" class=\"%s\"><title>%s round %s: %s</title></circle>",
-          x, y, kind, name, i == 0 ? "original" : String.valueOf(i), pct(value)));
+          plotX(i, n), plotY(value), kind, name, i == 0 ? "original" : String.valueOf(i), pct(value)));
     }
+    appendPath(svg, solid, "line " + kind);
+    appendPath(svg, dashed, "line " + kind + " unmeasured");
+    svg.append(dots);
+    return dashed.length() > 0;
+  }
+
+  private static void appendPath(StringBuilder svg, StringBuilder path, String classes) {
     if (path.length() > 0) {
-      svg.append("<path d=\"").append(path.toString().strip()).append("\" class=\"line ").append(kind).append("\"/>")
-          .append(dots);
+      svg.append("<path d=\"").append(path.toString().strip()).append("\" class=\"").append(classes).append("\"/>");
     }
+  }
+
+  private static double plotY(double value) {
+    return PLOT_TOP + PLOT_INNER_HEIGHT * (1 - value);
   }
 
   private static void plotLegend(StringBuilder svg, int s, String name, String kind) {
@@ -516,6 +543,17 @@ public final class HtmlReport {
             x + 14, legendY, x + 34, legendY, kind))
         .append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" class=\"legend\">%s</text>",
             x + 40, legendY + 4, esc(name)));
+  }
+
+  /** Under the legend, when a line is dashed somewhere: what the dashes mean. */
+  private static void plotDashNote(StringBuilder svg) {
+    double x = PLOT_LEFT + PLOT_INNER_WIDTH;
+    svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\""
+            + " class=\"line unmeasured key\"/>", x + 14, PLOT_TOP + 66.0, x + 34, PLOT_TOP + 66.0))
+        .append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" class=\"legend\">not measured</text>",
+            x + 40, PLOT_TOP + 70.0))
+        .append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" class=\"legend\">in between</text>",
+            x + 40, PLOT_TOP + 84.0));
   }
 
   /** Where round {@code i} of {@code n} sits: one round in the middle, several spread over the width. */
@@ -614,6 +652,7 @@ public final class HtmlReport {
       svg .grid{stroke:#edf0f2}svg .axis,svg .legend{font-size:11px;fill:#5f6b75}svg .line{fill:none;stroke-width:2.5}
       svg .line.train{stroke:#1565c0}svg .line.selection{stroke:#ef6c00}svg .line.heldout{stroke:#2e7d32}
       svg circle.train{fill:#1565c0}svg circle.selection{fill:#ef6c00}svg circle.heldout{fill:#2e7d32}
+      svg .line.unmeasured{stroke-dasharray:4 4}svg .line.key{stroke:#777}
       tr.best td{background:#eef7ee}details summary{cursor:pointer}
       pre.prompt{background:#f6f7f9;padding:6px;margin-top:4px}
       """;
