@@ -77,22 +77,32 @@ public final class HtmlReport {
   /** How many suites pass of those that ran, how many did not run, and the examples that ran and failed. */
   private static void summary(StringBuilder html, List<SuiteReport> suites) {
     long notRun = suites.stream().filter(s -> s.notRun().isPresent()).count();
-    long ran = suites.size() - notRun;
+    long undecided = suites.stream().filter(s -> outcome(s).equals("info")).count();
+    long ran = suites.size() - notRun - undecided;
     long passing = suites.stream().filter(SuiteReport::passes).count();
     List<SuiteReport.Row> rows = suites.stream().flatMap(s -> s.rows().stream()).toList();
     long aborted = rows.stream().filter(r -> r.status().equals("aborted")).count();
     long failing = rows.stream().filter(r -> r.status().equals("failed") || r.status().equals("error")).count();
-    html.append("<span class=\"").append(ran == 0 ? "skip" : passing == ran ? "ok" : "bad")
+    String undecidedText = undecided + (undecided == 1 ? " evaluation" : " evaluations")
+        + " without a verdict (the caller's assertions decide)";
+    html.append("<span class=\"").append(ran == 0 ? (undecided == 0 ? "skip" : "info") : passing == ran ? "ok" : "bad")
         .append("\" id=\"suites-passing\">")
-        .append(ran == 0 ? "no suite ran" : passing + " of " + ran + " suites pass")
+        .append(ran == 0 ? (undecided == 0 ? "no suite ran" : undecidedText) : passing + " of " + ran + " suites pass")
         .append(notRun == 0 ? "" : ran == 0 ? " (" + notRun + " not run)" : ", " + notRun + " not run")
+        .append(undecided == 0 || ran == 0 ? "" : ", " + undecidedText)
         .append("</span> · ").append(rows.size() - aborted).append(" examples ran, ").append(failing)
         .append(" failing").append(aborted == 0 ? "" : ", " + aborted + " not run");
   }
 
   /** {@code ok}, {@code bad} or {@code skip} (did not run): the suite's colour. */
   private static String outcome(SuiteReport suite) {
-    return suite.notRun().isPresent() ? "skip" : suite.passes() ? "ok" : "bad";
+    if (suite.notRun().isPresent()) {
+      return "skip";
+    }
+    if (suite.problem().isEmpty() && suite.verdict().isPresent() && suite.verdict().get().passed().isEmpty()) {
+      return "info";
+    }
+    return suite.passes() ? "ok" : "bad";
   }
 
   /** A suite's section; {@code whyFirstGiven}: the suite that first gave each reason for not running. */
@@ -104,6 +114,7 @@ public final class HtmlReport {
         .append(switch (outcome) {
           case "ok" -> "PASS";
           case "bad" -> "FAIL";
+          case "info" -> "EVALUATED";
           default -> "NOT RUN";
         }).append("</span> ")
         .append(esc(suite.simpleName())).append("</h2>\n<p class=\"meta\">").append(esc(suite.name()))
@@ -185,7 +196,8 @@ public final class HtmlReport {
     List<Long> latencies = rows.stream().filter(r -> !r.status().equals("aborted"))
         .map(SuiteReport.Row::latencyMillis).filter(ms -> ms != SuiteReport.Row.CACHED).sorted().toList();
     html.append("<div class=\"figures\"><div class=\"figure\"><b class=\"pass-rate\">").append(pct(run.passRate()))
-        .append("</b><span>pass rate (required ").append(pct(suite.minPassRate())).append(")</span></div>")
+        .append("</b><span>").append(suite.verdict().map(v -> "pass rate (" + esc(v.by()) + ")")
+            .orElse("pass rate (required " + pct(suite.minPassRate()) + ")")).append("</span></div>")
         .append("<div class=\"figure\"><b>").append(rows.stream().filter(SuiteReport.Row::passed).count())
         .append(" / ").append(rows.size()).append("</b><span>examples passed</span></div>")
         .append("<div class=\"figure\"><b>").append(esc(run.spend().describe()))
@@ -615,6 +627,7 @@ public final class HtmlReport {
       header nav a{display:inline-block;margin:2px 6px 2px 0;padding:2px 8px;border-radius:10px;
       color:#fff;text-decoration:none;font-size:12px}header nav a.ok{background:#2e7d32}
       header nav a.bad{background:#c62828}header nav a.skip{background:#78909c}
+      header nav a.info{background:#546e7a}.badge.info{background:#546e7a}header .info{color:#cfd6dc}
       .ok{color:#2e7d32}.bad{color:#c62828}header .ok{color:#8fd694}header .bad{color:#ff9a9a}
       main{padding:8px 28px 40px}
       section.suite{background:#fff;border:1px solid #dde2e6;border-radius:8px;padding:14px 20px;margin:18px 0}

@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.apiguardian.api.API;
 
 /**
@@ -77,8 +78,16 @@ public final class PromptEvaluator implements AutoCloseable {
   /** The Jupiter test running on this thread, set by {@link PromptUnitExtension}. */
   static final ThreadLocal<TestName> CURRENT_TEST = new ThreadLocal<>();
 
-  /** A Jupiter test: its method's name and its display name. */
-  record TestName(String method, String displayName) {
+  /** Which test (its unique id, or none) made each evaluation, to give the evaluation its test's verdict. */
+  private final java.util.Map<SuiteReport, Optional<String>> madeBy = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The outcomes of the class's tests, from {@link PromptUnitExtension}: passed, failed, or neither (aborted). */
+  private final List<TestOutcome> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** A finished Jupiter test of the anchor class. */
+  record TestOutcome(String uniqueId, TestName name, Optional<Boolean> passed) {}
+
+  /** A Jupiter test: its unique id, its method's name and its display name. */
+  record TestName(String uniqueId, String method, String displayName) {
 
     /**
      * {@code method()}, followed by the display name when it says more than the method's name
@@ -134,11 +143,44 @@ public final class PromptEvaluator implements AutoCloseable {
     return prompt(promptPath).examples(examplesPath).evaluate();
   }
 
+  /** Called by {@link PromptUnitExtension} when a test of the anchor class finished. */
+  void testFinished(TestOutcome outcome) {
+    outcomes.add(outcome);
+  }
+
+  /**
+   * An evaluation's verdict: in a Jupiter test, that test's outcome; made outside a test ({@code @BeforeAll}), the
+   * outcomes of the class's tests; in plain Java (no test outcomes known), none: the caller's assertions decide.
+   */
+  private SuiteReport.Verdict verdictOf(SuiteReport report) {
+    if (!abortWithoutModel) {
+      return new SuiteReport.Verdict(Optional.empty(), "no test verdict: the caller's assertions decide");
+    }
+    Optional<String> test = madeBy.getOrDefault(report, Optional.empty());
+    List<TestOutcome> relevant = outcomes.stream()
+        .filter(o -> test.isEmpty() || o.uniqueId().equals(test.get())).toList();
+    List<TestOutcome> failed = relevant.stream().filter(o -> o.passed().equals(Optional.of(false))).toList();
+    long decided = relevant.stream().filter(o -> o.passed().isPresent()).count();
+    if (decided == 0) {
+      return new SuiteReport.Verdict(Optional.empty(), relevant.isEmpty() ? "no test asserted on it"
+          : "its tests were aborted");
+    }
+    if (test.isPresent()) {
+      return new SuiteReport.Verdict(Optional.of(failed.isEmpty()), "decided by its test "
+          + relevant.get(0).name().describe() + ": " + (failed.isEmpty() ? "passed" : "failed"));
+    }
+    String failing = failed.stream().limit(5).map(o -> o.name().describe()).collect(Collectors.joining(", "))
+        + (failed.size() > 5 ? ", …" : "");
+    return new SuiteReport.Verdict(Optional.of(failed.isEmpty()), "decided by the " + decided + " tests of "
+        + anchor.getSimpleName() + ": " + (failed.isEmpty() ? "all passed" : failed.size() + " failed: " + failing));
+  }
+
   /** Frees the models this evaluator built; evaluating afterwards is an error. */
   @Override
   public void close() {
     closed = true;
     core.close();
+    reports.forEach(report -> report.verdict(verdictOf(report)));
     if (!reports.isEmpty() && core.configuration().report()) {
       Path file = core.configuration().outputDir().resolve("jupiter").resolve(anchor.getName() + ".html");
       Spend total = reports.stream().map(SuiteReport::spend).reduce(Spend.NONE, Spend::plus);
@@ -302,8 +344,9 @@ public final class PromptEvaluator implements AutoCloseable {
       Optional<String> shard = core.shardNote(suite);
       shard.ifPresent(report::shard);
       reports.add(report);
+      madeBy.put(report, Optional.ofNullable(CURRENT_TEST.get()).map(TestName::uniqueId));
       line(title + shard.map(note -> " (" + note + ")").orElse("") + ": " + evaluation);
-      report.failureLines().forEach(PromptEvaluator::line);
+      report.unmetLines().forEach(PromptEvaluator::line);
       core.unpricedWarnings(session).forEach(PromptEvaluator::line);
     }
 

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestWatcher;
+import java.util.Optional;
 
 /**
  * Injects a {@link PromptEvaluator} into test methods, constructors and lifecycle methods. There is
@@ -37,7 +39,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public final class PromptUnitExtension implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
-    ParameterResolver {
+    ParameterResolver, TestWatcher {
 
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(PromptUnitExtension.class);
@@ -50,8 +52,48 @@ public final class PromptUnitExtension implements BeforeAllCallback, BeforeEachC
   /** Evaluations made during a test are named, in the console and the report, by its method and display name. */
   @Override
   public void beforeEach(ExtensionContext context) {
-    context.getTestMethod().ifPresent(method ->
-        PromptEvaluator.CURRENT_TEST.set(new PromptEvaluator.TestName(method.getName(), context.getDisplayName())));
+    context.getTestMethod().ifPresent(method -> PromptEvaluator.CURRENT_TEST.set(testName(context)));
+  }
+
+  private static PromptEvaluator.TestName testName(ExtensionContext context) {
+    return new PromptEvaluator.TestName(context.getUniqueId(), context.getRequiredTestMethod().getName(),
+        context.getDisplayName());
+  }
+
+  /** The evaluations' verdicts are their tests' outcomes: each finished test is told to the class's evaluator. */
+  @Override
+  public void testSuccessful(ExtensionContext context) {
+    finished(context, Optional.of(true));
+  }
+
+  @Override
+  public void testFailed(ExtensionContext context, Throwable cause) {
+    finished(context, Optional.of(false));
+  }
+
+  @Override
+  public void testAborted(ExtensionContext context, Throwable cause) {
+    finished(context, Optional.empty());
+  }
+
+  private static void finished(ExtensionContext context, Optional<Boolean> passed) {
+    if (context.getTestMethod().isEmpty()) {
+      return;
+    }
+    ExtensionContext classContext = classContext(context);
+    PromptEvaluator evaluator = classContext.getStore(NAMESPACE).get(classContext.getRequiredTestClass(),
+        PromptEvaluator.class);
+    if (evaluator != null) {
+      evaluator.testFinished(new PromptEvaluator.TestOutcome(context.getUniqueId(), testName(context), passed));
+    }
+  }
+
+  private static ExtensionContext classContext(ExtensionContext context) {
+    ExtensionContext classContext = context;
+    while (classContext.getTestMethod().isPresent() && classContext.getParent().isPresent()) {
+      classContext = classContext.getParent().get();
+    }
+    return classContext;
   }
 
   @Override
@@ -70,10 +112,7 @@ public final class PromptUnitExtension implements BeforeAllCallback, BeforeEachC
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
     // registered on a field or a method, the extension is asked for parameters without beforeAll
     SupportedJUnit.requireJupiter();
-    ExtensionContext classContext = context;
-    while (classContext.getTestMethod().isPresent() && classContext.getParent().isPresent()) {
-      classContext = classContext.getParent().get();
-    }
+    ExtensionContext classContext = classContext(context);
     Class<?> testClass = classContext.getRequiredTestClass();
     ExtensionContext owner = classContext;
     Configuration settings = Configuration.fromLauncher(owner::getConfigurationParameter,

@@ -253,6 +253,41 @@ class JupiterEngineTest {
   }
 
   @Test
+  void anEvaluationsVerdictIsItsTestsAndItsUnmetExamplesAreNotPrintedAsFailures(@TempDir Path output)
+      throws Exception {
+    RouterModel.install(true, "reset my password");
+    java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream out = System.out;
+    System.setOut(new java.io.PrintStream(console, true, java.nio.charset.StandardCharsets.UTF_8));
+    EngineExecutionResults results;
+    try {
+      results = run(Map.of("promptunit.output-dir", output.toString()),
+          selectMethod(RouterFixture.class, "theRouterPromptPassesTheTestSplit", PromptEvaluator.class.getName()));
+      run(Map.of("promptunit.output-dir", output.resolve("two").toString()),
+          selectMethod(RouterFixture.class, "twoEvaluations", PromptEvaluator.class.getName()));
+    } finally {
+      System.setOut(out);
+    }
+    assertThat(results.testEvents().failed().count()).as("the test asserting 90% on the test split").isOne();
+
+    org.jsoup.nodes.Document failing = org.jsoup.Jsoup.parse(
+        output.resolve("jupiter").resolve(RouterFixture.class.getName() + ".html").toFile());
+    assertThat(failing.selectFirst("section.suite h2 .badge").text()).isEqualTo("FAIL");
+    assertThat(failing.selectFirst(".figure:has(.pass-rate) span").text())
+        .isEqualTo("pass rate (decided by its test theRouterPromptPassesTheTestSplit(): failed)");
+    // the same failing example, in a test that asserts nothing about it: the report follows the test, not a bar
+    org.jsoup.nodes.Document passing = org.jsoup.Jsoup.parse(
+        output.resolve("two").resolve("jupiter").resolve(RouterFixture.class.getName() + ".html").toFile());
+    assertThat(passing.select("section.suite h2 .badge").eachText()).containsExactly("PASS", "PASS");
+    assertThat(passing.selectFirst("#suites-passing").text()).isEqualTo("2 of 2 suites pass");
+    assertThat(passing.select("tr.example.failed").text()).contains("password-reset");
+
+    String printed = console.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(printed).contains("[PromptUnit]   1 example does not meet its checks; the test's assertions decide"
+        + " whether that fails it:", "[PromptUnit]   · password-reset").doesNotContain("✘");
+  }
+
+  @Test
   void aShardedEvaluationSaysWhichShardRanAndHowManyExamplesItHolds(@TempDir Path output) throws Exception {
     RouterModel.install(true);
     java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
