@@ -383,8 +383,8 @@ public final class SuiteReport {
     List<String> lines = failureLines("· ");
     if (!lines.isEmpty()) {
       long unmet = rows().stream().filter(r -> !r.passed() && !r.status().equals("aborted")).count();
-      lines.add(0, "  " + unmet + (unmet == 1 ? " example does" : " examples do") + " not meet its checks; the"
-          + " test's assertions decide whether that fails it:");
+      lines.add(0, "  " + unmet + (unmet == 1 ? " example does not meet its checks" : " examples do not meet their"
+          + " checks") + "; the test's assertions decide whether that fails it:");
     }
     return lines;
   }
