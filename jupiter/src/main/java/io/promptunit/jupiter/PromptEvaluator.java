@@ -99,10 +99,14 @@ public final class PromptEvaluator implements AutoCloseable {
     }
   }
 
-  private PromptEvaluator(Class<?> anchor, Configuration configuration, boolean abortWithoutModel) {
+  /** Whether closing this evaluator closes its core (not when the core is the test run's, shared by its classes). */
+  private final boolean ownsCore;
+
+  private PromptEvaluator(Class<?> anchor, PromptUnit core, boolean abortWithoutModel, boolean ownsCore) {
     this.anchor = anchor;
-    this.core = PromptUnit.start(configuration);
+    this.core = core;
     this.abortWithoutModel = abortWithoutModel;
+    this.ownsCore = ownsCore;
   }
 
   /**
@@ -115,11 +119,12 @@ public final class PromptEvaluator implements AutoCloseable {
   }
 
   /**
-   * In a Jupiter test: JUnit's configuration, and no model configured means the test is skipped (like the engine's
+   * In a Jupiter test: the test run's core (JUnit's configuration, read and checked once per run, its models built
+   * once and its warnings given once), and no model configured means the test is skipped (like the engine's
    * examples).
    */
-  static PromptEvaluator forJupiter(Class<?> testClass, Configuration settings) {
-    return new PromptEvaluator(testClass, settings, true);
+  static PromptEvaluator forJupiter(Class<?> testClass, PromptUnit core) {
+    return new PromptEvaluator(testClass, core, true, false);
   }
 
   /** The anchor class. */
@@ -179,7 +184,9 @@ public final class PromptEvaluator implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    core.close();
+    if (ownsCore) {
+      core.close();
+    }
     reports.forEach(report -> report.verdict(verdictOf(report)));
     if (!reports.isEmpty() && core.configuration().report()) {
       Path file = core.configuration().outputDir().resolve("jupiter").resolve(anchor.getName() + ".html");
@@ -451,7 +458,8 @@ public final class PromptEvaluator implements AutoCloseable {
     public PromptEvaluator build() {
       ClassLoader loader = anchor.getClassLoader() != null ? anchor.getClassLoader()
           : ClassLoader.getSystemClassLoader();
-      return new PromptEvaluator(anchor, settings != null ? settings : Configuration.forClassPath(loader), false);
+      return new PromptEvaluator(anchor, PromptUnit.start(settings != null ? settings
+          : Configuration.forClassPath(loader)), false, true);
     }
   }
 }

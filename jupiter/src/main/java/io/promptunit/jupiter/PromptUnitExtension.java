@@ -4,6 +4,7 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import io.promptunit.config.Configuration;
 import org.apiguardian.api.API;
+import io.promptunit.core.PromptUnit;
 import io.promptunit.core.SupportedJUnit;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -19,7 +20,8 @@ import java.util.Optional;
  * one per test class: the class is its anchor (its {@code @ModelFactory} method, {@code @Expect...}
  * annotations and cassette {@code src/test/cassettes/<test class>.jsonl}), its settings are JUnit's
  * configuration ({@code -D} options, {@code junit-platform.properties}) and then the environment, as
- * for {@code @PromptTest}. It is closed with the class's extension context.
+ * for {@code @PromptTest}, read once per test run: the classes' evaluators share one core (its models, its
+ * once-per-run warnings), closed when the run ends. An evaluator is closed with its class's extension context.
  *
  * <p>It needs JUnit 5.13 or newer: on an older one the test class fails before its first test, with
  * one message that names the JUnit found and how to update it.
@@ -115,9 +117,12 @@ public final class PromptUnitExtension implements BeforeAllCallback, BeforeEachC
     ExtensionContext classContext = classContext(context);
     Class<?> testClass = classContext.getRequiredTestClass();
     ExtensionContext owner = classContext;
-    Configuration settings = Configuration.fromLauncher(owner::getConfigurationParameter,
-        testClass.getClassLoader() != null ? testClass.getClassLoader() : ClassLoader.getSystemClassLoader());
+    // one core for the whole test run, closed (models freed, unpriced models warned about) when the run ends
+    PromptUnit core = owner.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(PromptUnit.class,
+        type -> PromptUnit.start(Configuration.fromLauncher(owner::getConfigurationParameter,
+            testClass.getClassLoader() != null ? testClass.getClassLoader() : ClassLoader.getSystemClassLoader())),
+        PromptUnit.class);
     return classContext.getStore(NAMESPACE)
-        .getOrComputeIfAbsent(testClass, type -> PromptEvaluator.forJupiter(type, settings), PromptEvaluator.class);
+        .getOrComputeIfAbsent(testClass, type -> PromptEvaluator.forJupiter(type, core), PromptEvaluator.class);
   }
 }

@@ -13,6 +13,7 @@ import static org.junit.platform.testkit.engine.EventConditions.test;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
 import io.promptunit.jupiter.fixtures.NoModelFixture;
+import io.promptunit.jupiter.fixtures.SecondNoModelFixture;
 import io.promptunit.jupiter.fixtures.RouterFixture;
 import io.promptunit.jupiter.fixtures.RouterModel;
 import java.nio.file.Files;
@@ -43,7 +44,7 @@ class JupiterEngineTest {
     RouterFixture.EVALUATIONS.clear();
   }
 
-  private EngineExecutionResults run(Map<String, String> overrides, DiscoverySelector selector) {
+  private EngineExecutionResults run(Map<String, String> overrides, DiscoverySelector... selector) {
     Map<String, String> settings = new HashMap<>();
     settings.put("promptunit.cache-dir", cassettes.toString());
     settings.put("promptunit.concurrency", "4");
@@ -323,6 +324,43 @@ class JupiterEngineTest {
     assertThatThrownBy(() -> NoModelFixture.injected.evaluate("prompts/router.prompt", "prompts/router.jsonl"))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("is closed (its test class has finished)");
+  }
+
+  @Test
+  void theClassesOfOneRunShareOneCoreSoARunWideWarningIsGivenOnce() throws Exception {
+    // a stand-in for an OpenAI-compatible server that always answers "billing" (3 of the 6 examples)
+    com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 16);
+    byte[] answer = ("{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":0,\"model\":\"router\",\"choices\":"
+        + "[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"billing\"},\"finish_reason\":\"stop\"}],"
+        + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1,\"total_tokens\":6}}")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    server.createContext("/v1/chat/completions", exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, answer.length);
+      exchange.getResponseBody().write(answer);
+      exchange.close();
+    });
+    server.start();
+    java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream out = System.out;
+    System.setOut(new java.io.PrintStream(console, true, java.nio.charset.StandardCharsets.UTF_8));
+    EngineExecutionResults results;
+    try {
+      results = run(Map.of("promptunit.model", "openai:router", "promptunit.openai.base-url",
+          "http://127.0.0.1:" + server.getAddress().getPort() + "/v1", "promptunit.cache", "off"),
+          selectClass(NoModelFixture.class), selectClass(SecondNoModelFixture.class));
+    } finally {
+      System.setOut(out);
+      server.stop(0);
+    }
+
+    results.testEvents().assertStatistics(stats -> stats.succeeded(2).failed(0));
+    String printed = console.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(printed).contains("[PromptUnit] NoModelFixture.evaluates()", "[PromptUnit] SecondNoModelFixture.evaluates()");
+    assertThat(printed.split("no price is known for model openai:router", -1))
+        .as("the unpriced model is warned about once per run, not once per class:%n%s", printed).hasSize(2);
   }
 
   @Test
