@@ -355,6 +355,7 @@ public final class PromptEvaluator implements AutoCloseable {
       line(title + shard.map(note -> " (" + note + ")").orElse("") + ": " + evaluation);
       report.unmetLines().forEach(PromptEvaluator::line);
       core.unpricedWarnings(session).forEach(PromptEvaluator::line);
+      core.pruneNotice(suite).ifPresent(PromptEvaluator::line);
     }
 
     /**

@@ -358,9 +358,29 @@ class JupiterEngineTest {
 
     results.testEvents().assertStatistics(stats -> stats.succeeded(2).failed(0));
     String printed = console.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(printed).as("no pruning asked, nothing said").doesNotContain("not pruned");
     assertThat(printed).contains("[PromptUnit] NoModelFixture.evaluates()", "[PromptUnit] SecondNoModelFixture.evaluates()");
     assertThat(printed.split("no price is known for model openai:router", -1))
         .as("the unpriced model is warned about once per run, not once per class:%n%s", printed).hasSize(2);
+  }
+
+  @Test
+  void pruningAskedForIsSaidOnceNotToApplyToEvaluationsRatherThanIgnoredSilently() {
+    RouterModel.install(false);
+    java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream out = System.out;
+    System.setOut(new java.io.PrintStream(console, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      run(Map.of("promptunit.cache-prune", "true"), selectMethod(RouterFixture.class, "twoEvaluations",
+          PromptEvaluator.class.getName()));
+    } finally {
+      System.setOut(out);
+    }
+
+    String printed = console.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(printed.split("are not pruned", -1)).as("once per run:%n%s", printed).hasSize(2);
+    assertThat(printed).contains("(promptunit.cache-prune=true): an evaluation cannot tell whether every test sharing"
+        + " its cassette ran");
   }
 
   @Test
