@@ -291,7 +291,7 @@ final class SuiteResolver implements SelectorResolver {
       return suiteChild(uniqueId, context, suite -> suite.createBaseline(settings));
     }
     if (last.getType().equals(OptimizationDescriptor.SEGMENT_TYPE) && segments.size() == 3) {
-      return suiteChild(uniqueId, context, SuiteDescriptor::createOptimization);
+      return suiteChild(uniqueId, context, suite -> suite.createOptimization(settings));
     }
     return unresolved();
   }
@@ -343,7 +343,7 @@ final class SuiteResolver implements SelectorResolver {
     if (methodPatterns.names(className)) {
       return selectors; // naming examples is not asking for an optimization
     }
-    suite.createOptimization().ifPresent(optimization ->
+    suite.createOptimization(settings).ifPresent(optimization ->
         selectors.add(DiscoverySelectors.selectUniqueId(optimization.getUniqueId())));
     return selectors;
   }
