@@ -90,9 +90,31 @@ final class SuiteResolver implements SelectorResolver {
     if (!isSuite(anchor) || !classNameFilter.test(anchor.getName())) {
       return unresolved();
     }
-    return context.addToParent(parent -> Optional.of(SuiteDescriptor.create(parent.getUniqueId(), anchor)))
-        .map(suite -> Resolution.match(Match.exact(suite, () -> exampleSelectors(suite))))
+    return context.addToParent(parent -> {
+      checkUnusedOptimizeOptions(anchor);
+      return Optional.of(SuiteDescriptor.create(parent.getUniqueId(), anchor));
+    }).map(suite -> Resolution.match(Match.exact(suite, () -> exampleSelectors(suite))))
         .orElse(unresolved());
+  }
+
+  /**
+   * With optimization switched off ({@code promptunit.optimize=false}), a suite's {@code @Optimize} options (its
+   * strategy, its parameters, the {@code promptunit.optimize.*} settings) are read by nobody: a value that would fail
+   * a run that optimizes is a warning now, not a surprise later.
+   */
+  private void checkUnusedOptimizeOptions(Class<?> anchor) {
+    io.promptunit.Optimize optimize = anchor.getAnnotation(io.promptunit.Optimize.class);
+    if (optimize == null || settings.optimize()
+        || io.promptunit.core.PromptUnit.problems(settings).stream().anyMatch(p -> p.error())) {
+      return; // it runs and says so itself; or the configuration's own errors stop the run already
+    }
+    try {
+      io.promptunit.optimize.OptimizeOptions.from(optimize, settings, anchor.getClassLoader());
+    } catch (IllegalArgumentException e) {
+      issues.accept(DiscoveryIssue.create(DiscoveryIssue.Severity.WARNING, "The optimization of "
+          + anchor.getName() + " does not run (promptunit.optimize=false), but its options would fail a run that"
+          + " optimizes: " + e.getMessage()));
+    }
   }
 
   /**
