@@ -42,11 +42,15 @@ import java.util.stream.Stream;
  * @param uncapped the likely spend if every round runs, before the caps: larger than {@code expected} when the caps
  *     end the run before its last round
  * @param rounds rounds the figures assume
+ * @param roundsWithinCaps rounds the expected spend fits under the caps ({@code rounds} when every round fits)
+ * @param bindingCap the cap that stops the run before its last round, in words; empty when none is expected to
+ * @param keptForHeldOut what is kept aside for the final held-out measurement of the best prompt, at most
  * @param unpriced models without a known price (counted as $0)
  * @param advice how to tighten the worst case, when an easy way is known
  */
 @API(status = EXPERIMENTAL, since = "0.1")
-public record Estimate(Spend computed, Spend bounded, Spend expected, Spend uncapped, int rounds, Budget.Caps caps,
+public record Estimate(Spend computed, Spend bounded, Spend expected, Spend uncapped, int rounds,
+    int roundsWithinCaps, String bindingCap, Spend keptForHeldOut, Budget.Caps caps,
     List<String> unpriced, Optional<String> advice) {
 
   /** Tokens of a meta-prompt's own instructions (around the prompts and examples it quotes), at most and typically. */
@@ -60,22 +64,90 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, Spend unca
     ScoringCall scoring = ScoringCall.of(session, loop.rules(), options, Tokens.of(taskName));
     OptimizerCall optimizing = OptimizerCall.of(session.suite(), loop.rules(), scoring, Tokens.of(optimizerName));
     Rounds rounds = new Rounds(loop, strategy, options, optimizing, uncachedScoringCalls(loop, session));
+    PriceTable prices = session.prices();
+    List<Spend> likelyByRound = new ArrayList<>();
     for (int round = 1; round <= options.rounds(); round++) {
       rounds.add(round);
+      likelyByRound.add(rounds.likely(scoring, prices, taskName, optimizerName));
     }
 
-    PriceTable prices = session.prices();
     Spend computed = spend(rounds.worstScoring, rounds.worstScoring * scoring.worstIn(),
         rounds.worstScoring * scoring.worstOut(), prices, taskName)
         .plus(spend(rounds.worstMetaCalls, rounds.worstMetaIn, rounds.worstMetaOut, prices, optimizerName));
-    Spend expected = spend(rounds.likelyScoring, rounds.likelyScoring * scoring.likelyIn(),
-        rounds.likelyScoring * scoring.likelyOut(), prices, taskName)
-        .plus(spend(rounds.likelyMetaCalls, rounds.likelyMetaIn, rounds.likelyMetaOut, prices, optimizerName));
+    Spend expected = likelyByRound.isEmpty() ? rounds.likely(scoring, prices, taskName, optimizerName)
+        : likelyByRound.get(likelyByRound.size() - 1);
     List<String> unpriced = Stream.of(taskName, optimizerName).distinct()
         .filter(name -> prices.priceOf(name).isEmpty()).toList();
+    Within within = Within.of(likelyByRound, options.caps());
     return new Estimate(computed, bounded(computed, options.caps()), capped(expected, options.caps()), expected,
-        options.rounds(), options.caps(),
-        unpriced, advice(session, scoring));
+        options.rounds(), within.rounds(), within.cap(), heldOutReserve(loop, options, session, taskName),
+        options.caps(), unpriced, advice(session, scoring));
+  }
+
+  /**
+   * The share of the default best-arm selection budget that lets every round's likely spend fit under the call and
+   * token caps, besides the rest of the rounds and the final measurements: 1 when it fits as it is. The loop never
+   * pulls an arm fewer than twice, whatever the share ({@link OptimizationLoop#selectionBudget}).
+   */
+  static double selectionScale(OptimizationLoop loop, PromptStrategy strategy, OptimizeOptions options,
+      ScoringSession session, String taskName, String optimizerName) {
+    ScoringCall scoring = ScoringCall.of(session, loop.rules(), options, Tokens.of(taskName));
+    OptimizerCall optimizing = OptimizerCall.of(session.suite(), loop.rules(), scoring, Tokens.of(optimizerName));
+    Rounds rounds = new Rounds(loop, strategy, options, optimizing, uncachedScoringCalls(loop, session));
+    for (int round = 1; round <= options.rounds(); round++) {
+      rounds.add(round);
+    }
+    Spend likely = rounds.likely(scoring, prices(session), taskName, optimizerName);
+    double selectionCalls = rounds.likelySelection;
+    if (selectionCalls <= 0) {
+      return 1.0;
+    }
+    double selectionTokens = selectionCalls * (scoring.likelyIn() + scoring.likelyOut());
+    double byCalls = (options.caps().calls() - (likely.calls() - selectionCalls)) / selectionCalls;
+    double byTokens = (options.caps().tokens() - (likely.tokens() - selectionTokens)) / selectionTokens;
+    return Math.max(0.0, Math.min(1.0, Math.min(byCalls, byTokens)));
+  }
+
+  private static PriceTable prices(ScoringSession session) {
+    return session.prices();
+  }
+
+  /**
+   * What the final held-out measurement of the best prompt can cost at most: every held-out example scored once
+   * at the worst scoring call. The loop keeps it aside until the end ({@link Budget#setAside}), so a run that reaches
+   * a cap still ends with the best prompt measured on held-out. At most half of each cap.
+   */
+  static Spend heldOutReserve(OptimizationLoop loop, OptimizeOptions options, ScoringSession session,
+      String taskName) {
+    ScoringCall scoring = ScoringCall.of(session, loop.rules(), options, Tokens.of(taskName));
+    long calls = loop.splits().heldOut().size() * StrategyText.scoringCallsPerExample(loop.context(Runnable::run));
+    Spend worst = spend(calls, calls * (double) scoring.worstIn(), calls * (double) scoring.worstOut(),
+        session.prices(), taskName);
+    Budget.Caps caps = options.caps();
+    double share = Math.min(1.0, Math.min(ratio(caps.calls() / 2, worst.calls()),
+        Math.min(ratio(caps.tokens() / 2, worst.tokens()), worst.cost() <= 0 ? 1.0 : caps.cost() / 2 / worst.cost())));
+    return share >= 1.0 ? worst : new Spend((long) (worst.calls() * share), Math.round(worst.inputTokens() * share),
+        Math.round(worst.outputTokens() * share), worst.cost() * share);
+  }
+
+  /**
+   * How many rounds the likely spend fits under the caps, and the cap that stops it first (empty when every round
+   * fits).
+   */
+  private record Within(int rounds, String cap) {
+
+    static Within of(List<Spend> cumulative, Budget.Caps caps) {
+      for (int r = 0; r < cumulative.size(); r++) {
+        Spend spend = cumulative.get(r);
+        String cap = spend.calls() > caps.calls() ? "the call cap of " + caps.calls() + " calls"
+            : spend.tokens() > caps.tokens() ? "the token cap of " + caps.tokens() + " tokens"
+            : spend.cost() > caps.cost() ? String.format(Locale.ROOT, "the cost cap of $%.2f", caps.cost()) : "";
+        if (!cap.isEmpty()) {
+          return new Within(r, cap);
+        }
+      }
+      return new Within(cumulative.size(), "");
+    }
   }
 
   /**
@@ -200,6 +272,7 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, Spend unca
     double worstMetaOut;
     double likelyMetaIn;
     double likelyMetaOut;
+    double likelySelection;
     private long seenWorst = 1;
     private double seenLikely = 1;
 
@@ -216,6 +289,10 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, Spend unca
       this.heldOut = loop.splits().heldOut().size();
       this.worstScoring = scoringBeforeRounds;
       this.likelyScoring = scoringBeforeRounds;
+    }
+
+    Spend likely(ScoringCall scoring, PriceTable prices, String taskName, String optimizerName) {
+      return likelyOf(this, scoring, prices, taskName, optimizerName);
     }
 
     void add(int round) {
@@ -250,6 +327,7 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, Spend unca
               ? Math.min(loop.selectionBudget((int) Math.round(likelyPool)) * likely.likelyNew() / likelyPool,
                   likely.likelyNew() * selection)
               : likely.likelyNew() * selection;
+      this.likelySelection += likelySelection * perExample;
       likelyScoring += likely.scoringCalls()
           + (likelySelection + Math.min(beam, likely.likelyNew()) * selection * 0.5 + heldOut * 0.5) * perExample;
       likelyMetaCalls += likely.metaCalls();
@@ -262,6 +340,14 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, Spend unca
           * Math.min(capPerCall, 60 + likely.likelyAnswerPrompts() * optimizing.prompt() * LIKELY_GROWTH);
       seenLikely += likely.likelyNew();
     }
+  }
+
+  /** The likely figure of every round added so far. */
+  private static Spend likelyOf(Rounds rounds, ScoringCall scoring, PriceTable prices, String taskName,
+      String optimizerName) {
+    return spend(rounds.likelyScoring, rounds.likelyScoring * scoring.likelyIn(),
+        rounds.likelyScoring * scoring.likelyOut(), prices, taskName)
+        .plus(spend(rounds.likelyMetaCalls, rounds.likelyMetaIn, rounds.likelyMetaOut, prices, optimizerName));
   }
 
   /** {@code calls} calls of {@code in} input and {@code out} output tokens in all. */
@@ -310,10 +396,13 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, Spend unca
         : "; WARNING: no price is known for " + String.join(" and ", unpriced)
             + ", so its calls count as $0 and the cost cap"
             + " cannot stop them (set promptunit.price.<model>=<input>,<output> dollars per million tokens)";
-    String likely = expected.equals(uncapped)
+    String likely = bindingCap.isEmpty() && expected.equals(uncapped)
         ? String.format(Locale.ROOT, "expected %s if all %d rounds run", expected.describe(), rounds)
-        : String.format(Locale.ROOT, "expected %s, where a cap stops the run (all %d rounds would take %s)",
-            expected.describe(), rounds, uncapped.describe());
+        : String.format(Locale.ROOT, "expected %s: %s stops the run %s (all %d rounds would take %s), with %s kept"
+            + " for the final held-out measurement",
+            expected.describe(), bindingCap.isEmpty() ? "a cap" : bindingCap, roundsWithinCaps == 0
+                ? "in its first round" : "after about " + roundsWithinCaps + " of its " + rounds + " rounds",
+            rounds, uncapped.describe(), keptForHeldOut.describe());
     return String.format(Locale.ROOT, "%s; worst case %s (from the parameters: %s); caps %s%s%s",
         likely, bounded.describe(), computed.describe(), caps.describe(), advice.map(a -> "; " + a).orElse(""),
         warning);

@@ -60,6 +60,9 @@ public final class Optimization {
         options.maxOutputTokens());
     PromptStrategy strategy = options.strategy();
     OptimizationLoop loop = new OptimizationLoop(budgeted, strategy, options, budgetedOptimizer, budget);
+    loop.fitSelectionTo(Estimate.selectionScale(loop, strategy, options, session, session.taskModel().name(),
+        optimizerClient.name()));
+    loop.keepForHeldOut(Estimate.heldOutReserve(loop, options, session, session.taskModel().name()));
     Estimate estimate = Estimate.of(loop, strategy, options, session, session.taskModel().name(),
         optimizerClient.name());
     return new Optimization(loop, estimate, budget, dryRun);

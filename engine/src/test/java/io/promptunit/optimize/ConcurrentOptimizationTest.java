@@ -102,7 +102,7 @@ class ConcurrentOptimizationTest {
 
   @ParameterizedTest(name = "{0}: {2} identical questions in round 1 all reach the model")
   @CsvSource(delimiter = ';', value = {
-      "PROTEGI; promptunit.optimize.errorsPerGradient=100; 4; Name the one most important problem",
+      "PROTEGI; promptunit.optimize.errorsPerGradient=100; 4; Mistakes often have separate causes",
       "PE2; promptunit.optimize.batchSize=100; 4; <current_prompt>",
       "APE; promptunit.optimize.demos=100; 5; I gave a friend an instruction",
       "OPRO; promptunit.optimize.rounds=1; 8; Your task is to write an instruction"})
