@@ -45,12 +45,13 @@ import java.util.stream.Stream;
  * @param roundsWithinCaps rounds the expected spend fits under the caps ({@code rounds} when every round fits)
  * @param bindingCap the cap that stops the run before its last round, in words; empty when none is expected to
  * @param keptForHeldOut what is kept aside for the final held-out measurement of the best prompt, at most
+ * @param fitted what the run made smaller than its defaults to fit the caps, in words; empty when nothing
  * @param unpriced models without a known price (counted as $0)
  * @param advice how to tighten the worst case, when an easy way is known
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public record Estimate(Spend computed, Spend bounded, Spend expected, Spend uncapped, int rounds,
-    int roundsWithinCaps, String bindingCap, Spend keptForHeldOut, Budget.Caps caps,
+    int roundsWithinCaps, String bindingCap, Spend keptForHeldOut, String fitted, Budget.Caps caps,
     List<String> unpriced, Optional<String> advice) {
 
   /** Tokens of a meta-prompt's own instructions (around the prompts and examples it quotes), at most and typically. */
@@ -60,7 +61,7 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, Spend unca
   private static final double LIKELY_GROWTH = 1.25;
 
   static Estimate of(OptimizationLoop loop, PromptStrategy strategy, OptimizeOptions options, ScoringSession session,
-      String taskName, String optimizerName) {
+      String taskName, String optimizerName, String fitted) {
     ScoringCall scoring = ScoringCall.of(session, loop.rules(), options, Tokens.of(taskName));
     OptimizerCall optimizing = OptimizerCall.of(session.suite(), loop.rules(), scoring, Tokens.of(optimizerName));
     Rounds rounds = new Rounds(loop, strategy, options, optimizing, uncachedScoringCalls(loop, session));
@@ -80,7 +81,7 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, Spend unca
         .filter(name -> prices.priceOf(name).isEmpty()).toList();
     Within within = Within.of(likelyByRound, options.caps());
     return new Estimate(computed, bounded(computed, options.caps()), capped(expected, options.caps()), expected,
-        options.rounds(), within.rounds(), within.cap(), heldOutReserve(loop, options, session, taskName),
+        options.rounds(), within.rounds(), within.cap(), heldOutReserve(loop, options, session, taskName), fitted,
         options.caps(), unpriced, advice(session, scoring));
   }
 
@@ -319,6 +320,11 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, Spend unca
       seenWorst += worst.newCandidates();
     }
 
+    /** Selection-split calls measuring new members of the beam: none where every candidate was scored already. */
+    private double beamMeasure(PromptStrategy.WorstCase likely) {
+      return strategy.scoresEveryCandidate() ? 0 : Math.min(beam, likely.likelyNew()) * selection * 0.5;
+    }
+
     private void addLikely(int parents, PromptStrategy.WorstCase likely) {
       double likelyPool = parents + likely.likelyNew();
       // pulls on parents replay their remembered results; only the new candidates' pulls are calls
@@ -329,7 +335,7 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, Spend unca
               : likely.likelyNew() * selection;
       this.likelySelection += likelySelection * perExample;
       likelyScoring += likely.scoringCalls()
-          + (likelySelection + Math.min(beam, likely.likelyNew()) * selection * 0.5 + heldOut * 0.5) * perExample;
+          + (likelySelection + beamMeasure(likely) + heldOut * 0.5) * perExample;
       likelyMetaCalls += likely.metaCalls();
       likelyMetaIn += likely.metaCalls() * (META_FRAME_LIKELY + optimizing.system()
           + likely.likelyPromptsShown() * optimizing.prompt() * LIKELY_GROWTH
@@ -403,8 +409,8 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, Spend unca
             expected.describe(), bindingCap.isEmpty() ? "a cap" : bindingCap, roundsWithinCaps == 0
                 ? "in its first round" : "after about " + roundsWithinCaps + " of its " + rounds + " rounds",
             rounds, uncapped.describe(), keptForHeldOut.describe());
-    return String.format(Locale.ROOT, "%s; worst case %s (from the parameters: %s); caps %s%s%s",
-        likely, bounded.describe(), computed.describe(), caps.describe(), advice.map(a -> "; " + a).orElse(""),
+    return String.format(Locale.ROOT, "%s%s; worst case %s (from the parameters: %s); caps %s%s%s",
+        likely, fitted.isEmpty() ? "" : " (" + fitted + ")", bounded.describe(), computed.describe(), caps.describe(), advice.map(a -> "; " + a).orElse(""),
         warning);
   }
 }

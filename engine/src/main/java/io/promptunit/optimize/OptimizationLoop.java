@@ -82,6 +82,10 @@ final class OptimizationLoop {
     return splits;
   }
 
+  OptimizeOptions options() {
+    return options;
+  }
+
   public CandidateRules rules() {
     return rules;
   }

@@ -149,14 +149,15 @@ class ConcurrentOptimizationTest {
   void theSameSeedGivesTheSameRunWhateverTheConcurrencyAndTheOrderCallsFinishIn(String strategy) {
     task = jittered(Tickets::taskAnswer);
     optimizer = jittered(Tickets::optimizerAnswer);
-    OptimizationResult oneAtATime = optimize(Map.of("promptunit.optimize.strategy", strategy, "promptunit.optimizer.concurrency", "1"), 1,
-        CacheMode.OFF);
+    // a beam as wide as the round's new candidates: best-arm selection pulls in waves as wide as the concurrency
+    OptimizationResult oneAtATime = optimize(Map.of("promptunit.optimize.strategy", strategy, "promptunit.optimizer.concurrency", "1",
+        "promptunit.optimize.beamSize", "4"), 1, CacheMode.OFF);
     int sequentialTaskCalls = task.calls();
 
     task = jittered(Tickets::taskAnswer);
     optimizer = jittered(Tickets::optimizerAnswer);
-    OptimizationResult concurrent = optimize(Map.of("promptunit.optimize.strategy", strategy, "promptunit.optimizer.concurrency", "16"), 16,
-        CacheMode.OFF);
+    OptimizationResult concurrent = optimize(Map.of("promptunit.optimize.strategy", strategy, "promptunit.optimizer.concurrency", "16",
+        "promptunit.optimize.beamSize", "4"), 16, CacheMode.OFF);
 
     assertThat(concurrent.history().candidates()).isEqualTo(oneAtATime.history().candidates());
     assertThat(concurrent.history().rejections()).isEqualTo(oneAtATime.history().rejections());

@@ -210,6 +210,7 @@ final class ProTeGi implements PromptStrategy {
   static String paraphraseQuestion(String prompt, int paraphrases, OptimizationContext context) {
     return "Rewrite the prompt below in " + paraphrases + " different way" + (paraphrases == 1 ? "" : "s")
         + ": change the wording, keep the meaning and every instruction.\n"
+        + StrategyText.labels(context)
         + StrategyText.keepRules(context.rules())
         + "\n<prompt>\n" + prompt + "\n</prompt>\n\n"
         + "Put each rewritten prompt inside its own <prompt></prompt> block and write nothing else.";
