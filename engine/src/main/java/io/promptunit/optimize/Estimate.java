@@ -57,6 +57,8 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, Spend unca
   /** Tokens of a meta-prompt's own instructions (around the prompts and examples it quotes), at most and typically. */
   private static final long META_FRAME_WORST = 700;
   private static final long META_FRAME_LIKELY = 350;
+  /** The share of a round's new prompts that are new again the round after (the rest repeat earlier ones). */
+  private static final double REPEATS = 0.9;
   /** New prompts grow as rules are added; the expected figure assumes this much. */
   private static final double LIKELY_GROWTH = 1.25;
 
@@ -300,7 +302,7 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, Spend unca
       int parentsWorst = (int) Math.min(beam, seenWorst);
       int parentsLikely = (int) Math.max(1, Math.min(beam, Math.round(seenLikely)));
       addWorst(parentsWorst, strategy.worstCase(parentsWorst, round, context));
-      addLikely(parentsLikely, strategy.worstCase(parentsLikely, round, context));
+      addLikely(parentsLikely, strategy.worstCase(parentsLikely, round, context), round);
     }
 
     private void addWorst(int parents, PromptStrategy.WorstCase worst) {
@@ -320,31 +322,34 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, Spend unca
       seenWorst += worst.newCandidates();
     }
 
-    /** Selection-split calls measuring new members of the beam: none where every candidate was scored already. */
-    private double beamMeasure(PromptStrategy.WorstCase likely) {
-      return strategy.scoresEveryCandidate() ? 0 : Math.min(beam, likely.likelyNew()) * selection * 0.5;
-    }
-
-    private void addLikely(int parents, PromptStrategy.WorstCase likely) {
-      double likelyPool = parents + likely.likelyNew();
+    /**
+     * The likely round: new prompts repeat earlier ones more as the search settles ({@link #REPEATS} a round), and
+     * the held-out split is measured once, at the end (counted before the rounds), unless the run passes early.
+     */
+    private void addLikely(int parents, PromptStrategy.WorstCase likely, int round) {
+      // samples of one question (OPRO's) repeat rarely; rewordings of the same few prompts do
+      double fresh = likely.likelyNew() * (strategy.scoresEveryCandidate() ? 1.0 : Math.pow(REPEATS, round - 1));
+      double likelyPool = parents + fresh;
       // pulls on parents replay their remembered results; only the new candidates' pulls are calls
-      double likelySelection = strategy.scoresEveryCandidate() ? likely.likelyNew() * selection
+      double likelySelection = strategy.scoresEveryCandidate() ? fresh * selection
           : likelyPool > beam
-              ? Math.min(loop.selectionBudget((int) Math.round(likelyPool)) * likely.likelyNew() / likelyPool,
-                  likely.likelyNew() * selection)
-              : likely.likelyNew() * selection;
+              ? Math.min(loop.selectionBudget((int) Math.round(likelyPool)) * fresh / likelyPool, fresh * selection)
+              : fresh * selection;
       this.likelySelection += likelySelection * perExample;
-      likelyScoring += likely.scoringCalls()
-          + (likelySelection + beamMeasure(likely) + heldOut * 0.5) * perExample;
-      likelyMetaCalls += likely.metaCalls();
-      likelyMetaIn += likely.metaCalls() * (META_FRAME_LIKELY + optimizing.system()
+      // a new member of the beam is measured on the rest of the selection split, beyond its selection pulls
+      double beamMeasure = strategy.scoresEveryCandidate() || fresh <= 0 ? 0
+          : Math.min(beam, fresh) * Math.max(0, selection - likelySelection / fresh);
+      likelyScoring += likely.scoringCalls() + (likelySelection + beamMeasure) * perExample;
+      double calls = likely.typicalMetaCalls();
+      likelyMetaCalls += calls;
+      likelyMetaIn += calls * (META_FRAME_LIKELY + optimizing.system()
           + likely.likelyPromptsShown() * optimizing.prompt() * LIKELY_GROWTH
           + likely.examplesShown() * optimizing.exampleLikely());
       double capPerCall = likely.metaCalls() == 0 ? 0
           : (double) likely.metaOutputTokens(options.maxOutputTokens()) / likely.metaCalls();
-      likelyMetaOut += likely.metaCalls()
+      likelyMetaOut += calls
           * Math.min(capPerCall, 60 + likely.likelyAnswerPrompts() * optimizing.prompt() * LIKELY_GROWTH);
-      seenLikely += likely.likelyNew();
+      seenLikely += fresh;
     }
   }
 

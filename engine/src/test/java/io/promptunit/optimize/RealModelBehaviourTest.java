@@ -70,6 +70,29 @@ class RealModelBehaviourTest {
     assertThat(result.history().notes()).noneMatch(note -> note.contains("held-out score of " + result.best().id()));
   }
 
+  /**
+   * The expected figure against what the run really spent, calls and tokens, with the default caps (which stop
+   * ProTeGi and OPRO before their last round) and with caps that let every round run.
+   */
+  @ParameterizedTest(name = "{0}, at most {1} calls")
+  @org.junit.jupiter.params.provider.CsvSource({"PROTEGI, 1000", "PE2, 1000", "APE, 1000", "OPRO, 1000",
+      "PROTEGI, 20000", "PE2, 20000", "APE, 20000", "OPRO, 20000"})
+  void theExpectedSpendIsWithinHalfOfTheRealSpend(String strategy, int maxCalls) {
+    Optimization optimization = prepare(Map.of("promptunit.optimize.strategy", strategy,
+        "promptunit.optimize.maxCalls", String.valueOf(maxCalls), "promptunit.optimize.maxCost", "100"));
+    OptimizationResult result = optimization.run((round, state) -> {});
+    Estimate estimate = optimization.estimate();
+    System.out.printf(java.util.Locale.ROOT, "ESTIMATE %s %d: expected %s (%d of %d rounds), real %s (%d rounds, %s)%n",
+        strategy, maxCalls, estimate.expected().describe(), estimate.roundsWithinCaps(), estimate.rounds(),
+        result.spend().describe(), result.history().rounds().size(), result.stop());
+
+    assertThat(result.stop()).isNotEqualTo(OptimizationResult.Stop.PASSED);
+    assertThat(estimate.expected().calls() / (double) result.spend().calls()).as("calls").isBetween(0.5, 1.5);
+    assertThat(estimate.expected().tokens() / (double) result.spend().tokens()).as("tokens").isBetween(0.5, 1.5);
+    assertThat(result.spend().calls()).isLessThanOrEqualTo(estimate.bounded().calls());
+    assertThat(result.spend().tokens()).isLessThanOrEqualTo(estimate.bounded().tokens());
+  }
+
   @Test
   void aRunStoppedAtTheCallCapStillMeasuresItsBestPromptOnHeldOut() {
     Optimization optimization = prepare(Map.of("promptunit.optimize.maxCalls", "200"));

@@ -36,8 +36,9 @@ public final class Messages {
   private Messages() {}
 
   /** A literal task model: the label the prompt's rule for the message's topic gives, else {@code otherwise}. */
-  public static ScriptedChatModel taskModel(String otherwise) {
-    return ScriptedChatModel.answering(prompt -> {
+  public static TruncatingChatModel taskModel(String otherwise) {
+    return new TruncatingChatModel(request -> {
+      String prompt = ScriptedChatModel.userMessage(request);
       String message = prompt.substring(Math.max(0, prompt.lastIndexOf("Message ")));
       for (Map.Entry<String, String> rule : RULES.entrySet()) {
         if (message.contains(rule.getKey())) {
@@ -87,7 +88,7 @@ public final class Messages {
     }
     if (question.contains("Rewrite the prompt below in")) {
       String prompt = Tagged.all(question, "prompt").get(0);
-      return variants(prompt, asked, "prompt");
+      return variants(prompt, asked, "prompt", salt);
     }
     if (question.contains("<current_prompt>")) {
       String current = question.substring(question.indexOf("<current_prompt>\n") + 17,
@@ -106,10 +107,10 @@ public final class Messages {
     }
     if (question.contains("I gave a friend an instruction")) {
       String base = "Decide whether this message is spam or ham";
-      return variants(withRules(base + ".", missingRules(question, ""), salt), asked, "instruction");
+      return variants(withRules(base + ".", missingRules(question, ""), salt), asked, "instruction", salt);
     }
     if (question.contains("variations of the following instruction")) {
-      return variants(Tagged.all(question, "instruction").get(0), asked, "instruction");
+      return variants(Tagged.all(question, "instruction").get(0), asked, "instruction", salt);
     }
     return "I do not understand the request.";
   }
@@ -120,11 +121,13 @@ public final class Messages {
   }
 
   /** {@code n} rewordings of {@code text}, each inside its own {@code <tag>} block. */
-  private static String variants(String text, int n, String tag) {
+  private static String variants(String text, int n, String tag, int salt) {
     StringBuilder answer = new StringBuilder();
     for (int i = 0; i < n; i++) {
+      // a sampled model words some variants alike across asks, and most differently
+      String wording = i % 3 == 2 ? "" : " (variant " + ((salt + i) & 0x3f) + ")";
       answer.append('<').append(tag).append(">\n").append(text.replaceFirst("Decide", i % 2 == 0 ? "Judge" : "Tell"))
-          .append(" (variant ").append(i + 1).append(")\n</").append(tag).append(">\n");
+          .append(wording).append("\n</").append(tag).append(">\n");
     }
     return answer.toString();
   }

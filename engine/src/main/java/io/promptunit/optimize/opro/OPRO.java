@@ -61,7 +61,8 @@ final class OPRO implements PromptStrategy {
     // the trajectory grows by up to candidatesPerStep a step until it holds trajectorySize; each exemplar shows the
     // frame
     double trajectory = Math.min(o.trajectorySize(), 1 + o.candidatesPerStep() * (round - 1));
-    return new WorstCase(o.candidatesPerStep(), 0, o.candidatesPerStep(), o.candidatesPerStep() * 0.75,
+    // samples at temperature 1.0 rarely repeat: about one in ten does, or breaks a rule
+    return new WorstCase(o.candidatesPerStep(), 0, o.candidatesPerStep(), o.candidatesPerStep() * 0.9,
         Math.min(o.trajectorySize(), 1 + (long) o.candidatesPerStep() * (round - 1)) + o.exemplars(), o.exemplars(),
         trajectory * 0.5 + o.exemplars(), 0.5,
         o.candidatesPerStep() * (long) context.outputCap(AnswerSize.prompts(1)));

@@ -66,10 +66,11 @@ final class ProTeGi implements PromptStrategy {
     double answer = (0.5 + likelyCauses * o.editsPerGradient() + paraphraseCalls * o.paraphrases()) / likelyCalls;
     long expansion = Math.min(o.maxExpansion(),
         (long) o.gradients() * o.editsPerGradient() * (o.causes() + o.paraphrases()));
+    // a quarter of the proposals repeat or break a rule; the expansion cap keeps at most maxExpansion of the rest
     double likelyNew = Math.min(o.maxExpansion(),
-        o.gradients() * o.editsPerGradient() * (likelyCauses + o.paraphrases())) * 0.75;
+        o.gradients() * o.editsPerGradient() * (likelyCauses + o.paraphrases()) * 0.75);
     return new WorstCase(parents * meta, parents * scoring, (long) parents * expansion, parents * likelyNew, 1,
-        o.errorsPerGradient(), 1, answer, parents * output);
+        o.errorsPerGradient(), 1, answer, parents * output, parents * o.gradients() * likelyCalls);
   }
 
   @Override
