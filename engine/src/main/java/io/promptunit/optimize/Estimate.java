@@ -415,7 +415,7 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, Spend unca
                 ? "in its first round" : "after about " + roundsWithinCaps + " of its " + rounds + " rounds",
             rounds, uncapped.describe(), keptForHeldOut.describe());
     return String.format(Locale.ROOT, "%s%s; worst case %s (from the parameters: %s); caps %s%s%s",
-        likely, fitted.isEmpty() ? "" : " (" + fitted + ")", bounded.describe(), computed.describe(), caps.describe(), advice.map(a -> "; " + a).orElse(""),
-        warning);
+        likely, fitted.isEmpty() ? "" : " (" + fitted + ")", bounded.describe(), computed.describe(), caps.describe(),
+        advice.map(a -> "; " + a).orElse(""), warning);
   }
 }

@@ -44,6 +44,7 @@ public record OptimizeOptions(
    * Which of the run's sizes were left at their defaults, so that the run may make them smaller to fit its caps
    * ({@link Optimization#prepare}): the train minibatch (64 by default) and the beam (4).
    */
+  @API(status = INTERNAL, since = "0.1")
   public record Fit(boolean minibatch, boolean beam) {
     public static final Fit NONE = new Fit(false, false);
   }

@@ -125,8 +125,9 @@ final class APE implements PromptStrategy {
     String pairs = demonstrations(demos);
     int n = o.promptsPerSubsample();
     String labels = StrategyText.labels(context);
-    String ask = (labels.isEmpty() ? "" : "\n" + labels.strip() + "\n") + "Give " + n + " different candidate instruction"
-        + (n == 1 ? "" : "s") + ", each inside its own <instruction></instruction> block.";
+    String ask = (labels.isEmpty() ? "" : "\n" + labels.strip() + "\n") + "Give " + n
+        + " different candidate instruction" + (n == 1 ? "" : "s") + ", each inside its own <instruction></instruction>"
+        + " block.";
     if (o.customTemplate() != null) {
       return o.customTemplate().replace("{{demos}}", pairs)
           + "\n\nWrite the text that belongs where " + INSERT + " stands. " + ask;
