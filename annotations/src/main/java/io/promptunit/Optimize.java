@@ -112,8 +112,11 @@ public @interface Optimize {
   /** Edited prompts per critique. */
   int editsPerGradient() default 1;
 
-  /** Monte Carlo paraphrases per edited prompt. */
+  /** Monte Carlo paraphrases per edited prompt (of a critique's first cause). */
   int paraphrases() default 2;
+
+  /** Distinct problems one critique may name; each becomes its own edit. */
+  int causes() default 3;
 
   /** Cap of new candidates per parent per round. */
   int maxExpansion() default 8;

@@ -89,6 +89,9 @@ public final class Budget {
   private long startNanos;
   private Spend spent = Spend.NONE;
   private Spend reserved = Spend.NONE;
+  /** Kept for a last measurement ({@link #setAside}): no other call may use it. */
+  private Spend setAside = Spend.NONE;
+  private String setAsideFor = "";
   private int inFlight;
   private final Map<String, Seen> models = new HashMap<>();
   private final Set<Hold> holds = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -216,6 +219,24 @@ public final class Budget {
     return hold;
   }
 
+  /**
+   * Keeps {@code spend} of the caps for a measurement that must happen last (an optimization's held-out score of its
+   * best prompt): until {@link #releaseSetAside()}, a call that would reach into it is refused as if the caps were
+   * that much lower.
+   *
+   * @param purpose what it is kept for, for the refusal's message
+   */
+  public synchronized void setAside(Spend spend, String purpose) {
+    setAside = spend;
+    setAsideFor = purpose;
+  }
+
+  /** Makes what {@link #setAside} kept usable again: the measurement it was kept for comes now. */
+  public synchronized void releaseSetAside() {
+    setAside = Spend.NONE;
+    setAsideFor = "";
+  }
+
   /** Whether this thread has a call running already (a model metered twice by one budget must not wait for itself). */
   private boolean holding() {
     Thread current = Thread.currentThread();
@@ -232,9 +253,10 @@ public final class Budget {
           + " s has passed; no call starts after it, and calls still running then are cancelled; spent so far: "
           + spent.describe());
     }
-    Optional<String> exceeded = exceeded(spent.plus(reserved).plus(call), call);
+    Optional<String> exceeded = exceeded(spent.plus(reserved).plus(call).plus(setAside), call);
     if (exceeded.isPresent()) {
-      throw new BudgetExhaustedException("Budget reached: one more call could exceed " + exceeded.get()
+      String kept = setAside.calls() == 0 ? "" : " (" + setAside.describe() + " of it kept for " + setAsideFor + ")";
+      throw new BudgetExhaustedException("Budget reached: one more call could exceed " + exceeded.get() + kept
           + "; spent so far: " + spent.describe()
           + (inFlight == 0 ? "" : "; reserved for " + calls(inFlight) + " still running: "
               + Spend.compact(reserved.tokens()) + " tokens"));

@@ -42,41 +42,115 @@ import java.util.stream.Stream;
  * @param uncapped the likely spend if every round runs, before the caps: larger than {@code expected} when the caps
  *     end the run before its last round
  * @param rounds rounds the figures assume
+ * @param roundsWithinCaps rounds the expected spend fits under the caps ({@code rounds} when every round fits)
+ * @param bindingCap the cap that stops the run before its last round, in words; empty when none is expected to
+ * @param keptForHeldOut what is kept aside for the final held-out measurement of the best prompt, at most
+ * @param fitted what the run made smaller than its defaults to fit the caps, in words; empty when nothing
  * @param unpriced models without a known price (counted as $0)
  * @param advice how to tighten the worst case, when an easy way is known
  */
 @API(status = EXPERIMENTAL, since = "0.1")
-public record Estimate(Spend computed, Spend bounded, Spend expected, Spend uncapped, int rounds, Budget.Caps caps,
+public record Estimate(Spend computed, Spend bounded, Spend expected, Spend uncapped, int rounds,
+    int roundsWithinCaps, String bindingCap, Spend keptForHeldOut, String fitted, Budget.Caps caps,
     List<String> unpriced, Optional<String> advice) {
 
   /** Tokens of a meta-prompt's own instructions (around the prompts and examples it quotes), at most and typically. */
   private static final long META_FRAME_WORST = 700;
   private static final long META_FRAME_LIKELY = 350;
+  /** The share of a round's new prompts that are new again the round after (the rest repeat earlier ones). */
+  private static final double REPEATS = 0.9;
   /** New prompts grow as rules are added; the expected figure assumes this much. */
   private static final double LIKELY_GROWTH = 1.25;
 
   static Estimate of(OptimizationLoop loop, PromptStrategy strategy, OptimizeOptions options, ScoringSession session,
-      String taskName, String optimizerName) {
+      String taskName, String optimizerName, String fitted) {
+    ScoringCall scoring = ScoringCall.of(session, loop.rules(), options, Tokens.of(taskName));
+    OptimizerCall optimizing = OptimizerCall.of(session.suite(), loop.rules(), scoring, Tokens.of(optimizerName));
+    Rounds rounds = new Rounds(loop, strategy, options, optimizing, uncachedScoringCalls(loop, session));
+    PriceTable prices = session.prices();
+    List<Spend> likelyByRound = new ArrayList<>();
+    for (int round = 1; round <= options.rounds(); round++) {
+      rounds.add(round);
+      likelyByRound.add(rounds.likely(scoring, prices, taskName, optimizerName));
+    }
+
+    Spend computed = spend(rounds.worstScoring, rounds.worstScoring * scoring.worstIn(),
+        rounds.worstScoring * scoring.worstOut(), prices, taskName)
+        .plus(spend(rounds.worstMetaCalls, rounds.worstMetaIn, rounds.worstMetaOut, prices, optimizerName));
+    Spend expected = likelyByRound.isEmpty() ? rounds.likely(scoring, prices, taskName, optimizerName)
+        : likelyByRound.get(likelyByRound.size() - 1);
+    List<String> unpriced = Stream.of(taskName, optimizerName).distinct()
+        .filter(name -> prices.priceOf(name).isEmpty()).toList();
+    Within within = Within.of(likelyByRound, options.caps());
+    return new Estimate(computed, bounded(computed, options.caps()), capped(expected, options.caps()), expected,
+        options.rounds(), within.rounds(), within.cap(), heldOutReserve(loop, options, session, taskName), fitted,
+        options.caps(), unpriced, advice(session, scoring));
+  }
+
+  /**
+   * The share of the default best-arm selection budget that lets every round's likely spend fit under the call and
+   * token caps, besides the rest of the rounds and the final measurements: 1 when it fits as it is. The loop never
+   * pulls an arm fewer than twice, whatever the share ({@link OptimizationLoop#selectionBudget}).
+   */
+  static double selectionScale(OptimizationLoop loop, PromptStrategy strategy, OptimizeOptions options,
+      ScoringSession session, String taskName, String optimizerName) {
     ScoringCall scoring = ScoringCall.of(session, loop.rules(), options, Tokens.of(taskName));
     OptimizerCall optimizing = OptimizerCall.of(session.suite(), loop.rules(), scoring, Tokens.of(optimizerName));
     Rounds rounds = new Rounds(loop, strategy, options, optimizing, uncachedScoringCalls(loop, session));
     for (int round = 1; round <= options.rounds(); round++) {
       rounds.add(round);
     }
+    Spend likely = rounds.likely(scoring, prices(session), taskName, optimizerName);
+    double selectionCalls = rounds.likelySelection;
+    if (selectionCalls <= 0) {
+      return 1.0;
+    }
+    double selectionTokens = selectionCalls * (scoring.likelyIn() + scoring.likelyOut());
+    double byCalls = (options.caps().calls() - (likely.calls() - selectionCalls)) / selectionCalls;
+    double byTokens = (options.caps().tokens() - (likely.tokens() - selectionTokens)) / selectionTokens;
+    return Math.max(0.0, Math.min(1.0, Math.min(byCalls, byTokens)));
+  }
 
-    PriceTable prices = session.prices();
-    Spend computed = spend(rounds.worstScoring, rounds.worstScoring * scoring.worstIn(),
-        rounds.worstScoring * scoring.worstOut(), prices, taskName)
-        .plus(spend(rounds.worstMetaCalls, rounds.worstMetaIn, rounds.worstMetaCalls * options.maxOutputTokens(),
-            prices, optimizerName));
-    Spend expected = spend(rounds.likelyScoring, rounds.likelyScoring * scoring.likelyIn(),
-        rounds.likelyScoring * scoring.likelyOut(), prices, taskName)
-        .plus(spend(rounds.likelyMetaCalls, rounds.likelyMetaIn, rounds.likelyMetaOut, prices, optimizerName));
-    List<String> unpriced = Stream.of(taskName, optimizerName).distinct()
-        .filter(name -> prices.priceOf(name).isEmpty()).toList();
-    return new Estimate(computed, bounded(computed, options.caps()), capped(expected, options.caps()), expected,
-        options.rounds(), options.caps(),
-        unpriced, advice(session, scoring));
+  private static PriceTable prices(ScoringSession session) {
+    return session.prices();
+  }
+
+  /**
+   * What the final held-out measurement of the best prompt can cost at most: every held-out example scored once
+   * at the worst scoring call. The loop keeps it aside until the end ({@link Budget#setAside}), so a run that reaches
+   * a cap still ends with the best prompt measured on held-out. At most half of each cap.
+   */
+  static Spend heldOutReserve(OptimizationLoop loop, OptimizeOptions options, ScoringSession session,
+      String taskName) {
+    ScoringCall scoring = ScoringCall.of(session, loop.rules(), options, Tokens.of(taskName));
+    long calls = loop.splits().heldOut().size() * StrategyText.scoringCallsPerExample(loop.context(Runnable::run));
+    Spend worst = spend(calls, calls * (double) scoring.worstIn(), calls * (double) scoring.worstOut(),
+        session.prices(), taskName);
+    Budget.Caps caps = options.caps();
+    double share = Math.min(1.0, Math.min(ratio(caps.calls() / 2, worst.calls()),
+        Math.min(ratio(caps.tokens() / 2, worst.tokens()), worst.cost() <= 0 ? 1.0 : caps.cost() / 2 / worst.cost())));
+    return share >= 1.0 ? worst : new Spend((long) (worst.calls() * share), Math.round(worst.inputTokens() * share),
+        Math.round(worst.outputTokens() * share), worst.cost() * share);
+  }
+
+  /**
+   * How many rounds the likely spend fits under the caps, and the cap that stops it first (empty when every round
+   * fits).
+   */
+  private record Within(int rounds, String cap) {
+
+    static Within of(List<Spend> cumulative, Budget.Caps caps) {
+      for (int r = 0; r < cumulative.size(); r++) {
+        Spend spend = cumulative.get(r);
+        String cap = spend.calls() > caps.calls() ? "the call cap of " + caps.calls() + " calls"
+            : spend.tokens() > caps.tokens() ? "the token cap of " + caps.tokens() + " tokens"
+            : spend.cost() > caps.cost() ? String.format(Locale.ROOT, "the cost cap of $%.2f", caps.cost()) : "";
+        if (!cap.isEmpty()) {
+          return new Within(r, cap);
+        }
+      }
+      return new Within(cumulative.size(), "");
+    }
   }
 
   /**
@@ -198,8 +272,10 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, Spend unca
     double worstMetaCalls;
     double likelyMetaCalls;
     double worstMetaIn;
+    double worstMetaOut;
     double likelyMetaIn;
     double likelyMetaOut;
+    double likelySelection;
     private long seenWorst = 1;
     private double seenLikely = 1;
 
@@ -218,11 +294,15 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, Spend unca
       this.likelyScoring = scoringBeforeRounds;
     }
 
+    Spend likely(ScoringCall scoring, PriceTable prices, String taskName, String optimizerName) {
+      return likelyOf(this, scoring, prices, taskName, optimizerName);
+    }
+
     void add(int round) {
       int parentsWorst = (int) Math.min(beam, seenWorst);
       int parentsLikely = (int) Math.max(1, Math.min(beam, Math.round(seenLikely)));
       addWorst(parentsWorst, strategy.worstCase(parentsWorst, round, context));
-      addLikely(parentsLikely, strategy.worstCase(parentsLikely, round, context));
+      addLikely(parentsLikely, strategy.worstCase(parentsLikely, round, context), round);
     }
 
     private void addWorst(int parents, PromptStrategy.WorstCase worst) {
@@ -231,32 +311,54 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, Spend unca
           : pool > beam ? Math.min(loop.selectionBudget((int) Math.min(pool, Integer.MAX_VALUE)), pool * selection) : 0;
       worstScoring += worst.scoringCalls() + (selectionCalls + Math.min(beam, pool) * selection + heldOut) * perExample;
       worstMetaCalls += worst.metaCalls();
-      // a critique quoted in an edit question is at most one answer long
+      long output = worst.metaOutputTokens(options.maxOutputTokens());
+      worstMetaOut += output;
+      // a critique quoted in an edit question is at most one answer long: no longer than the round's mean cap, since a
+      // critique's cap is the smallest of its round
+      long longestAnswer = worst.metaCalls() == 0 ? 0 : (output + worst.metaCalls() - 1) / worst.metaCalls();
       worstMetaIn += worst.metaCalls() * (double) (META_FRAME_WORST + optimizing.system()
-          + worst.promptsShown() * optimizing.longest() + options.maxOutputTokens()
+          + worst.promptsShown() * optimizing.longest() + longestAnswer
           + worst.examplesShown() * optimizing.exampleWorst());
       seenWorst += worst.newCandidates();
     }
 
-    private void addLikely(int parents, PromptStrategy.WorstCase likely) {
-      double likelyPool = parents + likely.likelyNew();
+    /**
+     * The likely round: new prompts repeat earlier ones more as the search settles ({@link #REPEATS} a round), and
+     * the held-out split is measured once, at the end (counted before the rounds), unless the run passes early.
+     */
+    private void addLikely(int parents, PromptStrategy.WorstCase likely, int round) {
+      // samples of one question (OPRO's) repeat rarely; rewordings of the same few prompts do
+      double fresh = likely.likelyNew() * (strategy.scoresEveryCandidate() ? 1.0 : Math.pow(REPEATS, round - 1));
+      double likelyPool = parents + fresh;
       // pulls on parents replay their remembered results; only the new candidates' pulls are calls
-      double likelySelection = strategy.scoresEveryCandidate() ? likely.likelyNew() * selection
+      double likelySelection = strategy.scoresEveryCandidate() ? fresh * selection
           : likelyPool > beam
-              ? Math.min(loop.selectionBudget((int) Math.round(likelyPool)) * likely.likelyNew() / likelyPool,
-                  likely.likelyNew() * selection)
-              : likely.likelyNew() * selection;
-      likelyScoring += likely.scoringCalls()
-          + (likelySelection + Math.min(beam, likely.likelyNew()) * selection * 0.5 + heldOut * 0.5) * perExample;
-      likelyMetaCalls += likely.metaCalls();
-      likelyMetaIn += likely.metaCalls() * (META_FRAME_LIKELY + optimizing.system()
+              ? Math.min(loop.selectionBudget((int) Math.round(likelyPool)) * fresh / likelyPool, fresh * selection)
+              : fresh * selection;
+      this.likelySelection += likelySelection * perExample;
+      // a new member of the beam is measured on the rest of the selection split, beyond its selection pulls
+      double beamMeasure = strategy.scoresEveryCandidate() || fresh <= 0 ? 0
+          : Math.min(beam, fresh) * Math.max(0, selection - likelySelection / fresh);
+      likelyScoring += likely.scoringCalls() + (likelySelection + beamMeasure) * perExample;
+      double calls = likely.typicalMetaCalls();
+      likelyMetaCalls += calls;
+      likelyMetaIn += calls * (META_FRAME_LIKELY + optimizing.system()
           + likely.likelyPromptsShown() * optimizing.prompt() * LIKELY_GROWTH
           + likely.examplesShown() * optimizing.exampleLikely());
-      likelyMetaOut += likely.metaCalls()
-          * Math.min(options.maxOutputTokens(), 60
-              + likely.likelyAnswerPrompts() * optimizing.prompt() * LIKELY_GROWTH);
-      seenLikely += likely.likelyNew();
+      double capPerCall = likely.metaCalls() == 0 ? 0
+          : (double) likely.metaOutputTokens(options.maxOutputTokens()) / likely.metaCalls();
+      likelyMetaOut += calls
+          * Math.min(capPerCall, 60 + likely.likelyAnswerPrompts() * optimizing.prompt() * LIKELY_GROWTH);
+      seenLikely += fresh;
     }
+  }
+
+  /** The likely figure of every round added so far. */
+  private static Spend likelyOf(Rounds rounds, ScoringCall scoring, PriceTable prices, String taskName,
+      String optimizerName) {
+    return spend(rounds.likelyScoring, rounds.likelyScoring * scoring.likelyIn(),
+        rounds.likelyScoring * scoring.likelyOut(), prices, taskName)
+        .plus(spend(rounds.likelyMetaCalls, rounds.likelyMetaIn, rounds.likelyMetaOut, prices, optimizerName));
   }
 
   /** {@code calls} calls of {@code in} input and {@code out} output tokens in all. */
@@ -305,12 +407,15 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, Spend unca
         : "; WARNING: no price is known for " + String.join(" and ", unpriced)
             + ", so its calls count as $0 and the cost cap"
             + " cannot stop them (set promptunit.price.<model>=<input>,<output> dollars per million tokens)";
-    String likely = expected.equals(uncapped)
+    String likely = bindingCap.isEmpty() && expected.equals(uncapped)
         ? String.format(Locale.ROOT, "expected %s if all %d rounds run", expected.describe(), rounds)
-        : String.format(Locale.ROOT, "expected %s, where a cap stops the run (all %d rounds would take %s)",
-            expected.describe(), rounds, uncapped.describe());
-    return String.format(Locale.ROOT, "%s; worst case %s (from the parameters: %s); caps %s%s%s",
-        likely, bounded.describe(), computed.describe(), caps.describe(), advice.map(a -> "; " + a).orElse(""),
-        warning);
+        : String.format(Locale.ROOT, "expected %s: %s stops the run %s (all %d rounds would take %s), with %s kept"
+            + " for the final held-out measurement",
+            expected.describe(), bindingCap.isEmpty() ? "a cap" : bindingCap, roundsWithinCaps == 0
+                ? "in its first round" : "after about " + roundsWithinCaps + " of its " + rounds + " rounds",
+            rounds, uncapped.describe(), keptForHeldOut.describe());
+    return String.format(Locale.ROOT, "%s%s; worst case %s (from the parameters: %s); caps %s%s%s",
+        likely, fitted.isEmpty() ? "" : " (" + fitted + ")", bounded.describe(), computed.describe(), caps.describe(),
+        advice.map(a -> "; " + a).orElse(""), warning);
   }
 }

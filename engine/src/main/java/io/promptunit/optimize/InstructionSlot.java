@@ -75,10 +75,10 @@ public record InstructionSlot(String instruction, String separator, String frame
     }
     List<String> instructions = Tagged.all(answer.text().get(), "instruction");
     if (instructions.isEmpty()) {
-      return Yield.rejected(round, parent.id(), origin,
-          "the optimizer's answer has no <instruction>...</instruction> block", answer.text().get());
+      return answer.missing("instruction", round, parent.id(), origin);
     }
-    Yield yield = Yield.NONE;
+    Yield yield = answer.truncationNote(round, origin, instructions.size(), most).map(Yield.NONE::withNote)
+        .orElse(Yield.NONE);
     for (String instruction : instructions.subList(0, Math.min(instructions.size(), most))) {
       String own = withoutFrame(instruction, frozen);
       yield = yield.plus(own.isEmpty()

@@ -53,16 +53,71 @@ public final class Optimization {
   public static Optimization prepare(ScoringSession session, OptimizeOptions options, Optional<ModelClient> optimizer,
       boolean dryRun) {
     Budget budget = new Budget(options.caps());
-    Suite suite = session.suite();
     ScoringSession budgeted = session.budgeted(budget, session.outputCap().orElse(options.maxOutputTokens()));
     ModelClient optimizerClient = optimizer.map(session::client).orElse(session.taskModel());
     ModelClient budgetedOptimizer = ScoringSession.budgeted(optimizerClient, budget, session.prices(),
         options.maxOutputTokens());
-    PromptStrategy strategy = options.strategy();
-    OptimizationLoop loop = new OptimizationLoop(budgeted, strategy, options, budgetedOptimizer, budget);
-    Estimate estimate = Estimate.of(loop, strategy, options, session, session.taskModel().name(),
-        optimizerClient.name());
-    return new Optimization(loop, estimate, budget, dryRun);
+    String task = session.taskModel().name();
+    java.util.function.Function<OptimizeOptions, Optimization> build = current -> {
+      OptimizationLoop loop = new OptimizationLoop(budgeted, current.strategy(), current, budgetedOptimizer, budget);
+      double scale = Estimate.selectionScale(loop, current.strategy(), current, session, task, optimizerClient.name());
+      loop.fitSelectionTo(scale);
+      loop.keepForHeldOut(Estimate.heldOutReserve(loop, current, session, task));
+      Estimate estimate = Estimate.of(loop, current.strategy(), current, session, task, optimizerClient.name(),
+          fitNote(options, current, loop, scale));
+      return new Optimization(loop, estimate, budget, dryRun);
+    };
+    Optimization fitted = build.apply(options);
+    while (fitted.estimate.roundsWithinCaps() < options.rounds()) {
+      Optimization before = fitted;
+      fitted = smaller(options, before.loop).stream().map(build)
+          .filter(o -> o.estimate.uncapped().calls() < before.estimate.uncapped().calls()).findFirst().orElse(before);
+      if (fitted == before) {
+        break;
+      }
+    }
+    return fitted;
+  }
+
+  /** A minibatch shrinks to this at least when the caps cannot hold every round. */
+  static final int MIN_MINIBATCH = 16;
+  /** A beam shrinks to this at least. */
+  static final int MIN_BEAM = 2;
+
+  /**
+   * Smaller sizes to try for a run whose likely spend does not fit its caps for every round: the train minibatch
+   * halved (down to {@link #MIN_MINIBATCH}), else the beam one smaller (down to {@link #MIN_BEAM}), each only when
+   * left at its default. A size that does not lower the strategy's likely spend is not taken.
+   */
+  private static java.util.List<OptimizeOptions> smaller(OptimizeOptions asked, OptimizationLoop loop) {
+    OptimizeOptions current = loop.options();
+    java.util.List<OptimizeOptions> tries = new java.util.ArrayList<>();
+    int minibatch = Math.min(current.minibatchSize(), loop.splits().train().size());
+    if (asked.fit().minibatch() && minibatch > MIN_MINIBATCH) {
+      tries.add(current.fitted(Math.max(MIN_MINIBATCH, minibatch / 2), current.beamSize()));
+    }
+    if (asked.fit().beam() && current.beamSize() > MIN_BEAM) {
+      tries.add(current.fitted(current.minibatchSize(), current.beamSize() - 1));
+    }
+    return tries;
+  }
+
+  /** What was made smaller to fit the caps, in words; empty when nothing was. */
+  private static String fitNote(OptimizeOptions asked, OptimizeOptions current, OptimizationLoop loop,
+      double selectionScale) {
+    java.util.List<String> changes = new java.util.ArrayList<>();
+    if (current.minibatchSize() != asked.minibatchSize()) {
+      changes.add("minibatches of " + current.minibatchSize() + " train examples (default "
+          + Math.min(asked.minibatchSize(), loop.splits().train().size()) + ")");
+    }
+    if (current.beamSize() != asked.beamSize()) {
+      changes.add("a beam of " + current.beamSize() + " (default " + asked.beamSize() + ")");
+    }
+    if (selectionScale < 1.0 && asked.selectionBudget() <= 0 && !current.strategy().scoresEveryCandidate()) {
+      changes.add(String.format(java.util.Locale.ROOT, "best-arm selections at %.0f%% of their default budget"
+          + " (at least %d pulls a candidate)", selectionScale * 100, OptimizationLoop.MIN_PULLS));
+    }
+    return changes.isEmpty() ? "" : "to fit the caps: " + String.join(", ", changes);
   }
 
   public Estimate estimate() {

@@ -52,6 +52,10 @@ final class OptimizationLoop {
   private final Random random;
   private final double threshold;
   private final Set<String> seenTexts = new HashSet<>();
+  /** The share of the default selection budget the caps leave room for ({@link Estimate#selectionScale}). */
+  private double selectionScale = 1.0;
+  /** Kept aside for the final held-out measurement of the best prompt ({@link Estimate#heldOutReserve}). */
+  private Spend keptForHeldOut = Spend.NONE;
 
   /**
    * @param session the suite's session, charged to {@code budget} ({@link ScoringSession#budgeted})
@@ -76,6 +80,10 @@ final class OptimizationLoop {
 
   public Splits splits() {
     return splits;
+  }
+
+  OptimizeOptions options() {
+    return options;
   }
 
   public CandidateRules rules() {
@@ -126,6 +134,7 @@ final class OptimizationLoop {
     }
     long start = System.nanoTime();
     budget.start();
+    budget.setAside(keptForHeldOut, "the final held-out measurement of the best prompt");
     ExecutorService metaWorkers = Executors.newFixedThreadPool(metaConcurrency,
         DaemonThreads.named("promptunit-optimizer-"));
     ScheduledExecutorService ticker =
@@ -271,6 +280,7 @@ final class OptimizationLoop {
   private OptimizationResult finish(Candidate original, Candidate best, OptimizationResult.Stop stop,
       String detail, long start) {
     trace.round(options.rounds() + 1);
+    budget.releaseSetAside();
     boolean passed = stop == OptimizationResult.Stop.PASSED;
     if (!passed) {
       measureHeldOutIfAffordable(best);
@@ -365,11 +375,30 @@ final class OptimizationLoop {
     return kept.stream().map(pool::get).toList();
   }
 
+  /**
+   * Evaluations of one best-arm selection among {@code poolSize} candidates: {@code @Optimize(selectionBudget)} when
+   * set, else half the selection split per candidate, scaled to what the caps leave room for
+   * ({@link #fitSelectionTo}) but never below {@link #MIN_PULLS} pulls per candidate.
+   */
   int selectionBudget(int poolSize) {
     if (options.selectionBudget() > 0) {
       return options.selectionBudget();
     }
-    return poolSize * Math.max(1, (splits.selection().size() + 1) / 2);
+    int full = poolSize * Math.max(1, (splits.selection().size() + 1) / 2);
+    return (int) Math.min(full, Math.max((long) poolSize * MIN_PULLS, Math.round(full * selectionScale)));
+  }
+
+  /** Pulls per candidate a scaled selection keeps at least: one pull tells a candidate nothing. */
+  static final int MIN_PULLS = 2;
+
+  /** Scales the default selection budget by {@code scale} (in [0, 1]) so that the rounds fit the caps. */
+  void fitSelectionTo(double scale) {
+    this.selectionScale = Math.max(0.0, Math.min(1.0, scale));
+  }
+
+  /** Keeps {@code reserve} of the caps for the final held-out measurement of the best prompt. */
+  void keepForHeldOut(Spend reserve) {
+    this.keptForHeldOut = reserve;
   }
 
   /** Scores every candidate not yet measured on the whole selection split, in one concurrent batch. */

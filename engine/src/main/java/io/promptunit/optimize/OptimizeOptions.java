@@ -37,7 +37,27 @@ public record OptimizeOptions(
     int maxOutputTokens,
     List<String> compare,
     int optimizerConcurrency,
-    int progressSeconds) {
+    int progressSeconds,
+    Fit fit) {
+
+  /**
+   * Which of the run's sizes were left at their defaults, so that the run may make them smaller to fit its caps
+   * ({@link Optimization#prepare}): the train minibatch (64 by default) and the beam (4).
+   */
+  @API(status = INTERNAL, since = "0.1")
+  public record Fit(boolean minibatch, boolean beam) {
+    public static final Fit NONE = new Fit(false, false);
+  }
+
+  /** These options with a minibatch of {@code minibatch} and a beam of {@code beam}, as fitted to the caps. */
+  OptimizeOptions fitted(int minibatch, int beam) {
+    return new OptimizeOptions(strategy, frozen, rounds, beam, patience, seed, metaTemperature, selection,
+        selectionBudget, minibatch, trainFraction, devFraction, caps, maxOutputTokens, compare, optimizerConcurrency,
+        progressSeconds, fit);
+  }
+
+  /** {@code @Optimize(minibatchSize)}'s default. */
+  static final int DEFAULT_MINIBATCH = 64;
 
   /** Configuration keys are {@code promptunit.optimize.<attribute>}; they win over the annotation. */
   public static final String PREFIX = "promptunit.optimize.";
@@ -213,7 +233,9 @@ public record OptimizeOptions(
         v.integer("maxOutputTokens", annotation.maxOutputTokens()),
         compared(annotation, settings),
         settings.optimizerConcurrency(),
-        settings.progressSeconds());
+        settings.progressSeconds(),
+        new Fit(settings.value(PREFIX + "minibatchSize").isEmpty() && annotation.minibatchSize() == DEFAULT_MINIBATCH,
+            beam <= 0));
     // every problem at once: a user fixing one at a time would need a run per mistake
     List<String> problems = new ArrayList<>(options.problems());
     problems.addAll(parameters.problems());

@@ -180,7 +180,8 @@ class OptimizationConsoleTest {
     assertThat(expected.find() && worst.find()).as(estimate).isTrue();
     assertThat(Long.parseLong(expected.group(1))).isLessThanOrEqualTo(30).isLessThanOrEqualTo(
         Long.parseLong(worst.group(1)));
-    assertThat(estimate).contains("where a cap stops the run (all ").containsPattern("rounds would take \\d+ calls");
+    assertThat(estimate).contains("the call cap of 30 calls stops the run in its first round (all 6 rounds would take ")
+        .containsPattern("kept for the final held-out measurement");
     assertThat(results.allEvents().filter(e -> e.getType() == FINISHED).count()).isPositive();
   }
 }

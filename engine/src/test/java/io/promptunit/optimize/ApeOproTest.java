@@ -113,6 +113,8 @@ class ApeOproTest {
     assertThat(trajectories).allSatisfy(scores -> assertThat(scores).isNotEmpty().hasSizeLessThanOrEqualTo(2).isSorted());
     assertThat(trajectories).anySatisfy(scores -> assertThat(scores).hasSize(2));
     assertThat(Tickets.user(optimizer.requests().get(0))).contains("input:\n<INS>\nAnswer with the label only.\n\nTicket: ")
-        .contains("different from all the instructions above and scores higher");
+        .contains("different from the instruction above and scores higher than it");
+    assertThat(Tickets.user(optimizer.requests().get(optimizer.requests().size() - 1)))
+        .contains("different from all the instructions above and scores higher than all of them");
   }
 }

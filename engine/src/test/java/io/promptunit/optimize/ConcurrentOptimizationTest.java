@@ -102,7 +102,7 @@ class ConcurrentOptimizationTest {
 
   @ParameterizedTest(name = "{0}: {2} identical questions in round 1 all reach the model")
   @CsvSource(delimiter = ';', value = {
-      "PROTEGI; promptunit.optimize.errorsPerGradient=100; 4; Name the one most important problem",
+      "PROTEGI; promptunit.optimize.errorsPerGradient=100; 4; Mistakes often have separate causes",
       "PE2; promptunit.optimize.batchSize=100; 4; <current_prompt>",
       "APE; promptunit.optimize.demos=100; 5; I gave a friend an instruction",
       "OPRO; promptunit.optimize.rounds=1; 8; Your task is to write an instruction"})
@@ -149,14 +149,15 @@ class ConcurrentOptimizationTest {
   void theSameSeedGivesTheSameRunWhateverTheConcurrencyAndTheOrderCallsFinishIn(String strategy) {
     task = jittered(Tickets::taskAnswer);
     optimizer = jittered(Tickets::optimizerAnswer);
-    OptimizationResult oneAtATime = optimize(Map.of("promptunit.optimize.strategy", strategy, "promptunit.optimizer.concurrency", "1"), 1,
-        CacheMode.OFF);
+    // a beam as wide as the round's new candidates: best-arm selection pulls in waves as wide as the concurrency
+    OptimizationResult oneAtATime = optimize(Map.of("promptunit.optimize.strategy", strategy, "promptunit.optimizer.concurrency", "1",
+        "promptunit.optimize.beamSize", "4"), 1, CacheMode.OFF);
     int sequentialTaskCalls = task.calls();
 
     task = jittered(Tickets::taskAnswer);
     optimizer = jittered(Tickets::optimizerAnswer);
-    OptimizationResult concurrent = optimize(Map.of("promptunit.optimize.strategy", strategy, "promptunit.optimizer.concurrency", "16"), 16,
-        CacheMode.OFF);
+    OptimizationResult concurrent = optimize(Map.of("promptunit.optimize.strategy", strategy, "promptunit.optimizer.concurrency", "16",
+        "promptunit.optimize.beamSize", "4"), 16, CacheMode.OFF);
 
     assertThat(concurrent.history().candidates()).isEqualTo(oneAtATime.history().candidates());
     assertThat(concurrent.history().rejections()).isEqualTo(oneAtATime.history().rejections());

@@ -108,7 +108,7 @@ public final class Tickets {
       return "<instruction>" + instruction.replace("Classify the urgency", "Label the urgency") + "</instruction>\n<instruction>"
           + instruction.replace("this support ticket", "the ticket") + "</instruction>";
     }
-    if (question.contains("Name the one most important problem")) {
+    if (question.contains("Mistakes often have separate causes")) {
       return "Looking at the errors.\n<critique>The prompt never says: " + ruleFor(question) + "</critique>";
     }
     if (question.contains("A reviewer found this problem")) {

@@ -107,7 +107,7 @@ final class HouseRuleModels {
       return "<reasoning>The prompt does not state the house rule these tickets follow.</reasoning>\n<prompt>"
           + withRules(current, needed) + "</prompt>\n<summary>Stated the house rules.</summary>";
     }
-    if (question.contains("Name the one most important problem")) {
+    if (question.contains("Mistakes often have separate causes")) {
       return "<critique>The prompt never states the house rules: " + String.join(" ", needed.stream().map(RULES::get).toList()) + "</critique>";
     }
     if (question.contains("A reviewer found this problem")) {

@@ -35,7 +35,8 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * from history.json, every phase's dependent calls times their latency: what an infinitely wide
  * provider could not beat); their ratio; the effective concurrency (call latency served per second);
  * task requests the server saw twice, the same messages at the same temperature (must be 0); calls of a warm re-run on the same cassettes (must
- * be 0); and the printed estimates (worst case and expected tokens) against the tokens really used.
+ * be 0); and the printed estimates (worst case and expected tokens, expected calls) against the tokens and calls
+ * the optimization really used.
  *
  * <p>Arguments: {@code --task-latency=200 --optimizer-latency=2000 --concurrency=16
  * --strategies=PROTEGI,PE2,APE,OPRO --work=target/optimize-benchmark --set=key=value} (any
@@ -116,7 +117,9 @@ public final class OptimizationBenchmark {
         long realTokens = history.get("spend").get("inputTokens").asLong() + history.get("spend").get("outputTokens").asLong();
         String worst = entries.get("promptunit.estimate.worstTokens");
         String expected = entries.get("promptunit.estimate.expectedTokens");
-        String row = String.format(Locale.ROOT, "| %s | %s | %d/%d | %.1f s | %d + %d | %s | %s | %.1f | %d | %d | %d | %s | %s | %s |",
+        String expectedCalls = entries.get("promptunit.estimate.expectedCalls");
+        long realCalls = history.get("spend").get("calls").asLong();
+        String row = String.format(Locale.ROOT, "| %s | %s | %d/%d | %.1f s | %d + %d | %s | %s | %.1f | %d | %d | %d | %s | %s | %s | %s |",
             strategy.name(), history.get("passedHeldOut").asBoolean() ? "yes" : "no", history.get("rounds").size(),
             strategy.defaultRounds(), wall, taskCalls, optimizerCalls,
             traced ? String.format(Locale.ROOT, "%.1f s", ideal) : "—",
@@ -124,7 +127,9 @@ public final class OptimizationBenchmark {
             served / wall, peak, repeated, warmCalls, compact(realTokens),
             worst == null ? "—" : String.format(Locale.ROOT, "%s (%.1fx)", compact(Long.parseLong(worst)), Long.parseLong(worst) / (double) realTokens),
             expected == null ? "—" : String.format(Locale.ROOT, "%s (%+.0f%%)", compact(Long.parseLong(expected)),
-                (Long.parseLong(expected) / (double) realTokens - 1) * 100));
+                (Long.parseLong(expected) / (double) realTokens - 1) * 100),
+            expectedCalls == null ? "—" : String.format(Locale.ROOT, "%s / %d (%+.0f%%)", expectedCalls, realCalls,
+                (Long.parseLong(expectedCalls) / (double) realCalls - 1) * 100));
         System.err.println(row);
         rows.add(row);
       }
@@ -133,8 +138,8 @@ public final class OptimizationBenchmark {
         extra.isEmpty() ? "" : ", " + extra);
     System.out.println("| strategy | passes held-out | rounds | wall time | calls (task + optimizer) | critical-path ideal | ratio |"
         + " effective concurrency | peak in flight | repeated task calls | warm re-run calls | real tokens | worst-case estimate |"
-        + " expected estimate |");
-    System.out.println("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+        + " expected tokens | expected / real calls |");
+    System.out.println("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
     rows.forEach(System.out::println);
   }
 

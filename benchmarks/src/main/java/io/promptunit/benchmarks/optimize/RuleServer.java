@@ -282,7 +282,7 @@ final class RuleServer implements AutoCloseable {
       }
       return variations.toString();
     }
-    if (question.contains("Name the one most important problem")) { // ProTeGi critique
+    if (question.contains("Mistakes often have separate causes")) { // ProTeGi critique
       String prompt = between(question, "<prompt>\n", "\n</prompt>");
       String rule = missingRule(prompt, question, n);
       return "Looking at the errors, the model labels these tickets P3 because nothing in the prompt marks them as urgent.\n<critique>"

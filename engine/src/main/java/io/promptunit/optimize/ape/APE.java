@@ -1,6 +1,7 @@
 package io.promptunit.optimize.ape;
 
 import io.promptunit.Example;
+import io.promptunit.optimize.AnswerSize;
 import io.promptunit.optimize.Candidate;
 import io.promptunit.optimize.InstructionSlot;
 import io.promptunit.optimize.OptimizationContext;
@@ -67,7 +68,8 @@ final class APE implements PromptStrategy {
     long fresh = round == 1 ? (long) o.subsamples() * o.promptsPerSubsample() : (long) parents * o.proposals();
     // an instruction is about half a prompt (the frame is not rewritten)
     int perAnswer = round == 1 ? o.promptsPerSubsample() : o.proposals();
-    return new WorstCase(calls, 0, fresh, fresh * 0.75, 1, round == 1 ? o.demos() : 0, 0.5, 0.5 * perAnswer);
+    return new WorstCase(calls, 0, fresh, fresh * 0.75, 1, round == 1 ? o.demos() : 0, 0.5, 0.5 * perAnswer,
+        calls * context.outputCap(AnswerSize.prompts(perAnswer)));
   }
 
   @Override
@@ -91,7 +93,8 @@ final class APE implements PromptStrategy {
       for (int s = 0; s < o.subsamples(); s++) {
         List<Example> demos = context.sample(context.splits().train(), o.demos());
         String ids = demos.stream().map(Example::id).toList().toString();
-        asks.add(context.ask(round, s, generationQuestion(demos, o))
+        asks.add(context.ask(round, s, generationQuestion(demos, o, context),
+            AnswerSize.prompts(o.promptsPerSubsample()))
             .thenApply(answer -> slot.proposals(answer, original, origin, o.promptsPerSubsample(),
                 "induced from demonstrations " + ids, context.options().frozen(), round)));
       }
@@ -108,7 +111,9 @@ final class APE implements PromptStrategy {
         asks.add(context.ask(round, 0, "Generate " + o.proposals()
           + " variations of the following instruction. Keep its meaning"
           + " and every rule in it; vary the wording.\n\n<instruction>\n" + slot.instruction() + "\n</instruction>\n\n"
-          + "Put each variation inside its own <instruction></instruction> block and write nothing else.")
+          + StrategyText.labels(context)
+          + "Put each variation inside its own <instruction></instruction> block and write nothing else.",
+          AnswerSize.prompts(o.proposals()))
             .thenApply(answer -> slot.proposals(answer, parent, "ape-resample", o.proposals(),
                 "a variation of " + parent.id(), context.options().frozen(), round)));
       }
@@ -116,11 +121,13 @@ final class APE implements PromptStrategy {
     });
   }
 
-  String generationQuestion(List<Example> demos, Options o) {
+  String generationQuestion(List<Example> demos, Options o, OptimizationContext context) {
     String pairs = demonstrations(demos);
     int n = o.promptsPerSubsample();
-    String ask = "Give " + n + " different candidate instruction" + (n == 1 ? "" : "s")
-        + ", each inside its own <instruction></instruction> block.";
+    String labels = StrategyText.labels(context);
+    String ask = (labels.isEmpty() ? "" : "\n" + labels.strip() + "\n") + "Give " + n
+        + " different candidate instruction" + (n == 1 ? "" : "s") + ", each inside its own <instruction></instruction>"
+        + " block.";
     if (o.customTemplate() != null) {
       return o.customTemplate().replace("{{demos}}", pairs)
           + "\n\nWrite the text that belongs where " + INSERT + " stands. " + ask;

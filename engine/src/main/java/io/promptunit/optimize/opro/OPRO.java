@@ -1,6 +1,7 @@
 package io.promptunit.optimize.opro;
 
 import io.promptunit.Example;
+import io.promptunit.optimize.AnswerSize;
 import io.promptunit.optimize.Candidate;
 import io.promptunit.optimize.InstructionSlot;
 import io.promptunit.optimize.OptimizationContext;
@@ -60,9 +61,11 @@ final class OPRO implements PromptStrategy {
     // the trajectory grows by up to candidatesPerStep a step until it holds trajectorySize; each exemplar shows the
     // frame
     double trajectory = Math.min(o.trajectorySize(), 1 + o.candidatesPerStep() * (round - 1));
-    return new WorstCase(o.candidatesPerStep(), 0, o.candidatesPerStep(), o.candidatesPerStep() * 0.75,
+    // samples at temperature 1.0 rarely repeat: about one in ten does, or breaks a rule
+    return new WorstCase(o.candidatesPerStep(), 0, o.candidatesPerStep(), o.candidatesPerStep() * 0.9,
         Math.min(o.trajectorySize(), 1 + (long) o.candidatesPerStep() * (round - 1)) + o.exemplars(), o.exemplars(),
-        trajectory * 0.5 + o.exemplars(), 0.5);
+        trajectory * 0.5 + o.exemplars(), 0.5,
+        o.candidatesPerStep() * (long) context.outputCap(AnswerSize.prompts(1)));
   }
 
   @Override
@@ -76,7 +79,7 @@ final class OPRO implements PromptStrategy {
       for (int i = 0; i < o.candidatesPerStep(); i++) {
         String rationale = "step " + round + " sample " + (i + 1);
         // the same question, sampled again: each sample is its own call with its own recorded answer
-        samples.add(context.ask(round, i, question)
+        samples.add(context.ask(round, i, question, AnswerSize.prompts(1))
             .thenApply(answer -> slot.proposals(answer, best, "opro", 1, rationale, context.options().frozen(),
                 round)));
       }
@@ -86,7 +89,8 @@ final class OPRO implements PromptStrategy {
 
   /**
    * The trajectory shown to the optimizer: scored candidates above the floor, the best {@code trajectorySize},
-   * ascending.
+   * ascending; when none is above the floor, the checked-in prompt with its score (a request never announces
+   * earlier instructions and lists none).
    */
   public List<Candidate> trajectory(OptimizationContext context) {
     Options o = options;
@@ -94,6 +98,10 @@ final class OPRO implements PromptStrategy {
         .filter(c -> context.selectionScore(c.id()) != null)
         .filter(c -> Math.round(context.selectionScore(c.id()) * 100) >= o.minTrajectoryScore())
         .toList());
+    if (scored.isEmpty()) {
+      context.candidates().stream().filter(c -> c.origin().equals("original"))
+          .filter(c -> context.selectionScore(c.id()) != null).findFirst().ifPresent(scored::add);
+    }
     scored.sort(Comparator.comparingDouble((Candidate c) -> context.selectionScore(c.id())).reversed());
     List<Candidate> kept = new ArrayList<>(scored.subList(0, Math.min(o.trajectorySize(), scored.size())));
     kept.sort(Comparator.comparingDouble((Candidate c) -> context.selectionScore(c.id())));
@@ -103,12 +111,11 @@ final class OPRO implements PromptStrategy {
   String metaPrompt(OptimizationContext context, InstructionSlot slot) {
     Options o = options;
     StringBuilder q = new StringBuilder();
-    q.append("Your task is to write an instruction for a language model. "
-        + "Below are earlier instructions with their scores"
-        + " (the percentage of examples answered correctly, 0-100), from lowest to highest.\n\n");
-    for (Candidate candidate : trajectory(context)) {
+    List<Candidate> trajectory = trajectory(context);
+    q.append("Your task is to write an instruction for a language model. ").append(trajectoryIntroduction(trajectory));
+    for (Candidate candidate : trajectory) {
       String instruction = InstructionSlot.of(candidate.text(), context.options().frozen()).instruction();
-      q.append("text:\n").append(instruction).append("\nscore:\n")
+      q.append("text:\n").append(instruction.isEmpty() ? "(no instruction)" : instruction).append("\nscore:\n")
           .append(String.format(Locale.ROOT, "%d",
               Math.round(context.selectionScore(candidate.id()) * 100))).append("\n\n");
     }
@@ -122,9 +129,26 @@ final class OPRO implements PromptStrategy {
       q.append("input:\n").append(input).append("\noutput:\n")
           .append(StrategyText.cut(exemplar.expected())).append("\n\n");
     }
-    q.append("Write a new instruction that is different from all the instructions above and scores "
-        + "higher than all of them."
-        + " Write only the instruction, inside <instruction></instruction>.");
+    q.append(StrategyText.labels(context));
+    q.append(trajectory.isEmpty() ? "Write an instruction that makes the model give these outputs."
+        : trajectory.size() == 1 ? "Write a new instruction that is different from the instruction above and scores"
+            + " higher than it."
+        : "Write a new instruction that is different from all the instructions above and scores higher than all of"
+            + " them.");
+    q.append(" Write only the instruction, inside <instruction></instruction>.");
     return q.toString();
+  }
+
+  /** What the request says of the instructions it shows: none, the one in use, or several from lowest to highest. */
+  private static String trajectoryIntroduction(List<Candidate> trajectory) {
+    if (trajectory.isEmpty()) {
+      return "No instruction has been tried yet.\n\n";
+    }
+    if (trajectory.size() == 1) {
+      return "Below is the instruction tried so far with its score (the percentage of examples answered correctly,"
+          + " 0-100).\n\n";
+    }
+    return "Below are earlier instructions with their scores (the percentage of examples answered correctly, 0-100),"
+        + " from lowest to highest.\n\n";
   }
 }

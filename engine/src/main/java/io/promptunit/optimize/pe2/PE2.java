@@ -1,6 +1,7 @@
 package io.promptunit.optimize.pe2;
 
 import io.promptunit.eval.ExampleResult;
+import io.promptunit.optimize.AnswerSize;
 import io.promptunit.optimize.Candidate;
 import io.promptunit.optimize.OptimizationContext;
 import io.promptunit.optimize.PromptStrategy;
@@ -60,10 +61,11 @@ final class PE2 implements PromptStrategy {
     long scoring = StrategyText.minibatchScoringCalls(context);
     long history = o.history() ? (long) context.options().rounds() * context.options().beamSize() * o.proposals() : 0;
     // the answer holds the new prompt plus a paragraph of reasoning per example
-    return new WorstCase((long) parents * o.proposals(), parents * scoring, (long) parents * o.proposals(),
+    long calls = (long) parents * o.proposals();
+    return new WorstCase(calls, parents * scoring, (long) parents * o.proposals(),
         parents * o.proposals() * 0.75,
         1 + history, o.batchSize(), 1 + history / 2.0,
-        1.5 + 0.5 * o.batchSize());
+        1.5 + 0.5 * o.batchSize(), calls * context.outputCap(answerSize()));
   }
 
   @Override
@@ -81,7 +83,7 @@ final class PE2 implements PromptStrategy {
         Candidate parent = parents.get(p);
         for (int i = 0; i < o.proposals(); i++) {
           List<ExampleResult> batch = context.sample(errors, o.batchSize());
-          asks.add(context.ask(round, i, question(parent, batch, context))
+          asks.add(context.ask(round, i, question(parent, batch, context), answerSize())
               .thenApply(answer -> proposal(parent, batch, answer, context, round)));
         }
       }
@@ -104,8 +106,7 @@ final class PE2 implements PromptStrategy {
     }
     List<String> prompts = Tagged.all(answer, "prompt");
     if (prompts.isEmpty()) {
-      return yield.plus(Yield.rejected(round, parent.id(), "pe2",
-          "the optimizer's answer has no <prompt>...</prompt> block", answer));
+      return yield.plus(asked.missing("prompt", round, parent.id(), "pe2"));
     }
     String prompt = prompts.get(prompts.size() - 1);
     if (o.stepSize() > 0) {
@@ -121,6 +122,15 @@ final class PE2 implements PromptStrategy {
     return yield.plus(Yield.of(new Proposal(prompt, parent.id(), "pe2", rationale.strip())));
   }
 
+  /** Tokens of reasoning per example shown, and of the summary. */
+  static final int REASONING_TOKENS = 200;
+  static final int SUMMARY_TOKENS = 80;
+
+  /** What one PE2 answer holds: a paragraph of reasoning per example, the new prompt and a summary. */
+  private AnswerSize answerSize() {
+    return AnswerSize.prompts(1).plusTokens(options.batchSize() * REASONING_TOKENS + SUMMARY_TOKENS);
+  }
+
   String question(Candidate parent, List<ExampleResult> batch, OptimizationContext context) {
     Options o = options;
     StringBuilder q = new StringBuilder();
@@ -134,6 +144,7 @@ final class PE2 implements PromptStrategy {
       appendEarlierPrompts(q, context);
     }
     q.append("\n## Examples the model got wrong (the expected outputs are correct)\n")
+        .append(StrategyText.labels(context))
         .append(StrategyText.errors(batch));
     q.append("\n## Step 1\nFor each example, answer inside <reasoning></reasoning>:\n")
         .append("1. Is the output correct? (No: explain how it differs from the expected output.)\n")

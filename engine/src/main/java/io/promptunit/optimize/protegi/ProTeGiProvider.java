@@ -23,6 +23,7 @@ public final class ProTeGiProvider implements StrategyProvider {
         parameters.integer("errorsPerGradient", 4, 1),
         parameters.integer("editsPerGradient", 1, 1),
         parameters.integer("paraphrases", 2, 0),
-        parameters.integer("maxExpansion", 8, 1)));
+        parameters.integer("maxExpansion", 8, 1),
+        parameters.integer("causes", 3, 1)));
   }
 }
