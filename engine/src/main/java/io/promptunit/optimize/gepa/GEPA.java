@@ -266,6 +266,8 @@ final class GEPA implements PromptStrategy {
       long was = step.pair() != null ? parentsBest(step) : passed(before.get(mutations.indexOf(step)));
       decide(step, made.get(tried.get(k)), was, passed(after.get(k)), context, round).ifPresent(kept::add);
     }
+    // a merge first: when a reflection reaches the same prompt, the candidate is the merge's
+    kept.sort(java.util.Comparator.comparing(p -> !p.origin().equals("merge")));
     return kept;
   }
 
