@@ -58,8 +58,15 @@ public final class Cassette implements AutoCloseable {
    * @param text the answer
    * @param inputTokens input tokens of the original call
    * @param outputTokens output tokens of the original call
+   * @param truncated whether the original call stopped at its output cap (recorded as {@code "finishReason":
+   *     "LENGTH"}, only then)
    */
-  public record Entry(String text, long inputTokens, long outputTokens) {}
+  public record Entry(String text, long inputTokens, long outputTokens, boolean truncated) {
+
+    public Entry(String text, long inputTokens, long outputTokens) {
+      this(text, inputTokens, outputTokens, false);
+    }
+  }
 
   private final Path file;
   private final CacheMode mode;
@@ -210,7 +217,7 @@ public final class Cassette implements AutoCloseable {
       }
       return Optional.of(Map.entry(key.asText(),
           new Entry(response.get("text").asText(), response.path("inputTokens").asLong(),
-          response.path("outputTokens").asLong())));
+          response.path("outputTokens").asLong(), "LENGTH".equals(response.path("finishReason").asText()))));
     } catch (JsonProcessingException | RuntimeException e) {
       return Optional.empty();
     }
@@ -419,6 +426,9 @@ public final class Cassette implements AutoCloseable {
     response.put("text", entry.text());
     response.put("inputTokens", entry.inputTokens());
     response.put("outputTokens", entry.outputTokens());
+    if (entry.truncated()) {
+      response.put("finishReason", "LENGTH");
+    }
     String line = node.toString();
     entries.put(key, entry);
     lines.put(key, line);

@@ -59,7 +59,7 @@ public record ModelClient(ChatModel model, String name, RetryPolicy call, Option
     String key = Cassette.key(name, request, sample);
     Optional<Cassette.Entry> recorded = recordings.find(key);
     if (recorded.isPresent()) {
-      return new Reply(Secrets.redact(recorded.get().text()), 0, 0, 0, 0, true);
+      return Reply.replayed(recorded.get(), Secrets.redact(recorded.get().text()));
     }
     // batch mode: collected for a provider batch, or failed in one, instead of sent now
     recordings.deferred().check(key, name, request, sample);
@@ -89,16 +89,17 @@ public record ModelClient(ChatModel model, String name, RetryPolicy call, Option
     Optional<CompletableFuture<Cassette.Entry>> running = recordings.claim(key, mine);
     if (running.isPresent()) {
       Cassette.Entry shared = join(running.get());
-      return new Reply(shared.text(), 0, 0, 0, 0, true);
+      return Reply.replayed(shared, shared.text());
     }
     try {
       Optional<Cassette.Entry> justRecorded = recordings.find(key);
       if (justRecorded.isPresent()) {
         mine.complete(justRecorded.get());
-        return new Reply(justRecorded.get().text(), 0, 0, 0, 0, true);
+        return Reply.replayed(justRecorded.get(), justRecorded.get().text());
       }
       Reply reply = call.send(model, name, request);
-      Cassette.Entry entry = new Cassette.Entry(reply.text(), reply.inputTokens(), reply.outputTokens());
+      Cassette.Entry entry = new Cassette.Entry(reply.text(), reply.inputTokens(), reply.outputTokens(),
+          reply.truncated());
       recordings.record(key, name, request, sample, entry);
       mine.complete(entry);
       return reply;

@@ -12,12 +12,23 @@ import org.apiguardian.api.API;
  * @param latencyMillis wall time of the successful attempt
  * @param attempts calls made, including retries (0 when the answer came from the cassette)
  * @param cached whether the answer came from the cassette (then no tokens were spent)
+ * @param truncated whether the model stopped at the call's output cap (finish reason {@code LENGTH}): the answer is
+ *     cut off, not finished
  */
 @API(status = INTERNAL, since = "0.1")
 public record Reply(String text, long inputTokens, long outputTokens, long latencyMillis,
-    int attempts, boolean cached) {
+    int attempts, boolean cached, boolean truncated) {
 
   public Reply(String text, long inputTokens, long outputTokens, long latencyMillis, int attempts) {
-    this(text, inputTokens, outputTokens, latencyMillis, attempts, false);
+    this(text, inputTokens, outputTokens, latencyMillis, attempts, false, false);
+  }
+
+  public Reply(String text, long inputTokens, long outputTokens, long latencyMillis, int attempts, boolean cached) {
+    this(text, inputTokens, outputTokens, latencyMillis, attempts, cached, false);
+  }
+
+  /** An answer replayed from the cassette (no tokens spent). */
+  static Reply replayed(Cassette.Entry entry, String text) {
+    return new Reply(text, 0, 0, 0, 0, true, entry.truncated());
   }
 }

@@ -150,7 +150,8 @@ public final class RetryPolicy {
     long out = usage == null || usage.outputTokenCount() == null ? 0 : usage.outputTokenCount();
     // an answer may echo a key (a proxy reflecting headers, a model quoting its prompt): it must not
     // reach a cassette, a report or the console
-    return new Reply(Secrets.redact(text), in, out, latency, attempt);
+    return new Reply(Secrets.redact(text), in, out, latency, attempt, false,
+        response.finishReason() == dev.langchain4j.model.output.FinishReason.LENGTH);
   }
 
   /**

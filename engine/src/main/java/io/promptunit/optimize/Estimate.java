@@ -67,8 +67,7 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, Spend unca
     PriceTable prices = session.prices();
     Spend computed = spend(rounds.worstScoring, rounds.worstScoring * scoring.worstIn(),
         rounds.worstScoring * scoring.worstOut(), prices, taskName)
-        .plus(spend(rounds.worstMetaCalls, rounds.worstMetaIn, rounds.worstMetaCalls * options.maxOutputTokens(),
-            prices, optimizerName));
+        .plus(spend(rounds.worstMetaCalls, rounds.worstMetaIn, rounds.worstMetaOut, prices, optimizerName));
     Spend expected = spend(rounds.likelyScoring, rounds.likelyScoring * scoring.likelyIn(),
         rounds.likelyScoring * scoring.likelyOut(), prices, taskName)
         .plus(spend(rounds.likelyMetaCalls, rounds.likelyMetaIn, rounds.likelyMetaOut, prices, optimizerName));
@@ -198,6 +197,7 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, Spend unca
     double worstMetaCalls;
     double likelyMetaCalls;
     double worstMetaIn;
+    double worstMetaOut;
     double likelyMetaIn;
     double likelyMetaOut;
     private long seenWorst = 1;
@@ -231,9 +231,13 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, Spend unca
           : pool > beam ? Math.min(loop.selectionBudget((int) Math.min(pool, Integer.MAX_VALUE)), pool * selection) : 0;
       worstScoring += worst.scoringCalls() + (selectionCalls + Math.min(beam, pool) * selection + heldOut) * perExample;
       worstMetaCalls += worst.metaCalls();
-      // a critique quoted in an edit question is at most one answer long
+      long output = worst.metaOutputTokens(options.maxOutputTokens());
+      worstMetaOut += output;
+      // a critique quoted in an edit question is at most one answer long: no longer than the round's mean cap, since a
+      // critique's cap is the smallest of its round
+      long longestAnswer = worst.metaCalls() == 0 ? 0 : (output + worst.metaCalls() - 1) / worst.metaCalls();
       worstMetaIn += worst.metaCalls() * (double) (META_FRAME_WORST + optimizing.system()
-          + worst.promptsShown() * optimizing.longest() + options.maxOutputTokens()
+          + worst.promptsShown() * optimizing.longest() + longestAnswer
           + worst.examplesShown() * optimizing.exampleWorst());
       seenWorst += worst.newCandidates();
     }
@@ -252,9 +256,10 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, Spend unca
       likelyMetaIn += likely.metaCalls() * (META_FRAME_LIKELY + optimizing.system()
           + likely.likelyPromptsShown() * optimizing.prompt() * LIKELY_GROWTH
           + likely.examplesShown() * optimizing.exampleLikely());
+      double capPerCall = likely.metaCalls() == 0 ? 0
+          : (double) likely.metaOutputTokens(options.maxOutputTokens()) / likely.metaCalls();
       likelyMetaOut += likely.metaCalls()
-          * Math.min(options.maxOutputTokens(), 60
-              + likely.likelyAnswerPrompts() * optimizing.prompt() * LIKELY_GROWTH);
+          * Math.min(capPerCall, 60 + likely.likelyAnswerPrompts() * optimizing.prompt() * LIKELY_GROWTH);
       seenLikely += likely.likelyNew();
     }
   }

@@ -6,6 +6,7 @@ import org.apiguardian.api.API;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
 import io.promptunit.model.ModelClient;
+import io.promptunit.model.Reply;
 import java.util.List;
 import java.util.Optional;
 
@@ -31,8 +32,21 @@ public final class MetaModel {
    *     its own answer (and its own cassette entry), so repeated asks are real samples
    */
   public String ask(String question, int sample) {
+    return ask(question, sample, maxOutputTokens).text();
+  }
+
+  /**
+   * As {@link #ask(String, int)}, under the output cap {@code outputCap} sized from what the question asks for
+   * ({@link OptimizationContext#outputCap}); the reply tells whether the answer was cut off there.
+   */
+  public Reply ask(String question, int sample, int outputCap) {
     return model.chat(List.of(SystemMessage.from(ROLE), UserMessage.from(question)), temperature,
-        Optional.of(maxOutputTokens), sample).text();
+        Optional.of(outputCap), sample);
+  }
+
+  /** The output cap of a question asked without an {@link AnswerSize}: {@code @Optimize(maxOutputTokens)}. */
+  public int defaultOutputCap() {
+    return maxOutputTokens;
   }
 
   public String name() {

@@ -6,10 +6,12 @@ import org.apiguardian.api.API;
 import io.promptunit.Example;
 import io.promptunit.eval.ExampleResult;
 import io.promptunit.model.ModelCallException;
+import io.promptunit.model.Reply;
 import io.promptunit.suite.Suite;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -37,6 +39,7 @@ public final class OptimizationContext {
   private final History history;
   private final Trace trace;
   private final Random random;
+  private final Optional<LabelSet> labels;
 
   OptimizationContext(Suite suite, Splits splits, Scorer scorer, MetaModel meta, Executor metaWorkers,
       OptimizeOptions options,
@@ -51,6 +54,35 @@ public final class OptimizationContext {
     this.history = history;
     this.trace = trace;
     this.random = random;
+    this.labels = LabelSet.of(splits.train());
+  }
+
+  /** Output tokens one answer may take at most, whatever it asks for: many models allow no more. */
+  static final int MAX_OUTPUT_CAP = 4096;
+  /** Tokens of an answer around what it was asked for: tags, a sentence of preamble. */
+  static final int ANSWER_OVERHEAD = 100;
+  /** A prompt-sized text is counted at this many characters a token (English runs about 4: a cap must not be short). */
+  private static final double CHARS_PER_TOKEN = 3.0;
+
+  /**
+   * The expected outputs of the train examples as a closed label set, when they form one: every strategy states it
+   * in its meta-prompts ({@link StrategyText#labels}).
+   */
+  public Optional<LabelSet> labels() {
+    return labels;
+  }
+
+  /**
+   * The output cap of an optimizer call whose answer should hold {@code size}: {@link #ANSWER_OVERHEAD} plus each
+   * prompt at the longest the candidate rules accept plus the other text asked for; never below
+   * {@code @Optimize(maxOutputTokens)}, and above it at most {@link #MAX_OUTPUT_CAP} and a twentieth of the token
+   * cap (one answer never takes the run's budget).
+   */
+  public int outputCap(AnswerSize size) {
+    long promptTokens = (long) Math.ceil(rules.maxChars() / CHARS_PER_TOKEN);
+    long sized = ANSWER_OVERHEAD + size.prompts() * promptTokens + size.tokens();
+    long bound = Math.min(MAX_OUTPUT_CAP, options.caps().tokens() / 20);
+    return (int) Math.max(options.maxOutputTokens(), Math.min(sized, bound));
   }
 
   public Suite suite() {
@@ -160,10 +192,23 @@ public final class OptimizationContext {
    * failed {@link Answer}; only budget exhaustion completes the future exceptionally.
    */
   public CompletableFuture<Answer> ask(int round, int index, String question) {
+    return ask(round, index, question, meta.defaultOutputCap());
+  }
+
+  /**
+   * As {@link #ask(int, int, String)}, under an output cap sized for what the question asks the answer to hold
+   * ({@link #outputCap}); an answer cut off there says so ({@link Answer#truncated}).
+   */
+  public CompletableFuture<Answer> ask(int round, int index, String question, AnswerSize size) {
+    return ask(round, index, question, outputCap(size));
+  }
+
+  private CompletableFuture<Answer> ask(int round, int index, String question, int outputCap) {
     int sample = round * 1000 + index;
     return CompletableFuture.supplyAsync(() -> {
       try {
-        return Answer.of(meta.ask(question, sample));
+        Reply reply = meta.ask(question, sample, outputCap);
+        return Answer.of(reply.text(), reply.truncated(), outputCap);
       } catch (ModelCallException e) {
         return Answer.failed(e.getMessage());
       }

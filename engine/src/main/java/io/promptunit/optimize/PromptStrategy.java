@@ -35,10 +35,25 @@ public interface PromptStrategy {
    * @param examplesShown examples quoted in one optimizer question at most
    * @param likelyPromptsShown prompts quoted in a typical optimizer question
    * @param likelyAnswerPrompts prompt-sized texts in a typical optimizer answer (a critique counts about as one)
+   * @param metaOutputTokens the output caps of the round's optimizer calls added up (each sized with
+   *     {@link OptimizationContext#outputCap}); -1: every call at {@code @Optimize(maxOutputTokens)}
    */
   record WorstCase(long metaCalls, long scoringCalls, long newCandidates, double likelyNew, long promptsShown,
       long examplesShown, double likelyPromptsShown,
-      double likelyAnswerPrompts) {}
+      double likelyAnswerPrompts, long metaOutputTokens) {
+
+    /** A round whose optimizer calls are each capped at {@code @Optimize(maxOutputTokens)}. */
+    public WorstCase(long metaCalls, long scoringCalls, long newCandidates, double likelyNew, long promptsShown,
+        long examplesShown, double likelyPromptsShown, double likelyAnswerPrompts) {
+      this(metaCalls, scoringCalls, newCandidates, likelyNew, promptsShown, examplesShown, likelyPromptsShown,
+          likelyAnswerPrompts, -1);
+    }
+
+    /** The output caps of the round's optimizer calls added up, {@code defaultCap} each where not sized. */
+    public long metaOutputTokens(int defaultCap) {
+      return metaOutputTokens >= 0 ? metaOutputTokens : metaCalls * defaultCap;
+    }
+  }
 
   /** Whether every new candidate is scored on the whole selection split (OPRO) instead of a best-arm selection. */
   default boolean scoresEveryCandidate() {

@@ -48,6 +48,14 @@ public final class StrategyText {
     return text.length() > MAX_FIELD ? text.substring(0, MAX_FIELD) + "…" : text;
   }
 
+  /**
+   * The closed label set of the suite's expected outputs, stated for a meta-prompt ({@link LabelSet#statement}), or
+   * nothing when the outputs are not labels.
+   */
+  public static String labels(OptimizationContext context) {
+    return context.labels().map(LabelSet::statement).orElse("");
+  }
+
   public static String keepRules(CandidateRules rules) {
     StringBuilder text = new StringBuilder();
     if (!rules.variables().isEmpty()) {

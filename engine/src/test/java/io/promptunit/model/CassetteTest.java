@@ -60,6 +60,25 @@ class CassetteTest {
         .startsWith("No recorded request has this conversation (1 recorded for model openai:a)");
   }
 
+  /** A cut-off answer replays as cut off: its finish reason is recorded, and only then. */
+  @Test
+  void anAnswerCutOffAtItsOutputCapReplaysAsCutOff() throws IOException {
+    Path file = directory.resolve("suite.jsonl");
+    ChatRequest cut = request("write two prompts", 0.0);
+    ChatRequest whole = request("write one word", 0.0);
+    try (Cassette cassette = Cassette.open(file, CacheMode.READ_WRITE, System.err)) {
+      cassette.record(Cassette.key("m", cut, 0), "m", cut, 0, new Cassette.Entry("<prompt>one", 3, 2, true));
+      cassette.record(Cassette.key("m", whole, 0), "m", whole, 0, new Cassette.Entry("word", 3, 1));
+    }
+    ModelClient replay = new ModelClient(new io.promptunit.testing.ScriptedChatModel(request -> {
+      throw new AssertionError("replay calls no model");
+    }), "m", new RetryPolicy(0, 1)).withCassette(Cassette.open(file, CacheMode.REPLAY, System.err));
+
+    assertThat(replay.chat(cut.messages(), 0.0, java.util.Optional.empty()).truncated()).isTrue();
+    assertThat(replay.chat(whole.messages(), 0.0, java.util.Optional.empty()).truncated()).isFalse();
+    assertThat(Files.readString(file)).containsOnlyOnce("\"finishReason\":\"LENGTH\"");
+  }
+
   @Test
   void secretsInMessagesAreRedactedInTheRecording() throws IOException {
     Path file = directory.resolve("suite.jsonl");
