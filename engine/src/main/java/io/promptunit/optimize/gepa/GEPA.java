@@ -3,6 +3,7 @@ package io.promptunit.optimize.gepa;
 import io.promptunit.Example;
 import io.promptunit.eval.ExampleResult;
 import io.promptunit.optimize.Answer;
+import io.promptunit.optimize.AnswerSize;
 import io.promptunit.optimize.Candidate;
 import io.promptunit.optimize.History;
 import io.promptunit.optimize.OptimizationContext;
@@ -60,6 +61,9 @@ final class GEPA implements PromptStrategy {
   /** The optimizer's answer to a step: the new prompt and the lesson it states. */
   private record Made(String text, String lesson) {}
 
+  /** What a reflection or a merge answers: one whole prompt and a one-sentence lesson. */
+  private static final AnswerSize ANSWER = AnswerSize.prompts(1).plusTokens(100);
+
   private final Options options;
   private final Set<String> merged = new HashSet<>();
   private final Set<String> demonstrated = new HashSet<>();
@@ -97,7 +101,8 @@ final class GEPA implements PromptStrategy {
     long demos = options.demonstrations() > 0 ? 1 : 0;
     long scoring = (2L * options.reflections() * batch + demos * 2 * batch + 2 * batch) * perExample;
     long fresh = options.reflections() + 1 + demos;
-    return new WorstCase(options.reflections() + 1, scoring, fresh, fresh / 2.0, 2, 2 * batch, 1.2, 1);
+    long asks = options.reflections() + 1L;
+    return new WorstCase(asks, scoring, fresh, fresh / 2.0, 2, 2 * batch, 1.2, 1, asks * context.outputCap(ANSWER));
   }
 
   @Override
@@ -196,7 +201,7 @@ final class GEPA implements PromptStrategy {
   private List<Made> ask(List<Step> steps, List<Step> mutations, List<List<ExampleResult>> before,
       OptimizationContext context, int round) {
     AtomicReferenceArray<Made> made = new AtomicReferenceArray<>(steps.size());
-    String labels = Labels.describe(context);
+    String labels = StrategyText.labels(context);
     long asks = steps.stream().filter(s -> !s.origin().equals("demonstrations")).count();
     context.collect("reflect" + (asks > mutations.size() ? " + merge" : ""), 1, asks, () -> {
       List<CompletableFuture<Yield>> chains = new ArrayList<>();
@@ -211,7 +216,7 @@ final class GEPA implements PromptStrategy {
         }
         String question = step.pair() != null ? Questions.merge(step.pair(), labels, context)
             : Questions.reflection(step.parent(), before.get(mutations.indexOf(step)), labels, context);
-        chains.add(context.ask(round, step.pair() != null ? 100 : i, question)
+        chains.add(context.ask(round, step.pair() != null ? 100 : i, question, ANSWER)
             .thenApply(answer -> parse(answer, step, round, made, index)));
       }
       return chains;
@@ -229,8 +234,7 @@ final class GEPA implements PromptStrategy {
     }
     List<String> prompts = Tagged.all(answer.text().get(), "prompt");
     if (prompts.isEmpty()) {
-      return Yield.rejected(round, step.parent().id(), step.origin(),
-          "the optimizer's answer has no <prompt>...</prompt> block", answer.text().get());
+      return answer.missing("prompt", round, step.parent().id(), step.origin());
     }
     List<String> lessons = Tagged.all(answer.text().get(), "lesson");
     made.set(index, new Made(prompts.get(0), lessons.isEmpty() ? "" : lessons.get(0)));

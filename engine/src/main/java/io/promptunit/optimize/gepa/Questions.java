@@ -27,7 +27,7 @@ final class Questions {
         + "<prompt>\n" + parent.text() + "\n</prompt>\n\n"
         + "Here is how it did on some examples, with the evaluator's feedback on each. The expected outputs are"
         + " correct.\n\n"
-        + feedback(minibatch) + "\n" + labels
+        + feedback(minibatch) + "\n" + labels + (labels.isEmpty() ? "" : "\n")
         + "Read the feedback on each example. Work out what the prompt fails to tell the model (a rule of the task,"
         + " a fact of the domain, the exact output format) and what the passing examples show must be kept. Then"
         + " write an improved version of the whole prompt that handles these examples and others like them.\n"
@@ -44,7 +44,7 @@ final class Questions {
         + "Version A passes " + pair.onlyFirst().size() + " examples that version B fails.\n\n"
         + "<prompt_b>\n" + pair.second().candidate().text() + "\n</prompt_b>\n\n"
         + "Version B passes " + pair.onlySecond().size() + " examples that version A fails.\n\n"
-        + labels
+        + labels + (labels.isEmpty() ? "" : "\n")
         + "Write one prompt that combines what makes each version right: keep every rule and instruction of either"
         + " version (unless they contradict; then keep the more specific one), so that it handles both groups of"
         + " examples.\n"

@@ -170,10 +170,10 @@ class GEPATest {
 
     List<String> questions = optimizer.requests().stream().map(Tickets::user).toList();
     assertThat(questions).filteredOn(q -> q.contains("Read the feedback on each example")).isNotEmpty()
-        .allSatisfy(q -> assertThat(q).contains("The expected output is always one of: P1, P2, P3.",
+        .allSatisfy(q -> assertThat(q).contains("Every expected output is exactly one of these 3 labels: \"P1\", \"P2\", \"P3\".",
             "result: failed", "expected output: ", "feedback from "));
     assertThat(questions).filteredOn(q -> q.contains("Two versions of a prompt")).isNotEmpty()
-        .allSatisfy(q -> assertThat(q).contains("The expected output is always one of: P1, P2, P3."));
+        .allSatisfy(q -> assertThat(q).contains("Every expected output is exactly one of these 3 labels: \"P1\", \"P2\", \"P3\"."));
   }
 
   @Test
