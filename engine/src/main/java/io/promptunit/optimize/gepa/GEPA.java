@@ -202,8 +202,10 @@ final class GEPA implements PromptStrategy {
       OptimizationContext context, int round) {
     AtomicReferenceArray<Made> made = new AtomicReferenceArray<>(steps.size());
     String labels = StrategyText.labels(context);
-    long asks = steps.stream().filter(s -> !s.origin().equals("demonstrations")).count();
-    context.collect("reflect" + (asks > mutations.size() ? " + merge" : ""), 1, asks, () -> {
+    long asks = steps.stream().filter(s -> s.origin().equals("merge")
+        || s.origin().equals("reflection") && passed(before.get(mutations.indexOf(s))) < s.batch().size()).count();
+    boolean merging = steps.stream().anyMatch(s -> s.pair() != null);
+    context.collect("reflect" + (merging ? " + merge" : ""), 1, asks, () -> {
       List<CompletableFuture<Yield>> chains = new ArrayList<>();
       for (int i = 0; i < steps.size(); i++) {
         Step step = steps.get(i);
@@ -212,6 +214,10 @@ final class GEPA implements PromptStrategy {
           made.set(i, new Made(Demonstrations.insert(step.parent().text(), step.demos()), "quotes "
               + step.demos().size() + " train examples: " + String.join(", ", step.demos().stream().map(Example::id)
               .toList())));
+          continue;
+        }
+        if (step.pair() == null && passed(before.get(mutations.indexOf(step))) == step.batch().size()) {
+          skipped(step, context, round);
           continue;
         }
         String question = step.pair() != null ? Questions.merge(step.pair(), labels, context)
@@ -226,6 +232,16 @@ final class GEPA implements PromptStrategy {
       list.add(made.get(i));
     }
     return list;
+  }
+
+  /** A parent that passes its whole minibatch gives nothing to reflect on (GEPA skips it): recorded, not asked. */
+  private static void skipped(Step step, OptimizationContext context, int round) {
+    Map<String, Object> event = new LinkedHashMap<>();
+    event.put("parent", step.parent().id());
+    event.put("examples", step.batch().stream().map(Example::id).toList());
+    event.put("before", (long) step.batch().size());
+    event.put("skipped", "the parent passes its whole minibatch: nothing to reflect on");
+    context.record(round, "reflection", event);
   }
 
   private static Yield parse(Answer answer, Step step, int round, AtomicReferenceArray<Made> made, int index) {
