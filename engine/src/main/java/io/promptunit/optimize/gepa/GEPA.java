@@ -5,6 +5,7 @@ import io.promptunit.eval.ExampleResult;
 import io.promptunit.optimize.Answer;
 import io.promptunit.optimize.AnswerSize;
 import io.promptunit.optimize.Candidate;
+import io.promptunit.optimize.Demonstrations;
 import io.promptunit.optimize.History;
 import io.promptunit.optimize.OptimizationContext;
 import io.promptunit.optimize.PromptStrategy;
@@ -211,7 +212,7 @@ final class GEPA implements PromptStrategy {
         Step step = steps.get(i);
         int index = i;
         if (step.origin().equals("demonstrations")) {
-          made.set(i, new Made(Demonstrations.insert(step.parent().text(), step.demos()), "quotes "
+          made.set(i, new Made(Demonstrations.insert(context, step.parent().text(), step.demos()), "quotes "
               + step.demos().size() + " train examples: " + String.join(", ", step.demos().stream().map(Example::id)
               .toList())));
           continue;

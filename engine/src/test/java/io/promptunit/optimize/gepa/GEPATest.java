@@ -15,6 +15,7 @@ import io.promptunit.model.ModelClient;
 import io.promptunit.model.PriceTable;
 import io.promptunit.model.RetryPolicy;
 import io.promptunit.optimize.Candidate;
+import io.promptunit.optimize.Demonstrations;
 import io.promptunit.optimize.History;
 import io.promptunit.optimize.Optimization;
 import io.promptunit.optimize.OptimizationResult;
