@@ -148,7 +148,8 @@ final class GEPA implements PromptStrategy {
       choice.put("weight", Front.weight(parent));
       choice.put("of", front.totalWeight());
       context.record(round, "parent", choice);
-      steps.add(new Step("reflection", parent.candidate(), context.sample(train, options.minibatch()), null, List.of()));
+      List<Example> batch = context.sample(train, options.minibatch());
+      steps.add(new Step("reflection", parent.candidate(), batch, null, List.of()));
     }
     demonstrationStep(front, context).ifPresent(steps::add);
     if (merges < options.maxMerges()) {
@@ -269,8 +270,8 @@ final class GEPA implements PromptStrategy {
       if (m == null) {
         continue;
       }
-      Optional<String> unusable = context.rules().violation(m.text())
-          .or(() -> same(m.text(), step.parent().text()) ? Optional.of("the same prompt as its parent") : Optional.empty());
+      Optional<String> unusable = context.rules().violation(m.text()).or(() -> same(m.text(), step.parent().text())
+          ? Optional.of("the same prompt as its parent") : Optional.empty());
       if (unusable.isPresent()) {
         context.reject(new History.Rejection(round, step.parent().id(), step.origin(), unusable.get(), m.text()));
         continue;
