@@ -37,6 +37,8 @@ import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** GEPA on the ticket fixtures: a literal-minded task model, and an optimizer that states one rule per reflection. */
 class GEPATest {
@@ -208,6 +210,26 @@ class GEPATest {
     long bestQuotes = result.splits().train().stream().filter(e -> result.best().text().contains(e.input())).count();
     assertThat(summary).contains("The best prompt quotes " + bestQuotes + " of 12 train examples",
         "It quotes train inputs verbatim", "## Pareto front");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "3"})
+  void theWorstCaseEstimateBoundsTheCallsOfARun(String demonstrations) {
+    task = ScriptedChatModel.answering(Tickets::fewShotTaskAnswer);
+    Suite suite = SuiteLoader.load(TicketsSuite.class);
+    Configuration settings = Configuration.of(Map.of("promptunit.optimize.strategy", "gepa",
+        "promptunit.optimize.demonstrations", demonstrations));
+    OptimizeOptions options = OptimizeOptions.from(TicketsSuite.class.getAnnotation(Optimize.class), settings);
+    RetryPolicy call = new RetryPolicy(0, 1);
+    try (ScoringSession session = ScoringSession.builder(suite, new ModelClient(task, "openai:gpt-4o-mini", call))
+        .concurrency(4).prices(new PriceTable(settings)).build()) {
+      Optimization optimization = Optimization.prepare(session, options,
+          Optional.of(new ModelClient(optimizer, "openai:gpt-4o", call)));
+      OptimizationResult result = optimization.run((round, progress) -> {});
+
+      assertThat(result.spend().calls()).isPositive()
+          .isLessThanOrEqualTo(optimization.estimate().computed().calls());
+    }
   }
 
   @Test
