@@ -100,10 +100,13 @@ final class GEPA implements PromptStrategy {
     long perExample = StrategyText.scoringCallsPerExample(context);
     long batch = Math.min(options.minibatch(), context.splits().train().size());
     long demos = options.demonstrations() > 0 ? 1 : 0;
-    long scoring = (2L * options.reflections() * batch + demos * 2 * batch + 2 * batch) * perExample;
-    long fresh = options.reflections() + 1 + demos;
-    long asks = options.reflections() + 1L;
-    return new WorstCase(asks, scoring, fresh, fresh / 2.0, 2, 2 * batch, 1.2, 1, asks * context.outputCap(ANSWER));
+    // a merge is accepted on the selection examples where its parents differ, up to twice the minibatch
+    long merge = options.maxMerges() > 0 ? Math.min(2L * options.minibatch(), context.splits().selection().size()) : 0;
+    long scoring = (2L * options.reflections() * batch + demos * 2 * batch + merge) * perExample;
+    long merging = options.maxMerges() > 0 ? 1 : 0;
+    long fresh = options.reflections() + merging + demos;
+    long asks = options.reflections() + merging;
+    return new WorstCase(asks, scoring, fresh, fresh / 2.0, 2, batch, 1.2, 1, asks * context.outputCap(ANSWER));
   }
 
   @Override
