@@ -74,7 +74,7 @@ public @interface Optimize {
 
   // ---- search ----
 
-  /** Rounds (steps); -1: ProTeGi 6, PE2 3, APE 4 (generation plus 3 resampling rounds), OPRO 8. */
+  /** Rounds (steps); -1: ProTeGi 6, PE2 3, APE 4 (generation plus 3 resampling rounds), OPRO 8, GEPA 10. */
   int rounds() default -1;
 
   /** Prompts kept between rounds; -1: ProTeGi beam 4, PE2 n = 4. */

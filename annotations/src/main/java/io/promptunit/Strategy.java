@@ -33,5 +33,12 @@ public enum Strategy {
    * ascending order plus a few task exemplars, and asks for a new, different, higher-scoring
    * instruction; several are sampled per step at high temperature.
    */
-  OPRO
+  OPRO,
+  /**
+   * GEPA (Agrawal et al. 2025): parents drawn from the Pareto front of per-example scores (a prompt that
+   * alone passes some examples survives), reflective mutation from the checks' feedback on a train
+   * minibatch, accepted only when the minibatch improves, and merges of prompts from different lineages;
+   * optionally few-shot demonstrations from train examples.
+   */
+  GEPA
 }

@@ -71,7 +71,22 @@ public final class History {
    */
   public record Step(int round, String phase, String kind, long calls, long levels, long millis) {}
 
+  /**
+   * Something a strategy recorded about how it chose (a Pareto front, a parent choice, a merge), for history.json.
+   *
+   * @param round the round it happened in
+   * @param kind what it is, in the strategy's words ({@code front}, {@code parent}, {@code merge})
+   * @param data its details, as JSON-ready values (strings, numbers, lists, maps)
+   */
+  public record Event(int round, String kind, Map<String, Object> data) {
+
+    public Event {
+      data = Collections.unmodifiableMap(new LinkedHashMap<>(data));
+    }
+  }
+
   private final List<Step> steps = new ArrayList<>();
+  private final List<Event> events = new ArrayList<>();
   private final Map<String, Candidate> candidates = new LinkedHashMap<>();
   private final Map<String, Scores> scores = new LinkedHashMap<>();
   private final List<Rejection> rejections = new ArrayList<>();
@@ -93,6 +108,15 @@ public final class History {
 
   synchronized void step(Step step) {
     steps.add(step);
+  }
+
+  synchronized void event(Event event) {
+    events.add(event);
+  }
+
+  /** What the strategy recorded about its choices, in order. */
+  public synchronized List<Event> events() {
+    return List.copyOf(events);
   }
 
   public synchronized List<Step> steps() {

@@ -137,6 +137,43 @@ public final class OptimizationContext {
     });
   }
 
+  /**
+   * The results of each candidate on its own examples (train or selection examples only, never held-out), all in
+   * one concurrent batch, in candidate order; results already known cost no call. For strategies that need every
+   * example's result and the checks' feedback, not only the errors ({@link #trainErrors}).
+   *
+   * @throws IllegalArgumentException for a held-out example: the held-out split only judges
+   */
+  public List<List<ExampleResult>> results(String phase, List<Candidate> candidates, List<List<Example>> examples) {
+    java.util.Set<Example> heldOut = new java.util.HashSet<>(splits.heldOut());
+    if (examples.stream().flatMap(List::stream).anyMatch(heldOut::contains)) {
+      throw new IllegalArgumentException("held-out examples are not for strategies: they judge the best prompt");
+    }
+    long planned = examples.stream().mapToLong(List::size).sum();
+    return trace.task(phase, planned, () -> {
+      List<CompletableFuture<List<ExampleResult>>> futures = new ArrayList<>();
+      for (int c = 0; c < candidates.size(); c++) {
+        futures.add(scorer.evaluateAsync(candidates.get(c), examples.get(c)));
+      }
+      return Async.join(Async.all(futures));
+    });
+  }
+
+  /** Task-model calls made by the optimization so far (the suite run's are not counted). */
+  public long scoringCalls() {
+    return history.steps().stream().filter(step -> step.kind().equals("task")).mapToLong(History.Step::calls).sum();
+  }
+
+  /** Records a choice the strategy made, for history.json ({@link History#events}). */
+  public void record(int round, String kind, java.util.Map<String, Object> data) {
+    history.event(new History.Event(round, kind, data));
+  }
+
+  /** Records a proposal the strategy itself rejected (e.g. one that did not improve its minibatch). */
+  public void reject(History.Rejection rejection) {
+    history.reject(rejection);
+  }
+
   /** Up to {@code n} distinct elements, chosen with the run's seeded randomness. */
   public <T> List<T> sample(List<T> items, int n) {
     if (items.size() <= n) {

@@ -194,7 +194,9 @@ final class OptimizationLoop {
         }
         boolean passed = passesHeldOut(best);
         record(round, best, played, before, listener);
-        Optional<Stopped> early = stopsEarly(round, passed, withoutImprovement);
+        Optional<String> finished = strategy.afterRound(context, round);
+        Optional<Stopped> early = stopsEarly(round, passed, withoutImprovement)
+            .or(() -> finished.map(why -> new Stopped(OptimizationResult.Stop.BUDGET, why)));
         if (early.isPresent()) {
           stopped = early.get();
           break;

@@ -74,6 +74,15 @@ public interface PromptStrategy {
     return false;
   }
 
+  /**
+   * Called after every round, once the round's new candidates are scored on the selection split (e.g. to record
+   * what the strategy keeps); returns why the strategy has nothing more to do (its own budget spent), or empty to go
+   * on. The loop then stops as for a spent budget, with this reason.
+   */
+  default java.util.Optional<String> afterRound(OptimizationContext context, int round) {
+    return java.util.Optional.empty();
+  }
+
   /** An upper bound on new candidates per parent per round. */
   int maxNewPerParent();
 }

@@ -373,12 +373,29 @@ public final class HtmlReport {
     if (!history.rejections().isEmpty()) {
       rejections(html, history);
     }
+    front(html, history);
     if (!history.notes().isEmpty()) {
       html.append("<h4>Notes</h4><ul>");
       history.notes().forEach(note -> html.append("<li>").append(esc(note)).append("</li>"));
       html.append("</ul>\n");
     }
     html.append("</div>\n");
+  }
+
+  /** The last Pareto front the strategy recorded: which candidate is best on which selection examples. */
+  private static void front(StringBuilder html, History history) {
+    OptimizationReport.lastFront(history).ifPresent(front -> {
+      html.append("<h4>Pareto front (after round ").append(front.round()).append(")</h4><table class=\"front\">")
+          .append("<tr><th>candidate</th><th>best on</th><th>examples</th></tr>");
+      for (Object member : (List<?>) front.data().getOrDefault("members", List.of())) {
+        Map<?, ?> m = (Map<?, ?>) member;
+        List<?> wins = (List<?>) m.get("bestOn");
+        html.append("<tr><td>").append(esc(String.valueOf(m.get("candidate")))).append("</td><td>").append(wins.size())
+            .append("</td><td>").append(esc(String.join(", ", wins.stream().map(String::valueOf).toList())))
+            .append("</td></tr>");
+      }
+      html.append("</table>\n");
+    });
   }
 
   private static void promptDiff(StringBuilder html, OptimizationResult result) {

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The files an optimization run leaves behind, in one folder: {@code best.prompt} (the best prompt
@@ -74,6 +75,7 @@ public final class OptimizationReport {
     root.put("rejectionsByReason", history.rejectionsByReason());
     root.put("steps", history.steps().stream().map(OptimizationReport::stepJson).toList());
     root.put("notes", history.notes());
+    root.put("log", history.events().stream().map(OptimizationReport::eventJson).toList());
     return root;
   }
 
@@ -119,6 +121,14 @@ public final class OptimizationReport {
     return r;
   }
 
+  private static Map<String, Object> eventJson(History.Event event) {
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("round", event.round());
+    e.put("kind", event.kind());
+    e.putAll(event.data());
+    return e;
+  }
+
   private static Map<String, Object> stepJson(History.Step step) {
     Map<String, Object> st = new LinkedHashMap<>();
     st.put("round", step.round());
@@ -151,6 +161,8 @@ public final class OptimizationReport {
     appendScores(md, result);
     appendSplitsAndSpend(md, result);
     appendChanges(md, result);
+    appendQuoted(md, result);
+    appendFront(md, result);
     if (!result.history().notes().isEmpty()) {
       md.append("## Notes\n\n");
       result.history().notes().forEach(note -> md.append("- ").append(note).append('\n'));
@@ -158,6 +170,58 @@ public final class OptimizationReport {
     }
     appendApplying(md, promptPath, result);
     return md.toString();
+  }
+
+  /**
+   * The last Pareto front a strategy recorded (an event of kind {@code front}, as GEPA's): which candidate is best on
+   * which selection examples.
+   */
+  private static void appendFront(StringBuilder md, OptimizationResult result) {
+    Optional<History.Event> front = lastFront(result.history());
+    if (front.isEmpty()) {
+      return;
+    }
+    md.append("## Pareto front (after round ").append(front.get().round()).append(")\n\n")
+        .append("| candidate | best on | ").append(result.splits().selectionName()).append(" examples |\n")
+        .append("|---|--:|---|\n");
+    for (Object member : (List<?>) front.get().data().getOrDefault("members", List.of())) {
+      Map<?, ?> m = (Map<?, ?>) member;
+      List<?> wins = (List<?>) m.get("bestOn");
+      md.append("| ").append(m.get("candidate")).append(" | ").append(wins.size()).append(" | ")
+          .append(String.join(", ", wins.stream().map(String::valueOf).toList())).append(" |\n");
+    }
+    List<?> unsolved = (List<?>) front.get().data().getOrDefault("unsolved", List.of());
+    md.append(unsolved.isEmpty() ? "\n" : "\nPassed by no candidate: "
+        + String.join(", ", unsolved.stream().map(String::valueOf).toList()) + ".\n\n");
+  }
+
+  /** The last event of kind {@code front} in {@code history}. */
+  static Optional<History.Event> lastFront(History history) {
+    List<History.Event> events = history.events();
+    for (int i = events.size() - 1; i >= 0; i--) {
+      if (events.get(i).kind().equals("front")) {
+        return Optional.of(events.get(i));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * How many examples the best prompt quotes verbatim (demonstrations): train examples are allowed but flagged when
+   * the prompt is a new one (it may fit those examples only); a quoted selection or held-out example makes its score
+   * no evidence.
+   */
+  private static void appendQuoted(StringBuilder md, OptimizationResult result) {
+    Splits splits = result.splits();
+    List<String> train = Quotes.quoted(result.best().text(), splits.train());
+    List<String> selection = Quotes.quoted(result.best().text(), splits.selection().stream()
+        .filter(e -> !splits.train().contains(e)).toList());
+    List<String> heldOut = Quotes.quoted(result.best().text(), splits.heldOut());
+    if (train.isEmpty() && selection.isEmpty() && heldOut.isEmpty()) {
+      return;
+    }
+    md.append("## Quoted examples\n\n");
+    md.append(Quotes.describe(result, train, selection, heldOut)).append("\n\n");
   }
 
   /** How to apply the best prompt: only when there is a new one; apply mode writes it only when it passed held-out. */

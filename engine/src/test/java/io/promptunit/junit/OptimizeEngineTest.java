@@ -249,11 +249,12 @@ class OptimizeEngineTest {
   void aComparisonRunsEveryStrategyAndWritesOneTableTraceableToTheHistories() throws IOException {
     EngineExecutionResults results = run(io.promptunit.fixtures.optimize.ComparedSuite.class, Map.of());
 
-    results.testEvents().assertThatEvents().haveExactly(4, event(test("verdict"), finishedSuccessfully()));
+    results.testEvents().assertThatEvents().haveExactly(5, event(test("verdict"), finishedSuccessfully()));
     Path folder = output.resolve(io.promptunit.fixtures.optimize.ComparedSuite.class.getName());
     JsonNode comparison = new ObjectMapper().readTree(folder.resolve("comparison.json").toFile());
     String table = Files.readString(folder.resolve("comparison.md"));
-    assertThat(comparison.get("strategies")).hasSize(4);
+    assertThat(comparison.get("strategies")).hasSize(5);
+    assertThat(Files.readString(folder.resolve("gepa").resolve("summary.md"))).contains("## Pareto front");
     for (JsonNode row : comparison.get("strategies")) {
       String strategy = row.get("strategy").asText();
       JsonNode history = new ObjectMapper().readTree(folder.resolve(strategy).resolve("history.json").toFile());

@@ -118,7 +118,7 @@ class ConcurrentOptimizationTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"PROTEGI", "PE2", "APE", "OPRO"})
+  @ValueSource(strings = {"PROTEGI", "PE2", "APE", "OPRO", "GEPA"})
   void aWarmReRunMakesNoCallsAndRepeatsTheRun(String strategy) throws IOException {
     optimizer = varyingOptimizer();
     OptimizationResult first = optimize(Map.of("promptunit.optimize.strategy", strategy), 8, CacheMode.READ_WRITE);
@@ -145,7 +145,7 @@ class ConcurrentOptimizationTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"PROTEGI", "PE2", "APE", "OPRO"})
+  @ValueSource(strings = {"PROTEGI", "PE2", "APE", "OPRO", "GEPA"})
   void theSameSeedGivesTheSameRunWhateverTheConcurrencyAndTheOrderCallsFinishIn(String strategy) {
     task = jittered(Tickets::taskAnswer);
     optimizer = jittered(Tickets::optimizerAnswer);

@@ -67,8 +67,13 @@ class HtmlReportTest {
   }
 
   private Document run() throws IOException {
+    return run(Map.of());
+  }
+
+  private Document run(Map<String, String> overrides) throws IOException {
     Map<String, String> settings = new HashMap<>(Map.of("promptunit.output-dir", output.toString(), "promptunit.cache", "off",
         "promptunit.retry-backoff-millis", "1", "promptunit.embedded", "false", "promptunit.progress-seconds", "0"));
+    settings.putAll(overrides);
     EngineTestKit.engine("promptunit").selectors(selectClass(RouterSuite.class), selectClass(TicketsSuite.class))
         .configurationParameters(settings).execute();
     Path report = output.resolve("report.html");
@@ -126,6 +131,19 @@ class HtmlReportTest {
     assertThat(optimization.select("pre.diff span.ins").text()).contains(Tickets.SECURITY_RULE);
     assertThat(optimization.select("table.rejections tbody tr")).isNotEmpty();
     assertThat(tickets.select("table.breakdown td").eachText()).contains("split: train", "split: dev", "split: test", "tag: security");
+  }
+
+  @Test
+  void aParetoFrontIsShownWithTheExamplesEachCandidateIsBestOn() throws IOException {
+    Element protegi = run().selectFirst(".optimization[data-strategy=protegi]");
+    assertThat(protegi.select("table.front")).as("ProTeGi keeps no front").isEmpty();
+
+    Element gepa = run(Map.of("promptunit.optimize.strategy", "gepa")).selectFirst(".optimization[data-strategy=gepa]");
+    Element front = gepa.selectFirst("table.front");
+    assertThat(gepa.select("h4").eachText()).anyMatch(h -> h.startsWith("Pareto front (after round "));
+    assertThat(front.select("tr")).hasSizeGreaterThan(1);
+    assertThat(front.select("tr").get(1).select("td").get(0).text()).matches("c\\d+");
+    assertThat(front.select("tr").get(1).select("td").get(2).text()).containsPattern("(sec|out|oth)-\\d");
   }
 
   @Test

@@ -67,6 +67,25 @@ public final class Tickets {
     return "P3";
   }
 
+  /**
+   * A task model that also learns from demonstrations: right when the prompt states the rule of the ticket (the text
+   * after the last {@code Ticket: }), or when the prompt before it quotes another ticket of the same topic.
+   */
+  public static String fewShotTaskAnswer(String prompt) {
+    int at = prompt.lastIndexOf("Ticket: ");
+    String ticket = prompt.substring(at + 8).strip();
+    String before = prompt.substring(0, at);
+    String topic = TOPIC_BY_INPUT.getOrDefault(ticket, "other");
+    boolean shown = TOPIC_BY_INPUT.entrySet().stream().anyMatch(e -> e.getValue().equals(topic) && before.contains(e.getKey()));
+    if (topic.equals("security") && (prompt.contains(SECURITY_RULE) || shown)) {
+      return "P1";
+    }
+    if (topic.equals("outage") && (prompt.contains(OUTAGE_RULE) || shown)) {
+      return "P2";
+    }
+    return "P3";
+  }
+
   /** The rule-finding optimizer's answer to {@code question}. */
   public static String optimizerAnswer(String question) {
     return answer(question);
@@ -108,6 +127,23 @@ public final class Tickets {
       return "<instruction>" + instruction.replace("Classify the urgency", "Label the urgency") + "</instruction>\n<instruction>"
           + instruction.replace("this support ticket", "the ticket") + "</instruction>";
     }
+    if (question.contains("Read the feedback on each example")) {
+      // GEPA reflection: state the rule of the first failed example shown
+      String prompt = Tagged.all(question, "prompt").get(0);
+      String rule = ruleFor(firstFailed(question));
+      return "<lesson>The prompt never says: " + rule + "</lesson>\n<prompt>" + withRule(prompt, rule) + "</prompt>";
+    }
+    if (question.contains("Two versions of a prompt")) {
+      // GEPA merge: every rule of either version
+      String merged = Tagged.all(question, "prompt_a").get(0);
+      String other = Tagged.all(question, "prompt_b").get(0);
+      for (String rule : List.of(SECURITY_RULE, OUTAGE_RULE)) {
+        if (other.contains(rule)) {
+          merged = withRule(merged, rule);
+        }
+      }
+      return "<lesson>Kept the rules of both versions.</lesson>\n<prompt>" + merged + "</prompt>";
+    }
     if (question.contains("Mistakes often have separate causes")) {
       return "Looking at the errors.\n<critique>The prompt never says: " + ruleFor(question) + "</critique>";
     }
@@ -123,6 +159,16 @@ public final class Tickets {
           + "<prompt>" + prompt.replace("{{input}}", "{{ticket}}") + "</prompt>";
     }
     return "I do not understand the request.";
+  }
+
+  /** The first example block of a GEPA reflection that failed, or "" when all passed. */
+  static String firstFailed(String question) {
+    for (String block : question.split("<example ")) {
+      if (block.contains("result: failed")) {
+        return block;
+      }
+    }
+    return "";
   }
 
   private static java.util.Set<String> topicsIn(String text) {

@@ -16,4 +16,8 @@ final class BenchSuites {
   @PromptTest(prompt = "optimize/tickets.prompt", examples = "optimize/tickets.jsonl")
   @Optimize(frozen = "Answer with the label only.", maxCalls = 20_000, maxTokens = 50_000_000, maxCost = 1000, maxSeconds = 7200)
   static final class Tickets {}
+
+  @PromptTest(prompt = "optimize/interacting.prompt", examples = "optimize/interacting.jsonl")
+  @Optimize(frozen = "Answer with the label only.", maxCalls = 20_000, maxTokens = 50_000_000, maxCost = 1000, maxSeconds = 7200)
+  static final class Interacting {}
 }

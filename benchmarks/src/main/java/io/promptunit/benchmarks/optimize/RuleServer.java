@@ -39,22 +39,62 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class RuleServer implements AutoCloseable {
 
-  static final Map<String, String> RULES = new LinkedHashMap<>();
-  static final Map<String, String> LABELS = Map.of("security", "P1", "outage", "P2", "payment", "P1", "dataloss", "P1", "slow", "P2", "other", "P3");
+  /**
+   * A task of the benchmark: its examples file, its rules by key, and the rules each topic needs. The literal-minded
+   * task model gets a ticket right only when the prompt states every rule its topic needs.
+   */
+  record Task(String name, String examples, Map<String, String> rules, Map<String, List<String>> needs) {
 
-  static {
-    RULES.put("security", "Security problems (strangers in accounts, leaked keys, data seen by the wrong people) are always P1.");
-    RULES.put("outage", "Problems that block several users at once are P2.");
-    RULES.put("payment", "Failed payments that stop a customer from paying are P1.");
-    RULES.put("dataloss", "Lost or deleted customer data is P1.");
-    RULES.put("slow", "Pages that load slowly for everyone are P2.");
+    /** Five urgent topics and an ordinary one: each urgent topic needs its own rule. */
+    static final Task TICKETS = tickets();
+    /**
+     * Six topics whose rules interact: a VIP outage needs the outage rule and the VIP rule, an outage during announced
+     * maintenance needs the outage rule and the maintenance rule; a prompt with one of the two gets them wrong.
+     */
+    static final Task INTERACTING = interacting();
+
+    private static Task tickets() {
+      Map<String, String> rules = new LinkedHashMap<>();
+      rules.put("security", "Security problems (strangers in accounts, leaked keys, data seen by the wrong people) are always P1.");
+      rules.put("outage", "Problems that block several users at once are P2.");
+      rules.put("payment", "Failed payments that stop a customer from paying are P1.");
+      rules.put("dataloss", "Lost or deleted customer data is P1.");
+      rules.put("slow", "Pages that load slowly for everyone are P2.");
+      Map<String, List<String>> needs = new LinkedHashMap<>();
+      rules.keySet().forEach(topic -> needs.put(topic, List.of(topic)));
+      return new Task("tickets", "optimize/tickets.jsonl", rules, needs);
+    }
+
+    private static Task interacting() {
+      Map<String, String> rules = new LinkedHashMap<>();
+      rules.put("security", "Security problems (strangers in accounts, leaked keys, data seen by the wrong people) are always P1.");
+      rules.put("outage", "Problems that block several users at once are P2.");
+      rules.put("vip", "Customers on the VIP plan get one level more urgent than the other rules give (P3 becomes P2, P2 becomes P1).");
+      rules.put("maintenance", "Anything that happens during an announced maintenance window is P3, whatever else it says.");
+      rules.put("dataloss", "Lost or deleted customer data is P1.");
+      Map<String, List<String>> needs = new LinkedHashMap<>();
+      needs.put("security", List.of("security"));
+      needs.put("outage", List.of("outage"));
+      needs.put("vip-outage", List.of("outage", "vip"));
+      needs.put("vip-question", List.of("vip"));
+      needs.put("maintenance", List.of("outage", "maintenance"));
+      needs.put("dataloss", List.of("dataloss"));
+      return new Task("interacting", "optimize/interacting.jsonl", rules, needs);
+    }
+
+    /** The rule texts {@code topic} needs. */
+    List<String> rulesOf(String topic) {
+      return needs.getOrDefault(topic, List.of()).stream().map(rules::get).toList();
+    }
   }
 
   private static final String[] VERBS = {"Classify", "Rate", "Label", "Grade", "Judge", "Assess", "Rank", "Mark"};
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Encoding TOKENS = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
 
+  private final Task task;
   private final Map<String, String> topicByInput = new LinkedHashMap<>();
+  private final Map<String, String> expectedByInput = new LinkedHashMap<>();
   private final HttpServer server;
   private final ExecutorService executor;
   private final long taskLatency;
@@ -69,14 +109,16 @@ final class RuleServer implements AutoCloseable {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
 
-  RuleServer(long taskLatency, long optimizerLatency) {
+  RuleServer(Task task, long taskLatency, long optimizerLatency) {
+    this.task = task;
     this.taskLatency = taskLatency;
     this.optimizerLatency = optimizerLatency;
-    try (InputStream in = RuleServer.class.getClassLoader().getResourceAsStream("optimize/tickets.jsonl")) {
+    try (InputStream in = RuleServer.class.getClassLoader().getResourceAsStream(task.examples())) {
       for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
         if (!line.isBlank()) {
           JsonNode node = JSON.readTree(line);
           topicByInput.put(node.get("input").asText(), node.get("tags").get(0).asText());
+          expectedByInput.put(node.get("input").asText(), node.get("expected").asText());
         }
       }
     } catch (IOException e) {
@@ -207,22 +249,28 @@ final class RuleServer implements AutoCloseable {
   private List<String> topicsIn(String text) {
     Set<String> topics = new LinkedHashSet<>();
     topicByInput.forEach((input, topic) -> {
-      if (text.contains(input) && RULES.containsKey(topic)) {
+      if (text.contains(input) && !task.rulesOf(topic).isEmpty()) {
         topics.add(topic);
       }
     });
     return new ArrayList<>(topics);
   }
 
+  /** Right when the prompt states every rule the ticket's topic needs; otherwise a wrong label. */
   String taskAnswer(String prompt) {
-    String topic = topicIn(prompt);
-    String rule = RULES.get(topic);
-    return rule != null && prompt.contains(rule) ? LABELS.get(topic) : "P3";
+    String input = topicByInput.keySet().stream().filter(prompt::contains).findFirst().orElse(null);
+    if (input == null) {
+      return "P3";
+    }
+    String expected = expectedByInput.get(input);
+    boolean stated = task.rulesOf(topicByInput.get(input)).stream().allMatch(prompt::contains);
+    return stated ? expected : expected.equals("P3") ? "P2" : "P3";
   }
 
-  /** One missing rule among the topics of {@code shown}, chosen by {@code n}; null when none is missing. */
+  /** One rule that the topics of {@code shown} need and {@code prompt} lacks, chosen by {@code n}; null when none. */
   private String missingRule(String prompt, String shown, int n) {
-    List<String> missing = topicsIn(shown).stream().map(RULES::get).filter(rule -> !prompt.contains(rule)).toList();
+    List<String> missing = topicsIn(shown).stream().flatMap(topic -> task.rulesOf(topic).stream())
+        .filter(rule -> !prompt.contains(rule)).distinct().toList();
     return missing.isEmpty() ? null : missing.get(n % missing.size());
   }
 
@@ -256,7 +304,7 @@ final class RuleServer implements AutoCloseable {
     if (question.contains("Your task is to write an instruction")) { // OPRO
       int last = question.lastIndexOf("text:\n");
       String best = question.substring(last + 6, question.indexOf("\nscore:", last));
-      List<String> missing = RULES.values().stream().filter(rule -> !best.contains(rule)).toList();
+      List<String> missing = task.rules().values().stream().filter(rule -> !best.contains(rule)).toList();
       String added = missing.isEmpty() ? best : best + " " + missing.get(n % missing.size());
       return "<instruction>" + reworded(added, n) + "</instruction>";
     }
@@ -266,7 +314,7 @@ final class RuleServer implements AutoCloseable {
       for (int i = 0; i < asked(question, "Give (\\d+) different candidate instruction", 3); i++) {
         StringBuilder instruction = new StringBuilder(VERBS[(n + i) % VERBS.length] + " the urgency of this support ticket as P1, P2 or P3.");
         for (int t = 0; t < Math.min(i % 3, topics.size()); t++) {
-          instruction.append(' ').append(RULES.get(topics.get((n + i + t) % topics.size())));
+          instruction.append(' ').append(task.rulesOf(topics.get((n + i + t) % topics.size())).get(0));
         }
         instructions.append("<instruction>").append(instruction).append("</instruction>\n");
       }
@@ -274,13 +322,35 @@ final class RuleServer implements AutoCloseable {
     }
     if (question.contains("variations of the following instruction")) { // APE resampling: reword, sometimes add a rule
       String instruction = between(question, "<instruction>\n", "\n</instruction>");
-      List<String> missing = RULES.values().stream().filter(rule -> !instruction.contains(rule)).toList();
+      List<String> missing = task.rules().values().stream().filter(rule -> !instruction.contains(rule)).toList();
       StringBuilder variations = new StringBuilder();
       for (int i = 0; i < asked(question, "Generate (\\d+) variations", 3); i++) {
         String variation = i == 1 && !missing.isEmpty() ? instruction + " " + missing.get(n % missing.size()) : instruction;
         variations.append("<instruction>").append(reworded(variation, n + i)).append("</instruction>\n");
       }
       return variations.toString();
+    }
+    if (question.contains("Read the feedback on each example")) { // GEPA reflection: one missing rule of the failed examples
+      String prompt = between(question, "<prompt>\n", "\n</prompt>");
+      StringBuilder failed = new StringBuilder();
+      for (String block : question.split("<example ")) {
+        if (block.contains("result: failed")) {
+          failed.append(block);
+        }
+      }
+      String rule = missingRule(prompt, failed.toString(), n);
+      return "<lesson>" + (rule == null ? "The prompt is vague about urgency." : "The prompt never says: " + rule) + "</lesson>\n"
+          + "<prompt>" + reworded(withRule(prompt, rule), n) + "</prompt>";
+    }
+    if (question.contains("Two versions of a prompt")) { // GEPA merge: the rules of both versions
+      String merged = between(question, "<prompt_a>\n", "\n</prompt_a>");
+      String other = between(question, "<prompt_b>\n", "\n</prompt_b>");
+      for (String rule : task.rules().values()) {
+        if (other.contains(rule)) {
+          merged = withRule(merged, rule);
+        }
+      }
+      return "<lesson>Kept the rules of both versions.</lesson>\n<prompt>" + merged + "</prompt>";
     }
     if (question.contains("Mistakes often have separate causes")) { // ProTeGi critique
       String prompt = between(question, "<prompt>\n", "\n</prompt>");
@@ -291,7 +361,7 @@ final class RuleServer implements AutoCloseable {
     if (question.contains("A reviewer found this problem")) { // ProTeGi edit
       String prompt = between(question, "<prompt>\n", "\n</prompt>");
       String critique = between(question, "<critique>\n", "\n</critique>");
-      String rule = RULES.values().stream().filter(critique::contains).findFirst().orElse(null);
+      String rule = task.rules().values().stream().filter(critique::contains).findFirst().orElse(null);
       return "<prompt>\n" + withRule(prompt, rule) + "\n</prompt>";
     }
     if (question.contains("Rewrite the prompt below in")) { // ProTeGi paraphrase

@@ -1,8 +1,10 @@
 package io.promptunit.optimize.pe2;
 
+import io.promptunit.Example;
 import io.promptunit.eval.ExampleResult;
 import io.promptunit.optimize.AnswerSize;
 import io.promptunit.optimize.Candidate;
+import io.promptunit.optimize.Demonstrations;
 import io.promptunit.optimize.OptimizationContext;
 import io.promptunit.optimize.PromptStrategy;
 import io.promptunit.optimize.Proposal;
@@ -13,8 +15,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -28,7 +34,7 @@ import java.util.regex.Pattern;
 final class PE2 implements PromptStrategy {
 
   /** PE2's own parameters (see {@code @Optimize} for each one's meaning). */
-  public record Options(int proposals, int batchSize, int stepSize, boolean history) {}
+  public record Options(int proposals, int batchSize, int stepSize, boolean history, int demonstrations) {}
 
   private final Options options;
 
@@ -52,7 +58,7 @@ final class PE2 implements PromptStrategy {
 
   @Override
   public int maxNewPerParent() {
-    return options.proposals();
+    return options.proposals() + (options.demonstrations() > 0 ? 1 : 0);
   }
 
   @Override
@@ -62,7 +68,7 @@ final class PE2 implements PromptStrategy {
     long history = o.history() ? (long) context.options().rounds() * context.options().beamSize() * o.proposals() : 0;
     // the answer holds the new prompt plus a paragraph of reasoning per example
     long calls = (long) parents * o.proposals();
-    return new WorstCase(calls, parents * scoring, (long) parents * o.proposals(),
+    return new WorstCase(calls, parents * scoring, (long) parents * maxNewPerParent(),
         parents * o.proposals() * 0.75,
         1 + history, o.batchSize(), 1 + history / 2.0,
         1.5 + 0.5 * o.batchSize(), calls * context.outputCap(answerSize()));
@@ -73,7 +79,7 @@ final class PE2 implements PromptStrategy {
     Options o = options;
     List<List<ExampleResult>> errorsByParent = context.trainErrors(parents, context.options().minibatchSize());
     long planned = errorsByParent.stream().filter(errors -> !errors.isEmpty()).count() * o.proposals();
-    return context.collect("pe2 proposals", 1, planned, () -> {
+    List<Proposal> proposals = new ArrayList<>(context.collect("pe2 proposals", 1, planned, () -> {
       List<CompletableFuture<Yield>> asks = new ArrayList<>();
       for (int p = 0; p < parents.size(); p++) {
         List<ExampleResult> errors = errorsByParent.get(p);
@@ -88,7 +94,35 @@ final class PE2 implements PromptStrategy {
         }
       }
       return asks;
-    });
+    }));
+    proposals.addAll(demonstrations(parents, errorsByParent, context));
+    return proposals;
+  }
+
+  /**
+   * With {@code demonstrations}, each parent without a demonstrations section also gets one, quoting the train
+   * examples it got wrong this round (those most parents got wrong first, up to the cap); the selection then decides.
+   */
+  private List<Proposal> demonstrations(List<Candidate> parents, List<List<ExampleResult>> errorsByParent,
+      OptimizationContext context) {
+    if (options.demonstrations() == 0) {
+      return List.of();
+    }
+    Map<String, Integer> failures = new HashMap<>();
+    errorsByParent.forEach(errors -> errors.forEach(e -> failures.merge(e.example().id(), 1, Integer::sum)));
+    List<Proposal> proposals = new ArrayList<>();
+    for (int p = 0; p < parents.size(); p++) {
+      Candidate parent = parents.get(p);
+      Set<String> own = new HashSet<>(errorsByParent.get(p).stream().map(e -> e.example().id()).toList());
+      List<Example> demos = Demonstrations.choose(context.splits().train().stream()
+          .filter(e -> own.contains(e.id())).toList(), failures, options.demonstrations());
+      if (!demos.isEmpty() && !Demonstrations.present(parent.text())) {
+        proposals.add(new Proposal(Demonstrations.insert(context, parent.text(), demos), parent.id(), "demonstrations",
+            "quotes " + demos.size() + " train examples it got wrong: "
+            + String.join(", ", demos.stream().map(Example::id).toList())));
+      }
+    }
+    return proposals;
   }
 
   private Yield proposal(Candidate parent, List<ExampleResult> batch, io.promptunit.optimize.Answer asked,

@@ -27,6 +27,7 @@ public final class PE2Provider implements StrategyProvider {
         parameters.integer("proposals", 4, 1),
         parameters.integer("batchSize", 2, 1),
         parameters.integer("stepSize", 0, 0),
-        parameters.bool("history", false)));
+        parameters.bool("history", false),
+        parameters.integer("demonstrations", 0, 0)));
   }
 }

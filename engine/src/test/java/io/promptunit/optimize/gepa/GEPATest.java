@@ -1,0 +1,244 @@
+package io.promptunit.optimize.gepa;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.promptunit.Example;
+import io.promptunit.Optimize;
+import io.promptunit.check.CheckFailure;
+import io.promptunit.check.Conversation;
+import io.promptunit.config.Configuration;
+import io.promptunit.eval.Attempt;
+import io.promptunit.eval.ExampleResult;
+import io.promptunit.eval.ScoringSession;
+import io.promptunit.fixtures.optimize.TicketsSuite;
+import io.promptunit.model.ModelClient;
+import io.promptunit.model.PriceTable;
+import io.promptunit.model.RetryPolicy;
+import io.promptunit.optimize.Candidate;
+import io.promptunit.optimize.Demonstrations;
+import io.promptunit.optimize.History;
+import io.promptunit.optimize.Optimization;
+import io.promptunit.optimize.OptimizationResult;
+import io.promptunit.optimize.OptimizeOptions;
+import io.promptunit.report.OptimizationReport;
+import io.promptunit.suite.Suite;
+import io.promptunit.suite.SuiteLoader;
+import io.promptunit.testing.ScriptedChatModel;
+import io.promptunit.testing.Tickets;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** GEPA on the ticket fixtures: a literal-minded task model, and an optimizer that states one rule per reflection. */
+class GEPATest {
+
+  private ScriptedChatModel task = Tickets.taskModel();
+  private ScriptedChatModel optimizer = Tickets.optimizerModel();
+
+  private OptimizationResult optimize(Map<String, String> overrides) {
+    Suite suite = SuiteLoader.load(TicketsSuite.class);
+    Map<String, String> values = new HashMap<>(overrides);
+    values.put("promptunit.optimize.strategy", "gepa");
+    Configuration settings = Configuration.of(values);
+    OptimizeOptions options = OptimizeOptions.from(TicketsSuite.class.getAnnotation(Optimize.class), settings);
+    RetryPolicy call = new RetryPolicy(0, 1);
+    try (ScoringSession session = ScoringSession.builder(suite, new ModelClient(task, "openai:gpt-4o-mini", call))
+        .concurrency(4).prices(new PriceTable(settings)).build()) {
+      return Optimization.prepare(session, options, Optional.of(new ModelClient(optimizer, "openai:gpt-4o", call)))
+          .run((round, progress) -> {});
+    }
+  }
+
+  private static Example example(String id) {
+    return new Example(id, Map.of("input", "ticket " + id), "P1", false, Optional.empty(), List.of(), Map.of(),
+        "tickets.jsonl", 1);
+  }
+
+  private static ExampleResult result(Example example, boolean passed) {
+    Attempt attempt = new Attempt(Optional.empty(),
+        passed ? List.of() : List.of(new CheckFailure("equals", "the output differs", "P1", "P3")), Optional.empty());
+    return new ExampleResult(example, new Conversation(Optional.empty(), example.input()), List.of(attempt), 1);
+  }
+
+  /** Each candidate's results on {@code examples}: a row of 1 (passed) and 0 per candidate. */
+  private static List<List<ExampleResult>> results(List<Example> examples, String... rows) {
+    List<List<ExampleResult>> results = new ArrayList<>();
+    for (String row : rows) {
+      results.add(IntStream.range(0, examples.size())
+          .mapToObj(e -> result(examples.get(e), row.charAt(e) == '1')).toList());
+    }
+    return results;
+  }
+
+  private static List<Candidate> candidates(int n) {
+    List<Candidate> candidates = new ArrayList<>(List.of(Candidate.original("prompt 0 {{input}}")));
+    for (int i = 1; i < n; i++) {
+      candidates.add(Candidate.made(i, "prompt " + i + " {{input}}", Optional.of("c0"), "reflection", "", 1));
+    }
+    return candidates;
+  }
+
+  @Test
+  void theFrontKeepsACandidateThatAlonePassesSomeExamplesHoweverLowItsAverage() {
+    List<Example> dev = IntStream.range(0, 8).mapToObj(i -> example("dev-" + i)).toList();
+    // c1 is best on average (6 of 8); c2 passes only 2, but dev-7 no other candidate passes; c3 is dominated by c1
+    Front front = Front.of(candidates(4), dev, results(dev, "00000000", "11111100", "00000011", "11000000"));
+
+    assertThat(front.members()).extracting(m -> m.candidate().id()).containsExactly("c1", "c2");
+    assertThat(front.members().get(1).wins()).containsExactly("dev-6", "dev-7");
+    assertThat(front.unsolved()).isEmpty();
+    // drawn in proportion to the examples each is best on: 6 and 2
+    Random random = new Random(7);
+    long c2 = IntStream.range(0, 4000).filter(i -> front.sample(random).candidate().id().equals("c2")).count();
+    assertThat(c2).isBetween(850L, 1150L);
+  }
+
+  @Test
+  void equalCandidatesKeepTheOlderAndUnsolvedExamplesAreNamed() {
+    List<Example> dev = IntStream.range(0, 3).mapToObj(i -> example("dev-" + i)).toList();
+    Front front = Front.of(candidates(3), dev, results(dev, "000", "110", "110"));
+
+    assertThat(front.members()).extracting(m -> m.candidate().id()).containsExactly("c1");
+    assertThat(front.unsolved()).containsExactly("dev-2");
+    assertThat(front.describe()).isEqualTo("c1 best on 2 (dev-0, dev-1); passed by none: dev-2");
+  }
+
+  @Test
+  void aMergeCombinesTwoCandidatesFixesAndThePromptPassesHeldOut() {
+    OptimizationResult result = optimize(Map.of());
+
+    assertThat(result.passedHeldOut()).isTrue();
+    assertThat(result.best().text()).contains(Tickets.SECURITY_RULE, Tickets.OUTAGE_RULE, "{{input}}", Tickets.FROZEN);
+    Candidate merge = result.history().candidates().stream().filter(c -> c.origin().equals("merge")).findFirst()
+        .orElseThrow(() -> new AssertionError("no merge in " + result.history().events()));
+    assertThat(merge.text()).contains(Tickets.SECURITY_RULE, Tickets.OUTAGE_RULE);
+    assertThat(merge.rationale()).startsWith("merge of ");
+    History.Event event = result.history().events().stream().filter(e -> e.kind().equals("merge")).findFirst()
+        .orElseThrow();
+    Candidate first = result.history().candidate((String) event.data().get("parent")).orElseThrow();
+    Candidate second = result.history().candidate((String) event.data().get("with")).orElseThrow();
+    // each parent had one of the two fixes, the merge has both
+    assertThat(List.of(first.text().contains(Tickets.SECURITY_RULE), second.text().contains(Tickets.SECURITY_RULE)))
+        .containsExactlyInAnyOrder(true, false);
+    assertThat(List.of(first.text().contains(Tickets.OUTAGE_RULE), second.text().contains(Tickets.OUTAGE_RULE)))
+        .containsExactlyInAnyOrder(true, false);
+  }
+
+  @Test
+  void theHistoryRecordsTheFrontAtEachStepAndEveryParentChoiceAndReflection() throws IOException {
+    OptimizationResult result = optimize(Map.of());
+    List<History.Event> events = result.history().events();
+
+    assertThat(events).filteredOn(e -> e.kind().equals("front")).extracting(History.Event::round)
+        .containsExactlyElementsOf(IntStream.rangeClosed(0, result.history().rounds().size()).boxed().toList());
+    assertThat(events).filteredOn(e -> e.kind().equals("parent")).hasSize(2 * result.history().rounds().size());
+    List<History.Event> asked = events.stream().filter(e -> e.kind().equals("reflection"))
+        .filter(e -> !e.data().containsKey("skipped")).toList();
+    assertThat(asked).allSatisfy(e -> assertThat(e.data()).containsKeys("parent", "examples", "before", "after",
+        "accepted"));
+    // a parent that passes its whole minibatch is not reflected on: one question per reflection recorded as asked
+    assertThat(optimizer.requests().stream().map(Tickets::user)
+        .filter(q -> q.contains("Read the feedback on each example"))).hasSize(asked.size());
+  }
+
+  @Test
+  void acceptanceRejectsAMutationThatLowersTheMinibatchScore() {
+    task = ScriptedChatModel.answering(prompt -> prompt.contains("Think twice.") ? "I am not sure" : Tickets.taskAnswer(prompt));
+    optimizer = ScriptedChatModel.answering(question -> {
+      String prompt = io.promptunit.optimize.Tagged.all(question, "prompt").get(0);
+      return "<lesson>Be careful.</lesson><prompt>" + prompt.replace("{{input}}", "{{input}}\nThink twice.") + "</prompt>";
+    });
+
+    OptimizationResult result = optimize(Map.of("promptunit.optimize.rounds", "1"));
+
+    assertThat(result.history().candidates()).extracting(Candidate::id).containsExactly("c0");
+    assertThat(result.history().rejections()).isNotEmpty()
+        .allSatisfy(r -> assertThat(r.reason()).isEqualTo("not better on its minibatch"));
+    List<History.Event> reflections = result.history().events().stream().filter(e -> e.kind().equals("reflection"))
+        .toList();
+    assertThat(reflections).isNotEmpty().allSatisfy(e -> assertThat(e.data().get("accepted")).isEqualTo(false));
+    assertThat(reflections).anySatisfy(e -> assertThat((Long) e.data().get("after"))
+        .isLessThan((Long) e.data().get("before")));
+  }
+
+  @Test
+  void theLabelSetAndTheChecksFeedbackAppearInTheMetaPrompts() {
+    optimize(Map.of());
+
+    List<String> questions = optimizer.requests().stream().map(Tickets::user).toList();
+    assertThat(questions).filteredOn(q -> q.contains("Read the feedback on each example")).isNotEmpty()
+        .allSatisfy(q -> assertThat(q).contains("Every expected output is exactly one of these 3 labels: \"P1\", \"P2\", \"P3\".",
+            "result: failed", "expected output: ", "feedback from "));
+    assertThat(questions).filteredOn(q -> q.contains("Two versions of a prompt")).isNotEmpty()
+        .allSatisfy(q -> assertThat(q).contains("Every expected output is exactly one of these 3 labels: \"P1\", \"P2\", \"P3\"."));
+  }
+
+  @Test
+  void demonstrationsQuoteTrainExamplesOnlyAndTheSummarySaysHowMany(@TempDir Path out) throws IOException {
+    task = ScriptedChatModel.answering(Tickets::fewShotTaskAnswer);
+    optimizer = ScriptedChatModel.answering(question -> "<lesson>No idea.</lesson><prompt>"
+        + io.promptunit.optimize.Tagged.all(question, "prompt").get(0) + "\nBe accurate.</prompt>");
+
+    OptimizationResult result = optimize(Map.of("promptunit.optimize.demonstrations", "4"));
+
+    List<Candidate> demonstrated = result.history().candidates().stream()
+        .filter(c -> c.text().contains(Demonstrations.HEADING)).toList();
+    assertThat(demonstrated).isNotEmpty();
+    for (Candidate candidate : result.history().candidates()) {
+      for (Example heldBack : result.splits().dev()) {
+        assertThat(candidate.text()).doesNotContain(heldBack.input());
+      }
+      for (Example heldBack : result.splits().test()) {
+        assertThat(candidate.text()).doesNotContain(heldBack.input());
+      }
+    }
+    long quoted = result.splits().train().stream().filter(e -> demonstrated.get(0).text().contains(e.input())).count();
+    assertThat(quoted).isBetween(1L, 4L);
+    assertThat(result.best().text()).contains(Demonstrations.HEADING);
+    String summary = Files.readString(OptimizationReport.write(out, "Tickets", "fixtures/tickets.prompt", result).summary());
+    long bestQuotes = result.splits().train().stream().filter(e -> result.best().text().contains(e.input())).count();
+    assertThat(summary).contains("The best prompt quotes " + bestQuotes + " of 12 train examples",
+        "It quotes train inputs verbatim", "## Pareto front");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "3"})
+  void theWorstCaseEstimateBoundsTheCallsOfARun(String demonstrations) {
+    task = ScriptedChatModel.answering(Tickets::fewShotTaskAnswer);
+    Suite suite = SuiteLoader.load(TicketsSuite.class);
+    Configuration settings = Configuration.of(Map.of("promptunit.optimize.strategy", "gepa",
+        "promptunit.optimize.demonstrations", demonstrations));
+    OptimizeOptions options = OptimizeOptions.from(TicketsSuite.class.getAnnotation(Optimize.class), settings);
+    RetryPolicy call = new RetryPolicy(0, 1);
+    try (ScoringSession session = ScoringSession.builder(suite, new ModelClient(task, "openai:gpt-4o-mini", call))
+        .concurrency(4).prices(new PriceTable(settings)).build()) {
+      Optimization optimization = Optimization.prepare(session, options,
+          Optional.of(new ModelClient(optimizer, "openai:gpt-4o", call)));
+      OptimizationResult result = optimization.run((round, progress) -> {});
+
+      assertThat(result.spend().calls()).isPositive()
+          .isLessThanOrEqualTo(optimization.estimate().computed().calls());
+    }
+  }
+
+  @Test
+  void itStopsWhenItsScoringBudgetIsSpent() {
+    OptimizationResult result = optimize(Map.of("promptunit.optimize.scoringBudget", "1",
+        "promptunit.optimize.maxMerges", "0"));
+
+    assertThat(result.stop()).isEqualTo(OptimizationResult.Stop.BUDGET);
+    assertThat(result.stopDetail()).contains("GEPA's scoring budget is spent");
+    assertThat(result.history().rounds()).hasSize(1);
+  }
+}
