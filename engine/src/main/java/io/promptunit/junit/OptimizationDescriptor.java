@@ -73,7 +73,10 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
 
   /** Tells the suite that the optimization ran (asked its models), so its cassette entries are in use. */
   private void markRan() {
-    getParent().filter(SuiteDescriptor.class::isInstance).map(SuiteDescriptor.class::cast)
+    Optional<org.junit.platform.engine.TestDescriptor> parent = getParent();
+    parent.filter(ModelDescriptor.class::isInstance).map(ModelDescriptor.class::cast)
+        .ifPresent(container -> container.suite().optimizationRan());
+    parent.filter(SuiteDescriptor.class::isInstance).map(SuiteDescriptor.class::cast)
         .ifPresent(SuiteDescriptor::optimizationRan);
   }
 

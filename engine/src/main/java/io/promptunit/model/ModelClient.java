@@ -59,7 +59,8 @@ public record ModelClient(ChatModel model, String name, RetryPolicy call, Option
     String key = Cassette.key(name, request, sample);
     Optional<Cassette.Entry> recorded = recordings.find(key);
     if (recorded.isPresent()) {
-      return new Reply(Secrets.redact(recorded.get().text()), 0, 0, 0, 0, true);
+      return new Reply(Secrets.redact(recorded.get().text()), recorded.get().inputTokens(),
+          recorded.get().outputTokens(), 0, 0, true);
     }
     // batch mode: collected for a provider batch, or failed in one, instead of sent now
     recordings.deferred().check(key, name, request, sample);
@@ -89,13 +90,14 @@ public record ModelClient(ChatModel model, String name, RetryPolicy call, Option
     Optional<CompletableFuture<Cassette.Entry>> running = recordings.claim(key, mine);
     if (running.isPresent()) {
       Cassette.Entry shared = join(running.get());
-      return new Reply(shared.text(), 0, 0, 0, 0, true);
+      return new Reply(shared.text(), shared.inputTokens(), shared.outputTokens(), 0, 0, true);
     }
     try {
       Optional<Cassette.Entry> justRecorded = recordings.find(key);
       if (justRecorded.isPresent()) {
         mine.complete(justRecorded.get());
-        return new Reply(justRecorded.get().text(), 0, 0, 0, 0, true);
+        return new Reply(justRecorded.get().text(), justRecorded.get().inputTokens(),
+            justRecorded.get().outputTokens(), 0, 0, true);
       }
       Reply reply = call.send(model, name, request);
       Cassette.Entry entry = new Cassette.Entry(reply.text(), reply.inputTokens(), reply.outputTokens());

@@ -113,6 +113,10 @@ public final class SuiteReport {
     private final String model;
     private final List<Row> rows = new ArrayList<>();
     private Spend spend = Spend.NONE;
+    /** Tokens of the answers its examples got, recorded ones included: what running them costs, cached or not. */
+    private long inputTokens;
+    private long outputTokens;
+    private String skipped;
 
     ModelRun(String model) {
       this.model = model;
@@ -140,7 +144,30 @@ public final class SuiteReport {
       rows.add(row);
     }
 
-    synchronized void spend(Spend spend) {
+    /** Counts the tokens of an example's answers (recorded answers' tokens included). */
+    public synchronized void tokens(long input, long output) {
+      inputTokens += input;
+      outputTokens += output;
+    }
+
+    public synchronized long inputTokens() {
+      return inputTokens;
+    }
+
+    public synchronized long outputTokens() {
+      return outputTokens;
+    }
+
+    /** The model could not start (no key, an unknown provider): why. Its examples did not run. */
+    public synchronized void skipped(String why) {
+      this.skipped = why;
+    }
+
+    public synchronized Optional<String> skipped() {
+      return Optional.ofNullable(skipped);
+    }
+
+    public synchronized void spend(Spend spend) {
       this.spend = spend;
     }
   }
@@ -169,6 +196,25 @@ public final class SuiteReport {
   /** Adds a row to the run of the suite's model (the one model named so far). */
   public synchronized void add(Row row) {
     current().add(row);
+  }
+
+  /** Adds a row to the run of {@code model} (null: the one model named so far). */
+  public synchronized void add(String model, Row row) {
+    (model == null ? current() : run(model)).add(row);
+  }
+
+  /** The run of {@code model}, started if it was not. */
+  public synchronized ModelRun run(String model) {
+    if (runs.size() == 1 && runs.containsKey("")) {
+      model(model);
+    }
+    return runs.computeIfAbsent(model, ModelRun::new);
+  }
+
+  /** The rows of {@code model}'s run (none when it did not run). */
+  public synchronized List<Row> rowsOf(String model) {
+    ModelRun run = runs.get(model);
+    return run == null ? List.of() : run.rows();
   }
 
   public synchronized void add(OptimizationResult result) {
@@ -330,9 +376,18 @@ public final class SuiteReport {
 
   /** {@code ; train 50.0%, test 75.0%} when the examples declare splits (for the console line of a suite). */
   public synchronized String perSplit() {
+    return perSplit(rows());
+  }
+
+  /** {@link #perSplit()} of {@code model}'s run. */
+  public synchronized String perSplit(String model) {
+    return perSplit(runs.containsKey(model) ? rowsOf(model) : rows());
+  }
+
+  private static String perSplit(List<Row> rows) {
     StringBuilder text = new StringBuilder();
     for (String split : List.of("train", "dev", "test")) {
-      List<Row> ofSplit = rows().stream()
+      List<Row> ofSplit = rows.stream()
           .filter(r -> r.split().equals(split) && !r.status().equals("aborted")).toList();
       if (!ofSplit.isEmpty()) {
         text.append(text.length() == 0 ? "; " : ", ").append(split).append(' ')
@@ -347,7 +402,16 @@ public final class SuiteReport {
    * more.
    */
   public synchronized List<String> failureLines() {
-    List<Row> failing = rows().stream().filter(r -> !r.passed() && !r.status().equals("aborted")).toList();
+    return failureLines(rows());
+  }
+
+  /** {@link #failureLines()} of {@code model}'s run. */
+  public synchronized List<String> failureLines(String model) {
+    return failureLines(runs.containsKey(model) ? rowsOf(model) : rows());
+  }
+
+  private static List<String> failureLines(List<Row> rows) {
+    List<Row> failing = rows.stream().filter(r -> !r.passed() && !r.status().equals("aborted")).toList();
     List<String> lines = new ArrayList<>();
     for (Row row : failing.subList(0, Math.min(failing.size(), MAX_FAILURES_SHOWN))) {
       lines.add("  " + (row.status().equals("tolerated") ? "~ " : "✘ ") + row.failureSummary()

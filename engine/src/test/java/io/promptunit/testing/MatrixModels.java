@@ -1,0 +1,41 @@
+package io.promptunit.testing;
+
+/**
+ * Three scripted task models of different accuracy for the ticket-urgency fixtures, to run side by side: an accurate
+ * one (priced high in the tests), a cheap one wrong on one house rule unless the prompt states it (security tickets
+ * are P1), and a cheap one that knows both rules. Their answers report tokens, so that their cost can be measured.
+ */
+public final class MatrixModels {
+
+  private MatrixModels() {}
+
+  /** Knows both house rules, whatever the prompt says. */
+  public static ScriptedChatModel accurate() {
+    return ScriptedChatModel.answering(MatrixModels::truth);
+  }
+
+  /** Knows the outage rule; rates security tickets P1 only when the prompt states the rule. */
+  public static ScriptedChatModel cheapWrong() {
+    return ScriptedChatModel.answering(prompt -> {
+      String topic = Tickets.topicIn(prompt);
+      if (topic.equals("security")) {
+        return prompt.contains(Tickets.SECURITY_RULE) ? "P1" : "P3";
+      }
+      return truth(prompt);
+    });
+  }
+
+  /** Knows both house rules, as {@link #accurate()}. */
+  public static ScriptedChatModel cheapRight() {
+    return ScriptedChatModel.answering(MatrixModels::truth);
+  }
+
+  /** The right label of the (first) fixture ticket quoted in {@code prompt}. */
+  static String truth(String prompt) {
+    return switch (Tickets.topicIn(prompt)) {
+      case "security" -> "P1";
+      case "outage" -> "P2";
+      default -> "P3";
+    };
+  }
+}
