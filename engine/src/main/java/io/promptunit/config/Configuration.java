@@ -234,7 +234,7 @@ public final class Configuration {
 
   /** {@link Keys#MODELS}: the models every suite runs against side by side; empty when not set. */
   public List<String> models() {
-    return get(Keys.MODELS);
+    return this.<List<String>>optional(Keys.MODELS).orElse(List.of());
   }
 
   /** {@link Keys#OPTIMIZE_APPLY_MODEL}. */

@@ -33,8 +33,8 @@ public final class Keys {
   public static final String MODELS = "promptunit.models";
 
   /**
-   * With several models and {@code promptunit.optimize.apply=true}: the model whose optimized prompt is written over the
-   * prompt file. Without it, nothing is applied in a run of several models.
+   * With several models and {@code promptunit.optimize.apply=true}: the model whose optimized prompt is written over
+   * the prompt file. Without it, nothing is applied in a run of several models.
    */
   public static final String OPTIMIZE_APPLY_MODEL = "promptunit.optimize.apply-model";
 

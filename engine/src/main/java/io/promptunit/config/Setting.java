@@ -72,7 +72,7 @@ public record Setting<T>(String key, T defaultValue, String accepted, Function<S
   /** Models, comma-separated, each {@code provider:model} or a {@code @ModelFactory} method's name; none by default. */
   public static Setting<java.util.List<String>> models(String key) {
     Setting<String> one = model(key);
-    return new Setting<>(key, java.util.List.of(), "models separated by commas, e.g. openai:gpt-4o-mini,"
+    return new Setting<>(key, null, "models separated by commas, e.g. openai:gpt-4o-mini,"
         + "anthropic:claude-haiku-4-5", text -> {
           java.util.List<String> models = Arrays.stream(text.split(",")).map(String::strip)
               .filter(model -> !model.isEmpty()).distinct().toList();

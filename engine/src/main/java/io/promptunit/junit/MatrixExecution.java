@@ -107,9 +107,15 @@ final class MatrixExecution {
     });
     context.suiteReport().ifPresent(report -> {
       ModelMatrix matrix = ModelMatrix.of(report, context.core().prices());
+      report.matrix(matrix);
       Console.line(descriptor.anchor().getSimpleName() + ": models side by side");
       matrix.table().lines().forEach(Console::line);
       Console.line(descriptor.anchor().getSimpleName() + ": " + matrix.conclusion());
+      if (!matrix.after().isEmpty()) {
+        Console.line(descriptor.anchor().getSimpleName() + ": after optimization");
+        matrix.afterTable().lines().forEach(Console::line);
+        Console.line(descriptor.anchor().getSimpleName() + ": " + matrix.afterConclusion());
+      }
     });
   }
 }

@@ -30,8 +30,9 @@ final class PassRateDescriptor extends AbstractTestDescriptor implements Node<Ru
   }
 
   PassRateDescriptor(UniqueId parentId, Suite suite, Optional<String> model) {
-    super(parentId.append(SEGMENT_TYPE, "minPassRate"), String.format(Locale.ROOT, "pass rate at least %s (minPassRate)",
-        SuiteExecution.percent(suite.options().minPassRate())), ClassSource.from(suite.anchor()));
+    super(parentId.append(SEGMENT_TYPE, "minPassRate"), String.format(Locale.ROOT,
+        "pass rate at least %s (minPassRate)", SuiteExecution.percent(suite.options().minPassRate())),
+        ClassSource.from(suite.anchor()));
     this.suite = suite;
     this.model = model;
   }
@@ -55,7 +56,8 @@ final class PassRateDescriptor extends AbstractTestDescriptor implements Node<Ru
       throw new AssertionFailedError(String.format(Locale.ROOT,
           "Suite %s passed %s, below its required pass rate of %s (@PromptTest(minPassRate = %s)); "
               + "the failing examples are reported as aborted with their failures.",
-          suite.anchor().getSimpleName() + model.map(m -> " with model " + m).orElse(""), measured, SuiteExecution.percent(required), required),
+          suite.anchor().getSimpleName() + model.map(m -> " with model " + m).orElse(""), measured,
+          SuiteExecution.percent(required), required),
           SuiteExecution.percent(required), SuiteExecution.percent(tally.passRate()));
     }
     context.listener().reportingEntryPublished(this, ReportEntry.from(ReportEntryKeys.PASS_RATE, measured));

@@ -74,6 +74,8 @@ final class StrategyRun {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write the optimization report to " + directory, e);
     }
+    context.matrixModel().ifPresent(model -> context.suiteReport().ifPresent(report -> report.optimized(model, result,
+        files.bestPrompt().toAbsolutePath().toString())));
     Applied applied = mayApply ? context.core().apply(suite, result, context.matrixModel()) : Applied.NOTHING;
     VerdictDescriptor verdict = new VerdictDescriptor(parent.getUniqueId(), result, files, applied);
     parent.addChild(verdict);

@@ -284,20 +284,10 @@ final class SuiteResolver implements SelectorResolver {
     UniqueId uniqueId = selector.getUniqueId();
     List<UniqueId.Segment> segments = uniqueId.getSegments();
     UniqueId.Segment last = uniqueId.getLastSegment();
-    if (segments.size() >= 3 && segments.get(2).getType().equals(ModelDescriptor.SEGMENT_TYPE)) {
-      return resolveInModel(uniqueId, context);
-    }
-    if (segments.size() == 3 && SUITE_CHILDREN.contains(last.getType())) {
-      Optional<List<String>> models = suiteClass(segments.get(1).getValue()).map(this::matrix)
-          .filter(list -> !list.isEmpty());
-      if (models.isPresent()) {
-        // a suite's example (Class#id, a line of its file) in a suite of several models: that example of each model
-        UniqueId suiteId = uniqueId.removeLastSegment();
-        Set<DiscoverySelector> each = new LinkedHashSet<>();
-        models.get().forEach(model -> each.add(DiscoverySelectors.selectUniqueId(
-            suiteId.append(ModelDescriptor.SEGMENT_TYPE, model).append(last.getType(), last.getValue()))));
-        return Resolution.selectors(each);
-      }
+    Optional<Resolution> models = segments.size() >= 3 && segments.get(2).getType().equals(ModelDescriptor.SEGMENT_TYPE)
+        ? Optional.of(resolveInModel(uniqueId, context)) : perModel(uniqueId);
+    if (models.isPresent()) {
+      return models.get();
     }
     if (last.getType().equals(SuiteDescriptor.SEGMENT_TYPE) && segments.size() == 2) {
       return suiteClass(last.getValue()).map(type -> Resolution.selectors(Set.of(DiscoverySelectors.selectClass(type))))
@@ -328,6 +318,26 @@ final class SuiteResolver implements SelectorResolver {
       return suiteChild(uniqueId, context, SuiteDescriptor::createOptimization);
     }
     return unresolved();
+  }
+
+  /**
+   * A suite's example (Class#id, a line of its file) or verdict in a suite of several models: that child of each model.
+   */
+  private Optional<Resolution> perModel(UniqueId uniqueId) {
+    List<UniqueId.Segment> segments = uniqueId.getSegments();
+    UniqueId.Segment last = uniqueId.getLastSegment();
+    if (segments.size() != 3 || !SUITE_CHILDREN.contains(last.getType())) {
+      return Optional.empty();
+    }
+    Optional<List<String>> models = suiteClass(segments.get(1).getValue()).map(this::matrix)
+        .filter(list -> !list.isEmpty());
+    UniqueId suiteId = uniqueId.removeLastSegment();
+    return models.map(each -> {
+      Set<DiscoverySelector> selectors = new LinkedHashSet<>();
+      each.forEach(model -> selectors.add(DiscoverySelectors.selectUniqueId(
+          suiteId.append(ModelDescriptor.SEGMENT_TYPE, model).append(last.getType(), last.getValue()))));
+      return Resolution.selectors(selectors);
+    });
   }
 
   /**

@@ -37,7 +37,10 @@ final class FactoryMethods {
     return Optional.of(invoke(anchor, found.get(0), name, type));
   }
 
-  /** The methods of {@code anchor} and its superclasses marked {@code marker}, in name order within each class, the class before its superclasses. */
+  /**
+   * The methods of {@code anchor} and its superclasses marked {@code marker}, in name order within each class, the
+   * class before its superclasses.
+   */
   static List<Method> methods(Class<?> anchor, Class<? extends Annotation> marker) {
     List<Method> found = new ArrayList<>();
     for (Class<?> owner = anchor; owner != null && owner != Object.class; owner = owner.getSuperclass()) {

@@ -168,6 +168,10 @@ public final class HtmlReport {
     for (OptimizationResult result : optimizations) {
       optimization(html, suite, result);
     }
+    if (suite.matrix().isPresent()) {
+      MatrixHtml.section(html, suite, suite.matrix().get());
+      return;
+    }
     for (SuiteReport.ModelRun run : runs) {
       if (!run.rows().isEmpty()) {
         html.append("<div class=\"run-examples\" data-model=\"").append(esc(run.model())).append("\">")
@@ -616,6 +620,7 @@ public final class HtmlReport {
       svg circle.train{fill:#1565c0}svg circle.selection{fill:#ef6c00}svg circle.heldout{fill:#2e7d32}
       tr.best td{background:#eef7ee}details summary{cursor:pointer}
       pre.prompt{background:#f6f7f9;padding:6px;margin-top:4px}
+      table.matrix tr.cheapest td{background:#eef7ee;font-weight:600}table.grid td.cell{white-space:nowrap}
       """;
 
   private static final String SCRIPT = """

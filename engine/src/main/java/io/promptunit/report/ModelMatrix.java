@@ -3,6 +3,9 @@ package io.promptunit.report;
 import static org.apiguardian.api.API.Status.INTERNAL;
 
 import io.promptunit.model.PriceTable;
+import io.promptunit.model.Spend;
+import io.promptunit.model.Tokens;
+import io.promptunit.optimize.OptimizationResult;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -48,16 +51,28 @@ public final class ModelMatrix {
     }
   }
 
+  /**
+   * One model after the optimizations of a suite run against several models: its held-out pass rate with the
+   * checked-in prompt and with the prompt that came out, what optimizing it spent, and the cost per 1,000 examples
+   * with that prompt (its measured cost, corrected for the prompt's change in length).
+   *
+   * @param prompt {@code checked-in}, or the file of the optimized prompt ({@code best.prompt})
+   */
+  public record After(String model, Optional<Double> originalHeldOut, Optional<Double> heldOut, boolean passes,
+      Spend spend, OptionalDouble costPer1000, String prompt) {}
+
   private final String suite;
   private final double minPassRate;
   private final String heldOut;
   private final List<Line> lines;
+  private final List<After> after;
 
-  private ModelMatrix(String suite, double minPassRate, String heldOut, List<Line> lines) {
+  private ModelMatrix(String suite, double minPassRate, String heldOut, List<Line> lines, List<After> after) {
     this.suite = suite;
     this.minPassRate = minPassRate;
     this.heldOut = heldOut;
     this.lines = List.copyOf(lines);
+    this.after = List.copyOf(after);
   }
 
   /** The matrix of {@code report}'s model runs, priced with {@code prices}. */
@@ -69,7 +84,71 @@ public final class ModelMatrix {
     for (SuiteReport.ModelRun run : runs) {
       lines.add(line(run, heldOut, report.minPassRate(), prices));
     }
-    return new ModelMatrix(report.simpleName(), report.minPassRate(), heldOut, lines);
+    Map<String, SuiteReport.Optimized> optimized = report.optimizedByModel();
+    List<After> after = optimized.isEmpty() ? List.of() : lines.stream().map(line -> after(line, optimized.get(
+        line.model()), prices)).toList();
+    return new ModelMatrix(report.simpleName(), report.minPassRate(), heldOut, lines, after);
+  }
+
+  private static After after(Line line, SuiteReport.Optimized optimized, PriceTable prices) {
+    if (optimized == null) {
+      Optional<Double> held = line.ran() == 0 ? Optional.empty() : Optional.of(line.heldOutPassRate());
+      return new After(line.model(), held, held, line.passes(), Spend.NONE, line.costPer1000(), CHECKED_IN);
+    }
+    OptimizationResult result = optimized.result();
+    boolean changed = result.improved();
+    OptionalDouble cost = line.costPer1000();
+    Optional<PriceTable.Price> price = prices.priceOf(line.model());
+    if (changed && cost.isPresent() && price.isPresent()) {
+      Tokens tokens = Tokens.of(line.model());
+      long longer = tokens.approximate(result.best().text()) - tokens.approximate(result.original().text());
+      cost = OptionalDouble.of(cost.getAsDouble() + longer * price.get().inputPerMillion() / 1000.0);
+    }
+    return new After(line.model(), Optional.ofNullable(result.originalScores().heldOut()),
+        Optional.ofNullable(result.bestScores().heldOut()), result.passedHeldOut(), result.spend(), cost,
+        changed ? optimized.bestPrompt() : CHECKED_IN);
+  }
+
+  /** The prompt of a model that was not optimized, or whose optimization changed nothing. */
+  public static final String CHECKED_IN = "checked-in";
+
+  /** Each model after the optimizations, when models were optimized. */
+  public List<After> after() {
+    return after;
+  }
+
+  /**
+   * The cheapest model that passes held-out after the optimizations, with which prompt: the lowest cost per 1,000
+   * examples among the priced ones that pass, else the first that passes.
+   */
+  public Optional<After> cheapestPassingAfter() {
+    List<After> passing = after.stream().filter(After::passes).toList();
+    return passing.stream().filter(line -> line.costPer1000().isPresent())
+        .min(Comparator.comparingDouble(line -> line.costPer1000().getAsDouble()))
+        .or(() -> passing.stream().findFirst());
+  }
+
+  /** The console table after the optimizations: per model original -> optimized held-out, spend, cost, prompt. */
+  public String afterTable() {
+    List<List<String>> rows = new ArrayList<>();
+    rows.add(List.of("model", "held-out original → optimized", "optimization spend", "$ per 1,000", "verdict",
+        "prompt"));
+    for (After line : after) {
+      rows.add(List.of(line.model(), OptimizationReport.pct(line.originalHeldOut().orElse(null)) + " → "
+          + OptimizationReport.pct(line.heldOut().orElse(null)), line.spend().describe(),
+          line.costPer1000().isPresent() ? String.format(Locale.ROOT, "$%.4f", line.costPer1000().getAsDouble())
+              : "no price", line.passes() ? "passes" : "fails", line.prompt()));
+    }
+    return render(rows);
+  }
+
+  /** The cheapest model that passes held-out after the optimizations, and with which prompt; or that none does. */
+  public String afterConclusion() {
+    return cheapestPassingAfter().map(line -> "cheapest model that passes held-out after optimization: "
+        + line.model() + (line.costPer1000().isPresent() ? String.format(Locale.ROOT, ", $%.4f per 1,000 examples",
+            line.costPer1000().getAsDouble()) : "") + ", with " + (line.prompt().equals(CHECKED_IN)
+            ? "the checked-in prompt" : "the prompt in " + line.prompt()) + ".")
+        .orElse("no model passes held-out, even after optimization.");
   }
 
   private static Line line(SuiteReport.ModelRun run, String heldOut, double minPassRate, PriceTable prices) {

@@ -102,6 +102,17 @@ public final class SuiteReport {
   private final List<OptimizationResult> optimizations = new ArrayList<>();
   private String problem;
   private String shard;
+  /** The matrix of a suite run against several models, once they are done. */
+  private ModelMatrix matrix;
+  /** In a suite run against several models, each optimized model's optimization (the best one, with several). */
+  private final Map<String, Optimized> optimizedByModel = new LinkedHashMap<>();
+
+  /**
+   * One model's optimization in a suite run against several.
+   *
+   * @param bestPrompt the file its best prompt was written to ({@code best.prompt})
+   */
+  public record Optimized(OptimizationResult result, String bestPrompt) {}
   private String notRun;
 
   /**
@@ -236,6 +247,32 @@ public final class SuiteReport {
 
   public synchronized void spend(Spend spend) {
     current().spend(spend);
+  }
+
+  /**
+   * {@code model}'s optimization, in a suite run against several models; with several strategies the one that passed
+   * held-out (the first), else the last.
+   */
+  public synchronized void optimized(String model, OptimizationResult result, String bestPrompt) {
+    Optimized known = optimizedByModel.get(model);
+    if (known == null || !known.result().passedHeldOut()) {
+      optimizedByModel.put(model, new Optimized(result, bestPrompt));
+    }
+  }
+
+  /** Each optimized model's optimization, in a suite run against several models. */
+  public synchronized Map<String, Optimized> optimizedByModel() {
+    return Map.copyOf(optimizedByModel);
+  }
+
+  /** The suite ran against several models: their matrix, for the reports. */
+  public synchronized void matrix(ModelMatrix matrix) {
+    this.matrix = matrix;
+  }
+
+  /** The matrix of a suite run against several models. */
+  public synchronized Optional<ModelMatrix> matrix() {
+    return Optional.ofNullable(matrix);
   }
 
   /** A sharded run ({@code promptunit.shard}): which shard this is and how many examples it holds. */

@@ -48,7 +48,7 @@ public final class SummaryJson {
     node.put("minPassRate", suite.minPassRate());
     suite.problem().ifPresent(problem -> node.put("problem", problem));
     suite.notRun().ifPresent(why -> node.put("notRun", why));
-    ModelMatrix matrix = ModelMatrix.of(suite, prices);
+    ModelMatrix matrix = suite.matrix().orElseGet(() -> ModelMatrix.of(suite, prices));
     node.put("heldOut", matrix.heldOut());
     matrix.cheapestPassing().ifPresentOrElse(line -> node.put("cheapestPassingModel", line.model()),
         () -> node.putNull("cheapestPassingModel"));

@@ -206,6 +206,7 @@ class ConfigurationTest {
           .defaultValue().toString().toLowerCase(java.util.Locale.ROOT).replace('_', '-')));
       all.put(Keys.SHARD, "1/1");
       all.put(Keys.MODEL, "openai:gpt-4o-mini");
+      all.put(Keys.MODELS, "openai:gpt-4o-mini, anthropic:claude-haiku-4-5,Suite.model()");
       all.put(Keys.JUDGE_MODEL, "anthropic:claude-haiku-4-5");
       all.put(Keys.OPTIMIZER_MODEL, "gguf:/models/qwen.gguf");
       all.put(Keys.EMBEDDED_MIRROR, "https://mirror.example.com/hf");

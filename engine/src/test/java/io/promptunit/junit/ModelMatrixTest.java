@@ -133,6 +133,26 @@ class ModelMatrixTest {
   }
 
   @Test
+  void theReportShowsTheTableAndAGridOfExamplesByModelsWithFilters() throws IOException {
+    run(Map.of(), selectClass(MatrixSuite.class));
+
+    org.jsoup.nodes.Document report = org.jsoup.Jsoup.parse(dir.resolve("report").resolve("report.html").toFile());
+    assertThat(report.select("table.matrix tbody tr")).extracting(row -> row.attr("data-model"))
+        .containsExactly(ACCURATE, CHEAP_RIGHT, CHEAP_WRONG);
+    assertThat(report.select("table.matrix tr.cheapest").attr("data-model")).isEqualTo(CHEAP_RIGHT);
+    assertThat(report.select("table.matrix tbody tr").stream().filter(row -> row.attr("data-model").equals(CHEAP_WRONG))
+        .findFirst().orElseThrow().text()).contains("fails");
+    assertThat(report.select("table.grid tr.grid-row")).hasSize(24);
+    // the eight security tickets: the cheap-wrong model fails them, the others pass
+    assertThat(report.select("table.grid tr.grid-row[data-disagree=true]")).hasSize(8)
+        .allSatisfy(row -> assertThat(row.attr("data-id")).startsWith("sec-"));
+    assertThat(report.select("table.grid tr[data-id=sec-6] td.cell[data-status=failed] details").text())
+        .contains("P1", "P3");
+    assertThat(report.select("input.grid-failures")).hasSize(1);
+    assertThat(report.select("input.grid-disagree")).hasSize(1);
+  }
+
+  @Test
   void aReplayedRunCostsTheSameFromTheRecordedTokens() {
     run(Map.of(), selectClass(MatrixSuite.class));
     String recorded = console.substring(console.indexOf("models side by side"));
@@ -213,6 +233,36 @@ class ModelMatrixTest {
       io.promptunit.testing.Models.clear();
     }
     assertThat(console).doesNotContain("models side by side");
+  }
+
+  @Test
+  void withOptimizeTheCheapWrongModelIsFixedAndBecomesTheCheapestPassingOne() throws IOException {
+    String suite = "OptimizedMatrixSuite.";
+    EngineExecutionResults results = run(Map.of("promptunit.price." + suite + "accurate()", "10,30",
+        "promptunit.price." + suite + "cheapWrong()", "0.1,0.2", "promptunit.price." + suite + "cheapRight()", "1,2",
+        "promptunit.optimize.apply", "true"),
+        selectClass(io.promptunit.fixtures.matrix.OptimizedMatrixSuite.class));
+
+    // only the failing model is optimized: the others already pass, and spend nothing on it
+    List<Event> verdicts = results.testEvents().finished().filter(event -> event.getTestDescriptor().getDisplayName()
+        .startsWith("optimized prompt passes held-out")).toList();
+    assertThat(verdicts).singleElement().satisfies(verdict -> {
+      assertThat(modelOf(verdict)).isEqualTo(suite + "cheapWrong()");
+      assertThat(verdict.getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow().getStatus())
+          .isEqualTo(org.junit.platform.engine.TestExecutionResult.Status.SUCCESSFUL);
+    });
+    assertThat(console).contains("cheapest model that passes held-out test (minPassRate 100.0%): "
+        + suite + "cheapRight()");
+    String after = console.substring(console.indexOf("after optimization"));
+    assertThat(lineOf(after, suite + "cheapWrong()")).contains("66.7% → 100.0%", "passes", "best.prompt");
+    assertThat(lineOf(after, suite + "accurate()")).contains("checked-in");
+    assertThat(after).contains("cheapest model that passes held-out after optimization: " + suite + "cheapWrong()")
+        .contains("with the prompt in ");
+    Path best = dir.resolve("report").resolve(io.promptunit.fixtures.matrix.OptimizedMatrixSuite.class.getName())
+        .resolve("OptimizedMatrixSuite.cheapWrong__").resolve("protegi").resolve("best.prompt");
+    assertThat(Files.readString(best)).contains(io.promptunit.testing.Tickets.SECURITY_RULE);
+    // several models: apply mode writes nothing until the model is named
+    assertThat(console).contains("name the one whose prompt to write with -Dpromptunit.optimize.apply-model=");
   }
 
   /** The model whose container holds the test of {@code event}. */

@@ -30,6 +30,13 @@ public final class MatrixModels {
     return ScriptedChatModel.answering(MatrixModels::truth);
   }
 
+  /** {@code task}, with the optimizer's meta-prompts answered by the rule-finding optimizer script. */
+  public static ScriptedChatModel optimizing(ScriptedChatModel task) {
+    ScriptedChatModel optimizer = Tickets.optimizerModel();
+    return new ScriptedChatModel(request -> ScriptedChatModel.systemMessage(request).contains("expert prompt engineer")
+        ? optimizer.chat(request).aiMessage().text() : task.chat(request).aiMessage().text());
+  }
+
   /** The right label of the (first) fixture ticket quoted in {@code prompt}. */
   static String truth(String prompt) {
     return switch (Tickets.topicIn(prompt)) {
