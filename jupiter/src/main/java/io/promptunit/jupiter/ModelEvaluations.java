@@ -63,7 +63,9 @@ public final class ModelEvaluations {
     return matrix.line(model).filter(line -> line.ran() > 0).map(ModelMatrix.Line::heldOutPassRate);
   }
 
-  /** The cheapest model that passes held-out (by cost per 1,000 examples; the first that passes when none is priced). */
+  /**
+   * The cheapest model that passes held-out (by cost per 1,000 examples; the first that passes when none is priced).
+   */
   public Optional<String> cheapestPassing() {
     return matrix.cheapestPassing().map(ModelMatrix.Line::model);
   }
