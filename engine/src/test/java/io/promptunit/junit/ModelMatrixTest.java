@@ -53,6 +53,7 @@ class ModelMatrixTest {
   @AfterEach
   void restore() {
     System.setOut(originalOut);
+    MatrixSuite.reset();
   }
 
   /** The prices of the three models: accurate costs 100 times the cheap-wrong one, cheap-right 10 times. */
@@ -263,6 +264,46 @@ class ModelMatrixTest {
     assertThat(Files.readString(best)).contains(io.promptunit.testing.Tickets.SECURITY_RULE);
     // several models: apply mode writes nothing until the model is named
     assertThat(console).contains("name the one whose prompt to write with -Dpromptunit.optimize.apply-model=");
+  }
+
+  @Test
+  void theModelsRunAtTheSameTimeEachWithinItsOwnConcurrency() {
+    List<dev.langchain4j.model.chat.ChatModel> together = io.promptunit.testing.MatrixModels.firstCallsTogether(
+        io.promptunit.testing.MatrixModels.accurate(), io.promptunit.testing.MatrixModels.cheapWrong(),
+        io.promptunit.testing.MatrixModels.cheapRight());
+    MatrixSuite.accurate = together.get(0);
+    MatrixSuite.cheapWrong = together.get(1);
+    MatrixSuite.cheapRight = together.get(2);
+
+    // one call at a time per model: the first calls of the three can only meet if the models run side by side
+    EngineExecutionResults results = run(Map.of("promptunit.concurrency", "1"), selectClass(MatrixSuite.class));
+
+    results.testEvents().assertStatistics(stats -> stats.started(72).succeeded(64).failed(8).aborted(0));
+  }
+
+  @Test
+  void eachModelHasItsOwnBaseline() throws IOException {
+    run(Map.of("promptunit.baseline", "update"), selectClass(MatrixSuite.class));
+
+    Path cassettes = dir.resolve("cassettes");
+    String wrong = Files.readString(cassettes.resolve(MatrixSuite.class.getName() + "@MatrixSuite.cheapWrong__"
+        + ".baseline.json"));
+    String right = Files.readString(cassettes.resolve(MatrixSuite.class.getName() + "@MatrixSuite.cheapRight__"
+        + ".baseline.json"));
+    assertThat(wrong).containsPattern("\"sec-6\"\\s*:\\s*\"fail\"");
+    assertThat(right).containsPattern("\"sec-6\"\\s*:\\s*\"pass\"");
+    assertThat(cassettes.resolve(MatrixSuite.class.getName() + ".baseline.json")).doesNotExist();
+
+    // the cheap-right model now gets security tickets wrong too: its own gate fails, the others' do not
+    MatrixSuite.cheapRight = io.promptunit.testing.MatrixModels.cheapWrong();
+    EngineExecutionResults checked = run(Map.of("promptunit.cache", "off", "promptunit.cache-dir",
+        cassettes.toString()), selectClass(MatrixSuite.class));
+    List<Event> gates = checked.testEvents().finished().filter(event -> event.getTestDescriptor().getUniqueId()
+        .getLastSegment().getType().equals("baseline")).toList();
+    assertThat(gates).hasSize(3);
+    assertThat(gates.stream().filter(gate -> gate.getPayload(org.junit.platform.engine.TestExecutionResult.class)
+        .orElseThrow().getStatus() == org.junit.platform.engine.TestExecutionResult.Status.FAILED)
+        .map(ModelMatrixTest::modelOf)).containsExactly(CHEAP_RIGHT);
   }
 
   /** The model whose container holds the test of {@code event}. */

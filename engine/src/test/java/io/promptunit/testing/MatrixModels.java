@@ -37,6 +37,29 @@ public final class MatrixModels {
         ? optimizer.chat(request).aiMessage().text() : task.chat(request).aiMessage().text());
   }
 
+  /**
+   * {@code models}, each waiting at its first call until every one of them has made its first call: a run finishes
+   * only when the models are called at the same time (it fails after 30 s otherwise).
+   */
+  public static java.util.List<dev.langchain4j.model.chat.ChatModel> firstCallsTogether(ScriptedChatModel... models) {
+    java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(models.length);
+    java.util.List<dev.langchain4j.model.chat.ChatModel> together = new java.util.ArrayList<>();
+    for (ScriptedChatModel model : models) {
+      java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+      together.add(new ScriptedChatModel(request -> {
+        if (first.getAndSet(false)) {
+          try {
+            barrier.await(30, java.util.concurrent.TimeUnit.SECONDS);
+          } catch (Exception e) {
+            throw new IllegalStateException("the models were not called at the same time", e);
+          }
+        }
+        return model.chat(request).aiMessage().text();
+      }));
+    }
+    return together;
+  }
+
   /** The right label of the (first) fixture ticket quoted in {@code prompt}. */
   static String truth(String prompt) {
     return switch (Tickets.topicIn(prompt)) {
