@@ -279,8 +279,9 @@ public final class ModelMatrix {
    * examples}, or that none passes.
    */
   public String conclusion() {
-    String bar = "held-out " + (heldOut.equals("all") ? "(all examples)" : heldOut) + " (minPassRate "
-        + OptimizationReport.pct(minPassRate) + ")";
+    String bar = heldOut.equals("all")
+        ? "all examples (minPassRate " + OptimizationReport.pct(minPassRate) + "; no test split to hold out)"
+        : "held-out " + heldOut + " (minPassRate " + OptimizationReport.pct(minPassRate) + ")";
     Optional<Line> cheapest = cheapestPassing();
     if (cheapest.isEmpty()) {
       return "no model passes " + bar + ".";
