@@ -195,7 +195,8 @@ public final class PromptUnit implements AutoCloseable {
     List<String> matrix = matrix(suite, configuration);
     if (matrix.size() > 1) {
       throw ModelConfigurationException.invalid(suite.anchor().getSimpleName() + " runs against " + matrix.size()
-          + " models (" + String.join(", ", matrix) + "): open them with openAll(suite, ...), one session each.");
+          + " models (" + String.join(", ", matrix) + "): evaluate them side by side (evaluateModels() in Jupiter,"
+          + " openAll(suite, ...) in plain Java), or name one with -D" + Keys.MODELS + "=<model>.");
     }
     ModelClient task;
     try {

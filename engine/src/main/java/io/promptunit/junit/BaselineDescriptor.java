@@ -18,7 +18,6 @@ import java.util.stream.Collectors;
 import org.junit.platform.engine.UniqueId;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.engine.support.descriptor.AbstractTestDescriptor;
-import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.hierarchical.Node;
 import org.opentest4j.AssertionFailedError;
 import org.opentest4j.TestAbortedException;
@@ -49,7 +48,7 @@ final class BaselineDescriptor extends AbstractTestDescriptor implements Node<Ru
       IllegalArgumentException problem) {
     super(suiteId.append(SEGMENT_TYPE, "regression"),
         update ? "baseline updated (promptunit.baseline=update)" : "no significant regression against the baseline",
-        ClassSource.from(suite.anchor()));
+        ModelDescriptor.verdictSource(suiteId, suite.anchor()));
     this.suite = suite;
     this.file = file;
     this.update = update;

@@ -31,6 +31,15 @@ final class ModelDescriptor extends AbstractTestDescriptor implements Node<RunCo
     return model;
   }
 
+  /**
+   * The source of a suite's verdict test under {@code parent}: the anchor class, but none under a model's container,
+   * so that reports that name a test by its source's class (Surefire's XML) name it by its model's container
+   * instead, and the verdicts of several models stay apart.
+   */
+  static ClassSource verdictSource(UniqueId parent, Class<?> anchor) {
+    return parent.getLastSegment().getType().equals(SEGMENT_TYPE) ? null : ClassSource.from(anchor);
+  }
+
   SuiteDescriptor suite() {
     return suite;
   }

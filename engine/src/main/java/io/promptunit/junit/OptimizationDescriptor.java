@@ -20,7 +20,6 @@ import java.util.stream.Collectors;
 import org.junit.platform.engine.UniqueId;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.engine.support.descriptor.AbstractTestDescriptor;
-import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.hierarchical.Node;
 
 /**
@@ -36,7 +35,8 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
   private final Optimize optimize;
 
   OptimizationDescriptor(UniqueId parent, Suite suite, Optimize optimize) {
-    super(parent.append(SEGMENT_TYPE, segment(optimize)), displayName(optimize), ClassSource.from(suite.anchor()));
+    super(parent.append(SEGMENT_TYPE, segment(optimize)), displayName(optimize),
+        ModelDescriptor.verdictSource(parent, suite.anchor()));
     this.suite = suite;
     this.optimize = optimize;
   }
@@ -68,7 +68,8 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
 
   @Override
   public String getLegacyReportingName() {
-    return suite.name();
+    // the suite's class, or its model's container in a suite of several models
+    return getParent().map(org.junit.platform.engine.TestDescriptor::getLegacyReportingName).orElse(suite.name());
   }
 
   /** Tells the suite that the optimization ran (asked its models), so its cassette entries are in use. */

@@ -7,7 +7,6 @@ import java.util.Optional;
 import org.junit.platform.engine.UniqueId;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.engine.support.descriptor.AbstractTestDescriptor;
-import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.hierarchical.Node;
 import org.opentest4j.AssertionFailedError;
 import org.opentest4j.TestAbortedException;
@@ -32,7 +31,7 @@ final class PassRateDescriptor extends AbstractTestDescriptor implements Node<Ru
   PassRateDescriptor(UniqueId parentId, Suite suite, Optional<String> model) {
     super(parentId.append(SEGMENT_TYPE, "minPassRate"), String.format(Locale.ROOT,
         "pass rate at least %s (minPassRate)", SuiteExecution.percent(suite.options().minPassRate())),
-        ClassSource.from(suite.anchor()));
+        ModelDescriptor.verdictSource(parentId, suite.anchor()));
     this.suite = suite;
     this.model = model;
   }

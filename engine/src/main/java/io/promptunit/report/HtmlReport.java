@@ -153,6 +153,8 @@ public final class HtmlReport {
       if (!run.model().isEmpty()) {
         html.append("<p class=\"model\">model <code>").append(esc(run.model())).append("</code></p>");
       }
+      run.skipped().ifPresent(why -> html.append("<p class=\"skipped\">skipped, the model cannot start: ")
+          .append(esc(why)).append("</p>"));
       if (!run.rows().isEmpty()) {
         figures(html, suite, run);
         breakdown(html, run.rows());

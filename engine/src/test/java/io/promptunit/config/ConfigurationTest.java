@@ -35,6 +35,18 @@ class ConfigurationTest {
     }
 
     @Test
+    void severalModelsAreReadAsAListAndAModelWithoutAProviderIsAProblem() {
+      assertThat(Configuration.of(Map.of(Keys.MODELS, " openai:gpt-4o-mini , anthropic:claude-haiku-4-5,,"
+          + "RouterPromptTest.large(), openai:gpt-4o-mini")).models())
+          .containsExactly("openai:gpt-4o-mini", "anthropic:claude-haiku-4-5", "RouterPromptTest.large()");
+      assertThat(Configuration.of(Map.of()).models()).isEmpty();
+
+      assertThat(problems(Configuration.of(Map.of(Keys.MODELS, "openai:gpt-4o-mini,gpt-4o")))).containsExactly(
+          "Setting promptunit.models=openai:gpt-4o-mini,gpt-4o (set in the given settings) is not accepted: it names"
+              + " no provider; use models separated by commas, e.g. openai:gpt-4o-mini,anthropic:claude-haiku-4-5.");
+    }
+
+    @Test
     void eachBadValueIsOneProblemNamingKeySourceAndAcceptedValues() {
       Configuration configuration = Configuration.of(Map.of(
           Keys.CONCURRENCY, String.valueOf(Integer.MAX_VALUE),

@@ -180,6 +180,36 @@ class ModelMatrixTest {
   }
 
   @Test
+  void eachModelsVerdictsAreNamedByItsContainerInReportsThatNameTestsByClass() {
+    TestDescriptor root = EngineTestKit.engine(PromptUnitTestEngine.ENGINE_ID)
+        .selectors(selectClass(TolerantMatrixSuite.class))
+        .configurationParameters(Map.of("promptunit.cache", "off", "promptunit.embedded", "false")).discover()
+        .getEngineDescriptor();
+
+    List<TestDescriptor> verdicts = root.getDescendants().stream().filter(d -> d.getDisplayName()
+        .startsWith("pass rate")).map(TestDescriptor.class::cast).toList();
+    assertThat(verdicts).hasSize(2).allSatisfy(verdict -> assertThat(verdict.getSource()).isEmpty());
+    assertThat(verdicts).extracting(verdict -> verdict.getParent().orElseThrow().getLegacyReportingName())
+        .containsExactly(TolerantMatrixSuite.class.getName() + "[TolerantMatrixSuite.accurate()]",
+            TolerantMatrixSuite.class.getName() + "[TolerantMatrixSuite.cheapWrong()]");
+  }
+
+  @Test
+  void aLineOfTheExamplesFileSelectsThatExampleOfEveryModel() {
+    Path examples = Path.of("src/test/resources/fixtures/tickets.jsonl").toAbsolutePath();
+    // the file is MatrixSuite's and other fixtures': the class name filter keeps MatrixSuite
+    EngineExecutionResults results = EngineTestKit.engine(PromptUnitTestEngine.ENGINE_ID)
+        .selectors(org.junit.platform.engine.discovery.DiscoverySelectors.selectFile(examples.toString(),
+            org.junit.platform.engine.discovery.FilePosition.from(19)))
+        .filters(org.junit.platform.engine.discovery.ClassNameFilter.includeClassNamePatterns(".*\\.MatrixSuite"))
+        .configurationParameters(Map.of("promptunit.cache", "off", "promptunit.embedded", "false")).execute();
+
+    results.testEvents().assertStatistics(stats -> stats.started(3).succeeded(2).failed(1));
+    assertThat(results.testEvents().started().stream().map(e -> e.getTestDescriptor().getUniqueId()
+        .getLastSegment().getValue()).distinct()).containsExactly("sec-6");
+  }
+
+  @Test
   void aModelThatCannotStartIsSkippedWithWhyWhileTheOthersRun() {
     EngineExecutionResults results = run(Map.of("promptunit.models", ACCURATE + ",anthropic:claude-haiku-4-5",
         "promptunit.anthropic.api-key-env", "MATRIX_TEST_UNSET_KEY"), selectClass(MatrixSuite.class));
@@ -189,6 +219,14 @@ class ModelMatrixTest {
             && reason.contains("MATRIX_TEST_UNSET_KEY"))));
     results.testEvents().assertStatistics(stats -> stats.started(24).succeeded(24));
     assertThat(console).contains("skipped, the model cannot start");
+    org.jsoup.nodes.Document report;
+    try {
+      report = org.jsoup.Jsoup.parse(dir.resolve("report").resolve("report.html").toFile());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    assertThat(report.select("div.run[data-model=anthropic:claude-haiku-4-5] p.skipped").text())
+        .contains("needs an API key");
     assertThat(lineOf(console.substring(console.indexOf("models side by side")), "anthropic:claude-haiku-4-5"))
         .contains("skipped");
   }
