@@ -35,6 +35,7 @@ public final class ModelMatrix {
    * @param passRates pass rate per split that has examples ({@code all}: every example that ran)
    * @param ran examples that ran
    * @param failing examples that failed or errored
+   * @param errors examples that errored (no answer could be had: a server that cannot be reached, a model error)
    * @param costPer1000 dollars per 1,000 examples; empty when the model has no price
    * @param p50 median latency in ms of the examples that called the model; empty when all were answered from the
    *     cassette
@@ -42,7 +43,8 @@ public final class ModelMatrix {
    * @param passes whether it meets minPassRate on held-out
    * @param skipped why it did not run, if it could not start
    */
-  public record Line(String model, Map<String, Double> passRates, long ran, long failing, OptionalDouble costPer1000,
+  public record Line(String model, Map<String, Double> passRates, long ran, long failing, long errors,
+      OptionalDouble costPer1000,
       OptionalLong p50, OptionalLong p95, double heldOutPassRate, boolean passes, Optional<String> skipped) {
 
     /** {@code passes}, {@code fails}, {@code skipped}, {@code not run}. */
@@ -168,7 +170,8 @@ public final class ModelMatrix {
         .toArray();
     Double held = rates.get(heldOut);
     boolean passes = run.skipped().isEmpty() && held != null && held + 1e-9 >= minPassRate;
-    return new Line(run.model(), rates, ran.size(), failing, cost, percentile(latencies, 50), percentile(latencies, 95),
+    long errors = ran.stream().filter(row -> row.status().equals("error")).count();
+    return new Line(run.model(), rates, ran.size(), failing, errors, cost, percentile(latencies, 50), percentile(latencies, 95),
         held == null ? 0 : held, passes, run.skipped());
   }
 
@@ -235,7 +238,8 @@ public final class ModelMatrix {
       cells.add(cost(line));
       cells.add(latency(line.p50(), line));
       cells.add(latency(line.p95(), line));
-      cells.add(line.verdict() + line.skipped().map(why -> ": " + why).orElse(""));
+      cells.add(line.verdict() + (line.errors() == 0 ? "" : " (" + line.errors() + (line.errors() == 1 ? " error)"
+          : " errors)")) + line.skipped().map(why -> ": " + why).orElse(""));
       rows.add(cells);
     }
     return render(rows);

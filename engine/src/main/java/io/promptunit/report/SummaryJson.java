@@ -62,6 +62,7 @@ public final class SummaryJson {
       line.passRates().forEach(rates::put);
       model.put("ran", line.ran());
       model.put("failing", line.failing());
+      model.put("errors", line.errors());
       if (line.costPer1000().isPresent()) {
         model.put("costPer1000Examples", line.costPer1000().getAsDouble());
       } else {

@@ -232,6 +232,25 @@ class ModelMatrixTest {
   }
 
   @Test
+  void aModelWhoseServerCannotBeReachedErrsWhileTheOthersRun() throws IOException {
+    int closed;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = socket.getLocalPort();
+    }
+    EngineExecutionResults results = run(Map.of("promptunit.models", ACCURATE + ",openai:nowhere",
+        "promptunit.openai.base-url", "http://127.0.0.1:" + closed + "/v1", "promptunit.max-retries", "0"),
+        selectClass(MatrixSuite.class));
+
+    assertThat(results.testEvents().succeeded().stream().map(ModelMatrixTest::modelOf)).hasSize(24)
+        .containsOnly(ACCURATE);
+    assertThat(results.testEvents().failed().stream().map(ModelMatrixTest::modelOf)).hasSize(24)
+        .containsOnly("openai:nowhere");
+    assertThat(lineOf(console.substring(console.indexOf("models side by side")), "openai:nowhere"))
+        .contains("fails (24 errors)");
+    assertThat(console).contains("cheapest model that passes held-out test (minPassRate 100.0%): " + ACCURATE);
+  }
+
+  @Test
   void anExampleSelectedByIdRunsWithEveryModel() {
     EngineExecutionResults results = run(Map.of(), selectMethod(MatrixSuite.class.getName() + "#sec-6"));
 
