@@ -171,8 +171,8 @@ public final class ModelMatrix {
     Double held = rates.get(heldOut);
     boolean passes = run.skipped().isEmpty() && held != null && held + 1e-9 >= minPassRate;
     long errors = ran.stream().filter(row -> row.status().equals("error")).count();
-    return new Line(run.model(), rates, ran.size(), failing, errors, cost, percentile(latencies, 50), percentile(latencies, 95),
-        held == null ? 0 : held, passes, run.skipped());
+    return new Line(run.model(), rates, ran.size(), failing, errors, cost, percentile(latencies, 50),
+        percentile(latencies, 95), held == null ? 0 : held, passes, run.skipped());
   }
 
   /** The nearest-rank percentile of sorted values. */
