@@ -19,6 +19,9 @@ final class MatrixHtml {
     html.append("<div class=\"matrix-part\"><h3>Models side by side</h3>\n");
     table(html, matrix);
     html.append("<p class=\"conclusion\">").append(HtmlReport.esc(matrix.conclusion())).append("</p>\n");
+    if (!matrix.after().isEmpty()) {
+      after(html, matrix);
+    }
     grid(html, suite, matrix);
     html.append("</div>\n");
   }
@@ -44,6 +47,28 @@ final class MatrixHtml {
               + line.skipped().map(why -> ": " + why).orElse(""))).append("</td></tr>");
     }
     html.append("</tbody></table>\n");
+  }
+
+  /** Per model after the optimizations: held-out original -> optimized, spend, cost with the prompt that passed. */
+  private static void after(StringBuilder html, ModelMatrix matrix) {
+    html.append("<h4>After optimization</h4>\n<table class=\"matrix-after\"><thead><tr><th>model</th>")
+        .append("<th>held-out original → optimized</th><th>optimization spend</th><th>$ per 1,000 examples</th>")
+        .append("<th>verdict</th><th>prompt</th></tr></thead><tbody>");
+    String cheapest = matrix.cheapestPassingAfter().map(ModelMatrix.After::model).orElse(null);
+    for (ModelMatrix.After line : matrix.after()) {
+      html.append("<tr data-model=\"").append(HtmlReport.esc(line.model())).append('"')
+          .append(line.model().equals(cheapest) ? " class=\"cheapest\"" : "").append("><td><code>")
+          .append(HtmlReport.esc(line.model())).append("</code></td><td>")
+          .append(HtmlReport.pct(line.originalHeldOut().orElse(null))).append(" → ")
+          .append(HtmlReport.pct(line.heldOut().orElse(null))).append("</td><td>")
+          .append(HtmlReport.esc(line.spend().describe())).append("</td><td>")
+          .append(line.costPer1000().isPresent() ? String.format(java.util.Locale.ROOT, "$%.4f",
+              line.costPer1000().getAsDouble()) : "no price").append("</td><td class=\"")
+          .append(line.passes() ? "ok\">passes" : "bad\">fails").append("</td><td><code>")
+          .append(HtmlReport.esc(line.prompt())).append("</code></td></tr>");
+    }
+    html.append("</tbody></table>\n<p class=\"conclusion\">").append(HtmlReport.esc(matrix.afterConclusion()))
+        .append("</p>\n");
   }
 
   private static void grid(StringBuilder html, SuiteReport suite, ModelMatrix matrix) {

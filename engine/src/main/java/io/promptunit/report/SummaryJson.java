@@ -71,6 +71,26 @@ public final class SummaryJson {
       line.p50().ifPresent(ms -> model.put("latencyP50Millis", ms));
       line.p95().ifPresent(ms -> model.put("latencyP95Millis", ms));
     }
+    if (!matrix.after().isEmpty()) {
+      matrix.cheapestPassingAfter().ifPresentOrElse(line -> {
+        node.put("cheapestPassingModelAfterOptimization", line.model());
+        node.put("cheapestPassingPrompt", line.prompt());
+      }, () -> node.putNull("cheapestPassingModelAfterOptimization"));
+      ArrayNode after = node.putArray("afterOptimization");
+      for (ModelMatrix.After line : matrix.after()) {
+        ObjectNode model = after.addObject();
+        model.put("model", line.model());
+        line.originalHeldOut().ifPresent(rate -> model.put("heldOutOriginal", rate));
+        line.heldOut().ifPresent(rate -> model.put("heldOut", rate));
+        model.put("passes", line.passes());
+        model.put("optimizationCost", line.spend().cost());
+        model.put("optimizationCalls", line.spend().calls());
+        if (line.costPer1000().isPresent()) {
+          model.put("costPer1000Examples", line.costPer1000().getAsDouble());
+        }
+        model.put("prompt", line.prompt());
+      }
+    }
     return node;
   }
 }

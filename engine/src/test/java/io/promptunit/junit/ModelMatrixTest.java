@@ -319,6 +319,12 @@ class ModelMatrixTest {
     Path best = dir.resolve("report").resolve(io.promptunit.fixtures.matrix.OptimizedMatrixSuite.class.getName())
         .resolve("OptimizedMatrixSuite.cheapWrong__").resolve("protegi").resolve("best.prompt");
     assertThat(Files.readString(best)).contains(io.promptunit.testing.Tickets.SECURITY_RULE);
+    com.fasterxml.jackson.databind.JsonNode summary = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        Files.readString(dir.resolve("report").resolve("summary.json"))).get("suites").get(0);
+    assertThat(summary.get("cheapestPassingModelAfterOptimization").asText()).isEqualTo(suite + "cheapWrong()");
+    assertThat(summary.get("cheapestPassingPrompt").asText()).endsWith("best.prompt");
+    org.jsoup.nodes.Document report = org.jsoup.Jsoup.parse(dir.resolve("report").resolve("report.html").toFile());
+    assertThat(report.select("table.matrix-after tr.cheapest").attr("data-model")).isEqualTo(suite + "cheapWrong()");
     // several models: apply mode writes nothing until the model is named
     assertThat(console).contains("name the one whose prompt to write with -Dpromptunit.optimize.apply-model=");
   }
