@@ -53,44 +53,51 @@ public final class SummaryJson {
     matrix.cheapestPassing().ifPresentOrElse(line -> node.put("cheapestPassingModel", line.model()),
         () -> node.putNull("cheapestPassingModel"));
     ArrayNode models = node.putArray("models");
-    for (ModelMatrix.Line line : matrix.lines()) {
-      ObjectNode model = models.addObject();
-      model.put("model", line.model());
-      model.put("verdict", line.verdict());
-      line.skipped().ifPresent(why -> model.put("skipped", why));
-      ObjectNode rates = model.putObject("passRate");
-      line.passRates().forEach(rates::put);
-      model.put("ran", line.ran());
-      model.put("failing", line.failing());
-      model.put("errors", line.errors());
-      if (line.costPer1000().isPresent()) {
-        model.put("costPer1000Examples", line.costPer1000().getAsDouble());
-      } else {
-        model.putNull("costPer1000Examples");
-      }
-      line.p50().ifPresent(ms -> model.put("latencyP50Millis", ms));
-      line.p95().ifPresent(ms -> model.put("latencyP95Millis", ms));
-    }
+    matrix.lines().forEach(line -> line(models.addObject(), line));
     if (!matrix.after().isEmpty()) {
-      matrix.cheapestPassingAfter().ifPresentOrElse(line -> {
-        node.put("cheapestPassingModelAfterOptimization", line.model());
-        node.put("cheapestPassingPrompt", line.prompt());
-      }, () -> node.putNull("cheapestPassingModelAfterOptimization"));
-      ArrayNode after = node.putArray("afterOptimization");
-      for (ModelMatrix.After line : matrix.after()) {
-        ObjectNode model = after.addObject();
-        model.put("model", line.model());
-        line.originalHeldOut().ifPresent(rate -> model.put("heldOutOriginal", rate));
-        line.heldOut().ifPresent(rate -> model.put("heldOut", rate));
-        model.put("passes", line.passes());
-        model.put("optimizationCost", line.spend().cost());
-        model.put("optimizationCalls", line.spend().calls());
-        if (line.costPer1000().isPresent()) {
-          model.put("costPer1000Examples", line.costPer1000().getAsDouble());
-        }
-        model.put("prompt", line.prompt());
-      }
+      after(node, matrix);
     }
     return node;
+  }
+
+  /** One model's figures. */
+  private static void line(ObjectNode model, ModelMatrix.Line line) {
+    model.put("model", line.model());
+    model.put("verdict", line.verdict());
+    line.skipped().ifPresent(why -> model.put("skipped", why));
+    ObjectNode rates = model.putObject("passRate");
+    line.passRates().forEach(rates::put);
+    model.put("ran", line.ran());
+    model.put("failing", line.failing());
+    model.put("errors", line.errors());
+    if (line.costPer1000().isPresent()) {
+      model.put("costPer1000Examples", line.costPer1000().getAsDouble());
+    } else {
+      model.putNull("costPer1000Examples");
+    }
+    line.p50().ifPresent(ms -> model.put("latencyP50Millis", ms));
+    line.p95().ifPresent(ms -> model.put("latencyP95Millis", ms));
+  }
+
+  /** Per model after the optimizations, and the cheapest model that passes with which prompt. */
+  private static void after(ObjectNode node, ModelMatrix matrix) {
+    matrix.cheapestPassingAfter().ifPresentOrElse(line -> {
+      node.put("cheapestPassingModelAfterOptimization", line.model());
+      node.put("cheapestPassingPrompt", line.prompt());
+    }, () -> node.putNull("cheapestPassingModelAfterOptimization"));
+    ArrayNode after = node.putArray("afterOptimization");
+    for (ModelMatrix.After line : matrix.after()) {
+      ObjectNode model = after.addObject();
+      model.put("model", line.model());
+      line.originalHeldOut().ifPresent(rate -> model.put("heldOutOriginal", rate));
+      line.heldOut().ifPresent(rate -> model.put("heldOut", rate));
+      model.put("passes", line.passes());
+      model.put("optimizationCost", line.spend().cost());
+      model.put("optimizationCalls", line.spend().calls());
+      if (line.costPer1000().isPresent()) {
+        model.put("costPer1000Examples", line.costPer1000().getAsDouble());
+      }
+      model.put("prompt", line.prompt());
+    }
   }
 }
