@@ -30,4 +30,13 @@ def summary = { run -> (run =~ /(?m)^\[\w+\] Tests run: (\d+), Failures: (\d+), 
   assert run.contains('BUILD SUCCESS')
   assert !run.contains('PromptUnit needs JUnit') : run
 }
+// The last run's Surefire XML names test cases as JUnit and the README show them (the README's reporter setting):
+// an example by its id and input, a parameterized invocation "method(Example)[n] id: input"
+def testcases = { name -> new groovy.xml.XmlSlurper().parse(new File(basedir, "target/surefire-reports/TEST-com.acme.${name}.xml"))
+    .testcase.collect { it.@name.toString() } }
+def suite = testcases('RouterPromptTest')
+assert suite.contains('refund-1: I want my money back') : "the suite's examples are named ${suite}"
+def labels = testcases('RouterLabelsTest')
+assert labels.contains('labelsAreTeams(Example)[1] refund-1: I want my money back') : "the parameterized test's invocations are named ${labels}"
+assert labels.every { it ==~ /labelsAreTeams\(Example\)\[\d+\] [\w-]+: .+/ } : "unexpected names ${labels}"
 return true

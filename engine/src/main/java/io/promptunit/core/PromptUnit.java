@@ -63,6 +63,8 @@ public final class PromptUnit implements AutoCloseable {
   private final ModelChoice models;
   /** Models this run has warned about, so that each is warned about once. */
   private final Set<String> unpricedWarned = ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.atomic.AtomicBoolean pruneNoticeGiven =
+      new java.util.concurrent.atomic.AtomicBoolean();
   /** The sessions opened from plain Java ({@link #session}), whose unpriced calls are told on {@link #close}. */
   private final List<ScoringSession> opened = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -167,6 +169,26 @@ public final class PromptUnit implements AutoCloseable {
         + ", so " + itsCalls + " as $0 in the spend figures and cost caps;"
         + " set " + key + "=<input>,<output> (dollars per million tokens) to price it"
         + (escaped.equals(key) ? "" : " (in junit-platform.properties write the key as " + escaped + ")"));
+  }
+
+  /**
+   * Once per run, for an evaluation outside the engine (Jupiter, plain Java) when pruning was asked for
+   * ({@code promptunit.cache-prune=true}, or {@code record} mode): why its cassette is not pruned. Only the engine
+   * knows that a whole suite ran; an evaluation cannot tell whether the other tests sharing its cassette ran.
+   */
+  public Optional<String> pruneNotice(Suite suite) {
+    io.promptunit.config.CacheMode mode = configuration.cache();
+    boolean asked = mode == io.promptunit.config.CacheMode.RECORD
+        || configuration.cachePrune() && mode != io.promptunit.config.CacheMode.OFF;
+    if (!asked || !pruneNoticeGiven.compareAndSet(false, true)) {
+      return Optional.empty();
+    }
+    Path file = cassettePath(suite);
+    return Optional.of("note: cassettes of evaluations made from Jupiter or plain Java ("
+        + io.promptunit.suite.Resource.inWorkingDirectory(file).orElse(file.toString()) + ")"
+        + ") are not pruned (" + (configuration.cachePrune() ? Keys.CACHE_PRUNE + "=true" : Keys.CACHE + "=record")
+        + "): an evaluation cannot tell whether every test sharing its cassette ran, so unused entries are kept;"
+        + " delete the cassette and record it again to drop them");
   }
 
   /**

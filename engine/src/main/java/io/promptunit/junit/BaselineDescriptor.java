@@ -26,7 +26,8 @@ import org.opentest4j.TestAbortedException;
  * The regression gate, a test after the examples: with {@code promptunit.baseline=update} it writes
  * the suite's outcomes to its baseline file; otherwise, when the suite has a baseline, it fails when
  * the run is significantly worse (exact McNemar test on the paired outcomes), listing the examples
- * that flipped from pass to fail, and says when flips are within noise. Examples that errored (a
+ * that flipped from pass to fail; when it passes it says whether the run is the same, better (examples flipped
+ * from fail to pass, named as improvements) or within noise. Examples that errored (a
  * model error says nothing about the prompt) or did not run are left out of the pairing.
  */
 final class BaselineDescriptor extends AbstractTestDescriptor implements Node<RunContext> {
@@ -176,12 +177,36 @@ final class BaselineDescriptor extends AbstractTestDescriptor implements Node<Ru
           .append("=update and commit ").append(shown).append('.');
       throw new AssertionFailedError(message.toString());
     }
-    String verdict = (comparison.regressions().isEmpty() && comparison.improvements().isEmpty()
-        ? "same outcomes as the baseline " + shown
-        : "within noise of the baseline " + shown + ": " + summary) + tooFew(comparison.paired(), significance);
+    String verdict = verdict(comparison, summary, shown) + tooFew(comparison.paired(), significance);
     Console.line(suite.anchor().getSimpleName() + ": " + verdict);
     context.listener().reportingEntryPublished(this, ReportEntry.from(ReportEntryKeys.BASELINE, verdict));
     return context;
+  }
+
+  /**
+   * What a gate that passed says: the same outcomes; better (more examples flipped from fail to pass than the other
+   * way: an improvement, named as one, with the ids and how to keep it); or within noise (more regressions than
+   * improvements, but fewer than chance allows).
+   */
+  private static String verdict(Baseline.Comparison comparison, String summary, String shown) {
+    List<String> improved = comparison.improvements();
+    List<String> regressed = comparison.regressions();
+    if (improved.isEmpty() && regressed.isEmpty()) {
+      return "same outcomes as the baseline " + shown;
+    }
+    if (improved.size() > regressed.size()) {
+      return "better than the baseline " + shown + ": " + summary + "; improved: " + ids(improved)
+          + (regressed.isEmpty() ? "" : "; regressed: " + ids(regressed))
+          + "; to keep this run's outcomes as the baseline, run with -D" + Keys.BASELINE + "=update and commit "
+          + shown;
+    }
+    return "within noise of the baseline " + shown + ": " + summary + "; regressed: " + ids(regressed)
+        + (improved.isEmpty() ? "" : "; improved: " + ids(improved));
+  }
+
+  private static String ids(List<String> ids) {
+    int shown = Math.min(10, ids.size());
+    return String.join(", ", ids.subList(0, shown)) + (ids.size() > shown ? ", … (" + ids.size() + " in all)" : "");
   }
 
   /**

@@ -68,11 +68,11 @@ final class ModelDescriptor extends AbstractTestDescriptor implements Node<RunCo
     return suite.suite().flatMap(s -> BaselineDescriptor.of(getUniqueId(), s, settings, Optional.of(model)));
   }
 
-  Optional<OptimizationDescriptor> createOptimization() {
+  Optional<OptimizationDescriptor> createOptimization(io.promptunit.config.Configuration settings) {
     Suite loaded = suite.suite().orElse(null);
     io.promptunit.Optimize optimize = suite.anchor().getAnnotation(io.promptunit.Optimize.class);
     return loaded == null || optimize == null ? Optional.empty()
-        : Optional.of(new OptimizationDescriptor(getUniqueId(), loaded, optimize));
+        : Optional.of(new OptimizationDescriptor(getUniqueId(), loaded, optimize, settings));
   }
 
   /** The examples selected for this model, in file order. */

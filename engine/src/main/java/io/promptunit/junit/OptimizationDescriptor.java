@@ -1,5 +1,6 @@
 package io.promptunit.junit;
 
+import io.promptunit.config.Configuration;
 import io.promptunit.Optimize;
 import io.promptunit.model.ModelClient;
 import io.promptunit.optimize.Optimization;
@@ -34,8 +35,8 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
   private final Suite suite;
   private final Optimize optimize;
 
-  OptimizationDescriptor(UniqueId parent, Suite suite, Optimize optimize) {
-    super(parent.append(SEGMENT_TYPE, segment(optimize)), displayName(optimize),
+  OptimizationDescriptor(UniqueId parent, Suite suite, Optimize optimize, Configuration settings) {
+    super(parent.append(SEGMENT_TYPE, segment(optimize)), displayName(optimize, settings),
         ModelDescriptor.verdictSource(parent, suite.anchor()));
     this.suite = suite;
     this.optimize = optimize;
@@ -48,11 +49,24 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
         : "compare";
   }
 
-  /** {@code optimize (PROTEGI)}, {@code optimize (compare PROTEGI, RULEBOOK)}: strategies by their registered names. */
-  private static String displayName(Optimize optimize) {
-    List<String> compared = Strategies.declaredComparison(optimize);
+  /**
+   * {@code optimize (PROTEGI)}, {@code optimize (compare PROTEGI, RULEBOOK)}: the strategies that will run, by their
+   * registered names ({@code promptunit.optimize.strategy} and {@code .compare} win over the annotation, as when the
+   * optimization runs; the unique id keeps the declared one, so that a rerun by id finds the container). A setting
+   * naming no registered strategy leaves the declared name; the optimization then fails saying why.
+   */
+  private static String displayName(Optimize optimize, Configuration settings) {
+    List<String> compared;
+    String strategy;
+    try {
+      compared = OptimizeOptions.compared(optimize, settings);
+      strategy = OptimizeOptions.strategyName(optimize, settings);
+    } catch (IllegalArgumentException unknown) {
+      compared = Strategies.declaredComparison(optimize);
+      strategy = Strategies.declared(optimize);
+    }
     return compared.isEmpty()
-        ? "optimize (" + Strategies.displayName(Strategies.declared(optimize)) + ")"
+        ? "optimize (" + Strategies.displayName(strategy) + ")"
         : "optimize (compare " + compared.stream().map(Strategies::displayName).collect(Collectors.joining(", ")) + ")";
   }
 

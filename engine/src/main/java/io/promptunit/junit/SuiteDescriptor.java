@@ -1,5 +1,6 @@
 package io.promptunit.junit;
 
+import io.promptunit.config.Configuration;
 import io.promptunit.Example;
 import io.promptunit.Optimize;
 import io.promptunit.check.Checks;
@@ -121,11 +122,10 @@ final class SuiteDescriptor extends AbstractTestDescriptor implements Node<RunCo
   }
 
   /** The {@code @Optimize} container, for suites that have one. */
-  Optional<OptimizationDescriptor> createOptimization() {
+  Optional<OptimizationDescriptor> createOptimization(Configuration settings) {
     Optimize optimize = anchor.getAnnotation(Optimize.class);
     return suite == null || optimize == null || isMatrix() ? Optional.empty()
-        : Optional.of(new OptimizationDescriptor(getUniqueId(),
-        suite, optimize));
+        : Optional.of(new OptimizationDescriptor(getUniqueId(), suite, optimize, settings));
   }
 
   /** The pass-rate verdict, for suites that tolerate failures up to a minPassRate. */

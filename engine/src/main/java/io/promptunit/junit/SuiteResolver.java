@@ -90,9 +90,31 @@ final class SuiteResolver implements SelectorResolver {
     if (!isSuite(anchor) || !classNameFilter.test(anchor.getName())) {
       return unresolved();
     }
-    return context.addToParent(parent -> Optional.of(SuiteDescriptor.create(parent.getUniqueId(), anchor, settings)))
-        .map(suite -> Resolution.match(Match.exact(suite, () -> exampleSelectors(suite))))
+    return context.addToParent(parent -> {
+      checkUnusedOptimizeOptions(anchor);
+      return Optional.of(SuiteDescriptor.create(parent.getUniqueId(), anchor, settings));
+    }).map(suite -> Resolution.match(Match.exact(suite, () -> exampleSelectors(suite))))
         .orElse(unresolved());
+  }
+
+  /**
+   * With optimization switched off ({@code promptunit.optimize=false}), a suite's {@code @Optimize} options (its
+   * strategy, its parameters, the {@code promptunit.optimize.*} settings) are read by nobody: a value that would fail
+   * a run that optimizes is a warning now, not a surprise later.
+   */
+  private void checkUnusedOptimizeOptions(Class<?> anchor) {
+    io.promptunit.Optimize optimize = anchor.getAnnotation(io.promptunit.Optimize.class);
+    if (optimize == null || settings.optimize()
+        || io.promptunit.core.PromptUnit.problems(settings).stream().anyMatch(p -> p.error())) {
+      return; // it runs and says so itself; or the configuration's own errors stop the run already
+    }
+    try {
+      io.promptunit.optimize.OptimizeOptions.from(optimize, settings, anchor.getClassLoader());
+    } catch (IllegalArgumentException e) {
+      issues.accept(DiscoveryIssue.create(DiscoveryIssue.Severity.WARNING, "The optimization of "
+          + anchor.getName() + " does not run (promptunit.optimize=false), but its options would fail a run that"
+          + " optimizes: " + e.getMessage()));
+    }
   }
 
   /**
@@ -315,7 +337,7 @@ final class SuiteResolver implements SelectorResolver {
       return suiteChild(uniqueId, context, suite -> suite.createBaseline(settings));
     }
     if (last.getType().equals(OptimizationDescriptor.SEGMENT_TYPE) && segments.size() == 3) {
-      return suiteChild(uniqueId, context, SuiteDescriptor::createOptimization);
+      return suiteChild(uniqueId, context, suite -> suite.createOptimization(settings));
     }
     return unresolved();
   }
@@ -371,7 +393,7 @@ final class SuiteResolver implements SelectorResolver {
       case ExampleDescriptor.SEGMENT_TYPE -> container.suite().example(segment.getValue()).map(container::createChild);
       case PassRateDescriptor.SEGMENT_TYPE -> container.createPassRate().map(TestDescriptor.class::cast);
       case BaselineDescriptor.SEGMENT_TYPE -> container.createBaseline(settings).map(TestDescriptor.class::cast);
-      case OptimizationDescriptor.SEGMENT_TYPE -> container.createOptimization().map(TestDescriptor.class::cast);
+      case OptimizationDescriptor.SEGMENT_TYPE -> container.createOptimization(settings).map(TestDescriptor.class::cast);
       default -> Optional.empty();
     };
   }
@@ -424,7 +446,7 @@ final class SuiteResolver implements SelectorResolver {
     if (methodPatterns.names(className)) {
       return selectors; // naming examples is not asking for an optimization
     }
-    suite.createOptimization().ifPresent(optimization ->
+    suite.createOptimization(settings).ifPresent(optimization ->
         selectors.add(DiscoverySelectors.selectUniqueId(optimization.getUniqueId())));
     return selectors;
   }
@@ -449,7 +471,7 @@ final class SuiteResolver implements SelectorResolver {
     container.createBaseline(settings).ifPresent(gate ->
         selectors.add(DiscoverySelectors.selectUniqueId(gate.getUniqueId())));
     if (!methodPatterns.names(suite.anchor().getName())) {
-      container.createOptimization().ifPresent(optimization ->
+      container.createOptimization(settings).ifPresent(optimization ->
           selectors.add(DiscoverySelectors.selectUniqueId(optimization.getUniqueId())));
     }
     return selectors;

@@ -77,22 +77,32 @@ public final class HtmlReport {
   /** How many suites pass of those that ran, how many did not run, and the examples that ran and failed. */
   private static void summary(StringBuilder html, List<SuiteReport> suites) {
     long notRun = suites.stream().filter(s -> s.notRun().isPresent()).count();
-    long ran = suites.size() - notRun;
+    long undecided = suites.stream().filter(s -> outcome(s).equals("info")).count();
+    long ran = suites.size() - notRun - undecided;
     long passing = suites.stream().filter(SuiteReport::passes).count();
     List<SuiteReport.Row> rows = suites.stream().flatMap(s -> s.rows().stream()).toList();
     long aborted = rows.stream().filter(r -> r.status().equals("aborted")).count();
     long failing = rows.stream().filter(r -> r.status().equals("failed") || r.status().equals("error")).count();
-    html.append("<span class=\"").append(ran == 0 ? "skip" : passing == ran ? "ok" : "bad")
+    String undecidedText = undecided + (undecided == 1 ? " evaluation" : " evaluations")
+        + " without a verdict (the caller's assertions decide)";
+    html.append("<span class=\"").append(ran == 0 ? (undecided == 0 ? "skip" : "info") : passing == ran ? "ok" : "bad")
         .append("\" id=\"suites-passing\">")
-        .append(ran == 0 ? "no suite ran" : passing + " of " + ran + " suites pass")
+        .append(ran == 0 ? (undecided == 0 ? "no suite ran" : undecidedText) : passing + " of " + ran + " suites pass")
         .append(notRun == 0 ? "" : ran == 0 ? " (" + notRun + " not run)" : ", " + notRun + " not run")
+        .append(undecided == 0 || ran == 0 ? "" : ", " + undecidedText)
         .append("</span> · ").append(rows.size() - aborted).append(" examples ran, ").append(failing)
         .append(" failing").append(aborted == 0 ? "" : ", " + aborted + " not run");
   }
 
   /** {@code ok}, {@code bad} or {@code skip} (did not run): the suite's colour. */
   private static String outcome(SuiteReport suite) {
-    return suite.notRun().isPresent() ? "skip" : suite.passes() ? "ok" : "bad";
+    if (suite.notRun().isPresent()) {
+      return "skip";
+    }
+    if (suite.problem().isEmpty() && suite.verdict().isPresent() && suite.verdict().get().passed().isEmpty()) {
+      return "info";
+    }
+    return suite.passes() ? "ok" : "bad";
   }
 
   /** A suite's section; {@code whyFirstGiven}: the suite that first gave each reason for not running. */
@@ -104,6 +114,7 @@ public final class HtmlReport {
         .append(switch (outcome) {
           case "ok" -> "PASS";
           case "bad" -> "FAIL";
+          case "info" -> "EVALUATED";
           default -> "NOT RUN";
         }).append("</span> ")
         .append(esc(suite.simpleName())).append("</h2>\n<p class=\"meta\">").append(esc(suite.name()))
@@ -191,7 +202,8 @@ public final class HtmlReport {
     List<Long> latencies = rows.stream().filter(r -> !r.status().equals("aborted"))
         .map(SuiteReport.Row::latencyMillis).filter(ms -> ms != SuiteReport.Row.CACHED).sorted().toList();
     html.append("<div class=\"figures\"><div class=\"figure\"><b class=\"pass-rate\">").append(pct(run.passRate()))
-        .append("</b><span>pass rate (required ").append(pct(suite.minPassRate())).append(")</span></div>")
+        .append("</b><span>").append(suite.verdict().map(v -> "pass rate (" + esc(v.by()) + ")")
+            .orElse("pass rate (required " + pct(suite.minPassRate()) + ")")).append("</span></div>")
         .append("<div class=\"figure\"><b>").append(rows.stream().filter(SuiteReport.Row::passed).count())
         .append(" / ").append(rows.size()).append("</b><span>examples passed</span></div>")
         .append("<div class=\"figure\"><b>").append(esc(run.spend().describe()))
@@ -442,9 +454,13 @@ public final class HtmlReport {
     plotAxes(svg, series.size());
     String[] names = {"train", result.splits().selectionName(), "held-out"};
     String[] classes = {"train", "selection", "heldout"};
+    boolean dashed = false;
     for (int s = 0; s < 3; s++) {
-      plotLine(svg, series, s, names[s], classes[s]);
+      dashed |= plotLine(svg, series, s, names[s], classes[s]);
       plotLegend(svg, s, names[s], classes[s]);
+    }
+    if (dashed) {
+      plotDashNote(svg);
     }
     return svg.append("</svg>\n").toString();
   }
@@ -464,9 +480,16 @@ public final class HtmlReport {
     List<double[]> series = new ArrayList<>();
     History.Scores original = result.originalScores();
     series.add(new double[] {nan(original.train()), nan(original.selection()), nan(original.heldOut())});
-    for (History.Round round : result.history().rounds()) {
+    List<History.Round> rounds = result.history().rounds();
+    for (History.Round round : rounds) {
       series.add(new double[] {
           round.bestTrain().orElse(Double.NaN), round.bestSelection(), round.bestHeldOut().orElse(Double.NaN)});
+    }
+    // the full train score of the best prompt is measured after the last round: it belongs to that round's point
+    if (!rounds.isEmpty() && rounds.get(rounds.size() - 1).bestId().equals(result.best().id())) {
+      double[] last = series.get(series.size() - 1);
+      last[0] = Double.isNaN(last[0]) ? nan(result.bestScores().train()) : last[0];
+      last[2] = Double.isNaN(last[2]) ? nan(result.bestScores().heldOut()) : last[2];
     }
     return series;
   }
@@ -489,30 +512,46 @@ public final class HtmlReport {
         PLOT_LEFT + PLOT_INNER_WIDTH / 2, PLOT_HEIGHT - 2));
   }
 
-  /** The line of score {@code s} with a dot per known value; the line breaks where a value is unknown. */
-  private static void plotLine(StringBuilder svg, List<double[]> series, int s, String name, String kind) {
+  /**
+   * The line of score {@code s} with a dot per measured value: consecutive measurements are joined by a solid line,
+   * measurements with unmeasured rounds between them by a dashed one (a strategy that scores train only at the start
+   * and the end draws two dots and a dashed line, not one lonely dot). Returns whether a dashed part was drawn.
+   */
+  private static boolean plotLine(StringBuilder svg, List<double[]> series, int s, String name, String kind) {
     int n = series.size();
-    StringBuilder path = new StringBuilder();
+    StringBuilder solid = new StringBuilder();
+    StringBuilder dashed = new StringBuilder();
     StringBuilder dots = new StringBuilder();
-    boolean pen = false;
+    int previous = -1;
     for (int i = 0; i < n; i++) {
       double value = series.get(i)[s];
       if (Double.isNaN(value)) {
-        pen = false;
         continue;
       }
-      double x = plotX(i, n);
-      double y = PLOT_TOP + PLOT_INNER_HEIGHT * (1 - value);
-      path.append(pen ? " L" : " M").append(String.format(Locale.ROOT, "%.1f %.1f", x, y));
-      pen = true;
+      if (previous >= 0) {
+        String segment = String.format(Locale.ROOT, " M%.1f %.1f L%.1f %.1f", plotX(previous, n),
+            plotY(series.get(previous)[s]), plotX(i, n), plotY(value));
+        (i == previous + 1 ? solid : dashed).append(segment);
+      }
+      previous = i;
       dots.append(String.format(Locale.ROOT,
           "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" class=\"%s\"><title>%s round %s: %s</title></circle>",
-          x, y, kind, name, i == 0 ? "original" : String.valueOf(i), pct(value)));
+          plotX(i, n), plotY(value), kind, name, i == 0 ? "original" : String.valueOf(i), pct(value)));
     }
+    appendPath(svg, solid, "line " + kind);
+    appendPath(svg, dashed, "line " + kind + " unmeasured");
+    svg.append(dots);
+    return dashed.length() > 0;
+  }
+
+  private static void appendPath(StringBuilder svg, StringBuilder path, String classes) {
     if (path.length() > 0) {
-      svg.append("<path d=\"").append(path.toString().strip()).append("\" class=\"line ").append(kind).append("\"/>")
-          .append(dots);
+      svg.append("<path d=\"").append(path.toString().strip()).append("\" class=\"").append(classes).append("\"/>");
     }
+  }
+
+  private static double plotY(double value) {
+    return PLOT_TOP + PLOT_INNER_HEIGHT * (1 - value);
   }
 
   private static void plotLegend(StringBuilder svg, int s, String name, String kind) {
@@ -522,6 +561,17 @@ public final class HtmlReport {
             x + 14, legendY, x + 34, legendY, kind))
         .append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" class=\"legend\">%s</text>",
             x + 40, legendY + 4, esc(name)));
+  }
+
+  /** Under the legend, when a line is dashed somewhere: what the dashes mean. */
+  private static void plotDashNote(StringBuilder svg) {
+    double x = PLOT_LEFT + PLOT_INNER_WIDTH;
+    svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\""
+            + " class=\"line unmeasured key\"/>", x + 14, PLOT_TOP + 66.0, x + 34, PLOT_TOP + 66.0))
+        .append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" class=\"legend\">not measured</text>",
+            x + 40, PLOT_TOP + 70.0))
+        .append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" class=\"legend\">in between</text>",
+            x + 40, PLOT_TOP + 84.0));
   }
 
   /** Where round {@code i} of {@code n} sits: one round in the middle, several spread over the width. */
@@ -583,6 +633,7 @@ public final class HtmlReport {
       header nav a{display:inline-block;margin:2px 6px 2px 0;padding:2px 8px;border-radius:10px;
       color:#fff;text-decoration:none;font-size:12px}header nav a.ok{background:#2e7d32}
       header nav a.bad{background:#c62828}header nav a.skip{background:#78909c}
+      header nav a.info{background:#546e7a}.badge.info{background:#546e7a}header .info{color:#cfd6dc}
       .ok{color:#2e7d32}.bad{color:#c62828}header .ok{color:#8fd694}header .bad{color:#ff9a9a}
       main{padding:8px 28px 40px}
       section.suite{background:#fff;border:1px solid #dde2e6;border-radius:8px;padding:14px 20px;margin:18px 0}
@@ -620,6 +671,7 @@ public final class HtmlReport {
       svg .grid{stroke:#edf0f2}svg .axis,svg .legend{font-size:11px;fill:#5f6b75}svg .line{fill:none;stroke-width:2.5}
       svg .line.train{stroke:#1565c0}svg .line.selection{stroke:#ef6c00}svg .line.heldout{stroke:#2e7d32}
       svg circle.train{fill:#1565c0}svg circle.selection{fill:#ef6c00}svg circle.heldout{fill:#2e7d32}
+      svg .line.unmeasured{stroke-dasharray:4 4}svg .line.key{stroke:#777}
       tr.best td{background:#eef7ee}details summary{cursor:pointer}
       pre.prompt{background:#f6f7f9;padding:6px;margin-top:4px}
       table.matrix tr.cheapest td{background:#eef7ee;font-weight:600}table.grid td.cell{white-space:nowrap}

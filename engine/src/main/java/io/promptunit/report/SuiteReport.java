@@ -114,6 +114,7 @@ public final class SuiteReport {
    */
   public record Optimized(OptimizationResult result, String bestPrompt) {}
   private String notRun;
+  private Verdict verdict;
 
   /**
    * What one model did with the suite's examples: its rows and spend. A suite keeps one per model, so that a report
@@ -294,6 +295,27 @@ public final class SuiteReport {
     this.notRun = why;
   }
 
+  /**
+   * Who decides whether an evaluation passes when it has no pass-rate bar of its own (a Jupiter or plain-Java
+   * evaluation: the caller's assertions do).
+   *
+   * @param passed whether it passed; empty when nobody said (an evaluation outside a Jupiter test, or tests that
+   *     were all skipped)
+   * @param by who decided, for the report: {@code the test routesWell(): passed}, {@code 51 tests of RouterTest:
+   *     all passed}
+   */
+  public record Verdict(Optional<Boolean> passed, String by) {}
+
+  /** This report's verdict is {@code verdict}'s, not its pass rate against {@link #minPassRate()}. */
+  public synchronized void verdict(Verdict verdict) {
+    this.verdict = verdict;
+  }
+
+  /** The verdict given from outside (a Jupiter evaluation's tests), when there is one. */
+  public synchronized Optional<Verdict> verdict() {
+    return Optional.ofNullable(verdict);
+  }
+
   /** The suite's run with each model, in the order they started (today one). */
   public synchronized List<ModelRun> runs() {
     if (runs.isEmpty()) {
@@ -389,6 +411,9 @@ public final class SuiteReport {
     if (problem != null || notRun != null) {
       return false;
     }
+    if (verdict != null) {
+      return verdict.passed().orElse(false);
+    }
     boolean ran = rows().stream().anyMatch(r -> !r.status().equals("aborted"));
     return ran && passRate() + 1e-9 >= minPassRate;
   }
@@ -439,19 +464,33 @@ public final class SuiteReport {
    * more.
    */
   public synchronized List<String> failureLines() {
-    return failureLines(rows());
+    return failureLines(rows(), "✘ ");
   }
 
   /** {@link #failureLines()} of {@code model}'s run. */
   public synchronized List<String> failureLines(String model) {
-    return failureLines(runs.containsKey(model) ? rowsOf(model) : rows());
+    return failureLines(runs.containsKey(model) ? rowsOf(model) : rows(), "✘ ");
   }
 
-  private static List<String> failureLines(List<Row> rows) {
+  /**
+   * The failing examples of an evaluation whose verdict its caller's assertions give (a Jupiter evaluation): said
+   * as examples that did not meet their checks, not as failures, after a line saying who decides.
+   */
+  public synchronized List<String> unmetLines() {
+    List<String> lines = failureLines(rows(), "· ");
+    if (!lines.isEmpty()) {
+      long unmet = rows().stream().filter(r -> !r.passed() && !r.status().equals("aborted")).count();
+      lines.add(0, "  " + unmet + (unmet == 1 ? " example does not meet its checks" : " examples do not meet their"
+          + " checks") + "; the test's assertions decide whether that fails it:");
+    }
+    return lines;
+  }
+
+  private static List<String> failureLines(List<Row> rows, String mark) {
     List<Row> failing = rows.stream().filter(r -> !r.passed() && !r.status().equals("aborted")).toList();
     List<String> lines = new ArrayList<>();
     for (Row row : failing.subList(0, Math.min(failing.size(), MAX_FAILURES_SHOWN))) {
-      lines.add("  " + (row.status().equals("tolerated") ? "~ " : "✘ ") + row.failureSummary()
+      lines.add("  " + (row.status().equals("tolerated") ? "~ " : mark) + row.failureSummary()
           + (row.status().equals("tolerated") ? " (tolerated by minPassRate)" : ""));
     }
     if (failing.size() > MAX_FAILURES_SHOWN) {

@@ -37,8 +37,8 @@ final class WordDiff {
   private static String whole(String expected, String actual) {
     boolean block = expected.contains("\n") || actual.contains("\n") || expected.length() + actual.length() > 80;
     if (!block) {
-      // a label for a label ("billing" for "technical"): the same as a word diff
-      return "<del>" + HtmlReport.esc(expected) + "</del><ins>" + HtmlReport.esc(actual) + "</ins>";
+      // a label for a label ("billing" for "technical"): a space between, so the two never read as one word
+      return "<del>" + HtmlReport.esc(expected) + "</del> <ins>" + HtmlReport.esc(actual) + "</ins>";
     }
     return "<span class=\"del\">" + HtmlReport.esc(expected) + "</span>\n<span class=\"ins\">"
         + HtmlReport.esc(actual) + "</span>";

@@ -108,7 +108,25 @@ class BaselineGateTest {
     assertThat(noisy.allEvents().reportingEntryPublished().stream()
         .map(e -> e.getRequiredPayload(org.junit.platform.engine.reporting.ReportEntry.class).getKeyValuePairs().get("promptunit.baseline"))
         .filter(java.util.Objects::nonNull))
-        .singleElement().asString().contains("within noise", "1 of 40 paired examples flipped from pass to fail", "p = 0.500 >= 0.05");
+        .singleElement().asString().contains("within noise", "1 of 40 paired examples flipped from pass to fail", "p = 0.500 >= 0.05",
+            "regressed: item-02").doesNotContain("improved");
+  }
+
+  @Test
+  void examplesFlippingFromFailToPassAreReportedAsAnImprovementNotAsNoise() {
+    run("update", Set.of("item-01", "item-02", "item-03", "item-04", "item-05", "item-06"), "v1");
+
+    EngineExecutionResults better = run("check", Set.of(), "v2");
+
+    assertThat(result(gate(better)).getStatus()).isEqualTo(TestExecutionResult.Status.SUCCESSFUL);
+    assertThat(better.allEvents().reportingEntryPublished().stream()
+        .map(e -> e.getRequiredPayload(org.junit.platform.engine.reporting.ReportEntry.class).getKeyValuePairs().get("promptunit.baseline"))
+        .filter(java.util.Objects::nonNull))
+        .singleElement().asString()
+        .startsWith("better than the baseline")
+        .contains("0 of 40 paired examples flipped from pass to fail, 6 from fail to pass",
+            "improved: item-01, item-02, item-03, item-04, item-05, item-06", "-Dpromptunit.baseline=update")
+        .doesNotContain("within noise", "regressed");
   }
 
   @Test

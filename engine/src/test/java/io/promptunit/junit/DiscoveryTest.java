@@ -9,6 +9,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectUniqu
 import static org.junit.platform.testkit.engine.EventConditions.finishedSuccessfully;
 import static org.junit.platform.testkit.engine.EventConditions.test;
 
+import io.promptunit.fixtures.optimize.TicketsSuite;
 import io.promptunit.fixtures.valid.RouterSuite;
 import io.promptunit.fixtures.valid.SentimentCsvSuite;
 import io.promptunit.testing.Models;
@@ -178,5 +179,22 @@ class DiscoveryTest {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  @Test
+  void optimizeOptionsNobodyReadsInThisRunAreStillCheckedAndABadOneIsAWarning() {
+    List<org.junit.platform.engine.DiscoveryIssue> off = EngineRuns.discoveryIssues(java.util.Map.of(
+        "promptunit.optimize", "false", "promptunit.optimize.maxCalls", "0"), selectClass(TicketsSuite.class));
+    assertThat(off).singleElement().satisfies(issue -> {
+      assertThat(issue.severity()).isEqualTo(org.junit.platform.engine.DiscoveryIssue.Severity.WARNING);
+      assertThat(issue.message()).contains(TicketsSuite.class.getName(), "promptunit.optimize=false",
+          "maxCalls = 0 must be at least 1");
+    });
+    assertThat(EngineRuns.discoveryIssues(java.util.Map.of("promptunit.optimize", "false", "promptunit.optimize.rounds",
+        "many"), selectClass(TicketsSuite.class))).as("a value the configuration check refuses is said once")
+        .singleElement().satisfies(issue -> assertThat(issue.severity())
+            .isEqualTo(org.junit.platform.engine.DiscoveryIssue.Severity.ERROR));
+    assertThat(EngineRuns.discoveryIssues(java.util.Map.of("promptunit.optimize", "false"),
+        selectClass(TicketsSuite.class))).as("good options: nothing to say").isEmpty();
   }
 }

@@ -105,6 +105,19 @@ class OptimizationConsoleTest {
   }
 
   @Test
+  void theContainerIsNamedByTheStrategyTheSettingsChooseAndKeepsItsDeclaredId() {
+    EngineExecutionResults results = run(TicketsSuite.class, Map.of("promptunit.optimize.dry-run", "true",
+        "promptunit.optimize.strategy", "opro"));
+
+    assertThat(results.containerEvents().started().stream().map(e -> e.getTestDescriptor())
+        .filter(d -> d.getUniqueId().getLastSegment().getType().equals("optimization")))
+        .singleElement().satisfies(container -> {
+          assertThat(container.getDisplayName()).isEqualTo("optimize (OPRO)");
+          assertThat(container.getUniqueId().getLastSegment().getValue()).isEqualTo("protegi");
+        });
+  }
+
+  @Test
   void aPromptThatAlreadyPassesIsSaidToPassWithoutAnEstimateAndSpendsNothing() {
     EngineExecutionResults results = run(PassingTicketsSuite.class, Map.of());
 

@@ -109,9 +109,18 @@ class HtmlReportTest {
     assertThat(optimization.selectFirst("h3").text()).contains("passes held-out");
     assertThat(optimization.text()).contains("held-out").containsPattern("held-out \\d+% → 100%");
     Element plot = optimization.selectFirst("svg.plot");
-    assertThat(plot.select("path.line")).extracting(e -> e.className()).contains("line train", "line selection", "line heldout");
+    assertThat(plot.select("path.line.train")).isNotEmpty();
+    assertThat(plot.select("path.line.selection")).isNotEmpty();
+    assertThat(plot.select("path.line.heldout")).isNotEmpty();
     // the checked-in prompt, then one point per round
-    assertThat(plot.select("circle.selection")).hasSize(1 + optimization.select("table.rounds tbody tr").size());
+    int points = 1 + optimization.select("table.rounds tbody tr").size();
+    assertThat(plot.select("circle.selection")).hasSize(points);
+    // train is measured at the start and for the best prompt at the end: two dots, joined by a dashed line
+    // where rounds between were not measured (never one lonely dot)
+    assertThat(points).isGreaterThan(2);
+    assertThat(plot.select("circle.train")).hasSize(2);
+    assertThat(plot.select("path.line.train.unmeasured")).hasSize(1);
+    assertThat(plot.text()).contains("not measured", "in between");
     assertThat(optimization.select("table.candidates tbody tr")).hasSizeGreaterThan(2);
     assertThat(optimization.select("table.candidates tr.best")).hasSize(1);
     assertThat(optimization.select("pre.diff span.ins").text()).contains(Tickets.SECURITY_RULE);

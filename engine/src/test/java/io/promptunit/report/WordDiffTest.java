@@ -40,4 +40,13 @@ class WordDiffTest {
     assertThat(diff.select("ins").eachText()).containsExactly("already", "should arrive in about");
     assertThat(diff.text()).startsWith("Your refund is");
   }
+
+  @Test
+  void aShortWrongAnswerIsSetApartFromTheExpectedOneNotGluedToIt() {
+    Element diff = diff("account", "I am not sure.");
+
+    assertThat(diff.text()).as("read as two values, not 'accountI am not sure.'").isEqualTo("account I am not sure.");
+    assertThat(diff.select("del").text()).isEqualTo("account");
+    assertThat(diff.select("ins").text()).isEqualTo("I am not sure.");
+  }
 }

@@ -61,7 +61,10 @@ final class ModelRuns {
       report.matrix(matrix);
       return new ModelEvaluations(evaluations, skipped, matrix);
     } finally {
-      running.forEach(model -> model.session().close());
+      running.forEach(model -> {
+        model.session().close();
+        core.unpricedWarnings(model.session()).forEach(text -> System.out.println("[PromptUnit] " + text));
+      });
     }
   }
 

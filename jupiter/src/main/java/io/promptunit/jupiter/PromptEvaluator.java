@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.apiguardian.api.API;
 
 /**
@@ -77,8 +78,16 @@ public final class PromptEvaluator implements AutoCloseable {
   /** The Jupiter test running on this thread, set by {@link PromptUnitExtension}. */
   static final ThreadLocal<TestName> CURRENT_TEST = new ThreadLocal<>();
 
-  /** A Jupiter test: its method's name and its display name. */
-  record TestName(String method, String displayName) {
+  /** Which test (its unique id, or none) made each evaluation, to give the evaluation its test's verdict. */
+  private final java.util.Map<SuiteReport, Optional<String>> madeBy = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The outcomes of the class's tests, from {@link PromptUnitExtension}: passed, failed, or neither (aborted). */
+  private final List<TestOutcome> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** A finished Jupiter test of the anchor class. */
+  record TestOutcome(String uniqueId, TestName name, Optional<Boolean> passed) {}
+
+  /** A Jupiter test: its unique id, its method's name and its display name. */
+  record TestName(String uniqueId, String method, String displayName) {
 
     /**
      * {@code method()}, followed by the display name when it says more than the method's name
@@ -90,10 +99,14 @@ public final class PromptEvaluator implements AutoCloseable {
     }
   }
 
-  private PromptEvaluator(Class<?> anchor, Configuration configuration, boolean abortWithoutModel) {
+  /** Whether closing this evaluator closes its core (not when the core is the test run's, shared by its classes). */
+  private final boolean ownsCore;
+
+  private PromptEvaluator(Class<?> anchor, PromptUnit core, boolean abortWithoutModel, boolean ownsCore) {
     this.anchor = anchor;
-    this.core = PromptUnit.start(configuration);
+    this.core = core;
     this.abortWithoutModel = abortWithoutModel;
+    this.ownsCore = ownsCore;
   }
 
   /**
@@ -106,11 +119,12 @@ public final class PromptEvaluator implements AutoCloseable {
   }
 
   /**
-   * In a Jupiter test: JUnit's configuration, and no model configured means the test is skipped (like the engine's
+   * In a Jupiter test: the test run's core (JUnit's configuration, read and checked once per run, its models built
+   * once and its warnings given once), and no model configured means the test is skipped (like the engine's
    * examples).
    */
-  static PromptEvaluator forJupiter(Class<?> testClass, Configuration settings) {
-    return new PromptEvaluator(testClass, settings, true);
+  static PromptEvaluator forJupiter(Class<?> testClass, PromptUnit core) {
+    return new PromptEvaluator(testClass, core, true, false);
   }
 
   /** The anchor class. */
@@ -134,11 +148,46 @@ public final class PromptEvaluator implements AutoCloseable {
     return prompt(promptPath).examples(examplesPath).evaluate();
   }
 
+  /** Called by {@link PromptUnitExtension} when a test of the anchor class finished. */
+  void testFinished(TestOutcome outcome) {
+    outcomes.add(outcome);
+  }
+
+  /**
+   * An evaluation's verdict: in a Jupiter test, that test's outcome; made outside a test ({@code @BeforeAll}), the
+   * outcomes of the class's tests; in plain Java (no test outcomes known), none: the caller's assertions decide.
+   */
+  private SuiteReport.Verdict verdictOf(SuiteReport report) {
+    if (!abortWithoutModel) {
+      return new SuiteReport.Verdict(Optional.empty(), "no test verdict: the caller's assertions decide");
+    }
+    Optional<String> test = madeBy.getOrDefault(report, Optional.empty());
+    List<TestOutcome> relevant = outcomes.stream()
+        .filter(o -> test.isEmpty() || o.uniqueId().equals(test.get())).toList();
+    List<TestOutcome> failed = relevant.stream().filter(o -> o.passed().equals(Optional.of(false))).toList();
+    long decided = relevant.stream().filter(o -> o.passed().isPresent()).count();
+    if (decided == 0) {
+      return new SuiteReport.Verdict(Optional.empty(), relevant.isEmpty() ? "no test asserted on it"
+          : "its tests were aborted");
+    }
+    if (test.isPresent()) {
+      return new SuiteReport.Verdict(Optional.of(failed.isEmpty()), "decided by its test "
+          + relevant.get(0).name().describe() + ": " + (failed.isEmpty() ? "passed" : "failed"));
+    }
+    String failing = failed.stream().limit(5).map(o -> o.name().describe()).collect(Collectors.joining(", "))
+        + (failed.size() > 5 ? ", …" : "");
+    return new SuiteReport.Verdict(Optional.of(failed.isEmpty()), "decided by the " + decided + " tests of "
+        + anchor.getSimpleName() + ": " + (failed.isEmpty() ? "all passed" : failed.size() + " failed: " + failing));
+  }
+
   /** Frees the models this evaluator built; evaluating afterwards is an error. */
   @Override
   public void close() {
     closed = true;
-    core.close();
+    if (ownsCore) {
+      core.close();
+    }
+    reports.forEach(report -> report.verdict(verdictOf(report)));
     if (!reports.isEmpty() && core.configuration().report()) {
       Path file = core.configuration().outputDir().resolve("jupiter").resolve(anchor.getName() + ".html");
       Spend total = reports.stream().map(SuiteReport::spend).reduce(Spend.NONE, Spend::plus);
@@ -262,7 +311,9 @@ public final class PromptEvaluator implements AutoCloseable {
       ModelEvaluations evaluations = new ModelRuns(core, suite, report, new Budget.Caps(maxCalls, Long.MAX_VALUE,
           maxCost, Long.MAX_VALUE)).evaluate(selected, selection.equals(ExampleSelection.ALL) ? ""
           : selection.describe(), promptShown);
+      core.shardNote(suite).ifPresent(report::shard);
       reports.add(report);
+      madeBy.put(report, Optional.ofNullable(CURRENT_TEST.get()).map(TestName::uniqueId));
       line(title + ": models side by side");
       evaluations.table().lines().forEach(PromptEvaluator::line);
       line(title + ": " + evaluations.conclusion());
@@ -356,9 +407,11 @@ public final class PromptEvaluator implements AutoCloseable {
       Optional<String> shard = core.shardNote(suite);
       shard.ifPresent(report::shard);
       reports.add(report);
+      madeBy.put(report, Optional.ofNullable(CURRENT_TEST.get()).map(TestName::uniqueId));
       line(title + shard.map(note -> " (" + note + ")").orElse("") + ": " + evaluation);
-      report.failureLines().forEach(PromptEvaluator::line);
+      report.unmetLines().forEach(PromptEvaluator::line);
       core.unpricedWarnings(session).forEach(PromptEvaluator::line);
+      core.pruneNotice(suite).ifPresent(PromptEvaluator::line);
     }
 
     /**
@@ -462,7 +515,8 @@ public final class PromptEvaluator implements AutoCloseable {
     public PromptEvaluator build() {
       ClassLoader loader = anchor.getClassLoader() != null ? anchor.getClassLoader()
           : ClassLoader.getSystemClassLoader();
-      return new PromptEvaluator(anchor, settings != null ? settings : Configuration.forClassPath(loader), false);
+      return new PromptEvaluator(anchor, PromptUnit.start(settings != null ? settings
+          : Configuration.forClassPath(loader)), false, true);
     }
   }
 }

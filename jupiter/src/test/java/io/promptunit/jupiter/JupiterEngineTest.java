@@ -13,6 +13,7 @@ import static org.junit.platform.testkit.engine.EventConditions.test;
 import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 
 import io.promptunit.jupiter.fixtures.NoModelFixture;
+import io.promptunit.jupiter.fixtures.SecondNoModelFixture;
 import io.promptunit.jupiter.fixtures.RouterFixture;
 import io.promptunit.jupiter.fixtures.RouterModel;
 import java.nio.file.Files;
@@ -43,7 +44,7 @@ class JupiterEngineTest {
     RouterFixture.EVALUATIONS.clear();
   }
 
-  private EngineExecutionResults run(Map<String, String> overrides, DiscoverySelector selector) {
+  private EngineExecutionResults run(Map<String, String> overrides, DiscoverySelector... selector) {
     Map<String, String> settings = new HashMap<>();
     settings.put("promptunit.cache-dir", cassettes.toString());
     settings.put("promptunit.concurrency", "4");
@@ -253,6 +254,41 @@ class JupiterEngineTest {
   }
 
   @Test
+  void anEvaluationsVerdictIsItsTestsAndItsUnmetExamplesAreNotPrintedAsFailures(@TempDir Path output)
+      throws Exception {
+    RouterModel.install(true, "reset my password");
+    java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream out = System.out;
+    System.setOut(new java.io.PrintStream(console, true, java.nio.charset.StandardCharsets.UTF_8));
+    EngineExecutionResults results;
+    try {
+      results = run(Map.of("promptunit.output-dir", output.toString()),
+          selectMethod(RouterFixture.class, "theRouterPromptPassesTheTestSplit", PromptEvaluator.class.getName()));
+      run(Map.of("promptunit.output-dir", output.resolve("two").toString()),
+          selectMethod(RouterFixture.class, "twoEvaluations", PromptEvaluator.class.getName()));
+    } finally {
+      System.setOut(out);
+    }
+    assertThat(results.testEvents().failed().count()).as("the test asserting 90% on the test split").isOne();
+
+    org.jsoup.nodes.Document failing = org.jsoup.Jsoup.parse(
+        output.resolve("jupiter").resolve(RouterFixture.class.getName() + ".html").toFile());
+    assertThat(failing.selectFirst("section.suite h2 .badge").text()).isEqualTo("FAIL");
+    assertThat(failing.selectFirst(".figure:has(.pass-rate) span").text())
+        .isEqualTo("pass rate (decided by its test theRouterPromptPassesTheTestSplit(): failed)");
+    // the same failing example, in a test that asserts nothing about it: the report follows the test, not a bar
+    org.jsoup.nodes.Document passing = org.jsoup.Jsoup.parse(
+        output.resolve("two").resolve("jupiter").resolve(RouterFixture.class.getName() + ".html").toFile());
+    assertThat(passing.select("section.suite h2 .badge").eachText()).containsExactly("PASS", "PASS");
+    assertThat(passing.selectFirst("#suites-passing").text()).isEqualTo("2 of 2 suites pass");
+    assertThat(passing.select("tr.example.failed").text()).contains("password-reset");
+
+    String printed = console.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(printed).contains("[PromptUnit]   1 example does not meet its checks; the test's assertions decide"
+        + " whether that fails it:", "[PromptUnit]   · password-reset").doesNotContain("✘");
+  }
+
+  @Test
   void aShardedEvaluationSaysWhichShardRanAndHowManyExamplesItHolds(@TempDir Path output) throws Exception {
     RouterModel.install(true);
     java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
@@ -288,6 +324,63 @@ class JupiterEngineTest {
     assertThatThrownBy(() -> NoModelFixture.injected.evaluate("prompts/router.prompt", "prompts/router.jsonl"))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("is closed (its test class has finished)");
+  }
+
+  @Test
+  void theClassesOfOneRunShareOneCoreSoARunWideWarningIsGivenOnce() throws Exception {
+    // a stand-in for an OpenAI-compatible server that always answers "billing" (3 of the 6 examples)
+    com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 16);
+    byte[] answer = ("{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":0,\"model\":\"router\",\"choices\":"
+        + "[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"billing\"},\"finish_reason\":\"stop\"}],"
+        + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1,\"total_tokens\":6}}")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    server.createContext("/v1/chat/completions", exchange -> {
+      exchange.getRequestBody().readAllBytes();
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, answer.length);
+      exchange.getResponseBody().write(answer);
+      exchange.close();
+    });
+    server.start();
+    java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream out = System.out;
+    System.setOut(new java.io.PrintStream(console, true, java.nio.charset.StandardCharsets.UTF_8));
+    EngineExecutionResults results;
+    try {
+      results = run(Map.of("promptunit.model", "openai:router", "promptunit.openai.base-url",
+          "http://127.0.0.1:" + server.getAddress().getPort() + "/v1", "promptunit.cache", "off"),
+          selectClass(NoModelFixture.class), selectClass(SecondNoModelFixture.class));
+    } finally {
+      System.setOut(out);
+      server.stop(0);
+    }
+
+    results.testEvents().assertStatistics(stats -> stats.succeeded(2).failed(0));
+    String printed = console.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(printed).as("no pruning asked, nothing said").doesNotContain("not pruned");
+    assertThat(printed).contains("[PromptUnit] NoModelFixture.evaluates()", "[PromptUnit] SecondNoModelFixture.evaluates()");
+    assertThat(printed.split("no price is known for model openai:router", -1))
+        .as("the unpriced model is warned about once per run, not once per class:%n%s", printed).hasSize(2);
+  }
+
+  @Test
+  void pruningAskedForIsSaidOnceNotToApplyToEvaluationsRatherThanIgnoredSilently() {
+    RouterModel.install(false);
+    java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream out = System.out;
+    System.setOut(new java.io.PrintStream(console, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      run(Map.of("promptunit.cache-prune", "true"), selectMethod(RouterFixture.class, "twoEvaluations",
+          PromptEvaluator.class.getName()));
+    } finally {
+      System.setOut(out);
+    }
+
+    String printed = console.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(printed.split("are not pruned", -1)).as("once per run:%n%s", printed).hasSize(2);
+    assertThat(printed).contains("(promptunit.cache-prune=true): an evaluation cannot tell whether every test sharing"
+        + " its cassette ran");
   }
 
   @Test

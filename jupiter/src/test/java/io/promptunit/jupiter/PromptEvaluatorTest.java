@@ -86,6 +86,25 @@ class PromptEvaluatorTest {
   }
 
   @Test
+  void aPlainJavaEvaluationHasNoVerdictOfItsOwnInTheReport(@TempDir Path output) throws Exception {
+    RouterModel.install(true, "reset my password");
+    try (PromptEvaluator plain = PromptEvaluator.builder(RouterFixture.class)
+        .configuration(Configuration.of(Map.of("promptunit.cache-dir", cassettes.toString(), "promptunit.embedded",
+            "false", "promptunit.output-dir", output.toString())))
+        .build()) {
+      plain.evaluate("prompts/router.prompt", "prompts/router.jsonl");
+    }
+
+    org.jsoup.nodes.Document page = org.jsoup.Jsoup.parse(
+        output.resolve("jupiter").resolve(RouterFixture.class.getName() + ".html").toFile());
+    assertThat(page.selectFirst("section.suite h2 .badge").text()).isEqualTo("EVALUATED");
+    assertThat(page.selectFirst("#suites-passing").text())
+        .isEqualTo("1 evaluation without a verdict (the caller's assertions decide)");
+    assertThat(page.selectFirst(".figure:has(.pass-rate) span").text())
+        .isEqualTo("pass rate (no test verdict: the caller's assertions decide)");
+  }
+
+  @Test
   void anEvaluationHasEveryExampleWithItsLineAndPassRatesPerSplitAndTag() {
     RouterModel model = RouterModel.install(true, "reset my password", "VAT");
 
