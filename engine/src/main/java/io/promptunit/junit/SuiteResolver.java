@@ -393,7 +393,8 @@ final class SuiteResolver implements SelectorResolver {
       case ExampleDescriptor.SEGMENT_TYPE -> container.suite().example(segment.getValue()).map(container::createChild);
       case PassRateDescriptor.SEGMENT_TYPE -> container.createPassRate().map(TestDescriptor.class::cast);
       case BaselineDescriptor.SEGMENT_TYPE -> container.createBaseline(settings).map(TestDescriptor.class::cast);
-      case OptimizationDescriptor.SEGMENT_TYPE -> container.createOptimization(settings).map(TestDescriptor.class::cast);
+      case OptimizationDescriptor.SEGMENT_TYPE -> container.createOptimization(settings)
+          .map(TestDescriptor.class::cast);
       default -> Optional.empty();
     };
   }
