@@ -12,7 +12,8 @@ import org.apiguardian.api.API;
 /**
  * Marks a static, parameterless method of a {@link PromptTest} anchor class that returns the
  * langchain4j {@code dev.langchain4j.model.chat.ChatModel} the suite is scored with. It takes
- * precedence over the {@code promptunit.model} setting.
+ * precedence over the {@code promptunit.model} setting. Several such methods run the suite against each of their
+ * models side by side (a model matrix), each named after its method ({@code RouterPromptTest.large()}).
  *
  * <pre>{@code
  * @ModelFactory

@@ -46,6 +46,14 @@ public @interface PromptTest {
    */
   String model() default "";
 
+  /**
+   * Several models to run the suite against side by side, e.g. {@code {"openai:gpt-4o-mini",
+   * "anthropic:claude-haiku-4-5"}}: one container per model, each with its own pass-rate verdict, and a table naming
+   * the cheapest model that passes. The {@code promptunit.models} setting wins over it; one model is the same as
+   * {@link #model()}.
+   */
+  String[] models() default {};
+
   /** Sampling temperature of scoring calls. Scoring is deterministic (0) unless a suite says otherwise. */
   double temperature() default 0.0;
 

@@ -232,6 +232,16 @@ public final class Configuration {
     return optional(Keys.MODEL);
   }
 
+  /** {@link Keys#MODELS}: the models every suite runs against side by side; empty when not set. */
+  public List<String> models() {
+    return this.<List<String>>optional(Keys.MODELS).orElse(List.of());
+  }
+
+  /** {@link Keys#OPTIMIZE_APPLY_MODEL}. */
+  public Optional<String> optimizeApplyModel() {
+    return optional(Keys.OPTIMIZE_APPLY_MODEL);
+  }
+
   /** {@link Keys#JUDGE_MODEL}. */
   public Optional<String> judgeModel() {
     return optional(Keys.JUDGE_MODEL);

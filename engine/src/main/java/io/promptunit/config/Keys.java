@@ -25,6 +25,19 @@ public final class Keys {
    */
   public static final String MODEL = "promptunit.model";
 
+  /**
+   * Several task models, comma-separated ({@code openai:gpt-4o-mini,anthropic:claude-haiku-4-5}): every suite runs
+   * against each, side by side, and the run names the cheapest that passes. Wins over {@code @PromptTest(models)}. One
+   * model is the same as {@link #MODEL}.
+   */
+  public static final String MODELS = "promptunit.models";
+
+  /**
+   * With several models and {@code promptunit.optimize.apply=true}: the model whose optimized prompt is written over
+   * the prompt file. Without it, nothing is applied in a run of several models.
+   */
+  public static final String OPTIMIZE_APPLY_MODEL = "promptunit.optimize.apply-model";
+
   /** The model of {@code @ExpectJudge} checks that name none. Default: the suite's task model. */
   public static final String JUDGE_MODEL = "promptunit.judge.model";
 
@@ -256,6 +269,8 @@ public final class Keys {
    */
   public static final List<Setting<?>> SETTINGS = List.of(
       Setting.model(MODEL),
+      Setting.models(MODELS),
+      new Setting<>(OPTIMIZE_APPLY_MODEL, null, "one of the run's models, e.g. openai:gpt-4o-mini", text -> text),
       Setting.model(JUDGE_MODEL),
       Setting.model(OPTIMIZER_MODEL),
       Setting.wholeNumber(CONCURRENCY, DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY),

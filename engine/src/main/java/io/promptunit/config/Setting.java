@@ -69,6 +69,18 @@ public record Setting<T>(String key, T defaultValue, String accepted, Function<S
     });
   }
 
+  /** Models, comma-separated, each {@code provider:model} or a {@code @ModelFactory} method's name; none by default. */
+  public static Setting<java.util.List<String>> models(String key) {
+    Setting<String> one = model(key);
+    return new Setting<>(key, null, "models separated by commas, e.g. openai:gpt-4o-mini,"
+        + "anthropic:claude-haiku-4-5", text -> {
+          java.util.List<String> models = Arrays.stream(text.split(",")).map(String::strip)
+              .filter(model -> !model.isEmpty()).distinct().toList();
+          models.stream().filter(model -> !model.endsWith("()")).forEach(one.reader()::apply);
+          return models;
+        });
+  }
+
   /** An http or https URL; none by default. */
   public static Setting<String> url(String key, String example) {
     return new Setting<>(key, null, "an http or https URL, e.g. " + example, text -> {

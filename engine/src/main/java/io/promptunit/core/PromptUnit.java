@@ -214,17 +214,63 @@ public final class PromptUnit implements AutoCloseable {
    * @throws ModelConfigurationException when a model is configured but cannot be used
    */
   public SuiteStart open(Suite suite, Consumer<String> modelUsed) {
+    List<String> matrix = matrix(suite, configuration);
+    if (matrix.size() > 1) {
+      throw ModelConfigurationException.invalid(suite.anchor().getSimpleName() + " runs against " + matrix.size()
+          + " models (" + String.join(", ", matrix) + "): evaluate them side by side (evaluateModels() in Jupiter,"
+          + " openAll(suite, ...) in plain Java), or name one with -D" + Keys.MODELS + "=<model>.");
+    }
     ModelClient task;
     try {
-      task = models.taskModel(suite.anchor(), suite.options().model());
+      task = matrix.isEmpty() ? models.taskModel(suite.anchor(), suite.options().model())
+          : models.taskModel(suite.anchor(), matrix.get(0), matrixSource(suite));
     } catch (ModelConfigurationException e) {
       if (e.noModelConfigured()) {
         return new SuiteStart.NoModel(e);
       }
       throw e;
     }
+    return new SuiteStart.Ready(session(suite, task, cassette(suite), modelUsed));
+  }
+
+  /**
+   * The models {@code suite} runs against side by side ({@code promptunit.models}, else {@code @PromptTest(models)},
+   * else its {@code @ModelFactory} methods when it has several): empty for a suite with one model as before; one name
+   * is that one model, run as before.
+   */
+  public static List<String> matrix(Suite suite, Configuration configuration) {
+    return ModelChoice.matrix(suite.anchor(), suite.options().models(), configuration);
+  }
+
+  /** Where the names of {@code suite}'s models come from, for messages. */
+  private String matrixSource(Suite suite) {
+    return configuration.models().isEmpty() ? "@PromptTest(models) of " + suite.anchor().getSimpleName()
+        : configuration.describeSource(Keys.MODELS);
+  }
+
+  /**
+   * Opens {@code suite} once per model of its {@link #matrix}, in that order, sharing one cassette (its keys name the
+   * model): a session for each model that can start, {@link SuiteStart.Unusable} with why for one that cannot (no key,
+   * an unknown provider), so that the others still run.
+   */
+  public List<SuiteStart> openAll(Suite suite, Consumer<String> modelUsed) {
+    Optional<Cassette> shared = cassette(suite);
+    List<SuiteStart> starts = new ArrayList<>();
+    for (String model : matrix(suite, configuration)) {
+      try {
+        ModelClient task = models.taskModel(suite.anchor(), model, matrixSource(suite));
+        starts.add(new SuiteStart.Ready(session(suite, task, shared, modelUsed)));
+      } catch (ModelConfigurationException e) {
+        starts.add(new SuiteStart.Unusable(model, Secrets.redact(e.getMessage())));
+      }
+    }
+    return starts;
+  }
+
+  private ScoringSession session(Suite suite, ModelClient task, Optional<Cassette> cassette,
+      Consumer<String> modelUsed) {
     modelUsed.accept(task.name());
-    ScoringSession session = ScoringSession.builder(suite, task)
+    return ScoringSession.builder(suite, task)
         .judges(spec -> {
           ModelClient judge = models.judgeModel(spec, task);
           modelUsed.accept(judge.name());
@@ -232,11 +278,10 @@ public final class PromptUnit implements AutoCloseable {
         })
         .concurrency(suite.options().concurrency().orElse(configuration.concurrency()))
         .prices(prices)
-        .cassette(cassette(suite))
+        .cassette(cassette)
         .outputCap(outputCap(suite))
         .remember(optimizes(suite))
         .build();
-    return new SuiteStart.Ready(session);
   }
 
   /**
@@ -358,8 +403,29 @@ public final class PromptUnit implements AutoCloseable {
    * why. Does nothing when apply mode is off.
    */
   public Applied apply(Suite suite, OptimizationResult result) {
+    return apply(suite, result, Optional.empty());
+  }
+
+  /**
+   * {@link #apply(Suite, OptimizationResult)} for {@code model}'s optimization in a suite that runs against several
+   * models: only the model named by {@code promptunit.optimize.apply-model} has its prompt written; without that
+   * setting nothing is, and the result says how to choose.
+   */
+  public Applied apply(Suite suite, OptimizationResult result, Optional<String> model) {
     if (!configuration.optimizeApply()) {
       return Applied.NOTHING;
+    }
+    if (model.isPresent()) {
+      Optional<String> chosen = configuration.optimizeApplyModel();
+      if (chosen.isEmpty()) {
+        return new Applied(" Apply mode is on, but the suite runs against several models: name the one whose prompt"
+            + " to write with -D" + Keys.OPTIMIZE_APPLY_MODEL + "=" + model.get() + " (say); "
+            + suite.prompt().path() + " was left unchanged.", false);
+      }
+      if (!chosen.get().equals(model.get())) {
+        return new Applied(" Apply mode writes the prompt of " + chosen.get() + " (" + Keys.OPTIMIZE_APPLY_MODEL
+            + "), not this model's.", false);
+      }
     }
     if (!result.passedHeldOut() || !result.improved()) {
       return new Applied(" Apply mode is on, but " + (result.improved()

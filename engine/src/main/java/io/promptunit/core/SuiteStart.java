@@ -16,6 +16,12 @@ public sealed interface SuiteStart {
   record Ready(ScoringSession session) implements SuiteStart {}
 
   /**
+   * One model of several ({@code promptunit.models}) that cannot start (no key, an unknown provider, a factory that
+   * throws): it is reported skipped with {@code why}, and the other models run.
+   */
+  record Unusable(String model, String why) implements SuiteStart {}
+
+  /**
    * No model is configured (nor the embedded default available). {@code cause.notRun("...")} words
    * the set-up instructions for the caller: the engine aborts the examples, the Jupiter integration
    * skips the test, a run with {@code promptunit.require-model=true} fails.

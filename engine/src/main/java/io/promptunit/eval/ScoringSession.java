@@ -246,6 +246,17 @@ public final class ScoringSession implements AutoCloseable {
   /** Stops the workers and writes the cassette (the session that was built owns them; views close nothing). */
   @Override
   public void close() {
+    closeWorkers();
+    if (owner) {
+      cassette.ifPresent(Cassette::close);
+    }
+  }
+
+  /**
+   * Stops the workers but leaves the cassette open: for a session that shares its cassette with the sessions of a
+   * suite's other models, whose caller writes it when all of them are done.
+   */
+  public void closeWorkers() {
     if (owner) {
       workers.shutdownNow();
       // evaluations that never started: whoever waits for them learns why instead of waiting forever
@@ -253,7 +264,6 @@ public final class ScoringSession implements AutoCloseable {
         future.completeExceptionally(new IllegalStateException("the session of " + suite.name()
             + " was closed before this example ran"));
       }
-      cassette.ifPresent(Cassette::close);
     }
   }
 

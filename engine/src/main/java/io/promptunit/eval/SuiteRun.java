@@ -46,6 +46,17 @@ public final class SuiteRun {
     this.window = Math.max(session.concurrency() * 256, 4096);
   }
 
+  /**
+   * Submits the first examples (a window's worth) now rather than when the first result is asked for, so that this
+   * run proceeds while the caller waits for another's.
+   */
+  public synchronized void start() {
+    while (submitted < examples.size() && submitted < window) {
+      int index = submitted++;
+      pending.put(index, session.evaluate(prompt, examples.get(index)));
+    }
+  }
+
   /** The result of {@code example}, waiting for it if needed. Each example may be collected once. */
   public synchronized ExampleResult await(Example example) throws InterruptedException {
     Integer position = positions.get(example.id());

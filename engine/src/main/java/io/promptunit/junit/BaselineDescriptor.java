@@ -18,7 +18,6 @@ import java.util.stream.Collectors;
 import org.junit.platform.engine.UniqueId;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.engine.support.descriptor.AbstractTestDescriptor;
-import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.hierarchical.Node;
 import org.opentest4j.AssertionFailedError;
 import org.opentest4j.TestAbortedException;
@@ -43,11 +42,14 @@ final class BaselineDescriptor extends AbstractTestDescriptor implements Node<Ru
   /** A malformed setting, reported by this test rather than breaking discovery. */
   private final IllegalArgumentException problem;
 
+  /** The model whose outcomes this gate keeps, in a suite that runs against several. */
+  private Optional<String> model = Optional.empty();
+
   private BaselineDescriptor(UniqueId suiteId, Suite suite, Path file, boolean update,
       IllegalArgumentException problem) {
     super(suiteId.append(SEGMENT_TYPE, "regression"),
         update ? "baseline updated (promptunit.baseline=update)" : "no significant regression against the baseline",
-        ClassSource.from(suite.anchor()));
+        ModelDescriptor.verdictSource(suiteId, suite.anchor()));
     this.suite = suite;
     this.file = file;
     this.update = update;
@@ -56,7 +58,28 @@ final class BaselineDescriptor extends AbstractTestDescriptor implements Node<Ru
 
   /** The gate of {@code suite}: when updating, or when checking and the suite has a baseline file. */
   static Optional<BaselineDescriptor> of(UniqueId suiteId, Suite suite, Configuration settings) {
-    Path file = file(settings, suite);
+    return of(suiteId, suite, settings, Optional.empty());
+  }
+
+  /**
+   * The gate of {@code model}'s run of {@code suite} (a suite that runs against several models): its own baseline
+   * file, {@code <suite class>@<model>.baseline.json}.
+   */
+  static Optional<BaselineDescriptor> of(UniqueId parentId, Suite suite, Configuration settings,
+      Optional<String> model) {
+    Optional<BaselineDescriptor> gate = gate(parentId, suite, settings, model.map(m -> fileOf(settings, suite, m))
+        .orElseGet(() -> file(settings, suite)));
+    gate.ifPresent(found -> found.model = model);
+    return gate;
+  }
+
+  /** {@code <cache-dir>/<suite class>@<model>.baseline.json}, the model written safely for a file name. */
+  static Path fileOf(Configuration settings, Suite suite, String model) {
+    return settings.cacheDir().resolve(suite.name() + "@" + model.replaceAll("[^A-Za-z0-9._-]", "_")
+        + ".baseline.json");
+  }
+
+  private static Optional<BaselineDescriptor> gate(UniqueId suiteId, Suite suite, Configuration settings, Path file) {
     Mode mode;
     try {
       mode = mode(settings);
@@ -92,7 +115,8 @@ final class BaselineDescriptor extends AbstractTestDescriptor implements Node<Ru
     if (abort.isPresent()) {
       throw new TestAbortedException(abort.get());
     }
-    List<SuiteReport.Row> rows = context.suiteReport().orElseThrow().rows().stream()
+    SuiteReport report = context.suiteReport().orElseThrow();
+    List<SuiteReport.Row> rows = model.map(report::rowsOf).orElseGet(report::rows).stream()
         .filter(row -> List.of("passed", "failed", "tolerated").contains(row.status()))
         .toList();
     Map<String, Boolean> outcomes = rows.stream().collect(Collectors.toMap(SuiteReport.Row::id, SuiteReport.Row::passed,

@@ -70,8 +70,11 @@ final class ExampleDescriptor extends AbstractTestDescriptor implements Node<Run
     }
     SuiteRun run = context.suiteRun().orElseThrow();
     ExampleResult result = run.await(example);
-    context.suiteReport().ifPresent(report -> report.add(SuiteReport.Row.of(result, run.suite().options()
-        .toleratesFailures())));
+    String model = context.taskModel().map(io.promptunit.model.ModelClient::name).orElseThrow();
+    context.suiteReport().ifPresent(report -> {
+      report.add(model, SuiteReport.Row.of(result, run.suite().options().toleratesFailures()));
+      report.run(model).tokens(result.inputTokens(), result.outputTokens());
+    });
     ExampleOutcome.publishEntries(this, result, context.listener());
     ExampleOutcome.raise(result, run.suite().options().toleratesFailures());
     return context;

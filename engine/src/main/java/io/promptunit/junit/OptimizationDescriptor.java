@@ -21,7 +21,6 @@ import java.util.stream.Collectors;
 import org.junit.platform.engine.UniqueId;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.engine.support.descriptor.AbstractTestDescriptor;
-import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.hierarchical.Node;
 
 /**
@@ -38,7 +37,7 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
 
   OptimizationDescriptor(UniqueId parent, Suite suite, Optimize optimize, Configuration settings) {
     super(parent.append(SEGMENT_TYPE, segment(optimize)), displayName(optimize, settings),
-        ClassSource.from(suite.anchor()));
+        ModelDescriptor.verdictSource(parent, suite.anchor()));
     this.suite = suite;
     this.optimize = optimize;
   }
@@ -83,12 +82,16 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
 
   @Override
   public String getLegacyReportingName() {
-    return suite.name();
+    // the suite's class, or its model's container in a suite of several models
+    return getParent().map(org.junit.platform.engine.TestDescriptor::getLegacyReportingName).orElse(suite.name());
   }
 
   /** Tells the suite that the optimization ran (asked its models), so its cassette entries are in use. */
   private void markRan() {
-    getParent().filter(SuiteDescriptor.class::isInstance).map(SuiteDescriptor.class::cast)
+    Optional<org.junit.platform.engine.TestDescriptor> parent = getParent();
+    parent.filter(ModelDescriptor.class::isInstance).map(ModelDescriptor.class::cast)
+        .ifPresent(container -> container.suite().optimizationRan());
+    parent.filter(SuiteDescriptor.class::isInstance).map(SuiteDescriptor.class::cast)
         .ifPresent(SuiteDescriptor::optimizationRan);
   }
 

@@ -7,7 +7,6 @@ import java.util.Optional;
 import org.junit.platform.engine.UniqueId;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.engine.support.descriptor.AbstractTestDescriptor;
-import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.hierarchical.Node;
 import org.opentest4j.AssertionFailedError;
 import org.opentest4j.TestAbortedException;
@@ -22,11 +21,19 @@ final class PassRateDescriptor extends AbstractTestDescriptor implements Node<Ru
   static final String SEGMENT_TYPE = "pass-rate";
 
   private final Suite suite;
+  /** The model whose verdict this is, in a suite that runs against several. */
+  private final Optional<String> model;
 
   PassRateDescriptor(UniqueId suiteId, Suite suite) {
-    super(suiteId.append(SEGMENT_TYPE, "minPassRate"), String.format(Locale.ROOT, "pass rate at least %s (minPassRate)",
-        SuiteExecution.percent(suite.options().minPassRate())), ClassSource.from(suite.anchor()));
+    this(suiteId, suite, Optional.empty());
+  }
+
+  PassRateDescriptor(UniqueId parentId, Suite suite, Optional<String> model) {
+    super(parentId.append(SEGMENT_TYPE, "minPassRate"), String.format(Locale.ROOT,
+        "pass rate at least %s (minPassRate)", SuiteExecution.percent(suite.options().minPassRate())),
+        ModelDescriptor.verdictSource(parentId, suite.anchor()));
     this.suite = suite;
+    this.model = model;
   }
 
   @Override
@@ -48,7 +55,8 @@ final class PassRateDescriptor extends AbstractTestDescriptor implements Node<Ru
       throw new AssertionFailedError(String.format(Locale.ROOT,
           "Suite %s passed %s, below its required pass rate of %s (@PromptTest(minPassRate = %s)); "
               + "the failing examples are reported as aborted with their failures.",
-          suite.anchor().getSimpleName(), measured, SuiteExecution.percent(required), required),
+          suite.anchor().getSimpleName() + model.map(m -> " with model " + m).orElse(""), measured,
+          SuiteExecution.percent(required), required),
           SuiteExecution.percent(required), SuiteExecution.percent(tally.passRate()));
     }
     context.listener().reportingEntryPublished(this, ReportEntry.from(ReportEntryKeys.PASS_RATE, measured));

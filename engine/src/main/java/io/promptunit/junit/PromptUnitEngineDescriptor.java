@@ -5,6 +5,7 @@ import io.promptunit.config.Keys;
 import io.promptunit.model.Spend;
 import io.promptunit.report.HtmlReport;
 import io.promptunit.report.SuiteReport;
+import io.promptunit.report.SummaryJson;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,6 +43,12 @@ final class PromptUnitEngineDescriptor extends EngineDescriptor implements Node<
         } catch (IOException | RuntimeException e) {
           Console.line("the HTML report could not be written to " + file.toAbsolutePath() + " (" + e.getMessage()
               + ")");
+        }
+        Path summary = file.resolveSibling("summary.json");
+        try {
+          SummaryJson.write(summary, suites, total, context.core().prices());
+        } catch (IOException | RuntimeException e) {
+          Console.line("the summary could not be written to " + summary.toAbsolutePath() + " (" + e.getMessage() + ")");
         }
       }
     } finally {

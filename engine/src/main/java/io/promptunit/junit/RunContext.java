@@ -34,12 +34,39 @@ final class RunContext implements EngineExecutionContext {
   private final String abortReason;
   /** Inside a suite: its report; else null. */
   private final SuiteReport suiteReport;
+  /** Inside a suite that runs against several models: their runs; else null. */
+  private final MatrixExecution matrix;
 
   private RunContext(Run run, SuiteExecution suite, String abortReason, SuiteReport suiteReport) {
+    this(run, suite, abortReason, suiteReport, null);
+  }
+
+  private RunContext(Run run, SuiteExecution suite, String abortReason, SuiteReport suiteReport,
+      MatrixExecution matrix) {
     this.run = run;
     this.suite = suite;
     this.abortReason = abortReason;
     this.suiteReport = suiteReport;
+    this.matrix = matrix;
+  }
+
+  /** Inside a suite that runs against several models: their runs, started together. */
+  RunContext withMatrix(MatrixExecution execution, SuiteReport report) {
+    return new RunContext(run, null, null, report, execution);
+  }
+
+  /** Inside one model's container of a suite that runs against several. */
+  RunContext withModel(SuiteExecution execution) {
+    return new RunContext(run, execution, null, suiteReport, matrix);
+  }
+
+  Optional<MatrixExecution> matrix() {
+    return Optional.ofNullable(matrix);
+  }
+
+  /** The model whose container this is, in a suite that runs against several. */
+  Optional<String> matrixModel() {
+    return suite().flatMap(SuiteExecution::model);
   }
 
   /** The context of a run with the configuration read at discovery (its problems were reported there). */

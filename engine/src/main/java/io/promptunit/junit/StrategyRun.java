@@ -74,7 +74,9 @@ final class StrategyRun {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write the optimization report to " + directory, e);
     }
-    Applied applied = mayApply ? context.core().apply(suite, result) : Applied.NOTHING;
+    context.matrixModel().ifPresent(model -> context.suiteReport().ifPresent(report -> report.optimized(model, result,
+        files.bestPrompt().toAbsolutePath().toString())));
+    Applied applied = mayApply ? context.core().apply(suite, result, context.matrixModel()) : Applied.NOTHING;
     VerdictDescriptor verdict = new VerdictDescriptor(parent.getUniqueId(), result, files, applied);
     parent.addChild(verdict);
     executor.execute(verdict);
@@ -101,7 +103,10 @@ final class StrategyRun {
         + " examples were scored as in any run). " + estimate;
   }
 
+  /** {@code <output-dir>/<suite class>}, and in a suite of several models a folder per model below it. */
   static Path outputDirectory(RunContext context, Suite suite) {
-    return context.configuration().outputDir().resolve(suite.anchor().getName());
+    Path directory = context.configuration().outputDir().resolve(suite.anchor().getName());
+    return context.matrixModel().map(model -> directory.resolve(model.replaceAll("[^A-Za-z0-9._-]", "_")))
+        .orElse(directory);
   }
 }

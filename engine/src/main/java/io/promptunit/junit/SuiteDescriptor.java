@@ -39,20 +39,29 @@ final class SuiteDescriptor extends AbstractTestDescriptor implements Node<RunCo
   /** Whether this run's optimization asked its models (its cassette entries are then in use). */
   private volatile boolean optimizationRan;
 
-  private SuiteDescriptor(UniqueId uniqueId, Class<?> anchor, Suite suite, InvalidSuiteException problem) {
+  /** The models the suite runs against side by side (one container each); empty or one: the suite's one model. */
+  private final List<String> matrix;
+
+  private SuiteDescriptor(UniqueId uniqueId, Class<?> anchor, Suite suite, InvalidSuiteException problem,
+      List<String> matrix) {
     super(uniqueId, anchor.getSimpleName(), ClassSource.from(anchor));
     this.anchor = anchor;
     this.suite = suite;
     this.problem = problem;
+    this.matrix = List.copyOf(matrix);
     this.examplesSource = suite == null ? Optional.empty() : suite.examplesFile().sourceFile();
   }
 
-  static SuiteDescriptor create(UniqueId parent, Class<?> anchor) {
+  private SuiteDescriptor(UniqueId uniqueId, Class<?> anchor, Suite suite, InvalidSuiteException problem) {
+    this(uniqueId, anchor, suite, problem, List.of());
+  }
+
+  static SuiteDescriptor create(UniqueId parent, Class<?> anchor, io.promptunit.config.Configuration settings) {
     UniqueId uniqueId = parent.append(SEGMENT_TYPE, anchor.getName());
     try {
       Suite suite = SuiteLoader.load(anchor);
       Checks.of(suite, JudgeModels.unavailable());
-      return new SuiteDescriptor(uniqueId, anchor, suite, null);
+      return new SuiteDescriptor(uniqueId, anchor, suite, null, io.promptunit.core.PromptUnit.matrix(suite, settings));
     } catch (InvalidSuiteException e) {
       return new SuiteDescriptor(uniqueId, anchor, null, e);
     } catch (RuntimeException | LinkageError e) {
@@ -115,24 +124,44 @@ final class SuiteDescriptor extends AbstractTestDescriptor implements Node<RunCo
   /** The {@code @Optimize} container, for suites that have one. */
   Optional<OptimizationDescriptor> createOptimization(Configuration settings) {
     Optimize optimize = anchor.getAnnotation(Optimize.class);
-    return suite == null || optimize == null ? Optional.empty() : Optional.of(new OptimizationDescriptor(getUniqueId(),
-        suite, optimize, settings));
+    return suite == null || optimize == null || isMatrix() ? Optional.empty()
+        : Optional.of(new OptimizationDescriptor(getUniqueId(), suite, optimize, settings));
   }
 
   /** The pass-rate verdict, for suites that tolerate failures up to a minPassRate. */
   Optional<PassRateDescriptor> createPassRate() {
-    return suite == null || !suite.options().toleratesFailures() ? Optional.empty()
+    return suite == null || !suite.options().toleratesFailures() || isMatrix() ? Optional.empty()
         : Optional.of(new PassRateDescriptor(getUniqueId(), suite));
   }
 
   /** The regression gate against the committed baseline, when updating or when the suite has one. */
   Optional<BaselineDescriptor> createBaseline(io.promptunit.config.Configuration settings) {
-    return suite == null ? Optional.empty() : BaselineDescriptor.of(getUniqueId(), suite, settings);
+    return suite == null || isMatrix() ? Optional.empty() : BaselineDescriptor.of(getUniqueId(), suite, settings);
   }
 
   ExampleDescriptor createChild(Example example) {
-    return new ExampleDescriptor(getUniqueId().append(ExampleDescriptor.SEGMENT_TYPE, example.id()), example, suite,
+    return createChild(getUniqueId(), example);
+  }
+
+  /** The test of {@code example} under {@code parent}: this suite, or one of its models. */
+  ExampleDescriptor createChild(UniqueId parent, Example example) {
+    return new ExampleDescriptor(parent.append(ExampleDescriptor.SEGMENT_TYPE, example.id()), example, suite,
         examplesSource);
+  }
+
+  /** Whether the suite runs against several models, one container each. */
+  boolean isMatrix() {
+    return matrix.size() > 1;
+  }
+
+  /** The models of a suite that runs against several, in their declared order; else empty. */
+  List<String> matrix() {
+    return isMatrix() ? matrix : List.of();
+  }
+
+  /** The container of {@code model}, when the suite runs against it among several. */
+  Optional<ModelDescriptor> createModel(String model) {
+    return isMatrix() && matrix.contains(model) ? Optional.of(new ModelDescriptor(this, model)) : Optional.empty();
   }
 
   @Override
@@ -147,7 +176,7 @@ final class SuiteDescriptor extends AbstractTestDescriptor implements Node<RunCo
       return context;
     }
     try {
-      return SuiteExecution.start(this, context);
+      return isMatrix() ? MatrixExecution.start(this, context) : SuiteExecution.start(this, context);
     } catch (RuntimeException e) {
       // its examples are aborted with the reason; a test of its own (execute) fails with it
       startFailure = e;
@@ -171,7 +200,11 @@ final class SuiteDescriptor extends AbstractTestDescriptor implements Node<RunCo
 
   @Override
   public void after(RunContext context) {
-    SuiteExecution.finish(context);
+    if (isMatrix()) {
+      MatrixExecution.finish(context);
+    } else {
+      SuiteExecution.finish(context);
+    }
   }
 
   /** The examples selected for this run, in file order. */

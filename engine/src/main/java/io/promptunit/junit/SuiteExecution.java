@@ -13,7 +13,10 @@ import io.promptunit.model.Spend;
 import io.promptunit.report.SuiteReport;
 import io.promptunit.suite.Resource;
 import io.promptunit.suite.Suite;
+import io.promptunit.Example;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -29,15 +32,42 @@ import org.junit.platform.engine.reporting.ReportEntry;
 final class SuiteExecution {
 
   private final SuiteDescriptor descriptor;
+  /** The examples that run: the suite's, or one model's in a suite that runs against several. */
+  private final List<Example> selected;
+  /** The model, in a suite that runs against several (its console lines and report rows name it). */
+  private final Optional<String> model;
   private final ScoringSession session;
   private final SuiteRun run;
   private final ScheduledExecutorService ticker;
 
   private SuiteExecution(SuiteDescriptor descriptor, ScoringSession session, int progressSeconds) {
+    this(descriptor, descriptor.selectedExamples(), Optional.empty(), session, progressSeconds);
+  }
+
+  private SuiteExecution(SuiteDescriptor descriptor, List<Example> selected, Optional<String> model,
+      ScoringSession session, int progressSeconds) {
     this.descriptor = descriptor;
+    this.selected = List.copyOf(selected);
+    this.model = model;
     this.session = session;
-    this.run = new SuiteRun(session, descriptor.selectedExamples());
+    this.run = new SuiteRun(session, this.selected);
     this.ticker = progress(progressSeconds);
+  }
+
+  /**
+   * One model's run of a suite that runs against several: its examples start at once, so that the models run side by
+   * side, each bounded by its own session's concurrency and its provider's rate limits.
+   */
+  static SuiteExecution ofModel(ModelDescriptor container, ScoringSession session, RunContext context) {
+    SuiteExecution execution = new SuiteExecution(container.suite(), container.selectedExamples(),
+        Optional.of(container.model()), session, context.configuration().progressSeconds());
+    execution.run.start();
+    return execution;
+  }
+
+  /** The model, in a suite that runs against several. */
+  Optional<String> model() {
+    return model;
   }
 
   ScoringSession session() {
@@ -99,7 +129,7 @@ final class SuiteExecution {
   private static void batch(SuiteDescriptor descriptor, ScoringSession session, RunContext context,
       SuiteReport report) {
     try {
-      context.core().fillByBatch(session, descriptor.selectedExamples(), Console::line);
+      context.core().fillByBatch(session, selected(descriptor, session), Console::line);
     } catch (RuntimeException e) {
       report.problem(e.getMessage());
       session.close();
@@ -107,8 +137,21 @@ final class SuiteExecution {
     }
   }
 
+  /** The examples {@code session} runs: the suite's, or those of its model's container. */
+  private static List<Example> selected(SuiteDescriptor descriptor, ScoringSession session) {
+    return descriptor.getChildren().stream().filter(ModelDescriptor.class::isInstance).map(ModelDescriptor.class::cast)
+        .filter(container -> container.model().equals(session.taskModel().name())).findFirst()
+        .map(ModelDescriptor::selectedExamples).orElseGet(descriptor::selectedExamples);
+  }
+
+  /** Batch mode for one model of several: its answers are fetched before its examples run. */
+  static void batch(SuiteDescriptor descriptor, ScoringSession session, RunContext context) {
+    batch(descriptor, session, context, context.suiteReport().orElseThrow());
+  }
+
   /** The suite's model, concurrency, cache mode and cassette, as report entries. */
-  private static void publishSetUp(SuiteDescriptor descriptor, ScoringSession session, RunContext context) {
+  static void publishSetUp(org.junit.platform.engine.TestDescriptor descriptor, ScoringSession session,
+      RunContext context) {
     Map<String, String> entries = new LinkedHashMap<>();
     entries.put(ReportEntryKeys.MODEL, session.taskModel().name());
     entries.put(ReportEntryKeys.CONCURRENCY, String.valueOf(session.concurrency()));
@@ -122,10 +165,11 @@ final class SuiteExecution {
    * done of all, passing so far, spend, elapsed), so that a long suite shows it is alive.
    */
   private ScheduledExecutorService progress(int every) {
-    String name = descriptor.anchor().getSimpleName();
+    String name = label();
     ScheduledExecutorService progress =
-        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("promptunit-progress-" + name + "-"));
-    int total = descriptor.selectedExamples().size();
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("promptunit-progress-"
+            + descriptor.anchor().getSimpleName() + "-"));
+    int total = selected.size();
     long start = System.nanoTime();
     if (every > 0) {
       progress.scheduleAtFixedRate(() -> {
@@ -150,23 +194,43 @@ final class SuiteExecution {
     context.suite().ifPresent(execution -> execution.end(context));
   }
 
+  /** {@code RouterPromptTest}, or {@code RouterPromptTest [openai:gpt-4o-mini]} for one model of several. */
+  private String label() {
+    return descriptor.anchor().getSimpleName() + model.map(m -> " [" + m + "]").orElse("");
+  }
+
   private void end(RunContext context) {
     ticker.shutdownNow();
-    session.cassette().ifPresent(cassette -> prune(cassette, context));
-    session.close();
+    if (model.isEmpty()) {
+      // a cassette the suite's models share is pruned and written once all of them are done
+      session.cassette().ifPresent(cassette -> prune(cassette, context));
+      session.close();
+    } else {
+      session.closeWorkers();
+    }
     SuiteRun.Tally tally = run.tally();
     Spend spend = session.spend().total();
     context.addToRunSpend(spend);
-    context.suiteReport().ifPresent(report -> report.spend(spend));
+    context.suiteReport().ifPresent(report -> report.run(session.taskModel().name()).spend(spend));
     publishOutcome(tally, spend, context);
-    Console.line(descriptor.anchor().getSimpleName()
+    String name = session.taskModel().name();
+    Console.line(label()
         + context.core().shardNote(descriptor.suite().orElseThrow()).map(n -> " (" + n + ")")
             .orElse("") + ": " + tally.passed() + "/" + tally.total() + " passed ("
-        + percent(tally.passRate()) + context.suiteReport().map(SuiteReport::perSplit).orElse("") + "); spend "
-            + spend.describe()
-        + session.cassette().map(c -> ", " + answers(c.hits()) + " from " + c.file()).orElse(""));
-    context.suiteReport().ifPresent(report -> report.failureLines().forEach(Console::line));
+        + percent(tally.passRate()) + context.suiteReport().map(report -> report.perSplit(name)).orElse("")
+        + "); spend " + spend.describe() + session.cassette().map(c -> ", " + cachedNote(c, context)).orElse(""));
+    context.suiteReport().ifPresent(report -> report.failureLines(name).forEach(Console::line));
     context.core().unpricedWarnings(session).forEach(Console::line);
+  }
+
+  /** {@code 3 answers from <file>}: the cassette's hits, or for one model of several its examples answered there. */
+  private String cachedNote(Cassette cassette, RunContext context) {
+    if (model.isEmpty()) {
+      return answers(cassette.hits()) + " from " + cassette.file();
+    }
+    long cached = context.suiteReport().map(report -> report.rowsOf(model.get()).stream()
+        .filter(row -> row.latencyMillis() == SuiteReport.Row.CACHED).count()).orElse(0L);
+    return cached + (cached == 1 ? " example" : " examples") + " answered from " + cassette.file();
   }
 
   /** {@code 1 answer}, {@code 2 answers}. */
@@ -186,7 +250,14 @@ final class SuiteExecution {
     entries.put(ReportEntryKeys.OUTPUT_TOKENS, String.valueOf(spend.outputTokens()));
     entries.put(ReportEntryKeys.COST, String.format(Locale.ROOT, "%.6f", spend.cost()));
     session.cassette().ifPresent(c -> entries.put(ReportEntryKeys.CACHED_ANSWERS, String.valueOf(c.hits())));
-    context.listener().reportingEntryPublished(descriptor, ReportEntry.from(entries));
+    context.listener().reportingEntryPublished(owner(), ReportEntry.from(entries));
+  }
+
+  /** The container the suite's figures are published on: the suite, or its model's container. */
+  private org.junit.platform.engine.TestDescriptor owner() {
+    return model.flatMap(m -> descriptor.getChildren().stream().filter(ModelDescriptor.class::isInstance)
+        .map(ModelDescriptor.class::cast).filter(container -> container.model().equals(m)).findFirst())
+        .<org.junit.platform.engine.TestDescriptor>map(c -> c).orElse(descriptor);
   }
 
   /**
@@ -194,13 +265,20 @@ final class SuiteExecution {
    * after a run of the whole suite: a run of some examples must not drop the others' answers.
    */
   private void prune(Cassette cassette, RunContext context) {
+    prune(descriptor, cassette, context);
+  }
+
+  /** {@link #prune(Cassette, RunContext)} of {@code descriptor}'s cassette (shared by its models, when several). */
+  static void prune(SuiteDescriptor descriptor, Cassette cassette, RunContext context) {
     boolean requested = cassette.mode() == CacheMode.RECORD || context.configuration().cachePrune();
     int unused = cassette.unused();
     if (!requested || unused == 0) {
       return;
     }
     String name = descriptor.anchor().getSimpleName();
-    int ran = descriptor.selectedExamples().size();
+    int ran = descriptor.isMatrix() ? descriptor.getChildren().stream().filter(ModelDescriptor.class::isInstance)
+        .mapToInt(container -> ((ModelDescriptor) container).selectedExamples().size()).min().orElse(0)
+        : descriptor.selectedExamples().size();
     int all = descriptor.examples().size();
     if (ran < all) {
       Console.line(name + ": cassette " + cassette.file() + " not pruned: only " + ran + " of " + all

@@ -92,7 +92,7 @@ final class SuiteResolver implements SelectorResolver {
     }
     return context.addToParent(parent -> {
       checkUnusedOptimizeOptions(anchor);
-      return Optional.of(SuiteDescriptor.create(parent.getUniqueId(), anchor));
+      return Optional.of(SuiteDescriptor.create(parent.getUniqueId(), anchor, settings));
     }).map(suite -> Resolution.match(Match.exact(suite, () -> exampleSelectors(suite))))
         .orElse(unresolved());
   }
@@ -282,11 +282,35 @@ final class SuiteResolver implements SelectorResolver {
     return name.startsWith("/") ? name.substring(1) : name;
   }
 
+  /** The types of a suite's (or a model container's) children that exist once, as their unique ids name them. */
+  private static final Set<String> SUITE_CHILDREN = Set.of(ExampleDescriptor.SEGMENT_TYPE,
+      PassRateDescriptor.SEGMENT_TYPE, BaselineDescriptor.SEGMENT_TYPE, OptimizationDescriptor.SEGMENT_TYPE);
+
+  /** The models of suites that run against several, looked up once per suite. */
+  private final java.util.Map<Class<?>, List<String>> matrices = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The models {@code anchor}'s suite runs against side by side; empty for one model (or a suite that cannot load). */
+  private List<String> matrix(Class<?> anchor) {
+    return matrices.computeIfAbsent(anchor, type -> {
+      try {
+        List<String> models = io.promptunit.core.PromptUnit.matrix(SuiteLoader.load(type), settings);
+        return models.size() > 1 ? models : List.of();
+      } catch (RuntimeException broken) {
+        return List.of();
+      }
+    });
+  }
+
   @Override
   public Resolution resolve(UniqueIdSelector selector, Context context) {
     UniqueId uniqueId = selector.getUniqueId();
     List<UniqueId.Segment> segments = uniqueId.getSegments();
     UniqueId.Segment last = uniqueId.getLastSegment();
+    Optional<Resolution> models = segments.size() >= 3 && segments.get(2).getType().equals(ModelDescriptor.SEGMENT_TYPE)
+        ? Optional.of(resolveInModel(uniqueId, context)) : perModel(uniqueId);
+    if (models.isPresent()) {
+      return models.get();
+    }
     if (last.getType().equals(SuiteDescriptor.SEGMENT_TYPE) && segments.size() == 2) {
       return suiteClass(last.getValue()).map(type -> Resolution.selectors(Set.of(DiscoverySelectors.selectClass(type))))
           .orElse(unresolved());
@@ -316,6 +340,63 @@ final class SuiteResolver implements SelectorResolver {
       return suiteChild(uniqueId, context, suite -> suite.createOptimization(settings));
     }
     return unresolved();
+  }
+
+  /**
+   * A suite's example (Class#id, a line of its file) or verdict in a suite of several models: that child of each model.
+   */
+  private Optional<Resolution> perModel(UniqueId uniqueId) {
+    List<UniqueId.Segment> segments = uniqueId.getSegments();
+    UniqueId.Segment last = uniqueId.getLastSegment();
+    if (segments.size() != 3 || !SUITE_CHILDREN.contains(last.getType())) {
+      return Optional.empty();
+    }
+    Optional<List<String>> models = suiteClass(segments.get(1).getValue()).map(this::matrix)
+        .filter(list -> !list.isEmpty());
+    UniqueId suiteId = uniqueId.removeLastSegment();
+    return models.map(each -> {
+      Set<DiscoverySelector> selectors = new LinkedHashSet<>();
+      each.forEach(model -> selectors.add(DiscoverySelectors.selectUniqueId(
+          suiteId.append(ModelDescriptor.SEGMENT_TYPE, model).append(last.getType(), last.getValue()))));
+      return Resolution.selectors(selectors);
+    });
+  }
+
+  /**
+   * A model's container ({@code [suite:…]/[model:…]}: its examples and verdicts) or one of its children, in a suite
+   * that runs against several models.
+   */
+  private Resolution resolveInModel(UniqueId uniqueId, Context context) {
+    List<UniqueId.Segment> segments = uniqueId.getSegments();
+    Optional<Class<?>> anchor = suiteClass(segments.get(1).getValue());
+    String model = segments.get(2).getValue();
+    if (anchor.isEmpty() || !matrix(anchor.get()).contains(model) || segments.size() > 4) {
+      return unresolved();
+    }
+    if (segments.size() == 3) {
+      return context.<ModelDescriptor>addToParent(() -> DiscoverySelectors.selectClass(anchor.get()),
+              parent -> parent instanceof SuiteDescriptor suite ? suite.createModel(model) : Optional.empty())
+          .map(container -> Resolution.match(Match.exact(container, () -> modelSelectors(container))))
+          .orElse(unresolved());
+    }
+    UniqueId.Segment last = uniqueId.getLastSegment();
+    return context.<TestDescriptor>addToParent(() -> DiscoverySelectors.selectUniqueId(uniqueId.removeLastSegment()),
+            parent -> parent instanceof ModelDescriptor container ? inModel(container, last)
+                : Optional.empty())
+        .map(child -> Resolution.match(Match.exact(child)))
+        .orElse(unresolved());
+  }
+
+  /** The child of {@code container} that {@code segment} names. */
+  private Optional<TestDescriptor> inModel(ModelDescriptor container, UniqueId.Segment segment) {
+    return switch (segment.getType()) {
+      case ExampleDescriptor.SEGMENT_TYPE -> container.suite().example(segment.getValue()).map(container::createChild);
+      case PassRateDescriptor.SEGMENT_TYPE -> container.createPassRate().map(TestDescriptor.class::cast);
+      case BaselineDescriptor.SEGMENT_TYPE -> container.createBaseline(settings).map(TestDescriptor.class::cast);
+      case OptimizationDescriptor.SEGMENT_TYPE -> container.createOptimization(settings)
+          .map(TestDescriptor.class::cast);
+      default -> Optional.empty();
+    };
   }
 
   /** A suite's child that exists once per suite (its pass-rate verdict, its optimization), selected by unique id. */
@@ -350,13 +431,14 @@ final class SuiteResolver implements SelectorResolver {
     if (restricted && suite.suite().isPresent()) {
       reportUnmatchedIds(suite);
     }
-    List<Example> examples = suite.examples();
-    Set<DiscoverySelector> selectors = examples.stream()
-        .filter(example -> !restricted || methodPatterns.selects(className, example.id()))
-        .filter(example -> shard.contains(className, example.id()))
-        .map(example -> DiscoverySelectors.selectUniqueId(suite.getUniqueId().append(ExampleDescriptor.SEGMENT_TYPE,
-            example.id())))
-        .collect(Collectors.toCollection(LinkedHashSet::new));
+    if (suite.isMatrix()) {
+      // each model's container, which selects its examples and verdicts as a suite of one model does
+      Set<DiscoverySelector> selectors = new LinkedHashSet<>();
+      suite.matrix().forEach(model -> selectors.add(DiscoverySelectors.selectUniqueId(suite.getUniqueId()
+          .append(ModelDescriptor.SEGMENT_TYPE, model))));
+      return selectors;
+    }
+    Set<DiscoverySelector> selectors = selectedExamples(suite, suite.getUniqueId());
     // the verdicts judge the examples that run (a tolerated failure must still be able to fail the run)
     suite.createPassRate().ifPresent(verdict ->
         selectors.add(DiscoverySelectors.selectUniqueId(verdict.getUniqueId())));
@@ -367,6 +449,32 @@ final class SuiteResolver implements SelectorResolver {
     }
     suite.createOptimization(settings).ifPresent(optimization ->
         selectors.add(DiscoverySelectors.selectUniqueId(optimization.getUniqueId())));
+    return selectors;
+  }
+
+  /** The selected examples of {@code suite} (by {@code -Dtest} and the shard) as children of {@code parent}. */
+  private Set<DiscoverySelector> selectedExamples(SuiteDescriptor suite, UniqueId parent) {
+    String className = suite.anchor().getName();
+    boolean restricted = methodPatterns.restricts(className);
+    return suite.examples().stream()
+        .filter(example -> !restricted || methodPatterns.selects(className, example.id()))
+        .filter(example -> shard.contains(className, example.id()))
+        .map(example -> DiscoverySelectors.selectUniqueId(parent.append(ExampleDescriptor.SEGMENT_TYPE, example.id())))
+        .collect(Collectors.toCollection(LinkedHashSet::new));
+  }
+
+  /** One model's examples (as {@link #exampleSelectors} selects them), verdicts and optimization. */
+  private Set<DiscoverySelector> modelSelectors(ModelDescriptor container) {
+    SuiteDescriptor suite = container.suite();
+    Set<DiscoverySelector> selectors = selectedExamples(suite, container.getUniqueId());
+    container.createPassRate().ifPresent(verdict ->
+        selectors.add(DiscoverySelectors.selectUniqueId(verdict.getUniqueId())));
+    container.createBaseline(settings).ifPresent(gate ->
+        selectors.add(DiscoverySelectors.selectUniqueId(gate.getUniqueId())));
+    if (!methodPatterns.names(suite.anchor().getName())) {
+      container.createOptimization(settings).ifPresent(optimization ->
+          selectors.add(DiscoverySelectors.selectUniqueId(optimization.getUniqueId())));
+    }
     return selectors;
   }
 }

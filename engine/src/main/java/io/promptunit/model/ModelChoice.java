@@ -7,6 +7,7 @@ import dev.langchain4j.model.chat.ChatModel;
 import io.promptunit.ModelFactory;
 import io.promptunit.config.Keys;
 import io.promptunit.config.Configuration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -52,6 +53,45 @@ public final class ModelChoice {
       return new ModelClient(resolver.embedded(), ModelResolver.EMBEDDED_NAME, call);
     }
     throw ModelConfigurationException.noModel();
+  }
+
+  /**
+   * The models the suite anchored at {@code anchor} runs against side by side, first found: the
+   * {@code promptunit.models} setting (configuration wins), {@code @PromptTest(models)}, its {@link ModelFactory}
+   * methods when it has several (each named {@code Anchor.method()}). Empty for a suite with one model, chosen as
+   * {@link #taskModel(Class, Optional)} says; a list of one names that one model.
+   */
+  public static List<String> matrix(Class<?> anchor, List<String> declared, Configuration settings) {
+    List<String> configured = settings.models();
+    if (!configured.isEmpty()) {
+      return configured;
+    }
+    if (!declared.isEmpty()) {
+      return declared;
+    }
+    List<java.lang.reflect.Method> factories = FactoryMethods.methods(anchor, ModelFactory.class);
+    return factories.size() < 2 ? List.of()
+        : factories.stream().map(method -> FactoryMethods.name(anchor, method)).distinct().toList();
+  }
+
+  /**
+   * The task model named {@code model} for the suite anchored at {@code anchor}: one of its {@link ModelFactory}
+   * methods when {@code model} is its name ({@code Anchor.method()}), else a {@code provider:model}.
+   *
+   * @param source where the name was given, for messages
+   * @throws ModelConfigurationException when the model cannot be used (an unknown provider, no key)
+   */
+  public ModelClient taskModel(Class<?> anchor, String model, String source) {
+    for (java.lang.reflect.Method method : FactoryMethods.methods(anchor, ModelFactory.class)) {
+      if (FactoryMethods.name(anchor, method).equals(model)) {
+        return new ModelClient(FactoryMethods.invoke(anchor, method, "@ModelFactory", ChatModel.class), model, call);
+      }
+    }
+    if (model.endsWith("()")) {
+      throw ModelConfigurationException.invalid("Model " + model + " (" + source + ") names no @ModelFactory method of "
+          + anchor.getName() + ".");
+    }
+    return new ModelClient(resolver.resolve(model, source), model, call);
   }
 
   /**

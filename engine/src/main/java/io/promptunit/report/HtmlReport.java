@@ -164,6 +164,8 @@ public final class HtmlReport {
       if (!run.model().isEmpty()) {
         html.append("<p class=\"model\">model <code>").append(esc(run.model())).append("</code></p>");
       }
+      run.skipped().ifPresent(why -> html.append("<p class=\"skipped\">skipped, the model cannot start: ")
+          .append(esc(why)).append("</p>"));
       if (!run.rows().isEmpty()) {
         figures(html, suite, run);
         breakdown(html, run.rows());
@@ -178,6 +180,10 @@ public final class HtmlReport {
     }
     for (OptimizationResult result : optimizations) {
       optimization(html, suite, result);
+    }
+    if (suite.matrix().isPresent()) {
+      MatrixHtml.section(html, suite, suite.matrix().get());
+      return;
     }
     for (SuiteReport.ModelRun run : runs) {
       if (!run.rows().isEmpty()) {
@@ -685,6 +691,7 @@ public final class HtmlReport {
       svg .line.unmeasured{stroke-dasharray:4 4}svg .line.key{stroke:#777}
       tr.best td{background:#eef7ee}details summary{cursor:pointer}
       pre.prompt{background:#f6f7f9;padding:6px;margin-top:4px}
+      table.matrix tr.cheapest td{background:#eef7ee;font-weight:600}table.grid td.cell{white-space:nowrap}
       """;
 
   private static final String SCRIPT = """

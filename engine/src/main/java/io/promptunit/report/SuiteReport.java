@@ -102,6 +102,17 @@ public final class SuiteReport {
   private final List<OptimizationResult> optimizations = new ArrayList<>();
   private String problem;
   private String shard;
+  /** The matrix of a suite run against several models, once they are done. */
+  private ModelMatrix matrix;
+  /** In a suite run against several models, each optimized model's optimization (the best one, with several). */
+  private final Map<String, Optimized> optimizedByModel = new LinkedHashMap<>();
+
+  /**
+   * One model's optimization in a suite run against several.
+   *
+   * @param bestPrompt the file its best prompt was written to ({@code best.prompt})
+   */
+  public record Optimized(OptimizationResult result, String bestPrompt) {}
   private String notRun;
   private Verdict verdict;
 
@@ -114,6 +125,10 @@ public final class SuiteReport {
     private final String model;
     private final List<Row> rows = new ArrayList<>();
     private Spend spend = Spend.NONE;
+    /** Tokens of the answers its examples got, recorded ones included: what running them costs, cached or not. */
+    private long inputTokens;
+    private long outputTokens;
+    private String skipped;
 
     ModelRun(String model) {
       this.model = model;
@@ -141,7 +156,30 @@ public final class SuiteReport {
       rows.add(row);
     }
 
-    synchronized void spend(Spend spend) {
+    /** Counts the tokens of an example's answers (recorded answers' tokens included). */
+    public synchronized void tokens(long input, long output) {
+      inputTokens += input;
+      outputTokens += output;
+    }
+
+    public synchronized long inputTokens() {
+      return inputTokens;
+    }
+
+    public synchronized long outputTokens() {
+      return outputTokens;
+    }
+
+    /** The model could not start (no key, an unknown provider): why. Its examples did not run. */
+    public synchronized void skipped(String why) {
+      this.skipped = why;
+    }
+
+    public synchronized Optional<String> skipped() {
+      return Optional.ofNullable(skipped);
+    }
+
+    public synchronized void spend(Spend spend) {
       this.spend = spend;
     }
   }
@@ -172,6 +210,25 @@ public final class SuiteReport {
     current().add(row);
   }
 
+  /** Adds a row to the run of {@code model} (null: the one model named so far). */
+  public synchronized void add(String model, Row row) {
+    (model == null ? current() : run(model)).add(row);
+  }
+
+  /** The run of {@code model}, started if it was not. */
+  public synchronized ModelRun run(String model) {
+    if (runs.size() == 1 && runs.containsKey("")) {
+      model(model);
+    }
+    return runs.computeIfAbsent(model, ModelRun::new);
+  }
+
+  /** The rows of {@code model}'s run (none when it did not run). */
+  public synchronized List<Row> rowsOf(String model) {
+    ModelRun run = runs.get(model);
+    return run == null ? List.of() : run.rows();
+  }
+
   public synchronized void add(OptimizationResult result) {
     optimizations.add(result);
   }
@@ -191,6 +248,32 @@ public final class SuiteReport {
 
   public synchronized void spend(Spend spend) {
     current().spend(spend);
+  }
+
+  /**
+   * {@code model}'s optimization, in a suite run against several models; with several strategies the one that passed
+   * held-out (the first), else the last.
+   */
+  public synchronized void optimized(String model, OptimizationResult result, String bestPrompt) {
+    Optimized known = optimizedByModel.get(model);
+    if (known == null || !known.result().passedHeldOut()) {
+      optimizedByModel.put(model, new Optimized(result, bestPrompt));
+    }
+  }
+
+  /** Each optimized model's optimization, in a suite run against several models. */
+  public synchronized Map<String, Optimized> optimizedByModel() {
+    return Map.copyOf(optimizedByModel);
+  }
+
+  /** The suite ran against several models: their matrix, for the reports. */
+  public synchronized void matrix(ModelMatrix matrix) {
+    this.matrix = matrix;
+  }
+
+  /** The matrix of a suite run against several models. */
+  public synchronized Optional<ModelMatrix> matrix() {
+    return Optional.ofNullable(matrix);
   }
 
   /** A sharded run ({@code promptunit.shard}): which shard this is and how many examples it holds. */
@@ -355,9 +438,18 @@ public final class SuiteReport {
 
   /** {@code ; train 50.0%, test 75.0%} when the examples declare splits (for the console line of a suite). */
   public synchronized String perSplit() {
+    return perSplit(rows());
+  }
+
+  /** {@link #perSplit()} of {@code model}'s run. */
+  public synchronized String perSplit(String model) {
+    return perSplit(runs.containsKey(model) ? rowsOf(model) : rows());
+  }
+
+  private static String perSplit(List<Row> rows) {
     StringBuilder text = new StringBuilder();
     for (String split : List.of("train", "dev", "test")) {
-      List<Row> ofSplit = rows().stream()
+      List<Row> ofSplit = rows.stream()
           .filter(r -> r.split().equals(split) && !r.status().equals("aborted")).toList();
       if (!ofSplit.isEmpty()) {
         text.append(text.length() == 0 ? "; " : ", ").append(split).append(' ')
@@ -372,7 +464,12 @@ public final class SuiteReport {
    * more.
    */
   public synchronized List<String> failureLines() {
-    return failureLines("✘ ");
+    return failureLines(rows(), "✘ ");
+  }
+
+  /** {@link #failureLines()} of {@code model}'s run. */
+  public synchronized List<String> failureLines(String model) {
+    return failureLines(runs.containsKey(model) ? rowsOf(model) : rows(), "✘ ");
   }
 
   /**
@@ -380,7 +477,7 @@ public final class SuiteReport {
    * as examples that did not meet their checks, not as failures, after a line saying who decides.
    */
   public synchronized List<String> unmetLines() {
-    List<String> lines = failureLines("· ");
+    List<String> lines = failureLines(rows(), "· ");
     if (!lines.isEmpty()) {
       long unmet = rows().stream().filter(r -> !r.passed() && !r.status().equals("aborted")).count();
       lines.add(0, "  " + unmet + (unmet == 1 ? " example does not meet its checks" : " examples do not meet their"
@@ -389,8 +486,8 @@ public final class SuiteReport {
     return lines;
   }
 
-  private List<String> failureLines(String mark) {
-    List<Row> failing = rows().stream().filter(r -> !r.passed() && !r.status().equals("aborted")).toList();
+  private static List<String> failureLines(List<Row> rows, String mark) {
+    List<Row> failing = rows.stream().filter(r -> !r.passed() && !r.status().equals("aborted")).toList();
     List<String> lines = new ArrayList<>();
     for (Row row : failing.subList(0, Math.min(failing.size(), MAX_FAILURES_SHOWN))) {
       lines.add("  " + (row.status().equals("tolerated") ? "~ " : mark) + row.failureSummary()

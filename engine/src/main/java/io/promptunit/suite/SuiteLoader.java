@@ -291,6 +291,8 @@ public final class SuiteLoader {
         : Optional.of(declaration.model().strip());
     Optional<Integer> concurrency = declaration.concurrency() > 0
         ? Optional.of(declaration.concurrency()) : Optional.empty();
-    return new SuiteOptions(model, temperature, repeats, minPasses, rate, concurrency);
+    List<String> models = java.util.Arrays.stream(declaration.models()).map(String::strip)
+        .filter(name -> !name.isEmpty()).distinct().toList();
+    return new SuiteOptions(model, temperature, repeats, minPasses, rate, concurrency, models);
   }
 }

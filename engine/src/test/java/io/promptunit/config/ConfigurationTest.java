@@ -35,6 +35,18 @@ class ConfigurationTest {
     }
 
     @Test
+    void severalModelsAreReadAsAListAndAModelWithoutAProviderIsAProblem() {
+      assertThat(Configuration.of(Map.of(Keys.MODELS, " openai:gpt-4o-mini , anthropic:claude-haiku-4-5,,"
+          + "RouterPromptTest.large(), openai:gpt-4o-mini")).models())
+          .containsExactly("openai:gpt-4o-mini", "anthropic:claude-haiku-4-5", "RouterPromptTest.large()");
+      assertThat(Configuration.of(Map.of()).models()).isEmpty();
+
+      assertThat(problems(Configuration.of(Map.of(Keys.MODELS, "openai:gpt-4o-mini,gpt-4o")))).containsExactly(
+          "Setting promptunit.models=openai:gpt-4o-mini,gpt-4o (set in the given settings) is not accepted: it names"
+              + " no provider; use models separated by commas, e.g. openai:gpt-4o-mini,anthropic:claude-haiku-4-5.");
+    }
+
+    @Test
     void eachBadValueIsOneProblemNamingKeySourceAndAcceptedValues() {
       Configuration configuration = Configuration.of(Map.of(
           Keys.CONCURRENCY, String.valueOf(Integer.MAX_VALUE),
@@ -206,6 +218,7 @@ class ConfigurationTest {
           .defaultValue().toString().toLowerCase(java.util.Locale.ROOT).replace('_', '-')));
       all.put(Keys.SHARD, "1/1");
       all.put(Keys.MODEL, "openai:gpt-4o-mini");
+      all.put(Keys.MODELS, "openai:gpt-4o-mini, anthropic:claude-haiku-4-5,Suite.model()");
       all.put(Keys.JUDGE_MODEL, "anthropic:claude-haiku-4-5");
       all.put(Keys.OPTIMIZER_MODEL, "gguf:/models/qwen.gguf");
       all.put(Keys.EMBEDDED_MIRROR, "https://mirror.example.com/hf");

@@ -43,7 +43,6 @@ import io.promptunit.fixtures.catalogue.SchemaNotJsonSuite;
 import io.promptunit.fixtures.catalogue.SchemaNotASchemaSuite;
 import io.promptunit.fixtures.catalogue.DuplicateIdsSuite;
 import io.promptunit.fixtures.catalogue.UnknownProviderSuite;
-import io.promptunit.fixtures.catalogue.TwoFactoriesSuite;
 import io.promptunit.fixtures.catalogue.ExpectedValueCases;
 import io.promptunit.fixtures.catalogue.MoreCases;
 import io.promptunit.fixtures.catalogue.OversizeCases;
@@ -147,7 +146,6 @@ class BadInputCatalogueTest {
         Arguments.of(SchemaNotASchemaSuite.class, List.of("src/test/resources/fixtures/catalogue/wrong.schema.json:1", "not a valid JSON Schema")),
         Arguments.of(DuplicateIdsSuite.class, List.of("src/test/resources/fixtures/catalogue/dupes.jsonl:2", "duplicate id \"r1\" (first used on line 1)")),
         Arguments.of(UnknownProviderSuite.class, List.of("Unknown model provider", "foo:bar")),
-        Arguments.of(TwoFactoriesSuite.class, List.of("has 2 @ModelFactory methods; keep exactly one")),
         Arguments.of(WrongPassCases.NullInput.class, List.of("src/test/resources/fixtures/catalogue/null-input.jsonl:2", "\"input\" is null")),
         Arguments.of(WrongPassCases.NullVariable.class, List.of("src/test/resources/fixtures/catalogue/null-variable.jsonl:1", "the variable \"context\" is null")),
         Arguments.of(WrongPassCases.DuplicateExpectedKey.class, List.of("src/test/resources/fixtures/catalogue/dup-expected.jsonl:1", "the field \"expected\" is given twice")),

@@ -110,6 +110,20 @@ class BatchModeTest {
   }
 
   @Test
+  void withSeveralModelsEachModelsAnswersComeByItsOwnBatchAndTheModelsRunFromTheSharedCassette() throws IOException {
+    EngineExecutionResults results = run(ConfiguredModelSuite.class, "promptunit.models",
+        "openai:gpt-4o-mini,openai:gpt-4o");
+
+    results.testEvents().assertStatistics(stats -> stats.started(10).succeeded(10));
+    assertThat(server.uploads()).isEqualTo(2);
+    assertThat(server.batchesCreated()).isEqualTo(2);
+    assertThat(server.otherRequests()).as("no interactive call").isZero();
+    assertThat(console.toString()).contains("submitted 5 requests to openai:gpt-4o-mini as batch",
+        "submitted 5 requests to openai:gpt-4o as batch");
+    assertThat(cassetteEntries(ConfiguredModelSuite.class)).isEqualTo(10);
+  }
+
+  @Test
   void theSuiteIsAnsweredByOneBatchWithProgressAtEveryStatusAndRunsFromTheCassette() throws IOException {
     EngineExecutionResults results = run(ConfiguredModelSuite.class);
 

@@ -29,6 +29,11 @@ public final class PromptAssertions {
     return new EvaluationAssert(actual);
   }
 
+  /** Assertions on the evaluations of several models side by side: which pass, which is the cheapest that does. */
+  public static ModelEvaluationsAssert assertThat(ModelEvaluations actual) {
+    return new ModelEvaluationsAssert(actual);
+  }
+
   /** Assertions on one evaluated example. */
   public static ScoredExampleAssert assertThat(ScoredExample actual) {
     return new ScoredExampleAssert(actual);

@@ -218,6 +218,8 @@ public final class PromptEvaluator implements AutoCloseable {
     private int concurrency;
     private long maxCalls = Long.MAX_VALUE;
     private double maxCost = Double.POSITIVE_INFINITY;
+    private List<String> models = List.of();
+    private double minPassRate = 1.0;
 
     private Request(String prompt, Optional<String> promptText) {
       this.prompt = prompt;
@@ -262,6 +264,60 @@ public final class PromptEvaluator implements AutoCloseable {
     public Request temperature(double temperature) {
       this.temperature = temperature;
       return this;
+    }
+
+    /**
+     * The models {@link #evaluateModels()} evaluates side by side, e.g. {@code "openai:gpt-4o-mini",
+     * "anthropic:claude-haiku-4-5"} or the names of the anchor's {@code @ModelFactory} methods ({@code
+     * RouterTest.cheap()}); the {@code promptunit.models} setting wins, as for {@code @PromptTest(models)}.
+     */
+    public Request models(String... models) {
+      this.models = List.of(models);
+      return this;
+    }
+
+    /** The pass rate on held-out examples a model must reach to pass in {@link #evaluateModels()} (1 by default). */
+    public Request minPassRate(double minPassRate) {
+      if (!(minPassRate > 0.0 && minPassRate <= 1.0)) {
+        throw new IllegalArgumentException("minPassRate(" + minPassRate + ") must be in (0, 1], e.g. 0.9");
+      }
+      this.minPassRate = minPassRate;
+      return this;
+    }
+
+    /**
+     * Evaluates the selected examples with each model of {@link #models} at once, side by side: one {@link
+     * Evaluation} per model, the matrix on the console and in the report, and the cheapest model that passes
+     * held-out. A model that cannot start (no key, an unknown provider) is reported skipped with why; the others run.
+     *
+     * @throws IllegalStateException when no model is named (here or by {@code promptunit.models})
+     */
+    public ModelEvaluations evaluateModels() {
+      if (examples == null) {
+        throw new IllegalStateException("no examples file: call examples(\"prompts/....jsonl\") before"
+            + " evaluateModels()");
+      }
+      ExampleSelection selection = ExampleSelection.of(splits, tags, "PromptEvaluator.split");
+      Suite suite = SuiteLoader.load(new SuiteDeclaration(anchor, anchor.getName(), "PromptEvaluator", prompt,
+          promptText, system, examples, options()));
+      List<Example> selected = inThisShard(selection.select(suite.examples(), suite.examplesFile().displayPath()),
+          suite);
+      String promptShown = promptText.isPresent() ? prompt
+          : Resource.find(loader(), prompt).map(Resource::displayPath).orElse(prompt);
+      String title = title(promptShown);
+      String where = anchor.getPackageName().isEmpty() ? "" : anchor.getPackageName() + ".";
+      SuiteReport report = new SuiteReport(where + title, title, promptShown, suite.examplesFile().displayPath(),
+          minPassRate);
+      ModelEvaluations evaluations = new ModelRuns(core, suite, report, new Budget.Caps(maxCalls, Long.MAX_VALUE,
+          maxCost, Long.MAX_VALUE)).evaluate(selected, selection.equals(ExampleSelection.ALL) ? ""
+          : selection.describe(), promptShown);
+      core.shardNote(suite).ifPresent(report::shard);
+      reports.add(report);
+      madeBy.put(report, Optional.ofNullable(CURRENT_TEST.get()).map(TestName::uniqueId));
+      line(title + ": models side by side");
+      evaluations.table().lines().forEach(PromptEvaluator::line);
+      line(title + ": " + evaluations.conclusion());
+      return evaluations;
     }
 
     /** Concurrent model calls; default {@code promptunit.concurrency}. */
@@ -380,8 +436,8 @@ public final class PromptEvaluator implements AutoCloseable {
         throw new IllegalArgumentException("temperature(" + temperature
             + ") must be in [0, 2]; use 0 for deterministic scoring");
       }
-      return new SuiteOptions(Optional.empty(), temperature, repeats, minPasses == 0 ? repeats : minPasses, 1.0,
-          concurrency > 0 ? Optional.of(concurrency) : Optional.empty());
+      return new SuiteOptions(Optional.empty(), temperature, repeats, minPasses == 0 ? repeats : minPasses,
+          minPassRate, concurrency > 0 ? Optional.of(concurrency) : Optional.empty(), models);
     }
   }
 
@@ -422,7 +478,7 @@ public final class PromptEvaluator implements AutoCloseable {
   }
 
   /** The example's result; one the budget could not afford is an error of that example, the others go on. */
-  private static ExampleResult await(SuiteRun run, Suite suite, Example example) {
+  static ExampleResult await(SuiteRun run, Suite suite, Example example) {
     try {
       return run.await(example);
     } catch (BudgetExhaustedException e) {

@@ -37,6 +37,55 @@ class PromptEvaluatorTest {
   }
 
   @Test
+  void severalModelsAreEvaluatedSideBySideAndTheCheapestPassingOneIsNamed() {
+    io.promptunit.jupiter.fixtures.MatrixFixture.reset();
+    String accurate = "MatrixFixture.accurate()";
+    String cheapWrong = "MatrixFixture.cheapWrong()";
+    String cheapRight = "MatrixFixture.cheapRight()";
+    try (PromptEvaluator models = PromptEvaluator.builder(io.promptunit.jupiter.fixtures.MatrixFixture.class)
+        .configuration(Configuration.of(Map.of("promptunit.cache-dir", cassettes.toString(), "promptunit.concurrency",
+            "1", "promptunit.embedded", "false", "promptunit.report", "false", "promptunit.price." + accurate, "10,30",
+            "promptunit.price." + cheapWrong, "0.1,0.2", "promptunit.price." + cheapRight, "1,2")))
+        .build()) {
+
+      ModelEvaluations evaluations = models.prompt("prompts/router.prompt").examples("prompts/router.jsonl")
+          .models(accurate, cheapWrong, cheapRight).evaluateModels();
+
+      assertThat(evaluations.evaluations()).extracting(Evaluation::model)
+          .containsExactly(accurate, cheapWrong, cheapRight);
+      assertThat(evaluations.of(cheapWrong).orElseThrow().failures()).extracting(ScoredExample::id)
+          .containsExactly("app-crash");
+      assertThat(evaluations.heldOutPassRate(cheapWrong)).hasValueSatisfying(rate ->
+          assertThat(rate).isCloseTo(2 / 3.0, within(1e-9)));
+      PromptAssertions.assertThat(evaluations).modelPasses(accurate).modelFails(cheapWrong)
+          .hasCheapestPassingModel(cheapRight);
+      assertThat(evaluations.table()).contains(accurate, cheapWrong, cheapRight, "test (held-out)");
+      assertThatThrownBy(() -> PromptAssertions.assertThat(evaluations).hasCheapestPassingModel(accurate))
+          .isInstanceOf(AssertionError.class)
+          .hasMessageContaining("cheapest model that passes held-out to be " + accurate + ", but it is " + cheapRight);
+    }
+  }
+
+  @Test
+  void aModelThatCannotStartIsReportedWhileTheOthersAreEvaluated() {
+    try (PromptEvaluator models = PromptEvaluator.builder(RouterFixture.class)
+        .configuration(Configuration.of(Map.of("promptunit.cache-dir", cassettes.toString(), "promptunit.embedded",
+            "false", "promptunit.report", "false", "promptunit.anthropic.api-key-env", "MATRIX_TEST_UNSET_KEY")))
+        .build()) {
+      RouterModel.install(false);
+
+      ModelEvaluations evaluations = models.prompt("prompts/router.prompt").examples("prompts/router.jsonl")
+          .models("RouterFixture.model()", "anthropic:claude-haiku-4-5").evaluateModels();
+
+      assertThat(evaluations.evaluations()).extracting(Evaluation::model).containsExactly("RouterFixture.model()");
+      assertThat(evaluations.skipped()).containsOnlyKeys("anthropic:claude-haiku-4-5");
+      assertThat(evaluations.skipped().get("anthropic:claude-haiku-4-5")).contains("needs an API key");
+      PromptAssertions.assertThat(evaluations).modelFails("anthropic:claude-haiku-4-5")
+          .hasCheapestPassingModel("RouterFixture.model()");
+    }
+  }
+
+  @Test
   void aPlainJavaEvaluationHasNoVerdictOfItsOwnInTheReport(@TempDir Path output) throws Exception {
     RouterModel.install(true, "reset my password");
     try (PromptEvaluator plain = PromptEvaluator.builder(RouterFixture.class)
