@@ -170,7 +170,8 @@ public final class Budget {
   }
 
   /** Whether a call could cost more than its reservation says: under a token or dollar cap. */
-  private boolean capsSpend() {
+  /** Whether a token or dollar cap needs each call's worst case counted before it is sent. */
+  boolean capsSpend() {
     return caps.tokens() != Long.MAX_VALUE || !Double.isInfinite(caps.cost());
   }
 
@@ -236,8 +237,9 @@ public final class Budget {
     if (exceeded.isPresent()) {
       throw new BudgetExhaustedException("Budget reached: one more call could exceed " + exceeded.get()
           + "; spent so far: " + spent.describe()
-          + (inFlight == 0 ? "" : "; reserved for " + calls(inFlight) + " still running: "
-              + Spend.compact(reserved.tokens()) + " tokens"));
+          + (inFlight == 0 ? "" : "; reserved for " + calls(inFlight) + " still running"
+              // without a token or dollar cap no call's tokens are counted beforehand
+              + (capsSpend() ? ": " + Spend.compact(reserved.tokens()) + " tokens" : "")));
     }
   }
 

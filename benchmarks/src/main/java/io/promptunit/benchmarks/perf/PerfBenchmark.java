@@ -38,6 +38,9 @@ public final class PerfBenchmark {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** JVM options added to every worker's ({@code --jvm-args}, separated by semicolons). */
+  private static final List<String> WORKER_JVM_ARGS = new ArrayList<>();
+
   private PerfBenchmark() {}
 
   public static void main(String[] rawArgs) throws Exception {
@@ -62,6 +65,8 @@ public final class PerfBenchmark {
     Path work = Path.of(options.getOrDefault("work", "target/perf")).toAbsolutePath();
     String readme = options.getOrDefault("readme", "README.md");
     long started = System.nanoTime();
+    // e.g. --jvm-args=-XX:TieredStopAtLevel=1;-Xmx512m: for every worker JVM
+    WORKER_JVM_ARGS.addAll(options.containsKey("jvm-args") ? List.of(options.get("jvm-args").split(";")) : List.of());
 
     Path data = work.resolve("data");
     log("generating examples in " + data);
@@ -271,6 +276,7 @@ public final class PerfBenchmark {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
+    command.addAll(WORKER_JVM_ARGS);
     command.add("-cp");
     command.add(System.getProperty("java.class.path") + File.pathSeparator + data);
     command.add(PerfWorker.class.getName());
