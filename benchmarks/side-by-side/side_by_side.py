@@ -166,7 +166,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--examples", type=int, default=2000)
     parser.add_argument("--latency", default="0,50")
-    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--concurrency", default="64", help="one or more, e.g. 64,32,8")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--warmup", type=int, default=1, help="unmeasured rounds first (disk caches, npm, Maven)")
     parser.add_argument("--tools", default=",".join(TOOLS))
@@ -200,42 +200,48 @@ def main():
             while not urls.exists() or len(urls.read_text().splitlines()) < 2:
                 time.sleep(0.1)
             base_url, control_url = urls.read_text().split()
-            pu = promptunit_project(rows, args.concurrency, consumer_pom)
-            pf = promptfoo_project(rows, base_url)
-            for round_ in range(args.warmup + args.runs):
-                for tool in tools:
-                    env = dict(os.environ)
-                    env.update(TOOLS[tool]["env"])
-                    if tool.startswith("promptunit"):
-                        shutil.rmtree(pu / "target", ignore_errors=True)
-                        cmd = ["mvn", "-B", "-s", str(WORK / "settings.xml"), "test",
-                               f"-Dpromptunit.openai.base-url={base_url}"] + TOOLS[tool]["args"]
-                        env["OPENAI_API_KEY"] = "sk-not-a-real-key"
-                        cwd = pu
-                    else:
-                        # its results database persists between runs, as in a user's home
-                        config_dir = WORK / "promptfoo-home"
-                        env.update({"PROMPTFOO_CONFIG_DIR": str(config_dir), "PROMPTFOO_DISABLE_TELEMETRY": "1",
-                                    "PROMPTFOO_DISABLE_UPDATE": "1", "PROMPTFOO_DISABLE_SHARING": "1",
-                                    "OPENAI_API_KEY": "sk-not-a-real-key"})
-                        cmd = [str(promptfoo), "eval", "-c", "promptfooconfig.yaml", "--no-cache",
-                               "--no-progress-bar", "--no-table", "-j", str(args.concurrency)] + TOOLS[tool]["args"]
-                        cwd = pf
-                    control(control_url, "/reset")
-                    wall, cpu, rss, output = run(cmd, cwd, env)
-                    requests, in_flight, active_ms = control(control_url, "/stats").split()
-                    check(tool, output, args.examples, int(requests))
-                    measured = round_ >= args.warmup
-                    print(f"{'run' if measured else 'warm-up'} {round_ + 1 - args.warmup} latency {latency} ms "
-                          f"{tool}: wall {wall:.2f} s, CPU {cpu:.2f} s, RSS {rss:.0f} MB, requests {requests}, "
-                          f"max in flight {in_flight}, active {float(active_ms) / 1000:.2f} s", file=sys.stderr)
-                    if measured:
-                        results.setdefault((latency, tool), []).append(
-                            (wall, cpu, rss, float(active_ms) / 1000))
+            for concurrency in [int(x) for x in args.concurrency.split(",")]:
+                pu = promptunit_project(rows, concurrency, consumer_pom)
+                pf = promptfoo_project(rows, base_url)
+                for round_ in range(args.warmup + args.runs):
+                    for tool in tools:
+                        measure(tool, round_, latency, concurrency, pu, pf, base_url, control_url, promptfoo, args,
+                                results)
         finally:
             server.terminate()
             server.wait()
     report(results, tools, args)
+
+
+def measure(tool, round_, latency, concurrency, pu, pf, base_url, control_url, promptfoo, args, results):
+    env = dict(os.environ)
+    env.update(TOOLS[tool]["env"])
+    if tool.startswith("promptunit"):
+        shutil.rmtree(pu / "target", ignore_errors=True)
+        cmd = ["mvn", "-B", "-s", str(WORK / "settings.xml"), "test",
+               f"-Dpromptunit.openai.base-url={base_url}"] + TOOLS[tool]["args"]
+        env["OPENAI_API_KEY"] = "sk-not-a-real-key"
+        cwd = pu
+    else:
+        # its results database persists between runs, as in a user's home
+        config_dir = WORK / "promptfoo-home"
+        env.update({"PROMPTFOO_CONFIG_DIR": str(config_dir), "PROMPTFOO_DISABLE_TELEMETRY": "1",
+                    "PROMPTFOO_DISABLE_UPDATE": "1", "PROMPTFOO_DISABLE_SHARING": "1",
+                    "OPENAI_API_KEY": "sk-not-a-real-key"})
+        cmd = [str(promptfoo), "eval", "-c", "promptfooconfig.yaml", "--no-cache",
+               "--no-progress-bar", "--no-table", "-j", str(concurrency)] + TOOLS[tool]["args"]
+        cwd = pf
+    control(control_url, "/reset")
+    wall, cpu, rss, output = run(cmd, cwd, env)
+    requests, in_flight, active_ms = control(control_url, "/stats").split()
+    check(tool, output, args.examples, int(requests))
+    measured = round_ >= args.warmup
+    print(f"{'run' if measured else 'warm-up'} {round_ + 1 - args.warmup} latency {latency} ms c={concurrency} "
+          f"{tool}: wall {wall:.2f} s, CPU {cpu:.2f} s, RSS {rss:.0f} MB, requests {requests}, "
+          f"max in flight {in_flight}, active {float(active_ms) / 1000:.2f} s", file=sys.stderr)
+    if measured:
+        results.setdefault((latency, concurrency, tool), []).append(
+            (wall, cpu, rss, float(active_ms) / 1000))
 
 
 def check(tool, output, examples, requests):
@@ -252,26 +258,26 @@ def spread(values, fmt):
 
 
 def report(results, tools, args):
-    print(f"\n{args.examples} examples, concurrency {args.concurrency}, {args.runs} interleaved runs "
-          f"after {args.warmup} warm-up round(s); medians (min-max)\n")
-    print("| latency | tool | wall s | CPU s | peak RSS MB | server active s | ideal / active |")
-    print("|--:|---|--:|--:|--:|--:|--:|")
-    for (latency, tool), rows in results.items():
-        ideal = args.examples * latency / 1000 / args.concurrency
+    print(f"\n{args.examples} examples, {args.runs} interleaved runs after {args.warmup} warm-up round(s); "
+          "medians (min-max)\n")
+    print("| latency | concurrency | tool | wall s | CPU s | peak RSS MB | server active s | ideal / active |")
+    print("|--:|--:|---|--:|--:|--:|--:|--:|")
+    for (latency, concurrency, tool), rows in results.items():
+        ideal = args.examples * latency / 1000 / concurrency
         walls, cpus, rsss, actives = zip(*rows)
         share = f"{100 * ideal / statistics.median(actives):.0f}%" if latency else ""
-        print(f"| {latency} ms | {tool} | {spread(walls, '{:.2f}')} | {spread(cpus, '{:.2f}')} | "
+        print(f"| {latency} ms | {concurrency} | {tool} | {spread(walls, '{:.2f}')} | {spread(cpus, '{:.2f}')} | "
               f"{spread(rsss, '{:.0f}')} | {spread(actives, '{:.2f}')} | {share} |")
     print("\nRatios of medians, PromptUnit / promptfoo (below 1: PromptUnit takes less):\n")
-    print("| latency | pair | wall | CPU | peak RSS |")
-    print("|--:|---|--:|--:|--:|")
-    for latency in sorted({k[0] for k in results}):
+    print("| latency | concurrency | pair | wall | CPU | peak RSS |")
+    print("|--:|--:|---|--:|--:|--:|")
+    for latency, concurrency in sorted({k[:2] for k in results}):
         for pu, pf in [("promptunit", "promptfoo"), ("promptunit-tuned", "promptfoo-tuned")]:
-            if (latency, pu) in results and (latency, pf) in results:
-                a, b = results[(latency, pu)], results[(latency, pf)]
+            if (latency, concurrency, pu) in results and (latency, concurrency, pf) in results:
+                a, b = results[(latency, concurrency, pu)], results[(latency, concurrency, pf)]
                 ratio = [f"{statistics.median(x[i] for x in a) / statistics.median(x[i] for x in b):.2f}x"
                          for i in range(3)]
-                print(f"| {latency} ms | {pu} / {pf} | " + " | ".join(ratio) + " |")
+                print(f"| {latency} ms | {concurrency} | {pu} / {pf} | " + " | ".join(ratio) + " |")
 
 
 if __name__ == "__main__":
