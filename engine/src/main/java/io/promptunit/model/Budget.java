@@ -169,8 +169,10 @@ public final class Budget {
     return caps.seconds() >= Long.MAX_VALUE / 1_000_000_000L ? Long.MAX_VALUE : caps.seconds() * 1_000_000_000L;
   }
 
-  /** Whether a call could cost more than its reservation says: under a token or dollar cap. */
-  /** Whether a token or dollar cap needs each call's worst case counted before it is sent. */
+  /**
+   * Whether a call could cost more than its reservation says: under a token or dollar cap, which also needs each
+   * call's worst case counted before it is sent.
+   */
   boolean capsSpend() {
     return caps.tokens() != Long.MAX_VALUE || !Double.isInfinite(caps.cost());
   }
