@@ -172,8 +172,11 @@ public final class Budget {
     return caps.seconds() >= Long.MAX_VALUE / 1_000_000_000L ? Long.MAX_VALUE : caps.seconds() * 1_000_000_000L;
   }
 
-  /** Whether a call could cost more than its reservation says: under a token or dollar cap. */
-  private boolean capsSpend() {
+  /**
+   * Whether a call could cost more than its reservation says: under a token or dollar cap, which also needs each
+   * call's worst case counted before it is sent.
+   */
+  boolean capsSpend() {
     return caps.tokens() != Long.MAX_VALUE || !Double.isInfinite(caps.cost());
   }
 
@@ -258,8 +261,9 @@ public final class Budget {
       String kept = setAside.calls() == 0 ? "" : " (" + setAside.describe() + " of it kept for " + setAsideFor + ")";
       throw new BudgetExhaustedException("Budget reached: one more call could exceed " + exceeded.get() + kept
           + "; spent so far: " + spent.describe()
-          + (inFlight == 0 ? "" : "; reserved for " + calls(inFlight) + " still running: "
-              + Spend.compact(reserved.tokens()) + " tokens"));
+          + (inFlight == 0 ? "" : "; reserved for " + calls(inFlight) + " still running"
+              // without a token or dollar cap no call's tokens are counted beforehand
+              + (capsSpend() ? ": " + Spend.compact(reserved.tokens()) + " tokens" : "")));
     }
   }
 

@@ -45,6 +45,11 @@ public final class RateLimiter {
     return requestsPerWindow > 0 || tokensPerWindow > 0;
   }
 
+  /** Whether requests' tokens count (a tokens-per-minute limit): else {@link #acquire} ignores them. */
+  public boolean limitsTokens() {
+    return tokensPerWindow > 0;
+  }
+
   /** Waits until a request of about {@code tokens} tokens may be sent; returns how long it waited. */
   public synchronized Duration acquire(long tokens) throws InterruptedException {
     if (!limits()) {

@@ -91,7 +91,8 @@ public final class RetryPolicy {
    * @throws ModelCallException when no answer could be had after retries, or the provider withheld it
    */
   public Reply send(ChatModel model, String modelName, ChatRequest request) {
-    long estimatedTokens = estimatedTokens(modelName, request);
+    // counted only under a tokens-per-minute limit: an encoding is costly to load and to run
+    long estimatedTokens = limiter(modelName).limitsTokens() ? estimatedTokens(modelName, request) : 0;
     int attempt = 0;
     while (true) {
       attempt++;

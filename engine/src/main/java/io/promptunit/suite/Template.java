@@ -33,6 +33,8 @@ public final class Template {
   private final Set<String> variables;
   /** The template with a character after it, made when {@link #rendersBlank} is first asked. */
   private volatile PromptTemplate probe;
+  /** Whether the template has text outside its variables: then no values can make it blank. */
+  private final boolean ownText;
 
   /**
    * @param path where the template came from (for messages)
@@ -43,6 +45,7 @@ public final class Template {
     this.text = text;
     this.compiled = text.contains("{{") ? PromptTemplate.from(text) : null;
     this.variables = findVariables(text);
+    this.ownText = !ANY_VARIABLE.matcher(text).replaceAll("").isBlank();
   }
 
   public String path() {
@@ -164,11 +167,16 @@ public final class Template {
    * Whether {@code variables} leave this template without text. (langchain4j refuses to render such a
    * message, so the check renders the template with a character of its own after it.)
    *
-   * @throws IllegalArgumentException when a variable of the template has no value
+   * A template with text of its own around its variables never does, and is not rendered for the question.
+   *
+   * @throws IllegalArgumentException when a variable of a template without text of its own has no value
    */
   public boolean rendersBlank(Map<String, Object> variables) {
     if (compiled == null) {
       return text.isBlank();
+    }
+    if (ownText) {
+      return false;
     }
     if (probe == null) {
       probe = PromptTemplate.from(text + "#");

@@ -74,6 +74,7 @@ public final class OpenAiCompatibleServer implements AutoCloseable {
     private final AtomicInteger maxInFlight = new AtomicInteger();
     private final List<String> authorizationHeaders = new CopyOnWriteArrayList<>();
     private final List<String> requestBodies = new CopyOnWriteArrayList<>();
+    private final List<String> upgradeHeaders = new CopyOnWriteArrayList<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
 
     private OpenAiCompatibleServer(Responder responder) throws IOException {
@@ -132,6 +133,7 @@ public final class OpenAiCompatibleServer implements AutoCloseable {
         completionTokens.set(0);
         maxInFlight.set(inFlight.get());
         authorizationHeaders.clear();
+        upgradeHeaders.clear();
         requestBodies.clear();
         requests.clear();
     }
@@ -174,6 +176,11 @@ public final class OpenAiCompatibleServer implements AutoCloseable {
         return Collections.unmodifiableList(new ArrayList<>(authorizationHeaders));
     }
 
+    /** The {@code Upgrade} header of every request received ("null" where there was none), in arrival order. */
+    public List<String> upgradeHeaders() {
+        return List.copyOf(upgradeHeaders);
+    }
+
     /** The raw body of every request received, in arrival order. */
     public List<String> requestBodies() {
         return List.copyOf(requestBodies);
@@ -202,6 +209,7 @@ public final class OpenAiCompatibleServer implements AutoCloseable {
         boolean answered = false;
         try (exchange) {
             authorizationHeaders.add(exchange.getRequestHeaders().getFirst("Authorization"));
+            upgradeHeaders.add(String.valueOf(exchange.getRequestHeaders().getFirst("Upgrade")));
             String body;
             try (InputStream in = exchange.getRequestBody()) {
                 body = new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -32,6 +32,9 @@ final class BenchServer implements AutoCloseable {
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicLong ids = new AtomicLong();
+  /** When the first request since the last reset arrived and the last answer was sent, System.nanoTime(); 0: none. */
+  private final AtomicLong firstArrival = new AtomicLong();
+  private final AtomicLong lastAnswer = new AtomicLong();
 
   /** Every {@code faultEvery}-th request fails with 503 (0: none), as a provider under load does. */
   private final int faultEvery;
@@ -70,6 +73,14 @@ final class BenchServer implements AutoCloseable {
   void reset() {
     requests.set(0);
     maxInFlight.set(0);
+    firstArrival.set(0);
+    lastAnswer.set(0);
+  }
+
+  /** From the first request's arrival to the last answer sent since the last reset, in nanoseconds (0: none). */
+  long activeNanos() {
+    long first = firstArrival.get();
+    return first == 0 ? 0 : Math.max(0, lastAnswer.get() - first);
   }
 
   int requests() {
@@ -81,6 +92,7 @@ final class BenchServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
+    firstArrival.compareAndSet(0, System.nanoTime());
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
     int number = requests.incrementAndGet();
@@ -94,7 +106,7 @@ final class BenchServer implements AutoCloseable {
         exchange.sendResponseHeaders(503, -1);
         return;
       }
-      String answer = InstantModel.answerFor(body);
+      String answer = answerFor(body);
       Thread.sleep(latencyMillis);
       byte[] response = ("{\"id\":\"chatcmpl-" + ids.incrementAndGet() + "\",\"object\":\"chat.completion\",\"created\":"
           + (System.currentTimeMillis() / 1000) + ",\"model\":\"bench\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
@@ -107,6 +119,7 @@ final class BenchServer implements AutoCloseable {
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(response);
       }
+      lastAnswer.accumulateAndGet(System.nanoTime(), Math::max);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       exchange.sendResponseHeaders(503, -1);
@@ -116,6 +129,17 @@ final class BenchServer implements AutoCloseable {
       }
       exchange.close();
     }
+  }
+
+  /** The team named by the last marker in {@code text} (a prompt, or a raw request body), or "unknown". */
+  static String answerFor(String text) {
+    int at = text.lastIndexOf(InstantModel.MARKER);
+    if (at < 0) {
+      return "unknown";
+    }
+    int start = at + InstantModel.MARKER.length();
+    int end = text.indexOf(')', start);
+    return end < 0 ? "unknown" : text.substring(start, end);
   }
 
   @Override

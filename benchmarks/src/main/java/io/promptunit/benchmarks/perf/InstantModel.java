@@ -31,12 +31,7 @@ public final class InstantModel implements ChatModel {
 
   /** The team named by the last marker in {@code text} (a prompt, or a raw request body), or "unknown". */
   static String answerFor(String text) {
-    int at = text.lastIndexOf(MARKER);
-    if (at < 0) {
-      return "unknown";
-    }
-    int start = at + MARKER.length();
-    int end = text.indexOf(')', start);
-    return end < 0 ? "unknown" : text.substring(start, end);
+    return BenchServer.answerFor(text);
   }
+
 }

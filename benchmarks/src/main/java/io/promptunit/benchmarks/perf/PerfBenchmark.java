@@ -38,6 +38,9 @@ public final class PerfBenchmark {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** JVM options added to every worker's ({@code --jvm-args}, separated by semicolons). */
+  private static final List<String> WORKER_JVM_ARGS = new ArrayList<>();
+
   private PerfBenchmark() {}
 
   public static void main(String[] rawArgs) throws Exception {
@@ -62,6 +65,8 @@ public final class PerfBenchmark {
     Path work = Path.of(options.getOrDefault("work", "target/perf")).toAbsolutePath();
     String readme = options.getOrDefault("readme", "README.md");
     long started = System.nanoTime();
+    // e.g. --jvm-args=-XX:TieredStopAtLevel=1;-Xmx512m: for every worker JVM
+    WORKER_JVM_ARGS.addAll(options.containsKey("jvm-args") ? List.of(options.get("jvm-args").split(";")) : List.of());
 
     Path data = work.resolve("data");
     log("generating examples in " + data);
@@ -82,10 +87,12 @@ public final class PerfBenchmark {
           "c1runs=" + c1runs, "latency=" + latency, "concurrency=" + options.getOrDefault("concurrency", "64,32,8,1"),
           "rawConcurrency=" + options.getOrDefault("raw-concurrency", "64,32"),
           "cacheDir=" + work.resolve("cassettes"));
-      if (w.failed()) {
-        sections.add(failure("3. Parallel model calls and 4. cache", w));
+      Worker bare = fork(work, data, "raw", List.of("-Xmx1g"), "runs=" + runs, "latency=" + latency,
+          "rawConcurrency=" + options.getOrDefault("raw-concurrency", "64,32"));
+      if (w.failed() || bare.failed()) {
+        sections.add(failure("3. Parallel model calls and 4. cache", w.failed() ? w : bare));
       } else {
-        sections.add(httpSection(w.result(), verdicts));
+        sections.add(httpSection(w.result(), bare.result(), verdicts));
         sections.add(cacheSection(w.result(), verdicts));
       }
     }
@@ -148,7 +155,44 @@ public final class PerfBenchmark {
     return s.toString();
   }
 
-  private static String httpSection(JsonNode r, List<String> verdicts) {
+  /** Client CPU per call of each measured run (process less server), in µs. */
+  private static Stats perCallCpu(JsonNode level, int examples) {
+    List<Double> perCall = new ArrayList<>();
+    for (int i = 0; i < level.get("processCpuMillis").size(); i++) {
+      perCall.add((level.get("processCpuMillis").get(i).asDouble() - level.get("serverCpuMillis").get(i).asDouble())
+          * 1000 / examples);
+    }
+    return Stats.of(perCall);
+  }
+
+  /** {@link #perCallCpu}: median (min-max). */
+  private static String clientCpuPerCall(JsonNode level, int examples) {
+    Stats st = perCallCpu(level, examples);
+    return String.format(Locale.ROOT, "%.0f µs (%.0f-%.0f)", st.median(), st.min(), st.max());
+  }
+
+  /** The first run of each fresh JVM (PromptUnit's and the bare client's), and the per-call target. */
+  private static void coldCpu(JsonNode cold, JsonNode bareCold, JsonNode raw, JsonNode levels, int examples, StringBuilder s,
+      List<String> verdicts) {
+    if (cold.isMissingNode() || bareCold.isMissingNode()) {
+      return;
+    }
+    double pu = (cold.get("processCpuMillis").asDouble() - cold.get("serverCpuMillis").asDouble()) * 1000 / examples;
+    double bare = (bareCold.get("processCpuMillis").asDouble() - bareCold.get("serverCpuMillis").asDouble()) * 1000 / examples;
+    s.append(String.format(Locale.ROOT, "%nFirst run in a fresh JVM (cold: class loading and JIT included), concurrency %d: "
+        + "PromptUnit %s and %.0f µs client CPU per call; the bare client %s and %.0f µs.%n", cold.get("concurrency").asInt(),
+        ms(cold.get("totalMillis").asDouble()), pu, ms(bareCold.get("totalMillis").asDouble()), bare));
+    String c = cold.get("concurrency").asText();
+    if (raw.has(c) && levels.has(c)) {
+      double warm = perCallCpu(levels.get(c), examples).median();
+      double warmBare = perCallCpu(raw.get(c), examples).median();
+      verdicts.add(String.format(Locale.ROOT, "- Client CPU per call at concurrency %s within 1.3x of the bare JDK client: "
+          + "**%.2fx** warm (%.0f vs %.0f µs), **%.2fx** cold (%.0f vs %.0f µs), %s", c, warm / warmBare, warm, warmBare,
+          pu / bare, pu, bare, warm / warmBare <= 1.3 && pu / bare <= 1.3 ? "met" : "**missed**"));
+    }
+  }
+
+  private static String httpSection(JsonNode r, JsonNode bareRuns, List<String> verdicts) {
     int examples = r.get("examples").asInt();
     int latency = r.get("latencyMillis").asInt();
     StringBuilder s = new StringBuilder();
@@ -158,13 +202,15 @@ public final class PerfBenchmark {
         + "Warm-up runs at the highest concurrency first: %d; then the measured runs of each concurrency. Wall time of "
         + "`Launcher.execute` (discovery included). *Ideal* = examples x latency / concurrency; *waves* = ⌈examples / concurrency⌉ x "
         + "latency, the least any client can take when every call takes the latency. *Bare client*: the same requests (bodies "
-        + "prepared in advance) from a plain JDK HttpClient on a pool of that many threads — no engine, no langchain4j. "
-        + "CPU per call: the JVM's CPU time (client, server, GC, JIT) divided by the calls.%n%n", latency, r.get("warmup").asInt()));
-    s.append("| concurrency | runs | median | min | max | ideal | ideal / median | waves | bare client (median) | CPU per call (bare) "
+        + "prepared in advance) from a plain JDK HttpClient on a pool of that many threads — no engine, no langchain4j — "
+        + "in a JVM of its own. Client CPU per call: the JVM's CPU time (client, GC, JIT) less the server threads' CPU, divided "
+        + "by the calls; median of the measured runs (min-max).%n%n", latency, r.get("warmup").asInt()));
+    s.append("| concurrency | runs | median | min | max | ideal | ideal / median | waves | bare client (median) "
+        + "| client CPU per call | bare client's "
         + "| max in flight at server | requests per run |\n");
-    s.append("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+    s.append("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
     JsonNode levels = r.get("concurrency");
-    JsonNode raw = r.path("raw");
+    JsonNode raw = bareRuns.path("raw");
     List<String> rows = new ArrayList<>();
     levels.fieldNames().forEachRemaining(name -> {
       JsonNode level = levels.get(name);
@@ -174,18 +220,20 @@ public final class PerfBenchmark {
       double waves = Math.ceil((double) examples / c) * latency;
       int maxInFlight = max(level.get("maxInFlight"));
       String requests = distinct(level.get("serverRequests"));
-      double cpu = stats(level.get("processCpuMillis")).median() * 1000 / examples;
       String bare = "";
-      String cpuText = String.format(Locale.ROOT, "%.0f µs", cpu);
+      String cpuText = clientCpuPerCall(level, examples);
+      String bareCpu = "";
       if (raw.has(name)) {
         JsonNode b = raw.get(name);
         bare = ms(stats(b.get("totalMillis")).median());
-        cpuText += String.format(Locale.ROOT, " (%.0f µs)", stats(b.get("processCpuMillis")).median() * 1000 / examples);
+        bareCpu = clientCpuPerCall(b, examples);
       }
-      rows.add(0, String.format(Locale.ROOT, "| %d | %d | %s | %s | %s | %s | %.0f%% | %s | %s | %s | %d | %s |%n", c, t.n(), ms(t.median()),
-          ms(t.min()), ms(t.max()), ms(ideal), 100 * ideal / t.median(), ms(waves), bare, cpuText, maxInFlight, requests));
+      rows.add(0, String.format(Locale.ROOT, "| %d | %d | %s | %s | %s | %s | %.0f%% | %s | %s | %s | %s | %d | %s |%n", c, t.n(),
+          ms(t.median()), ms(t.min()), ms(t.max()), ms(ideal), 100 * ideal / t.median(), ms(waves), bare, cpuText, bareCpu,
+          maxInFlight, requests));
     });
     rows.forEach(s::append);
+    coldCpu(r.path("cold"), bareRuns.path("cold"), raw, levels, examples, s, verdicts);
     JsonNode top = levels.get("64");
     if (top != null) {
       Stats t = stats(top.get("totalMillis"));
@@ -271,6 +319,7 @@ public final class PerfBenchmark {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
+    command.addAll(WORKER_JVM_ARGS);
     command.add("-cp");
     command.add(System.getProperty("java.class.path") + File.pathSeparator + data);
     command.add(PerfWorker.class.getName());

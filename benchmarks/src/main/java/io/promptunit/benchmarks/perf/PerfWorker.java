@@ -55,6 +55,7 @@ public final class PerfWorker {
     Map<String, Object> result = switch (args[0]) {
       case "overhead" -> overhead(options);
       case "http" -> http(options);
+      case "raw" -> raw(options);
       case "scale" -> scale(options);
       default -> throw new IllegalArgumentException("unknown scenario " + args[0]);
     };
@@ -152,6 +153,11 @@ public final class PerfWorker {
           LOG.printf("[perf] http c=%d %s: %.0f ms (discovery %.0f ms), %d requests, at most %d in flight; CPU %.0f ms (server %.0f ms)%n", concurrency,
               i < warm ? "warm-up" : "run " + (i - warm + 1), outcome.totalMillis(), outcome.discoveryMillis(), server.requests(), server.maxInFlight(),
               cpuMillis, serverCpuMillis);
+          if (index == 0 && i == 0) {
+            // the first run in this JVM: what a fresh `mvn test` JVM pays (class loading, JIT)
+            result.put("cold", Map.of("concurrency", concurrency, "totalMillis", outcome.totalMillis(),
+                "processCpuMillis", cpuMillis, "serverCpuMillis", serverCpuMillis));
+          }
           if (i >= warm) {
             samples.add(outcome);
             maxInFlight.add(server.maxInFlight());
@@ -170,40 +176,6 @@ public final class PerfWorker {
       result.put("warmup", warmup);
       result.put("concurrency", byLevel);
 
-      // The floor: the same requests from a bare JDK HttpClient, no engine, no langchain4j.
-      RawHttpBaseline raw = new RawHttpBaseline(HttpSuite.EXAMPLES, OverheadSuite.PROMPT);
-      Map<String, Object> rawByLevel = new LinkedHashMap<>();
-      for (String level : options.getOrDefault("rawConcurrency", "64").split(",")) {
-        int concurrency = Integer.parseInt(level.strip());
-        List<Double> times = new ArrayList<>();
-        List<Double> processCpu = new ArrayList<>();
-        List<Double> serverCpu = new ArrayList<>();
-        List<Integer> maxInFlight = new ArrayList<>();
-        for (int i = 0; i < 1 + runs; i++) {
-          System.gc();
-          server.reset();
-          long cpu = processCpuNanos();
-          long serverCpuStart = serverCpuNanos();
-          double millis = raw.run(server.baseUrl(), concurrency);
-          double cpuMillis = (processCpuNanos() - cpu) / 1e6;
-          double serverCpuMillis = (serverCpuNanos() - serverCpuStart) / 1e6;
-          LOG.printf("[perf] raw http c=%d %s: %.0f ms, %d requests, at most %d in flight; CPU %.0f ms (server %.0f ms)%n", concurrency,
-              i == 0 ? "warm-up" : "run " + i, millis, server.requests(), server.maxInFlight(), cpuMillis, serverCpuMillis);
-          if (i > 0) {
-            times.add(millis);
-            processCpu.add(cpuMillis);
-            serverCpu.add(serverCpuMillis);
-            maxInFlight.add(server.maxInFlight());
-          }
-        }
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("totalMillis", times);
-        entry.put("processCpuMillis", processCpu);
-        entry.put("serverCpuMillis", serverCpu);
-        entry.put("maxInFlight", maxInFlight);
-        rawByLevel.put(String.valueOf(concurrency), entry);
-      }
-      result.put("raw", rawByLevel);
 
       // 4. Cache: record once (cold), then re-run warm from the cassette.
       Path cacheDir = Path.of(options.get("cacheDir"));
@@ -246,6 +218,59 @@ public final class PerfWorker {
       warm.put("cachedAnswers", cached);
       cache.put("warm", warm);
       result.put("cache", cache);
+    }
+    return result;
+  }
+
+  /**
+   * The floor of the HTTP figure, in a JVM of its own so that its first run is as cold as PromptUnit's: the same
+   * requests from a bare JDK HttpClient, no engine, no langchain4j.
+   */
+  private static Map<String, Object> raw(Map<String, String> options) throws Exception {
+    int runs = intOption(options, "runs", 5);
+    int latency = intOption(options, "latency", 50);
+    Map<String, Object> result = new LinkedHashMap<>();
+    try (BenchServer server = new BenchServer(latency, 512)) {
+      // The floor: the same requests from a bare JDK HttpClient, no engine, no langchain4j.
+      RawHttpBaseline raw = new RawHttpBaseline(HttpSuite.EXAMPLES, OverheadSuite.PROMPT);
+      Map<String, Object> rawByLevel = new LinkedHashMap<>();
+      boolean first = true;
+      for (String level : options.getOrDefault("rawConcurrency", "64").split(",")) {
+        int concurrency = Integer.parseInt(level.strip());
+        List<Double> times = new ArrayList<>();
+        List<Double> processCpu = new ArrayList<>();
+        List<Double> serverCpu = new ArrayList<>();
+        List<Integer> maxInFlight = new ArrayList<>();
+        for (int i = 0; i < 1 + runs; i++) {
+          System.gc();
+          server.reset();
+          long cpu = processCpuNanos();
+          long serverCpuStart = serverCpuNanos();
+          double millis = raw.run(server.baseUrl(), concurrency);
+          double cpuMillis = (processCpuNanos() - cpu) / 1e6;
+          double serverCpuMillis = (serverCpuNanos() - serverCpuStart) / 1e6;
+          LOG.printf("[perf] raw http c=%d %s: %.0f ms, %d requests, at most %d in flight; CPU %.0f ms (server %.0f ms)%n", concurrency,
+              i == 0 ? "warm-up" : "run " + i, millis, server.requests(), server.maxInFlight(), cpuMillis, serverCpuMillis);
+          if (first) {
+            result.put("cold", Map.of("concurrency", concurrency, "totalMillis", millis, "processCpuMillis", cpuMillis,
+                "serverCpuMillis", serverCpuMillis));
+            first = false;
+          }
+          if (i > 0) {
+            times.add(millis);
+            processCpu.add(cpuMillis);
+            serverCpu.add(serverCpuMillis);
+            maxInFlight.add(server.maxInFlight());
+          }
+        }
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("totalMillis", times);
+        entry.put("processCpuMillis", processCpu);
+        entry.put("serverCpuMillis", serverCpu);
+        entry.put("maxInFlight", maxInFlight);
+        rawByLevel.put(String.valueOf(concurrency), entry);
+      }
+      result.put("raw", rawByLevel);
     }
     return result;
   }
