@@ -171,8 +171,16 @@ public final class ModelMatrix {
     Double held = rates.get(heldOut);
     boolean passes = run.skipped().isEmpty() && held != null && held + 1e-9 >= minPassRate;
     long errors = ran.stream().filter(row -> row.status().equals("error")).count();
+    // a model that answered nothing (its server cannot be reached, every call refused) did not run: say why
+    Optional<String> skipped = run.skipped().or(() -> errors > 0 && errors == ran.size()
+        ? Optional.of("no example got an answer: " + firstLine(ran.get(0).reason())) : Optional.empty());
     return new Line(run.model(), rates, ran.size(), failing, errors, cost, percentile(latencies, 50),
-        percentile(latencies, 95), held == null ? 0 : held, passes, run.skipped());
+        percentile(latencies, 95), held == null ? 0 : held, passes, skipped);
+  }
+
+  private static String firstLine(String text) {
+    String line = text.strip().split("\n", 2)[0];
+    return line.length() > 160 ? line.substring(0, 159) + "…" : line;
   }
 
   /** The nearest-rank percentile of sorted values. */

@@ -246,7 +246,10 @@ class ModelMatrixTest {
     assertThat(results.testEvents().failed().stream().map(ModelMatrixTest::modelOf)).hasSize(24)
         .containsOnly("openai:nowhere");
     assertThat(lineOf(console.substring(console.indexOf("models side by side")), "openai:nowhere"))
-        .contains("fails (24 errors)");
+        .contains("skipped (24 errors): no example got an answer: ");
+    assertThat(console).contains("cheapest model that passes held-out test (minPassRate 100.0%): " + ACCURATE);
+    org.jsoup.nodes.Document report = org.jsoup.Jsoup.parse(dir.resolve("report").resolve("report.html").toFile());
+    assertThat(report.select("table.matrix tr").text()).contains("no example got an answer");
     assertThat(console).contains("cheapest model that passes held-out test (minPassRate 100.0%): " + ACCURATE);
   }
 
