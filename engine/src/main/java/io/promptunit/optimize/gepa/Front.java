@@ -36,6 +36,15 @@ record Front(List<Member> members, List<String> unsolved) {
    * @param results each candidate's results on {@code examples}, in candidate order
    */
   static Front of(List<Candidate> candidates, List<Example> examples, List<List<ExampleResult>> results) {
+    return ofPasses(candidates, examples, results.stream()
+        .map(row -> row.stream().map(r -> r.status() == ExampleResult.Status.PASSED).toList()).toList());
+  }
+
+  /**
+   * @param candidates the candidates, in the order they were made; the first is the fallback when none passes anything
+   * @param passes whether each candidate passes each of {@code examples}, in candidate order
+   */
+  static Front ofPasses(List<Candidate> candidates, List<Example> examples, List<List<Boolean>> passes) {
     Map<Candidate, Set<String>> wins = new LinkedHashMap<>();
     List<String> unsolved = new ArrayList<>();
     for (Candidate candidate : candidates) {
@@ -44,7 +53,7 @@ record Front(List<Member> members, List<String> unsolved) {
     for (int e = 0; e < examples.size(); e++) {
       boolean solved = false;
       for (int c = 0; c < candidates.size(); c++) {
-        if (results.get(c).get(e).status() == ExampleResult.Status.PASSED) {
+        if (passes.get(c).get(e)) {
           wins.get(candidates.get(c)).add(examples.get(e).id());
           solved = true;
         }

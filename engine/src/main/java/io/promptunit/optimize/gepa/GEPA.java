@@ -14,7 +14,6 @@ import io.promptunit.optimize.StrategyText;
 import io.promptunit.optimize.Tagged;
 import io.promptunit.optimize.Yield;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -334,13 +333,15 @@ final class GEPA implements PromptStrategy {
     }
   }
 
-  /** The Pareto front of every candidate scored on the whole selection split (their results are known: no call). */
+  /**
+   * The Pareto front of every candidate scored on the whole selection split, from their known results: no call. An
+   * example whose result was an error (not remembered) counts as failed, so the front does not ask the model again
+   * nor change when a retry would pass.
+   */
   private static Front front(OptimizationContext context) {
     List<Candidate> pool = context.candidates().stream().filter(c -> context.selectionScore(c.id()) != null).toList();
     List<Example> selection = context.splits().selection();
-    List<List<ExampleResult>> results = context.results("per-example scores", pool,
-        Collections.nCopies(pool.size(), selection));
-    return Front.of(pool, selection, results);
+    return Front.ofPasses(pool, selection, context.knownPasses(pool, selection));
   }
 
   private Optional<String> spent(OptimizationContext context) {

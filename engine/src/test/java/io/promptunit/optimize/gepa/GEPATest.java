@@ -11,6 +11,8 @@ import io.promptunit.eval.Attempt;
 import io.promptunit.eval.ExampleResult;
 import io.promptunit.eval.ScoringSession;
 import io.promptunit.fixtures.optimize.TicketsSuite;
+import io.promptunit.config.CacheMode;
+import io.promptunit.model.Cassette;
 import io.promptunit.model.ModelClient;
 import io.promptunit.model.PriceTable;
 import io.promptunit.model.RetryPolicy;
@@ -46,6 +48,9 @@ class GEPATest {
   private ScriptedChatModel task = Tickets.taskModel();
   private ScriptedChatModel optimizer = Tickets.optimizerModel();
 
+  /** Where the run records its answers (read-write, the default), if set. */
+  private Path cassette;
+
   private OptimizationResult optimize(Map<String, String> overrides) {
     Suite suite = SuiteLoader.load(TicketsSuite.class);
     Map<String, String> values = new HashMap<>(overrides);
@@ -54,7 +59,9 @@ class GEPATest {
     OptimizeOptions options = OptimizeOptions.from(TicketsSuite.class.getAnnotation(Optimize.class), settings);
     RetryPolicy call = new RetryPolicy(0, 1);
     try (ScoringSession session = ScoringSession.builder(suite, new ModelClient(task, "openai:gpt-4o-mini", call))
-        .concurrency(4).prices(new PriceTable(settings)).build()) {
+        .concurrency(4).prices(new PriceTable(settings))
+        .cassette(Optional.ofNullable(cassette).map(f -> Cassette.open(f, CacheMode.READ_WRITE, System.err)))
+        .build()) {
       return Optimization.prepare(session, options, Optional.of(new ModelClient(optimizer, "openai:gpt-4o", call)))
           .run((round, progress) -> {});
     }
@@ -230,6 +237,28 @@ class GEPATest {
       assertThat(result.spend().calls()).isPositive()
           .isLessThanOrEqualTo(optimization.estimate().computed().calls());
     }
+  }
+
+  @Test
+  void theFrontIsBuiltFromKnownResultsWithoutAskingAgainForErrors(@TempDir Path dir) {
+    cassette = dir.resolve("cassette.jsonl");
+    // two dev tickets fail the first time each prompt meets them, and pass (P3) when asked again
+    List<String> flaky = List.of("Where is my receipt for May", "Typo on the pricing page");
+    java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    task = ScriptedChatModel.answering(prompt -> {
+      if (flaky.stream().anyMatch(prompt::contains) && seen.add(prompt)) {
+        throw new IllegalStateException("transient fault");
+      }
+      return Tickets.taskAnswer(prompt);
+    });
+
+    OptimizationResult result = optimize(Map.of("promptunit.optimize.rounds", "3"));
+
+    assertThat(result.history().steps()).filteredOn(s -> s.phase().equals("per-example scores"))
+        .allSatisfy(s -> assertThat(s.calls()).isZero());
+    List<History.Event> fronts = result.history().events().stream().filter(e -> e.kind().equals("front")).toList();
+    assertThat(fronts).hasSizeGreaterThan(1).allSatisfy(e -> assertThat(e.data().get("unsolved"))
+        .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST).contains("oth-4", "oth-5"));
   }
 
   @Test
