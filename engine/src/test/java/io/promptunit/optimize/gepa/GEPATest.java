@@ -122,6 +122,44 @@ class GEPATest {
   }
 
   @Test
+  void aMergedCandidateIsNotMergedAgainWithItsSecondParent() {
+    List<Example> dev = IntStream.range(0, 4).mapToObj(i -> example("dev-" + i)).toList();
+    List<Candidate> candidates = new ArrayList<>(candidates(3));
+    // c3 merges c1 (its recorded parent) and c2; c2 and c3 are each best on an example the other fails
+    candidates.add(Candidate.made(3, "prompt 3 {{input}}", Optional.of("c1"), "merge", "", 2));
+    Front front = Front.of(candidates, dev, results(dev, "0000", "1000", "0110", "1101"));
+    assertThat(front.members()).extracting(m -> m.candidate().id()).containsExactly("c2", "c3");
+    java.util.function.Function<String, Optional<Candidate>> byId =
+        id -> candidates.stream().filter(c -> c.id().equals(id)).findFirst();
+
+    assertThat(front.mergePair(byId, c -> c.id().equals("c3") ? List.of("c1", "c2") : c.parent().stream().toList(),
+        java.util.Set.of())).isEmpty();
+    // with its first parent only, the pair would be merged again
+    assertThat(front.mergePair(byId, c -> c.parent().stream().toList(), java.util.Set.of())).isPresent();
+  }
+
+  @Test
+  void aCopyOfAnExistingCandidateIsRejectedBeforeScoringAndEveryAcceptedPromptBecomesACandidate(
+      @TempDir Path dir) {
+    cassette = dir.resolve("cassette.jsonl");
+    String original = SuiteLoader.load(TicketsSuite.class).prompt().text();
+    String withRule = original.replace("P1, P2 or P3.", "P1, P2 or P3. " + Tickets.SECURITY_RULE);
+    // whatever the parent, the reflection writes the same prompt: the checked-in one with the security rule
+    optimizer = ScriptedChatModel.answering(question -> "<lesson>Security first.</lesson><prompt>" + withRule
+        + "</prompt>");
+
+    OptimizationResult result = optimize(Map.of("promptunit.optimize.rounds", "3",
+        "promptunit.optimize.maxMerges", "0"));
+
+    long accepted = result.history().events().stream().filter(e -> e.kind().equals("reflection"))
+        .filter(e -> Boolean.TRUE.equals(e.data().get("accepted"))).count();
+    assertThat(result.history().candidates()).filteredOn(c -> c.origin().equals("reflection")).hasSize(1)
+        .allSatisfy(c -> assertThat(c.text()).isEqualTo(withRule));
+    assertThat(accepted).isEqualTo(1);
+    assertThat(result.history().rejections()).anySatisfy(r -> assertThat(r.reason()).startsWith("a copy of "));
+  }
+
+  @Test
   void aMergeCombinesTwoCandidatesFixesAndThePromptPassesHeldOut() {
     OptimizationResult result = optimize(Map.of());
 
@@ -152,8 +190,8 @@ class GEPATest {
     assertThat(events).filteredOn(e -> e.kind().equals("parent")).hasSize(2 * result.history().rounds().size());
     List<History.Event> asked = events.stream().filter(e -> e.kind().equals("reflection"))
         .filter(e -> !e.data().containsKey("skipped")).toList();
-    assertThat(asked).allSatisfy(e -> assertThat(e.data()).containsKeys("parent", "examples", "before", "after",
-        "accepted"));
+    assertThat(asked).allSatisfy(e -> assertThat(e.data()).containsKeys("parent", "examples", "accepted")
+        .satisfiesAnyOf(d -> assertThat(d).containsKeys("before", "after"), d -> assertThat(d).containsKey("refused")));
     // a parent that passes its whole minibatch is not reflected on: one question per reflection recorded as asked
     assertThat(optimizer.requests().stream().map(Tickets::user)
         .filter(q -> q.contains("Read the feedback on each example"))).hasSize(asked.size());
@@ -170,12 +208,14 @@ class GEPATest {
     OptimizationResult result = optimize(Map.of("promptunit.optimize.rounds", "1"));
 
     assertThat(result.history().candidates()).extracting(Candidate::id).containsExactly("c0");
-    assertThat(result.history().rejections()).isNotEmpty()
-        .allSatisfy(r -> assertThat(r.reason()).isEqualTo("not better on its minibatch"));
+    // both reflections write the same prompt: the second is refused as a copy of the first, unscored
+    assertThat(result.history().rejections()).extracting(History.Rejection::reason)
+        .containsExactlyInAnyOrder("not better on its minibatch", "a copy of a new reflection prompt of this round");
     List<History.Event> reflections = result.history().events().stream().filter(e -> e.kind().equals("reflection"))
         .toList();
     assertThat(reflections).isNotEmpty().allSatisfy(e -> assertThat(e.data().get("accepted")).isEqualTo(false));
-    assertThat(reflections).anySatisfy(e -> assertThat((Long) e.data().get("after"))
+    assertThat(reflections).filteredOn(e -> e.data().containsKey("after")).hasSize(1)
+        .anySatisfy(e -> assertThat((Long) e.data().get("after"))
         .isLessThan((Long) e.data().get("before")));
   }
 
