@@ -97,6 +97,23 @@ class GEPATest {
   }
 
   @Test
+  void theOutputShownAndItsFeedbackComeFromTheSameAttempt() {
+    Example example = example("dev-0");
+    // two repeats, both required: the first passes ("P1"), the second fails ("P3")
+    Attempt passed = new Attempt(Optional.of(new io.promptunit.model.Reply("P1", 1, 1, 1, 1)), List.of(),
+        Optional.empty());
+    Attempt failed = new Attempt(Optional.of(new io.promptunit.model.Reply("P3", 1, 1, 1, 1)),
+        List.of(new CheckFailure("equals", "the output differs", "P1", "P3")), Optional.empty());
+    ExampleResult result = new ExampleResult(example, new Conversation(Optional.empty(), example.input()),
+        List.of(passed, failed), 2);
+
+    assertThat(Questions.feedback(List.of(result))).contains("model output: P3\n", "result: failed",
+        "feedback from equals: the output differs (expected: P1; actual: P3)").doesNotContain("model output: P1");
+    assertThat(io.promptunit.optimize.StrategyText.errors(List.of(result)))
+        .contains("model output: P3\n", "why it failed: the output differs").doesNotContain("model output: P1");
+  }
+
+  @Test
   void theFrontKeepsACandidateThatAlonePassesSomeExamplesHoweverLowItsAverage() {
     List<Example> dev = IntStream.range(0, 8).mapToObj(i -> example("dev-" + i)).toList();
     // c1 is best on average (6 of 8); c2 passes only 2, but dev-7 no other candidate passes; c3 is dominated by c1
