@@ -264,8 +264,9 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, Spend unca
       String original = suite.prompt().text();
       long prompt = meta.bound(original);
       long system = suite.system().map(s -> meta.bound(s.text())).orElse(0L);
+      // the checks' feedback on an example is cut to a fixed length, however many checks failed
       long exampleWorst = suite.examples().stream().mapToLong(e -> meta.bound(shown(e))).max().orElse(0)
-          + scoring.worstOut();
+          + scoring.worstOut() + StrategyText.FEEDBACK_TOKENS;
       double exampleLikely = suite.examples().stream().mapToLong(e -> meta.approximate(shown(e))).average().orElse(0)
           + scoring.likelyOut();
       return new OptimizerCall(prompt, longestPrompt(meta, prompt, rules, original), system,

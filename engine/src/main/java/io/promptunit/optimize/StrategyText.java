@@ -14,6 +14,13 @@ import java.util.Optional;
 public final class StrategyText {
 
   private static final int MAX_FIELD = 600;
+  /**
+   * Characters of the checks' feedback a meta-prompt shows per example at most (besides an ellipsis), however many
+   * checks failed: the estimate counts this much per example shown ({@link #FEEDBACK_TOKENS}).
+   */
+  public static final int MAX_FEEDBACK = 600;
+  /** Tokens of one example's feedback at most: every token is at least one UTF-8 byte, a char at most three. */
+  public static final long FEEDBACK_TOKENS = 3L * (MAX_FEEDBACK + 1);
 
   private StrategyText() {}
 
@@ -53,6 +60,11 @@ public final class StrategyText {
   public static long minibatchScoringCalls(OptimizationContext context) {
     return Math.min(context.options().minibatchSize(), context.splits().train().size())
         * scoringCallsPerExample(context);
+  }
+
+  /** One example's feedback, cut to {@link #MAX_FEEDBACK} characters. */
+  public static String feedback(String text) {
+    return text.length() > MAX_FEEDBACK ? text.substring(0, MAX_FEEDBACK) + "…" : text;
   }
 
   public static String cut(String text) {

@@ -81,11 +81,15 @@ final class Questions {
     }
   }
 
-  /** The shown attempt's check failures (why, expected, actual) or its error: the attempt whose output is shown. */
-  private static void appendChecks(StringBuilder text, ExampleResult result, Attempt attempt) {
+  /**
+   * The shown attempt's check failures (why, expected, actual) or its error, the attempt whose output is shown; at
+   * most {@link StrategyText#MAX_FEEDBACK} characters in all, however many checks failed.
+   */
+  private static void appendChecks(StringBuilder out, ExampleResult result, Attempt attempt) {
     if (result.status() == ExampleResult.Status.PASSED || attempt == null) {
       return;
     }
+    StringBuilder text = new StringBuilder();
     attempt.error().ifPresent(error -> text.append("error: ").append(StrategyText.cut(String.valueOf(
         error.getMessage()))).append('\n'));
     for (CheckFailure failure : attempt.failures()) {
@@ -98,5 +102,7 @@ final class Questions {
       }
       text.append('\n');
     }
+    String feedback = StrategyText.feedback(text.toString());
+    out.append(feedback).append(feedback.endsWith("\n") ? "" : "\n");
   }
 }

@@ -114,6 +114,25 @@ class GEPATest {
   }
 
   @Test
+  void theFeedbackOnAnExampleIsCutToTheLengthTheEstimateCountsHoweverManyChecksFail() {
+    Example example = example("dev-0");
+    String longText = "x".repeat(600);
+    List<CheckFailure> failures = IntStream.range(0, 4)
+        .mapToObj(i -> new CheckFailure("check " + i, longText, longText, longText)).toList();
+    Attempt failed = new Attempt(Optional.of(new io.promptunit.model.Reply("P3", 1, 1, 1, 1)), failures,
+        Optional.empty());
+    ExampleResult result = new ExampleResult(example, new Conversation(Optional.empty(), example.input()),
+        List.of(failed), 1);
+
+    String text = Questions.feedback(List.of(result));
+    String feedback = text.substring(text.indexOf("result: failed\n") + 15, text.indexOf("</example 1>"));
+    assertThat(feedback).startsWith("feedback from check 0: ");
+    assertThat(feedback.length()).isLessThanOrEqualTo(io.promptunit.optimize.StrategyText.MAX_FEEDBACK + 2);
+    assertThat(io.promptunit.optimize.StrategyText.FEEDBACK_TOKENS)
+        .isGreaterThanOrEqualTo(3L * feedback.length() - 3);
+  }
+
+  @Test
   void theFrontKeepsACandidateThatAlonePassesSomeExamplesHoweverLowItsAverage() {
     List<Example> dev = IntStream.range(0, 8).mapToObj(i -> example("dev-" + i)).toList();
     // c1 is best on average (6 of 8); c2 passes only 2, but dev-7 no other candidate passes; c3 is dominated by c1
