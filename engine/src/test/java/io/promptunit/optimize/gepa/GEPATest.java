@@ -295,55 +295,133 @@ class GEPATest {
         "It quotes train inputs verbatim", "## Pareto front");
   }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"0", "3"})
-  void theWorstCaseEstimateBoundsTheCallsOfARun(String demonstrations) {
-    task = ScriptedChatModel.answering(Tickets::fewShotTaskAnswer);
+  /** GEPA as configured, recording the context it is given, to ask it for each round's worst case afterwards. */
+  private static final class Recording implements io.promptunit.optimize.PromptStrategy {
+    private final io.promptunit.optimize.PromptStrategy gepa;
+    private io.promptunit.optimize.OptimizationContext context;
+
+    Recording(io.promptunit.optimize.PromptStrategy gepa) {
+      this.gepa = gepa;
+    }
+
+    @Override
+    public String name() {
+      return gepa.name();
+    }
+
+    @Override
+    public boolean backtracks() {
+      return gepa.backtracks();
+    }
+
+    @Override
+    public boolean scoresEveryCandidate() {
+      return gepa.scoresEveryCandidate();
+    }
+
+    @Override
+    public int maxNewPerParent() {
+      return gepa.maxNewPerParent();
+    }
+
+    @Override
+    public List<io.promptunit.optimize.Proposal> propose(List<Candidate> parents,
+        io.promptunit.optimize.OptimizationContext context, int round) {
+      this.context = context;
+      return gepa.propose(parents, context, round);
+    }
+
+    @Override
+    public WorstCase worstCase(int parents, int round, io.promptunit.optimize.OptimizationContext context) {
+      return gepa.worstCase(parents, round, context);
+    }
+
+    @Override
+    public Optional<String> afterRound(io.promptunit.optimize.OptimizationContext context, int round) {
+      return gepa.afterRound(context, round);
+    }
+  }
+
+  /** A run of GEPA as configured with {@code overrides}, its strategy recording the context it was given. */
+  private OptimizationResult recorded(Recording[] strategy, Map<String, String> overrides, Path dir) {
     Suite suite = SuiteLoader.load(TicketsSuite.class);
-    Configuration settings = Configuration.of(Map.of("promptunit.optimize.strategy", "gepa",
-        "promptunit.optimize.demonstrations", demonstrations));
-    OptimizeOptions options = OptimizeOptions.from(TicketsSuite.class.getAnnotation(Optimize.class), settings);
+    Map<String, String> values = new HashMap<>(overrides);
+    values.put("promptunit.optimize.strategy", "gepa");
+    Configuration settings = Configuration.of(values);
+    OptimizeOptions o = OptimizeOptions.from(TicketsSuite.class.getAnnotation(Optimize.class), settings);
+    strategy[0] = new Recording(o.strategy());
+    OptimizeOptions options = new OptimizeOptions(strategy[0], o.frozen(), o.rounds(), o.beamSize(), o.patience(),
+        o.seed(), o.metaTemperature(), o.selection(), o.selectionBudget(), o.minibatchSize(), o.trainFraction(),
+        o.devFraction(), o.caps(), o.maxOutputTokens(), o.compare(), o.optimizerConcurrency(), o.progressSeconds(),
+        o.fit());
     RetryPolicy call = new RetryPolicy(0, 1);
     try (ScoringSession session = ScoringSession.builder(suite, new ModelClient(task, "openai:gpt-4o-mini", call))
-        .concurrency(4).prices(new PriceTable(settings)).build()) {
-      Optimization optimization = Optimization.prepare(session, options,
-          Optional.of(new ModelClient(optimizer, "openai:gpt-4o", call)));
-      OptimizationResult result = optimization.run((round, progress) -> {});
+        .concurrency(4).prices(new PriceTable(settings))
+        .cassette(Optional.of(Cassette.open(dir.resolve("cassette.jsonl"), CacheMode.READ_WRITE, System.err)))
+        .build()) {
+      return Optimization.prepare(session, options, Optional.of(new ModelClient(optimizer, "openai:gpt-4o", call)))
+          .run((round, progress) -> {});
+    }
+  }
 
-      assertThat(result.spend().calls()).isPositive()
-          .isLessThanOrEqualTo(optimization.estimate().computed().calls());
+  /** Task calls of {@code round} at most: its scoring, every new prompt on the selection split, a held-out measure. */
+  private static long worstTaskCalls(Recording strategy, OptimizationResult result, int round) {
+    io.promptunit.optimize.PromptStrategy.WorstCase worst = strategy.worstCase(1, round, strategy.context);
+    long perExample = io.promptunit.optimize.StrategyText.scoringCallsPerExample(strategy.context);
+    return worst.scoringCalls() + (worst.newCandidates() * result.splits().selection().size()
+        + result.splits().heldOut().size()) * perExample;
+  }
+
+  private static long calls(OptimizationResult result, String kind, java.util.function.IntPredicate rounds) {
+    return result.history().steps().stream().filter(s -> rounds.test(s.round()) && s.kind().equals(kind))
+        .mapToLong(History.Step::calls).sum();
+  }
+
+  /** A task model that never answers a held-out ticket right, so that no run passes early. */
+  private static ScriptedChatModel neverPassingHeldOut() {
+    java.util.Set<String> heldOut = java.util.Set.of("Security hole", "Outage:", "hacked session", "entire staff");
+    return ScriptedChatModel.answering(prompt -> heldOut.stream().anyMatch(prompt::contains) ? "P3"
+        : Tickets.fewShotTaskAnswer(prompt));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "3"})
+  void everyRoundStaysWithinThatRoundsWorstCase(String demonstrations, @TempDir Path dir) {
+    task = neverPassingHeldOut();
+    Recording[] strategy = new Recording[1];
+
+    OptimizationResult result = recorded(strategy, Map.of("promptunit.optimize.demonstrations", demonstrations,
+        "promptunit.optimize.patience", "10"), dir);
+
+    int rounds = result.history().rounds().size();
+    assertThat(rounds).as(result.stopDetail()).isEqualTo(10);
+    assertThat(calls(result, "task", r -> r > 0)).isPositive();
+    for (int round = 1; round <= rounds; round++) {
+      int r = round;
+      io.promptunit.optimize.PromptStrategy.WorstCase worst = strategy[0].worstCase(1, round, strategy[0].context);
+      assertThat(calls(result, "task", x -> x == r)).as("task calls of round %d", round).isLessThanOrEqualTo(worstTaskCalls(strategy[0], result, round));
+      assertThat(calls(result, "optimizer", x -> x == r)).as("optimizer calls of round %d", round)
+          .isLessThanOrEqualTo(worst.metaCalls());
     }
   }
 
   @Test
-  void theFrontIsBuiltFromKnownResultsWithoutAskingAgainForErrors(@TempDir Path dir) {
-    cassette = dir.resolve("cassette.jsonl");
-    // two dev tickets fail the first time each prompt meets them, and pass (P3) when asked again
-    List<String> flaky = List.of("Where is my receipt for May", "Typo on the pricing page");
-    java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    task = ScriptedChatModel.answering(prompt -> {
-      if (flaky.stream().anyMatch(prompt::contains) && seen.add(prompt)) {
-        throw new IllegalStateException("transient fault");
-      }
-      return Tickets.taskAnswer(prompt);
-    });
+  void itStopsAfterTheRoundThatSpendsItsScoringBudget(@TempDir Path dir) {
+    task = neverPassingHeldOut();
+    Recording[] strategy = new Recording[1];
 
-    OptimizationResult result = optimize(Map.of("promptunit.optimize.rounds", "3"));
-
-    assertThat(result.history().steps()).filteredOn(s -> s.phase().equals("per-example scores"))
-        .allSatisfy(s -> assertThat(s.calls()).isZero());
-    List<History.Event> fronts = result.history().events().stream().filter(e -> e.kind().equals("front")).toList();
-    assertThat(fronts).hasSizeGreaterThan(1).allSatisfy(e -> assertThat(e.data().get("unsolved"))
-        .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST).contains("oth-4", "oth-5"));
-  }
-
-  @Test
-  void itStopsWhenItsScoringBudgetIsSpent() {
-    OptimizationResult result = optimize(Map.of("promptunit.optimize.scoringBudget", "1",
-        "promptunit.optimize.maxMerges", "0"));
+    OptimizationResult result = recorded(strategy, Map.of("promptunit.optimize.scoringBudget", "20"), dir);
 
     assertThat(result.stop()).isEqualTo(OptimizationResult.Stop.BUDGET);
     assertThat(result.stopDetail()).contains("GEPA's scoring budget is spent");
-    assertThat(result.history().rounds()).hasSize(1);
+    int last = result.history().rounds().size();
+    long before = calls(result, "task", r -> r < last);
+    long after = calls(result, "task", r -> r <= last);
+    // the scoring before the rounds is under the budget, so at least one round runs
+    assertThat(calls(result, "task", r -> r == 0)).isLessThan(20);
+    assertThat(before).as("task calls before the last round").isLessThan(20);
+    assertThat(after).as("task calls by the end of the last round").isGreaterThanOrEqualTo(20)
+        .isLessThanOrEqualTo(20 + worstTaskCalls(strategy[0], result, last));
   }
+
 }
