@@ -99,9 +99,8 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, Spend unca
     long calls = loop.splits().heldOut().size() * StrategyText.scoringCallsPerExample(loop.context(Runnable::run));
     Spend likely = spend(calls, calls * (double) scoring.likelyIn(), calls * (double) scoring.likelyOut(), prices,
         taskName);
-    return new Spend(Math.max(0, kept.calls() - likely.calls()),
-        Math.max(0, kept.inputTokens() - likely.inputTokens()), Math.max(0, kept.outputTokens() - likely.outputTokens()),
-        Math.max(0.0, kept.cost() - likely.cost()));
+    return new Spend(Math.max(0, kept.calls() - likely.calls()), Math.max(0, kept.inputTokens() - likely.inputTokens()),
+        Math.max(0, kept.outputTokens() - likely.outputTokens()), Math.max(0.0, kept.cost() - likely.cost()));
   }
 
   /** {@code caps} less {@code spend}: what is left for the rest. */
