@@ -81,10 +81,32 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, Spend unca
         : likelyByRound.get(likelyByRound.size() - 1);
     List<String> unpriced = Stream.of(taskName, optimizerName).distinct()
         .filter(name -> prices.priceOf(name).isEmpty()).toList();
-    Within within = Within.of(likelyByRound, options.caps());
-    return new Estimate(computed, bounded(computed, options.caps()), capped(expected, options.caps()), expected,
-        options.rounds(), within.rounds(), within.cap(), heldOutReserve(loop, options, session, taskName), fitted,
-        options.caps(), unpriced, advice(session, scoring));
+    Spend kept = heldOutReserve(loop, options, session, taskName);
+    Spend beyond = beyondLikely(kept, loop, scoring, prices, taskName);
+    // the budget holds back the worst-case held-out measurement, the likely figures count only the likely one
+    Within within = Within.of(likelyByRound.stream().map(spend -> spend.plus(beyond)).toList(), options.caps());
+    return new Estimate(computed, bounded(computed, options.caps()), capped(expected, less(options.caps(), beyond)),
+        expected, options.rounds(), within.rounds(), within.cap(), kept, fitted, options.caps(), unpriced,
+        advice(session, scoring));
+  }
+
+  /**
+   * What the budget keeps for the final held-out measurement ({@code kept}, the worst case) beyond the likely
+   * held-out measurement the likely figures already count: room under the caps the rounds cannot use.
+   */
+  private static Spend beyondLikely(Spend kept, OptimizationLoop loop, ScoringCall scoring, PriceTable prices,
+      String taskName) {
+    long calls = loop.splits().heldOut().size() * StrategyText.scoringCallsPerExample(loop.context(Runnable::run));
+    Spend likely = spend(calls, calls * (double) scoring.likelyIn(), calls * (double) scoring.likelyOut(), prices,
+        taskName);
+    return new Spend(Math.max(0, kept.calls() - likely.calls()), Math.max(0, kept.inputTokens() - likely.inputTokens()),
+        Math.max(0, kept.outputTokens() - likely.outputTokens()), Math.max(0.0, kept.cost() - likely.cost()));
+  }
+
+  /** {@code caps} less {@code spend}: what is left for the rest. */
+  private static Budget.Caps less(Budget.Caps caps, Spend spend) {
+    return new Budget.Caps(caps.calls() - spend.calls(), caps.tokens() - spend.tokens(), caps.cost() - spend.cost(),
+        caps.seconds());
   }
 
   /**
@@ -106,8 +128,10 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, Spend unca
       return 1.0;
     }
     double selectionTokens = selectionCalls * (scoring.likelyIn() + scoring.likelyOut());
-    double byCalls = (options.caps().calls() - (likely.calls() - selectionCalls)) / selectionCalls;
-    double byTokens = (options.caps().tokens() - (likely.tokens() - selectionTokens)) / selectionTokens;
+    Budget.Caps caps = less(options.caps(),
+        beyondLikely(heldOutReserve(loop, options, session, taskName), loop, scoring, prices(session), taskName));
+    double byCalls = (caps.calls() - (likely.calls() - selectionCalls)) / selectionCalls;
+    double byTokens = (caps.tokens() - (likely.tokens() - selectionTokens)) / selectionTokens;
     return Math.max(0.0, Math.min(1.0, Math.min(byCalls, byTokens)));
   }
 
@@ -239,8 +263,9 @@ public record Estimate(Spend computed, Spend bounded, Spend expected, Spend unca
       String original = suite.prompt().text();
       long prompt = meta.bound(original);
       long system = suite.system().map(s -> meta.bound(s.text())).orElse(0L);
+      // the checks' feedback on an example is cut to a fixed length, however many checks failed
       long exampleWorst = suite.examples().stream().mapToLong(e -> meta.bound(shown(e))).max().orElse(0)
-          + scoring.worstOut();
+          + scoring.worstOut() + StrategyText.FEEDBACK_TOKENS;
       double exampleLikely = suite.examples().stream().mapToLong(e -> meta.approximate(shown(e))).average().orElse(0)
           + scoring.likelyOut();
       return new OptimizerCall(prompt, longestPrompt(meta, prompt, rules, original), system,

@@ -159,6 +159,19 @@ public final class OptimizationContext {
     });
   }
 
+  /**
+   * Whether each candidate passes each example, from the results already known, in candidate order: no call is
+   * made. An example not evaluated yet, or whose evaluation ended in an error (errors are not remembered, so asking
+   * again would call the model), counts as not passed.
+   */
+  public List<List<Boolean>> knownPasses(List<Candidate> candidates, List<Example> examples) {
+    List<List<Boolean>> passes = new ArrayList<>();
+    for (Candidate candidate : candidates) {
+      passes.add(examples.stream().map(example -> scorer.knownPassed(candidate, example)).toList());
+    }
+    return passes;
+  }
+
   /** Task-model calls made by the optimization so far (the suite run's are not counted). */
   public long scoringCalls() {
     return history.steps().stream().filter(step -> step.kind().equals("task")).mapToLong(History.Step::calls).sum();

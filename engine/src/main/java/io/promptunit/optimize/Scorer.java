@@ -70,6 +70,12 @@ final class Scorer {
     return seen == 0 ? Optional.empty() : Optional.of(passed / (double) seen);
   }
 
+  /** Whether {@code candidate} is known to pass {@code example}: false when not evaluated yet or an error. */
+  boolean knownPassed(Candidate candidate, Example example) {
+    return session.known(candidate.text(), example).map(r -> r.status() == ExampleResult.Status.PASSED)
+        .orElse(false);
+  }
+
   /** The score over all of {@code examples} when every one is already known. */
   Optional<Double> fullyKnownScore(Candidate candidate, List<Example> examples) {
     for (Example example : examples) {

@@ -7,13 +7,18 @@ import java.util.Locale;
 
 /**
  * Which examples a prompt quotes verbatim: an example is quoted when one of its variable values, at least
- * {@value #MIN_CHARS} characters long, occurs in the prompt (whitespace and case aside). Demonstrations quote train
- * examples by design; an optimized prompt that copies them may fit those examples only.
+ * {@value #MIN_CHARS} characters long, occurs in the prompt (whitespace and case aside); a value longer than
+ * {@value #PREFIX_CHARS} characters is quoted when its first {@value #PREFIX_CHARS} do, as a long value is shown cut
+ * short (a demonstrations section quotes at most 600 characters of each). Demonstrations quote train examples by
+ * design; an optimized prompt that copies them may fit those examples only.
  */
 final class Quotes {
 
   /** Shorter values (a word, a number) occur in prompts by chance. */
   static final int MIN_CHARS = 12;
+
+  /** A long value counts as quoted when this many of its first characters are: it may be quoted cut short. */
+  static final int PREFIX_CHARS = 200;
 
   private Quotes() {}
 
@@ -22,7 +27,9 @@ final class Quotes {
     String text = normalized(prompt);
     return examples.stream().filter(example -> example.variables().values().stream()
         .map(value -> normalized(String.valueOf(value)))
-        .anyMatch(value -> value.length() >= MIN_CHARS && text.contains(value))).map(Example::id).toList();
+        .anyMatch(value -> value.length() >= MIN_CHARS
+            && text.contains(value.substring(0, Math.min(value.length(), PREFIX_CHARS)))))
+        .map(Example::id).toList();
   }
 
   /** The summary's paragraph on the quoted examples. */

@@ -93,6 +93,25 @@ class RealModelBehaviourTest {
     assertThat(result.spend().tokens()).isLessThanOrEqualTo(estimate.bounded().tokens());
   }
 
+  /**
+   * Under a token cap the budget keeps the worst-case held-out measurement aside (here many times the likely one):
+   * the rounds the estimate says fit are the rounds that run.
+   */
+  @ParameterizedTest(name = "{0}, at most {1} tokens")
+  @org.junit.jupiter.params.provider.CsvSource({"PROTEGI, 60000", "PE2, 60000", "APE, 60000", "OPRO, 60000",
+      "PROTEGI, 120000", "PE2, 120000", "OPRO, 120000"})
+  void underATokenCapTheEstimatedRoundsAreTheRoundsThatRun(String strategy, int maxTokens) {
+    Optimization optimization = prepare(Map.of("promptunit.optimize.strategy", strategy,
+        "promptunit.optimize.maxTokens", String.valueOf(maxTokens), "promptunit.optimize.maxCalls", "100000",
+        "promptunit.optimize.maxCost", "100", "promptunit.optimize.patience", "100"));
+    OptimizationResult result = optimization.run((round, state) -> {});
+    Estimate estimate = optimization.estimate();
+
+    assertThat(result.stop()).as(result.stopDetail()).isEqualTo(OptimizationResult.Stop.BUDGET);
+    assertThat(estimate.roundsWithinCaps()).as(estimate.describe()).isBetween(result.history().rounds().size() - 1,
+        result.history().rounds().size() + 1);
+  }
+
   @Test
   void aRunStoppedAtTheCallCapStillMeasuresItsBestPromptOnHeldOut() {
     Optimization optimization = prepare(Map.of("promptunit.optimize.maxCalls", "200"));

@@ -36,6 +36,15 @@ record Front(List<Member> members, List<String> unsolved) {
    * @param results each candidate's results on {@code examples}, in candidate order
    */
   static Front of(List<Candidate> candidates, List<Example> examples, List<List<ExampleResult>> results) {
+    return ofPasses(candidates, examples, results.stream()
+        .map(row -> row.stream().map(r -> r.status() == ExampleResult.Status.PASSED).toList()).toList());
+  }
+
+  /**
+   * @param candidates the candidates, in the order they were made; the first is the fallback when none passes anything
+   * @param passes whether each candidate passes each of {@code examples}, in candidate order
+   */
+  static Front ofPasses(List<Candidate> candidates, List<Example> examples, List<List<Boolean>> passes) {
     Map<Candidate, Set<String>> wins = new LinkedHashMap<>();
     List<String> unsolved = new ArrayList<>();
     for (Candidate candidate : candidates) {
@@ -44,7 +53,7 @@ record Front(List<Member> members, List<String> unsolved) {
     for (int e = 0; e < examples.size(); e++) {
       boolean solved = false;
       for (int c = 0; c < candidates.size(); c++) {
-        if (results.get(c).get(e).status() == ExampleResult.Status.PASSED) {
+        if (passes.get(c).get(e)) {
           wins.get(candidates.get(c)).add(examples.get(e).id());
           solved = true;
         }
@@ -104,8 +113,10 @@ record Front(List<Member> members, List<String> unsolved) {
    * fails, covering the most examples together; pairs in {@code done} are skipped. Empty when there is none.
    *
    * @param byId every candidate by id, to follow lineages
+   * @param parents the ids of a candidate's parents (a merge has two)
    */
-  Optional<Pair> mergePair(Function<String, Optional<Candidate>> byId, Set<String> done) {
+  Optional<Pair> mergePair(Function<String, Optional<Candidate>> byId, Function<Candidate, List<String>> parents,
+      Set<String> done) {
     Pair best = null;
     int bestCover = -1;
     for (int i = 0; i < members.size(); i++) {
@@ -115,7 +126,8 @@ record Front(List<Member> members, List<String> unsolved) {
         List<String> onlyA = a.wins().stream().filter(id -> !b.wins().contains(id)).toList();
         List<String> onlyB = b.wins().stream().filter(id -> !a.wins().contains(id)).toList();
         if (onlyA.isEmpty() || onlyB.isEmpty() || done.contains(key(a.candidate(), b.candidate()))
-            || descends(a.candidate(), b.candidate(), byId) || descends(b.candidate(), a.candidate(), byId)) {
+            || descends(a.candidate(), b.candidate(), byId, parents)
+            || descends(b.candidate(), a.candidate(), byId, parents)) {
           continue;
         }
         int cover = a.wins().size() + onlyB.size();
@@ -132,14 +144,20 @@ record Front(List<Member> members, List<String> unsolved) {
     return a.id() + "+" + b.id();
   }
 
-  /** Whether {@code child} has {@code ancestor} among its parents, grandparents, .... */
-  static boolean descends(Candidate child, Candidate ancestor, Function<String, Optional<Candidate>> byId) {
-    Optional<Candidate> current = child.parent().flatMap(byId);
-    while (current.isPresent()) {
-      if (current.get().id().equals(ancestor.id())) {
-        return true;
+  /** Whether {@code child} has {@code ancestor} among its parents, grandparents, ... (through every parent). */
+  static boolean descends(Candidate child, Candidate ancestor, Function<String, Optional<Candidate>> byId,
+      Function<Candidate, List<String>> parents) {
+    java.util.Deque<Candidate> open = new java.util.ArrayDeque<>(List.of(child));
+    Set<String> seen = new java.util.HashSet<>();
+    while (!open.isEmpty()) {
+      for (String parent : parents.apply(open.pop())) {
+        if (parent.equals(ancestor.id())) {
+          return true;
+        }
+        if (seen.add(parent)) {
+          byId.apply(parent).ifPresent(open::push);
+        }
       }
-      current = current.get().parent().flatMap(byId);
     }
     return false;
   }

@@ -14,7 +14,6 @@ import io.promptunit.optimize.StrategyText;
 import io.promptunit.optimize.Tagged;
 import io.promptunit.optimize.Yield;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -69,6 +68,8 @@ final class GEPA implements PromptStrategy {
   private final Set<String> merged = new HashSet<>();
   private final Set<String> demonstrated = new HashSet<>();
   private final Map<String, Integer> failures = new HashMap<>();
+  /** The second parent of each merge proposed, by the merged prompt's normalized text (a candidate has one parent). */
+  private final Map<String, String> secondParents = new HashMap<>();
   private int merges;
 
   GEPA(Options options) {
@@ -122,6 +123,7 @@ final class GEPA implements PromptStrategy {
       merged.clear();
       demonstrated.clear();
       failures.clear();
+      secondParents.clear();
       merges = 0;
     }
     if (spent(context).isPresent()) {
@@ -156,14 +158,23 @@ final class GEPA implements PromptStrategy {
     }
     demonstrationStep(front, context).ifPresent(steps::add);
     if (merges < options.maxMerges()) {
-      front.mergePair(id -> context.candidates().stream().filter(c -> c.id().equals(id)).findFirst(), merged)
-          .ifPresent(pair -> {
+      front.mergePair(id -> context.candidates().stream().filter(c -> c.id().equals(id)).findFirst(), this::parents,
+          merged).ifPresent(pair -> {
             merges++;
             merged.add(Front.key(pair.first().candidate(), pair.second().candidate()));
             steps.add(new Step("merge", pair.first().candidate(), mergeBatch(pair, context), pair, List.of()));
           });
     }
     return steps;
+  }
+
+  /** The ids of {@code candidate}'s parents: its parent, and a merge's second parent. */
+  private List<String> parents(Candidate candidate) {
+    List<String> ids = new ArrayList<>(candidate.parent().stream().toList());
+    if (candidate.origin().equals("merge")) {
+      Optional.ofNullable(secondParents.get(normalized(candidate.text()))).ifPresent(ids::add);
+    }
+    return ids;
   }
 
   /** Demonstrations for the front member best on most examples that has none yet, from train examples failed so far. */
@@ -239,6 +250,21 @@ final class GEPA implements PromptStrategy {
     return list;
   }
 
+  /** A new prompt refused before scoring (a rule it breaks, a copy): recorded as asked and not accepted. */
+  private static void refused(Step step, Made made, String reason, OptimizationContext context, int round) {
+    Map<String, Object> event = new LinkedHashMap<>();
+    event.put("parent", step.parent().id());
+    if (step.pair() != null) {
+      event.put("with", step.pair().second().candidate().id());
+    }
+    event.put("examples", step.batch().stream().map(Example::id).toList());
+    event.put("accepted", false);
+    event.put("refused", reason);
+    event.put("lesson", made.lesson());
+    context.record(round, step.origin(), event);
+    context.reject(new History.Rejection(round, step.parent().id(), step.origin(), reason, made.text()));
+  }
+
   /** A parent that passes its whole minibatch gives nothing to reflect on (GEPA skips it): recorded, not asked. */
   private static void skipped(Step step, OptimizationContext context, int round) {
     Map<String, Object> event = new LinkedHashMap<>();
@@ -265,6 +291,7 @@ final class GEPA implements PromptStrategy {
   /** Scores every new prompt on its step's examples at once and keeps those that beat their parents there. */
   private List<Proposal> accept(List<Step> steps, List<Made> made, List<Step> mutations,
       List<List<ExampleResult>> before, OptimizationContext context, int round) {
+    Map<Integer, String> unusable = unusable(steps, made, context);
     List<Integer> tried = new ArrayList<>();
     List<Candidate> children = new ArrayList<>();
     for (int i = 0; i < steps.size(); i++) {
@@ -273,10 +300,8 @@ final class GEPA implements PromptStrategy {
       if (m == null) {
         continue;
       }
-      Optional<String> unusable = context.rules().violation(m.text()).or(() -> same(m.text(), step.parent().text())
-          ? Optional.of("the same prompt as its parent") : Optional.empty());
-      if (unusable.isPresent()) {
-        context.reject(new History.Rejection(round, step.parent().id(), step.origin(), unusable.get(), m.text()));
+      if (unusable.containsKey(i)) {
+        refused(step, m, unusable.get(i), context, round);
         continue;
       }
       tried.add(i);
@@ -291,9 +316,35 @@ final class GEPA implements PromptStrategy {
       long was = step.pair() != null ? parentsBest(step) : passed(before.get(mutations.indexOf(step)));
       decide(step, made.get(tried.get(k)), was, passed(after.get(k)), context, round).ifPresent(kept::add);
     }
-    // a merge first: when a reflection reaches the same prompt, the candidate is the merge's
-    kept.sort(java.util.Comparator.comparing(p -> !p.origin().equals("merge")));
     return kept;
+  }
+
+  /**
+   * Why each new prompt that cannot be tried is refused, by step index: a rule it breaks, or a copy of its parent, of
+   * another candidate or of a new prompt of this round (a merge's prompt goes first: a reflection that reaches it is
+   * the copy). Refused before any scoring call, so every prompt scored and accepted becomes a candidate.
+   */
+  private static Map<Integer, String> unusable(List<Step> steps, List<Made> made, OptimizationContext context) {
+    Map<String, String> known = new HashMap<>();
+    context.candidates().forEach(c -> known.putIfAbsent(normalized(c.text()), "candidate " + c.id()));
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < steps.size(); i++) {
+      order.add(steps.get(i).pair() != null ? 0 : order.size(), i);
+    }
+    Map<Integer, String> reasons = new HashMap<>();
+    for (int i : order) {
+      Made m = made.get(i);
+      if (m == null) {
+        continue;
+      }
+      String text = normalized(m.text());
+      Optional<String> reason = context.rules().violation(m.text())
+          .or(() -> text.equals(normalized(steps.get(i).parent().text())) ? Optional.of("the same prompt as its parent")
+              : Optional.ofNullable(known.putIfAbsent(text, "a new " + steps.get(i).origin() + " prompt of this round"))
+                  .map(of -> "a copy of " + of));
+      reason.ifPresent(r -> reasons.put(i, r));
+    }
+    return reasons;
   }
 
   /** Keeps the new prompt when it passes more of its examples than its parent(s) did; records either way. */
@@ -315,6 +366,9 @@ final class GEPA implements PromptStrategy {
           "not better on its " + (step.pair() != null ? "parents' differing examples" : "minibatch"), made.text()));
       return Optional.empty();
     }
+    if (step.pair() != null) {
+      secondParents.put(normalized(made.text()), step.pair().second().candidate().id());
+    }
     String rationale = (step.pair() != null ? "merge of " + step.parent().id() + " and "
         + step.pair().second().candidate().id() + ": " : "") + made.lesson() + " (" + scores + ")";
     return Optional.of(new Proposal(made.text(), step.parent().id(), step.origin(), rationale.strip()));
@@ -334,13 +388,15 @@ final class GEPA implements PromptStrategy {
     }
   }
 
-  /** The Pareto front of every candidate scored on the whole selection split (their results are known: no call). */
+  /**
+   * The Pareto front of every candidate scored on the whole selection split, from their known results: no call. An
+   * example whose result was an error (not remembered) counts as failed, so the front does not ask the model again
+   * nor change when a retry would pass.
+   */
   private static Front front(OptimizationContext context) {
     List<Candidate> pool = context.candidates().stream().filter(c -> context.selectionScore(c.id()) != null).toList();
     List<Example> selection = context.splits().selection();
-    List<List<ExampleResult>> results = context.results("per-example scores", pool,
-        Collections.nCopies(pool.size(), selection));
-    return Front.of(pool, selection, results);
+    return Front.ofPasses(pool, selection, context.knownPasses(pool, selection));
   }
 
   private Optional<String> spent(OptimizationContext context) {
@@ -355,8 +411,8 @@ final class GEPA implements PromptStrategy {
     return results.stream().filter(r -> r.status() == ExampleResult.Status.PASSED).count();
   }
 
-  private static boolean same(String a, String b) {
-    return a.strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT)
-        .equals(b.strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT));
+  /** A prompt's text as the loop tells copies apart: whitespace and case aside. */
+  private static String normalized(String text) {
+    return text.strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
   }
 }

@@ -60,12 +60,13 @@ final class Questions {
     for (ExampleResult result : results) {
       text.append("<example ").append(n).append(">\n");
       appendInputs(text, result.example());
-      String output = result.attempts().isEmpty() ? "" : result.attempts().get(0).output();
+      Attempt shown = StrategyText.shownAttempt(result).orElse(null);
+      String output = shown == null ? "" : shown.output();
       text.append("model output: ").append(StrategyText.cut(output)).append('\n');
       text.append("expected output: ").append(StrategyText.cut(result.example().expected())).append('\n');
       text.append("result: ").append(result.status() == ExampleResult.Status.PASSED ? "passed" : "failed")
           .append('\n');
-      appendChecks(text, result);
+      appendChecks(text, result, shown);
       text.append("</example ").append(n).append(">\n");
       n++;
     }
@@ -80,15 +81,15 @@ final class Questions {
     }
   }
 
-  /** The first failed attempt's check failures (why, expected, actual) or its error. */
-  private static void appendChecks(StringBuilder text, ExampleResult result) {
-    if (result.status() == ExampleResult.Status.PASSED) {
+  /**
+   * The shown attempt's check failures (why, expected, actual) or its error, the attempt whose output is shown; at
+   * most {@link StrategyText#MAX_FEEDBACK} characters in all, however many checks failed.
+   */
+  private static void appendChecks(StringBuilder out, ExampleResult result, Attempt attempt) {
+    if (result.status() == ExampleResult.Status.PASSED || attempt == null) {
       return;
     }
-    Attempt attempt = result.attempts().stream().filter(a -> !a.passed()).findFirst().orElse(null);
-    if (attempt == null) {
-      return;
-    }
+    StringBuilder text = new StringBuilder();
     attempt.error().ifPresent(error -> text.append("error: ").append(StrategyText.cut(String.valueOf(
         error.getMessage()))).append('\n'));
     for (CheckFailure failure : attempt.failures()) {
@@ -101,5 +102,7 @@ final class Questions {
       }
       text.append('\n');
     }
+    String feedback = StrategyText.feedback(text.toString());
+    out.append(feedback).append(feedback.endsWith("\n") ? "" : "\n");
   }
 }
