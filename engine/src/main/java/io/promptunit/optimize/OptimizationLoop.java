@@ -52,6 +52,8 @@ final class OptimizationLoop {
   private final Random random;
   private final double threshold;
   private final Set<String> seenTexts = new HashSet<>();
+  /** Why a proposal that repeats a prompt already considered (up to case and spacing) is not scored again. */
+  static final String COPY = "a copy of a prompt already considered";
   /** The share of the default selection budget the caps leave room for ({@link Estimate#selectionScale}). */
   private double selectionScale = 1.0;
   /** Kept aside for the final held-out measurement of the best prompt ({@link Estimate#heldOutReserve}). */
@@ -331,7 +333,9 @@ final class OptimizationLoop {
         continue;
       }
       if (!seenTexts.add(normalize(text))) {
-        continue; // a duplicate of a prompt already considered: nothing to learn, nothing to record
+        // nothing new to score, but said: a round whose every proposal repeats an earlier prompt explains its verdict
+        history.reject(new History.Rejection(round, proposal.parent(), proposal.origin(), COPY, text));
+        continue;
       }
       int count = perParent.merge(proposal.parent(), 1, Integer::sum);
       if (count > strategy.maxNewPerParent()) {

@@ -101,7 +101,8 @@ class OptimizationLoopTest {
     OptimizationResult result = optimize(TicketsSuite.class, Map.of());
 
     assertThat(result.history().candidates()).allSatisfy(c -> assertThat(c.text()).contains("{{input}}", Tickets.FROZEN));
-    assertThat(result.history().rejections()).isNotEmpty().allSatisfy(r -> {
+    assertThat(result.history().rejections()).filteredOn(r -> !r.reason().equals(OptimizationLoop.COPY))
+        .isNotEmpty().allSatisfy(r -> {
       assertThat(r.reason()).isEqualTo("template variables changed; dropped {{input}}; added {{ticket}}");
       assertThat(r.origin()).isEqualTo("paraphrase");
     });
@@ -119,6 +120,22 @@ class OptimizationLoopTest {
       assertThat(r.text()).isEqualTo("Sure! Here is a better prompt: be more careful.");
     });
     assertThat(result.passedHeldOut()).isTrue();
+  }
+
+  @Test
+  void aProposalThatRepeatsAPromptAlreadyConsideredIsRecordedAsACopyNotDroppedSilently() {
+    // every paraphrase comes back as the prompt it was asked to paraphrase
+    optimizer = Tickets.optimizerModel(answer -> !answer.startsWith("<instruction>") ? answer
+        : answer.replace("Label the urgency", "Classify the urgency").replace("the ticket", "this support ticket"));
+
+    OptimizationResult result = optimize(TicketsSuite.class, Map.of());
+
+    assertThat(result.history().rejections()).anySatisfy(r -> {
+      assertThat(r.origin()).isEqualTo("paraphrase");
+      assertThat(r.reason()).isEqualTo(OptimizationLoop.COPY);
+    });
+    assertThat(result.history().rejectionsByReason()).containsKey(OptimizationLoop.COPY);
+    assertThat(result.history().candidates()).extracting(Candidate::text).doesNotHaveDuplicates();
   }
 
   @Test
