@@ -403,6 +403,12 @@ public final class PromptUnit implements AutoCloseable {
    * why. Does nothing when apply mode is off.
    */
   public Applied apply(Suite suite, OptimizationResult result) {
+    if (configuration.optimizeApply() && matrix(suite, configuration).size() > 1) {
+      // which model's prompt this is cannot be told here: writing it would let the last model to finish win
+      return new Applied(" Apply mode is on, but the suite runs against several models: apply with"
+          + " apply(suite, result, model) and name the model whose prompt to write with -D"
+          + Keys.OPTIMIZE_APPLY_MODEL + "; " + suite.prompt().path() + " was left unchanged.", false);
+    }
     return apply(suite, result, Optional.empty());
   }
 

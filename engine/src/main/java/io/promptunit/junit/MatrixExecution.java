@@ -1,6 +1,8 @@
 package io.promptunit.junit;
 
+import io.promptunit.config.Keys;
 import io.promptunit.core.SuiteStart;
+import io.promptunit.model.ModelConfigurationException;
 import io.promptunit.eval.ScoringSession;
 import io.promptunit.model.Cassette;
 import io.promptunit.report.ModelMatrix;
@@ -37,6 +39,7 @@ final class MatrixExecution {
     MatrixExecution matrix = new MatrixExecution(descriptor);
     RunContext inside = context.withMatrix(matrix, report);
     List<SuiteStart> starts = context.core().openAll(suite, name -> { });
+    refuseWhenNothingOrNotAllCanStart(starts, context);
     for (SuiteStart start : starts) {
       if (start instanceof SuiteStart.Unusable skipped) {
         matrix.unusable.put(skipped.model(), skipped.why());
@@ -65,6 +68,26 @@ final class MatrixExecution {
       }
     }
     return inside;
+  }
+
+  /**
+   * A matrix in which no model can start tests nothing: it fails, as a suite whose one model cannot start does; with
+   * {@code promptunit.require-model=true} (a CI job), so does one in which any model cannot start. Nothing has started
+   * then: the sessions opened are closed.
+   */
+  private static void refuseWhenNothingOrNotAllCanStart(List<SuiteStart> starts, RunContext context) {
+    List<SuiteStart.Unusable> cannot = starts.stream().filter(SuiteStart.Unusable.class::isInstance)
+        .map(SuiteStart.Unusable.class::cast).toList();
+    boolean none = cannot.size() == starts.size();
+    if (cannot.isEmpty() || !none && !context.configuration().requireModel()) {
+      return;
+    }
+    starts.stream().filter(SuiteStart.Ready.class::isInstance)
+        .forEach(ready -> ((SuiteStart.Ready) ready).session().close());
+    StringBuilder why = new StringBuilder(none ? "none of its " + starts.size() + " models can start"
+        : cannot.size() + " of its " + starts.size() + " models cannot start (" + Keys.REQUIRE_MODEL + "=true)");
+    cannot.forEach(model -> why.append("\n  ").append(model.model()).append(": ").append(model.why()));
+    throw ModelConfigurationException.invalid(why.toString());
   }
 
   private Optional<ModelDescriptor> container(String model) {

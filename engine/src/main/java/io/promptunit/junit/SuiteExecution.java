@@ -276,11 +276,12 @@ final class SuiteExecution {
       return;
     }
     String name = descriptor.anchor().getSimpleName();
-    int ran = descriptor.isMatrix() ? descriptor.getChildren().stream().filter(ModelDescriptor.class::isInstance)
-        .mapToInt(container -> ((ModelDescriptor) container).selectedExamples().size()).min().orElse(0)
-        : descriptor.selectedExamples().size();
+    int ran = descriptor.isMatrix() ? examplesEveryModelRan(descriptor) : descriptor.selectedExamples().size();
     int all = descriptor.examples().size();
-    if (ran < all) {
+    if (!context.configuration().models().isEmpty()) {
+      Console.line(name + ": cassette " + cassette.file() + " not pruned: " + Keys.MODELS + " chooses this run's"
+          + " models, and the entries of the suite's other models would be lost; prune without it");
+    } else if (ran < all) {
       Console.line(name + ": cassette " + cassette.file() + " not pruned: only " + ran + " of " + all
           + " examples ran; run the whole suite to drop its " + unused + " unused entries");
     } else if (!descriptor.optimizationCovered()) {
@@ -293,6 +294,18 @@ final class SuiteExecution {
       cassette.pruneUnused();
       Console.line(name + ": dropped " + unused + " cassette entries this run did not use from " + cassette.file());
     }
+  }
+
+  /**
+   * The examples every model of a matrix suite ran: a model whose container was not selected (a run of one model's
+   * container) ran none, so the shared cassette keeps its entries.
+   */
+  private static int examplesEveryModelRan(SuiteDescriptor descriptor) {
+    return descriptor.matrix().stream()
+        .mapToInt(model -> descriptor.getChildren().stream().filter(ModelDescriptor.class::isInstance)
+            .map(ModelDescriptor.class::cast).filter(container -> container.model().equals(model))
+            .mapToInt(container -> container.selectedExamples().size()).findFirst().orElse(0))
+        .min().orElse(0);
   }
 
   static String percent(double fraction) {

@@ -168,4 +168,17 @@ class PromptUnitTest {
     all.putAll(settings);
     return Configuration.of(all);
   }
+
+  @Test
+  void applyingFromPlainJavaInASuiteOfSeveralModelsWritesNothingWithoutTheModelNamed() {
+    Suite matrix = SuiteLoader.load(io.promptunit.fixtures.matrix.MatrixSuite.class);
+    try (PromptUnit core = PromptUnit.start(Configuration.of(Map.of("promptunit.optimize.apply", "true",
+        "promptunit.embedded", "false")))) {
+      // refused before the result is looked at: which model's prompt it is cannot be told here
+      Applied applied = core.apply(matrix, null);
+
+      assertThat(applied.message()).contains("the suite runs against several models",
+          "promptunit.optimize.apply-model", "was left unchanged");
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package io.promptunit.junit;
 
+import static org.junit.platform.testkit.engine.TestExecutionResultConditions.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
@@ -387,5 +388,59 @@ class ModelMatrixTest {
     java.util.regex.Matcher cost = java.util.regex.Pattern.compile("\\$([0-9.]+)").matcher(line);
     assertThat(cost.find()).as("a cost in " + line).isTrue();
     return Double.parseDouble(cost.group(1));
+  }
+
+  @Test
+  void aRunOfOneModelsContainerNeverPrunesTheOtherModelsAnswersFromTheSharedCassette() throws IOException {
+    run(Map.of(), selectClass(MatrixSuite.class));
+    Path cassette = dir.resolve("cassettes").resolve(MatrixSuite.class.getName() + ".jsonl");
+    long recorded = Files.readAllLines(cassette).size();
+
+    run(Map.of("promptunit.cache-prune", "true"), selectUniqueId(suiteId(MatrixSuite.class).append("model",
+        CHEAP_WRONG)));
+
+    assertThat(Files.readAllLines(cassette)).as("every model's answers kept").hasSize((int) recorded);
+    assertThat(console).contains("not pruned: only 0 of 24 examples ran");
+
+    run(Map.of("promptunit.cache-prune", "true", "promptunit.models", CHEAP_WRONG), selectClass(MatrixSuite.class));
+
+    assertThat(Files.readAllLines(cassette)).as("a run narrowed by promptunit.models prunes nothing")
+        .hasSize((int) recorded);
+    assertThat(console).contains("not pruned: promptunit.models chooses this run's models");
+  }
+
+  @Test
+  void aMatrixInWhichNoModelCanStartFailsAndRequireModelFailsOneInWhichAnyCannot() {
+    Map<String, String> noKeys = Map.of("promptunit.models", "anthropic:claude-haiku-4-5,openai:gpt-4o-mini",
+        "promptunit.anthropic.api-key-env", "MATRIX_TEST_UNSET_A", "promptunit.openai.api-key-env",
+        "MATRIX_TEST_UNSET_B");
+
+    EngineExecutionResults none = run(noKeys, selectClass(MatrixSuite.class));
+
+    assertThat(none.testEvents().succeeded().count()).isZero();
+    none.allEvents().assertThatEvents().haveAtLeast(1, event(finishedWithFailure(message(m ->
+        m.contains("none of its 2 models can start") && m.contains("MATRIX_TEST_UNSET_A")))));
+
+    Map<String, String> required = new HashMap<>(Map.of("promptunit.models", ACCURATE + ",anthropic:claude-haiku-4-5",
+        "promptunit.anthropic.api-key-env", "MATRIX_TEST_UNSET_A", "promptunit.require-model", "true"));
+    EngineExecutionResults one = run(required, selectClass(MatrixSuite.class));
+
+    assertThat(one.testEvents().succeeded().count()).as("nothing runs").isZero();
+    one.allEvents().assertThatEvents().haveAtLeast(1, event(finishedWithFailure(message(m ->
+        m.contains("1 of its 2 models cannot start (promptunit.require-model=true)")))));
+  }
+
+  @Test
+  void theSuitePassesOnlyWhenEveryModelMeetsTheBarNeverOnAPooledRate() throws IOException {
+    EngineExecutionResults results = run(Map.of("promptunit.price.LooseMatrixSuite.accurate()", "1,1",
+        "promptunit.price.LooseMatrixSuite.cheapWrong()", "0.1,0.1"), selectClass(
+        io.promptunit.fixtures.matrix.LooseMatrixSuite.class));
+
+    assertThat(results.testEvents().failed().count()).as("the weak model's pass-rate test").isPositive();
+    com.fasterxml.jackson.databind.JsonNode suite = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        Files.readString(dir.resolve("report").resolve("summary.json"))).get("suites").get(0);
+    assertThat(suite.get("passes").asBoolean()).isFalse();
+    assertThat(org.jsoup.Jsoup.parse(dir.resolve("report").resolve("report.html").toFile())
+        .selectFirst("section.suite h2 .badge").text()).isEqualTo("FAIL");
   }
 }
