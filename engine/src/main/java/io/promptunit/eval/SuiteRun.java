@@ -57,6 +57,18 @@ public final class SuiteRun {
     }
   }
 
+  /**
+   * Submits every example now, however many: for runs whose results are collected only after another run's (the
+   * models of a suite side by side, reported one model after another), so that they proceed together. Their finished
+   * results wait for the collector: memory grows with the number of examples.
+   */
+  public synchronized void startAll() {
+    while (submitted < examples.size()) {
+      int index = submitted++;
+      pending.put(index, session.evaluate(prompt, examples.get(index)));
+    }
+  }
+
   /** The result of {@code example}, waiting for it if needed. Each example may be collected once. */
   public synchronized ExampleResult await(Example example) throws InterruptedException {
     Integer position = positions.get(example.id());

@@ -40,6 +40,7 @@ final class MatrixExecution {
     RunContext inside = context.withMatrix(matrix, report);
     List<SuiteStart> starts = context.core().openAll(suite, name -> { });
     refuseWhenNothingOrNotAllCanStart(starts, context);
+    Map<String, Ready> ready = new LinkedHashMap<>();
     for (SuiteStart start : starts) {
       if (start instanceof SuiteStart.Unusable skipped) {
         matrix.unusable.put(skipped.model(), skipped.why());
@@ -57,17 +58,47 @@ final class MatrixExecution {
         session.closeWorkers(); // none of its examples was selected
         continue;
       }
-      try {
-        if (context.configuration().batch()) {
-          SuiteExecution.batch(descriptor, session, inside);
-        }
-        matrix.running.put(model, SuiteExecution.ofModel(container.get(), session, inside));
-      } catch (RuntimeException e) {
-        matrix.unusable.put(model, e.getMessage());
-        report.run(model).skipped(e.getMessage());
-      }
+      ready.put(model, new Ready(container.get(), session));
     }
+    Map<String, RuntimeException> batchFailures = context.configuration().batch()
+        ? fillByBatch(descriptor, ready, inside) : Map.of();
+    ready.forEach((model, run) -> {
+      RuntimeException failed = batchFailures.get(model);
+      if (failed != null) {
+        matrix.unusable.put(model, failed.getMessage());
+        report.run(model).skipped(failed.getMessage());
+      } else {
+        matrix.running.put(model, SuiteExecution.ofModel(run.container(), run.session(), inside));
+      }
+    });
     return inside;
+  }
+
+  /** A model that started: its container and its session. */
+  private record Ready(ModelDescriptor container, ScoringSession session) {}
+
+  /**
+   * Batch mode: every model's batch submitted and waited for at once (three models' batches take as long as the
+   * slowest, not the sum); a model whose batch failed is returned with why.
+   */
+  private static Map<String, RuntimeException> fillByBatch(SuiteDescriptor descriptor, Map<String, Ready> ready,
+      RunContext context) {
+    Map<String, RuntimeException> failures = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+        Math.max(1, ready.size()));
+    try {
+      java.util.concurrent.CompletableFuture.allOf(ready.entrySet().stream()
+          .map(entry -> java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+              SuiteExecution.batch(descriptor, entry.getValue().session(), context);
+            } catch (RuntimeException e) {
+              failures.put(entry.getKey(), e);
+            }
+          }, pool)).toArray(java.util.concurrent.CompletableFuture[]::new)).join();
+    } finally {
+      pool.shutdown();
+    }
+    return failures;
   }
 
   /**

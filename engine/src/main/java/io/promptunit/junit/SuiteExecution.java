@@ -55,13 +55,14 @@ final class SuiteExecution {
   }
 
   /**
-   * One model's run of a suite that runs against several: its examples start at once, so that the models run side by
-   * side, each bounded by its own session's concurrency and its provider's rate limits.
+   * One model's run of a suite that runs against several: all its examples start at once (not a window of them, which
+   * would leave the later models' examples waiting until JUnit reaches their containers), so that the models run side
+   * by side, each bounded by its own session's concurrency and its provider's rate limits.
    */
   static SuiteExecution ofModel(ModelDescriptor container, ScoringSession session, RunContext context) {
     SuiteExecution execution = new SuiteExecution(container.suite(), container.selectedExamples(),
         Optional.of(container.model()), session, context.configuration().progressSeconds());
-    execution.run.start();
+    execution.run.startAll();
     return execution;
   }
 

@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The suite's session: one request shape, answers remembered (errors not), nothing left waiting when it closes. */
@@ -107,5 +108,30 @@ class ScoringSessionTest {
       }
     }
     assertThatThrownBy(() -> session.evaluate(suite.prompt().text(), suite.examples().get(7)).join()).hasMessageContaining("is closed");
+  }
+
+  @Test
+  void aRunStartedWholeProceedsBeyondItsWindowWithoutItsCollector() throws Exception {
+    // the models of a matrix are collected one after another: a later model's run must not wait for its collector
+    Example template = suite.examples().get(0);
+    java.util.List<Example> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 5000; i++) {
+      many.add(new Example("e" + i, Map.of("input", "ticket " + i), "P3", false, template.split(), List.of(),
+          Map.of(), template.file(), i + 1));
+    }
+    ScriptedChatModel task = new ScriptedChatModel(request -> "P3");
+    try (ScoringSession session = ScoringSession.builder(suite, new ModelClient(task, "task", call)).concurrency(8)
+        .build()) {
+      SuiteRun whole = new SuiteRun(session, many);
+      whole.startAll();
+
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+      while (task.calls() < 5000 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      // a window (4,096 at this concurrency) would have stopped short of 5,000 until results were collected
+      assertThat(task.calls()).as("every example of the whole run answered, none collected").isEqualTo(5000);
+      assertThat(whole.await(many.get(4999)).status()).isEqualTo(ExampleResult.Status.PASSED);
+    }
   }
 }
