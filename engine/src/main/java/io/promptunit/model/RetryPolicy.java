@@ -345,6 +345,12 @@ public final class RetryPolicy {
       return " (tried " + url.get() + "; " + (e != null && unknownHost(e) ? "is its host name right?"
           : "is that server running?") + " Set " + key + " to change it)";
     }
+    if (url.isPresent() && kind == ModelCallException.Kind.MODEL_NOT_FOUND && provider.isPresent()
+        && !provider.get().isOwnApi(url.get()) && !url.get().replaceAll("/+$", "").endsWith("/v1")) {
+      // a custom server answering 404 is more often a base URL without its /v1 than a wrong model name
+      return " (from " + url.get() + ": check the model name in promptunit.model, and whether " + key
+          + " needs its API path, e.g. " + url.get().replaceAll("/+$", "") + "/v1)";
+    }
     if (url.isPresent() && kind == ModelCallException.Kind.BAD_RESPONSE) {
       return " (from " + url.get() + "; is " + key
           + " the API's base URL, e.g. http://localhost:11434/v1, and not a web page or a proxy?)";

@@ -78,6 +78,18 @@ class ProviderFaultsTest {
   }
 
   @Test
+  void aBaseUrlWithoutItsApiPathIsNamedWhenTheServerAnswersNotFound() {
+    try (OpenAiCompatibleServer server = OpenAiCompatibleServer.start(request -> Reply.text("billing"))) {
+      String root = "http://127.0.0.1:" + server.port();
+
+      EngineExecutionResults results = run(root, ConfiguredModelSuite.class);
+
+      assertThat(failureMessages(results)).isNotEmpty().allSatisfy(message -> assertThat(message)
+          .contains("from " + root, "promptunit.openai.base-url needs its API path, e.g. " + root + "/v1"));
+    }
+  }
+
+  @Test
   void finding6_aFilteredAnswerIsAnErrorOfItsExampleEvenWhenAnEmptyAnswerWasExpected() {
     try (OpenAiCompatibleServer server = OpenAiCompatibleServer.start(request ->
         Reply.raw(completion(request.lastUserMessage().contains("refund") ? "\"\"" : "null", "content_filter")))) {
