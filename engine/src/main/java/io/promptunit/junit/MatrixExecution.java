@@ -78,26 +78,19 @@ final class MatrixExecution {
   private record Ready(ModelDescriptor container, ScoringSession session) {}
 
   /**
-   * Batch mode: every model's batch submitted and waited for at once (three models' batches take as long as the
-   * slowest, not the sum); a model whose batch failed is returned with why.
+   * Batch mode: each model's batch in turn (the suite's batch ledger, beside its cassette, is one file the models'
+   * batches share); a model whose batch failed is returned with why.
    */
   private static Map<String, RuntimeException> fillByBatch(SuiteDescriptor descriptor, Map<String, Ready> ready,
       RunContext context) {
-    Map<String, RuntimeException> failures = new java.util.concurrent.ConcurrentHashMap<>();
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
-        Math.max(1, ready.size()));
-    try {
-      java.util.concurrent.CompletableFuture.allOf(ready.entrySet().stream()
-          .map(entry -> java.util.concurrent.CompletableFuture.runAsync(() -> {
-            try {
-              SuiteExecution.batch(descriptor, entry.getValue().session(), context);
-            } catch (RuntimeException e) {
-              failures.put(entry.getKey(), e);
-            }
-          }, pool)).toArray(java.util.concurrent.CompletableFuture[]::new)).join();
-    } finally {
-      pool.shutdown();
-    }
+    Map<String, RuntimeException> failures = new LinkedHashMap<>();
+    ready.forEach((model, run) -> {
+      try {
+        SuiteExecution.batch(descriptor, run.session(), context);
+      } catch (RuntimeException e) {
+        failures.put(model, e);
+      }
+    });
     return failures;
   }
 

@@ -128,7 +128,7 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
     StrategyRun.Models models = StrategyRun.models(context, optimize);
     if (options.compare().isEmpty()) {
       Optimization optimization = StrategyRun.prepare(options, models, context);
-      Optional<NotRunDescriptor> without = withoutSpending(optimization, () -> StrategyRun.announce(suite,
+      Optional<NotRunDescriptor> without = withoutSpending(optimization, context, () -> StrategyRun.announce(suite,
           options.strategy().name(), models, optimization, this, context));
       if (without.isPresent()) {
         return notRun(without.get(), executor, context);
@@ -146,9 +146,9 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
    * The test standing for an optimization that spends nothing, said on the console too: the checked-in prompt already
    * passes (checked before {@code estimate} is made and printed), or a dry run that prints {@code estimate}.
    */
-  private Optional<NotRunDescriptor> withoutSpending(Optimization optimization,
+  private Optional<NotRunDescriptor> withoutSpending(Optimization optimization, RunContext context,
       java.util.function.Supplier<String> estimate) {
-    String name = suite.anchor().getSimpleName();
+    String name = StrategyRun.who(suite, context);
     Optional<String> passes = optimization.alreadyPasses();
     if (passes.isPresent()) {
       Console.line(name + ": " + passes.get() + ".");
@@ -171,7 +171,7 @@ final class OptimizationDescriptor extends AbstractTestDescriptor implements Nod
       prepared.add(StrategyRun.prepare(OptimizeOptions.from(optimize, context.configuration(),
           suite.anchor().getClassLoader(), strategy), models, context));
     }
-    Optional<NotRunDescriptor> without = withoutSpending(prepared.get(0), () -> {
+    Optional<NotRunDescriptor> without = withoutSpending(prepared.get(0), context, () -> {
       StringBuilder estimates = new StringBuilder();
       for (int i = 0; i < strategies.size(); i++) {
         estimates.append(strategies.get(i)).append(": ").append(StrategyRun.announce(suite, strategies.get(i), models,

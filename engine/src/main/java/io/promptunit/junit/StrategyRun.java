@@ -49,7 +49,7 @@ final class StrategyRun {
   static OptimizationResult run(TestDescriptor parent, DynamicTestExecutor executor, Suite suite,
       Optimization optimization,
       RunContext context, boolean mayApply) {
-    String name = suite.anchor().getSimpleName();
+    String name = who(suite, context);
     OptimizationResult result = optimization.run(new RoundListener() {
       @Override
       public void roundFinished(History.Round round, Progress progress) {
@@ -66,7 +66,8 @@ final class StrategyRun {
         Console.line(name + " " + status.describe());
       }
     });
-    context.suiteReport().ifPresent(report -> report.add(result));
+    context.suiteReport().ifPresent(report -> context.matrixModel().ifPresentOrElse(
+        model -> report.add(result, model), () -> report.add(result)));
     Path directory = outputDirectory(context, suite).resolve(result.strategy());
     OptimizationReport.Outputs files;
     try {
@@ -86,7 +87,7 @@ final class StrategyRun {
   static String announce(Suite suite, String strategy, Models models, Optimization optimization,
       TestDescriptor descriptor, RunContext context) {
     String estimate = optimization.estimate().describe();
-    Console.line(suite.anchor().getSimpleName() + ": " + strategy.toLowerCase(Locale.ROOT) + " with optimizer "
+    Console.line(who(suite, context) + ": " + strategy.toLowerCase(Locale.ROOT) + " with optimizer "
         + models.name() + "; " + estimate);
     io.promptunit.optimize.Estimate figures = optimization.estimate();
     context.listener().reportingEntryPublished(descriptor, ReportEntry.from(Map.of(ReportEntryKeys.ESTIMATE, estimate,
@@ -95,6 +96,11 @@ final class StrategyRun {
         ReportEntryKeys.ESTIMATE_WORST_TOKENS, String.valueOf(figures.bounded().tokens()),
         ReportEntryKeys.ESTIMATE_WORST_CALLS, String.valueOf(figures.bounded().calls()))));
     return estimate;
+  }
+
+  /** Who an optimization's console lines are about: the suite, and in a suite of several models which model. */
+  static String who(Suite suite, RunContext context) {
+    return suite.anchor().getSimpleName() + context.matrixModel().map(model -> " [" + model + "]").orElse("");
   }
 
   /** What a dry run says, on the console and as its skipped test's reason, with the {@code estimate}. */

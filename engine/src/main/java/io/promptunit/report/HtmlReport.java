@@ -63,7 +63,9 @@ public final class HtmlReport {
     for (SuiteReport suite : suites) {
       html.append("<a href=\"#").append(anchor(suite)).append("\" class=\"").append(outcome(suite)).append("\">")
           .append(esc(suite.simpleName())).append(" ")
-          .append(suite.notRun().isPresent() ? "not run" : pct(suite.passRate())).append("</a> ");
+          // several models: no pooled pass rate, which would describe none of them
+          .append(suite.notRun().isPresent() ? "not run" : suite.runs().size() > 1 ? suite.runs().size() + " models"
+              : pct(suite.passRate())).append("</a> ");
     }
     html.append("</nav></header>\n<main>\n");
     Map<String, SuiteReport> whyFirstGiven = new LinkedHashMap<>();
@@ -365,7 +367,9 @@ public final class HtmlReport {
   private static void optimization(StringBuilder html, SuiteReport suite, OptimizationResult result) {
     History history = result.history();
     html.append("<div class=\"optimization\" data-strategy=\"").append(esc(result.strategy()))
-        .append("\"><h3>Optimization: ").append(esc(result.strategy())).append(" <span class=\"badge ")
+        .append("\"><h3>Optimization: ").append(esc(result.strategy()))
+        .append(suite.modelOf(result).map(model -> " for <code>" + esc(model) + "</code>").orElse(""))
+        .append(" <span class=\"badge ")
         .append(result.passedHeldOut() ? "ok\">passes held-out" : "bad\">does not pass held-out")
         .append("</span></h3>\n<p>").append(esc(result.movement())).append(". Stopped: ")
         .append(esc(result.stopDetail())).append(". Spend ").append(esc(result.spend().describe())).append(", ")

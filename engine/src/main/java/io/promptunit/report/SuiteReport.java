@@ -233,6 +233,19 @@ public final class SuiteReport {
     optimizations.add(result);
   }
 
+  /** {@code result}, the optimization of {@code model}'s run in a suite that runs against several models. */
+  public synchronized void add(OptimizationResult result, String model) {
+    optimizations.add(result);
+    optimizationModels.put(result, model);
+  }
+
+  /** The model {@code result} optimized the prompt for, in a suite of several models. */
+  public synchronized Optional<String> modelOf(OptimizationResult result) {
+    return Optional.ofNullable(optimizationModels.get(result));
+  }
+
+  private final Map<OptimizationResult, String> optimizationModels = new java.util.IdentityHashMap<>();
+
   /** Names the suite's model: the rows that follow are its run's (rows added before it move with it). */
   public synchronized void model(String model) {
     ModelRun unnamed = runs.get("");

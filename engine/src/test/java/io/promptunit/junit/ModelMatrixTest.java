@@ -329,6 +329,11 @@ class ModelMatrixTest {
     assertThat(summary.get("cheapestPassingPrompt").asText()).endsWith("best.prompt");
     org.jsoup.nodes.Document report = org.jsoup.Jsoup.parse(dir.resolve("report").resolve("report.html").toFile());
     assertThat(report.select("table.matrix-after tr.cheapest").attr("data-model")).isEqualTo(suite + "cheapWrong()");
+    assertThat(report.selectFirst("header nav a").text()).as("no pooled pass rate").endsWith("3 models");
+    // which model an optimization is about, in the report and on every console line of it
+    assertThat(report.select(".optimization h3").text()).contains("protegi for " + suite + "cheapWrong()");
+    assertThat(console).contains("OptimizedMatrixSuite [" + suite + "cheapWrong()]: protegi with optimizer ",
+        "OptimizedMatrixSuite [" + suite + "cheapWrong()] protegi round 1/");
     // several models: apply mode writes nothing until the model is named
     assertThat(console).contains("name the one whose prompt to write with -Dpromptunit.optimize.apply-model=");
   }
