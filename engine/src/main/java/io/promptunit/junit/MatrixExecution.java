@@ -40,26 +40,7 @@ final class MatrixExecution {
     RunContext inside = context.withMatrix(matrix, report);
     List<SuiteStart> starts = context.core().openAll(suite, name -> { });
     refuseWhenNothingOrNotAllCanStart(starts, context);
-    Map<String, Ready> ready = new LinkedHashMap<>();
-    for (SuiteStart start : starts) {
-      if (start instanceof SuiteStart.Unusable skipped) {
-        matrix.unusable.put(skipped.model(), skipped.why());
-        report.run(skipped.model()).skipped(skipped.why());
-        Console.line(descriptor.anchor().getSimpleName() + " [" + skipped.model() + "]: skipped, the model cannot"
-            + " start: " + skipped.why());
-        continue;
-      }
-      ScoringSession session = ((SuiteStart.Ready) start).session();
-      String model = session.taskModel().name();
-      report.run(model);
-      matrix.cassette = matrix.cassette.or(session::cassette);
-      Optional<ModelDescriptor> container = matrix.container(model);
-      if (container.isEmpty()) {
-        session.closeWorkers(); // none of its examples was selected
-        continue;
-      }
-      ready.put(model, new Ready(container.get(), session));
-    }
+    Map<String, Ready> ready = matrix.ready(starts, report);
     Map<String, RuntimeException> batchFailures = context.configuration().batch()
         ? fillByBatch(descriptor, ready, inside) : Map.of();
     ready.forEach((model, run) -> {
@@ -72,6 +53,34 @@ final class MatrixExecution {
       }
     });
     return inside;
+  }
+
+  /**
+   * The models that started and have examples selected, by name; a model that cannot start is noted skipped with why,
+   * one with no example selected has its workers closed.
+   */
+  private Map<String, Ready> ready(List<SuiteStart> starts, SuiteReport report) {
+    Map<String, Ready> ready = new LinkedHashMap<>();
+    for (SuiteStart start : starts) {
+      if (start instanceof SuiteStart.Unusable skipped) {
+        unusable.put(skipped.model(), skipped.why());
+        report.run(skipped.model()).skipped(skipped.why());
+        Console.line(descriptor.anchor().getSimpleName() + " [" + skipped.model() + "]: skipped, the model cannot"
+            + " start: " + skipped.why());
+        continue;
+      }
+      ScoringSession session = ((SuiteStart.Ready) start).session();
+      String model = session.taskModel().name();
+      report.run(model);
+      cassette = cassette.or(session::cassette);
+      Optional<ModelDescriptor> container = container(model);
+      if (container.isEmpty()) {
+        session.closeWorkers(); // none of its examples was selected
+        continue;
+      }
+      ready.put(model, new Ready(container.get(), session));
+    }
+    return ready;
   }
 
   /** A model that started: its container and its session. */
