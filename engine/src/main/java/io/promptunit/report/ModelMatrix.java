@@ -36,7 +36,9 @@ public final class ModelMatrix {
    * @param ran examples that ran
    * @param failing examples that failed or errored
    * @param errors examples that errored (no answer could be had: a server that cannot be reached, a model error)
-   * @param costPer1000 dollars per 1,000 examples; empty when the model has no price
+   * @param costPer1000 dollars per 1,000 examples that got an answer; empty when the model has no price, or its
+   *     provider reported no tokens
+   * @param priced whether the price table has the model
    * @param p50 median latency in ms of the examples that called the model; empty when all were answered from the
    *     cassette
    * @param heldOutPassRate pass rate on held-out examples
@@ -44,7 +46,7 @@ public final class ModelMatrix {
    * @param skipped why it did not run, if it could not start
    */
   public record Line(String model, Map<String, Double> passRates, long ran, long failing, long errors,
-      OptionalDouble costPer1000,
+      OptionalDouble costPer1000, boolean priced,
       OptionalLong p50, OptionalLong p95, double heldOutPassRate, boolean passes, Optional<String> skipped) {
 
     /** {@code passes}, {@code fails}, {@code skipped}, {@code not run}. */
@@ -163,8 +165,12 @@ public final class ModelMatrix {
       }
     }
     long failing = ran.stream().filter(row -> !row.passed()).count();
-    OptionalDouble cost = ran.isEmpty() ? OptionalDouble.empty() : prices.priceOf(run.model())
-        .map(price -> OptionalDouble.of(price.cost(run.inputTokens(), run.outputTokens()) * 1000.0 / ran.size()))
+    // per example that got an answer (an errored one took no tokens); no figure when no tokens were measured (a
+    // provider that reports no usage), which would otherwise read as free and win "cheapest"
+    long answered = ran.stream().filter(row -> !row.status().equals("error")).count();
+    boolean measured = run.inputTokens() + run.outputTokens() > 0;
+    OptionalDouble cost = answered == 0 || !measured ? OptionalDouble.empty() : prices.priceOf(run.model())
+        .map(price -> OptionalDouble.of(price.cost(run.inputTokens(), run.outputTokens()) * 1000.0 / answered))
         .orElse(OptionalDouble.empty());
     long[] latencies = ran.stream().mapToLong(SuiteReport.Row::latencyMillis).filter(ms -> ms >= 0).sorted()
         .toArray();
@@ -174,7 +180,8 @@ public final class ModelMatrix {
     // a model that answered nothing (its server cannot be reached, every call refused) did not run: say why
     Optional<String> skipped = run.skipped().or(() -> errors > 0 && errors == ran.size()
         ? Optional.of("no example got an answer: " + firstLine(ran.get(0).reason())) : Optional.empty());
-    return new Line(run.model(), rates, ran.size(), failing, errors, cost, percentile(latencies, 50),
+    return new Line(run.model(), rates, ran.size(), failing, errors, cost, prices.priceOf(run.model()).isPresent(),
+        percentile(latencies, 50),
         percentile(latencies, 95), held == null ? 0 : held, passes, skipped);
   }
 
@@ -259,7 +266,7 @@ public final class ModelMatrix {
       return "—";
     }
     return line.costPer1000().isPresent() ? String.format(Locale.ROOT, "$%.4f", line.costPer1000().getAsDouble())
-        : "no price";
+        : line.priced() ? "no tokens reported" : "no price";
   }
 
   /** {@code 120 ms}, {@code cached} (every answer came from the cassette), or {@code —}. */
@@ -304,6 +311,7 @@ public final class ModelMatrix {
     return "cheapest model that passes " + bar + ": " + line.model() + (line.costPer1000().isPresent()
         ? ", " + cost(line) + " per 1,000 examples" : ", though no passing model has a price")
         + (unpriced.isEmpty() || line.costPer1000().isEmpty() ? ""
-        : " (" + String.join(", ", unpriced) + " also passes but has no price: set promptunit.price.<model>)") + ".";
+        : " (" + String.join(", ", unpriced) + " also passes but has no cost figure: set promptunit.price.<model>,"
+        + " or use a provider that reports tokens)") + ".";
   }
 }
