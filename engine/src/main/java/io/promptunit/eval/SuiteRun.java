@@ -51,10 +51,7 @@ public final class SuiteRun {
    * run proceeds while the caller waits for another's.
    */
   public synchronized void start() {
-    while (submitted < examples.size() && submitted < window) {
-      int index = submitted++;
-      pending.put(index, session.evaluate(prompt, examples.get(index)));
-    }
+    submitBefore(window);
   }
 
   /**
@@ -63,7 +60,12 @@ public final class SuiteRun {
    * results wait for the collector: memory grows with the number of examples.
    */
   public synchronized void startAll() {
-    while (submitted < examples.size()) {
+    submitBefore(examples.size());
+  }
+
+  /** Submits the examples not yet submitted whose position is below {@code end}. */
+  private void submitBefore(int end) {
+    while (submitted < examples.size() && submitted < end) {
       int index = submitted++;
       pending.put(index, session.evaluate(prompt, examples.get(index)));
     }
@@ -75,10 +77,7 @@ public final class SuiteRun {
     if (position == null) {
       throw new IllegalArgumentException("example " + example.id() + " is not part of this run");
     }
-    while (submitted < examples.size() && submitted <= position + window) {
-      int index = submitted++;
-      pending.put(index, session.evaluate(prompt, examples.get(index)));
-    }
+    submitBefore(position + window + 1);
     CompletableFuture<ExampleResult> future = pending.remove(position);
     if (future == null) {
       throw new IllegalStateException("example " + example.id() + " was already collected");

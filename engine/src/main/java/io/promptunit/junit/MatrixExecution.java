@@ -73,7 +73,7 @@ final class MatrixExecution {
       String model = session.taskModel().name();
       report.run(model);
       cassette = cassette.or(session::cassette);
-      Optional<ModelDescriptor> container = container(model);
+      Optional<ModelDescriptor> container = descriptor.modelContainer(model);
       if (container.isEmpty()) {
         session.closeWorkers(); // none of its examples was selected
         continue;
@@ -121,11 +121,6 @@ final class MatrixExecution {
         : cannot.size() + " of its " + starts.size() + " models cannot start (" + Keys.REQUIRE_MODEL + "=true)");
     cannot.forEach(model -> why.append("\n  ").append(model.model()).append(": ").append(model.why()));
     throw ModelConfigurationException.invalid(why.toString());
-  }
-
-  private Optional<ModelDescriptor> container(String model) {
-    return descriptor.getChildren().stream().filter(ModelDescriptor.class::isInstance)
-        .map(ModelDescriptor.class::cast).filter(child -> child.model().equals(model)).findFirst();
   }
 
   /** Why {@code model}'s container is skipped, when it cannot start. */

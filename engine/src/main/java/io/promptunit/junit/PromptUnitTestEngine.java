@@ -6,6 +6,8 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 import org.apiguardian.api.API;
 import io.promptunit.PromptTest;
 import io.promptunit.config.Configuration;
+import io.promptunit.config.ConfigurationProblem;
+import java.util.List;
 import io.promptunit.core.PromptUnit;
 import org.junit.platform.engine.ConfigurationParameters;
 import org.junit.platform.engine.DiscoveryIssue;
@@ -82,14 +84,16 @@ public final class PromptUnitTestEngine implements TestEngine {
     static TestDescriptor discover(EngineDiscoveryRequest request, UniqueId uniqueId) {
       ConfigurationParameters parameters = request.getConfigurationParameters();
       Configuration configuration = Configuration.fromLauncher(parameters::get, parameters::keySet);
-      PromptUnit.problems(configuration).forEach(problem -> request.getDiscoveryListener().issueEncountered(uniqueId,
+      List<ConfigurationProblem> problems = PromptUnit.problems(configuration);
+      problems.forEach(problem -> request.getDiscoveryListener().issueEncountered(uniqueId,
           DiscoveryIssue.create(problem.error() ? DiscoveryIssue.Severity.ERROR : DiscoveryIssue.Severity.WARNING,
               problem.message())));
+      boolean configurationFails = problems.stream().anyMatch(ConfigurationProblem::error);
       PromptUnitEngineDescriptor engine = new PromptUnitEngineDescriptor(uniqueId, configuration);
       EngineDiscoveryRequestResolver.<PromptUnitEngineDescriptor>builder()
           .addClassContainerSelectorResolver(SuiteResolver::isSuite)
-          .addSelectorResolver(context -> new SuiteResolver(context.getClassNameFilter(), configuration, parameters,
-              issue -> request.getDiscoveryListener().issueEncountered(uniqueId, issue)))
+          .addSelectorResolver(context -> new SuiteResolver(context.getClassNameFilter(), configuration,
+              configurationFails, parameters, issue -> request.getDiscoveryListener().issueEncountered(uniqueId, issue)))
           .build()
           .resolve(request, engine);
       return engine;

@@ -159,6 +159,12 @@ final class SuiteDescriptor extends AbstractTestDescriptor implements Node<RunCo
     return isMatrix() ? matrix : List.of();
   }
 
+  /** The container of {@code model} among this suite's children: it runs against several, and that one was selected. */
+  Optional<ModelDescriptor> modelContainer(String model) {
+    return getChildren().stream().filter(ModelDescriptor.class::isInstance).map(ModelDescriptor.class::cast)
+        .filter(container -> container.model().equals(model)).findFirst();
+  }
+
   /** The container of {@code model}, when the suite runs against it among several. */
   Optional<ModelDescriptor> createModel(String model) {
     return isMatrix() && matrix.contains(model) ? Optional.of(new ModelDescriptor(this, model)) : Optional.empty();

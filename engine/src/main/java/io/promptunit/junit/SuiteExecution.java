@@ -140,9 +140,8 @@ final class SuiteExecution {
 
   /** The examples {@code session} runs: the suite's, or those of its model's container. */
   private static List<Example> selected(SuiteDescriptor descriptor, ScoringSession session) {
-    return descriptor.getChildren().stream().filter(ModelDescriptor.class::isInstance).map(ModelDescriptor.class::cast)
-        .filter(container -> container.model().equals(session.taskModel().name())).findFirst()
-        .map(ModelDescriptor::selectedExamples).orElseGet(descriptor::selectedExamples);
+    return descriptor.modelContainer(session.taskModel().name()).map(ModelDescriptor::selectedExamples)
+        .orElseGet(descriptor::selectedExamples);
   }
 
   /** Batch mode for one model of several: its answers are fetched before its examples run. */
@@ -256,9 +255,8 @@ final class SuiteExecution {
 
   /** The container the suite's figures are published on: the suite, or its model's container. */
   private org.junit.platform.engine.TestDescriptor owner() {
-    return model.flatMap(m -> descriptor.getChildren().stream().filter(ModelDescriptor.class::isInstance)
-        .map(ModelDescriptor.class::cast).filter(container -> container.model().equals(m)).findFirst())
-        .<org.junit.platform.engine.TestDescriptor>map(c -> c).orElse(descriptor);
+    return model.flatMap(descriptor::modelContainer).<org.junit.platform.engine.TestDescriptor>map(c -> c)
+        .orElse(descriptor);
   }
 
   /**
@@ -303,9 +301,8 @@ final class SuiteExecution {
    */
   private static int examplesEveryModelRan(SuiteDescriptor descriptor) {
     return descriptor.matrix().stream()
-        .mapToInt(model -> descriptor.getChildren().stream().filter(ModelDescriptor.class::isInstance)
-            .map(ModelDescriptor.class::cast).filter(container -> container.model().equals(model))
-            .mapToInt(container -> container.selectedExamples().size()).findFirst().orElse(0))
+        .mapToInt(model -> descriptor.modelContainer(model).map(container -> container.selectedExamples().size())
+            .orElse(0))
         .min().orElse(0);
   }
 

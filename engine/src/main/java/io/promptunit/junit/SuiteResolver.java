@@ -45,6 +45,7 @@ final class SuiteResolver implements SelectorResolver {
   private final Predicate<String> classNameFilter;
   private final MethodPatterns methodPatterns;
   private final Configuration settings;
+  private final boolean configurationFails;
   private final java.util.function.Consumer<DiscoveryIssue> issues;
   /**
    * {@code promptunit.shard}; a malformed value selects everything here (the engine reports it as a discovery error).
@@ -55,11 +56,16 @@ final class SuiteResolver implements SelectorResolver {
   /** The {@code -Dtest} id patterns already reported as matching nothing. */
   private final Set<String> reportedPatterns = new java.util.HashSet<>();
 
-  SuiteResolver(Predicate<String> classNameFilter, Configuration settings, ConfigurationParameters configuration,
-      java.util.function.Consumer<DiscoveryIssue> issues) {
+  /**
+   * @param configurationFails whether the configuration has errors, reported already as discovery issues (the run does
+   *     not start): nothing more is said about what it configures
+   */
+  SuiteResolver(Predicate<String> classNameFilter, Configuration settings, boolean configurationFails,
+      ConfigurationParameters configuration, java.util.function.Consumer<DiscoveryIssue> issues) {
     this.classNameFilter = classNameFilter;
     this.issues = issues;
     this.settings = settings;
+    this.configurationFails = configurationFails;
     // Maven's -Dtest, never an environment variable TEST
     this.methodPatterns = MethodPatterns.parse(configuration.get(MethodPatterns.PROPERTY));
     Shard configured;
@@ -104,8 +110,7 @@ final class SuiteResolver implements SelectorResolver {
    */
   private void checkUnusedOptimizeOptions(Class<?> anchor) {
     io.promptunit.Optimize optimize = anchor.getAnnotation(io.promptunit.Optimize.class);
-    if (optimize == null || settings.optimize()
-        || io.promptunit.core.PromptUnit.problems(settings).stream().anyMatch(p -> p.error())) {
+    if (optimize == null || settings.optimize() || configurationFails) {
       return; // it runs and says so itself; or the configuration's own errors stop the run already
     }
     try {
