@@ -93,7 +93,8 @@ public final class PromptUnitTestEngine implements TestEngine {
       EngineDiscoveryRequestResolver.<PromptUnitEngineDescriptor>builder()
           .addClassContainerSelectorResolver(SuiteResolver::isSuite)
           .addSelectorResolver(context -> new SuiteResolver(context.getClassNameFilter(), configuration,
-              configurationFails, parameters, issue -> request.getDiscoveryListener().issueEncountered(uniqueId, issue)))
+              configurationFails, parameters,
+              issue -> request.getDiscoveryListener().issueEncountered(uniqueId, issue)))
           .build()
           .resolve(request, engine);
       return engine;
