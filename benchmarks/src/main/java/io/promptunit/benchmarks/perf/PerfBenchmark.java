@@ -326,7 +326,9 @@ public final class PerfBenchmark {
     command.add(scenario);
     command.add("out=" + out);
     command.addAll(List.of(args));
-    log("running " + scenario + " in a new JVM " + jvmArgs + "; log in " + err);
+    // the worker's command line, to rerun it by hand (under a profiler, say)
+    Files.write(work.resolve(scenario + ".cmd"), command, StandardCharsets.UTF_8);
+    log("running " + scenario + " in a new JVM " + jvmArgs + "; log in " + err + ", command line in " + scenario + ".cmd");
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(err.toFile()).start();
     // Show progress as the worker writes it.
     long shown = 0;
