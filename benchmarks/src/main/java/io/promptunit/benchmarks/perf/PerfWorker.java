@@ -146,9 +146,9 @@ public final class PerfWorker {
         for (int i = 0; i < warm + measuredRuns; i++) {
           System.gc();
           server.reset();
+          ThreadCpu threadsBefore = ThreadCpu.now();
           long cpu = processCpuNanos();
           long serverCpuStart = serverCpuNanos();
-          ThreadCpu threadsBefore = ThreadCpu.now();
           Launches.Outcome outcome = check(Launches.run(launcher, HttpSuite.class, "promptunit", config, () -> {}), HttpSuite.SIZE, "HTTP c=" + concurrency);
           double cpuMillis = (processCpuNanos() - cpu) / 1e6;
           double serverCpuMillis = (serverCpuNanos() - serverCpuStart) / 1e6;
@@ -250,9 +250,9 @@ public final class PerfWorker {
         for (int i = 0; i < 1 + runs; i++) {
           System.gc();
           server.reset();
+          ThreadCpu threadsBefore = ThreadCpu.now();
           long cpu = processCpuNanos();
           long serverCpuStart = serverCpuNanos();
-          ThreadCpu threadsBefore = ThreadCpu.now();
           double millis = raw.run(server.baseUrl(), concurrency);
           double cpuMillis = (processCpuNanos() - cpu) / 1e6;
           double serverCpuMillis = (serverCpuNanos() - serverCpuStart) / 1e6;

@@ -76,8 +76,11 @@ final class ThreadCpu {
     return sorted;
   }
 
-  /** {@code promptunit-http-3} to {@code promptunit-http-}, {@code GC Thread#1} to {@code GC Thread#}. */
+  /**
+   * {@code promptunit-http-3} to {@code promptunit-http-}, {@code GC Thread#1} to {@code GC Thread#},
+   * {@code HttpClient-7-Se} (a JDK client's selector, numbered per client) to {@code HttpClient-N-Se}.
+   */
   static String group(String name) {
-    return name.replaceAll("\\d+$", "");
+    return name.replaceAll("^HttpClient-\\d+-", "HttpClient-N-").replaceAll("\\d+$", "");
   }
 }
