@@ -40,6 +40,7 @@ final class AnswerBody implements HttpResponse.BodySubscriber<AnswerBody> {
 
   private static final long SWEEP_MILLIS = 200;
 
+  /** Started with the class, the first time a call is made; a daemon thread, as all of PromptUnit's. */
   private static final ScheduledExecutorService SWEEPER = sweeper();
 
   private final CompletableFuture<AnswerBody> done = new CompletableFuture<>();
@@ -52,7 +53,8 @@ final class AnswerBody implements HttpResponse.BodySubscriber<AnswerBody> {
   private long size;
 
   private static ScheduledExecutorService sweeper() {
-    ScheduledThreadPoolExecutor sweeper = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("promptunit-deadline-"));
+    ScheduledThreadPoolExecutor sweeper =
+        new ScheduledThreadPoolExecutor(1, DaemonThreads.named("promptunit-deadline-"));
     sweeper.scheduleWithFixedDelay(AnswerBody::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     return sweeper;
   }
