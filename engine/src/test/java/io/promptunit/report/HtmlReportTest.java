@@ -197,6 +197,59 @@ class HtmlReportTest {
     assertThat(second.selectFirst("a").attr("href")).isEqualTo("#suite-com-acme-ATest");
   }
 
+  /** A suite of the engine (judged by its pass-rate bar) whose one example passes or fails. */
+  private static SuiteReport suite(String name, boolean passes) {
+    SuiteReport suite = new SuiteReport("com.acme." + name, "p", "e", 1.0);
+    suite.add(new SuiteReport.Row(name + "-1", passes ? "passed" : "failed", "", List.of(), "e:1", 1, "in", "a",
+        passes ? "a" : "b", passes ? "" : "why"));
+    return suite;
+  }
+
+  /** An evaluation (Jupiter, plain Java) with a failing example, whose verdict its test gives (empty: none). */
+  private static SuiteReport evaluation(String name, java.util.Optional<Boolean> passed) {
+    SuiteReport evaluation = new SuiteReport("com.acme." + name, "p", "e", 1.0);
+    evaluation.add(new SuiteReport.Row(name + "-1", "failed", "", List.of(), "e:1", 1, "in", "a", "b", "why"));
+    evaluation.verdict(new SuiteReport.Verdict(passed, passed.map(p -> "decided by its test " + name + "(): "
+        + (p ? "passed" : "failed")).orElse("no test verdict: the caller's assertions decide")));
+    return evaluation;
+  }
+
+  private static String header(List<SuiteReport> reports) {
+    return Jsoup.parse(HtmlReport.render(reports, io.promptunit.model.Spend.NONE, java.time.ZonedDateTime.now()))
+        .selectFirst("#suites-passing").text();
+  }
+
+  @Test
+  void theHeaderCountsEvaluationsAsEvaluationsNotAsSuites() {
+    List<SuiteReport> evaluations = List.of(evaluation("A", java.util.Optional.of(true)),
+        evaluation("B", java.util.Optional.of(true)), evaluation("C", java.util.Optional.of(true)));
+
+    assertThat(header(evaluations)).isEqualTo("3 evaluations (3 pass)");
+    assertThat(header(List.of(evaluation("A", java.util.Optional.of(true)),
+        evaluation("B", java.util.Optional.of(false))))).isEqualTo("2 evaluations (1 passes, 1 fails)");
+    assertThat(header(List.of(evaluation("A", java.util.Optional.of(true)), evaluation("B", java.util.Optional.empty()))))
+        .isEqualTo("2 evaluations (1 passes, 1 without a verdict: the caller's assertions decide)");
+    assertThat(header(List.of(evaluation("A", java.util.Optional.empty()))))
+        .isEqualTo("1 evaluation without a verdict (the caller's assertions decide)");
+  }
+
+  @Test
+  void theHeaderOfARunOfSuitesAndEvaluationsNamesEachKind() {
+    Document html = Jsoup.parse(HtmlReport.render(List.of(suite("ATest", true), suite("BTest", true),
+        evaluation("C", java.util.Optional.of(true)), evaluation("D", java.util.Optional.of(false)),
+        evaluation("E", java.util.Optional.empty())), io.promptunit.model.Spend.NONE, java.time.ZonedDateTime.now()));
+
+    Element header = html.selectFirst("#suites-passing");
+    assertThat(header.text()).isEqualTo("2 of 2 suites pass · 3 evaluations (1 passes, 1 fails, 1 without a verdict:"
+        + " the caller's assertions decide)");
+    assertThat(header.hasClass("bad")).as("an evaluation failed").isTrue();
+    assertThat(header(List.of(suite("ATest", false), evaluation("C", java.util.Optional.of(true)))))
+        .isEqualTo("0 of 1 suites pass · 1 evaluation (1 passes)");
+    assertThat(Jsoup.parse(HtmlReport.render(List.of(suite("ATest", true), evaluation("C", java.util.Optional.empty())),
+        io.promptunit.model.Spend.NONE, java.time.ZonedDateTime.now())).selectFirst("#suites-passing").hasClass("ok"))
+        .as("an evaluation without a verdict fails nothing").isTrue();
+  }
+
   @Test
   void eachModelsRunOfASuiteIsItsOwnPartOfTheSuitesSection() {
     SuiteReport suite = new SuiteReport("com.acme.XTest", "prompts/x.prompt", "prompts/x.jsonl", 1.0);
