@@ -36,8 +36,8 @@ final class StrategyRun {
   record Models(Optional<ModelClient> optimizer, String name) {}
 
   static Models models(RunContext context, io.promptunit.Optimize optimize) {
+    // an unpriced optimizer is warned about at the end of the suite, with its calls, and only when it made some
     Optional<ModelClient> optimizer = context.core().models().optimizerModel(optimize.optimizerModel());
-    optimizer.ifPresent(model -> context.core().unpricedWarning(model.name()).ifPresent(Console::line));
     return new Models(optimizer, optimizer.orElseGet(() -> context.taskModel().orElseThrow()).name());
   }
 
