@@ -106,6 +106,11 @@ final class BaselineDescriptor extends AbstractTestDescriptor implements Node<Ru
     return Type.TEST;
   }
 
+  /** {@code RouterPromptTest}, or {@code RouterPromptTest [openai:gpt-4o-mini]} for one model of several. */
+  private String who() {
+    return suite.anchor().getSimpleName() + model.map(m -> " [" + m + "]").orElse("");
+  }
+
   @Override
   public RunContext execute(RunContext context, DynamicTestExecutor executor) {
     if (problem != null) {
@@ -145,7 +150,7 @@ final class BaselineDescriptor extends AbstractTestDescriptor implements Node<Ru
         shown, outcomes.size(), passing) + foreign.map(name -> "; it held the outcomes of suite " + name
             + ", which were replaced").orElse("") + tooFew(updated.outcomes().size(),
             significance(context.configuration()));
-    Console.line(suite.anchor().getSimpleName() + ": " + line);
+    Console.line(who() + ": " + line);
     context.listener().reportingEntryPublished(this, ReportEntry.from(ReportEntryKeys.BASELINE, line));
     return context;
   }
@@ -167,18 +172,18 @@ final class BaselineDescriptor extends AbstractTestDescriptor implements Node<Ru
     if (comparison.significantlyWorse(significance)) {
       Map<String, SuiteReport.Row> byId = rows.stream().collect(Collectors.toMap(SuiteReport.Row::id,
           Function.identity(), (a, b) -> a));
-      StringBuilder message = new StringBuilder("Suite " + suite.anchor().getSimpleName()
-          + " is significantly worse than its baseline " + shown
+      StringBuilder message = new StringBuilder("Suite " + who() + " is significantly worse than its baseline " + shown
           + ": " + summary + ". Examples that passed in the baseline and fail now:");
       for (String id : comparison.regressions()) {
-        message.append("\n  ✘ ").append(byId.get(id).failureSummary());
+        message.append("\n  ✘ ").append(model.map(m -> "[" + m + "] ").orElse(""))
+            .append(byId.get(id).failureSummary());
       }
       message.append("\nIf the change is intended, accept it with -D").append(Keys.BASELINE)
           .append("=update and commit ").append(shown).append('.');
       throw new AssertionFailedError(message.toString());
     }
     String verdict = verdict(comparison, summary, shown) + tooFew(comparison.paired(), significance);
-    Console.line(suite.anchor().getSimpleName() + ": " + verdict);
+    Console.line(who() + ": " + verdict);
     context.listener().reportingEntryPublished(this, ReportEntry.from(ReportEntryKeys.BASELINE, verdict));
     return context;
   }

@@ -287,6 +287,35 @@ class ModelMatrixTest {
   }
 
   @Test
+  void eachFailureLineNamesItsModelWhenTheSuiteRunsAgainstSeveral() {
+    MatrixSuite.cheapRight = io.promptunit.testing.ScriptedChatModel.answering(prompt -> "P4"); // every example wrong
+
+    run(Map.of(), selectClass(MatrixSuite.class));
+
+    List<String> failures = console.lines().filter(line -> line.startsWith("[PromptUnit]   ✘ ")).toList();
+    assertThat(failures).hasSize(8 + 20);
+    assertThat(failures).filteredOn(line -> line.startsWith("[PromptUnit]   ✘ [" + CHEAP_WRONG + "] sec-")).hasSize(8);
+    assertThat(failures).filteredOn(line -> line.startsWith("[PromptUnit]   ✘ [" + CHEAP_RIGHT + "] ")).hasSize(20);
+    // the same example failed by two models: two lines told apart by their model
+    assertThat(failures).anyMatch(line -> line.startsWith("[PromptUnit]   ✘ [" + CHEAP_WRONG + "] sec-1 "))
+        .anyMatch(line -> line.startsWith("[PromptUnit]   ✘ [" + CHEAP_RIGHT + "] sec-1 "));
+    assertThat(console).contains("[PromptUnit]   … and 4 more failing examples of " + CHEAP_RIGHT + " (see the report)")
+        .contains("[PromptUnit] MatrixSuite [" + CHEAP_WRONG + "]: 16/24 passed")
+        .contains("[PromptUnit] MatrixSuite [" + CHEAP_RIGHT + "]: 0/24 passed");
+  }
+
+  @Test
+  void aSuiteNarrowedToOneModelNamesNoModelOnItsLines() {
+    run(Map.of("promptunit.models", CHEAP_WRONG), selectClass(MatrixSuite.class));
+
+    List<String> failures = console.lines().filter(line -> line.startsWith("[PromptUnit]   ✘ ")).toList();
+    assertThat(failures).hasSize(8).allSatisfy(line -> assertThat(line)
+        .matches("\\[PromptUnit\\]   ✘ sec-\\d+ \\[\\w+\\] \\(src/test/resources/fixtures/tickets.jsonl:\\d+\\)"
+            + " expected \"P1\", got \"P3\""));
+    assertThat(console).contains("[PromptUnit] MatrixSuite: 16/24 passed").doesNotContain(CHEAP_WRONG + "]");
+  }
+
+  @Test
   void aSuiteWithOneModelPrintsNoMatrix() {
     io.promptunit.testing.Models.use(io.promptunit.testing.Routers.model());
     try {
@@ -376,6 +405,12 @@ class ModelMatrixTest {
     assertThat(gates.stream().filter(gate -> gate.getPayload(org.junit.platform.engine.TestExecutionResult.class)
         .orElseThrow().getStatus() == org.junit.platform.engine.TestExecutionResult.Status.FAILED)
         .map(ModelMatrixTest::modelOf)).containsExactly(CHEAP_RIGHT);
+    // which model's gate said what: on the console and in the failure, each line names its model
+    checked.testEvents().assertThatEvents().haveExactly(1, event(test("baseline"), finishedWithFailure(message(m ->
+        m.startsWith("Suite MatrixSuite [" + CHEAP_RIGHT + "] is significantly worse than its baseline ")
+            && m.contains("\n  ✘ [" + CHEAP_RIGHT + "] sec-")))));
+    assertThat(console).contains("[PromptUnit] MatrixSuite [" + CHEAP_WRONG + "]: same outcomes as the baseline ",
+        "[PromptUnit] MatrixSuite [" + ACCURATE + "]: same outcomes as the baseline ");
   }
 
   /** The model whose container holds the test of {@code event}. */
