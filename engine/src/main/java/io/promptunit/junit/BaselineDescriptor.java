@@ -73,10 +73,12 @@ final class BaselineDescriptor extends AbstractTestDescriptor implements Node<Ru
     return gate;
   }
 
-  /** {@code <cache-dir>/<suite class>@<model>.baseline.json}, the model written safely for a file name. */
+  /**
+   * {@code <cache-dir>/<suite class>@<model>.baseline.json}, the model written for a file name ({@link ModelFileName}:
+   * two models never share one).
+   */
   static Path fileOf(Configuration settings, Suite suite, String model) {
-    return settings.cacheDir().resolve(suite.name() + "@" + model.replaceAll("[^A-Za-z0-9._-]", "_")
-        + ".baseline.json");
+    return settings.cacheDir().resolve(suite.name() + "@" + ModelFileName.of(model) + ".baseline.json");
   }
 
   private static Optional<BaselineDescriptor> gate(UniqueId suiteId, Suite suite, Configuration settings, Path file) {

@@ -112,7 +112,6 @@ final class StrategyRun {
   /** {@code <output-dir>/<suite class>}, and in a suite of several models a folder per model below it. */
   static Path outputDirectory(RunContext context, Suite suite) {
     Path directory = context.configuration().outputDir().resolve(suite.anchor().getName());
-    return context.matrixModel().map(model -> directory.resolve(model.replaceAll("[^A-Za-z0-9._-]", "_")))
-        .orElse(directory);
+    return context.matrixModel().map(model -> directory.resolve(ModelFileName.of(model))).orElse(directory);
   }
 }
