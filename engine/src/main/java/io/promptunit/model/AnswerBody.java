@@ -2,12 +2,20 @@ package io.promptunit.model;
 
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * A response body as {@link HttpTransport} reads it: whole up to {@link #LIMIT}; past it, only its
@@ -24,14 +32,68 @@ final class AnswerBody implements HttpResponse.BodySubscriber<AnswerBody> {
 
   private static final int EDGE = 64 << 10;
 
+  /**
+   * The bodies still being read under a deadline. One sweep every {@value #SWEEP_MILLIS} ms ends those past it, so a
+   * call costs two set operations rather than a timer of its own (a timer per call woke the timer thread for each).
+   */
+  private static final Set<AnswerBody> OPEN = ConcurrentHashMap.newKeySet();
+
+  private static final long SWEEP_MILLIS = 200;
+
+  private static final ScheduledExecutorService SWEEPER = sweeper();
+
   private final CompletableFuture<AnswerBody> done = new CompletableFuture<>();
+  private volatile Flow.Subscription subscription;
+  private long deadline;
+  private Supplier<HttpTimeoutException> stalled;
   private ByteArrayOutputStream whole = new ByteArrayOutputStream();
   private byte[] head;
   private final ByteArrayOutputStream tail = new ByteArrayOutputStream();
   private long size;
 
+  private static ScheduledExecutorService sweeper() {
+    ScheduledThreadPoolExecutor sweeper = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("promptunit-deadline-"));
+    sweeper.scheduleWithFixedDelay(AnswerBody::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+    return sweeper;
+  }
+
+  /**
+   * A body that must be complete within {@code remaining} (to within {@value #SWEEP_MILLIS} ms): past it, it stops
+   * reading (the connection is given up) and the response fails with {@code stalled}'s exception.
+   */
+  static AnswerBody within(Duration remaining, Supplier<HttpTimeoutException> stalled) {
+    AnswerBody body = new AnswerBody();
+    body.deadline = System.nanoTime() + Math.max(0, remaining.toNanos());
+    body.stalled = stalled;
+    OPEN.add(body);
+    return body;
+  }
+
+  private static void sweep() {
+    long now = System.nanoTime();
+    for (AnswerBody body : OPEN) {
+      if (now - body.deadline >= 0 && OPEN.remove(body)) {
+        body.expire(body.stalled.get());
+      }
+    }
+  }
+
+  private void expire(HttpTimeoutException stalled) {
+    if (done.completeExceptionally(stalled)) {
+      Flow.Subscription reading = subscription;
+      if (reading != null) {
+        reading.cancel();
+      }
+    }
+  }
+
   @Override
   public void onSubscribe(Flow.Subscription subscription) {
+    this.subscription = subscription;
+    if (done.isDone()) {
+      subscription.cancel();
+      return;
+    }
     subscription.request(Long.MAX_VALUE);
   }
 
@@ -66,12 +128,20 @@ final class AnswerBody implements HttpResponse.BodySubscriber<AnswerBody> {
 
   @Override
   public void onError(Throwable error) {
+    stopDeadline();
     done.completeExceptionally(error);
   }
 
   @Override
   public void onComplete() {
+    stopDeadline();
     done.complete(this);
+  }
+
+  private void stopDeadline() {
+    if (stalled != null) {
+      OPEN.remove(this);
+    }
   }
 
   @Override

@@ -51,18 +51,29 @@ final class HttpTransport implements HttpClient {
 
   private static final JsonFactory JSON = new JsonFactory();
 
+  /**
+   * The JDK clients, one per connect timeout, shared by every model of the JVM: a run's models share their
+   * connections and the few client threads, and a test JVM that runs several launches (an IDE, a benchmark)
+   * does not leave a client, its threads and its open connections behind for each (the JDK's client of Java 17
+   * cannot be closed; its idle connections outlive it until collected).
+   */
+  private static final Map<Optional<Duration>, java.net.http.HttpClient> CLIENTS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private HttpTransport(Builder builder) {
+    this.client = CLIENTS.computeIfAbsent(Optional.ofNullable(builder.connectTimeout), HttpTransport::newClient);
+    this.readTimeout = builder.readTimeout;
+    this.connectTimeout = builder.connectTimeout;
+  }
+
+  private static java.net.http.HttpClient newClient(Optional<Duration> connectTimeout) {
     java.util.concurrent.ThreadPoolExecutor threads = new java.util.concurrent.ThreadPoolExecutor(CLIENT_THREADS,
         CLIENT_THREADS, 30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
         DaemonThreads.named("promptunit-http-"));
     threads.allowCoreThreadTimeOut(true);
     java.net.http.HttpClient.Builder jdk = java.net.http.HttpClient.newBuilder().executor(threads);
-    if (builder.connectTimeout != null) {
-      jdk.connectTimeout(builder.connectTimeout);
-    }
-    this.client = jdk.build();
-    this.readTimeout = builder.readTimeout;
-    this.connectTimeout = builder.connectTimeout;
+    connectTimeout.ifPresent(jdk::connectTimeout);
+    return jdk.build();
   }
 
   static Builder builder() {
@@ -102,29 +113,30 @@ final class HttpTransport implements HttpClient {
 
   /**
    * The whole response, headers and body, within the read timeout: the request timeout covers only the headers,
-   * and a body that stalls after them needs a deadline of its own.
+   * and a body that stalls after them needs a deadline of its own ({@link AnswerBody#within}).
+   *
+   * <p>{@code send}, not {@code sendAsync}: the JDK hands every {@code sendAsync} response on to
+   * {@code CompletableFuture}'s default executor, which on a machine of two cores starts a new thread for each
+   * (2,000 calls started 2,000 threads); {@code send} completes the call on the threads that read it.
    */
   private HttpResponse<AnswerBody> send(java.net.http.HttpRequest request) {
-    java.util.concurrent.CompletableFuture<HttpResponse<AnswerBody>> pending =
-        client.sendAsync(request, info -> new AnswerBody());
+    long start = System.nanoTime();
     try {
-      return readTimeout == null ? pending.get()
-          : pending.get(readTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      pending.cancel(true);
-      throw new dev.langchain4j.exception.TimeoutException(new HttpTimeoutException(
-          "no complete response within " + readTimeout.toSeconds() + " s (promptunit.timeout-seconds)"));
-    } catch (java.util.concurrent.ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof HttpTimeoutException timeout) {
-        throw new dev.langchain4j.exception.TimeoutException(timeout);
-      }
-      throw new RuntimeException(cause instanceof IOException ? cause : new IOException(cause));
+      return client.send(request, info -> readTimeout == null ? new AnswerBody()
+          : AnswerBody.within(readTimeout.minusNanos(System.nanoTime() - start), this::stalled));
+    } catch (HttpTimeoutException e) {
+      throw new dev.langchain4j.exception.TimeoutException(e);
+    } catch (IOException e) {
+      throw new RuntimeException(e);
     } catch (InterruptedException e) {
-      pending.cancel(true);
       Thread.currentThread().interrupt();
       throw new RuntimeException(e);
     }
+  }
+
+  private HttpTimeoutException stalled() {
+    return new HttpTimeoutException(
+        "no complete response within " + readTimeout.toSeconds() + " s (promptunit.timeout-seconds)");
   }
 
   /**

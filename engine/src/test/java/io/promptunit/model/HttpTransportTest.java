@@ -80,6 +80,25 @@ class HttpTransportTest {
   }
 
   @Test
+  void aCallStartsNoThreadOfItsOwn() throws Exception {
+    try (OpenAiCompatibleServer server = OpenAiCompatibleServer.start(request -> Reply.text("ok"))) {
+      ModelClient client = openAi(server);
+      client.chat(List.of(UserMessage.from("warm-up")), 0.0, Optional.empty());
+      java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+      long before = threads.getTotalStartedThreadCount();
+
+      for (int i = 0; i < 100; i++) {
+        assertThat(client.chat(List.of(UserMessage.from("call " + i)), 0.0, Optional.empty()).text()).isEqualTo("ok");
+      }
+
+      // the JDK's sendAsync completes each call on CompletableFuture's default executor, which starts a thread per
+      // task where the machine has two cores or fewer: 100 calls would start 100 threads (the client's own few and
+      // the server's are the only ones expected)
+      assertThat(threads.getTotalStartedThreadCount() - before).isLessThan(20);
+    }
+  }
+
+  @Test
   void compactingKeepsEveryValueAsWritten() {
     String pretty = "{\n  \"model\" : \"gpt-4o-mini\",\n  \"temperature\" : 0.10,\n  \"n\" : 1E+2,\n"
         + "  \"messages\" : [ {\n    \"role\" : \"user\",\n    \"content\" : \"a  b\\n  c \\\"d\\\" é\"\n  } ],\n"

@@ -234,6 +234,7 @@ public final class PerfBenchmark {
     });
     rows.forEach(s::append);
     coldCpu(r.path("cold"), bareRuns.path("cold"), raw, levels, examples, s, verdicts);
+    cpuByThread(levels.path("64"), raw.path("64"), r.path("cold"), bareRuns.path("cold"), examples, s);
     JsonNode top = levels.get("64");
     if (top != null) {
       Stats t = stats(top.get("totalMillis"));
@@ -252,6 +253,58 @@ public final class PerfBenchmark {
     verdicts.add("- Configured concurrency never exceeded (most requests in flight at the server: " + String.join(", ", bounds) + "): "
         + (within ? "met" : "**missed**"));
     return s.toString();
+  }
+
+  /** What each thread group of the two JVMs spent per call at concurrency 64, warm (medians) and cold. */
+  private static void cpuByThread(JsonNode level, JsonNode bare, JsonNode cold, JsonNode bareCold, int examples,
+      StringBuilder s) {
+    if (level.path("threadCpuMillis").isMissingNode() || bare.path("threadCpuMillis").isMissingNode()) {
+      return;
+    }
+    s.append("\nWhere the CPU goes at concurrency 64, by thread (Linux's per-thread CPU time, "
+        + "`/proc/self/task/*/schedstat`), in µs per call; warm: median of the measured runs. PromptUnit's "
+        + "`promptunit-<suite>-` workers (evaluation, langchain4j's request and response mapping, waiting on the "
+        + "answer) and the bare client's pool end with each run, so they are the *ended threads*; the server's threads "
+        + "are left out, as in the figures above.\n\n");
+    s.append("| thread | PromptUnit warm | bare client warm | PromptUnit cold | bare client cold |\n|---|--:|--:|--:|--:|\n");
+    Map<String, double[]> rows = new LinkedHashMap<>();
+    addThreadColumn(rows, level.path("threadCpuMillis"), 0, examples, true);
+    addThreadColumn(rows, bare.path("threadCpuMillis"), 1, examples, true);
+    addThreadColumn(rows, cold.path("threadCpuMillis"), 2, examples, false);
+    addThreadColumn(rows, bareCold.path("threadCpuMillis"), 3, examples, false);
+    rows.entrySet().stream().filter(e -> !e.getKey().startsWith("bench-server") && !e.getKey().startsWith("HTTP-Dispatcher"))
+        .filter(e -> java.util.Arrays.stream(e.getValue()).max().orElse(0) >= 5)
+        .sorted((a, b) -> Double.compare(sum(b.getValue()), sum(a.getValue())))
+        .forEach(e -> s.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.0f |%n", describe(e.getKey()),
+            e.getValue()[0], e.getValue()[1], e.getValue()[2], e.getValue()[3])));
+  }
+
+  private static void addThreadColumn(Map<String, double[]> rows, JsonNode groups, int column, int examples,
+      boolean median) {
+    groups.fieldNames().forEachRemaining(name -> {
+      JsonNode value = groups.get(name);
+      double millis = median ? stats(value).median() : value.asDouble();
+      String key = name.matches("HttpClient-(N|\\d+)-Se") ? "HttpClient-N-SelectorManager"
+          : name.startsWith("HttpClient-") ? "HttpClient-N-Worker" : name;
+      rows.computeIfAbsent(key, k -> new double[4])[column] += millis * 1000 / examples;
+    });
+  }
+
+  private static double sum(double[] values) {
+    return java.util.Arrays.stream(values).sum();
+  }
+
+  private static String describe(String group) {
+    return switch (group) {
+      case "java" -> "main (discovery, JUnit's events, the report)";
+      case "(ended threads)" -> "ended threads (PromptUnit's workers; the bare client's pool)";
+      case "promptunit-http" -> "promptunit-http- (PromptUnit's HTTP client threads)";
+      case "HttpClient-N-Worker" -> "HttpClient-N-Worker (the JDK client's own threads)";
+      case "HttpClient-N-SelectorManager" -> "the JDK client's selector";
+      case "promptunit-dead" -> "promptunit-deadline- (stalled-body sweep)";
+      case "C2 CompilerThre", "C1 CompilerThre" -> group.substring(0, 2) + " compiler (JIT)";
+      default -> group;
+    };
   }
 
   private static String cacheSection(JsonNode r, List<String> verdicts) {
@@ -326,7 +379,9 @@ public final class PerfBenchmark {
     command.add(scenario);
     command.add("out=" + out);
     command.addAll(List.of(args));
-    log("running " + scenario + " in a new JVM " + jvmArgs + "; log in " + err);
+    // the worker's command line, to rerun it by hand (under a profiler, say)
+    Files.write(work.resolve(scenario + ".cmd"), command, StandardCharsets.UTF_8);
+    log("running " + scenario + " in a new JVM " + jvmArgs + "; log in " + err + ", command line in " + scenario + ".cmd");
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(err.toFile()).start();
     // Show progress as the worker writes it.
     long shown = 0;

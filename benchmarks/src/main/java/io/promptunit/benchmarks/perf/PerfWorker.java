@@ -142,23 +142,27 @@ public final class PerfWorker {
         List<Integer> requests = new ArrayList<>();
         List<Double> processCpu = new ArrayList<>();
         List<Double> serverCpu = new ArrayList<>();
+        Map<String, List<Double>> threadCpu = new LinkedHashMap<>();
         for (int i = 0; i < warm + measuredRuns; i++) {
           System.gc();
           server.reset();
+          ThreadCpu threadsBefore = ThreadCpu.now();
           long cpu = processCpuNanos();
           long serverCpuStart = serverCpuNanos();
           Launches.Outcome outcome = check(Launches.run(launcher, HttpSuite.class, "promptunit", config, () -> {}), HttpSuite.SIZE, "HTTP c=" + concurrency);
           double cpuMillis = (processCpuNanos() - cpu) / 1e6;
           double serverCpuMillis = (serverCpuNanos() - serverCpuStart) / 1e6;
-          LOG.printf("[perf] http c=%d %s: %.0f ms (discovery %.0f ms), %d requests, at most %d in flight; CPU %.0f ms (server %.0f ms)%n", concurrency,
+          Map<String, Double> byThread = ThreadCpu.between(threadsBefore, ThreadCpu.now(), cpuMillis);
+          LOG.printf("[perf] http c=%d %s: %.0f ms (discovery %.0f ms), %d requests, at most %d in flight; CPU %.0f ms (server %.0f ms); by thread %s%n", concurrency,
               i < warm ? "warm-up" : "run " + (i - warm + 1), outcome.totalMillis(), outcome.discoveryMillis(), server.requests(), server.maxInFlight(),
-              cpuMillis, serverCpuMillis);
+              cpuMillis, serverCpuMillis, byThread);
           if (index == 0 && i == 0) {
             // the first run in this JVM: what a fresh `mvn test` JVM pays (class loading, JIT)
             result.put("cold", Map.of("concurrency", concurrency, "totalMillis", outcome.totalMillis(),
-                "processCpuMillis", cpuMillis, "serverCpuMillis", serverCpuMillis));
+                "processCpuMillis", cpuMillis, "serverCpuMillis", serverCpuMillis, "threadCpuMillis", byThread));
           }
           if (i >= warm) {
+            byThread.forEach((group, millis) -> threadCpu.computeIfAbsent(group, g -> new ArrayList<>()).add(millis));
             samples.add(outcome);
             maxInFlight.add(server.maxInFlight());
             requests.add(server.requests());
@@ -171,6 +175,7 @@ public final class PerfWorker {
         level.put("serverRequests", requests);
         level.put("processCpuMillis", processCpu);
         level.put("serverCpuMillis", serverCpu);
+        level.put("threadCpuMillis", threadCpu);
         byLevel.put(String.valueOf(concurrency), level);
       }
       result.put("warmup", warmup);
@@ -241,22 +246,26 @@ public final class PerfWorker {
         List<Double> processCpu = new ArrayList<>();
         List<Double> serverCpu = new ArrayList<>();
         List<Integer> maxInFlight = new ArrayList<>();
+        Map<String, List<Double>> threadCpu = new LinkedHashMap<>();
         for (int i = 0; i < 1 + runs; i++) {
           System.gc();
           server.reset();
+          ThreadCpu threadsBefore = ThreadCpu.now();
           long cpu = processCpuNanos();
           long serverCpuStart = serverCpuNanos();
           double millis = raw.run(server.baseUrl(), concurrency);
           double cpuMillis = (processCpuNanos() - cpu) / 1e6;
           double serverCpuMillis = (serverCpuNanos() - serverCpuStart) / 1e6;
-          LOG.printf("[perf] raw http c=%d %s: %.0f ms, %d requests, at most %d in flight; CPU %.0f ms (server %.0f ms)%n", concurrency,
-              i == 0 ? "warm-up" : "run " + i, millis, server.requests(), server.maxInFlight(), cpuMillis, serverCpuMillis);
+          Map<String, Double> byThread = ThreadCpu.between(threadsBefore, ThreadCpu.now(), cpuMillis);
+          LOG.printf("[perf] raw http c=%d %s: %.0f ms, %d requests, at most %d in flight; CPU %.0f ms (server %.0f ms); by thread %s%n", concurrency,
+              i == 0 ? "warm-up" : "run " + i, millis, server.requests(), server.maxInFlight(), cpuMillis, serverCpuMillis, byThread);
           if (first) {
             result.put("cold", Map.of("concurrency", concurrency, "totalMillis", millis, "processCpuMillis", cpuMillis,
-                "serverCpuMillis", serverCpuMillis));
+                "serverCpuMillis", serverCpuMillis, "threadCpuMillis", byThread));
             first = false;
           }
           if (i > 0) {
+            byThread.forEach((group, ms) -> threadCpu.computeIfAbsent(group, g -> new ArrayList<>()).add(ms));
             times.add(millis);
             processCpu.add(cpuMillis);
             serverCpu.add(serverCpuMillis);
@@ -268,6 +277,7 @@ public final class PerfWorker {
         entry.put("processCpuMillis", processCpu);
         entry.put("serverCpuMillis", serverCpu);
         entry.put("maxInFlight", maxInFlight);
+        entry.put("threadCpuMillis", threadCpu);
         rawByLevel.put(String.valueOf(concurrency), entry);
       }
       result.put("raw", rawByLevel);
