@@ -140,33 +140,27 @@ public final class PromptUnit implements AutoCloseable {
   }
 
   /**
-   * A warning, once per run and model, that {@code model} has no price: its calls count as $0, so
-   * neither the spend figures nor a cost cap mean anything for it.
-   */
-  public Optional<String> unpricedWarning(String model) {
-    return unpricedWarning(model, "its calls count");
-  }
-
-  /**
    * The once-per-run warnings for the models of {@code session} that made calls without a price ("its
    * 12 calls counted as $0"): a model that only answered from the cassette, or was never called, cost
-   * nothing and is not worth a warning. Call it when the session's calls are done.
+   * nothing and is not worth a warning, whatever its price. This holds for task, judge and optimizer models alike
+   * (an optimizer model is metered by the session it optimizes). Call it when the session's calls are done, the
+   * optimization's included.
    */
   public List<String> unpricedWarnings(ScoringSession session) {
     List<String> warnings = new ArrayList<>();
-    session.spend().unpricedCalls().forEach((model, calls) -> unpricedWarning(model,
-        "its " + calls + (calls == 1 ? " call" : " calls") + " counted").ifPresent(warnings::add));
+    session.spend().unpricedCalls().forEach((model, calls) -> unpricedWarning(model, calls)
+        .ifPresent(warnings::add));
     return warnings;
   }
 
-  private Optional<String> unpricedWarning(String model, String itsCalls) {
-    if (prices.priceOf(model).isPresent() || !unpricedWarned.add(model)) {
+  private Optional<String> unpricedWarning(String model, long calls) {
+    if (calls == 0 || prices.priceOf(model).isPresent() || !unpricedWarned.add(model)) {
       return Optional.empty();
     }
     String key = Keys.PRICE_PREFIX + model.substring(model.indexOf(':') + 1);
     String escaped = key.replace(":", "\\:").replace("=", "\\=");
     return Optional.of("warning: no price is known for model " + model
-        + ", so " + itsCalls + " as $0 in the spend figures and cost caps;"
+        + ", so its " + calls + (calls == 1 ? " call" : " calls") + " counted as $0 in the spend figures and cost caps;"
         + " set " + key + "=<input>,<output> (dollars per million tokens) to price it"
         + (escaped.equals(key) ? "" : " (in junit-platform.properties write the key as " + escaped + ")"));
   }

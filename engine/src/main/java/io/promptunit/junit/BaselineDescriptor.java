@@ -73,10 +73,12 @@ final class BaselineDescriptor extends AbstractTestDescriptor implements Node<Ru
     return gate;
   }
 
-  /** {@code <cache-dir>/<suite class>@<model>.baseline.json}, the model written safely for a file name. */
+  /**
+   * {@code <cache-dir>/<suite class>@<model>.baseline.json}, the model written for a file name ({@link ModelFileName}:
+   * two models never share one).
+   */
   static Path fileOf(Configuration settings, Suite suite, String model) {
-    return settings.cacheDir().resolve(suite.name() + "@" + model.replaceAll("[^A-Za-z0-9._-]", "_")
-        + ".baseline.json");
+    return settings.cacheDir().resolve(suite.name() + "@" + ModelFileName.of(model) + ".baseline.json");
   }
 
   private static Optional<BaselineDescriptor> gate(UniqueId suiteId, Suite suite, Configuration settings, Path file) {
@@ -104,6 +106,11 @@ final class BaselineDescriptor extends AbstractTestDescriptor implements Node<Ru
   @Override
   public Type getType() {
     return Type.TEST;
+  }
+
+  /** {@code RouterPromptTest}, or {@code RouterPromptTest [openai:gpt-4o-mini]} for one model of several. */
+  private String who() {
+    return suite.anchor().getSimpleName() + model.map(m -> " [" + m + "]").orElse("");
   }
 
   @Override
@@ -145,7 +152,7 @@ final class BaselineDescriptor extends AbstractTestDescriptor implements Node<Ru
         shown, outcomes.size(), passing) + foreign.map(name -> "; it held the outcomes of suite " + name
             + ", which were replaced").orElse("") + tooFew(updated.outcomes().size(),
             significance(context.configuration()));
-    Console.line(suite.anchor().getSimpleName() + ": " + line);
+    Console.line(who() + ": " + line);
     context.listener().reportingEntryPublished(this, ReportEntry.from(ReportEntryKeys.BASELINE, line));
     return context;
   }
@@ -167,18 +174,18 @@ final class BaselineDescriptor extends AbstractTestDescriptor implements Node<Ru
     if (comparison.significantlyWorse(significance)) {
       Map<String, SuiteReport.Row> byId = rows.stream().collect(Collectors.toMap(SuiteReport.Row::id,
           Function.identity(), (a, b) -> a));
-      StringBuilder message = new StringBuilder("Suite " + suite.anchor().getSimpleName()
-          + " is significantly worse than its baseline " + shown
+      StringBuilder message = new StringBuilder("Suite " + who() + " is significantly worse than its baseline " + shown
           + ": " + summary + ". Examples that passed in the baseline and fail now:");
       for (String id : comparison.regressions()) {
-        message.append("\n  ✘ ").append(byId.get(id).failureSummary());
+        message.append("\n  ✘ ").append(model.map(m -> "[" + m + "] ").orElse(""))
+            .append(byId.get(id).failureSummary());
       }
       message.append("\nIf the change is intended, accept it with -D").append(Keys.BASELINE)
           .append("=update and commit ").append(shown).append('.');
       throw new AssertionFailedError(message.toString());
     }
     String verdict = verdict(comparison, summary, shown) + tooFew(comparison.paired(), significance);
-    Console.line(suite.anchor().getSimpleName() + ": " + verdict);
+    Console.line(who() + ": " + verdict);
     context.listener().reportingEntryPublished(this, ReportEntry.from(ReportEntryKeys.BASELINE, verdict));
     return context;
   }

@@ -36,8 +36,8 @@ final class StrategyRun {
   record Models(Optional<ModelClient> optimizer, String name) {}
 
   static Models models(RunContext context, io.promptunit.Optimize optimize) {
+    // an unpriced optimizer is warned about at the end of the suite, with its calls, and only when it made some
     Optional<ModelClient> optimizer = context.core().models().optimizerModel(optimize.optimizerModel());
-    optimizer.ifPresent(model -> context.core().unpricedWarning(model.name()).ifPresent(Console::line));
     return new Models(optimizer, optimizer.orElseGet(() -> context.taskModel().orElseThrow()).name());
   }
 
@@ -112,7 +112,6 @@ final class StrategyRun {
   /** {@code <output-dir>/<suite class>}, and in a suite of several models a folder per model below it. */
   static Path outputDirectory(RunContext context, Suite suite) {
     Path directory = context.configuration().outputDir().resolve(suite.anchor().getName());
-    return context.matrixModel().map(model -> directory.resolve(model.replaceAll("[^A-Za-z0-9._-]", "_")))
-        .orElse(directory);
+    return context.matrixModel().map(model -> directory.resolve(ModelFileName.of(model))).orElse(directory);
   }
 }

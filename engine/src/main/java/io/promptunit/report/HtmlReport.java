@@ -76,24 +76,72 @@ public final class HtmlReport {
     return html.toString();
   }
 
-  /** How many suites pass of those that ran, how many did not run, and the examples that ran and failed. */
+  /**
+   * What ran, by kind, and the examples that ran and failed: the suites (engine suites, judged by their pass-rate bar)
+   * that pass of those that ran and how many did not run, then the evaluations (made through the Jupiter integration
+   * or plain Java, judged by their tests: {@link SuiteReport#verdict()}) that pass, fail, have no verdict or did not
+   * run. Each kind is named only when the run has some.
+   */
   private static void summary(StringBuilder html, List<SuiteReport> suites) {
-    long notRun = suites.stream().filter(s -> s.notRun().isPresent()).count();
+    List<SuiteReport> engineSuites = suites.stream().filter(s -> s.verdict().isEmpty()).toList();
+    List<SuiteReport> evaluations = suites.stream().filter(s -> s.verdict().isPresent()).toList();
+    List<String> parts = new ArrayList<>();
+    if (!engineSuites.isEmpty() || evaluations.isEmpty()) {
+      parts.add(suitesPart(engineSuites));
+    }
+    if (!evaluations.isEmpty()) {
+      parts.add(evaluationsPart(evaluations));
+    }
+    long decided = suites.stream().filter(s -> outcome(s).equals("ok") || outcome(s).equals("bad")).count();
     long undecided = suites.stream().filter(s -> outcome(s).equals("info")).count();
-    long ran = suites.size() - notRun - undecided;
-    long passing = suites.stream().filter(SuiteReport::passes).count();
+    boolean allPass = suites.stream().noneMatch(s -> outcome(s).equals("bad"));
     List<SuiteReport.Row> rows = suites.stream().flatMap(s -> s.rows().stream()).toList();
     long aborted = rows.stream().filter(r -> r.status().equals("aborted")).count();
     long failing = rows.stream().filter(r -> r.status().equals("failed") || r.status().equals("error")).count();
-    String undecidedText = undecided + (undecided == 1 ? " evaluation" : " evaluations")
-        + " without a verdict (the caller's assertions decide)";
-    html.append("<span class=\"").append(ran == 0 ? (undecided == 0 ? "skip" : "info") : passing == ran ? "ok" : "bad")
-        .append("\" id=\"suites-passing\">")
-        .append(ran == 0 ? (undecided == 0 ? "no suite ran" : undecidedText) : passing + " of " + ran + " suites pass")
-        .append(notRun == 0 ? "" : ran == 0 ? " (" + notRun + " not run)" : ", " + notRun + " not run")
-        .append(undecided == 0 || ran == 0 ? "" : ", " + undecidedText)
+    html.append("<span class=\"").append(decided == 0 ? (undecided == 0 ? "skip" : "info") : allPass ? "ok" : "bad")
+        .append("\" id=\"suites-passing\">").append(esc(String.join(" · ", parts)))
         .append("</span> · ").append(rows.size() - aborted).append(" examples ran, ").append(failing)
         .append(" failing").append(aborted == 0 ? "" : ", " + aborted + " not run");
+  }
+
+  /** {@code 2 of 3 suites pass, 1 not run}, {@code no suite ran (1 not run)}. */
+  private static String suitesPart(List<SuiteReport> suites) {
+    long notRun = suites.stream().filter(s -> s.notRun().isPresent()).count();
+    long ran = suites.size() - notRun;
+    long passing = suites.stream().filter(SuiteReport::passes).count();
+    if (ran == 0) {
+      return "no suite ran" + (notRun == 0 ? "" : " (" + notRun + " not run)");
+    }
+    return passing + " of " + ran + " suites pass" + (notRun == 0 ? "" : ", " + notRun + " not run");
+  }
+
+  /**
+   * {@code 3 evaluations (2 pass, 1 fails)}; {@code 1 evaluation without a verdict (the caller's assertions decide)}
+   * when none has one.
+   */
+  private static String evaluationsPart(List<SuiteReport> evaluations) {
+    long passing = evaluations.stream().filter(s -> outcome(s).equals("ok")).count();
+    long failing = evaluations.stream().filter(s -> outcome(s).equals("bad")).count();
+    long undecided = evaluations.stream().filter(s -> outcome(s).equals("info")).count();
+    long notRun = evaluations.stream().filter(s -> s.notRun().isPresent()).count();
+    String counted = evaluations.size() + (evaluations.size() == 1 ? " evaluation" : " evaluations");
+    if (undecided == evaluations.size()) {
+      return counted + " without a verdict (the caller's assertions decide)";
+    }
+    List<String> parts = new ArrayList<>();
+    if (passing > 0) {
+      parts.add(passing + (passing == 1 ? " passes" : " pass"));
+    }
+    if (failing > 0) {
+      parts.add(failing + (failing == 1 ? " fails" : " fail"));
+    }
+    if (undecided > 0) {
+      parts.add(undecided + " without a verdict: the caller's assertions decide");
+    }
+    if (notRun > 0) {
+      parts.add(notRun + " not run");
+    }
+    return counted + " (" + String.join(", ", parts) + ")";
   }
 
   /** {@code ok}, {@code bad} or {@code skip} (did not run): the suite's colour. */

@@ -483,12 +483,19 @@ public final class SuiteReport {
    * more.
    */
   public synchronized List<String> failureLines() {
-    return failureLines(rows(), "✘ ");
+    return failureLines(rows(), "✘ ", "");
   }
 
-  /** {@link #failureLines()} of {@code model}'s run. */
+  /**
+   * {@link #failureLines()} of {@code model}'s run. In a suite run against several models, where the same example
+   * fails once per model, each line names the model ({@code ✘ [openai:gpt-4o-mini] refund [train] (…) expected …});
+   * with one model the lines are those of {@link #failureLines()}.
+   */
   public synchronized List<String> failureLines(String model) {
-    return failureLines(runs.containsKey(model) ? rowsOf(model) : rows(), "✘ ");
+    if (!runs.containsKey(model)) {
+      return failureLines(rows(), "✘ ", "");
+    }
+    return failureLines(rowsOf(model), "✘ ", runs.size() > 1 ? model : "");
   }
 
   /**
@@ -496,7 +503,7 @@ public final class SuiteReport {
    * as examples that did not meet their checks, not as failures, after a line saying who decides.
    */
   public synchronized List<String> unmetLines() {
-    List<String> lines = failureLines(rows(), "· ");
+    List<String> lines = failureLines(rows(), "· ", "");
     if (!lines.isEmpty()) {
       long unmet = rows().stream().filter(r -> !r.passed() && !r.status().equals("aborted")).count();
       lines.add(0, "  " + unmet + (unmet == 1 ? " example does not meet its checks" : " examples do not meet their"
@@ -505,15 +512,18 @@ public final class SuiteReport {
     return lines;
   }
 
-  private static List<String> failureLines(List<Row> rows, String mark) {
+  /** {@code model}: the model each line names, {@code ""} for none. */
+  private static List<String> failureLines(List<Row> rows, String mark, String model) {
     List<Row> failing = rows.stream().filter(r -> !r.passed() && !r.status().equals("aborted")).toList();
+    String tag = model.isEmpty() ? "" : "[" + model + "] ";
     List<String> lines = new ArrayList<>();
     for (Row row : failing.subList(0, Math.min(failing.size(), MAX_FAILURES_SHOWN))) {
-      lines.add("  " + (row.status().equals("tolerated") ? "~ " : mark) + row.failureSummary()
+      lines.add("  " + (row.status().equals("tolerated") ? "~ " : mark) + tag + row.failureSummary()
           + (row.status().equals("tolerated") ? " (tolerated by minPassRate)" : ""));
     }
     if (failing.size() > MAX_FAILURES_SHOWN) {
-      lines.add("  … and " + (failing.size() - MAX_FAILURES_SHOWN) + " more failing examples (see the report)");
+      lines.add("  … and " + (failing.size() - MAX_FAILURES_SHOWN) + " more failing examples"
+          + (model.isEmpty() ? "" : " of " + model) + " (see the report)");
     }
     return lines;
   }

@@ -287,6 +287,35 @@ class ModelMatrixTest {
   }
 
   @Test
+  void eachFailureLineNamesItsModelWhenTheSuiteRunsAgainstSeveral() {
+    MatrixSuite.cheapRight = io.promptunit.testing.ScriptedChatModel.answering(prompt -> "P4"); // every example wrong
+
+    run(Map.of(), selectClass(MatrixSuite.class));
+
+    List<String> failures = console.lines().filter(line -> line.startsWith("[PromptUnit]   ✘ ")).toList();
+    assertThat(failures).hasSize(8 + 20);
+    assertThat(failures).filteredOn(line -> line.startsWith("[PromptUnit]   ✘ [" + CHEAP_WRONG + "] sec-")).hasSize(8);
+    assertThat(failures).filteredOn(line -> line.startsWith("[PromptUnit]   ✘ [" + CHEAP_RIGHT + "] ")).hasSize(20);
+    // the same example failed by two models: two lines told apart by their model
+    assertThat(failures).anyMatch(line -> line.startsWith("[PromptUnit]   ✘ [" + CHEAP_WRONG + "] sec-1 "))
+        .anyMatch(line -> line.startsWith("[PromptUnit]   ✘ [" + CHEAP_RIGHT + "] sec-1 "));
+    assertThat(console).contains("[PromptUnit]   … and 4 more failing examples of " + CHEAP_RIGHT + " (see the report)")
+        .contains("[PromptUnit] MatrixSuite [" + CHEAP_WRONG + "]: 16/24 passed")
+        .contains("[PromptUnit] MatrixSuite [" + CHEAP_RIGHT + "]: 0/24 passed");
+  }
+
+  @Test
+  void aSuiteNarrowedToOneModelNamesNoModelOnItsLines() {
+    run(Map.of("promptunit.models", CHEAP_WRONG), selectClass(MatrixSuite.class));
+
+    List<String> failures = console.lines().filter(line -> line.startsWith("[PromptUnit]   ✘ ")).toList();
+    assertThat(failures).hasSize(8).allSatisfy(line -> assertThat(line)
+        .matches("\\[PromptUnit\\]   ✘ sec-\\d+ \\[\\w+\\] \\(src/test/resources/fixtures/tickets.jsonl:\\d+\\)"
+            + " expected \"P1\", got \"P3\""));
+    assertThat(console).contains("[PromptUnit] MatrixSuite: 16/24 passed").doesNotContain(CHEAP_WRONG + "]");
+  }
+
+  @Test
   void aSuiteWithOneModelPrintsNoMatrix() {
     io.promptunit.testing.Models.use(io.promptunit.testing.Routers.model());
     try {
@@ -321,7 +350,7 @@ class ModelMatrixTest {
     assertThat(after).contains("cheapest model that passes held-out after optimization: " + suite + "cheapWrong()")
         .contains("with the prompt in ");
     Path best = dir.resolve("report").resolve(io.promptunit.fixtures.matrix.OptimizedMatrixSuite.class.getName())
-        .resolve("OptimizedMatrixSuite.cheapWrong__").resolve("protegi").resolve("best.prompt");
+        .resolve(ModelFileName.of("OptimizedMatrixSuite.cheapWrong()")).resolve("protegi").resolve("best.prompt");
     assertThat(Files.readString(best)).contains(io.promptunit.testing.Tickets.SECURITY_RULE);
     com.fasterxml.jackson.databind.JsonNode summary = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
         Files.readString(dir.resolve("report").resolve("summary.json"))).get("suites").get(0);
@@ -358,10 +387,10 @@ class ModelMatrixTest {
     run(Map.of("promptunit.baseline", "update"), selectClass(MatrixSuite.class));
 
     Path cassettes = dir.resolve("cassettes");
-    String wrong = Files.readString(cassettes.resolve(MatrixSuite.class.getName() + "@MatrixSuite.cheapWrong__"
-        + ".baseline.json"));
-    String right = Files.readString(cassettes.resolve(MatrixSuite.class.getName() + "@MatrixSuite.cheapRight__"
-        + ".baseline.json"));
+    String wrong = Files.readString(cassettes.resolve(MatrixSuite.class.getName() + "@"
+        + ModelFileName.of(CHEAP_WRONG) + ".baseline.json"));
+    String right = Files.readString(cassettes.resolve(MatrixSuite.class.getName() + "@"
+        + ModelFileName.of(CHEAP_RIGHT) + ".baseline.json"));
     assertThat(wrong).containsPattern("\"sec-6\"\\s*:\\s*\"fail\"");
     assertThat(right).containsPattern("\"sec-6\"\\s*:\\s*\"pass\"");
     assertThat(cassettes.resolve(MatrixSuite.class.getName() + ".baseline.json")).doesNotExist();
@@ -376,6 +405,42 @@ class ModelMatrixTest {
     assertThat(gates.stream().filter(gate -> gate.getPayload(org.junit.platform.engine.TestExecutionResult.class)
         .orElseThrow().getStatus() == org.junit.platform.engine.TestExecutionResult.Status.FAILED)
         .map(ModelMatrixTest::modelOf)).containsExactly(CHEAP_RIGHT);
+    // which model's gate said what: on the console and in the failure, each line names its model
+    checked.testEvents().assertThatEvents().haveExactly(1, event(test("baseline"), finishedWithFailure(message(m ->
+        m.startsWith("Suite MatrixSuite [" + CHEAP_RIGHT + "] is significantly worse than its baseline ")
+            && m.contains("\n  ✘ [" + CHEAP_RIGHT + "] sec-")))));
+    assertThat(console).contains("[PromptUnit] MatrixSuite [" + CHEAP_WRONG + "]: same outcomes as the baseline ",
+        "[PromptUnit] MatrixSuite [" + ACCURATE + "]: same outcomes as the baseline ");
+  }
+
+  /**
+   * {@code openai:qwen2.5:0.5b} and {@code openai:qwen2.5_0.5b} (two models of an OpenAI-compatible server on
+   * 127.0.0.1) are both {@code openai_qwen2.5_0.5b} once their characters are replaced: each keeps its own baseline.
+   */
+  @Test
+  void twoModelsWhoseIdsAreWrittenAlikeForTheFileSystemKeepTheirOwnBaselines() throws IOException {
+    String colon = "openai:qwen2.5:0.5b";
+    String underscore = "openai:qwen2.5_0.5b";
+    try (io.promptunit.testing.OpenAiCompatibleServer server = io.promptunit.testing.OpenAiCompatibleServer.start(
+        request -> io.promptunit.testing.OpenAiCompatibleServer.Reply.text(request.model().equals("qwen2.5:0.5b")
+            ? io.promptunit.testing.Routers.route(request.lastUserMessage()) : "technical"))) {
+      run(Map.of("promptunit.models", colon + "," + underscore, "promptunit.openai.base-url", server.baseUrl(),
+          "promptunit.baseline", "update"), selectClass(io.promptunit.fixtures.valid.ConfiguredModelSuite.class));
+    }
+
+    Path cassettes = dir.resolve("cassettes");
+    String suite = io.promptunit.fixtures.valid.ConfiguredModelSuite.class.getName();
+    try (java.util.stream.Stream<Path> files = Files.list(cassettes)) {
+      assertThat(files.map(file -> file.getFileName().toString()).filter(name -> name.endsWith(".baseline.json")))
+          .containsExactlyInAnyOrder(suite + "@" + ModelFileName.of(colon) + ".baseline.json",
+              suite + "@" + ModelFileName.of(underscore) + ".baseline.json");
+    }
+    assertThat(Files.readString(cassettes.resolve(suite + "@" + ModelFileName.of(colon) + ".baseline.json")))
+        .containsPattern("\"refund\"\\s*:\\s*\"pass\"");
+    assertThat(Files.readString(cassettes.resolve(suite + "@" + ModelFileName.of(underscore) + ".baseline.json")))
+        .containsPattern("\"refund\"\\s*:\\s*\"fail\"");
+    assertThat(console).contains("ConfiguredModelSuite [" + colon + "]: baseline ",
+        "ConfiguredModelSuite [" + underscore + "]: baseline ");
   }
 
   /** The model whose container holds the test of {@code event}. */

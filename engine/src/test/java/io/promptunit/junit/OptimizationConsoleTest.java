@@ -137,6 +137,43 @@ class OptimizationConsoleTest {
     assertThat(task.calls()).isEqualTo(24);
   }
 
+  /**
+   * An optimizer model without a price, served over HTTP on 127.0.0.1 as {@code openai:optimizer}: warned about at the
+   * end of the suite with its calls, and only when it made some (an optimization that spends nothing, a dry run).
+   */
+  @Test
+  void anUnpricedOptimizerModelIsWarnedAboutOnlyWhenItMadeCalls() {
+    try (io.promptunit.testing.OpenAiCompatibleServer server = io.promptunit.testing.OpenAiCompatibleServer.start(
+        request -> io.promptunit.testing.OpenAiCompatibleServer.Reply.text(
+            Tickets.optimizerAnswer(request.lastUserMessage())))) {
+      Map<String, String> optimizerModel = Map.of("promptunit.optimizer.model", "openai:optimizer",
+          "promptunit.openai.base-url", server.baseUrl());
+
+      run(PassingTicketsSuite.class, optimizerModel);
+      String alreadyPasses = console();
+      console.reset();
+      Map<String, String> dryRun = new HashMap<>(optimizerModel);
+      dryRun.put("promptunit.optimize.dry-run", "true");
+      run(TicketsSuite.class, dryRun);
+      String dry = console();
+      assertThat(server.requestCount()).as("the optimizer was not called").isZero();
+      console.reset();
+      run(TicketsSuite.class, optimizerModel);
+      String optimized = console();
+
+      assertThat(alreadyPasses).contains("no price is known for model PassingTicketsSuite.model(), so its 24 calls")
+          .doesNotContain("no price is known for model openai:optimizer");
+      assertThat(dry).contains("Dry run").doesNotContain("no price is known for model openai:optimizer");
+      assertThat(server.requestCount()).isPositive();
+      assertThat(optimized.split("no price is known for model openai:optimizer", -1)).hasSize(2);
+      assertThat(optimized).contains("warning: no price is known for model openai:optimizer, so its "
+          + server.requestCount() + " calls counted as $0");
+      assertThat(optimized.indexOf("no price is known for model openai:optimizer"))
+          .as("said once its calls are known, after the optimization")
+          .isGreaterThan(optimized.indexOf("TicketsSuite protegi round 1/"));
+    }
+  }
+
   @Test
   void roundTestsHaveStableNamesAndTheirFiguresInReportEntries() {
     EngineExecutionResults results = run(TicketsSuite.class, Map.of());

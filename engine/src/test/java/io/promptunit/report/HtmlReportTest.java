@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
@@ -195,6 +196,59 @@ class HtmlReportTest {
     assertThat(second.text())
         .isEqualTo("No model configured, so the examples were not run. The details are under ATest.");
     assertThat(second.selectFirst("a").attr("href")).isEqualTo("#suite-com-acme-ATest");
+  }
+
+  /** A suite of the engine (judged by its pass-rate bar) whose one example passes or fails. */
+  private static SuiteReport suite(String name, boolean passes) {
+    SuiteReport suite = new SuiteReport("com.acme." + name, "p", "e", 1.0);
+    suite.add(new SuiteReport.Row(name + "-1", passes ? "passed" : "failed", "", List.of(), "e:1", 1, "in", "a",
+        passes ? "a" : "b", passes ? "" : "why"));
+    return suite;
+  }
+
+  /** An evaluation (Jupiter, plain Java) with a failing example, whose verdict its test gives (empty: none). */
+  private static SuiteReport evaluation(String name, Optional<Boolean> passed) {
+    SuiteReport evaluation = new SuiteReport("com.acme." + name, "p", "e", 1.0);
+    evaluation.add(new SuiteReport.Row(name + "-1", "failed", "", List.of(), "e:1", 1, "in", "a", "b", "why"));
+    evaluation.verdict(new SuiteReport.Verdict(passed, passed.map(p -> "decided by its test " + name + "(): "
+        + (p ? "passed" : "failed")).orElse("no test verdict: the caller's assertions decide")));
+    return evaluation;
+  }
+
+  private static String header(List<SuiteReport> reports) {
+    return Jsoup.parse(HtmlReport.render(reports, io.promptunit.model.Spend.NONE, java.time.ZonedDateTime.now()))
+        .selectFirst("#suites-passing").text();
+  }
+
+  @Test
+  void theHeaderCountsEvaluationsAsEvaluationsNotAsSuites() {
+    List<SuiteReport> evaluations = List.of(evaluation("A", Optional.of(true)),
+        evaluation("B", Optional.of(true)), evaluation("C", Optional.of(true)));
+
+    assertThat(header(evaluations)).isEqualTo("3 evaluations (3 pass)");
+    assertThat(header(List.of(evaluation("A", Optional.of(true)),
+        evaluation("B", Optional.of(false))))).isEqualTo("2 evaluations (1 passes, 1 fails)");
+    assertThat(header(List.of(evaluation("A", Optional.of(true)), evaluation("B", Optional.empty()))))
+        .isEqualTo("2 evaluations (1 passes, 1 without a verdict: the caller's assertions decide)");
+    assertThat(header(List.of(evaluation("A", Optional.empty()))))
+        .isEqualTo("1 evaluation without a verdict (the caller's assertions decide)");
+  }
+
+  @Test
+  void theHeaderOfARunOfSuitesAndEvaluationsNamesEachKind() {
+    Document html = Jsoup.parse(HtmlReport.render(List.of(suite("ATest", true), suite("BTest", true),
+        evaluation("C", Optional.of(true)), evaluation("D", Optional.of(false)),
+        evaluation("E", Optional.empty())), io.promptunit.model.Spend.NONE, java.time.ZonedDateTime.now()));
+
+    Element header = html.selectFirst("#suites-passing");
+    assertThat(header.text()).isEqualTo("2 of 2 suites pass · 3 evaluations (1 passes, 1 fails, 1 without a verdict:"
+        + " the caller's assertions decide)");
+    assertThat(header.hasClass("bad")).as("an evaluation failed").isTrue();
+    assertThat(header(List.of(suite("ATest", false), evaluation("C", Optional.of(true)))))
+        .isEqualTo("0 of 1 suites pass · 1 evaluation (1 passes)");
+    assertThat(Jsoup.parse(HtmlReport.render(List.of(suite("ATest", true), evaluation("C", Optional.empty())),
+        io.promptunit.model.Spend.NONE, java.time.ZonedDateTime.now())).selectFirst("#suites-passing").hasClass("ok"))
+        .as("an evaluation without a verdict fails nothing").isTrue();
   }
 
   @Test

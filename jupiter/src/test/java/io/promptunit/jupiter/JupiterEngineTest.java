@@ -280,7 +280,7 @@ class JupiterEngineTest {
     org.jsoup.nodes.Document passing = org.jsoup.Jsoup.parse(
         output.resolve("two").resolve("jupiter").resolve(RouterFixture.class.getName() + ".html").toFile());
     assertThat(passing.select("section.suite h2 .badge").eachText()).containsExactly("PASS", "PASS");
-    assertThat(passing.selectFirst("#suites-passing").text()).isEqualTo("2 of 2 suites pass");
+    assertThat(passing.selectFirst("#suites-passing").text()).isEqualTo("2 evaluations (2 pass)");
     assertThat(passing.select("tr.example.failed").text()).contains("password-reset");
 
     String printed = console.toString(java.nio.charset.StandardCharsets.UTF_8);
