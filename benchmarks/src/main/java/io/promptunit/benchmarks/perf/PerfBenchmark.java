@@ -89,10 +89,12 @@ public final class PerfBenchmark {
           "cacheDir=" + work.resolve("cassettes"));
       Worker bare = fork(work, data, "raw", List.of("-Xmx1g"), "runs=" + runs, "latency=" + latency,
           "rawConcurrency=" + options.getOrDefault("raw-concurrency", "64,32"));
-      if (w.failed() || bare.failed()) {
-        sections.add(failure("3. Parallel model calls and 4. cache", w.failed() ? w : bare));
+      Worker library = fork(work, data, "langchain4j", List.of("-Xmx1g"), "runs=" + runs, "latency=" + latency,
+          "rawConcurrency=" + options.getOrDefault("raw-concurrency", "64,32"));
+      if (w.failed() || bare.failed() || library.failed()) {
+        sections.add(failure("3. Parallel model calls and 4. cache", w.failed() ? w : bare.failed() ? bare : library));
       } else {
-        sections.add(httpSection(w.result(), bare.result(), verdicts));
+        sections.add(httpSection(w.result(), bare.result(), library.result(), verdicts));
         sections.add(cacheSection(w.result(), verdicts));
       }
     }
@@ -192,7 +194,26 @@ public final class PerfBenchmark {
     }
   }
 
-  private static String httpSection(JsonNode r, JsonNode bareRuns, List<String> verdicts) {
+  /** PromptUnit's per-call CPU against langchain4j's OpenAI model alone, warm and cold: what PromptUnit adds. */
+  private static void libraryVerdict(JsonNode cold, JsonNode libraryCold, JsonNode library, JsonNode levels,
+      int examples, StringBuilder s, List<String> verdicts) {
+    String c = cold.path("concurrency").asText();
+    if (libraryCold.isMissingNode() || !library.has(c) || !levels.has(c)) {
+      return;
+    }
+    double pu = (cold.get("processCpuMillis").asDouble() - cold.get("serverCpuMillis").asDouble()) * 1000 / examples;
+    double alone = (libraryCold.get("processCpuMillis").asDouble() - libraryCold.get("serverCpuMillis").asDouble())
+        * 1000 / examples;
+    double warm = perCallCpu(levels.get(c), examples).median();
+    double warmAlone = perCallCpu(library.get(c), examples).median();
+    s.append(String.format(Locale.ROOT, "langchain4j alone, first run in a fresh JVM: %s and %.0f µs per call.%n",
+        ms(libraryCold.get("totalMillis").asDouble()), alone));
+    verdicts.add(String.format(Locale.ROOT, "- What PromptUnit adds to langchain4j's OpenAI model alone, client CPU per "
+        + "call at concurrency %s: **%.2fx** warm (%.0f vs %.0f µs), **%.2fx** cold (%.0f vs %.0f µs)", c,
+        warm / warmAlone, warm, warmAlone, pu / alone, pu, alone));
+  }
+
+  private static String httpSection(JsonNode r, JsonNode bareRuns, JsonNode libraryRuns, List<String> verdicts) {
     int examples = r.get("examples").asInt();
     int latency = r.get("latencyMillis").asInt();
     StringBuilder s = new StringBuilder();
@@ -203,14 +224,18 @@ public final class PerfBenchmark {
         + "`Launcher.execute` (discovery included). *Ideal* = examples x latency / concurrency; *waves* = ⌈examples / concurrency⌉ x "
         + "latency, the least any client can take when every call takes the latency. *Bare client*: the same requests (bodies "
         + "prepared in advance) from a plain JDK HttpClient on a pool of that many threads — no engine, no langchain4j — "
-        + "in a JVM of its own. Client CPU per call: the JVM's CPU time (client, GC, JIT) less the server threads' CPU, divided "
-        + "by the calls; median of the measured runs (min-max).%n%n", latency, r.get("warmup").asInt()));
+        + "in a JVM of its own. *langchain4j alone*: the same prompts through langchain4j's `OpenAiChatModel` with its own "
+        + "JDK HTTP client and no retries, from a pool of that many threads — what a hand-written loop over the library "
+        + "costs, without PromptUnit — in a JVM of its own. Client CPU per call: the JVM's CPU time (client, GC, JIT) less "
+        + "the server threads' CPU, divided by the calls; median of the measured runs (min-max).%n%n", latency,
+        r.get("warmup").asInt()));
     s.append("| concurrency | runs | median | min | max | ideal | ideal / median | waves | bare client (median) "
-        + "| client CPU per call | bare client's "
+        + "| client CPU per call | langchain4j alone's | bare client's "
         + "| max in flight at server | requests per run |\n");
-    s.append("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+    s.append("|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
     JsonNode levels = r.get("concurrency");
     JsonNode raw = bareRuns.path("raw");
+    JsonNode library = libraryRuns.path("raw");
     List<String> rows = new ArrayList<>();
     levels.fieldNames().forEachRemaining(name -> {
       JsonNode level = levels.get(name);
@@ -228,13 +253,16 @@ public final class PerfBenchmark {
         bare = ms(stats(b.get("totalMillis")).median());
         bareCpu = clientCpuPerCall(b, examples);
       }
-      rows.add(0, String.format(Locale.ROOT, "| %d | %d | %s | %s | %s | %s | %.0f%% | %s | %s | %s | %s | %d | %s |%n", c, t.n(),
-          ms(t.median()), ms(t.min()), ms(t.max()), ms(ideal), 100 * ideal / t.median(), ms(waves), bare, cpuText, bareCpu,
-          maxInFlight, requests));
+      String libraryCpu = library.has(name) ? clientCpuPerCall(library.get(name), examples) : "";
+      rows.add(0, String.format(Locale.ROOT, "| %d | %d | %s | %s | %s | %s | %.0f%% | %s | %s | %s | %s | %s | %d | %s |%n",
+          c, t.n(), ms(t.median()), ms(t.min()), ms(t.max()), ms(ideal), 100 * ideal / t.median(), ms(waves), bare,
+          cpuText, libraryCpu, bareCpu, maxInFlight, requests));
     });
     rows.forEach(s::append);
     coldCpu(r.path("cold"), bareRuns.path("cold"), raw, levels, examples, s, verdicts);
-    cpuByThread(levels.path("64"), raw.path("64"), r.path("cold"), bareRuns.path("cold"), examples, s);
+    libraryVerdict(r.path("cold"), libraryRuns.path("cold"), library, levels, examples, s, verdicts);
+    cpuByThread(new JsonNode[] {levels.path("64"), library.path("64"), raw.path("64")},
+        new JsonNode[] {r.path("cold"), libraryRuns.path("cold"), bareRuns.path("cold")}, examples, s);
     JsonNode top = levels.get("64");
     if (top != null) {
       Stats t = stats(top.get("totalMillis"));
@@ -255,28 +283,36 @@ public final class PerfBenchmark {
     return s.toString();
   }
 
-  /** What each thread group of the two JVMs spent per call at concurrency 64, warm (medians) and cold. */
-  private static void cpuByThread(JsonNode level, JsonNode bare, JsonNode cold, JsonNode bareCold, int examples,
-      StringBuilder s) {
-    if (level.path("threadCpuMillis").isMissingNode() || bare.path("threadCpuMillis").isMissingNode()) {
-      return;
+  /** What each thread group spent per call at concurrency 64: PromptUnit, langchain4j alone, the bare client. */
+  private static void cpuByThread(JsonNode[] warm, JsonNode[] cold, int examples, StringBuilder s) {
+    for (JsonNode column : warm) {
+      if (column.path("threadCpuMillis").isMissingNode()) {
+        return;
+      }
     }
     s.append("\nWhere the CPU goes at concurrency 64, by thread (Linux's per-thread CPU time, "
         + "`/proc/self/task/*/schedstat`), in µs per call; warm: median of the measured runs. PromptUnit's "
         + "`promptunit-<suite>-` workers (evaluation, langchain4j's request and response mapping, waiting on the "
-        + "answer) and the bare client's pool end with each run, so they are the *ended threads*; the server's threads "
-        + "are left out, as in the figures above.\n\n");
-    s.append("| thread | PromptUnit warm | bare client warm | PromptUnit cold | bare client cold |\n|---|--:|--:|--:|--:|\n");
+        + "answer) and the baselines' pools end with each run: their row is the process's CPU less that of the threads "
+        + "seen at the run's end, plus those of them still alive; the server's threads are left out, as in the figures "
+        + "above.\n\n");
+    s.append("| thread | PromptUnit warm | langchain4j alone warm | bare client warm | PromptUnit cold "
+        + "| langchain4j alone cold | bare client cold |\n|---|--:|--:|--:|--:|--:|--:|\n");
     Map<String, double[]> rows = new LinkedHashMap<>();
-    addThreadColumn(rows, level.path("threadCpuMillis"), 0, examples, true);
-    addThreadColumn(rows, bare.path("threadCpuMillis"), 1, examples, true);
-    addThreadColumn(rows, cold.path("threadCpuMillis"), 2, examples, false);
-    addThreadColumn(rows, bareCold.path("threadCpuMillis"), 3, examples, false);
+    for (int i = 0; i < warm.length; i++) {
+      addThreadColumn(rows, warm[i].path("threadCpuMillis"), i, examples, true);
+      addThreadColumn(rows, cold[i].path("threadCpuMillis"), warm.length + i, examples, false);
+    }
     rows.entrySet().stream().filter(e -> !e.getKey().startsWith("bench-server") && !e.getKey().startsWith("HTTP-Dispatcher"))
         .filter(e -> java.util.Arrays.stream(e.getValue()).max().orElse(0) >= 5)
         .sorted((a, b) -> Double.compare(sum(b.getValue()), sum(a.getValue())))
-        .forEach(e -> s.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.0f |%n", describe(e.getKey()),
-            e.getValue()[0], e.getValue()[1], e.getValue()[2], e.getValue()[3])));
+        .forEach(e -> {
+          s.append("| ").append(describe(e.getKey()));
+          for (double value : e.getValue()) {
+            s.append(String.format(Locale.ROOT, " | %.0f", value));
+          }
+          s.append(" |\n");
+        });
   }
 
   private static void addThreadColumn(Map<String, double[]> rows, JsonNode groups, int column, int examples,
@@ -285,9 +321,15 @@ public final class PerfBenchmark {
       JsonNode value = groups.get(name);
       double millis = median ? stats(value).median() : value.asDouble();
       String key = name.matches("HttpClient-(N|\\d+)-Se") ? "HttpClient-N-SelectorManager"
-          : name.startsWith("HttpClient-") ? "HttpClient-N-Worker" : name;
-      rows.computeIfAbsent(key, k -> new double[4])[column] += millis * 1000 / examples;
+          : name.startsWith("HttpClient-") ? "HttpClient-N-Worker" : workers(name) ? "(ended threads)" : name;
+      rows.computeIfAbsent(key, k -> new double[6])[column] += millis * 1000 / examples;
     });
+  }
+
+  /** A suite's workers ({@code promptunit-<suite>-}) or a baseline's pool still alive when the run ended. */
+  private static boolean workers(String group) {
+    return group.startsWith("pool-") || group.startsWith("promptunit-") && !group.equals("promptunit-http")
+        && !group.equals("promptunit-dead");
   }
 
   private static double sum(double[] values) {
@@ -297,7 +339,7 @@ public final class PerfBenchmark {
   private static String describe(String group) {
     return switch (group) {
       case "java" -> "main (discovery, JUnit's events, the report)";
-      case "(ended threads)" -> "ended threads (PromptUnit's workers; the bare client's pool)";
+      case "(ended threads)" -> "PromptUnit's workers; the baselines' pools";
       case "promptunit-http" -> "promptunit-http- (PromptUnit's HTTP client threads)";
       case "HttpClient-N-Worker" -> "HttpClient-N-Worker (the JDK client's own threads)";
       case "HttpClient-N-SelectorManager" -> "the JDK client's selector";

@@ -50,12 +50,14 @@ public final class PerfWorker {
       int eq = args[i].indexOf('=');
       options.put(args[i].substring(0, eq), args[i].substring(eq + 1));
     }
+    options.put("scenario", args[0]);
     // PromptUnit prints a summary line per suite on System.out; the worker's stdout is not read, keep it quiet.
     System.setOut(new PrintStream(OutputStream.nullOutputStream()));
     Map<String, Object> result = switch (args[0]) {
       case "overhead" -> overhead(options);
       case "http" -> http(options);
       case "raw" -> raw(options);
+      case "langchain4j" -> raw(options);
       case "scale" -> scale(options);
       default -> throw new IllegalArgumentException("unknown scenario " + args[0]);
     };
@@ -229,7 +231,8 @@ public final class PerfWorker {
 
   /**
    * The floor of the HTTP figure, in a JVM of its own so that its first run is as cold as PromptUnit's: the same
-   * requests from a bare JDK HttpClient, no engine, no langchain4j.
+   * requests from a bare JDK HttpClient, no engine, no langchain4j; or (scenario {@code langchain4j}) the same
+   * prompts through langchain4j's OpenAI model alone.
    */
   private static Map<String, Object> raw(Map<String, String> options) throws Exception {
     int runs = intOption(options, "runs", 5);
@@ -253,7 +256,9 @@ public final class PerfWorker {
           ThreadCpu threadsBefore = ThreadCpu.now();
           long cpu = processCpuNanos();
           long serverCpuStart = serverCpuNanos();
-          double millis = raw.run(server.baseUrl(), concurrency);
+          double millis = "langchain4j".equals(options.get("scenario"))
+              ? raw.runThroughLangchain4j(server.baseUrl(), concurrency)
+              : raw.run(server.baseUrl(), concurrency);
           double cpuMillis = (processCpuNanos() - cpu) / 1e6;
           double serverCpuMillis = (serverCpuNanos() - serverCpuStart) / 1e6;
           Map<String, Double> byThread = ThreadCpu.between(threadsBefore, ThreadCpu.now(), cpuMillis);

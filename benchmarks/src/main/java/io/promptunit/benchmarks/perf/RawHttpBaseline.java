@@ -2,7 +2,10 @@ package io.promptunit.benchmarks.perf;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.input.PromptTemplate;
+import dev.langchain4j.model.openai.OpenAiChatModel;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,6 +30,7 @@ import java.util.concurrent.Future;
 final class RawHttpBaseline {
 
   private final List<String> bodies = new ArrayList<>();
+  private final List<String> prompts = new ArrayList<>();
   private final HttpClient client = HttpClient.newHttpClient();
 
   RawHttpBaseline(String examplesResource, String promptResource) throws IOException {
@@ -48,10 +52,38 @@ final class RawHttpBaseline {
         body.put("model", "bench");
         ObjectNode message = body.putArray("messages").addObject();
         message.put("role", "user");
-        message.put("content", prompt.apply(Map.of("input", input)).text());
+        String text = prompt.apply(Map.of("input", input)).text();
+        prompts.add(text);
+        message.put("content", text);
         body.put("temperature", 0.0);
         bodies.add(body.toString());
       }
+    }
+  }
+
+  /**
+   * The same prompts through langchain4j's {@link OpenAiChatModel} alone (its own JDK HTTP client, no retries), at
+   * most {@code concurrency} at a time: what a hand-written loop over langchain4j costs, without PromptUnit. Returns
+   * the wall time in milliseconds.
+   */
+  double runThroughLangchain4j(String baseUrl, int concurrency) throws Exception {
+    ChatModel model = OpenAiChatModel.builder().baseUrl(baseUrl).apiKey("not-a-real-key").modelName("bench")
+        .temperature(0.0).maxRetries(0).build();
+    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+    try {
+      long start = System.nanoTime();
+      List<Future<String>> answers = new ArrayList<>();
+      for (String text : prompts) {
+        answers.add(pool.submit(() -> model.chat(UserMessage.from(text)).aiMessage().text()));
+      }
+      for (Future<String> answer : answers) {
+        if (answer.get() == null || answer.get().isBlank()) {
+          throw new IllegalStateException("no answer");
+        }
+      }
+      return (System.nanoTime() - start) / 1e6;
+    } finally {
+      pool.shutdownNow();
     }
   }
 
