@@ -299,7 +299,8 @@ final class OptimizationLoop {
       String detail, long start) {
     String told = stopDetail(stop, detail) + (passed ? "" : history.rejectionSummary().map(r -> "; " + r).orElse(""));
     return new OptimizationResult(original, best, passed, stop, told, history, splits,
-        budget.spent(), (System.nanoTime() - start) / 1_000_000_000L, strategy.name(), budget.overrun());
+        budget.spent(), (System.nanoTime() - start) / 1_000_000_000L, strategy.name(), budget.overrun(),
+        scorer.usage(original, best, suite.examples()));
   }
 
   /**

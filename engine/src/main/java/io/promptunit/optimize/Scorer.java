@@ -86,6 +86,29 @@ final class Scorer {
     return examples.isEmpty() ? Optional.empty() : knownScore(candidate, examples);
   }
 
+  /**
+   * What {@code original}'s and {@code best}'s answers took on the examples of {@code examples} both were scored on
+   * and answered.
+   */
+  OptimizationResult.Usage usage(Candidate original, Candidate best, List<Example> examples) {
+    List<ExampleResult> before = new ArrayList<>();
+    List<ExampleResult> after = new ArrayList<>();
+    for (Example example : examples) {
+      Optional<ExampleResult> was = session.known(original.text(), example);
+      Optional<ExampleResult> is = session.known(best.text(), example);
+      if (was.isPresent() && is.isPresent() && answered(was.get()) && answered(is.get())) {
+        before.add(was.get());
+        after.add(is.get());
+      }
+    }
+    return new OptimizationResult.Usage(before.size(), OptimizationResult.Answers.of(before),
+        OptimizationResult.Answers.of(after));
+  }
+
+  private static boolean answered(ExampleResult result) {
+    return result.status() != ExampleResult.Status.ERROR;
+  }
+
   static double fraction(List<ExampleResult> results) {
     return results.isEmpty() ? 1.0 : passed(results) / (double) results.size();
   }

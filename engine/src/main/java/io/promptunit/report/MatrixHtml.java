@@ -62,8 +62,7 @@ final class MatrixHtml {
           .append(HtmlReport.pct(line.originalHeldOut().orElse(null))).append(" → ")
           .append(HtmlReport.pct(line.heldOut().orElse(null))).append("</td><td>")
           .append(HtmlReport.esc(line.spend().describe())).append("</td><td>")
-          .append(line.costPer1000().isPresent() ? String.format(java.util.Locale.ROOT, "$%.4f",
-              line.costPer1000().getAsDouble()) : "no price").append("</td><td class=\"")
+          .append(HtmlReport.esc(matrix.cost(line))).append("</td><td class=\"")
           .append(line.passes() ? "ok\">passes" : "bad\">fails").append("</td><td><code>")
           .append(HtmlReport.esc(line.prompt())).append("</code></td></tr>");
     }

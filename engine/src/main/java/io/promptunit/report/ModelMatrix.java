@@ -4,7 +4,6 @@ import static org.apiguardian.api.API.Status.INTERNAL;
 
 import io.promptunit.model.PriceTable;
 import io.promptunit.model.Spend;
-import io.promptunit.model.Tokens;
 import io.promptunit.optimize.OptimizationResult;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,8 +35,9 @@ public final class ModelMatrix {
    * @param ran examples that ran
    * @param failing examples that failed or errored
    * @param errors examples that errored (no answer could be had: a server that cannot be reached, a model error)
-   * @param costPer1000 dollars per 1,000 examples that got an answer; empty when the model has no price, or its
-   *     provider reported no tokens
+   * @param costPer1000 dollars per 1,000 examples that got an answer, from every answer each took (one per run of
+   *     {@code repeats}; a judge's calls are not counted); empty when the model has no price, or its provider
+   *     reported no tokens
    * @param priced whether the price table has the model
    * @param p50 median latency in ms of the examples that called the model; empty when all were answered from the
    *     cassette
@@ -58,8 +58,13 @@ public final class ModelMatrix {
   /**
    * One model after the optimizations of a suite run against several models: its held-out pass rate with the
    * checked-in prompt and with the prompt that came out, what optimizing it spent, and the cost per 1,000 examples
-   * with that prompt (its measured cost, corrected for the prompt's change in length).
+   * with that prompt.
    *
+   * @param costPer1000 dollars per 1,000 examples with {@code prompt}: the matrix's figure for the checked-in prompt,
+   *     and for an optimized one that figure plus what its answers took more (or less) than the checked-in prompt's
+   *     on the examples both were scored on, per example ({@link OptimizationResult.Usage}: every answer an example
+   *     took, each run of {@code repeats}, input and output tokens; not the calls of a judge, as in the matrix's
+   *     figure); empty as the matrix's figure is, or when no example was measured with both prompts
    * @param prompt {@code checked-in}, or the file of the optimized prompt ({@code best.prompt})
    */
   public record After(String model, Optional<Double> originalHeldOut, Optional<Double> heldOut, boolean passes,
@@ -104,13 +109,37 @@ public final class ModelMatrix {
     OptionalDouble cost = line.costPer1000();
     Optional<PriceTable.Price> price = prices.priceOf(line.model());
     if (changed && cost.isPresent() && price.isPresent()) {
-      Tokens tokens = Tokens.of(line.model());
-      long longer = tokens.approximate(result.best().text()) - tokens.approximate(result.original().text());
-      cost = OptionalDouble.of(cost.getAsDouble() + longer * price.get().inputPerMillion() / 1000.0);
+      cost = withPrompt(cost.getAsDouble(), result.usage(), price.get());
     }
     return new After(line.model(), Optional.ofNullable(result.originalScores().heldOut()),
         Optional.ofNullable(result.bestScores().heldOut()), result.passedHeldOut(), result.spend(), cost,
         changed ? optimized.bestPrompt() : CHECKED_IN);
+  }
+
+  /**
+   * The cost per 1,000 examples {@code measured} with the checked-in prompt, changed by what the optimized prompt's
+   * answers took more or less per example on the examples both prompts answered ({@code usage}); empty when there
+   * were none.
+   */
+  static OptionalDouble withPrompt(double measured, OptimizationResult.Usage usage, PriceTable.Price price) {
+    if (usage.examples() == 0) {
+      return OptionalDouble.empty();
+    }
+    double more = price.cost(usage.best().inputTokens(), usage.best().outputTokens())
+        - price.cost(usage.original().inputTokens(), usage.original().outputTokens());
+    return OptionalDouble.of(measured + more * 1000.0 / usage.examples());
+  }
+
+  /**
+   * {@code $0.1234}, or why there is no figure: as the matrix's line says it, or {@code not measured} when no example
+   * was scored with both the checked-in and the optimized prompt.
+   */
+  public String cost(After after) {
+    if (after.costPer1000().isPresent()) {
+      return String.format(Locale.ROOT, "$%.4f", after.costPer1000().getAsDouble());
+    }
+    return line(after.model()).map(line -> line.costPer1000().isPresent() ? "not measured" : cost(line))
+        .orElse("—");
   }
 
   /** The prompt of a model that was not optimized, or whose optimization changed nothing. */
@@ -139,9 +168,8 @@ public final class ModelMatrix {
         "prompt"));
     for (After line : after) {
       rows.add(List.of(line.model(), OptimizationReport.pct(line.originalHeldOut().orElse(null)) + " → "
-          + OptimizationReport.pct(line.heldOut().orElse(null)), line.spend().describe(),
-          line.costPer1000().isPresent() ? String.format(Locale.ROOT, "$%.4f", line.costPer1000().getAsDouble())
-              : "no price", line.passes() ? "passes" : "fails", line.prompt()));
+          + OptimizationReport.pct(line.heldOut().orElse(null)), line.spend().describe(), cost(line),
+          line.passes() ? "passes" : "fails", line.prompt()));
     }
     return render(rows);
   }

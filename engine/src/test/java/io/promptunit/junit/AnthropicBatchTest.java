@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.promptunit.config.CacheMode;
 import io.promptunit.fixtures.valid.ConfiguredModelSuite;
+import io.promptunit.model.Cassette;
 import io.promptunit.testing.LocalHttp;
 import io.promptunit.testing.Routers;
 import java.io.IOException;
@@ -58,6 +60,8 @@ class AnthropicBatchTest {
   private final List<String> createdAt = new CopyOnWriteArrayList<>();
   /** Status reads before a batch ends. */
   private volatile int readsBeforeEnd = 2;
+  /** Tickets containing this phrase are answered cut off at the output cap (stop reason {@code max_tokens}). */
+  private volatile String cutOff = "\u0000";
   /** Counted down at the first status read: the run is then waiting for its batch. */
   private final java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
 
@@ -107,17 +111,19 @@ class AnthropicBatchTest {
         boolean ended = statusReads.incrementAndGet() >= readsBeforeEnd;
         reply(exchange, 200, batch(number, ended ? "ended" : "in_progress", total, ended ? total : 0, ended).toString());
       }
+    } else if (exchange.getRequestMethod().equals("POST") && path.equals("/v1/messages")) {
+      // the interactive endpoint, answering as the batch does
+      otherRequests.incrementAndGet();
+      reply(exchange, 200, message(ticket(JSON.readTree(exchange.getRequestBody()))).put("id", "msg_1")
+          .put("type", "message").put("role", "assistant").put("model", "claude-3-5-haiku-latest").toString());
     } else if (exchange.getRequestMethod().equals("GET") && results.matches()) {
       StringBuilder lines = new StringBuilder();
       for (JsonNode request : created.get(Integer.parseInt(results.group(1)) - 1).path("requests")) {
-        String ticket = request.at("/params/messages/0/content").isTextual() ? request.at("/params/messages/0/content").asText()
-            : request.at("/params/messages/0/content/0/text").asText();
+        String ticket = ticket(request.path("params"));
         String outcome = outcomes.entrySet().stream().filter(e -> ticket.contains(e.getKey())).map(Map.Entry::getValue).findFirst().orElse("succeeded");
         ObjectNode result = JSON.createObjectNode().put("type", outcome);
         if (outcome.equals("succeeded")) {
-          ObjectNode message = result.putObject("message");
-          message.putArray("content").addObject().put("type", "text").put("text", Routers.route(ticket));
-          message.putObject("usage").put("input_tokens", 30).put("output_tokens", 2);
+          result.set("message", message(ticket));
         } else if (outcome.equals("errored")) {
           result.putObject("error").put("type", "error").putObject("error").put("type", "invalid_request_error")
               .put("message", "max_tokens: too large for key sk-ant-api03-abcdefghijkl");
@@ -131,6 +137,23 @@ class AnthropicBatchTest {
       otherRequests.incrementAndGet();
       reply(exchange, 404, "{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\",\"message\":\"no such endpoint " + path + "\"}}");
     }
+  }
+
+  /** The user message of a request's params (or of an interactive request's body). */
+  private static String ticket(JsonNode params) {
+    JsonNode content = params.at("/messages/0/content");
+    return content.isTextual() ? content.asText() : content.path(0).path("text").asText();
+  }
+
+  /** The answer to {@code ticket}: its team, or the team's first letters cut off at the output cap. */
+  private ObjectNode message(String ticket) {
+    boolean cut = ticket.contains(cutOff);
+    ObjectNode message = JSON.createObjectNode();
+    message.putArray("content").addObject().put("type", "text").put("text", cut ? Routers.route(ticket).substring(0, 4)
+        : Routers.route(ticket));
+    message.put("stop_reason", cut ? "max_tokens" : "end_turn").putNull("stop_sequence");
+    message.putObject("usage").put("input_tokens", 30).put("output_tokens", 2);
+    return message;
   }
 
   private ObjectNode batch(int number, String status, int total, int done, boolean ended) {
@@ -194,6 +217,34 @@ class AnthropicBatchTest {
     interactive.testEvents().assertStatistics(stats -> stats.started(5).succeeded(5));
     assertThat(otherRequests).as("the batch answers are the interactive requests' answers").hasValue(0);
     assertThat(Files.readString(cassettes.resolve(ConfiguredModelSuite.class.getName() + ".jsonl"))).contains("anthropic:claude-3-5-haiku-latest");
+  }
+
+  @Test
+  void anAnswerCutOffAtItsOutputCapIsRecordedAndReplayedAsCutOffExactlyAsAnInteractiveCallRecordsIt()
+      throws IOException {
+    cutOff = "charged twice";
+    Path batched = cassettes.resolve(ConfiguredModelSuite.class.getName() + ".jsonl");
+
+    run(true).testEvents().assertStatistics(stats -> stats.started(5).succeeded(4).failed(1));
+
+    List<String> lines = Files.readAllLines(batched);
+    assertThat(lines).hasSize(5).filteredOn(line -> line.contains("\"finishReason\":\"LENGTH\"")).singleElement()
+        .satisfies(line -> assertThat(line).contains("charged twice", "\"text\":\"Bill\""));
+    try (Cassette replay = Cassette.open(batched, CacheMode.REPLAY, System.err)) {
+      for (String line : lines) {
+        assertThat(replay.find(JSON.readTree(line).path("key").asText()).orElseThrow().truncated())
+            .as("replayed as cut off: %s", line).isEqualTo(line.contains("charged twice"));
+      }
+    }
+    assertThat(otherRequests).hasValue(0);
+
+    // the same answers from the interactive endpoint: the direct path records the very same cassette
+    Path direct = cassettes.resolve("direct");
+    run(false, "promptunit.cache-dir", direct.toString())
+        .testEvents().assertStatistics(stats -> stats.started(5).succeeded(4).failed(1));
+    assertThat(otherRequests).hasValue(5);
+    assertThat(Files.readString(direct.resolve(ConfiguredModelSuite.class.getName() + ".jsonl")))
+        .isEqualTo(Files.readString(batched));
   }
 
   @Test

@@ -5,11 +5,14 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.promptunit.config.CacheMode;
 import io.promptunit.fixtures.batch.JudgedRepeatedSuite;
 import io.promptunit.fixtures.valid.ConfiguredModelSuite;
 import io.promptunit.fixtures.valid.RouterSuite;
+import io.promptunit.model.Cassette;
 import io.promptunit.testing.Models;
 import io.promptunit.testing.OpenAiBatchServer;
+import io.promptunit.testing.OpenAiCompatibleServer;
 import io.promptunit.testing.OpenAiBatchServer.Outcome;
 import io.promptunit.testing.Routers;
 import java.io.ByteArrayOutputStream;
@@ -173,6 +176,55 @@ class BatchModeTest {
     assertThat(server.otherRequests()).isZero();
     assertThat(server.uploads()).isEqualTo(1);
     assertThat(server.statusChecks()).isEqualTo(statusChecks);
+  }
+
+  @Test
+  void anAnswerCutOffAtItsOutputCapIsRecordedAndReplayedAsCutOffExactlyAsAnInteractiveCallRecordsIt()
+      throws IOException {
+    // the refund ticket's answer stops at the output cap: finish reason "length", as OpenAI says it
+    server.responder(body -> {
+      String ticket = OpenAiBatchServer.lastUserText(body);
+      return ticket.contains("charged twice") ? new Outcome.Answer("bill", "length")
+          : new Outcome.Answer(Routers.route(ticket));
+    });
+
+    EngineExecutionResults batched = run(ConfiguredModelSuite.class, "promptunit.max-output-tokens", "2");
+
+    batched.testEvents().assertStatistics(stats -> stats.started(5).succeeded(4).failed(1));
+    List<String> lines = Files.readAllLines(cassette(ConfiguredModelSuite.class));
+    assertThat(lines).hasSize(5).filteredOn(line -> line.contains("\"finishReason\":\"LENGTH\""))
+        .singleElement().satisfies(line -> assertThat(line).contains("charged twice", "\"text\":\"bill\""));
+    try (Cassette replay = Cassette.open(cassette(ConfiguredModelSuite.class), CacheMode.REPLAY, System.err)) {
+      for (String line : lines) {
+        assertThat(replay.find(JSON.readTree(line).path("key").asText()).orElseThrow().truncated())
+            .as("replayed as cut off: %s", line).isEqualTo(line.contains("charged twice"));
+      }
+    }
+
+    // the same answers through the interactive endpoint: the direct path records the very same cassette
+    Path direct = cassettes.resolve("direct");
+    try (OpenAiCompatibleServer chat = OpenAiCompatibleServer.start(request -> {
+      String ticket = request.lastUserMessage();
+      return OpenAiCompatibleServer.Reply.raw(ticket.contains("charged twice") ? completion("bill", "length")
+          : completion(Routers.route(ticket), "stop"));
+    })) {
+      run(ConfiguredModelSuite.class, "promptunit.batch", "false", "promptunit.openai.base-url", chat.baseUrl(),
+          "promptunit.cache-dir", direct.toString(), "promptunit.max-output-tokens", "2")
+          .testEvents().assertStatistics(stats -> stats.started(5).succeeded(4).failed(1));
+      assertThat(chat.requestCount()).isEqualTo(5);
+    }
+    assertThat(Files.readString(direct.resolve(ConfiguredModelSuite.class.getName() + ".jsonl")))
+        .isEqualTo(Files.readString(cassette(ConfiguredModelSuite.class)));
+  }
+
+  /** A chat completion as OpenAI's interactive endpoint sends it, with the fake batch server's token counts. */
+  private static String completion(String text, String finishReason) {
+    com.fasterxml.jackson.databind.node.ObjectNode body = JSON.createObjectNode().put("id", "chatcmpl-1")
+        .put("object", "chat.completion").put("created", 1_700_000_000L).put("model", "gpt-4o-mini");
+    body.putArray("choices").addObject().put("index", 0).put("finish_reason", finishReason).putObject("message")
+        .put("role", "assistant").put("content", text);
+    body.putObject("usage").put("prompt_tokens", 30).put("completion_tokens", 2).put("total_tokens", 32);
+    return body.toString();
   }
 
   @Test

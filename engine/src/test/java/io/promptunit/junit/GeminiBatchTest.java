@@ -8,11 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.promptunit.config.CacheMode;
 import io.promptunit.fixtures.valid.ConfiguredModelSuite;
+import io.promptunit.model.Cassette;
 import io.promptunit.testing.LocalHttp;
 import io.promptunit.testing.Routers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -47,6 +50,8 @@ class GeminiBatchTest {
   private final AtomicInteger otherRequests = new AtomicInteger();
   /** Tickets containing this phrase are answered with an error line. */
   private volatile String failing = "";
+  /** Tickets containing this phrase are answered cut off at the output cap (finish reason {@code MAX_TOKENS}). */
+  private volatile String cutOff = "\u0000";
   /** Run when a batch is created, before the answer goes out. */
   private volatile Runnable onCreate = () -> {};
 
@@ -78,6 +83,11 @@ class GeminiBatchTest {
       created.add(JSON.readTree(exchange.getRequestBody()));
       onCreate.run();
       reply(exchange, 200, operation("BATCH_STATE_PENDING").toString());
+    } else if (method.equals("POST") && path.equals("/v1beta/models/gemini-2.5-flash:generateContent")) {
+      // the interactive endpoint, answering as the batch does
+      otherRequests.incrementAndGet();
+      reply(exchange, 200, answer(JSON.readTree(exchange.getRequestBody()).at("/contents/0/parts/0/text").asText())
+          .put("modelVersion", "gemini-2.5-flash").toString());
     } else if (method.equals("GET") && path.equals("/v1beta/batches")) {
       ObjectNode list = JSON.createObjectNode();
       if (!created.isEmpty()) {
@@ -96,10 +106,7 @@ class GeminiBatchTest {
         if (!failing.isEmpty() && ticket.contains(failing)) {
           out.putObject("error").put("code", 400).put("status", "INVALID_ARGUMENT").put("message", "the request is not valid");
         } else {
-          ObjectNode response = out.putObject("response");
-          response.putArray("candidates").addObject().putObject("content").put("role", "model").putArray("parts").addObject()
-              .put("text", Routers.route(ticket));
-          response.putObject("usageMetadata").put("promptTokenCount", 30).put("candidatesTokenCount", 2);
+          out.set("response", answer(ticket));
         }
         lines.append(out.toString()).append('\n');
       }
@@ -108,6 +115,19 @@ class GeminiBatchTest {
       otherRequests.incrementAndGet();
       reply(exchange, 404, "{\"error\": {\"code\": 404, \"message\": \"no such endpoint " + path + "\", \"status\": \"NOT_FOUND\"}}");
     }
+  }
+
+  /** A generateContent answer to {@code ticket}: its team, or the team's first letters cut off at the output cap. */
+  private ObjectNode answer(String ticket) {
+    boolean cut = ticket.contains(cutOff);
+    ObjectNode response = JSON.createObjectNode();
+    ObjectNode candidate = response.putArray("candidates").addObject();
+    candidate.putObject("content").put("role", "model").putArray("parts").addObject()
+        .put("text", cut ? Routers.route(ticket).substring(0, 4) : Routers.route(ticket));
+    candidate.put("finishReason", cut ? "MAX_TOKENS" : "STOP").put("index", 0);
+    response.putObject("usageMetadata").put("promptTokenCount", 30).put("candidatesTokenCount", 2)
+        .put("totalTokenCount", 32);
+    return response;
   }
 
   private ObjectNode operation(String state) {
@@ -129,7 +149,7 @@ class GeminiBatchTest {
     LocalHttp.reply(exchange, status, body);
   }
 
-  private EngineExecutionResults run(boolean batch) {
+  private EngineExecutionResults run(boolean batch, String... more) {
     Map<String, String> settings = new HashMap<>(Map.of(
         "promptunit.model", "gemini:gemini-2.5-flash",
         "promptunit.gemini.base-url", root() + "/v1beta",
@@ -139,6 +159,9 @@ class GeminiBatchTest {
         "promptunit.progress-seconds", "0"));
     if (batch) {
       settings.put("promptunit.batch", "true");
+    }
+    for (int i = 0; i < more.length; i += 2) {
+      settings.put(more[i], more[i + 1]);
     }
     return EngineRuns.run(settings, selectClass(ConfiguredModelSuite.class));
   }
@@ -191,6 +214,34 @@ class GeminiBatchTest {
     next.testEvents().assertStatistics(stats -> stats.started(5).succeeded(5));
     assertThat(created).as("the batch created before the stop is found, not created again").hasSize(1);
     assertThat(uploaded).hasSize(1);
+  }
+
+  @Test
+  void anAnswerCutOffAtItsOutputCapIsRecordedAndReplayedAsCutOffExactlyAsAnInteractiveCallRecordsIt()
+      throws IOException {
+    cutOff = "charged twice";
+    Path batched = cassettes.resolve(ConfiguredModelSuite.class.getName() + ".jsonl");
+
+    run(true).testEvents().assertStatistics(stats -> stats.started(5).succeeded(4).failed(1));
+
+    List<String> lines = Files.readAllLines(batched);
+    assertThat(lines).hasSize(5).filteredOn(line -> line.contains("\"finishReason\":\"LENGTH\"")).singleElement()
+        .satisfies(line -> assertThat(line).contains("charged twice", "\"text\":\"Bill\""));
+    try (Cassette replay = Cassette.open(batched, CacheMode.REPLAY, System.err)) {
+      for (String line : lines) {
+        assertThat(replay.find(JSON.readTree(line).path("key").asText()).orElseThrow().truncated())
+            .as("replayed as cut off: %s", line).isEqualTo(line.contains("charged twice"));
+      }
+    }
+    assertThat(otherRequests).hasValue(0);
+
+    // the same answers from the interactive endpoint: the direct path records the very same cassette
+    Path direct = cassettes.resolve("direct");
+    run(false, "promptunit.cache-dir", direct.toString())
+        .testEvents().assertStatistics(stats -> stats.started(5).succeeded(4).failed(1));
+    assertThat(otherRequests).hasValue(5);
+    assertThat(Files.readString(direct.resolve(ConfiguredModelSuite.class.getName() + ".jsonl")))
+        .isEqualTo(Files.readString(batched));
   }
 
   @Test

@@ -12,6 +12,7 @@ import static org.junit.platform.testkit.engine.EventConditions.finishedWithFail
 import static org.junit.platform.testkit.engine.EventConditions.skippedWithReason;
 import static org.junit.platform.testkit.engine.EventConditions.test;
 
+import io.promptunit.fixtures.matrix.JudgedRepeatedOptimizedMatrixSuite;
 import io.promptunit.fixtures.matrix.MatrixSuite;
 import io.promptunit.fixtures.matrix.TolerantMatrixSuite;
 import io.promptunit.fixtures.valid.RouterSuite;
@@ -324,6 +325,67 @@ class ModelMatrixTest {
       io.promptunit.testing.Models.clear();
     }
     assertThat(console).doesNotContain("models side by side");
+  }
+
+  @Test
+  void afterOptimizationTheCostPerThousandCountsEveryAnswerAnExampleTakesWithTheOptimizedPromptAndNoJudgeCall()
+      throws IOException {
+    String suite = "JudgedRepeatedOptimizedMatrixSuite.";
+    run(Map.of("promptunit.price." + suite + "accurate()", "10,30",
+        "promptunit.price." + suite + "cheapWrong()", "1,2"), selectClass(JudgedRepeatedOptimizedMatrixSuite.class));
+
+    com.fasterxml.jackson.databind.JsonNode summary = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        Files.readString(dir.resolve("report").resolve("summary.json"))).get("suites").get(0);
+    // the scripted models count a word a token; each example takes two answers (three runs of which two must pass:
+    // the verdict is known after two), each the rendered prompt in and a one-word label out, with either prompt; the
+    // judge's calls (each model judges its own answers here) are not what the prompt costs, and are not counted
+    String template = resource("fixtures/tickets.prompt");
+    List<String> inputs = resource("fixtures/tickets.jsonl").lines().filter(line -> !line.isBlank())
+        .map(ModelMatrixTest::input).toList();
+    double answers = 2;
+    double measured = inputs.stream().mapToDouble(input -> answers * ((words(template) - 1 + words(input)) * 1.0
+        + 1 * 2.0)).sum() / 1_000_000 / inputs.size() * 1000;
+    assertThat(model(summary.get("models"), suite + "cheapWrong()").get("costPer1000Examples").asDouble())
+        .isCloseTo(measured, org.assertj.core.data.Offset.offset(1e-12));
+    String best = Files.readString(dir.resolve("report").resolve(JudgedRepeatedOptimizedMatrixSuite.class.getName())
+        .resolve(ModelFileName.of(suite + "cheapWrong()")).resolve("protegi").resolve("best.prompt"));
+    assertThat(best).contains(io.promptunit.testing.Tickets.SECURITY_RULE);
+    // with the optimized prompt: every answer's input longer by what the prompt gained, at $1 per million
+    double optimized = measured + answers * (words(best) - words(template)) * 1.0 / 1_000_000 * 1000;
+    com.fasterxml.jackson.databind.JsonNode after = summary.get("afterOptimization");
+    assertThat(model(after, suite + "cheapWrong()").get("costPer1000Examples").asDouble())
+        .isCloseTo(optimized, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(model(after, suite + "accurate()").get("costPer1000Examples").asDouble()).as("not optimized")
+        .isEqualTo(model(summary.get("models"), suite + "accurate()").get("costPer1000Examples").asDouble());
+    assertThat(summary.get("cheapestPassingModelAfterOptimization").asText()).isEqualTo(suite + "cheapWrong()");
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode model(com.fasterxml.jackson.databind.JsonNode models,
+      String model) {
+    for (com.fasterxml.jackson.databind.JsonNode line : models) {
+      if (line.get("model").asText().equals(model)) {
+        return line;
+      }
+    }
+    throw new AssertionError("no line for " + model + " in " + models);
+  }
+
+  private static String resource(String name) throws IOException {
+    try (java.io.InputStream in = ModelMatrixTest.class.getClassLoader().getResourceAsStream(name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static String input(String line) {
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(line).get("input").asText();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static int words(String text) {
+    return text.isBlank() ? 0 : text.strip().split("\\s+").length;
   }
 
   @Test

@@ -55,6 +55,24 @@ class OptimizationLoopTest {
   }
 
   @Test
+  void theResultMeasuresWhatTheOriginalAndTheBestPromptsAnswersTookOnTheSameExamples() {
+    OptimizationResult result = optimize(TicketsSuite.class, Map.of());
+
+    OptimizationResult.Usage usage = result.usage();
+    // the scripted task model counts a word a token; one answer per example, a one-word label
+    assertThat(usage.examples()).isBetween(1, 24);
+    assertThat(usage.original().count()).isEqualTo(usage.examples());
+    assertThat(usage.best().count()).isEqualTo(usage.examples());
+    assertThat(usage.best().outputTokens()).isEqualTo(usage.original().outputTokens()).isEqualTo(usage.examples());
+    assertThat(usage.best().inputTokens() - usage.original().inputTokens())
+        .isEqualTo(usage.examples() * (words(result.best().text()) - words(result.original().text())));
+  }
+
+  private static long words(String text) {
+    return text.strip().split("\\s+").length;
+  }
+
+  @Test
   void pe2StatesBothMissingRulesAndPassesHeldOut() {
     OptimizationResult result = optimize(TicketsPe2Suite.class, Map.of());
 

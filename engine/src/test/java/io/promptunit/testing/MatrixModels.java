@@ -38,6 +38,22 @@ public final class MatrixModels {
   }
 
   /**
+   * {@code task}, with the grading requests of an {@code @ExpectJudge} check answered as a judge that compares the
+   * output with the reference: {@code PASS} when they are equal, else {@code FAIL}.
+   */
+  public static ScriptedChatModel judging(ScriptedChatModel task) {
+    return new ScriptedChatModel(request -> {
+      if (!ScriptedChatModel.systemMessage(request).startsWith("You grade")) {
+        return task.chat(request).aiMessage().text();
+      }
+      String question = ScriptedChatModel.userMessage(request);
+      String reference = question.substring(question.indexOf("REFERENCE:\n") + 11, question.indexOf("\n\nOUTPUT:"));
+      String output = question.substring(question.indexOf("OUTPUT:\n") + 8);
+      return reference.strip().equals(output.strip()) ? "PASS: the label is right" : "FAIL: the label is wrong";
+    });
+  }
+
+  /**
    * {@code models}, each waiting at its first call until every one of them has made its first call: a run finishes
    * only when the models are called at the same time (it fails after 30 s otherwise).
    */

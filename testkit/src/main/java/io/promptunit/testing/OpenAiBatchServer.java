@@ -44,7 +44,10 @@ public final class OpenAiBatchServer implements AutoCloseable {
 
   /** What the provider does with one request. */
   public sealed interface Outcome {
-    /** Answered with {@code text} (null: none), finishing for {@code finishReason} ({@code stop}, {@code content_filter}). */
+    /**
+     * Answered with {@code text} (null: none), finishing for {@code finishReason}: {@code stop}, {@code length} (cut
+     * off at the output cap) or {@code content_filter}.
+     */
     record Answer(String text, String finishReason) implements Outcome {
       public Answer(String text) {
         this(text, "stop");

@@ -386,7 +386,7 @@ public final class BatchRunner {
           Optional<JsonNode> request = collected.recordedRequest(customId);
           if (request.isPresent()) {
             cassette.record(customId, request.get(),
-                new Cassette.Entry(answer.text(), answer.inputTokens(), answer.outputTokens()));
+                new Cassette.Entry(answer.text(), answer.inputTokens(), answer.outputTokens(), answer.truncated()));
             spend.chargeBatched(batch.batch.model(), answer.inputTokens(), answer.outputTokens());
           }
         } catch (IOException e) {

@@ -200,7 +200,7 @@ public final class AnthropicBatchClient implements BatchClient {
         JsonNode usage = message.path("usage");
         // as an interactive call: an answer may echo a key, which must reach no cassette
         sink.answer(id, new Answer(http.redact(text.toString()), usage.path("input_tokens").asLong(),
-            usage.path("output_tokens").asLong()));
+            usage.path("output_tokens").asLong(), message.path("stop_reason").asText().equals("max_tokens")));
       }
       case "errored" -> {
         JsonNode error = result.path("error").path("error");

@@ -108,6 +108,9 @@ public interface BatchClient {
    * @param text the model's output
    * @param inputTokens input tokens the provider counted
    * @param outputTokens output tokens the provider counted
+   * @param truncated whether the model stopped at the request's output cap (OpenAI's finish reason {@code length},
+   *     Anthropic's stop reason {@code max_tokens}, Gemini's {@code MAX_TOKENS}: what an interactive call reads as
+   *     finish reason {@code LENGTH}), so that the answer is recorded and replayed as cut off
    */
-  record Answer(String text, long inputTokens, long outputTokens) {}
+  record Answer(String text, long inputTokens, long outputTokens, boolean truncated) {}
 }

@@ -256,6 +256,6 @@ public final class GeminiBatchClient implements BatchClient {
     JsonNode usage = response.path("usageMetadata");
     // as an interactive call: an answer may echo a key, which must reach no cassette
     sink.answer(id, new Answer(http.redact(text.toString()), usage.path("promptTokenCount").asLong(),
-        usage.path("candidatesTokenCount").asLong()));
+        usage.path("candidatesTokenCount").asLong(), candidate.path("finishReason").asText().equals("MAX_TOKENS")));
   }
 }

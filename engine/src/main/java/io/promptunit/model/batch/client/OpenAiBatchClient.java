@@ -196,7 +196,7 @@ public final class OpenAiBatchClient implements BatchClient {
       // as an interactive call: an answer may echo a key, which must reach no cassette
       sink.answer(id, new Answer(http.redact(content.isNull() ? "" : content.asText()),
           usage.path("prompt_tokens").asLong(),
-          usage.path("completion_tokens").asLong()));
+          usage.path("completion_tokens").asLong(), choice.path("finish_reason").asText().equals("length")));
     }
   }
 
