@@ -18,6 +18,9 @@ import java.util.Optional;
 @API(status = EXPERIMENTAL, since = "0.1")
 public record Attempt(Optional<Reply> reply, List<CheckFailure> failures, Optional<RuntimeException> error) {
 
+  /** The words {@link #cutOff} starts with. */
+  public static final String CUT_OFF = "the answer was cut off at its output cap";
+
   public Attempt {
     failures = List.copyOf(failures);
   }
@@ -28,5 +31,14 @@ public record Attempt(Optional<Reply> reply, List<CheckFailure> failures, Option
 
   public String output() {
     return reply.map(Reply::text).orElse("");
+  }
+
+  /**
+   * What to say of a failed run whose answer the model cut off at the request's output cap (finish reason
+   * {@code LENGTH}), so that it is not read as a wrong answer alone; empty when the answer was complete.
+   */
+  public Optional<String> cutOff() {
+    return reply.filter(Reply::truncated).map(r -> CUT_OFF + " (finish reason LENGTH): "
+        + "raise promptunit.max-output-tokens (or @Optimize(maxOutputTokens)) if the expected answer needs more");
   }
 }

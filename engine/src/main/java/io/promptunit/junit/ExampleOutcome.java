@@ -84,6 +84,7 @@ final class ExampleOutcome {
     for (CheckFailure failure : attempt.failures()) {
       message.append("\n  ").append(failure.check()).append(": ").append(failure.reason());
     }
+    attempt.cutOff().ifPresent(note -> message.append("\n  ").append(note));
     // the message is what consoles print: an answer's control characters shown escaped; the diff keeps them
     AssertionFailedError failure = new AssertionFailedError(ConsoleText.escape(message.toString()), first.expected(),
         first.actual());

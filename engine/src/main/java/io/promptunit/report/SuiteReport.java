@@ -59,8 +59,9 @@ public final class SuiteReport {
         default -> {
           Attempt attempt = result.firstFailedAttempt().orElseThrow();
           CheckFailure first = attempt.failures().get(0);
-          String reasons = String.join("; ", attempt.failures().stream()
-              .map(f -> f.check() + ": " + f.reason()).toList());
+          // a cut-off answer first: the reasons are shortened for the report
+          String reasons = String.join("; ", java.util.stream.Stream.concat(attempt.cutOff().stream(),
+              attempt.failures().stream().map(f -> f.check() + ": " + f.reason())).toList());
           yield new Row(example.id(), tolerated ? "tolerated" : "failed", split, example.tags(), example.location(),
               latency,
               input, cut(first.expected()), cut(first.actual()), cut(reasons));
@@ -87,7 +88,8 @@ public final class SuiteReport {
     /** {@code id [split] (file:line) expected "…", got "…"}, or {@code … error: why}: a failing example on one line. */
     public String failureSummary() {
       String what = status.equals("error") ? "error: " + oneLine(reason, 140)
-          : "expected " + quote(expected) + ", got " + quote(actual);
+          : "expected " + quote(expected) + ", got " + quote(actual)
+              + (reason.contains(Attempt.CUT_OFF) ? " (cut off at its output cap)" : "");
       return id + (split.isEmpty() ? "" : " [" + split + "]") + " (" + location + ") " + what;
     }
   }

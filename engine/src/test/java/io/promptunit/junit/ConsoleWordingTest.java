@@ -55,6 +55,34 @@ class ConsoleWordingTest {
   }
 
   @Test
+  void anAnswerCutOffAtItsOutputCapIsSaidToBeCutOffNotOnlyWrong() throws IOException {
+    // "billing team" is all of "billing team handles it" that fits a cap of 2 (a word a token)
+    Models.use(new io.promptunit.testing.TruncatingChatModel(request -> "billing team handles it"));
+    Map<String, String> settings = Map.of("promptunit.cache", "read-write", "promptunit.cache-dir",
+        dir.resolve("cassettes").toString(), "promptunit.output-dir", dir.resolve("report").toString(),
+        "promptunit.progress-seconds", "0", "promptunit.max-output-tokens", "2");
+
+    for (int run = 0; run < 2; run++) {
+      // the second run answers from the cassette, which keeps that the answer was cut off
+      ByteArrayOutputStream console = new ByteArrayOutputStream();
+      System.setOut(new PrintStream(console, true, StandardCharsets.UTF_8));
+      List<Throwable> failures = EngineRuns.run(settings, selectMethod(RouterSuite.class.getName() + "#refund"))
+          .testEvents().failed().stream()
+          .map(e -> e.getPayload(org.junit.platform.engine.TestExecutionResult.class).orElseThrow().getThrowable()
+              .orElseThrow())
+          .toList();
+
+      assertThat(failures).singleElement().satisfies(failure -> assertThat(failure.getMessage())
+          .contains("billing team").contains("the answer was cut off at its output cap (finish reason LENGTH)")
+          .contains("promptunit.max-output-tokens"));
+      System.setOut(originalOut);
+      assertThat(report().select("table.examples").text()).contains("cut off at its output cap");
+      assertThat(console.toString(StandardCharsets.UTF_8))
+          .contains("expected \"billing\", got \"billing team\" (cut off at its output cap)");
+    }
+  }
+
+  @Test
   void oneCallAndOneCachedAnswerAreSingular() {
     DiscoverySelector one = selectMethod(RouterSuite.class.getName() + "#refund");
 
