@@ -181,7 +181,8 @@ public final class SupportedJUnit {
   }
 
   private static final String BOM_FIX = "  fix:       import org.junit:junit-bom:" + NEWEST_JUNIT_6 + " (or "
-      + NEWEST_JUNIT_5 + " to stay on JUnit 5) in <dependencyManagement> (type pom, scope import), above any other BOM;\n";
+      + NEWEST_JUNIT_5 + " to stay on JUnit 5) in <dependencyManagement> (type pom, scope import),"
+      + " above any other BOM;\n";
 
   /**
    * Why these JUnit jars cannot run together, or empty when they are of one release. Only jars with a readable version

@@ -23,9 +23,10 @@ import org.junit.platform.engine.support.discovery.SelectorResolver;
 
 /**
  * A selected suite on a JUnit older than PromptUnit supports (or whose jars mix releases, {@link
- * MixedJUnit}): a container with one test that fails with {@link SupportedJUnit}'s message. A discovery error would be the obvious way to refuse, but
- * Surefire prints only "TestEngine with ID 'promptunit' failed to discover tests" for it and hides
- * the cause in a {@code .dump} file; a failing test shows its message on the console, in the XML
+ * MixedJUnit}): a container with one test that fails with {@link SupportedJUnit}'s message. A
+ * discovery error would be the obvious way to refuse, but on a Platform before 1.13 Surefire prints
+ * only "TestEngine with ID 'promptunit' failed to discover tests" for it and hides the cause in a
+ * {@code .dump} file; a failing test shows its message on the console, in the XML
  * report and in the IDE, and fails the build. The tree is run here too, by plain listener calls:
  * JUnit's hierarchical executor would need a {@link RunContext}, which needs the newer Platform.
  *
