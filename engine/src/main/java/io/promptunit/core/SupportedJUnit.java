@@ -11,10 +11,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apiguardian.api.API;
 
 /**
@@ -55,15 +55,17 @@ public final class SupportedJUnit {
   static final String NEWEST_JUNIT_5 = "5.14.4";
   /** The JUnit the project builds with (junit.version in the parent pom). */
   static final String NEWEST_JUNIT_6 = "6.1.3";
+  /** The README paragraph (step 2 of "In your own project") that the message about mixed releases points to. */
+  static final String MIX_README_PARAGRAPH = "If your JUnit jars are of different releases";
 
   private static final Map<Jar, Optional<String>> PROBLEMS = new ConcurrentHashMap<>();
 
   private SupportedJUnit() {}
 
   /**
-   * The JUnit jars PromptUnit knows: a class every version has and, for those it links against, one that arrived with
-   * the minimum. All of them count for the release check; the others are optional there (an engine run without
-   * Jupiter has no Jupiter jars, a class path without Surefire's launcher no launcher).
+   * The JUnit jars PromptUnit knows, each by a class every version has; those it links against also by one that
+   * arrived with the minimum. Each one present counts for the release check; any may be absent (a run without Jupiter
+   * has no Jupiter jars, one started without a launcher jar no launcher).
    */
   enum Jar {
     PLATFORM("junit-platform-engine", "org.junit.platform.engine.TestEngine",
@@ -210,8 +212,7 @@ public final class SupportedJUnit {
         + " <version>, so that the BOM sets them all;\n"
         + "             with spring-boot-starter-parent, set the property <junit-jupiter.version> to one version"
         + " instead (" + NEWEST_JUNIT_5 + " on Spring Boot 3): it sets every JUnit jar through the JUnit BOM\n"
-        + "  read:      PromptUnit's README.md, \"In your own project\", step 2: \"If your JUnit jars are of different"
-        + " releases\"";
+        + "  read:      PromptUnit's README.md, \"In your own project\", step 2: \"" + MIX_README_PARAGRAPH + "\"";
   }
 
   private static String padded(String text, int width) {

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.promptunit.core.SupportedJUnit.Found;
 import io.promptunit.core.SupportedJUnit.Jar;
 import io.promptunit.core.SupportedJUnit.Version;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -188,6 +191,16 @@ class SupportedJUnitTest {
   @Test
   void qualifiersDoNotMakeAMix() {
     assertThat(SupportedJUnit.mix(List.of(found(Jar.PLATFORM, "1.13.0-M1"), found(Jar.JUPITER, "5.13.0-M1")))).isEmpty();
+  }
+
+  /** The message sends the reader to a paragraph of the README's step 2: it is there, and says what the message says. */
+  @Test
+  void theReadmeHasTheParagraphTheMixMessageNames() throws IOException {
+    String readme = Files.readString(Path.of("../README.md"));
+    String stepTwo = readme.substring(readme.indexOf("## In your own project"), readme.indexOf("**3. A suite**"));
+
+    assertThat(stepTwo).contains("**2. A minimal `pom.xml`.**", "**" + SupportedJUnit.MIX_README_PARAGRAPH + "**",
+        "PromptUnit cannot run on this class path: its JUnit jars are of different JUnit releases");
   }
 
   private static List<Found> jars(String platform, String jupiter) {
