@@ -6,11 +6,15 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;
 import java.security.CodeSource;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apiguardian.api.API;
 
 /**
@@ -23,8 +27,16 @@ import org.apiguardian.api.API;
  * JUnit jars by class name only (reflection, so it loads on any JUnit) and turns an old one into a
  * message that names the version found, the versions supported and the lines that fix the pom.
  *
+ * <p>It also reads the release of every JUnit jar it knows (Platform engine, commons and launcher, Jupiter API,
+ * engine and params, each when present) and refuses a class path that mixes releases — typically a {@code
+ * junit-jupiter} of one version declared beside the JUnit that PromptUnit brings, without the JUnit BOM. JUnit's jars
+ * call each other's internals, so a mix fails with a {@code NoSuchMethodError} or {@code NoClassDefFoundError} at
+ * discovery; {@link #releaseMix()} names each jar and its version instead. A jar without a readable version does not
+ * count, and neither do jars it does not know (Vintage, other engines).
+ *
  * <pre>{@code
  * SupportedJUnit.requireJupiter();   // first thing in a Jupiter extension: throws IllegalStateException on JUnit 5.12
+ *                                    // or on Jupiter 5.14 beside Platform 6.0
  * }</pre>
  */
 @API(status = INTERNAL, since = "0.1")
@@ -43,35 +55,45 @@ public final class SupportedJUnit {
   static final String NEWEST_JUNIT_5 = "5.14.4";
   /** The JUnit the project builds with (junit.version in the parent pom). */
   static final String NEWEST_JUNIT_6 = "6.1.3";
+  /** The README paragraph (step 2 of "In your own project") that the message about mixed releases points to. */
+  static final String MIX_README_PARAGRAPH = "If your JUnit jars are of different releases";
 
   private static final Map<Jar, Optional<String>> PROBLEMS = new ConcurrentHashMap<>();
 
   private SupportedJUnit() {}
 
-  /** The JUnit jars PromptUnit links against: a class every version has, and one that arrived with the minimum. */
+  /**
+   * The JUnit jars PromptUnit knows, each by a class every version has; those it links against also by one that
+   * arrived with the minimum. Each one present counts for the release check; any may be absent (a run without Jupiter
+   * has no Jupiter jars, one started without a launcher jar no launcher).
+   */
   enum Jar {
     PLATFORM("junit-platform-engine", "org.junit.platform.engine.TestEngine",
         "org.junit.platform.engine.DiscoveryIssue"),
+    PLATFORM_COMMONS("junit-platform-commons", "org.junit.platform.commons.JUnitException", null),
+    PLATFORM_LAUNCHER("junit-platform-launcher", "org.junit.platform.launcher.Launcher", null),
     JUPITER("junit-jupiter-api", "org.junit.jupiter.api.Test", "org.junit.jupiter.api.ClassTemplate"),
+    JUPITER_ENGINE("junit-jupiter-engine", "org.junit.jupiter.engine.JupiterTestEngine", null),
     JUPITER_PARAMS("junit-jupiter-params", "org.junit.jupiter.params.ParameterizedTest",
         "org.junit.jupiter.params.support.ParameterDeclarations");
 
     final String artifact;
     final String anyVersionClass;
-    final String minimumVersionClass;
+    final Optional<String> minimumVersionClass;
 
     Jar(String artifact, String anyVersionClass, String minimumVersionClass) {
       this.artifact = artifact;
       this.anyVersionClass = anyVersionClass;
-      this.minimumVersionClass = minimumVersionClass;
+      this.minimumVersionClass = Optional.ofNullable(minimumVersionClass);
     }
 
     /**
-     * The JUnit release a version of this jar belongs to: Platform 1.N shipped with JUnit 5.N; from 6 on they share
-     * numbers.
+     * The JUnit release a version of this jar belongs to: Platform 1.N.x shipped with JUnit 5.N.x (Platform 1.13.4
+     * is JUnit 5.13.4); from 6 on Platform and Jupiter share numbers.
      */
     Version release(Version jarVersion) {
-      return this == PLATFORM && jarVersion.major() == 1 ? new Version(5, jarVersion.minor(), jarVersion.patch())
+      return artifact.startsWith("junit-platform-") && jarVersion.major() == 1
+          ? new Version(5, jarVersion.minor(), jarVersion.patch())
           : jarVersion;
     }
   }
@@ -90,16 +112,31 @@ public final class SupportedJUnit {
     return problemOf(Jar.PLATFORM);
   }
 
-  /** Throws when this JUnit is too old for the Jupiter integration (its Jupiter API or the Platform under it). */
+  /**
+   * Why PromptUnit cannot run on this class path because its JUnit jars are of different releases, or empty when they
+   * are of one (jars without a readable version aside). Looked up once.
+   */
+  public static Optional<String> releaseMix() {
+    return Mix.PROBLEM;
+  }
+
+  /**
+   * Throws when this JUnit is too old for the Jupiter integration (its Jupiter API or the Platform under it), or its
+   * jars are of different releases.
+   */
   public static void requireJupiter() {
     require(Jar.JUPITER, Jar.PLATFORM);
   }
 
-  /** Throws when this JUnit is too old for {@code @ExamplesSource} (its Jupiter Params or the Platform under it). */
+  /**
+   * Throws when this JUnit is too old for {@code @ExamplesSource} (its Jupiter Params or the Platform under it), or
+   * its jars are of different releases.
+   */
   public static void requireJupiterParams() {
     require(Jar.JUPITER_PARAMS, Jar.JUPITER, Jar.PLATFORM);
   }
 
+  /** The too-old message comes first: it names the jar to update, and a mix with a too-old jar has the same fix. */
   private static void require(Jar... jars) {
     for (Jar jar : jars) {
       Optional<String> problem = problemOf(jar);
@@ -107,6 +144,16 @@ public final class SupportedJUnit {
         throw new IllegalStateException(problem.get());
       }
     }
+    Optional<String> mix = releaseMix();
+    if (mix.isPresent()) {
+      throw new IllegalStateException(mix.get());
+    }
+  }
+
+  /** The class path's JUnit releases, read on first use (the holder idiom: once, thread-safe, only when asked). */
+  private static final class Mix {
+    static final Optional<String> PROBLEM = mix(Arrays.stream(Jar.values()).map(SupportedJUnit::find)
+        .flatMap(Optional::stream).toList());
   }
 
   /** Looked up once per jar: the Jupiter checks run before every test that uses PromptUnit. */
@@ -116,24 +163,67 @@ public final class SupportedJUnit {
 
   /** The reason a jar is too old, or empty. Without a readable version, the missing class decides. */
   static Optional<String> problem(Found found) {
-    Optional<Version> release = found.version().flatMap(Version::parse).map(found.jar()::release);
+    Optional<Version> release = releaseOf(found);
     boolean tooOld = release.map(version -> version.isOlderThan(MINIMUM)).orElse(!found.hasMinimumApi());
     return tooOld ? Optional.of(message(found, release)) : Optional.empty();
   }
 
   static String message(Found found, Optional<Version> release) {
-    String jarVersion = found.version().orElse("of unknown version, without " + found.jar().minimumVersionClass);
+    String jarVersion = found.version()
+        .orElse("of unknown version, without " + found.jar().minimumVersionClass.orElse("its newer classes"));
     String what = release.map(version -> "JUnit " + version).orElse("an older JUnit");
     return "PromptUnit needs JUnit " + MINIMUM.line() + " or newer, but this test run has " + what
         + " (" + found.jar().artifact + " " + jarVersion + ").\n"
         + found.location().map(location -> "  found:     " + location + "\n").orElse("")
         + "  supported: JUnit " + MINIMUM.line() + ", 5.14 and 6.x (tested with " + TESTED + ")\n"
-        + "  fix:       import org.junit:junit-bom:" + NEWEST_JUNIT_6 + " (or " + NEWEST_JUNIT_5
-            + " to stay on JUnit 5)"
-        + " in <dependencyManagement> (type pom, scope import), above any other BOM;\n"
+        + BOM_FIX
         + "             with spring-boot-starter-parent, set the property"
         + " <junit-jupiter.version>" + NEWEST_JUNIT_5
             + "</junit-jupiter.version> instead (Spring Boot 3 manages an older JUnit 5)";
+  }
+
+  private static final String BOM_FIX = "  fix:       import org.junit:junit-bom:" + NEWEST_JUNIT_6 + " (or "
+      + NEWEST_JUNIT_5 + " to stay on JUnit 5) in <dependencyManagement> (type pom, scope import),"
+      + " above any other BOM;\n";
+
+  /**
+   * Why these JUnit jars cannot run together, or empty when they are of one release. Only jars with a readable version
+   * count: a missing jar or one without a version is no evidence of a mix.
+   */
+  static Optional<String> mix(List<Found> jars) {
+    List<Found> dated = jars.stream().filter(found -> releaseOf(found).isPresent()).toList();
+    List<Version> releases = dated.stream().map(found -> releaseOf(found).orElseThrow()).distinct().sorted().toList();
+    return releases.size() < 2 ? Optional.empty() : Optional.of(mixMessage(dated, releases));
+  }
+
+  private static Optional<Version> releaseOf(Found found) {
+    return found.version().flatMap(Version::parse).map(found.jar()::release);
+  }
+
+  private static String mixMessage(List<Found> jars, List<Version> releases) {
+    int width = jars.stream().mapToInt(found -> found.jar().artifact.length()).max().orElse(0);
+    String names = releases.stream().map(Version::toString).collect(Collectors.joining(", "));
+    return "PromptUnit cannot run on this class path: its JUnit jars are of different JUnit releases (" + names
+        + "), which fail together with a NoSuchMethodError or NoClassDefFoundError.\n"
+        + jars.stream().map(found -> "  " + padded(found.jar().artifact, width) + " " + found.version().orElseThrow()
+            + platformRelease(found) + "\n").collect(Collectors.joining())
+        + BOM_FIX
+        + "             and declare every JUnit artifact (junit-jupiter, junit-platform-launcher, ...) without a"
+        + " <version>, so that the BOM sets them all;\n"
+        + "             with spring-boot-starter-parent, set the property <junit-jupiter.version> to one version"
+        + " instead (" + NEWEST_JUNIT_5 + " on Spring Boot 3): it sets every JUnit jar through the JUnit BOM\n"
+        + "  read:      PromptUnit's README.md, \"In your own project\", step 2: \"" + MIX_README_PARAGRAPH + "\"";
+  }
+
+  private static String padded(String text, int width) {
+    return text + " ".repeat(width - text.length());
+  }
+
+  /** Platform 1.N.x is JUnit 5.N.x: said beside it, so that 1.13.4 beside 5.14.4 reads as the mix it is. */
+  private static String platformRelease(Found found) {
+    Version release = releaseOf(found).orElseThrow();
+    return Version.parse(found.version().orElseThrow()).filter(version -> !version.equals(release)).isPresent()
+        ? " (JUnit " + release + ")" : "";
   }
 
   /** The jar as the running JUnit has it, or empty when it is not on the class path at all. */
@@ -146,7 +236,8 @@ public final class SupportedJUnit {
     Optional<String> location = location(probe);
     Optional<String> version = Optional.ofNullable(probe.getPackage()).map(Package::getImplementationVersion)
         .or(() -> location.flatMap(path -> versionInFileName(path, jar.artifact)));
-    boolean hasMinimumApi = load(jar.minimumVersionClass, probe.getClassLoader()).isPresent();
+    boolean hasMinimumApi = jar.minimumVersionClass.map(name -> load(name, probe.getClassLoader()).isPresent())
+        .orElse(true);
     return Optional.of(new Found(jar, version, location, hasMinimumApi));
   }
 
@@ -181,7 +272,7 @@ public final class SupportedJUnit {
   }
 
   /** A version's leading numbers ({@code 5.13.0-M1} is 5.13.0); qualifiers do not matter for what an API has. */
-  record Version(int major, int minor, int patch) {
+  record Version(int major, int minor, int patch) implements Comparable<Version> {
 
     private static final Pattern NUMBERS = Pattern.compile("(\\d+)\\.(\\d+)(?:\\.(\\d+))?");
 
@@ -199,10 +290,13 @@ public final class SupportedJUnit {
     }
 
     boolean isOlderThan(Version other) {
-      if (major != other.major) {
-        return major < other.major;
-      }
-      return minor != other.minor ? minor < other.minor : patch < other.patch;
+      return compareTo(other) < 0;
+    }
+
+    @Override
+    public int compareTo(Version other) {
+      return Comparator.comparingInt(Version::major).thenComparingInt(Version::minor).thenComparingInt(Version::patch)
+          .compare(this, other);
     }
 
     /** {@code 5.13}: major and minor only, naming a release line. */

@@ -28,6 +28,7 @@ import org.junit.platform.engine.support.hierarchical.HierarchicalTestEngine;
  * <p>It first checks the JUnit version ({@link SupportedJUnit}): this class and what it touches
  * before that check link only against API that every JUnit Platform 1.x has, so that on one too old
  * every suite fails with the reason and the fix instead of discovery failing on a missing class.
+ * Then it checks that the JUnit jars are of one release ({@link MixedJUnit}).
  */
 @API(status = INTERNAL, since = "0.1")
 public final class PromptUnitTestEngine implements TestEngine {
@@ -39,14 +40,19 @@ public final class PromptUnitTestEngine implements TestEngine {
   public static final String ENGINE_ID = "promptunit";
 
   private final Supplier<Optional<String>> junitProblem;
+  private final Supplier<Optional<String>> junitMix;
 
   public PromptUnitTestEngine() {
-    this(SupportedJUnit::platformProblem);
+    this(SupportedJUnit::platformProblem, SupportedJUnit::releaseMix);
   }
 
-  /** An engine that takes the given reason (if any) for why this JUnit is too old, as the tests need. */
-  PromptUnitTestEngine(Supplier<Optional<String>> junitProblem) {
+  /**
+   * An engine that takes the given reasons (if any) for why this JUnit is too old and why its jars cannot run
+   * together, as the tests need.
+   */
+  PromptUnitTestEngine(Supplier<Optional<String>> junitProblem, Supplier<Optional<String>> junitMix) {
     this.junitProblem = junitProblem;
+    this.junitMix = junitMix;
   }
 
   @Override
@@ -58,7 +64,11 @@ public final class PromptUnitTestEngine implements TestEngine {
   public TestDescriptor discover(EngineDiscoveryRequest request, UniqueId uniqueId) {
     Optional<String> unsupported = junitProblem.get();
     if (unsupported.isPresent()) {
-      return UnsupportedJUnitSuite.discover(request, uniqueId, unsupported.get());
+      return UnsupportedJUnitSuite.discover(request, uniqueId, UnsupportedJUnitSuite.Reason.tooOld(unsupported.get()));
+    }
+    Optional<String> mix = junitMix.get();
+    if (mix.isPresent()) {
+      return MixedJUnit.discover(request, uniqueId, mix.get());
     }
     return Discovery.discover(request, uniqueId);
   }

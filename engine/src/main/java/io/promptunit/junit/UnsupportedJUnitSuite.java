@@ -22,10 +22,11 @@ import org.junit.platform.engine.support.discovery.EngineDiscoveryRequestResolve
 import org.junit.platform.engine.support.discovery.SelectorResolver;
 
 /**
- * A selected suite on a JUnit older than PromptUnit supports: a container with one test that fails
- * with {@link SupportedJUnit}'s message. A discovery error would be the obvious way to refuse, but
- * Surefire prints only "TestEngine with ID 'promptunit' failed to discover tests" for it and hides
- * the cause in a {@code .dump} file; a failing test shows its message on the console, in the XML
+ * A selected suite on a JUnit older than PromptUnit supports (or whose jars mix releases, {@link
+ * MixedJUnit}): a container with one test that fails with {@link SupportedJUnit}'s message. A
+ * discovery error would be the obvious way to refuse, but on a Platform before 1.13 Surefire prints
+ * only "TestEngine with ID 'promptunit' failed to discover tests" for it and hides the cause in a
+ * {@code .dump} file; a failing test shows its message on the console, in the XML
  * report and in the IDE, and fails the build. The tree is run here too, by plain listener calls:
  * JUnit's hierarchical executor would need a {@link RunContext}, which needs the newer Platform.
  *
@@ -36,19 +37,33 @@ final class UnsupportedJUnitSuite extends AbstractTestDescriptor {
 
   private final Class<?> anchor;
 
-  private UnsupportedJUnitSuite(UniqueId parent, Class<?> anchor, String problem) {
+  private UnsupportedJUnitSuite(UniqueId parent, Class<?> anchor, Reason reason) {
     super(parent.append(SuiteDescriptor.SEGMENT_TYPE, anchor.getName()), anchor.getSimpleName(),
         ClassSource.from(anchor));
     this.anchor = anchor;
-    addChild(new Refusal(getUniqueId(), problem));
+    addChild(new Refusal(getUniqueId(), reason));
+  }
+
+  /**
+   * Why the suites refuse to run: the name of each suite's one test and the message it fails with.
+   *
+   * @param testName what the test is called ({@code needs JUnit 5.13 or newer})
+   * @param message {@link SupportedJUnit}'s message: what was found and how to fix the pom
+   */
+  record Reason(String testName, String message) {
+
+    /** On a JUnit older than the minimum. */
+    static Reason tooOld(String message) {
+      return new Reason("needs JUnit " + SupportedJUnit.minimum() + " or newer", message);
+    }
   }
 
   /** The engine's tree on an unsupported JUnit: every suite the request selects, each refusing to run. */
-  static EngineDescriptor discover(EngineDiscoveryRequest request, UniqueId engineId, String problem) {
+  static EngineDescriptor discover(EngineDiscoveryRequest request, UniqueId engineId, Reason reason) {
     EngineDescriptor engine = new EngineDescriptor(engineId, "PromptUnit");
     EngineDiscoveryRequestResolver.<EngineDescriptor>builder()
         .addClassContainerSelectorResolver(SuiteResolver::isSuite)
-        .addSelectorResolver(context -> new Resolver(context.getClassNameFilter(), problem))
+        .addSelectorResolver(context -> new Resolver(context.getClassNameFilter(), reason))
         .build()
         .resolve(request, engine);
     return engine;
@@ -87,11 +102,11 @@ final class UnsupportedJUnitSuite extends AbstractTestDescriptor {
   private static final class Resolver implements SelectorResolver {
 
     private final Predicate<String> classNameFilter;
-    private final String problem;
+    private final Reason reason;
 
-    Resolver(Predicate<String> classNameFilter, String problem) {
+    Resolver(Predicate<String> classNameFilter, Reason reason) {
       this.classNameFilter = classNameFilter;
-      this.problem = problem;
+      this.reason = reason;
     }
 
     @Override
@@ -107,7 +122,7 @@ final class UnsupportedJUnitSuite extends AbstractTestDescriptor {
         return Resolution.unresolved();
       }
       return context.addToParent(parent -> Optional.of(new UnsupportedJUnitSuite(parent.getUniqueId(), anchor,
-          problem)))
+          reason)))
           .map(suite -> Resolution.match(Match.exact(suite)))
           .orElse(Resolution.unresolved());
     }
@@ -130,9 +145,9 @@ final class UnsupportedJUnitSuite extends AbstractTestDescriptor {
 
     private final String problem;
 
-    Refusal(UniqueId suite, String problem) {
-      super(suite.append("junit-version", "unsupported"), "needs JUnit " + SupportedJUnit.minimum() + " or newer");
-      this.problem = problem;
+    Refusal(UniqueId suite, Reason reason) {
+      super(suite.append("junit-version", "unsupported"), reason.testName());
+      this.problem = reason.message();
     }
 
     @Override

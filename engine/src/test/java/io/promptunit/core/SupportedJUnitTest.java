@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.promptunit.core.SupportedJUnit.Found;
 import io.promptunit.core.SupportedJUnit.Jar;
 import io.promptunit.core.SupportedJUnit.Version;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -105,5 +110,106 @@ class SupportedJUnitTest {
     assertThat(platform.location()).hasValueSatisfying(location -> assertThat(location).endsWith(".jar"));
     assertThat(SupportedJUnit.platformProblem()).isEmpty();
     assertThat(SupportedJUnit.find(Jar.JUPITER)).hasValueSatisfying(jupiter -> assertThat(SupportedJUnit.problem(jupiter)).isEmpty());
+  }
+
+  /** This build's class path has every jar the release check reads, all of JUnit 6.1.3: no mix. */
+  @Test
+  void theRunningJUnitsJarsAreAllFoundAndOfOneRelease() {
+    for (Jar jar : Jar.values()) {
+      assertThat(SupportedJUnit.find(jar)).as(jar.artifact)
+          .hasValueSatisfying(found -> assertThat(found.version()).contains(SupportedJUnit.NEWEST_JUNIT_6));
+    }
+    assertThat(SupportedJUnit.releaseMix()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "1.13.4, 5.13.4",   // JUnit 5.13.4: Platform 1.13.4 with Jupiter 5.13.4
+      "1.14.4, 5.14.4",
+      "6.0.3, 6.0.3",     // JUnit 6: one number for both
+      "6.1.3, 6.1.3",
+  })
+  void jarsOfOneReleaseAreNoMix(String platform, String jupiter) {
+    assertThat(SupportedJUnit.mix(jars(platform, jupiter))).isEmpty();
+  }
+
+  @Test
+  void jupiter514WithPlatform113IsAMixThatNamesEveryJarItsVersionAndTheFix() {
+    Optional<String> mix = SupportedJUnit.mix(jars("1.13.4", "5.14.4"));
+
+    assertThat(mix).contains("""
+        PromptUnit cannot run on this class path: its JUnit jars are of different JUnit releases (5.13.4, 5.14.4), \
+        which fail together with a NoSuchMethodError or NoClassDefFoundError.
+          junit-platform-engine   1.13.4 (JUnit 5.13.4)
+          junit-platform-commons  1.13.4 (JUnit 5.13.4)
+          junit-platform-launcher 1.13.4 (JUnit 5.13.4)
+          junit-jupiter-api       5.14.4
+          junit-jupiter-engine    5.14.4
+          junit-jupiter-params    5.14.4
+          fix:       import org.junit:junit-bom:6.1.3 (or 5.14.4 to stay on JUnit 5) in <dependencyManagement> \
+        (type pom, scope import), above any other BOM;
+                     and declare every JUnit artifact (junit-jupiter, junit-platform-launcher, ...) without a <version>, \
+        so that the BOM sets them all;
+                     with spring-boot-starter-parent, set the property <junit-jupiter.version> to one version instead \
+        (5.14.4 on Spring Boot 3): it sets every JUnit jar through the JUnit BOM
+          read:      PromptUnit's README.md, "In your own project", step 2: "If your JUnit jars are of different releases\"""");
+  }
+
+  /** The newcomer's mix: junit-jupiter 5.14 declared beside the JUnit 6 PromptUnit brings, without the BOM. */
+  @Test
+  void jupiterEngine514BesidePlatform6IsAMix() {
+    List<Found> jars = List.of(found(Jar.PLATFORM, "6.0.3"), found(Jar.PLATFORM_COMMONS, "6.0.3"),
+        found(Jar.PLATFORM_LAUNCHER, "6.0.3"), found(Jar.JUPITER, "6.0.3"), found(Jar.JUPITER_ENGINE, "5.14.4"),
+        found(Jar.JUPITER_PARAMS, "6.0.3"));
+
+    assertThat(SupportedJUnit.mix(jars)).hasValueSatisfying(message -> assertThat(message)
+        .startsWith("PromptUnit cannot run on this class path: its JUnit jars are of different JUnit releases (5.14.4, 6.0.3)")
+        .contains("  junit-jupiter-engine    5.14.4\n", "  junit-platform-engine   6.0.3\n", "  junit-jupiter-api       6.0.3\n")
+        .doesNotContain("(JUnit 6.0.3)"));
+  }
+
+  @Test
+  void onlyTheLaunchersReleaseDifferingIsAMixToo() {
+    List<Found> jars = List.of(found(Jar.PLATFORM, "1.14.4"), found(Jar.PLATFORM_LAUNCHER, "6.0.3"));
+
+    assertThat(SupportedJUnit.mix(jars)).hasValueSatisfying(message -> assertThat(message)
+        .contains("(5.14.4, 6.0.3)", "  junit-platform-engine   1.14.4 (JUnit 5.14.4)\n", "  junit-platform-launcher 6.0.3\n"));
+  }
+
+  /** A jar without a readable version (a repackaged one, a class folder) and a missing optional jar are no evidence. */
+  @Test
+  void jarsOfUnknownVersionAndMissingJarsAreNoMix() {
+    List<Found> jars = List.of(found(Jar.PLATFORM, "6.0.3"), new Found(Jar.PLATFORM_COMMONS, Optional.empty(), Optional.empty(), true),
+        found(Jar.JUPITER, "unknown"), found(Jar.JUPITER_ENGINE, "6.0.3"));
+
+    assertThat(SupportedJUnit.mix(jars)).isEmpty();
+    assertThat(SupportedJUnit.mix(List.of(found(Jar.PLATFORM, "1.14.4")))).isEmpty();
+    assertThat(SupportedJUnit.mix(List.of())).isEmpty();
+  }
+
+  /** The release is the version's numbers: a milestone of a release is that release. */
+  @Test
+  void qualifiersDoNotMakeAMix() {
+    assertThat(SupportedJUnit.mix(List.of(found(Jar.PLATFORM, "1.13.0-M1"), found(Jar.JUPITER, "5.13.0-M1")))).isEmpty();
+  }
+
+  /** The message sends the reader to a paragraph of the README's step 2: it is there, and says what the message says. */
+  @Test
+  void theReadmeHasTheParagraphTheMixMessageNames() throws IOException {
+    String readme = Files.readString(Path.of("../README.md"));
+    String stepTwo = readme.substring(readme.indexOf("## In your own project"), readme.indexOf("**3. A suite**"));
+
+    assertThat(stepTwo).contains("**2. A minimal `pom.xml`.**", "**" + SupportedJUnit.MIX_README_PARAGRAPH + "**",
+        "PromptUnit cannot run on this class path: its JUnit jars are of different JUnit releases");
+  }
+
+  private static List<Found> jars(String platform, String jupiter) {
+    return Stream.concat(
+        Stream.of(Jar.PLATFORM, Jar.PLATFORM_COMMONS, Jar.PLATFORM_LAUNCHER).map(jar -> found(jar, platform)),
+        Stream.of(Jar.JUPITER, Jar.JUPITER_ENGINE, Jar.JUPITER_PARAMS).map(jar -> found(jar, jupiter))).toList();
+  }
+
+  private static Found found(Jar jar, String version) {
+    return new Found(jar, Optional.of(version), Optional.empty(), true);
   }
 }

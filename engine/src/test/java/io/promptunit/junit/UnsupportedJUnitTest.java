@@ -77,6 +77,6 @@ class UnsupportedJUnitTest {
   }
 
   private static PromptUnitTestEngine refusingEngine() {
-    return new PromptUnitTestEngine(() -> Optional.of(REASON));
+    return new PromptUnitTestEngine(() -> Optional.of(REASON), Optional::empty);
   }
 }
