@@ -189,6 +189,16 @@ class SupportedJUnitTest {
 
   /** The release is the version's numbers: a milestone of a release is that release. */
   @Test
+  void jarsOfOneFeatureReleaseWhosePatchNumbersDifferAreNoMix() {
+    assertThat(SupportedJUnit.mix(List.of(found(Jar.PLATFORM, "1.14.3"),
+        found(Jar.JUPITER, "5.14.4")))).isEmpty();
+    assertThat(SupportedJUnit.mix(List.of(found(Jar.PLATFORM, "6.0.2"),
+        found(Jar.JUPITER, "6.0.3")))).isEmpty();
+    assertThat(SupportedJUnit.mix(List.of(found(Jar.PLATFORM, "6.1.3"),
+        found(Jar.JUPITER, "6.0.3")))).isPresent();
+  }
+
+  @Test
   void qualifiersDoNotMakeAMix() {
     assertThat(SupportedJUnit.mix(List.of(found(Jar.PLATFORM, "1.13.0-M1"), found(Jar.JUPITER, "5.13.0-M1")))).isEmpty();
   }
