@@ -177,7 +177,7 @@ public final class PerfWorker {
         level.put("serverRequests", requests);
         level.put("processCpuMillis", processCpu);
         level.put("serverCpuMillis", serverCpu);
-        level.put("threadCpuMillis", threadCpu);
+        level.put("threadCpuMillis", ThreadCpu.everyRun(threadCpu, processCpu.size()));
         byLevel.put(String.valueOf(concurrency), level);
       }
       result.put("warmup", warmup);
@@ -282,7 +282,7 @@ public final class PerfWorker {
         entry.put("processCpuMillis", processCpu);
         entry.put("serverCpuMillis", serverCpu);
         entry.put("maxInFlight", maxInFlight);
-        entry.put("threadCpuMillis", threadCpu);
+        entry.put("threadCpuMillis", ThreadCpu.everyRun(threadCpu, processCpu.size()));
         rawByLevel.put(String.valueOf(concurrency), entry);
       }
       result.put("raw", rawByLevel);

@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -74,6 +76,22 @@ final class ThreadCpu {
         .forEach(e -> sorted.put(e.getKey(), e.getValue()));
     sorted.put("(ended threads)", Math.max(0, processMillis - counted));
     return sorted;
+  }
+
+  /**
+   * {@code byGroup} (a group's milliseconds in each run it was seen in) with a 0 for each of the {@code runs} it was
+   * not seen in, so that a median over the runs counts a group that ran in few of them as it should.
+   */
+  static Map<String, List<Double>> everyRun(Map<String, List<Double>> byGroup, int runs) {
+    Map<String, List<Double>> padded = new LinkedHashMap<>();
+    byGroup.forEach((group, values) -> {
+      List<Double> all = new ArrayList<>(values);
+      while (all.size() < runs) {
+        all.add(0.0);
+      }
+      padded.put(group, all);
+    });
+    return padded;
   }
 
   /**
