@@ -75,7 +75,12 @@ final class AnswerBody implements HttpResponse.BodySubscriber<AnswerBody> {
     long now = System.nanoTime();
     for (AnswerBody body : OPEN) {
       if (now - body.deadline >= 0 && OPEN.remove(body)) {
-        body.expire(body.stalled.get());
+        try {
+          body.expire(body.stalled.get());
+        } catch (RuntimeException | Error e) {
+          // a sweep that threw would end the periodic task, and with it every deadline of the JVM: fail the body
+          body.done.completeExceptionally(e);
+        }
       }
     }
   }

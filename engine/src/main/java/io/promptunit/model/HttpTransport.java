@@ -52,16 +52,20 @@ final class HttpTransport implements HttpClient {
   private static final JsonFactory JSON = new JsonFactory();
 
   /**
-   * The JDK clients, one per connect timeout, shared by every model of the JVM: a run's models share their
-   * connections and the few client threads, and a test JVM that runs several launches (an IDE, a benchmark)
-   * does not leave a client, its threads and its open connections behind for each (the JDK's client of Java 17
-   * cannot be closed; its idle connections outlive it until collected).
+   * The JDK clients, one per model and connect timeout for the whole JVM: a test JVM that runs several launches (an
+   * IDE, a benchmark) reuses a model's client, its threads and its connections instead of leaving them behind for
+   * each launch (the JDK's client of Java 17 cannot be closed; its idle connections outlive it until collected).
+   * Not one client for all models: over HTTP/2 a client speaks to a host through one connection, and Java 17's
+   * client fails the requests beyond the server's limit of concurrent streams at once instead of queueing them, so
+   * two models of one provider (a matrix, a judge, the optimizer) keep a connection each, as they always had.
    */
-  private static final Map<Optional<Duration>, java.net.http.HttpClient> CLIENTS =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<ClientKey, java.net.http.HttpClient> CLIENTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record ClientKey(String model, Optional<Duration> connectTimeout) {}
 
   private HttpTransport(Builder builder) {
-    this.client = CLIENTS.computeIfAbsent(Optional.ofNullable(builder.connectTimeout), HttpTransport::newClient);
+    this.client = CLIENTS.computeIfAbsent(new ClientKey(builder.model, Optional.ofNullable(builder.connectTimeout)),
+        key -> newClient(key.connectTimeout()));
     this.readTimeout = builder.readTimeout;
     this.connectTimeout = builder.connectTimeout;
   }
@@ -76,8 +80,14 @@ final class HttpTransport implements HttpClient {
     return jdk.build();
   }
 
-  static Builder builder() {
-    return new Builder();
+  /** The JDK client this transport speaks through. */
+  java.net.http.HttpClient jdkClient() {
+    return client;
+  }
+
+  /** A builder of the transport of {@code model} (e.g. {@code openai:gpt-4o-mini}). */
+  static Builder builder(String model) {
+    return new Builder(model);
   }
 
   @Override
@@ -189,8 +199,13 @@ final class HttpTransport implements HttpClient {
   }
 
   static final class Builder implements HttpClientBuilder {
+    private final String model;
     private Duration connectTimeout;
     private Duration readTimeout;
+
+    private Builder(String model) {
+      this.model = model;
+    }
 
     @Override
     public Duration connectTimeout() {

@@ -53,7 +53,7 @@ public final class ModelResolver implements AutoCloseable {
     if (spec.provider().equals("gguf")) {
       return gguf(spec);
     }
-    return build(spec, source, HttpTransport.builder());
+    return build(spec, source, HttpTransport.builder(spec.toString()));
   }
 
   /**

@@ -99,6 +99,19 @@ class HttpTransportTest {
   }
 
   @Test
+  void aModelKeepsItsClientFromLaunchToLaunchAndTwoModelsDoNotShareOne() {
+    HttpTransport first = (HttpTransport) HttpTransport.builder("openai:model-a").build();
+    HttpTransport again = (HttpTransport) HttpTransport.builder("openai:model-a").build();
+    HttpTransport other = (HttpTransport) HttpTransport.builder("openai:model-b").build();
+
+    // a launch does not leave a client and its connections behind for the next one
+    assertThat(again.jdkClient()).isSameAs(first.jdkClient());
+    // over HTTP/2 a client has one connection to a host, and Java 17's fails the requests beyond the server's
+    // concurrent streams at once: two models (a matrix, a judge) must not pile their calls onto one connection
+    assertThat(other.jdkClient()).isNotSameAs(first.jdkClient());
+  }
+
+  @Test
   void compactingKeepsEveryValueAsWritten() {
     String pretty = "{\n  \"model\" : \"gpt-4o-mini\",\n  \"temperature\" : 0.10,\n  \"n\" : 1E+2,\n"
         + "  \"messages\" : [ {\n    \"role\" : \"user\",\n    \"content\" : \"a  b\\n  c \\\"d\\\" é\"\n  } ],\n"
