@@ -160,7 +160,8 @@ public final class PromptUnit implements AutoCloseable {
     String key = Keys.PRICE_PREFIX + model.substring(model.indexOf(':') + 1);
     String escaped = key.replace(":", "\\:").replace("=", "\\=");
     return Optional.of("warning: no price is known for model " + model
-        + ", so its " + calls + (calls == 1 ? " call" : " calls") + " counted as $0 in the spend figures and cost caps;"
+        + ", so its " + calls + (calls == 1 ? " call" : " calls") + " counted as $0 in the spend figures and cost caps"
+        + " (its calls until now: this is said once a run, and any later ones count alike);"
         + " set " + key + "=<input>,<output> (dollars per million tokens) to price it"
         + (escaped.equals(key) ? "" : " (in junit-platform.properties write the key as " + escaped + ")"));
   }

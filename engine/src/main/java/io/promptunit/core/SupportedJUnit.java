@@ -9,6 +9,7 @@ import java.security.CodeSource;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -191,7 +192,11 @@ public final class SupportedJUnit {
    * count: a missing jar or one without a version is no evidence of a mix.
    */
   static Optional<String> mix(List<Found> jars) {
-    List<Found> dated = jars.stream().filter(found -> releaseOf(found).isPresent()).toList();
+    // classes loaded from one file came in one jar (a fat jar such as junit-platform-console-standalone 1.x states
+    // one Implementation-Version, the Platform's, for its Jupiter packages too): one release, whatever it states
+    Set<String> seen = new java.util.HashSet<>();
+    List<Found> dated = jars.stream().filter(found -> releaseOf(found).isPresent())
+        .filter(found -> found.location().map(seen::add).orElse(true)).toList();
     List<Version> releases = dated.stream().map(found -> releaseOf(found).orElseThrow()).distinct().sorted().toList();
     // JUnit changes what its jars link against between feature releases; jars of one feature release whose patch
     // numbers differ (5.14.3 beside 5.14.4) link together, and refusing them would fail a run that works

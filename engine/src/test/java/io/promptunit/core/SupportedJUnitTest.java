@@ -189,6 +189,17 @@ class SupportedJUnitTest {
 
   /** The release is the version's numbers: a milestone of a release is that release. */
   @Test
+  void classesOfOneFatJarAreOneReleaseWhateverItsManifestStates() {
+    // junit-platform-console-standalone 1.14.4 states the Platform's version for its Jupiter packages too
+    String standalone = "/m2/junit-platform-console-standalone-1.14.4.jar";
+    assertThat(SupportedJUnit.mix(List.of(new Found(Jar.PLATFORM, Optional.of("1.14.4"), Optional.of(standalone), true),
+        new Found(Jar.JUPITER, Optional.of("1.14.4"), Optional.of(standalone), true)))).isEmpty();
+    assertThat(SupportedJUnit.mix(List.of(new Found(Jar.PLATFORM, Optional.of("1.14.4"), Optional.of(standalone), true),
+        new Found(Jar.JUPITER_ENGINE, Optional.of("6.0.3"), Optional.of("/m2/junit-jupiter-engine-6.0.3.jar"), true))))
+        .isPresent();
+  }
+
+  @Test
   void jarsOfOneFeatureReleaseWhosePatchNumbersDifferAreNoMix() {
     assertThat(SupportedJUnit.mix(List.of(found(Jar.PLATFORM, "1.14.3"),
         found(Jar.JUPITER, "5.14.4")))).isEmpty();

@@ -99,7 +99,8 @@ class ConsoleWordingTest {
     String second = run(Map.of(), selectClass(RouterSuite.class));
 
     assertThat(first).contains("warning: no price is known for model RouterSuite.model(), so its 5 calls counted as"
-        + " $0 in the spend figures and cost caps");
+        + " $0 in the spend figures and cost caps (its calls until now: this is said once a run, and any later ones"
+        + " count alike)");
     // every answer came from the cassette: nothing was priced at $0, nothing to warn about
     assertThat(second).contains("spend 0 calls").doesNotContain("no price is known");
   }
