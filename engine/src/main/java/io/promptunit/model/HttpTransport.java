@@ -59,7 +59,8 @@ final class HttpTransport implements HttpClient {
    * client fails the requests beyond the server's limit of concurrent streams at once instead of queueing them, so
    * two models of one provider (a matrix, a judge, the optimizer) keep a connection each, as they always had.
    */
-  private static final Map<ClientKey, java.net.http.HttpClient> CLIENTS = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<ClientKey, java.net.http.HttpClient> CLIENTS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private record ClientKey(String model, Optional<Duration> connectTimeout) {}
 
