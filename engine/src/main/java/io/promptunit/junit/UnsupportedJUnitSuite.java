@@ -14,6 +14,7 @@ import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.UniqueId;
 import org.junit.platform.engine.discovery.ClassSelector;
 import org.junit.platform.engine.discovery.DiscoverySelectors;
+import org.junit.platform.engine.discovery.MethodSelector;
 import org.junit.platform.engine.discovery.UniqueIdSelector;
 import org.junit.platform.engine.support.descriptor.AbstractTestDescriptor;
 import org.junit.platform.engine.support.descriptor.ClassSource;
@@ -97,7 +98,8 @@ final class UnsupportedJUnitSuite extends AbstractTestDescriptor {
   }
 
   /**
-   * Suites from class selectors (packages and class path roots arrive as those) and from unique ids of earlier runs.
+   * Suites from class selectors (packages and class path roots arrive as those), from a suite's method selectors (an
+   * example selected by id) and from unique ids of earlier runs.
    */
   private static final class Resolver implements SelectorResolver {
 
@@ -124,6 +126,15 @@ final class UnsupportedJUnitSuite extends AbstractTestDescriptor {
       return context.addToParent(parent -> Optional.of(new UnsupportedJUnitSuite(parent.getUniqueId(), anchor,
           reason)))
           .map(suite -> Resolution.match(Match.exact(suite)))
+          .orElse(Resolution.unresolved());
+    }
+
+    /** {@code RouterPromptTest#refund-1} (one example, as an IDE or {@code -Dtest} selects it): its suite refuses. */
+    @Override
+    public Resolution resolve(MethodSelector selector, Context context) {
+      return ReflectionSupport.tryToLoadClass(selector.getClassName()).toOptional()
+          .filter(SuiteResolver::isSuite)
+          .map(anchor -> Resolution.selectors(Set.of(DiscoverySelectors.selectClass(anchor))))
           .orElse(Resolution.unresolved());
     }
 

@@ -38,6 +38,16 @@ class MixedJUnitTest {
             .satisfies(refusal -> assertThat(refusal.getDisplayName()).isEqualTo("needs JUnit jars of one release")));
   }
 
+  /** {@code -Dtest=RouterSuite#refund}, or one example run from an IDE: its suite refuses all the same. */
+  @Test
+  void anExampleSelectedByIdMakesTheMixOneDiscoveryErrorToo() {
+    EngineDiscoveryResults discovery = discover(
+        org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod(RouterSuite.class.getName() + "#refund"));
+
+    assertThat(discovery.getDiscoveryIssues()).singleElement()
+        .satisfies(issue -> assertThat(issue.message()).isEqualTo(MIX));
+  }
+
   @Test
   void theRunFailsWithTheMessageBeforeAnySuiteRuns() {
     EngineExecutionResults results = EngineTestKit.engine(mixedEngine()).selectors(selectClass(RouterSuite.class))
