@@ -179,8 +179,8 @@ public final class PerfBenchmark {
     if (cold.isMissingNode() || bareCold.isMissingNode()) {
       return;
     }
-    double pu = (cold.get("processCpuMillis").asDouble() - cold.get("serverCpuMillis").asDouble()) * 1000 / examples;
-    double bare = (bareCold.get("processCpuMillis").asDouble() - bareCold.get("serverCpuMillis").asDouble()) * 1000 / examples;
+    double pu = coldPerCall(cold, examples);
+    double bare = coldPerCall(bareCold, examples);
     s.append(String.format(Locale.ROOT, "%nFirst run in a fresh JVM (cold: class loading and JIT included), concurrency %d: "
         + "PromptUnit %s and %.0f µs client CPU per call; the bare client %s and %.0f µs.%n", cold.get("concurrency").asInt(),
         ms(cold.get("totalMillis").asDouble()), pu, ms(bareCold.get("totalMillis").asDouble()), bare));
@@ -194,6 +194,11 @@ public final class PerfBenchmark {
     }
   }
 
+  /** A JVM's first run: its client CPU per call in µs (the JVM's CPU less the server threads'). */
+  private static double coldPerCall(JsonNode cold, int examples) {
+    return (cold.get("processCpuMillis").asDouble() - cold.get("serverCpuMillis").asDouble()) * 1000 / examples;
+  }
+
   /** PromptUnit's per-call CPU against langchain4j's OpenAI model alone, warm and cold: what PromptUnit adds. */
   private static void libraryVerdict(JsonNode cold, JsonNode libraryCold, JsonNode library, JsonNode levels,
       int examples, StringBuilder s, List<String> verdicts) {
@@ -201,9 +206,8 @@ public final class PerfBenchmark {
     if (libraryCold.isMissingNode() || !library.has(c) || !levels.has(c)) {
       return;
     }
-    double pu = (cold.get("processCpuMillis").asDouble() - cold.get("serverCpuMillis").asDouble()) * 1000 / examples;
-    double alone = (libraryCold.get("processCpuMillis").asDouble() - libraryCold.get("serverCpuMillis").asDouble())
-        * 1000 / examples;
+    double pu = coldPerCall(cold, examples);
+    double alone = coldPerCall(libraryCold, examples);
     double warm = perCallCpu(levels.get(c), examples).median();
     double warmAlone = perCallCpu(library.get(c), examples).median();
     s.append(String.format(Locale.ROOT, "langchain4j alone, first run in a fresh JVM: %s and %.0f µs per call.%n",
